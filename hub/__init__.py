@@ -1,0 +1,2 @@
+"""maatwerk-hub: holds the state of every casus and order, fans time-outs out to the agencies and
+tracks their answers."""

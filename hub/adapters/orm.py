@@ -1,0 +1,125 @@
+"""Tables of the hub's store (SQLAlchemy 2, works on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes on every backend (SQLite drops the zone; we store UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CasusRow(Base):
+    __tablename__ = "casus"
+
+    casus_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    indiener_oin: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    urgentie: Mapped[str] = mapped_column(String(20))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSON, doc="The submitted casus, without BSNs.")
+    ingediend_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class LidRow(Base):
+    __tablename__ = "huishoudlid"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    pseudoniem: Mapped[str] = mapped_column(String(40))
+    rol: Mapped[str] = mapped_column(String(40))
+    bsn_opgeslagen: Mapped[str] = mapped_column(Text, doc="BSN encrypted at rest (Fernet).")
+
+
+class OpschortingRow(Base):
+    __tablename__ = "opschorting"
+
+    opschorting_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    maatregelen: Mapped[list[str]] = mapped_column(JSON)
+    ingangsdatum: Mapped[dt.date] = mapped_column(Date)
+    einddatum: Mapped[dt.date] = mapped_column(Date)
+    grondslag: Mapped[str] = mapped_column(Text)
+    reden: Mapped[str] = mapped_column(Text)
+    opgedragen_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class SchakelRow(Base):
+    __tablename__ = "opschorting_schakel"
+
+    opschorting_id: Mapped[str] = mapped_column(
+        ForeignKey("opschorting.opschorting_id"), primary_key=True
+    )
+    uitvoerder: Mapped[str] = mapped_column(String(40), primary_key=True)
+    instructie_id: Mapped[str] = mapped_column(String(36), unique=True)
+    reageer_uiterlijk: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    vorderingen_in_scope: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    referentie: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    redencode: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+    vorderingen: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    beantwoord_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class OutboxRow(Base):
+    """A message waiting to be published; written in the same transaction as the state change."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    event_type: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProcessedEventRow(Base):
+    """Event ids already handled: the key of idempotent consumption."""
+
+    __tablename__ = "processed_event"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class AuditRow(Base):
+    """The audit trail: who did what to which casus, and when. No BSNs."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    actie: Mapped[str] = mapped_column(String(80))
+    casus_id: Mapped[str | None] = mapped_column(String(24), index=True, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,92 @@
+"""The hub's own secrets and the agencies' public keys.
+
+- pseudonym key: HMAC key that turns a BSN into a stable pseudonym (``psn-<32 hex>``);
+- storage key: Fernet key that encrypts BSNs at rest in the store;
+- ``<agency>.pub``: each agency's X25519 public key, to seal a BSN for that agency alone.
+
+Secrets come from the environment (``HUB_PSEUDONYM_KEY``, ``HUB_STORAGE_KEY``) or, for a
+development stack, from files in the keys directory, created on first use with mode 0600.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from schemas.versleuteling import load_public_key, seal
+
+
+def _read_or_create(path: Path, make: bytes) -> bytes:
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(make)
+    return make
+
+
+@dataclass(frozen=True)
+class HubSecrets:
+    pseudonym_key: bytes
+    storage: Fernet
+
+    @classmethod
+    def load(cls, keys_dir: Path) -> HubSecrets:
+        pseudonym = os.environ.get("HUB_PSEUDONYM_KEY", "").encode() or _read_or_create(
+            keys_dir / "hub-pseudonym.key", base64.urlsafe_b64encode(secrets.token_bytes(32))
+        )
+        storage = os.environ.get("HUB_STORAGE_KEY", "").encode() or _read_or_create(
+            keys_dir / "hub-storage.key", Fernet.generate_key()
+        )
+        return cls(pseudonym_key=pseudonym, storage=Fernet(storage))
+
+    def pseudoniem(self, bsn: str) -> str:
+        digest = hmac.new(self.pseudonym_key, bsn.encode(), hashlib.sha256).hexdigest()
+        return f"psn-{digest[:32]}"
+
+    def versleutel_opslag(self, bsn: str) -> str:
+        return self.storage.encrypt(bsn.encode()).decode()
+
+    def ontsleutel_opslag(self, token: str) -> str:
+        return self.storage.decrypt(token.encode()).decode()
+
+
+class OnbekendeSleutel(LookupError):
+    """No public key is known for an agency: it is not connected."""
+
+
+class AgencyKeys:
+    """Public keys of the connected agencies, read from ``<keys_dir>/<agency>.pub``."""
+
+    def __init__(self, keys_dir: Path) -> None:
+        self._dir = keys_dir
+        self._cache: dict[str, X25519PublicKey] = {}
+
+    def public_key(self, uitvoerder: str) -> X25519PublicKey:
+        key = self._cache.get(uitvoerder)
+        if key is None:
+            path = self._dir / f"{uitvoerder}.pub"
+            if not path.exists():
+                raise OnbekendeSleutel(uitvoerder)
+            key = load_public_key(path.read_bytes())
+            self._cache[uitvoerder] = key
+        return key
+
+    def is_connected(self, uitvoerder: str) -> bool:
+        try:
+            self.public_key(uitvoerder)
+        except OnbekendeSleutel:
+            return False
+        return True
+
+    def seal_for(self, uitvoerder: str, bsn: str) -> str:
+        return seal(bsn, self.public_key(uitvoerder))

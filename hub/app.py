@@ -1,0 +1,62 @@
+"""The hub process: the loket API, the answer consumer and the outbox relay, in one lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from hub.bootstrap import build_hub
+from hub.entrypoints.api import install_error_handlers, router
+from hub.entrypoints.stream import register_handlers
+from hub.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub = await build_hub(settings)
+        broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            enable_idempotence=True,
+            acks="all",
+            client_id="maatwerk-hub",
+        )
+        register_handlers(broker, hub)
+
+        async def publish(topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> None:
+            await broker.publish(value, topic, key=key, headers=headers)
+
+        relay = hub.attach_relay(publish)
+        await broker.start()
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        app.state.hub = hub
+        app.state.broker = broker
+        try:
+            yield
+        finally:
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await broker.stop()
+            await hub.close()
+
+    app = FastAPI(
+        title="maatwerk-hub",
+        version="0.1.0",
+        summary="The loket's API: casus, time-out orders and their chain status.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,41 @@
+"""``maatwerk-hub``: serve the hub, create the topics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+import uvicorn
+
+from schemas.topics import catalogue
+
+app = typer.Typer(help="maatwerk-hub: the loket API, answer consumer and outbox relay.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port of the loket API."),
+) -> None:
+    """Run the hub (settings from HUB_* environment variables)."""
+    from hub.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@app.command()
+def topics(
+    bootstrap: str = typer.Option("127.0.0.1:19092", help="Kafka bootstrap servers."),
+    replication_factor: int = typer.Option(1, help="Replication factor for new topics."),
+) -> None:
+    """Create or update every topic of the catalogue (idempotent)."""
+    from hub.adapters.topic_admin import ensure_topics
+
+    created = asyncio.run(
+        ensure_topics(bootstrap, catalogue(), replication_factor=replication_factor)
+    )
+    typer.echo(f"topics: {len(catalogue())} in catalogue, {len(created)} created")
+
+
+if __name__ == "__main__":
+    app()

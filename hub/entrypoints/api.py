@@ -1,0 +1,81 @@
+"""The loket's HTTP API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from hub.bootstrap import Hub
+from hub.entrypoints.views import CasusAangemaakt, OpschortingView
+from hub.service import casus as casus_service
+from hub.service import opschorting as opschorting_service
+from hub.service.commands import DienCasusIn, DraagOpschortingOp
+from hub.service.errors import HubError
+
+router = APIRouter(prefix="/api/v1")
+
+
+def get_hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+@router.post("/casussen", status_code=201, response_model=CasusAangemaakt)
+async def dien_casus_in(body: DienCasusIn, hub: HubDep) -> CasusAangemaakt:
+    """Submit a casus. BSNs in the body are pseudonymised; the answer never contains them."""
+    casus_id = await casus_service.dien_casus_in(body, hub.uow(), hub.deps)
+    casus = await casus_service.lees_casus(casus_id, hub.uow())
+    return CasusAangemaakt(
+        casus_id=casus_id, status=casus["status"], huishouden=casus["huishouden"]
+    )
+
+
+@router.get("/casussen/{casus_id}")
+async def lees_casus(casus_id: str, hub: HubDep) -> dict[str, Any]:
+    return await casus_service.lees_casus(casus_id, hub.uow())
+
+
+@router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)
+async def draag_opschorting_op(
+    casus_id: str, body: DraagOpschortingOp, hub: HubDep
+) -> OpschortingView:
+    """Order a time-out on a casus: every agency in scope gets its own instruction."""
+    opschorting_id = await opschorting_service.draag_opschorting_op(
+        casus_id, body, hub.uow(), hub.deps
+    )
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.get("/opschortingen/{opschorting_id}", response_model=OpschortingView)
+async def lees_opschorting(opschorting_id: str, hub: HubDep) -> OpschortingView:
+    """The chain status: per agency pending, confirmed (with reference) or refused (with why)."""
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"detail": [{"field": exc.field, "message": exc.message}]},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err["loc"] if p != "body") or "body",
+                "message": err["msg"],
+                "type": err["type"],
+            }
+            for err in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": errors})

@@ -1,0 +1,80 @@
+"""Response bodies of the loket API."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from hub.domain.opschorting import KetenStatus, Opschorting, SchakelStatus
+
+
+class CasusAangemaakt(BaseModel):
+    casus_id: str
+    status: str
+    huishouden: list[dict[str, str]] = Field(description="Members as pseudonyms; never a BSN.")
+
+
+class VorderingView(BaseModel):
+    vordering: str
+    opgeschort: bool
+    redencode: str | None
+    toelichting: str | None
+
+
+class SchakelView(BaseModel):
+    uitvoerder: str
+    status: SchakelStatus
+    late: bool = Field(description="Pending past the answer deadline.")
+    referentie: str | None = Field(description="The agency's own reference.")
+    redencode: str | None
+    reden: str | None = Field(description="The agency's reason when it refused.")
+    vorderingen: list[VorderingView]
+    reageer_uiterlijk: dt.datetime
+    beantwoord_op: dt.datetime | None
+    instructie_id: str
+
+
+class OpschortingView(BaseModel):
+    opschorting_id: str
+    casus_id: str
+    status: KetenStatus
+    telling: dict[str, int]
+    maatregelen: list[str]
+    ingangsdatum: dt.date
+    einddatum: dt.date
+    grondslag: str
+    reden: str
+    opgedragen_op: dt.datetime
+    keten: list[SchakelView]
+
+    @classmethod
+    def of(cls, o: Opschorting, now: dt.datetime) -> OpschortingView:
+        return cls(
+            opschorting_id=o.opschorting_id,
+            casus_id=o.casus_id,
+            status=o.status,
+            telling={**o.telling(), "late": sum(1 for s in o.keten if s.is_late(now))},
+            maatregelen=list(o.maatregelen),
+            ingangsdatum=o.ingangsdatum,
+            einddatum=o.einddatum,
+            grondslag=o.grondslag,
+            reden=o.reden,
+            opgedragen_op=o.opgedragen_op,
+            keten=[
+                SchakelView(
+                    uitvoerder=s.uitvoerder,
+                    status=s.status,
+                    late=s.is_late(now),
+                    referentie=s.referentie,
+                    redencode=s.redencode,
+                    reden=s.reden,
+                    vorderingen=[VorderingView(**dataclasses.asdict(v)) for v in s.vorderingen],
+                    reageer_uiterlijk=s.reageer_uiterlijk,
+                    beantwoord_op=s.beantwoord_op,
+                    instructie_id=s.instructie_id,
+                )
+                for s in o.keten
+            ],
+        )

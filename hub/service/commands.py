@@ -1,0 +1,76 @@
+"""Commands the loket gives the hub. They double as the API's request bodies, so their validation
+errors name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from schemas.casus import Instrument, Probleemdomein, Urgentie
+from schemas.ids import Bsn, Oin
+from schemas.opschorting import Maatregel
+from schemas.organisaties import Uitvoerder
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class NieuwLid(_Command):
+    bsn: Bsn = Field(description="The member's BSN; stored encrypted, never published in clear.")
+    rol: str = Field(min_length=1, max_length=40, description="aanvrager, partner, kind, overig")
+
+
+class Contactpersoon(_Command):
+    naam: str = Field(min_length=1, max_length=200)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)
+    telefoon: str | None = Field(default=None, max_length=40)
+
+
+class DienCasusIn(_Command):
+    """Submit a casus to the loket."""
+
+    indiener_oin: Oin
+    maatwerkfunctionaris: Contactpersoon
+    huishouden: list[NieuwLid] = Field(min_length=1, max_length=20)
+    probleemdomeinen: list[Probleemdomein] = Field(min_length=1)
+    betrokken_organisaties: list[Uitvoerder] = Field(default_factory=list)
+    geprobeerd: str = Field(min_length=1, max_length=4000)
+    urgentie: Urgentie = Urgentie.NORMAAL
+    gevraagde_instrumenten: list[Instrument] = Field(min_length=1)
+
+
+class ScopeIn(_Command):
+    uitvoerder: Uitvoerder
+    vorderingen: list[str] | None = Field(
+        default=None,
+        description="The agency's own claim references; omit for all claims of the household.",
+    )
+
+
+class DraagOpschortingOp(_Command):
+    """Order a time-out on a casus for one or more agencies."""
+
+    uitvoerders: list[ScopeIn] = Field(min_length=1, max_length=len(Uitvoerder))
+    maatregelen: list[Maatregel] = Field(default_factory=lambda: list(Maatregel), min_length=1)
+    ingangsdatum: dt.date
+    einddatum: dt.date
+    grondslag: str = Field(min_length=1, max_length=500)
+    reden: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("einddatum")
+    @classmethod
+    def _einde_na_begin(cls, einddatum: dt.date, info: ValidationInfo) -> dt.date:
+        begin = info.data.get("ingangsdatum")
+        if begin is not None and einddatum < begin:
+            raise ValueError("einddatum must not lie before ingangsdatum")
+        return einddatum
+
+    @field_validator("uitvoerders")
+    @classmethod
+    def _uniek(cls, uitvoerders: list[ScopeIn]) -> list[ScopeIn]:
+        codes = [s.uitvoerder for s in uitvoerders]
+        if len(set(codes)) != len(codes):
+            raise ValueError("each agency may appear only once")
+        return uitvoerders
