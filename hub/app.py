@@ -9,34 +9,43 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
-from hub.bootstrap import build_hub
+from hub.bootstrap import Hub, build_hub
 from hub.entrypoints.api import install_error_handlers, router
 from hub.entrypoints.stream import register_handlers
 from hub.settings import Settings, get_settings
 
 
+def create_broker(settings: Settings) -> KafkaBroker:
+    """The hub's Kafka client. Nothing connects until ``start()``."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        client_id="maatwerk-hub",
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    broker = create_broker(settings)
+
+    def current_hub() -> Hub:
+        hub: Hub = app.state.hub
+        return hub
+
+    register_handlers(broker, current_hub, settings.consumer_group)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = await build_hub(settings)
-        broker = KafkaBroker(
-            settings.kafka_bootstrap_servers,
-            enable_idempotence=True,
-            acks="all",
-            client_id="maatwerk-hub",
-        )
-        register_handlers(broker, hub)
 
         async def publish(topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> None:
             await broker.publish(value, topic, key=key, headers=headers)
 
         relay = hub.attach_relay(publish)
+        app.state.hub = hub
         await broker.start()
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
-        app.state.hub = hub
-        app.state.broker = broker
         try:
             yield
         finally:
@@ -52,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="The loket's API: casus, time-out orders and their chain status.",
         lifespan=lifespan,
     )
+    app.state.broker = broker
     install_error_handlers(app)
     app.include_router(router)
 

@@ -53,6 +53,8 @@ class OutboxRelay:
         self._poll = poll_seconds
         self._batch = batch_size
         self._wake = asyncio.Event()
+        self.failures = 0
+        """Consecutive failed publishes; the relay backs off while the broker is unreachable."""
 
     def wake(self) -> None:
         """Tell the relay there is new work (called after a commit that wrote outbox rows)."""
@@ -79,6 +81,7 @@ class OutboxRelay:
                         {"content-type": CONTENT_TYPE, "ce_id": row.event_id},
                     )
                 except Exception as exc:  # keep order: stop at the first failure, retry later
+                    self.failures += 1
                     await session.execute(
                         update(OutboxRow)
                         .where(OutboxRow.seq == row.seq)
@@ -93,6 +96,7 @@ class OutboxRelay:
                     .values(sent_at=dt.datetime.now(dt.UTC), attempts=row.attempts + 1)
                 )
                 await session.commit()
+                self.failures = 0
                 sent += 1
             return sent
 
@@ -108,6 +112,9 @@ class OutboxRelay:
                 log.exception("outbox relay error")
                 sent = 0
             if sent >= self._batch:
+                continue
+            if self.failures:
+                await asyncio.sleep(min(self._poll * 2**self.failures, 10.0))
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)

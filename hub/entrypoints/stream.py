@@ -8,6 +8,7 @@ topic with its reason and is then acknowledged, so the consumer keeps going.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -64,10 +65,10 @@ def check_answer(event: CloudEvent[Any]) -> None:
         raise AntwoordAfgewezen("subject: does not match data.casus_id")
 
 
-def register_handlers(broker: KafkaBroker, hub: Hub) -> None:
+def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id: str) -> None:
     @broker.subscriber(
         OPSCHORTING_ANTWOORD.name,
-        group_id=hub.settings.consumer_group,
+        group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title="hub-antwoorden",
@@ -77,6 +78,6 @@ def register_handlers(broker: KafkaBroker, hub: Hub) -> None:
         try:
             event = parse_event(message.body)
             check_answer(event)
-            await verwerk_antwoord(event, hub.uow())
+            await verwerk_antwoord(event, get_hub().uow())
         except (InvalidEvent, AntwoordAfgewezen) as exc:
             await dead_letter(broker, message, str(exc), consumer="hub")

@@ -1,0 +1,48 @@
+"""Request bodies a loket would send, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+LOKET_INDIENER_OIN = "00000001999999990201"
+
+
+def casus_body(*bsns: str) -> dict[str, Any]:
+    return {
+        "indiener_oin": LOKET_INDIENER_OIN,
+        "maatwerkfunctionaris": {
+            "naam": "Team Maatwerk Utrecht",
+            "email": "maatwerk@utrecht.example",
+            "telefoon": "030-0000000",
+        },
+        "huishouden": [
+            {"bsn": bsn, "rol": "aanvrager" if i == 0 else "partner"} for i, bsn in enumerate(bsns)
+        ],
+        "probleemdomeinen": ["schulden", "inkomen"],
+        "betrokken_organisaties": ["belastingdienst", "cjib", "duo"],
+        "geprobeerd": "Betalingsregelingen aangevraagd bij drie uitvoerders; geen akkoord.",
+        "urgentie": "hoog",
+        "gevraagde_instrumenten": ["time-out"],
+    }
+
+
+def opschorting_body(
+    *agencies: str,
+    start: dt.date | None = None,
+    days: int = 90,
+    vorderingen: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    start = start or dt.date.today()
+    vorderingen = vorderingen or {}
+    return {
+        "uitvoerders": [
+            {"uitvoerder": a, **({"vorderingen": vorderingen[a]} if a in vorderingen else {})}
+            for a in agencies
+        ],
+        "maatregelen": ["invordering", "beslag", "verrekening"],
+        "ingangsdatum": start.isoformat(),
+        "einddatum": (start + dt.timedelta(days=days)).isoformat(),
+        "grondslag": "Time-outbevoegdheid Landelijk Maatwerkloket",
+        "reden": "Ruimte om een schuldregeling te treffen",
+    }

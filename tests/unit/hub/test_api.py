@@ -1,0 +1,214 @@
+"""The loket API and the answer consumer, with FastStream's in-memory broker."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from hub.app import create_app
+from schemas import make_event, parse_event
+from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.versleuteling import open_sealed
+from tests.support.loket import casus_body, opschorting_body
+from tests.unit.hub.conftest import running
+
+BSN = "999990019"
+AGENCIES = ("belastingdienst", "cjib", "duo")
+
+
+@pytest.fixture
+async def loket(hub_settings):
+    app = create_app(hub_settings)
+    broker = app.state.broker
+    published: dict[str, list[bytes]] = {}
+
+    def capture_on(topic: str) -> None:
+        @broker.subscriber(topic, group_id=f"test-{topic}")
+        async def capture(message: KafkaMessage) -> None:
+            published.setdefault(topic, []).append(message.body)
+
+    for topic in [*(instructie_topic(a).name for a in AGENCIES), DEAD_LETTER.name]:
+        capture_on(topic)
+
+    async with TestKafkaBroker(broker), running(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+            client.published = published  # type: ignore[attr-defined]
+            client.broker = broker  # type: ignore[attr-defined]
+            yield client
+
+
+async def wait_for(predicate, timeout: float = 5.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def submit_casus(loket) -> str:
+    response = await loket.post("/api/v1/casussen", json=casus_body(BSN))
+    assert response.status_code == 201, response.text
+    return response.json()["casus_id"]
+
+
+async def test_submitted_casus_is_pseudonymised(loket):
+    response = await loket.post("/api/v1/casussen", json=casus_body(BSN))
+    assert response.status_code == 201
+    assert BSN not in response.text
+    assert response.json()["huishouden"][0]["pseudoniem"].startswith("psn-")
+    read = await loket.get(f"/api/v1/casussen/{response.json()['casus_id']}")
+    assert read.status_code == 200 and BSN not in read.text
+
+
+async def test_invalid_bsn_is_422_naming_the_field_without_echoing_it(loket):
+    body = casus_body("123456789")
+    response = await loket.post("/api/v1/casussen", json=body)
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["detail"]]
+    assert fields == ["huishouden.0.bsn"]
+    assert "123456789" not in response.text
+
+
+async def test_unknown_casus_is_404(loket):
+    response = await loket.post(
+        "/api/v1/casussen/MWL-2026-0000000000/opschortingen", json=opschorting_body("cjib")
+    )
+    assert response.status_code == 404
+    assert (await loket.get("/api/v1/opschortingen/nope")).status_code == 404
+
+
+async def test_end_before_start_is_422_naming_einddatum(loket):
+    casus_id = await submit_casus(loket)
+    body = opschorting_body("cjib", days=-1)
+    response = await loket.post(f"/api/v1/casussen/{casus_id}/opschortingen", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["einddatum"]
+
+
+async def test_agency_without_connector_is_422(loket):
+    casus_id = await submit_casus(loket)
+    response = await loket.post(
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("uwv")
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "uitvoerders.0.uitvoerder"
+
+
+async def test_order_fans_out_one_sealed_instruction_per_agency(loket, agency_keys):
+    casus_id = await submit_casus(loket)
+    response = await loket.post(
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body(*AGENCIES)
+    )
+    assert response.status_code == 201, response.text
+    chain = response.json()
+    assert chain["status"] == "pending"
+    assert {s["uitvoerder"]: s["status"] for s in chain["keten"]} == dict.fromkeys(
+        AGENCIES, "pending"
+    )
+    for agency in AGENCIES:
+        topic = instructie_topic(agency).name
+        [raw] = await wait_for(lambda topic=topic: loket.published.get(topic))
+        assert BSN.encode() not in raw
+        event = parse_event(raw)
+        assert event.subject == casus_id and event.data.uitvoerder == agency
+        sealed = event.data.personen[0].bsn_versleuteld
+        assert open_sealed(sealed, agency_keys[agency]) == BSN
+        other = next(a for a in AGENCIES if a != agency)
+        with pytest.raises(ValueError):
+            open_sealed(sealed, agency_keys[other])
+
+
+def answer_event(chain: dict[str, Any], agency: str, *, refused: bool = False, event_id=None):
+    link = next(s for s in chain["keten"] if s["uitvoerder"] == agency)
+    common = {
+        "opschorting_id": chain["opschorting_id"],
+        "casus_id": chain["casus_id"],
+        "uitvoerder": agency,
+        "instructie_id": link["instructie_id"],
+        "beantwoord_op": dt.datetime.now(dt.UTC),
+    }
+    data: Any
+    if refused:
+        data = OpschortingGeweigerd(
+            **common, redencode=Redencode.BEZWAAR_OF_BEROEP, reden="Zaak ligt bij de rechter"
+        )
+    else:
+        data = OpschortingBevestigd(**common, referentie=f"{agency.upper()}-REF-1")
+    return make_event(
+        data,
+        source=UITVOERDERS[Uitvoerder(agency)].source,
+        subject=chain["casus_id"],
+        event_id=event_id or str(uuid.uuid4()),
+    )
+
+
+async def order(loket) -> dict[str, Any]:
+    casus_id = await submit_casus(loket)
+    response = await loket.post(
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body(*AGENCIES)
+    )
+    return response.json()
+
+
+async def publish(loket, event) -> None:
+    await loket.broker.publish(event.to_bytes(), OPSCHORTING_ANTWOORD.name, key=b"k")
+
+
+async def status(loket, chain) -> dict[str, Any]:
+    response = await loket.get(f"/api/v1/opschortingen/{chain['opschorting_id']}")
+    assert response.status_code == 200
+    return response.json()
+
+
+async def test_answers_move_the_chain_to_confirmed_and_refused(loket):
+    chain = await order(loket)
+    await publish(loket, answer_event(chain, "belastingdienst"))
+    await publish(loket, answer_event(chain, "cjib", refused=True))
+    after = await status(loket, chain)
+    links = {s["uitvoerder"]: s for s in after["keten"]}
+    assert links["belastingdienst"]["status"] == "confirmed"
+    assert links["belastingdienst"]["referentie"] == "BELASTINGDIENST-REF-1"
+    assert links["cjib"]["status"] == "refused"
+    assert links["cjib"]["reden"] == "Zaak ligt bij de rechter"
+    assert links["duo"]["status"] == "pending"
+    assert after["status"] == "pending"
+    await publish(loket, answer_event(chain, "duo"))
+    assert (await status(loket, chain))["status"] == "incomplete"
+
+
+async def test_a_redelivered_answer_changes_nothing(loket):
+    chain = await order(loket)
+    event = answer_event(chain, "duo", event_id="11111111-1111-1111-1111-111111111111")
+    await publish(loket, event)
+    first = await status(loket, chain)
+    await publish(loket, event)
+    assert await status(loket, chain) == first
+
+
+async def test_garbage_and_forged_answers_are_dead_lettered_and_consumer_goes_on(loket):
+    chain = await order(loket)
+    await loket.broker.publish(b"{not json", OPSCHORTING_ANTWOORD.name, key=b"k")
+    forged = answer_event(chain, "cjib")
+    forged_body = json.loads(forged.to_bytes())
+    forged_body["source"] = UITVOERDERS[Uitvoerder.DUO].source  # DUO answering for CJIB
+    await loket.broker.publish(json.dumps(forged_body).encode(), OPSCHORTING_ANTWOORD.name)
+    dead = await wait_for(lambda: len(loket.published.get(DEAD_LETTER.name, [])) >= 2 and True)
+    assert dead
+    assert (await status(loket, chain))["keten"][1]["status"] == "pending"
+    await publish(loket, answer_event(chain, "cjib"))
+    links = {s["uitvoerder"]: s["status"] for s in (await status(loket, chain))["keten"]}
+    assert links["cjib"] == "confirmed"
