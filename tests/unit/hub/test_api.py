@@ -48,8 +48,8 @@ async def loket(hub_settings):
             yield client
 
 
-async def wait_for(predicate, timeout: float = 5.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for(predicate, within: float = 5.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         result = predicate()
         if result:

@@ -1,0 +1,150 @@
+"""The hub's store and outbox on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import select, text
+
+from hub.adapters.orm import Base, OutboxRow
+from hub.bootstrap import build_hub
+from hub.service.casus import dien_casus_in
+from hub.service.commands import DienCasusIn, DraagOpschortingOp
+from hub.service.errors import NietGevonden
+from hub.service.opschorting import draag_opschorting_op, lees_opschorting, verwerk_antwoord
+from hub.settings import Settings
+from schemas import make_event
+from schemas.opschorting import OpschortingBevestigd
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.topics import CASUS, OPSCHORTING, instructie_topic
+from schemas.versleuteling import generate_private_key, public_key_pem
+from tests.support.loket import casus_body, opschorting_body
+
+BSN = "999990019"
+AGENCIES = ("belastingdienst", "cjib", "duo")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def hub(database_url, tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for agency in AGENCIES:
+        (keys / f"{agency}.pub").write_bytes(public_key_pem(generate_private_key().public_key()))
+    hub = await build_hub(Settings(database_url=database_url, keys_dir=keys))
+    yield hub
+    await hub.close()
+
+
+async def order(hub) -> str:
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), hub.uow(), hub.deps)
+    cmd = DraagOpschortingOp(**opschorting_body(*AGENCIES))
+    return await draag_opschorting_op(casus_id, cmd, hub.uow(), hub.deps)
+
+
+def answer(opschorting, agency: str, event_id: str | None = None):
+    link = opschorting.schakel(agency)
+    data = OpschortingBevestigd(
+        opschorting_id=opschorting.opschorting_id,
+        casus_id=opschorting.casus_id,
+        uitvoerder=Uitvoerder(agency),
+        instructie_id=link.instructie_id,
+        beantwoord_op=dt.datetime.now(dt.UTC),
+        referentie=f"{agency}-42",
+    )
+    return make_event(
+        data,
+        source=UITVOERDERS[Uitvoerder(agency)].source,
+        subject=opschorting.casus_id,
+        event_id=event_id,
+    )
+
+
+async def outbox_of(hub, casus_id: str) -> list[OutboxRow]:
+    async with hub.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxRow).where(OutboxRow.key == casus_id).order_by(OutboxRow.seq)
+        )
+        return list(rows)
+
+
+async def test_order_and_its_messages_commit_together(hub):
+    opschorting_id = await order(hub)
+    opschorting = await lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    rows = await outbox_of(hub, opschorting.casus_id)
+    assert [r.topic for r in rows] == [
+        CASUS.name,
+        OPSCHORTING.name,
+        *(instructie_topic(a).name for a in AGENCIES),
+    ]
+    assert [link.instructie_id for link in opschorting.keten] == [r.event_id for r in rows[2:]]
+
+
+async def test_failed_order_leaves_no_state_and_no_messages(hub):
+    cmd = DraagOpschortingOp(**opschorting_body("cjib"))
+    async with hub.sessions() as session:
+        before = len((await session.scalars(select(OutboxRow))).all())
+    with pytest.raises(NietGevonden):
+        await draag_opschorting_op("MWL-2026-0000000000", cmd, hub.uow(), hub.deps)
+    async with hub.sessions() as session:
+        assert len((await session.scalars(select(OutboxRow))).all()) == before
+
+
+async def test_no_bsn_in_clear_anywhere_in_the_store(hub):
+    await order(hub)
+    async with hub.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            for row in rows:
+                assert BSN not in repr(row), f"BSN in clear in table {table.name}"
+
+
+async def test_the_same_answer_twice_is_applied_once(hub):
+    opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
+    event = answer(opschorting, "cjib", event_id=str(uuid.uuid4()))
+    assert await verwerk_antwoord(event, hub.uow()) is True
+    assert await verwerk_antwoord(event, hub.uow()) is False
+    later = answer(opschorting, "cjib")  # a new event id, but the link was answered already
+    assert await verwerk_antwoord(later, hub.uow()) is False
+    after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
+    assert after.schakel("cjib").referentie == "cjib-42"
+
+
+async def test_concurrent_answers_for_one_order_are_all_kept(hub):
+    opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
+    await asyncio.gather(*(verwerk_antwoord(answer(opschorting, a), hub.uow()) for a in AGENCIES))
+    after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
+    assert after.status.value == "confirmed"
+
+
+async def test_relay_publishes_in_order_marks_sent_and_retries_failures(hub):
+    opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
+    sent: list[str] = []
+    fail = {"left": 1}
+
+    async def publish(topic, key, value, headers):
+        if fail["left"]:
+            fail["left"] -= 1
+            raise ConnectionError("broker away")
+        assert key == opschorting.casus_id.encode()
+        sent.append(headers["ce_id"])
+
+    relay = hub.attach_relay(publish)
+    assert await relay.relay_once() == 0
+    while await relay.relay_once():
+        pass
+    rows = await outbox_of(hub, opschorting.casus_id)
+    assert [r.event_id for r in rows] == [s for s in sent if s in {r.event_id for r in rows}]
+    assert all(r.sent_at is not None for r in rows)
+    assert await relay.relay_once() == 0
+
+
