@@ -1,0 +1,126 @@
+"""The hub on a real Kafka broker: an order reaches each agency's own topic; answers come back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from hub.app import create_app
+from hub.settings import Settings
+from schemas import CONTENT_TYPE, parse_event
+from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
+from tests.support.loket import casus_body, opschorting_body
+from tests.unit.hub.test_api import answer_event
+
+pytestmark = pytest.mark.kafka
+
+BSN = "999990019"
+AGENCIES = ("belastingdienst", "cjib", "duo")
+
+
+@pytest.fixture
+async def hub_client(kafka_bootstrap, tmp_path):
+    keys_dir = tmp_path / "keys"
+    keys_dir.mkdir()
+    private = {}
+    for agency in AGENCIES:
+        private[agency] = generate_private_key()
+        (keys_dir / f"{agency}.pub").write_bytes(public_key_pem(private[agency].public_key()))
+    settings = Settings(
+        kafka_bootstrap_servers=kafka_bootstrap,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+        keys_dir=keys_dir,
+        consumer_group=f"hub-{uuid.uuid4()}",
+        outbox_poll_seconds=0.1,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+            client.private_keys = private  # type: ignore[attr-defined]
+            yield client
+
+
+async def read_matching(bootstrap: str, topic: str, casus_id: str, count: int, within: float = 20):
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"test-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found = []
+    try:
+        async with asyncio.timeout(within):
+            while len(found) < count:
+                batch = await consumer.getmany(timeout_ms=200)
+                for records in batch.values():
+                    for record in records:
+                        if record.key == casus_id.encode():
+                            found.append(record)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def status_when(client, opschorting_id: str, done, within: float = 20):
+    async with asyncio.timeout(within):
+        while True:
+            body = (await client.get(f"/api/v1/opschortingen/{opschorting_id}")).json()
+            if done(body):
+                return body
+            await asyncio.sleep(0.1)
+
+
+async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
+    hub_client, kafka_bootstrap
+):
+    casus = (await hub_client.post("/api/v1/casussen", json=casus_body(BSN))).json()
+    chain = (
+        await hub_client.post(
+            f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
+            json=opschorting_body(*AGENCIES),
+        )
+    ).json()
+    for agency in AGENCIES:
+        [record] = await read_matching(
+            kafka_bootstrap, instructie_topic(agency).name, casus["casus_id"], 1
+        )
+        assert dict(record.headers)["content-type"] == CONTENT_TYPE.encode()
+        assert BSN.encode() not in record.value
+        event = parse_event(record.value)
+        assert event.data.opschorting_id == chain["opschorting_id"]
+        sealed = event.data.personen[0].bsn_versleuteld
+        assert open_sealed(sealed, hub_client.private_keys[agency]) == BSN
+
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            OPSCHORTING_ANTWOORD.name, b"{broken", key=casus["casus_id"].encode()
+        )
+        for agency in AGENCIES:
+            event = answer_event(chain, agency, refused=agency == "cjib")
+            await producer.send_and_wait(
+                OPSCHORTING_ANTWOORD.name, event.to_bytes(), key=casus["casus_id"].encode()
+            )
+    finally:
+        await producer.stop()
+
+    final = await status_when(
+        hub_client, chain["opschorting_id"], lambda body: body["status"] != "pending"
+    )
+    links = {link["uitvoerder"]: link for link in final["keten"]}
+    assert links["belastingdienst"]["status"] == "confirmed"
+    assert links["duo"]["status"] == "confirmed"
+    assert links["cjib"]["status"] == "refused"
+    assert links["cjib"]["redencode"] == "bezwaar-of-beroep"
+    dead = await read_matching(kafka_bootstrap, DEAD_LETTER.name, casus["casus_id"], 1)
+    assert dead[0].value == b"{broken"
+    assert b"not valid JSON" in dict(dead[0].headers)["dlq-reason"]
