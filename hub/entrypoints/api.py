@@ -41,6 +41,12 @@ async def lees_casus(casus_id: str, hub: HubDep) -> dict[str, Any]:
     return await casus_service.lees_casus(casus_id, hub.uow())
 
 
+@router.get("/casussen/{casus_id}/audit")
+async def lees_audit(casus_id: str, hub: HubDep) -> list[dict[str, Any]]:
+    """Who did what to this casus, and when (never a BSN)."""
+    return await casus_service.lees_audit(casus_id, hub.uow())
+
+
 @router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)
 async def draag_opschorting_op(
     casus_id: str, body: DraagOpschortingOp, hub: HubDep

@@ -73,3 +73,14 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> dict[str, Any]:
             "status": row.status,
             "opschortingen": opschortingen,
         }
+
+
+async def lees_audit(casus_id: str, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The audit trail of a casus, oldest first."""
+    async with uow:
+        if await uow.casussen.get(casus_id) is None:
+            raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
+        return [
+            {"at": row.at, "actor": row.actor, "actie": row.actie, "details": row.details}
+            for row in await uow.audit.for_casus(casus_id)
+        ]

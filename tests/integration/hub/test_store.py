@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from hub.adapters.orm import Base, OutboxRow
 from hub.bootstrap import build_hub
@@ -146,5 +146,3 @@ async def test_relay_publishes_in_order_marks_sent_and_retries_failures(hub):
     assert [r.event_id for r in rows] == [s for s in sent if s in {r.event_id for r in rows}]
     assert all(r.sent_at is not None for r in rows)
     assert await relay.relay_once() == 0
-
-

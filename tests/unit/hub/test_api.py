@@ -212,3 +212,13 @@ async def test_garbage_and_forged_answers_are_dead_lettered_and_consumer_goes_on
     await publish(loket, answer_event(chain, "cjib"))
     links = {s["uitvoerder"]: s["status"] for s in (await status(loket, chain))["keten"]}
     assert links["cjib"] == "confirmed"
+
+
+async def test_audit_trail_records_order_and_answers_without_bsn(loket):
+    chain = await order(loket)
+    await publish(loket, answer_event(chain, "cjib"))
+    response = await loket.get(f"/api/v1/casussen/{chain['casus_id']}/audit")
+    assert response.status_code == 200
+    acties = [entry["actie"] for entry in response.json()]
+    assert acties == ["casus.ingediend", "opschorting.opgedragen", "opschorting.confirmed"]
+    assert BSN not in response.text
