@@ -1,0 +1,68 @@
+"""A loket time-out through the whole chain, every part a real process on a real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+
+import httpx
+import pytest
+
+from tests.support.loket import casus_body, opschorting_body
+
+pytestmark = pytest.mark.e2e
+
+AGENCIES = ("belastingdienst", "cjib", "duo")
+CONFIRMED_EVERYWHERE = "999990019"
+"""Seeded at all three simulators with claims that are not under appeal."""
+ALL_CJIB_CLAIMS_UNDER_APPEAL = "999990032"
+
+
+async def run_order(stack, bsn: str, body: dict, within: float = 60.0) -> tuple[dict, float]:
+    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+        casus = await client.post("/api/v1/casussen", json=casus_body(bsn))
+        assert casus.status_code == 201, casus.text
+        started = time.perf_counter()
+        ordered = await client.post(
+            f"/api/v1/casussen/{casus.json()['casus_id']}/opschortingen", json=body
+        )
+        assert ordered.status_code == 201, ordered.text
+        url = f"/api/v1/opschortingen/{ordered.json()['opschorting_id']}"
+        async with asyncio.timeout(within):
+            while True:
+                chain = (await client.get(url)).json()
+                if chain["status"] != "pending":
+                    return chain, time.perf_counter() - started
+                await asyncio.sleep(0.05)
+
+
+def links(chain: dict) -> dict[str, dict]:
+    return {link["uitvoerder"]: link for link in chain["keten"]}
+
+
+async def test_three_agencies_confirm_with_their_own_references(stack):
+    chain, seconds = await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body(*AGENCIES))
+    print(f"\norder -> all three confirmed: {seconds:.2f}s")
+    assert chain["status"] == "confirmed", chain
+    refs = {agency: link["referentie"] for agency, link in links(chain).items()}
+    assert refs["belastingdienst"].startswith("BD-")
+    assert refs["cjib"].startswith("CJIB-")
+    assert refs["duo"].startswith("DUO-")
+    assert all(link["status"] == "confirmed" for link in chain["keten"])
+
+
+async def test_cjib_refuses_when_every_claim_is_under_appeal(stack):
+    chain, _ = await run_order(stack, ALL_CJIB_CLAIMS_UNDER_APPEAL, opschorting_body("cjib"))
+    cjib = links(chain)["cjib"]
+    assert cjib["status"] == "refused"
+    assert cjib["redencode"] == "bezwaar-of-beroep"
+    assert cjib["reden"]
+
+
+async def test_duo_refuses_a_retroactive_pause(stack):
+    body = opschorting_body("duo", start=dt.date.today() - dt.timedelta(days=60))
+    chain, _ = await run_order(stack, CONFIRMED_EVERYWHERE, body)
+    duo = links(chain)["duo"]
+    assert duo["status"] == "refused"
+    assert duo["reden"]
