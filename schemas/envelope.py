@@ -3,22 +3,51 @@
 Kafka binding: *structured* content mode. The Kafka record value is the whole event as JSON
 (``content-type: application/cloudevents+json; charset=UTF-8`` header), the record key is the
 ``subject`` (the casus id), so every message of one casus lands on one partition, in order.
+
+Messages that belong to no casus (the Maatwerkregister) declare ``subject_kind = SubjectKind.OIN``
+on their payload class: their subject, and so their key, is the organisation's OIN.
+
+Versioning: the version is part of ``type`` (``...v1``); a breaking change is a new type
+(``...v2``) registered beside the old one, and both are served side by side.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar, cast
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from typing_extensions import Annotated
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from schemas.ids import CASUS_ID_PATTERN, SOURCE_PATTERN
+from schemas.ids import CASUS_ID_PATTERN, OIN_PATTERN, SOURCE_PATTERN, SUBJECT_PATTERN
 
 CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 DATASCHEMA_BASE = "https://maatwerk-hub.example/schemas"
 TYPE_PATTERN = r"^nl\.maatwerk(\.[a-z][a-z0-9-]*)+\.v[0-9]+$"
+
+
+class SubjectKind(StrEnum):
+    """What the CloudEvents ``subject`` (and so the Kafka key) of a message type identifies."""
+
+    CASUS = "casus"
+    """A casus id (``MWL-2026-0A1B2C3D4E``): every casus-bound message."""
+    OIN = "oin"
+    """An organisation's OIN: messages that belong to no casus (the Maatwerkregister)."""
+
+    @property
+    def pattern(self) -> str:
+        return CASUS_ID_PATTERN if self is SubjectKind.CASUS else OIN_PATTERN
 
 
 class Contract(BaseModel):
@@ -33,9 +62,22 @@ class EventData(Contract):
     event_type: ClassVar[str]
     """Reverse-DNS CloudEvents type, ending in the version (``nl.maatwerk.<...>.v1``)."""
 
+    subject_kind: ClassVar[SubjectKind] = SubjectKind.CASUS
+    """What ``subject`` holds for this type; casus-bound unless a type says otherwise."""
+
     @classmethod
     def dataschema(cls) -> str:
         return f"{DATASCHEMA_BASE}/{cls.event_type}.json"
+
+    def event_subject(self) -> str:
+        """The ``subject`` (and Kafka key) this payload must travel under.
+
+        The casus id for casus-bound types; types with another ``subject_kind`` override this.
+        """
+        casus_id = getattr(self, "casus_id", None)
+        if not isinstance(casus_id, str):
+            raise TypeError(f"{type(self).__name__} has no casus_id: override event_subject()")
+        return casus_id
 
 
 DataT = TypeVar("DataT", bound=EventData)
@@ -44,7 +86,12 @@ _REGISTRY: dict[str, type[EventData]] = {}
 
 
 def register(cls: type[DataT]) -> type[DataT]:
-    """Class decorator: make a payload model known under its ``event_type``."""
+    """Class decorator: make a payload model known under its ``event_type``.
+
+    Versions of one type are separate registrations (``...v1`` and ``...v2`` side by side).
+    """
+    if not re.fullmatch(TYPE_PATTERN, cls.event_type):
+        raise ValueError(f"event type {cls.event_type!r} does not match {TYPE_PATTERN}")
     existing = _REGISTRY.get(cls.event_type)
     if existing is not None and existing is not cls:
         raise ValueError(f"event type {cls.event_type} registered twice")
@@ -55,6 +102,24 @@ def register(cls: type[DataT]) -> type[DataT]:
 def event_types() -> dict[str, type[EventData]]:
     """Every registered message type, by CloudEvents ``type``."""
     return dict(_REGISTRY)
+
+
+def split_type(event_type: str) -> tuple[str, int]:
+    """``nl.maatwerk.casus.ingediend.v2`` -> ``("nl.maatwerk.casus.ingediend", 2)``."""
+    if not re.fullmatch(TYPE_PATTERN, event_type):
+        raise ValueError(f"event type {event_type!r} does not match {TYPE_PATTERN}")
+    base, _, version = event_type.rpartition(".v")
+    return base, int(version)
+
+
+def versions(base: str) -> dict[int, type[EventData]]:
+    """Every registered version of one type, e.g. ``versions("nl.maatwerk.casus.ingediend")``."""
+    found = {}
+    for event_type, model in _REGISTRY.items():
+        name, version = split_type(event_type)
+        if name == base:
+            found[version] = model
+    return dict(sorted(found.items()))
 
 
 class CloudEvent(BaseModel, Generic[DataT]):
@@ -70,17 +135,44 @@ class CloudEvent(BaseModel, Generic[DataT]):
         description="Producing system: urn:nld:oin:<20-digit OIN>:systeem:<name>."
     )
     type: Annotated[str, StringConstraints(pattern=TYPE_PATTERN)] = Field(
-        description="Reverse-DNS event type ending in its version, e.g. nl.maatwerk.casus.ingediend.v1."
+        description="Reverse-DNS event type ending in its version, "
+        "e.g. nl.maatwerk.casus.ingediend.v1."
     )
     time: AwareDatetime = Field(description="When the occurrence happened (timezone-aware).")
-    subject: Annotated[str, StringConstraints(pattern=CASUS_ID_PATTERN)] = Field(
-        description="The casus id. Never a BSN or other personal identifier."
+    subject: Annotated[str, StringConstraints(pattern=SUBJECT_PATTERN)] = Field(
+        description="The casus id (for register messages: the organisation's OIN); also the Kafka "
+        "record key. Never a BSN or other personal identifier."
     )
     datacontenttype: Literal["application/json"] = Field(
         default="application/json", description="Media type of data."
     )
     dataschema: str = Field(description="URI of the JSON Schema of data.")
     data: DataT = Field(description="The payload.")
+
+    @model_validator(mode="after")
+    def _consistent_with_data(self) -> Self:
+        data = self.data
+        if self.type != data.event_type:
+            raise PydanticCustomError(
+                "type_mismatch",
+                "type: must be {expected} for this data, got {actual}",
+                {"expected": data.event_type, "actual": self.type},
+            )
+        kind = data.subject_kind
+        if not re.fullmatch(kind.pattern, self.subject):
+            raise PydanticCustomError(
+                "subject_kind",
+                "subject: must be {kind} (pattern {pattern}) for {type}",
+                {"kind": kind.value, "pattern": kind.pattern, "type": data.event_type},
+            )
+        expected = data.event_subject()
+        if self.subject != expected:
+            raise PydanticCustomError(
+                "subject_mismatch",
+                "subject: must equal the {kind} in data ({expected}), got {actual}",
+                {"kind": kind.value, "expected": expected, "actual": self.subject},
+            )
+        return self
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()
@@ -99,7 +191,8 @@ def make_event(
     time: datetime | None = None,
 ) -> CloudEvent[DataT]:
     """Wrap a payload in its envelope; ``event_id`` defaults to a fresh UUID4."""
-    return CloudEvent[type(data)](  # type: ignore[index]
+    model: type[CloudEvent[DataT]] = cast(Any, CloudEvent)[type(data)]
+    return model(
         id=event_id or str(uuid.uuid4()),
         source=source,
         type=data.event_type,
@@ -134,7 +227,15 @@ def parse_event(raw: bytes | str | dict[str, Any]) -> CloudEvent[Any]:
 
 
 def describe_errors(exc: ValidationError) -> str:
-    """One line per broken rule: ``field.path: message``."""
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()
-    )
+    """One line per broken rule: ``field.path: message``.
+
+    Envelope-wide rules (``subject`` against ``data``) name their field in the message itself.
+    """
+    return "; ".join(_describe(err["loc"], err["msg"]) for err in exc.errors())
+
+
+def _describe(loc: tuple[int | str, ...], msg: str) -> str:
+    path = ".".join(str(p) for p in loc)
+    if path:
+        return f"{path}: {msg}"
+    return msg if re.match(r"^[a-z_]+: ", msg) else f"<root>: {msg}"

@@ -10,11 +10,16 @@ from pydantic import AfterValidator, Field, StringConstraints
 OIN_PATTERN = r"^[0-9]{20}$"
 SOURCE_PATTERN = r"^urn:nld:oin:[0-9]{20}:systeem:[a-z0-9][a-z0-9-]*$"
 CASUS_ID_PATTERN = r"^MWL-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{10}$"
+SUBJECT_PATTERN = r"^(MWL-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{10}|[0-9]{20})$"
+"""Any valid CloudEvents ``subject``: a casus id, or an OIN for messages that belong to no casus."""
 
 Oin = Annotated[
     str,
     StringConstraints(pattern=OIN_PATTERN),
-    Field(description="Organisatie-identificatienummer: exactly 20 digits.", examples=["00000001234567890000"]),
+    Field(
+        description="Organisatie-identificatienummer: exactly 20 digits.",
+        examples=["00000001234567890000"],
+    ),
 ]
 
 CasusId = Annotated[
@@ -50,7 +55,7 @@ Bsn = Annotated[
 
 
 def systeem_source(oin: str, systeem: str) -> str:
-    """The CloudEvents ``source`` of a system of an organisation: ``urn:nld:oin:<OIN>:systeem:<name>``."""
+    """The CloudEvents ``source`` of a system: ``urn:nld:oin:<OIN>:systeem:<name>``."""
     source = f"urn:nld:oin:{oin}:systeem:{systeem}"
     if not re.fullmatch(SOURCE_PATTERN, source):
         raise ValueError(f"not a valid source: {source!r}")

@@ -25,6 +25,8 @@ class Uitvoerder(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Organisatie:
+    """A connected organisation: its code (also its Kafka principal name), name, OIN and system."""
+
     code: str
     naam: str
     oin: str
@@ -35,8 +37,11 @@ class Organisatie:
         return f"urn:nld:oin:{self.oin}:systeem:{self.systeem}"
 
 
-LOKET = Organisatie("loket", "Landelijk Maatwerkloket Multiproblematiek", "00000001999999990001", "loket")
+LOKET = Organisatie(
+    "loket", "Landelijk Maatwerkloket Multiproblematiek", "00000001999999990001", "loket"
+)
 HUB = Organisatie("hub", "maatwerk-hub", "00000001999999990002", "maatwerk-hub")
+LET = Organisatie("let", "Landelijk Escalatie Team", "00000001999999990003", "let")
 
 UITVOERDERS: dict[Uitvoerder, Organisatie] = {
     Uitvoerder.BELASTINGDIENST: Organisatie(
@@ -55,7 +60,10 @@ UITVOERDERS: dict[Uitvoerder, Organisatie] = {
         "svb", "Sociale Verzekeringsbank", "00000001999999990105", "connector-svb"
     ),
     Uitvoerder.UWV: Organisatie(
-        "uwv", "Uitvoeringsinstituut Werknemersverzekeringen", "00000001999999990106", "connector-uwv"
+        "uwv",
+        "Uitvoeringsinstituut Werknemersverzekeringen",
+        "00000001999999990106",
+        "connector-uwv",
     ),
     Uitvoerder.IND: Organisatie(
         "ind", "Immigratie- en Naturalisatiedienst", "00000001999999990107", "connector-ind"

@@ -1,21 +1,32 @@
 """The topic catalogue: every topic, its key, partitions, retention, and who may use it.
 
-The access matrix (``producers`` / ``consumers``, by organisation code) is data, to be turned into
-Kafka ACLs. Topics are created from this catalogue by ``maatwerk-hub topics``; the broker never
-auto-creates them.
+The access matrix (``producers`` / ``consumers``, by organisation code) is data, turned into
+Kafka ACLs by :func:`acl_entries`. Topics are created from this catalogue by
+``maatwerk-hub topics``; the broker never auto-creates them.
+
+Every topic is keyed on the casus id (the CloudEvents ``subject``) so one casus stays in order,
+except the register (compacted, keyed on the organisation's OIN) and the dead-letter topic.
+Information requests and time-out instructions go to one topic per agency, read by that agency
+only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schemas.organisaties import Uitvoerder
 
 DAY_MS = 24 * 60 * 60 * 1000
 
+AGENCIES: tuple[str, ...] = tuple(u.value for u in Uitvoerder)
+"""Principal names of every agency's connector."""
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
+    """One Kafka topic: its messages, key, layout, retention and who may write and read it."""
+
     name: str
     description: str
     message_types: tuple[str, ...]
@@ -39,7 +50,15 @@ class Topic:
 CASUS = Topic(
     name="maatwerk.casus.v1",
     description="Casus lifecycle events, published by the hub.",
-    message_types=("nl.maatwerk.casus.ingediend.v1",),
+    message_types=(
+        "nl.maatwerk.casus.ingediend.v1",
+        "nl.maatwerk.casus.geaccepteerd.v1",
+        "nl.maatwerk.casus.afgewezen.v1",
+        "nl.maatwerk.casus.in-behandeling.v1",
+        "nl.maatwerk.casus.opgeschaald.v1",
+        "nl.maatwerk.casus.opgelost.v1",
+        "nl.maatwerk.casus.gesloten.v1",
+    ),
     producers=("hub",),
     consumers=("hub", "loket"),
     retention_ms=365 * DAY_MS,
@@ -47,8 +66,13 @@ CASUS = Topic(
 
 OPSCHORTING = Topic(
     name="maatwerk.opschorting.v1",
-    description="Time-out orders as recorded by the hub.",
-    message_types=("nl.maatwerk.opschorting.opgedragen.v1",),
+    description="Time-out orders, extensions, liftings and expiries as recorded by the hub.",
+    message_types=(
+        "nl.maatwerk.opschorting.opgedragen.v1",
+        "nl.maatwerk.opschorting.verlengd.v1",
+        "nl.maatwerk.opschorting.opgeheven.v1",
+        "nl.maatwerk.opschorting.verlopen.v1",
+    ),
     producers=("hub",),
     consumers=("hub", "loket"),
     retention_ms=365 * DAY_MS,
@@ -66,9 +90,78 @@ OPSCHORTING_ANTWOORD = Topic(
     consumers=("hub",),
 )
 
+ESCALATIE = Topic(
+    name="maatwerk.escalatie.v1",
+    description="Escalation to the LET: dossier, meeting, outcome, knelpunten.",
+    message_types=(
+        "nl.maatwerk.escalatie.aangemeld.v1",
+        "nl.maatwerk.escalatie.overleg-gepland.v1",
+        "nl.maatwerk.escalatie.uitkomst-vastgesteld.v1",
+        "nl.maatwerk.escalatie.knelpunt-geregistreerd.v1",
+    ),
+    producers=("hub",),
+    consumers=("hub", "loket", "let"),
+    retention_ms=365 * DAY_MS,
+)
+
+OVERBRUGGING = Topic(
+    name="maatwerk.overbrugging.v1",
+    description="Bridging procedure: request, decision, pre-financing, responsible party, "
+    "repayment.",
+    message_types=(
+        "nl.maatwerk.overbrugging.aangevraagd.v1",
+        "nl.maatwerk.overbrugging.toegekend.v1",
+        "nl.maatwerk.overbrugging.afgewezen.v1",
+        "nl.maatwerk.overbrugging.voorfinanciering-betaald.v1",
+        "nl.maatwerk.overbrugging.verantwoordelijke-aangewezen.v1",
+        "nl.maatwerk.overbrugging.terugbetaling-gevraagd.v1",
+        "nl.maatwerk.overbrugging.terugbetaling-ontvangen.v1",
+    ),
+    producers=("hub",),
+    consumers=("hub", "loket", "let"),
+    retention_ms=365 * DAY_MS,
+)
+
+INFORMATIE_ANTWOORD = Topic(
+    name="maatwerk.informatie.antwoord.v1",
+    description="Agencies' answers to information requests: shared (minimised) or refused. "
+    "Holds personal data: read by the hub only, short retention.",
+    message_types=(
+        "nl.maatwerk.informatie.verstrekt.v1",
+        "nl.maatwerk.informatie.geweigerd.v1",
+    ),
+    producers=AGENCIES,
+    consumers=("hub",),
+    retention_ms=14 * DAY_MS,
+)
+
+AFWIJKING = Topic(
+    name="maatwerk.afwijking.v1",
+    description="Deviation decisions recorded on a casus.",
+    message_types=("nl.maatwerk.afwijking.besloten.v1",),
+    producers=("hub",),
+    consumers=("hub", "loket"),
+    retention_ms=365 * DAY_MS,
+)
+
+REGISTER = Topic(
+    name="maatwerk.register.v1",
+    description="Landelijk Maatwerkregister: the current entry per organisation (compacted).",
+    message_types=(
+        "nl.maatwerk.register.maatwerkfunctionaris-geregistreerd.v1",
+        "nl.maatwerk.register.maatwerkfunctionaris-gewijzigd.v1",
+        "nl.maatwerk.register.maatwerkfunctionaris-verwijderd.v1",
+    ),
+    producers=("hub",),
+    consumers=("hub", "loket", "let", *AGENCIES),
+    key="organisation OIN",
+    compacted=True,
+)
+
 DEAD_LETTER = Topic(
     name="maatwerk.deadletter.v1",
-    description="Messages that could not be processed, with the reason and their origin in headers.",
+    description="Messages that could not be processed, with the reason and their origin in "
+    "headers.",
     message_types=(),
     producers=("hub", *(u.value for u in Uitvoerder)),
     consumers=("hub",),
@@ -83,10 +176,27 @@ def instructie_topic(uitvoerder: Uitvoerder | str) -> Topic:
     code = Uitvoerder(uitvoerder).value
     return Topic(
         name=f"maatwerk.opschorting.instructie.{code}.v1",
-        description=f"Time-out instructions for {code} only.",
-        message_types=("nl.maatwerk.opschorting.instructie.v1",),
+        description=f"Time-out instructions (order, extension, lifting) for {code} only.",
+        message_types=(
+            "nl.maatwerk.opschorting.instructie.v1",
+            "nl.maatwerk.opschorting.verlenging-instructie.v1",
+            "nl.maatwerk.opschorting.opheffing-instructie.v1",
+        ),
         producers=("hub",),
         consumers=(code,),
+    )
+
+
+def informatie_verzoek_topic(uitvoerder: Uitvoerder | str) -> Topic:
+    """The information-request topic of one agency: only that agency's connector may read it."""
+    code = Uitvoerder(uitvoerder).value
+    return Topic(
+        name=f"maatwerk.informatie.verzoek.{code}.v1",
+        description=f"Purpose-bound information requests for {code} only.",
+        message_types=("nl.maatwerk.informatie.verzoek.v1",),
+        producers=("hub",),
+        consumers=(code,),
+        retention_ms=14 * DAY_MS,
     )
 
 
@@ -97,5 +207,65 @@ def catalogue() -> tuple[Topic, ...]:
         OPSCHORTING,
         *(instructie_topic(u) for u in Uitvoerder),
         OPSCHORTING_ANTWOORD,
+        ESCALATIE,
+        OVERBRUGGING,
+        *(informatie_verzoek_topic(u) for u in Uitvoerder),
+        INFORMATIE_ANTWOORD,
+        AFWIJKING,
+        REGISTER,
         DEAD_LETTER,
     )
+
+
+def topics_for_type(event_type: str) -> tuple[Topic, ...]:
+    """The topics a message type travels on (several for per-agency topics)."""
+    return tuple(t for t in catalogue() if event_type in t.message_types)
+
+
+DEAD_LETTER_HEADERS: dict[str, str] = {
+    "dlq-reason": "Why the message could not be processed (field and rule broken, or the error).",
+    "dlq-origin-topic": "Topic the message was read from.",
+    "dlq-origin-partition": "Partition it was read from (decimal).",
+    "dlq-origin-offset": "Offset it was read from (decimal).",
+    "dlq-failed-by": "Kafka principal of the consumer that gave up on it (User:<code>).",
+    "dlq-consumer": "Name of the consuming system that gave up on it (hub, connector-<agency>).",
+}
+"""Headers a dead-lettered record carries beside its original key, value and headers."""
+
+DEAD_LETTER_REQUIRED_HEADERS: tuple[str, ...] = (
+    "dlq-reason",
+    "dlq-origin-topic",
+    "dlq-origin-partition",
+    "dlq-origin-offset",
+)
+"""The dead-letter headers every producer sets; the others are optional."""
+
+
+class AclEntry(NamedTuple):
+    """One Kafka ACL to allow: ``principal`` may do ``operation`` on the literal ``topic``."""
+
+    principal: str
+    operation: str
+    topic: str
+
+
+def principal(code: str) -> str:
+    """The Kafka principal of an organisation code (``hub`` -> ``User:hub``)."""
+    return f"User:{code}"
+
+
+def acl_entries(topics: tuple[Topic, ...] | None = None) -> tuple[AclEntry, ...]:
+    """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE.
+
+    Nothing else is allowed: a principal missing here has no access to the topic. Consumer-group
+    ACLs are not derived here (they follow from the consumer's group id, not from the topic).
+    """
+    entries: list[AclEntry] = []
+    for topic in catalogue() if topics is None else topics:
+        for code in topic.producers:
+            entries.append(AclEntry(principal(code), "WRITE", topic.name))
+        for code in topic.consumers:
+            entries.append(AclEntry(principal(code), "READ", topic.name))
+        for code in dict.fromkeys((*topic.producers, *topic.consumers)):
+            entries.append(AclEntry(principal(code), "DESCRIBE", topic.name))
+    return tuple(dict.fromkeys(entries))

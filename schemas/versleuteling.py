@@ -1,9 +1,10 @@
 """Sealing a BSN for exactly one agency.
 
-A BSN never travels in clear. Where an agency needs it to find its claims, the hub seals it with that
-agency's X25519 public key: an ephemeral key pair, HKDF-SHA256 over the shared secret, AES-256-GCM
-with the recipient's key id as associated data. The result is ``v1.<epk>.<nonce>.<ciphertext>``
-(base64url without padding). Only the holder of the agency's private key can open it.
+A BSN never travels in clear. Where an agency needs it to find its claims, the hub seals it with
+that agency's X25519 public key: an ephemeral key pair, HKDF-SHA256 over the shared secret,
+AES-256-GCM with the recipient's key id as associated data. The result is
+``v1.<epk>.<nonce>.<ciphertext>`` (base64url without padding). Only the holder of the agency's
+private key can open it.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def private_key_pem(key: X25519PrivateKey) -> bytes:
 
 
 def public_key_pem(key: X25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def load_private_key(pem: bytes) -> X25519PrivateKey:

@@ -1,0 +1,185 @@
+"""Escalation to the Landelijk Escalatie Team (LET).
+
+Flow: the loket escalates a casus (``CasusOpgeschaald`` on the casus topic) and hands the LET its
+dossier (``EscalatieAangemeld``); the LET schedules a meeting of the administrators involved
+(``EscalatieOverlegGepland``), records its outcome (``EscalatieUitkomstVastgesteld``) and collects
+systemic bottlenecks (``KnelpuntGeregistreerd``). All on ``maatwerk.escalatie.v1``, keyed on the
+casus id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from schemas.casus import Urgentie
+from schemas.envelope import Contract, EventData, register
+from schemas.gedeeld import Bestuurder, Partij, Regel
+from schemas.ids import CasusId
+
+
+class Documentverwijzing(Contract):
+    """A document in the loket's case file, by reference: documents never travel on a topic."""
+
+    kenmerk: str = Field(
+        description="The loket's reference of the document.", min_length=1, max_length=100
+    )
+    titel: str = Field(description="Title of the document.", min_length=1, max_length=200)
+
+
+class Dossier(Contract):
+    """What the LET needs to take the case up (no personal identifiers)."""
+
+    samenvatting: str = Field(
+        description="Summary of the situation.", min_length=1, max_length=4000
+    )
+    vraag: str = Field(
+        description="What the loket asks the LET to decide.", min_length=1, max_length=2000
+    )
+    geprobeerd: str = Field(
+        description="What the organisations and the loket tried already.",
+        min_length=1,
+        max_length=4000,
+    )
+    betrokken_partijen: tuple[Partij, ...] = Field(
+        min_length=1, description="Organisations involved in the case."
+    )
+    documenten: tuple[Documentverwijzing, ...] = Field(
+        default=(), description="Documents in the loket's case file the LET can consult."
+    )
+
+
+class _Escalatiebericht(EventData):
+    escalatie_id: str = Field(
+        description="Id of the escalation (UUID).", min_length=1, max_length=64
+    )
+    casus_id: CasusId = Field(description="The escalated casus.")
+
+
+@register
+class EscalatieAangemeld(_Escalatiebericht):
+    """The loket put a casus before the LET, with its dossier and the administrators to invite."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.aangemeld.v1"
+    dossier: Dossier = Field(description="The escalation dossier.")
+    uit_te_nodigen: tuple[Bestuurder, ...] = Field(
+        min_length=1, description="Administrators the independent chair should bring together."
+    )
+    urgentie: Urgentie = Field(description="How fast the household needs a decision.")
+    aangemeld_op: AwareDatetime = Field(description="When the loket escalated to the LET.")
+
+
+@register
+class EscalatieOverlegGepland(_Escalatiebericht):
+    """The LET scheduled a meeting of the administrators on the casus."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.overleg-gepland.v1"
+    overleg_id: str = Field(description="Id of the meeting (UUID).", min_length=1, max_length=64)
+    aanvang: AwareDatetime = Field(description="When the meeting starts.")
+    duur_minuten: int = Field(description="Planned length in minutes.", gt=0, le=480)
+    locatie: str = Field(
+        description="Where the meeting takes place, or 'online'.", min_length=1, max_length=200
+    )
+    deelnemers: tuple[Bestuurder, ...] = Field(
+        min_length=1, description="Administrators invited to the meeting."
+    )
+    agenda: tuple[str, ...] = Field(
+        default=(), description="Agenda items, in order (no personal identifiers)."
+    )
+    gepland_op: AwareDatetime = Field(description="When the meeting was scheduled.")
+
+
+class Uitkomst(StrEnum):
+    """What the LET meeting led to."""
+
+    OPLOSSING = "oplossing"
+    """The administrators agreed on a solution."""
+    GEEN_OPLOSSING = "geen-oplossing"
+    """No solution could be agreed."""
+    TERUGVERWEZEN = "terugverwezen"
+    """Sent back to the organisations or the loket with directions."""
+
+
+class Actiepunt(Contract):
+    """One thing an organisation committed to in the LET."""
+
+    omschrijving: str = Field(description="What will be done.", min_length=1, max_length=2000)
+    verantwoordelijke: Partij = Field(description="The organisation that will do it.")
+    uiterlijk: dt.date | None = Field(default=None, description="Last day by which it is done.")
+
+
+@register
+class EscalatieUitkomstVastgesteld(_Escalatiebericht):
+    """The LET recorded the outcome of the escalation: the decision and who is responsible."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.uitkomst-vastgesteld.v1"
+    uitkomst: Uitkomst = Field(description="What the meeting led to.")
+    besluit: str = Field(description="The decision, in words.", min_length=1, max_length=4000)
+    verantwoordelijke: Partij | None = Field(
+        default=None,
+        description="The organisation responsible for carrying out the solution; required when "
+        "uitkomst is 'oplossing'.",
+    )
+    actiepunten: tuple[Actiepunt, ...] = Field(
+        default=(), description="What each organisation committed to."
+    )
+    vastgesteld_op: AwareDatetime = Field(description="When the outcome was recorded.")
+
+    @model_validator(mode="after")
+    def _verantwoordelijke_bij_oplossing(self) -> Self:
+        if self.uitkomst is Uitkomst.OPLOSSING and self.verantwoordelijke is None:
+            raise ValueError("verantwoordelijke is required when uitkomst is 'oplossing'")
+        return self
+
+
+class Knelpuntcategorie(StrEnum):
+    """Kind of systemic bottleneck the LET learns from."""
+
+    WETGEVING = "wetgeving"
+    """A law or regulation blocks the solution."""
+    UITVOERING = "uitvoering"
+    """The way an organisation applies its rules blocks the solution."""
+    SAMENWERKING = "samenwerking"
+    """Organisations do not find or reach each other."""
+    FINANCIERING = "financiering"
+    """It is unclear or disputed who pays."""
+    INFORMATIEDELING = "informatiedeling"
+    """Information cannot be shared when it is needed."""
+    SYSTEMEN = "systemen"
+    """IT systems cannot carry out the solution."""
+
+
+@register
+class KnelpuntGeregistreerd(_Escalatiebericht):
+    """The LET recorded a systemic bottleneck found in the casus."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.knelpunt-geregistreerd.v1"
+    knelpunt_id: str = Field(
+        description="Id of the bottleneck (UUID).", min_length=1, max_length=64
+    )
+    categorie: Knelpuntcategorie = Field(description="Kind of bottleneck.")
+    regel: Regel | None = Field(
+        default=None,
+        description="The rule or law involved; required when categorie is 'wetgeving'.",
+    )
+    omschrijving: str = Field(
+        description="What blocks, in words (no personal identifiers).",
+        min_length=1,
+        max_length=4000,
+    )
+    betrokken_partijen: tuple[Partij, ...] = Field(
+        default=(), description="Organisations whose rules or practice are involved."
+    )
+    voorstel: str | None = Field(
+        default=None, description="Suggested structural improvement.", max_length=4000
+    )
+    geregistreerd_op: AwareDatetime = Field(description="When the bottleneck was recorded.")
+
+    @model_validator(mode="after")
+    def _regel_bij_wetgeving(self) -> Self:
+        if self.categorie is Knelpuntcategorie.WETGEVING and self.regel is None:
+            raise ValueError("regel is required when categorie is 'wetgeving'")
+        return self

@@ -1,0 +1,198 @@
+"""Afstemmingsbepaling: purpose-bound information requests between organisations, minimised answers.
+
+Flow: the hub puts an ``InformatieVerzoek`` on the answering agency's own topic
+(``maatwerk.informatie.verzoek.<agency>.v1``, read by that agency only); the agency's connector
+answers on ``maatwerk.informatie.antwoord.v1`` (read by the hub only) with ``InformatieVerstrekt``
+or ``InformatieGeweigerd``. Every request and answer is logged by the hub on its event id.
+
+Minimisation is checked in the messages themselves: a request asks only for categories that the
+sharing agreement (``afspraak``) allows, and an answer carries only categories that were asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from schemas.envelope import Contract, EventData, register
+from schemas.gedeeld import Partij, Regel
+from schemas.ids import CasusId, Pseudoniem
+from schemas.opschorting import PersoonVersleuteld
+from schemas.organisaties import Uitvoerder
+
+
+class Gegevenscategorie(StrEnum):
+    """A category of information about a household member that can be asked for."""
+
+    VORDERINGEN = "vorderingen"
+    """Open claims and their amounts."""
+    BETALINGSREGELINGEN = "betalingsregelingen"
+    """Payment arrangements in force."""
+    BESLAGEN = "beslagen"
+    """Garnishments in force."""
+    VERREKENINGEN = "verrekeningen"
+    """Set-offs against benefits or refunds."""
+    INKOMEN = "inkomen"
+    """Income as known to the organisation."""
+    UITKERINGEN = "uitkeringen"
+    """Benefits paid."""
+    TOESLAGEN = "toeslagen"
+    """Allowances (huur-, zorg-, kinderopvangtoeslag, kindgebonden budget)."""
+    ZORGVERZEKERING = "zorgverzekering"
+    """Health insurance status and premium arrears."""
+    ZORGINDICATIE = "zorgindicatie"
+    """Care entitlements (Wmo, Wlz, Jeugdwet)."""
+    VERBLIJFSSTATUS = "verblijfsstatus"
+    """Residence status and pending procedures."""
+    STUDIEFINANCIERING = "studiefinanciering"
+    """Student finance and study debt."""
+    PROCEDURES = "procedures"
+    """Pending objections, appeals and enforcement steps."""
+
+
+def _zonder_dubbelen(categorieen: tuple[Gegevenscategorie, ...], veld: str) -> None:
+    if len(set(categorieen)) != len(categorieen):
+        raise ValueError(f"{veld} must not name a category twice")
+
+
+class Afspraak(Contract):
+    """The information-sharing agreement a request relies on."""
+
+    kenmerk: str = Field(
+        description="Reference of the agreement (convenant) between the organisations.",
+        min_length=1,
+        max_length=100,
+    )
+    toegestane_categorieen: tuple[Gegevenscategorie, ...] = Field(
+        min_length=1,
+        description="Categories the agreement allows to share for this purpose.",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+
+@register
+class InformatieVerzoek(EventData):
+    """The hub asks one agency for information about household members, for one purpose."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.informatie.verzoek.v1"
+    verzoek_id: str = Field(description="Id of the request (UUID).", min_length=1, max_length=64)
+    casus_id: CasusId = Field(description="The casus the information is needed for.")
+    verzoeker: Partij = Field(description="The organisation asking.")
+    verstrekker: Uitvoerder = Field(description="The agency asked (owner of the topic).")
+    doel: str = Field(
+        description="The specific purpose the information is needed for, in this casus.",
+        min_length=1,
+        max_length=1000,
+    )
+    grondslag: Regel = Field(description="Legal ground for sharing.")
+    afspraak: Afspraak = Field(description="The sharing agreement relied on.")
+    gevraagde_categorieen: tuple[Gegevenscategorie, ...] = Field(
+        min_length=1,
+        description="Categories asked; each must be allowed by afspraak.toegestane_categorieen.",
+        json_schema_extra={"uniqueItems": True},
+    )
+    personen: tuple[PersoonVersleuteld, ...] = Field(
+        min_length=1, description="Household members concerned, each BSN sealed for this agency."
+    )
+    reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
+    gevraagd_op: AwareDatetime = Field(description="When the request was made.")
+
+    @model_validator(mode="after")
+    def _binnen_afspraak(self) -> Self:
+        _zonder_dubbelen(self.gevraagde_categorieen, "gevraagde_categorieen")
+        buiten = set(self.gevraagde_categorieen) - set(self.afspraak.toegestane_categorieen)
+        if buiten:
+            namen = ", ".join(sorted(buiten))
+            raise ValueError(f"gevraagde_categorieen not allowed by afspraak: {namen}")
+        return self
+
+
+class Gegeven(Contract):
+    """Information of one category about one household member, minimised to the purpose."""
+
+    categorie: Gegevenscategorie = Field(description="The category.")
+    pseudoniem: Pseudoniem = Field(description="The household member it is about.")
+    inhoud: str = Field(
+        description="The information, minimised (no BSN or other identifiers).",
+        min_length=1,
+        max_length=4000,
+    )
+    peildatum: dt.date = Field(description="The day the information reflects.")
+
+
+class Weigeringsgrond(StrEnum):
+    """Why an agency does not share (a category or the whole request)."""
+
+    GEEN_GRONDSLAG = "geen-grondslag"
+    """The legal ground does not cover this sharing."""
+    DOEL_ONVOLDOENDE = "doel-onvoldoende"
+    """The purpose does not need this information."""
+    BUITEN_AFSPRAAK = "buiten-afspraak"
+    """The agreement does not cover this category."""
+    ONBEKENDE_PERSOON = "onbekende-persoon"
+    """The agency does not know the person."""
+    GEEN_GEGEVENS = "geen-gegevens"
+    """The agency holds no information of this category."""
+    ONVERWERKBAAR = "onverwerkbaar"
+    """The request could not be processed."""
+
+
+class NietVerstrekt(Contract):
+    """A category that was asked but not shared, and why."""
+
+    categorie: Gegevenscategorie = Field(description="The category withheld.")
+    redencode: Weigeringsgrond = Field(description="Why it was withheld.")
+
+
+class _Antwoord(EventData):
+    verzoek_id: str = Field(
+        description="Id of the request answered (UUID).", min_length=1, max_length=64
+    )
+    casus_id: CasusId = Field(description="The casus the information is needed for.")
+    verstrekker: Uitvoerder = Field(description="The answering agency.")
+    verzoek_event_id: str = Field(description="Event id of the InformatieVerzoek answered.")
+
+
+@register
+class InformatieVerstrekt(_Antwoord):
+    """The agency shares the information asked for, or the part it may share."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.informatie.verstrekt.v1"
+    gevraagde_categorieen: tuple[Gegevenscategorie, ...] = Field(
+        min_length=1,
+        description="The categories the request asked for (copied from it).",
+        json_schema_extra={"uniqueItems": True},
+    )
+    gegevens: tuple[Gegeven, ...] = Field(
+        min_length=1, description="The information shared; only categories that were asked."
+    )
+    niet_verstrekt: tuple[NietVerstrekt, ...] = Field(
+        default=(), description="Categories asked but withheld, each with its reason."
+    )
+    verstrekt_op: AwareDatetime = Field(description="When the agency answered.")
+
+    @model_validator(mode="after")
+    def _alleen_gevraagd(self) -> Self:
+        _zonder_dubbelen(self.gevraagde_categorieen, "gevraagde_categorieen")
+        gevraagd = set(self.gevraagde_categorieen)
+        extra = {g.categorie for g in self.gegevens} - gevraagd
+        if extra:
+            raise ValueError(f"gegevens holds categories not asked for: {', '.join(sorted(extra))}")
+        extra = {n.categorie for n in self.niet_verstrekt} - gevraagd
+        if extra:
+            namen = ", ".join(sorted(extra))
+            raise ValueError(f"niet_verstrekt holds categories not asked for: {namen}")
+        return self
+
+
+@register
+class InformatieGeweigerd(_Antwoord):
+    """The agency refuses the whole request, with its reason."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.informatie.geweigerd.v1"
+    redencode: Weigeringsgrond = Field(description="Why the agency refused, as a code.")
+    reden: str = Field(description="The agency's reason, in words.", min_length=1, max_length=2000)
+    geweigerd_op: AwareDatetime = Field(description="When the agency refused.")
