@@ -6,7 +6,8 @@
 
 Published files: ``schemas/json/<type>.json`` (JSON Schema of the whole CloudEvent per message
 type), ``schemas/examples/<type>.json`` (an example of each), ``schemas/asyncapi.json`` (AsyncAPI
-3.0 of every topic) and the generated tables in ``docs/contract.md``.
+3.0 of every topic), the generated tables in ``docs/contract.md`` and the hub's OpenAPI document
+``docs/openapi.json``.
 
 Compatibility: ``schemas/json/released/`` holds the schemas as last released. ``--check`` (and the
 contract tests) fail when the code breaks one of them (see ``schemas.publish.compat``); a breaking
@@ -64,10 +65,18 @@ def contract_doc(root: Path) -> dict[Path, str]:
     return {CONTRACT_DOC: replace_section(current, render_catalogue(catalogue(), event_types()))}
 
 
-GENERATORS: list[Generator] = [json_schemas, examples, asyncapi, contract_doc]
-"""Every generator of published files, run in this order. The hub's OpenAPI document joins
-here: append ``def openapi(root) -> {Path("docs/openapi.json"): text}``; ``--check`` then guards
-it too."""
+OPENAPI = Path("docs/openapi.json")
+
+
+def openapi(root: Path) -> dict[Path, str]:
+    """The hub's OpenAPI document (the loket API), from the FastAPI app; nothing is started."""
+    from hub.app import create_app
+
+    return {OPENAPI: dumps(create_app().openapi())}
+
+
+GENERATORS: list[Generator] = [json_schemas, examples, asyncapi, contract_doc, openapi]
+"""Every generator of published files, run in this order; ``--check`` guards each of them."""
 
 OWNED_DIRS: tuple[Path, ...] = (JSON_DIR, EXAMPLES_DIR)
 """Every ``*.json`` directly in these directories is generated: one the code no longer makes is

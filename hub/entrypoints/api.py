@@ -9,13 +9,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from hub.bootstrap import Hub
-from hub.entrypoints.views import CasusAangemaakt, OpschortingView
+from hub.entrypoints.views import CasusAangemaakt, Fouten, OpschortingView
 from hub.service import casus as casus_service
 from hub.service import opschorting as opschorting_service
 from hub.service.commands import DienCasusIn, DraagOpschortingOp
 from hub.service.errors import HubError
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(
+    prefix="/api/v1",
+    responses={
+        404: {"model": Fouten, "description": "Unknown casus or order."},
+        422: {"model": Fouten, "description": "Invalid input; each error names its field."},
+    },
+)
 
 
 def get_hub(request: Request) -> Hub:

@@ -10,6 +10,18 @@ from pydantic import BaseModel, Field
 from hub.domain.opschorting import KetenStatus, Opschorting, SchakelStatus
 
 
+class Fout(BaseModel):
+    field: str | None = Field(description="The field at fault, dotted (e.g. huishouden.0.bsn).")
+    message: str = Field(description="The rule broken.")
+    type: str | None = Field(default=None, description="Machine-readable error type.")
+
+
+class Fouten(BaseModel):
+    """Every error answer of the API: 404 for an unknown casus or order, 422 for bad input."""
+
+    detail: list[Fout]
+
+
 class CasusAangemaakt(BaseModel):
     casus_id: str
     status: str
