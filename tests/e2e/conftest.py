@@ -2,79 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.support.processes import console_script, free_ports, start_process
-
-AGENCIES = ("belastingdienst", "cjib", "duo")
-
-
-@dataclass(frozen=True)
-class Stack:
-    hub_url: str
-    simulator_urls: dict[str, str]
-    logs: Path
+from tests.support.stack import Stack, running_stack
 
 
 @pytest.fixture(scope="session")
 def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    root = tmp_path_factory.mktemp("stack")
-    keys, logs = root / "keys", root / "logs"
-    hub_port, *sim_ports = free_ports(1 + len(AGENCIES))
-    simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(AGENCIES, sim_ports, strict=True)}
-    connector = console_script("maatwerk-connector")
-    with contextlib.ExitStack() as stack:
-        for agency, port in zip(AGENCIES, sim_ports, strict=True):
-            start = start_process(
-                f"keygen-{agency}",
-                [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
-                log_dir=logs,
-            )
-            assert start.popen.wait(30) == 0, start.output()
-            sim = start_process(
-                f"simulator-{agency}",
-                [
-                    console_script("maatwerk-simulator"),
-                    "run",
-                    "--agency",
-                    agency,
-                    "--port",
-                    str(port),
-                ],
-                log_dir=logs,
-                health_url=f"{simulator_urls[agency]}/health",
-            )
-            stack.callback(sim.terminate)
-        hub = start_process(
-            "hub",
-            [console_script("maatwerk-hub"), "serve", "--port", str(hub_port)],
-            env={
-                "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
-                "HUB_KEYS_DIR": str(keys),
-                "HUB_CONSUMER_GROUP": f"hub-e2e-{uuid.uuid4()}",
-            },
-            log_dir=logs,
-            health_url=f"http://127.0.0.1:{hub_port}/health",
-            timeout=60,
-        )
-        stack.callback(hub.terminate)
-        for agency in AGENCIES:
-            proc = start_process(
-                f"connector-{agency}",
-                [connector, "run", "--agency", agency],
-                env={
-                    "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                    "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
-                    "CONNECTOR_KEYS_DIR": str(keys),
-                },
-                log_dir=logs,
-            )
-            stack.callback(proc.terminate)
-        yield Stack(f"http://127.0.0.1:{hub_port}", simulator_urls, logs)
+    with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("stack")) as stack:
+        yield stack

@@ -1,0 +1,100 @@
+"""From an agency's outcome to the contract answer: bevestigd, deels bevestigd or geweigerd.
+
+Each agency's translation reads its own response into an :class:`Uitkomst` (neutral, in contract
+terms); :func:`maak_antwoord` decides which contract message that is:
+
+- a :class:`Weigering` is ``OpschortingGeweigerd``;
+- a :class:`Bevestiging` where every reported claim is suspended is ``OpschortingBevestigd``;
+- one where some claims are not suspended is ``OpschortingDeelsBevestigd``;
+- one where no reported claim is suspended is ``OpschortingGeweigerd`` (with the agency's
+  reference).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from connectors.base.opdracht import Opdracht
+from schemas.opschorting import (
+    Antwoord,
+    OpschortingBevestigd,
+    OpschortingDeelsBevestigd,
+    OpschortingGeweigerd,
+    Redencode,
+    VorderingResultaat,
+)
+
+MAX_REDEN = 2000
+
+
+@dataclass(frozen=True)
+class Bevestiging:
+    """The agency registered the suspension under ``referentie``."""
+
+    referentie: str
+    vorderingen: tuple[VorderingResultaat, ...] = ()
+
+
+@dataclass(frozen=True)
+class Weigering:
+    """The agency refused the instruction."""
+
+    redencode: Redencode
+    reden: str
+    referentie: str | None = None
+    vorderingen: tuple[VorderingResultaat, ...] = ()
+
+
+Uitkomst = Bevestiging | Weigering
+
+
+def onverwacht(agency: str, status: int, detail: str = "") -> Weigering:
+    """An answer the translation cannot read: refused as ``onverwerkbaar``, with what was seen."""
+    tekst = f"Unexpected answer from the {agency} back-office: HTTP {status}"
+    return Weigering(Redencode.ONVERWERKBAAR, f"{tekst}. {detail}".strip() if detail else tekst)
+
+
+def _kort(tekst: str) -> str:
+    tekst = tekst.strip() or "-"
+    return tekst if len(tekst) <= MAX_REDEN else tekst[: MAX_REDEN - 1] + "…"
+
+
+def maak_antwoord(opdracht: Opdracht, uitkomst: Uitkomst, *, beantwoord_op: datetime) -> Antwoord:
+    """The contract answer to ``opdracht`` for ``uitkomst``."""
+    instructie = opdracht.instructie
+    kop = {
+        "opschorting_id": instructie.opschorting_id,
+        "casus_id": instructie.casus_id,
+        "uitvoerder": instructie.uitvoerder,
+        "instructie_id": opdracht.instructie_id,
+        "beantwoord_op": beantwoord_op,
+    }
+    if isinstance(uitkomst, Weigering):
+        return OpschortingGeweigerd(
+            **kop,
+            redencode=uitkomst.redencode,
+            reden=_kort(uitkomst.reden),
+            referentie=uitkomst.referentie,
+            vorderingen=uitkomst.vorderingen,
+        )
+    niet = [v for v in uitkomst.vorderingen if not v.opgeschort]
+    if not niet:
+        return OpschortingBevestigd(
+            **kop, referentie=uitkomst.referentie, vorderingen=uitkomst.vorderingen
+        )
+    if len(niet) < len(uitkomst.vorderingen):
+        return OpschortingDeelsBevestigd(
+            **kop, referentie=uitkomst.referentie, vorderingen=uitkomst.vorderingen
+        )
+    codes = Counter(v.redencode for v in niet if v.redencode is not None)
+    redencode = codes.most_common(1)[0][0] if codes else Redencode.ONVERWERKBAAR
+    toelichting = "; ".join(f"{v.vordering}: {v.toelichting or v.redencode}" for v in niet)
+    return OpschortingGeweigerd(
+        **kop,
+        redencode=redencode,
+        reden=_kort(f"No claim in scope was suspended ({toelichting})"),
+        referentie=uitkomst.referentie,
+        vorderingen=uitkomst.vorderingen,
+    )

@@ -1,0 +1,108 @@
+"""``maatwerk-connector``: run an agency connector, or create its key pair.
+
+    maatwerk-connector keygen --agency cjib --keys-dir .var/keys
+    maatwerk-connector run --agency cjib
+
+Settings come from the environment (prefix ``CONNECTOR_``: ``CONNECTOR_KAFKA_BOOTSTRAP_SERVERS``,
+``CONNECTOR_BACKOFFICE_URL``, ``CONNECTOR_KEYS_DIR``, ...); options given here win.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from faststream import FastStream
+
+from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
+from connectors.base.runtime import Herhaalbeleid, bouw_broker
+from connectors.base.settings import ConnectorSettings, get_settings
+from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
+
+app = typer.Typer(help="Agency connectors of maatwerk-hub.")
+
+AgencyOptie = Annotated[str, typer.Option(help="Agency code, e.g. belastingdienst, cjib, duo.")]
+
+
+def _koppeling(agency: str) -> Koppeling:
+    try:
+        return laad_koppeling(agency)
+    except OnbekendeUitvoerder as exc:
+        raise typer.BadParameter(str(exc), param_hint="--agency") from None
+
+
+async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
+    sleutel = laad_private_key(settings.keys_dir, koppeling.uitvoerder.value)
+    url = settings.backoffice_url or koppeling.standaard_url
+    async with koppeling.client(base_url=url, timeout=settings.request_timeout) as client:
+        broker = bouw_broker(
+            koppeling=koppeling,
+            client=client,
+            sleutel=sleutel,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            herhaalbeleid=Herhaalbeleid(
+                pogingen=settings.retry_attempts,
+                eerste_wachttijd=settings.retry_backoff_initial,
+                max_wachttijd=settings.retry_backoff_max,
+            ),
+            group_id=settings.group_id,
+        )
+        await FastStream(broker).run()
+
+
+@app.command()
+def run(
+    agency: AgencyOptie,
+    bootstrap_servers: Annotated[
+        str | None,
+        typer.Option(help="Kafka bootstrap servers (CONNECTOR_KAFKA_BOOTSTRAP_SERVERS)."),
+    ] = None,
+    backoffice_url: Annotated[
+        str | None, typer.Option(help="Back-office base URL (CONNECTOR_BACKOFFICE_URL).")
+    ] = None,
+    keys_dir: Annotated[
+        Path | None, typer.Option(help="Directory with <agency>.key (CONNECTOR_KEYS_DIR).")
+    ] = None,
+) -> None:
+    """Consume the agency's instruction topic until interrupted."""
+    koppeling = _koppeling(agency)
+    overrides = {
+        k: v
+        for k, v in {
+            "kafka_bootstrap_servers": bootstrap_servers,
+            "backoffice_url": backoffice_url,
+            "keys_dir": keys_dir,
+        }.items()
+        if v is not None
+    }
+    settings = get_settings().model_copy(update=overrides)
+    prive, _ = sleutelpaden(settings.keys_dir, koppeling.uitvoerder.value)
+    if not prive.is_file():
+        typer.echo(f"no private key at {prive}: run `maatwerk-connector keygen` first", err=True)
+        raise typer.Exit(code=2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(_draai(koppeling, settings))
+
+
+@app.command()
+def keygen(
+    agency: AgencyOptie,
+    keys_dir: Annotated[
+        Path | None, typer.Option(help="Where to put the key pair (default CONNECTOR_KEYS_DIR).")
+    ] = None,
+) -> None:
+    """Create ``<agency>.key`` (0600) and ``<agency>.pub`` if missing; keep an existing pair."""
+    koppeling = _koppeling(agency)
+    map_ = keys_dir or get_settings().keys_dir
+    prive, publiek, nieuw = maak_sleutelpaar(map_, koppeling.uitvoerder.value)
+    if nieuw:
+        typer.echo(f"created {prive} and {publiek}")
+    else:
+        typer.echo(f"kept existing {prive} ({publiek} present)")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,221 @@
+"""SIMULATOR of the Belastingdienst (tax) back-office: the *invorderingsstop* API.
+
+``POST /api/v1/invorderingsstops`` registers a stop on the collection of tax assessments
+(*aanslagen*) of one or more taxpayers (*belastingplichtigen*). Idempotent on ``verzoekKenmerk``.
+
+Refusals (HTTP 422, body ``{"foutcode", "omschrijving"}``):
+- ``TERMIJN_TE_LANG``: the stop would last longer than 12 months;
+- ``BELASTINGPLICHTIGE_ONBEKEND``: a taxpayer in the request is not known.
+Assessment numbers that are not the taxpayers' are reported per assessment as ``NIET_GESTOPT``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel
+
+from simulators.common import (
+    Opschorting,
+    Persoon,
+    Register,
+    Simulator,
+    Vordering,
+    lees_seedbestand,
+    maak_app,
+)
+from simulators.common.app import logger
+
+NAAM = "belastingdienst"
+SEED = Path(__file__).with_name("seed.json")
+MAX_TERMIJN_MAANDEN = 12
+
+log = logger(NAAM)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+Bsn = Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")]
+
+
+class Maatregel(StrEnum):
+    """The Belastingdienst's own codes for what a stop covers."""
+
+    UITSTEL_BETALING = "UITSTEL_BETALING"
+    BESLAG_OPSCHORTEN = "BESLAG_OPSCHORTEN"
+    VERREKENING_AANHOUDEN = "VERREKENING_AANHOUDEN"
+    KOSTEN_NIET_IN_REKENING = "KOSTEN_NIET_IN_REKENING"
+    RENTE_NIET_IN_REKENING = "RENTE_NIET_IN_REKENING"
+    DWANGBEVEL_AANHOUDEN = "DWANGBEVEL_AANHOUDEN"
+
+
+# --- seed shape -----------------------------------------------------------------------------
+
+
+class SeedAanslag(_Model):
+    aanslagnummer: str = Field(pattern=r"^[0-9]{4}\.[A-Z]{2,4}\.[0-9]{6}$")
+    middel: str
+    belastingjaar: int
+    openstaand_bedrag: str
+
+
+class SeedBelastingplichtige(_Model):
+    bsn: Bsn
+    relatienummer: str
+    naam: str
+    aanslagen: list[SeedAanslag] = []
+
+
+def lees_vordering(data: dict[str, Any]) -> Vordering:
+    a = SeedAanslag.model_validate(data)
+    return Vordering(
+        nummer=a.aanslagnummer, soort=f"{a.middel} {a.belastingjaar}", bedrag=a.openstaand_bedrag
+    )
+
+
+def lees_persoon(data: dict[str, Any]) -> Persoon:
+    b = SeedBelastingplichtige.model_validate(data)
+    return Persoon(
+        bsn=b.bsn,
+        intern_id=b.relatienummer,
+        naam=b.naam,
+        vorderingen={
+            a.aanslagnummer: lees_vordering(a.model_dump(by_alias=True)) for a in b.aanslagen
+        },
+    )
+
+
+def lees_personen(seed: dict[str, Any]) -> list[Persoon]:
+    return [lees_persoon(p) for p in seed.get("belastingplichtigen", [])]
+
+
+def fout(code: str, omschrijving: str) -> dict[str, Any]:
+    return {"foutcode": code, "omschrijving": omschrijving}
+
+
+# --- API shape ------------------------------------------------------------------------------
+
+
+class Belastingplichtige(_Model):
+    bsn: Bsn
+
+
+class InvorderingsstopVerzoek(_Model):
+    verzoek_kenmerk: str = Field(min_length=1, max_length=64)
+    aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
+    belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)
+    aanslagnummers: list[str] | None = None
+    ingangsdatum: dt.date
+    einddatum: dt.date
+    maatregelen: list[Maatregel] = Field(min_length=1)
+    grondslag: str = Field(min_length=1)
+    toelichting: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _volgorde(self) -> Self:
+        if self.einddatum < self.ingangsdatum:
+            raise ValueError("einddatum ligt voor ingangsdatum")
+        return self
+
+
+def _plus_maanden(datum: dt.date, maanden: int) -> dt.date:
+    jaar, maand = divmod(datum.month - 1 + maanden, 12)
+    jaar, maand = datum.year + jaar, maand + 1
+    return dt.date(jaar, maand, min(datum.day, calendar.monthrange(jaar, maand)[1]))
+
+
+def behandel(
+    verzoek: InvorderingsstopVerzoek, register: Register, vandaag: dt.date
+) -> tuple[int, dict[str, Any]]:
+    """The Belastingdienst's rules; returns HTTP status and body."""
+    if verzoek.einddatum >= _plus_maanden(verzoek.ingangsdatum, MAX_TERMIJN_MAANDEN):
+        return 422, fout(
+            "TERMIJN_TE_LANG",
+            f"Een invorderingsstop duurt ten hoogste {MAX_TERMIJN_MAANDEN} maanden.",
+        )
+    personen: list[Persoon] = []
+    for b in verzoek.belastingplichtigen:
+        persoon = register.persoon(b.bsn)
+        if persoon is None:
+            return 422, fout(
+                "BELASTINGPLICHTIGE_ONBEKEND",
+                "Een of meer belastingplichtigen zijn niet bekend bij de Belastingdienst.",
+            )
+        personen.append(persoon)
+
+    eigen = {nr: v for p in personen for nr, v in p.vorderingen.items()}
+    gevraagd = list(eigen) if verzoek.aanslagnummers is None else verzoek.aanslagnummers
+    aanslagen = []
+    gestopt: list[str] = []
+    for nummer in gevraagd:
+        if nummer in eigen:
+            gestopt.append(nummer)
+            aanslagen.append({"aanslagnummer": nummer, "resultaat": "GESTOPT", "reden": None})
+        else:
+            aanslagen.append(
+                {
+                    "aanslagnummer": nummer,
+                    "resultaat": "NIET_GESTOPT",
+                    "reden": "AANSLAG_NIET_GEVONDEN",
+                }
+            )
+    kenmerk = f"BD-IS-{vandaag.year}-{register.volgnummer():06d}"
+    register.opschortingen.append(
+        Opschorting(
+            referentie=kenmerk,
+            sleutel=verzoek.verzoek_kenmerk,
+            personen=tuple(p.intern_id for p in personen),
+            vorderingen=tuple(gestopt),
+            van=verzoek.ingangsdatum,
+            tot_en_met=verzoek.einddatum,
+            maatregelen=tuple(m.value for m in verzoek.maatregelen),
+        )
+    )
+    log.info("invorderingsstop %s geregistreerd, %d aanslagen gestopt", kenmerk, len(gestopt))
+    return 201, {
+        "stopKenmerk": kenmerk,
+        "status": "GEREGISTREERD",
+        "ingangsdatum": verzoek.ingangsdatum.isoformat(),
+        "einddatum": verzoek.einddatum.isoformat(),
+        "maatregelen": [m.value for m in verzoek.maatregelen],
+        "aanslagen": aanslagen,
+        "geregistreerdOp": vandaag.isoformat(),
+    }
+
+
+def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["invorderingsstops"])
+
+    @router.post("/invorderingsstops", status_code=201)
+    def invorderingsstop(verzoek: InvorderingsstopVerzoek) -> JSONResponse:
+        return simulator.idempotent(
+            verzoek.verzoek_kenmerk,
+            verzoek.model_dump(mode="json"),
+            lambda register: behandel(verzoek, register, vandaag()),
+        )
+
+    return router
+
+
+def create_app(
+    seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
+) -> FastAPI:
+    simulator = Simulator.uit_seed(
+        naam=NAAM,
+        seed=lees_seedbestand(seed or SEED),
+        lees_personen=lees_personen,
+        lees_persoon=lees_persoon,
+        lees_vordering=lees_vordering,
+        fout=fout,
+    )
+    return maak_app(titel="Belastingdienst", simulator=simulator, api=_api(simulator, vandaag))

@@ -1,0 +1,223 @@
+"""SIMULATOR of the CJIB back-office: the *opschortingsverzoek* API.
+
+``POST /cjib/opschortingsverzoeken`` asks the CJIB to suspend collection of cases (*zaken*: fines,
+court orders) of one or more persons (*betrokkenen*). Idempotent on ``referentieKetenpartner``.
+The period is ``{van, tot}`` with ``tot`` exclusive (the first day collection may resume).
+
+Rules:
+- a case under appeal (*in beroep*) is not suspended: ``NIET_OPGESCHORT`` with reason ``IN_BEROEP``;
+- a case number that is not the persons' is ``NIET_OPGESCHORT`` with reason ``ONBEKENDE_ZAAK``;
+- when no case in scope can be suspended the request is refused (HTTP 422, body
+  ``{"code", "melding", "zaken"}``): ``ALLE_ZAKEN_IN_BEROEP`` when every case in scope is under
+  appeal, ``GEEN_OPSCHORTBARE_ZAKEN`` otherwise;
+- an unknown person: 422 ``BETROKKENE_ONBEKEND``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel
+
+from simulators.common import (
+    Opschorting,
+    Persoon,
+    Register,
+    Simulator,
+    Vordering,
+    lees_seedbestand,
+    maak_app,
+)
+from simulators.common.app import logger
+
+NAAM = "cjib"
+SEED = Path(__file__).with_name("seed.json")
+
+log = logger(NAAM)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+Burgerservicenummer = Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")]
+
+
+class Maatregel(StrEnum):
+    """The CJIB's own codes. The CJIB charges no interest, so there is no code for it."""
+
+    INNING = "INNING"
+    BESLAGLEGGING = "BESLAGLEGGING"
+    VERREKENING = "VERREKENING"
+    WETTELIJKE_VERHOGING = "WETTELIJKE_VERHOGING"
+    DWANGMIDDELEN = "DWANGMIDDELEN"
+
+
+# --- seed shape -----------------------------------------------------------------------------
+
+
+class SeedZaak(_Model):
+    zaaknummer: str = Field(pattern=r"^[A-Z]+-[0-9]{4}-[0-9]{6}$")
+    soort: str
+    openstaand_bedrag: str
+    in_beroep: bool = False
+
+
+class SeedBetrokkene(_Model):
+    burgerservicenummer: Burgerservicenummer
+    betrokkene_id: str
+    naam: str
+    zaken: list[SeedZaak] = []
+
+
+def lees_vordering(data: dict[str, Any]) -> Vordering:
+    z = SeedZaak.model_validate(data)
+    return Vordering(
+        nummer=z.zaaknummer, soort=z.soort, bedrag=z.openstaand_bedrag, in_beroep=z.in_beroep
+    )
+
+
+def lees_persoon(data: dict[str, Any]) -> Persoon:
+    b = SeedBetrokkene.model_validate(data)
+    return Persoon(
+        bsn=b.burgerservicenummer,
+        intern_id=b.betrokkene_id,
+        naam=b.naam,
+        vorderingen={z.zaaknummer: lees_vordering(z.model_dump(by_alias=True)) for z in b.zaken},
+    )
+
+
+def lees_personen(seed: dict[str, Any]) -> list[Persoon]:
+    return [lees_persoon(p) for p in seed.get("betrokkenen", [])]
+
+
+def fout(code: str, melding: str) -> dict[str, Any]:
+    return {"code": code, "melding": melding}
+
+
+# --- API shape ------------------------------------------------------------------------------
+
+
+class Betrokkene(_Model):
+    burgerservicenummer: Burgerservicenummer
+
+
+class Ketenpartner(_Model):
+    oin: str = Field(pattern=r"^[0-9]{20}$")
+    naam: str = Field(min_length=1)
+
+
+class Periode(_Model):
+    van: dt.date
+    tot: dt.date = Field(description="Exclusive: the first day collection may resume.")
+
+    @model_validator(mode="after")
+    def _volgorde(self) -> Self:
+        if self.tot <= self.van:
+            raise ValueError("tot moet na van liggen")
+        return self
+
+
+class Opschortingsverzoek(_Model):
+    referentie_ketenpartner: str = Field(min_length=1, max_length=64)
+    ketenpartner: Ketenpartner
+    betrokkenen: list[Betrokkene] = Field(min_length=1)
+    zaaknummers: list[str] | None = None
+    periode: Periode
+    maatregelen: list[Maatregel] = Field(min_length=1)
+    grondslag: str = Field(min_length=1)
+    toelichting: str = Field(min_length=1)
+
+
+def behandel(verzoek: Opschortingsverzoek, register: Register) -> tuple[int, dict[str, Any]]:
+    """The CJIB's rules; returns HTTP status and body."""
+    personen: list[Persoon] = []
+    for b in verzoek.betrokkenen:
+        persoon = register.persoon(b.burgerservicenummer)
+        if persoon is None:
+            return 422, fout("BETROKKENE_ONBEKEND", "Betrokkene niet gevonden bij het CJIB.")
+        personen.append(persoon)
+
+    eigen = {nr: z for p in personen for nr, z in p.vorderingen.items()}
+    gevraagd = list(eigen) if verzoek.zaaknummers is None else verzoek.zaaknummers
+    zaken: list[dict[str, Any]] = []
+    for nummer in gevraagd:
+        zaak = eigen.get(nummer)
+        if zaak is None:
+            zaken.append(
+                {"zaaknummer": nummer, "status": "NIET_OPGESCHORT", "reden": "ONBEKENDE_ZAAK"}
+            )
+        elif zaak.in_beroep:
+            zaken.append({"zaaknummer": nummer, "status": "NIET_OPGESCHORT", "reden": "IN_BEROEP"})
+        else:
+            zaken.append({"zaaknummer": nummer, "status": "OPGESCHORT", "reden": None})
+
+    opgeschort = [z["zaaknummer"] for z in zaken if z["status"] == "OPGESCHORT"]
+    if not opgeschort:
+        if zaken and all(z["reden"] == "IN_BEROEP" for z in zaken):
+            return 422, {
+                **fout(
+                    "ALLE_ZAKEN_IN_BEROEP",
+                    "Alle zaken zijn in beroep; de inning ligt al stil tot de uitspraak.",
+                ),
+                "zaken": zaken,
+            }
+        return 422, {
+            **fout("GEEN_OPSCHORTBARE_ZAKEN", "Er is geen zaak die kan worden opgeschort."),
+            "zaken": zaken,
+        }
+
+    referentie = f"CJIB-OPS-{register.volgnummer():08d}"
+    register.opschortingen.append(
+        Opschorting(
+            referentie=referentie,
+            sleutel=verzoek.referentie_ketenpartner,
+            personen=tuple(p.intern_id for p in personen),
+            vorderingen=tuple(opgeschort),
+            van=verzoek.periode.van,
+            tot_en_met=verzoek.periode.tot - dt.timedelta(days=1),
+            maatregelen=tuple(m.value for m in verzoek.maatregelen),
+        )
+    )
+    log.info("opschorting %s geregistreerd, %d zaken opgeschort", referentie, len(opgeschort))
+    return 201, {
+        "cjibReferentie": referentie,
+        "periode": verzoek.periode.model_dump(mode="json"),
+        "zaken": zaken,
+    }
+
+
+def _api(simulator: Simulator) -> APIRouter:
+    router = APIRouter(prefix="/cjib", tags=["opschortingsverzoeken"])
+
+    @router.post("/opschortingsverzoeken", status_code=201)
+    def opschortingsverzoek(verzoek: Opschortingsverzoek) -> JSONResponse:
+        return simulator.idempotent(
+            verzoek.referentie_ketenpartner,
+            verzoek.model_dump(mode="json"),
+            lambda register: behandel(verzoek, register),
+        )
+
+    return router
+
+
+def create_app(
+    seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
+) -> FastAPI:
+    """``vandaag`` is accepted for symmetry with the other simulators; CJIB rules need no date."""
+    simulator = Simulator.uit_seed(
+        naam=NAAM,
+        seed=lees_seedbestand(seed or SEED),
+        lees_personen=lees_personen,
+        lees_persoon=lees_persoon,
+        lees_vordering=lees_vordering,
+        fout=fout,
+    )
+    return maak_app(titel="CJIB", simulator=simulator, api=_api(simulator))

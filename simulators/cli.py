@@ -1,0 +1,56 @@
+"""``maatwerk-simulator``: run a SIMULATED agency back-office as a real HTTP server.
+
+maatwerk-simulator run --agency cjib --port 8102 [--seed PATH]
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from simulators import AGENCIES
+
+app = typer.Typer(help="Simulated agency back-offices (development and tests only).")
+
+STANDAARD_POORTEN = {"belastingdienst": 8101, "cjib": 8102, "duo": 8103}
+
+
+@app.callback()
+def _main() -> None:
+    """Simulated agency back-offices (development and tests only)."""
+
+
+@app.command()
+def run(
+    agency: Annotated[str, typer.Option(help=f"One of: {', '.join(AGENCIES)}.")],
+    port: Annotated[int | None, typer.Option(help="Port (default 8101/8102/8103).")] = None,
+    seed: Annotated[
+        Path | None, typer.Option(help="Seed file (default simulators/<agency>/seed.json).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve one simulator until interrupted."""
+    if agency not in AGENCIES:
+        raise typer.BadParameter(f"unknown agency {agency!r}; choose from {', '.join(AGENCIES)}")
+    if seed is not None and not seed.is_file():
+        raise typer.BadParameter(f"seed file not found: {seed}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    module = importlib.import_module(f"simulators.{agency}")
+    asgi = module.create_app(seed)
+    uvicorn.run(asgi, host=host, port=port or STANDAARD_POORTEN[agency], log_level="info")
+
+
+@app.command()
+def agencies() -> None:
+    """List the simulated agencies and their default ports."""
+    for naam in AGENCIES:
+        typer.echo(f"{naam}\t{STANDAARD_POORTEN[naam]}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,21 @@
+"""Machinery shared by the simulated back-offices (not an agency of its own)."""
+
+from simulators.common.app import Simulator, lees_seedbestand, maak_app
+from simulators.common.register import (
+    Opschorting,
+    Persoon,
+    Register,
+    Vordering,
+    elfproef,
+)
+
+__all__ = [
+    "Opschorting",
+    "Persoon",
+    "Register",
+    "Simulator",
+    "Vordering",
+    "elfproef",
+    "lees_seedbestand",
+    "maak_app",
+]

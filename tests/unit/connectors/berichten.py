@@ -1,0 +1,65 @@
+"""Builders for connector tests: key pairs and sealed opschorting instructions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from connectors.base.opdracht import Opdracht
+from schemas import CloudEvent, make_event
+from schemas.opschorting import Maatregel, OpschortingInstructie, Periode, PersoonVersleuteld
+from schemas.organisaties import HUB, Uitvoerder
+from schemas.versleuteling import generate_private_key, seal
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+STANDAARD_MAATREGELEN = (Maatregel.INVORDERING, Maatregel.BESLAG, Maatregel.VERREKENING)
+
+
+def casus_id() -> str:
+    return "MWL-2026-" + "".join(random.choice(CROCKFORD) for _ in range(10))
+
+
+def sleutel() -> X25519PrivateKey:
+    return generate_private_key()
+
+
+def instructie(
+    uitvoerder: Uitvoerder | str,
+    bsns: Sequence[str],
+    publiek: X25519PublicKey,
+    *,
+    vorderingen: Sequence[str] | None = None,
+    maatregelen: Sequence[Maatregel] = STANDAARD_MAATREGELEN,
+    ingang: dt.date | None = None,
+    dagen: int = 90,
+    casus: str | None = None,
+    event_id: str | None = None,
+) -> CloudEvent[OpschortingInstructie]:
+    ingang = ingang or dt.date.today()
+    casus = casus or casus_id()
+    data = OpschortingInstructie(
+        opschorting_id=str(uuid.uuid4()),
+        casus_id=casus,
+        uitvoerder=Uitvoerder(uitvoerder),
+        personen=tuple(
+            PersoonVersleuteld(
+                pseudoniem=f"psn-{uuid.uuid4().hex}", bsn_versleuteld=seal(b, publiek)
+            )
+            for b in bsns
+        ),
+        vorderingen=None if vorderingen is None else tuple(vorderingen),
+        maatregelen=tuple(maatregelen),
+        periode=Periode(ingangsdatum=ingang, einddatum=ingang + dt.timedelta(days=dagen)),
+        grondslag="Time-outbevoegdheid Landelijk Maatwerkloket",
+        reden="Ruimte om een schuldregeling te treffen",
+        reageer_uiterlijk=dt.datetime.now(dt.UTC) + dt.timedelta(days=5),
+    )
+    return make_event(data, source=HUB.source, subject=casus, event_id=event_id)
+
+
+def opdracht(event: CloudEvent[OpschortingInstructie], bsns: Sequence[str]) -> Opdracht:
+    return Opdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
