@@ -106,7 +106,7 @@ async def one_order(client: httpx.AsyncClient, results: dict[str, list[float]]) 
                 raise RuntimeError(f"chain ended {chain['status']}: {chain}")
             results["chain"].append(time.perf_counter() - started)
             return
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
 
 
 async def run(hub_url: str, orders: int, concurrency: int) -> dict[str, list[float]]:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from hub.adapters.outbox import Outgoing
 from hub.bootstrap import Hub, build_hub
 from hub.entrypoints.api import install_error_handlers, router
 from hub.entrypoints.stream import register_handlers
 from hub.settings import Settings, get_settings
+
+
+async def _settle(pending: list[asyncio.Future[Any]]) -> list[BaseException | None]:
+    results = await asyncio.gather(*pending, return_exceptions=True)
+    return [r if isinstance(r, BaseException) else None for r in results]
 
 
 def create_broker(settings: Settings) -> KafkaBroker:
@@ -39,8 +46,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = await build_hub(settings)
 
-        async def publish(topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> None:
-            await broker.publish(value, topic, key=key, headers=headers)
+        async def publish(batch: Sequence[Outgoing]) -> list[BaseException | None]:
+            pending = []
+            for message in batch:
+                try:
+                    pending.append(
+                        await broker.publish(
+                            message.value,
+                            message.topic,
+                            key=message.key,
+                            headers=message.headers,
+                            no_confirm=True,
+                        )
+                    )
+                except Exception as exc:  # not even queued: this and the rest wait
+                    failed: list[BaseException | None] = [exc] * (len(batch) - len(pending))
+                    return [*await _settle(pending), *failed]
+            return await _settle(pending)
 
         relay = hub.attach_relay(publish)
         app.state.hub = hub

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters.database import create_engine, create_schema, session_factory
-from hub.adapters.outbox import OutboxRelay, Publish
+from hub.adapters.outbox import OutboxRelay, PublishBatch
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
@@ -27,7 +27,7 @@ class Hub:
             self.sessions, on_outbox_commit=self.relay.wake if self.relay is not None else None
         )
 
-    def attach_relay(self, publish: Publish) -> OutboxRelay:
+    def attach_relay(self, publish: PublishBatch) -> OutboxRelay:
         self.relay = OutboxRelay(
             self.sessions, publish, poll_seconds=self.settings.outbox_poll_seconds
         )

@@ -1,8 +1,9 @@
 """Transactional outbox: rows written with the state change, published by a relay.
 
-The relay publishes unsent rows in order (``seq``), with the producer's idempotence on and
-``acks=all``, and marks each sent only after the broker acknowledged it. A crash between publish
-and mark means a second publish of the same event id: consumers deduplicate on it.
+The relay takes unsent rows in order (``seq``), hands the whole batch to the producer at once
+(idempotent producer, ``acks=all``: order per partition holds), waits for the broker's
+acknowledgements and only then marks the rows sent. A crash between publish and mark means a
+second publish of the same event id: consumers deduplicate on it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select, update
@@ -21,8 +23,18 @@ from schemas import CONTENT_TYPE, CloudEvent
 
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[None]]
-"""publish(topic, key, value, headers): returns once the broker acknowledged."""
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: dict[str, str]
+
+
+PublishBatch = Callable[[Sequence[Outgoing]], Awaitable[Sequence[BaseException | None]]]
+"""Publish messages in the given order; per message ``None`` once the broker acknowledged it,
+or the error."""
 
 
 def add_to_outbox(session: AsyncSession, event: CloudEvent, topic: str) -> None:  # type: ignore[type-arg]
@@ -43,10 +55,10 @@ class OutboxRelay:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        publish: Publish,
+        publish: PublishBatch,
         *,
         poll_seconds: float = 0.5,
-        batch_size: int = 200,
+        batch_size: int = 500,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
@@ -54,7 +66,7 @@ class OutboxRelay:
         self._batch = batch_size
         self._wake = asyncio.Event()
         self.failures = 0
-        """Consecutive failed publishes; the relay backs off while the broker is unreachable."""
+        """Consecutive failed rounds; the relay backs off while the broker is unreachable."""
 
     def wake(self) -> None:
         """Tell the relay there is new work (called after a commit that wrote outbox rows)."""
@@ -71,34 +83,38 @@ class OutboxRelay:
                     .limit(self._batch)
                 )
             ).all()
-            sent = 0
-            for row in rows:
-                try:
-                    await self._publish(
+            if not rows:
+                return 0
+            outcomes = await self._publish(
+                [
+                    Outgoing(
                         row.topic,
                         row.key.encode(),
                         row.value,
                         {"content-type": CONTENT_TYPE, "ce_id": row.event_id},
                     )
-                except Exception as exc:  # keep order: stop at the first failure, retry later
-                    self.failures += 1
+                    for row in rows
+                ]
+            )
+            now = dt.datetime.now(dt.UTC)
+            sent = [row.seq for row, error in zip(rows, outcomes, strict=True) if error is None]
+            if sent:
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.seq.in_(sent))
+                    .values(sent_at=now, attempts=OutboxRow.attempts + 1)
+                )
+            for row, error in zip(rows, outcomes, strict=True):
+                if error is not None:
                     await session.execute(
                         update(OutboxRow)
                         .where(OutboxRow.seq == row.seq)
-                        .values(attempts=row.attempts + 1, last_error=str(exc)[:1000])
+                        .values(attempts=OutboxRow.attempts + 1, last_error=str(error)[:1000])
                     )
-                    await session.commit()
-                    log.warning("outbox publish failed", event_id=row.event_id, error=str(exc))
-                    break
-                await session.execute(
-                    update(OutboxRow)
-                    .where(OutboxRow.seq == row.seq)
-                    .values(sent_at=dt.datetime.now(dt.UTC), attempts=row.attempts + 1)
-                )
-                await session.commit()
-                self.failures = 0
-                sent += 1
-            return sent
+                    log.warning("outbox publish failed", event_id=row.event_id, error=str(error))
+            await session.commit()
+            self.failures = 0 if len(sent) == len(rows) else self.failures + 1
+            return len(sent)
 
     async def run(self) -> None:
         """Relay until cancelled."""
@@ -110,11 +126,12 @@ class OutboxRelay:
                 raise
             except Exception:
                 log.exception("outbox relay error")
+                self.failures += 1
                 sent = 0
-            if sent >= self._batch:
-                continue
             if self.failures:
                 await asyncio.sleep(min(self._poll * 2**self.failures, 10.0))
+                continue
+            if sent >= self._batch:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)

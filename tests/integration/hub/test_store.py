@@ -131,12 +131,12 @@ async def test_relay_publishes_in_order_marks_sent_and_retries_failures(hub):
     sent: list[str] = []
     fail = {"left": 1}
 
-    async def publish(topic, key, value, headers):
+    async def publish(batch):
         if fail["left"]:
             fail["left"] -= 1
-            raise ConnectionError("broker away")
-        assert key == opschorting.casus_id.encode()
-        sent.append(headers["ce_id"])
+            return [ConnectionError("broker away")] * len(batch)
+        sent.extend(message.headers["ce_id"] for message in batch)
+        return [None] * len(batch)
 
     relay = hub.attach_relay(publish)
     assert await relay.relay_once() == 0
