@@ -66,3 +66,13 @@ async def test_duo_refuses_a_retroactive_pause(stack):
     duo = links(chain)["duo"]
     assert duo["status"] == "refused"
     assert duo["reden"]
+
+
+async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
+    chain, _ = await run_order(stack, "999990020", opschorting_body("cjib"))
+    cjib = links(chain)["cjib"]
+    assert cjib["status"] == "partially_confirmed"
+    assert cjib["referentie"].startswith("CJIB-")
+    per_claim = {v["vordering"]: v["opgeschort"] for v in cjib["vorderingen"]}
+    assert per_claim == {"WAHV-2025-000120": True, "WAHV-2025-000220": False}
+    assert chain["status"] == "incomplete"
