@@ -31,7 +31,7 @@ AGENCIES = ("belastingdienst", "cjib", "duo")
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("fresh_postgres_url")
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+# maatwerk-hub developer commands. `make run` starts the whole stack locally, `make test` runs every
+# test (the fixtures start Kafka and PostgreSQL themselves), `make lint` checks the code.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.11 on PATH (override with `make PYTHON=/path/to/python3 venv`).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.installed
+LOCAL_KAFKA := deploy/kafka/local-kafka.sh
+LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
+PYTEST_ARGS ?=
+
+.PHONY: help venv kafka-jars run test test-unit test-integration test-e2e lint format clean distclean
+
+help: ## this list
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+venv: $(VENV_STAMP) ## .venv with the project (editable) and its dev tools
+
+# Rebuilt only when pyproject.toml changes (or the venv's Python is too old).
+$(VENV_STAMP): pyproject.toml
+	@[[ -n "$(PYTHON)" ]] || { echo "make: no Python >= 3.11 found; set PYTHON=..." >&2; exit 1; }
+	@if [[ -x $(BIN)/python ]] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+		echo "make: $(VENV) has a Python older than 3.11: recreating it"; rm -rf $(VENV); fi
+	[[ -x $(BIN)/python ]] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+kafka-jars: ## fetch the pinned Apache Kafka jars (cached in ~/.cache/maatwerk-hub)
+	$(LOCAL_KAFKA) fetch
+
+run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
+	$(BIN)/python deploy/stack.py
+
+test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: venv ## unit tests only: no broker, no database
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+lint: venv ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy hub connectors schemas simulators
+
+format: venv ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## stop the local broker and database, remove .var/ and caches (keeps .venv and the jars)
+	-$(LOCAL_KAFKA) stop
+	-$(LOCAL_POSTGRES) stop
+	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv too
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,263 @@
+"""Session fixtures for real infrastructure: a Kafka broker and a PostgreSQL server.
+
+Both are lazy: a test session that requests neither starts nothing.
+
+``kafka_bootstrap`` (bootstrap servers, with every topic of ``schemas.topics.catalogue()``):
+  1. ``KAFKA_BOOTSTRAP_SERVERS`` when set (a broker someone else runs);
+  2. else a testcontainers ``KafkaContainer`` when a Docker engine answers;
+  3. else the project's own broker (``deploy/kafka/local-kafka.sh``) on free ports with a temporary
+     data dir, stopped at the end of the session.
+  ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2.
+
+``postgres_url`` (an SQLAlchemy asyncpg URL):
+  ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
+  with a temporary data dir. When PostgreSQL cannot be started the tests that need it fail: they
+  are never skipped, CI must run them. One database for the whole session: tests that need an
+  empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards).
+
+Tests that use a fixture get its marker (``kafka``, ``postgres``) added, so ``-m "not kafka"``
+selects the tests that need no broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import free_port, free_ports
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
+LOCAL_POSTGRES = REPO_ROOT / "deploy" / "postgres" / "local-postgres.sh"
+FIXTURE_MARKERS = {
+    "kafka_bootstrap": "kafka",
+    "postgres_url": "postgres",
+    "fresh_postgres_url": "postgres",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+def _announce(config: pytest.Config, text: str) -> None:
+    """One line on the terminal, even while output is captured."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.write_line(text)
+
+
+def _run_script(args: list[str], *, what: str, timeout: float) -> str:
+    """Run one of the deploy scripts; its stdout, or fail the requesting tests with its stderr."""
+    env = {**os.environ, "PYTHON": sys.executable}
+    try:
+        result = subprocess.run(
+            args,
+            env=env,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        stderr = exc.stderr if isinstance(exc.stderr, str) else ""
+        pytest.fail(f"{what}: no result after {timeout}s\n{stderr}", pytrace=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{what} failed (exit {result.returncode}):\n{result.stderr}{result.stdout}",
+            pytrace=False,
+        )
+    return result.stdout
+
+
+# ------------------------------------------------------------------------------------- Kafka
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(pytestconfig: pytest.Config) -> Iterator[str]:
+    """Bootstrap servers of a real broker on which the catalogue's topics exist."""
+    from schemas.topics import catalogue
+    from tests.support.kafka import ensure_topics
+
+    with _kafka_broker(pytestconfig) as bootstrap:
+        asyncio.run(ensure_topics(bootstrap, catalogue()))
+        yield bootstrap
+
+
+@contextlib.contextmanager
+def _kafka_broker(config: pytest.Config) -> Iterator[str]:
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        _announce(config, f"kafka: {configured} (KAFKA_BOOTSTRAP_SERVERS)")
+        yield configured
+        return
+    mode = os.environ.get("MAATWERK_TEST_KAFKA", "auto")
+    if mode not in {"auto", "docker", "local"}:
+        raise pytest.UsageError(f"MAATWERK_TEST_KAFKA must be auto, docker or local, not {mode!r}")
+    if mode == "docker" or (mode == "auto" and _docker_answers()):
+        with _kafka_container(config) as bootstrap:
+            yield bootstrap
+    else:
+        with _local_kafka(config) as bootstrap:
+            yield bootstrap
+
+
+def _docker_answers(timeout: float = 3.0) -> bool:
+    try:
+        import docker
+    except ImportError:
+        return False
+    try:
+        client = docker.from_env(timeout=timeout)
+    except Exception:
+        return False
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def _kafka_container(config: pytest.Config) -> Iterator[str]:
+    try:
+        from testcontainers.community.kafka import KafkaContainer
+    except ImportError:  # testcontainers before the community split
+        from testcontainers.kafka import KafkaContainer
+
+    image = os.environ.get("MAATWERK_TEST_KAFKA_IMAGE", "confluentinc/cp-kafka:7.6.0")
+    container = KafkaContainer(image).with_kraft()
+    container.with_env("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+    started = time.monotonic()
+    with container:
+        bootstrap = container.get_bootstrap_server()
+        _announce(
+            config,
+            f"kafka: {bootstrap} (testcontainers {image}, {time.monotonic() - started:.1f}s)",
+        )
+        yield bootstrap
+
+
+@contextlib.contextmanager
+def _local_kafka(config: pytest.Config) -> Iterator[str]:
+    _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
+    port, controller_port = free_ports(2)
+    data_dir = tempfile.mkdtemp(prefix="maatwerk-kafka-")
+    started = time.monotonic()
+    try:
+        stdout = _run_script(
+            [
+                str(LOCAL_KAFKA),
+                "start",
+                "--port",
+                str(port),
+                "--controller-port",
+                str(controller_port),
+                "--data-dir",
+                data_dir,
+                "--watch-pid",
+                str(os.getpid()),
+            ],
+            what="starting the local Kafka broker",
+            timeout=300,
+        )
+        bootstrap = stdout.strip().splitlines()[-1]
+        _announce(
+            config,
+            f"kafka: {bootstrap} (local broker, {time.monotonic() - started:.1f}s, {data_dir})",
+        )
+        yield bootstrap
+    finally:
+        subprocess.run(
+            [str(LOCAL_KAFKA), "stop", "--data-dir", data_dir],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# -------------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    """An SQLAlchemy URL (``postgresql+asyncpg://``) of a database the tests may use."""
+    configured = os.environ.get("MAATWERK_TEST_POSTGRES_URL")
+    if configured:
+        _announce(pytestconfig, "postgres: MAATWERK_TEST_POSTGRES_URL")
+        yield configured
+        return
+    port = free_port()
+    # Not under pytest's basetemp: that is private to root, and the server runs as 'postgres'.
+    data_dir = tempfile.mkdtemp(prefix="maatwerk-pg-")
+    started = time.monotonic()
+    try:
+        stdout = _run_script(
+            [str(LOCAL_POSTGRES), "start", "--port", str(port), "--data-dir", data_dir],
+            what="starting PostgreSQL (deploy/postgres/local-postgres.sh)",
+            timeout=900,
+        )
+        url = stdout.strip().splitlines()[-1]
+        _announce(
+            pytestconfig,
+            f"postgres: 127.0.0.1:{port} (local server, {time.monotonic() - started:.1f}s)",
+        )
+        yield url
+    finally:
+        subprocess.run(
+            [str(LOCAL_POSTGRES), "stop", "--data-dir", data_dir],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the session's PostgreSQL server for one test, dropped after it."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url)
+    name = f"maatwerk_test_{uuid.uuid4().hex[:16]}"
+
+    async def execute(sql: str) -> None:
+        connection = await asyncpg.connect(
+            user=url.username,
+            password=url.password,
+            host=url.host,
+            port=url.port,
+            database=url.database,
+        )
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    await execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

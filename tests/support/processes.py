@@ -1,0 +1,215 @@
+"""Start the project's console scripts as real processes in tests, wait for them, stop them cleanly.
+
+    with running_process(
+        "hub",
+        [console_script("maatwerk-hub"), "serve", "--port", str(port)],
+        env={"HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap},
+        health_url=f"http://127.0.0.1:{port}/health",
+    ) as hub:
+        ...
+    # hub.output() holds everything it printed, for assertion messages.
+
+Each process runs in its own session (process group), so stopping it also stops anything it
+started; its output goes to a file, so a chatty process never blocks on a full pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports (held open together while choosing, so none repeats)."""
+    with contextlib.ExitStack() as stack:
+        ports = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind(("127.0.0.1", 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
+
+
+def console_script(name: str) -> str:
+    """The path of a console script of this environment (next to the running Python)."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"console script {name!r} not found; is the project installed?")
+    return found
+
+
+class ProcessFailed(RuntimeError):
+    """A process exited, or did not become ready in time."""
+
+
+class ManagedProcess:
+    """A child process with its output in a log file."""
+
+    def __init__(self, name: str, popen: subprocess.Popen[bytes], log_path: Path) -> None:
+        self.name = name
+        self.popen = popen
+        self.log_path = log_path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.popen.poll()
+
+    def output(self) -> str:
+        """Everything the process printed so far (stdout and stderr together)."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.output().splitlines()[-lines:])
+
+    def wait_for_http(self, url: str, timeout: float = 30.0) -> None:
+        """Wait until ``url`` answers with a 2xx status."""
+        deadline = time.monotonic() + timeout
+        last_error = "no attempt"
+        while time.monotonic() < deadline:
+            self._check_alive(f"waiting for {url}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if 200 <= response.status < 300:
+                        return
+                    last_error = f"HTTP {response.status}"
+            except urllib.error.HTTPError as exc:
+                last_error = f"HTTP {exc.code}"
+            except (urllib.error.URLError, OSError) as exc:
+                last_error = str(exc)
+            time.sleep(0.2)
+        raise ProcessFailed(
+            f"{self.name}: {url} did not answer within {timeout}s ({last_error}); output:\n"
+            f"{self.tail()}"
+        )
+
+    def wait_for_line(self, text: str, timeout: float = 30.0) -> None:
+        """Wait until the output contains ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            self._check_alive(f"waiting for {text!r}")
+            time.sleep(0.1)
+        raise ProcessFailed(
+            f"{self.name}: {text!r} not printed within {timeout}s; output:\n{self.tail()}"
+        )
+
+    def terminate(self, timeout: float = 15.0) -> int:
+        """SIGTERM to the process group, then SIGKILL after ``timeout`` seconds; the exit code."""
+        if self.popen.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                self.popen.wait(5)
+        # Children that outlived their parent in the same group.
+        self._signal_group(signal.SIGKILL)
+        return self.popen.returncode
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, sig)
+
+    def _check_alive(self, doing: str) -> None:
+        code = self.popen.poll()
+        if code is not None:
+            raise ProcessFailed(
+                f"{self.name} exited with code {code} while {doing}; output:\n{self.tail()}"
+            )
+
+
+def start_process(
+    name: str,
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    log_dir: str | Path | None = None,
+    health_url: str | None = None,
+    ready_line: str | None = None,
+    timeout: float = 30.0,
+) -> ManagedProcess:
+    """Start ``argv`` with ``env`` added to this environment; wait for ``health_url`` (2xx) and/or
+    ``ready_line`` in its output. On failure the process is stopped and ProcessFailed raised."""
+    log_root = Path(log_dir) if log_dir is not None else Path(tempfile.mkdtemp(prefix="maatwerk-"))
+    log_root.mkdir(parents=True, exist_ok=True)
+    log_path = log_root / f"{name}.log"
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    with log_path.open("ab") as log_file:
+        popen = subprocess.Popen(
+            list(argv),
+            env=full_env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    process = ManagedProcess(name, popen, log_path)
+    try:
+        if health_url is not None:
+            process.wait_for_http(health_url, timeout)
+        if ready_line is not None:
+            process.wait_for_line(ready_line, timeout)
+    except BaseException:
+        process.terminate()
+        raise
+    return process
+
+
+@contextlib.contextmanager
+def running_process(
+    name: str,
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    log_dir: str | Path | None = None,
+    health_url: str | None = None,
+    ready_line: str | None = None,
+    timeout: float = 30.0,
+) -> Iterator[ManagedProcess]:
+    """``start_process`` as a context manager that always terminates the process."""
+    process = start_process(
+        name,
+        argv,
+        env=env,
+        cwd=cwd,
+        log_dir=log_dir,
+        health_url=health_url,
+        ready_line=ready_line,
+        timeout=timeout,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
