@@ -1,4 +1,5 @@
-"""Kafka helpers for tests: create topics, read CloudEvents back, publish one.
+"""Kafka helpers for tests: create topics (the hub's own ``ensure_topics``), read CloudEvents
+back, publish one.
 
 Example::
 
@@ -13,95 +14,22 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import for_code
 
-from schemas.topics import Topic
+from hub.adapters.topic_admin import ensure_topics
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
-TOPIC_ALREADY_EXISTS = 36
 
 CloudEvent = dict[str, Any]
 
-
-async def ensure_topics(
-    bootstrap: str,
-    topics: Iterable[Topic],
-    *,
-    replication_factor: int | None = None,
-    timeout: float = 30.0,  # noqa: ASYNC109
-) -> list[str]:
-    """Create the topics that do not exist yet; return the names created.
-
-    The replication factor defaults to ``min(3, brokers)``. Existing topics are left as they are.
-    Raises when the broker refuses a topic for another reason than that it already exists.
-    """
-    topics = list(topics)
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap,
-        client_id="maatwerk-tests-topics",
-        request_timeout_ms=int(timeout * 1000),
-    )
-    await admin.start()
-    try:
-        if replication_factor is None:
-            cluster = await admin.describe_cluster()
-            replication_factor = max(1, min(3, len(cluster["brokers"])))
-        existing = set(await admin.list_topics())
-        missing = [topic for topic in topics if topic.name not in existing]
-        if not missing:
-            return []
-        response = await admin.create_topics(
-            [
-                NewTopic(
-                    name=topic.name,
-                    num_partitions=topic.partitions,
-                    replication_factor=replication_factor,
-                    topic_configs=topic.kafka_configs(),
-                )
-                for topic in missing
-            ],
-            timeout_ms=int(timeout * 1000),
-        )
-        created = []
-        for name, code, *rest in response.topic_errors:
-            if code == 0:
-                created.append(name)
-            elif code != TOPIC_ALREADY_EXISTS:  # created meanwhile by someone else: fine
-                message = rest[0] if rest else ""
-                raise for_code(code)(f"cannot create topic {name}: {message}")
-        await _wait_for_leaders(admin, [t.name for t in missing], timeout)
-        return created
-    finally:
-        await admin.close()
-
-
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], seconds: float) -> None:
-    """New partitions get a leader shortly after CreateTopics answers; wait for that."""
-    deadline = time.monotonic() + seconds
-    while True:
-        described = await admin.describe_topics(names)
-        pending = [
-            topic["topic"]
-            for topic in described
-            if topic["error_code"] != 0
-            or not topic["partitions"]
-            or any(partition["leader"] < 0 for partition in topic["partitions"])
-        ]
-        if not pending:
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"topics without partition leaders after {seconds}s: {pending}")
-        await asyncio.sleep(0.1)
+__all__ = ["consume_until", "decode_event", "ensure_topics", "publish_event"]
 
 
 def decode_event(value: bytes | None) -> CloudEvent | None:
