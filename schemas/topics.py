@@ -229,6 +229,8 @@ DEAD_LETTER_HEADERS: dict[str, str] = {
     "dlq-origin-offset": "Offset it was read from (decimal).",
     "dlq-failed-by": "Kafka principal of the consumer that gave up on it (User:<code>).",
     "dlq-consumer": "Name of the consuming system that gave up on it (hub, connector-<agency>).",
+    "dlq-reason-code": "Short machine-readable reason (e.g. ongeldig-bericht, bsn-niet-te-openen).",
+    "dlq-time": "When it was dead-lettered (ISO 8601, UTC).",
 }
 """Headers a dead-lettered record carries beside its original key, value and headers."""
 

@@ -9,6 +9,7 @@ topic with its reason and is then acknowledged, so the consumer keeps going.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -32,14 +33,20 @@ log = structlog.get_logger(__name__)
 ANTWOORD_TYPES = (OpschortingBevestigd, OpschortingDeelsBevestigd, OpschortingGeweigerd)
 
 
-async def dead_letter(broker: KafkaBroker, message: Any, reason: str, consumer: str) -> None:
+async def dead_letter(
+    broker: KafkaBroker, message: Any, reason: str, *, reason_code: str, consumer: str
+) -> None:
+    """Set the message aside on the dead-letter topic, with why and where it came from."""
     raw = message.raw_message
     headers = {
         "dlq-reason": reason[:1000],
         "dlq-origin-topic": str(raw.topic),
         "dlq-origin-partition": str(raw.partition),
         "dlq-origin-offset": str(raw.offset),
+        "dlq-failed-by": f"User:{consumer}",
         "dlq-consumer": consumer,
+        "dlq-reason-code": reason_code,
+        "dlq-time": datetime.now(UTC).isoformat(),
     }
     await broker.publish(message.body, DEAD_LETTER.name, key=raw.key, headers=headers)
     log.warning(
@@ -77,7 +84,15 @@ def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id:
     async def on_antwoord(message: KafkaMessage) -> None:
         try:
             event = parse_event(message.body)
+        except InvalidEvent as exc:
+            await dead_letter(
+                broker, message, str(exc), reason_code="ongeldig-bericht", consumer="hub"
+            )
+            return
+        try:
             check_answer(event)
             await verwerk_antwoord(event, get_hub().uow())
-        except (InvalidEvent, AntwoordAfgewezen) as exc:
-            await dead_letter(broker, message, str(exc), consumer="hub")
+        except AntwoordAfgewezen as exc:
+            await dead_letter(
+                broker, message, str(exc), reason_code="antwoord-afgewezen", consumer="hub"
+            )
