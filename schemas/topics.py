@@ -228,7 +228,7 @@ DEAD_LETTER_HEADERS: dict[str, str] = {
     "dlq-origin-partition": "Partition it was read from (decimal).",
     "dlq-origin-offset": "Offset it was read from (decimal).",
     "dlq-failed-by": "Kafka principal of the consumer that gave up on it (User:<code>).",
-    "dlq-consumer": "Name of the consuming system that gave up on it (hub, connector-<agency>).",
+    "dlq-consumer": "Consumer group that gave up on it (hub, connector-<agency>).",
     "dlq-reason-code": "Short machine-readable reason (e.g. ongeldig-bericht, bsn-niet-te-openen).",
     "dlq-time": "When it was dead-lettered (ISO 8601, UTC).",
 }

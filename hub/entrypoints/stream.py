@@ -43,7 +43,7 @@ async def dead_letter(
         "dlq-origin-topic": str(raw.topic),
         "dlq-origin-partition": str(raw.partition),
         "dlq-origin-offset": str(raw.offset),
-        "dlq-failed-by": f"User:{consumer}",
+        "dlq-failed-by": "User:hub",
         "dlq-consumer": consumer,
         "dlq-reason-code": reason_code,
         "dlq-time": datetime.now(UTC).isoformat(),
@@ -86,7 +86,7 @@ def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id:
             event = parse_event(message.body)
         except InvalidEvent as exc:
             await dead_letter(
-                broker, message, str(exc), reason_code="ongeldig-bericht", consumer="hub"
+                broker, message, str(exc), reason_code="ongeldig-bericht", consumer=group_id
             )
             return
         try:
@@ -94,5 +94,5 @@ def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id:
             await verwerk_antwoord(event, get_hub().uow())
         except AntwoordAfgewezen as exc:
             await dead_letter(
-                broker, message, str(exc), reason_code="antwoord-afgewezen", consumer="hub"
+                broker, message, str(exc), reason_code="antwoord-afgewezen", consumer=group_id
             )
