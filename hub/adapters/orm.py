@@ -83,6 +83,7 @@ class SchakelRow(Base):
     reden: Mapped[str | None] = mapped_column(Text, nullable=True)
     vorderingen: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     beantwoord_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    verwerkt_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class OutboxRow(Base):

@@ -139,6 +139,7 @@ def _schakel_row(opschorting_id: str, link: KetenSchakel) -> SchakelRow:
         reden=link.reden,
         vorderingen=[dataclasses.asdict(v) for v in link.vorderingen],
         beantwoord_op=link.beantwoord_op,
+        verwerkt_op=link.verwerkt_op,
     )
 
 
@@ -156,6 +157,7 @@ def _schakel(row: SchakelRow) -> KetenSchakel:
         reden=row.reden,
         vorderingen=tuple(VorderingUitkomst(**v) for v in row.vorderingen or []),
         beantwoord_op=row.beantwoord_op,
+        verwerkt_op=row.verwerkt_op,
     )
 
 

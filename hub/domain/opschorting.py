@@ -69,11 +69,13 @@ class KetenSchakel:
     reden: str | None = None
     vorderingen: tuple[VorderingUitkomst, ...] = ()
     beantwoord_op: dt.datetime | None = None
+    verwerkt_op: dt.datetime | None = None
+    """When the hub recorded the answer."""
 
     def is_late(self, now: dt.datetime) -> bool:
         return self.status is SchakelStatus.PENDING and now > self.reageer_uiterlijk
 
-    def verwerk(self, uitkomst: Uitkomst) -> bool:
+    def verwerk(self, uitkomst: Uitkomst, nu: dt.datetime) -> bool:
         """Apply the agency's answer. Returns False when it changes nothing (already answered)."""
         if uitkomst.instructie_id != self.instructie_id:
             raise OnverwachtAntwoord(
@@ -90,6 +92,7 @@ class KetenSchakel:
         self.reden = uitkomst.reden
         self.vorderingen = uitkomst.vorderingen
         self.beantwoord_op = uitkomst.beantwoord_op
+        self.verwerkt_op = nu
         return True
 
 
@@ -124,6 +127,13 @@ class Opschorting:
         if all(link.status is SchakelStatus.CONFIRMED for link in self.keten):
             return KetenStatus.CONFIRMED
         return KetenStatus.INCOMPLETE
+
+    @property
+    def compleet_op(self) -> dt.datetime | None:
+        """When the hub recorded the last answer; None while any agency is pending."""
+        if self.status is KetenStatus.PENDING or not self.keten:
+            return None
+        return max(link.verwerkt_op for link in self.keten if link.verwerkt_op is not None)
 
     def telling(self) -> dict[str, int]:
         counts = {s.value: 0 for s in SchakelStatus}

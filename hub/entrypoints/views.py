@@ -44,7 +44,8 @@ class SchakelView(BaseModel):
     reden: str | None = Field(description="The agency's reason when it refused.")
     vorderingen: list[VorderingView]
     reageer_uiterlijk: dt.datetime
-    beantwoord_op: dt.datetime | None
+    beantwoord_op: dt.datetime | None = Field(description="When the agency answered.")
+    verwerkt_op: dt.datetime | None = Field(description="When the hub recorded the answer.")
     instructie_id: str
 
 
@@ -59,6 +60,9 @@ class OpschortingView(BaseModel):
     grondslag: str
     reden: str
     opgedragen_op: dt.datetime
+    compleet_op: dt.datetime | None = Field(
+        description="When the hub recorded the last agency's answer; null while pending."
+    )
     keten: list[SchakelView]
 
     @classmethod
@@ -74,6 +78,7 @@ class OpschortingView(BaseModel):
             grondslag=o.grondslag,
             reden=o.reden,
             opgedragen_op=o.opgedragen_op,
+            compleet_op=o.compleet_op,
             keten=[
                 SchakelView(
                     uitvoerder=s.uitvoerder,
@@ -85,6 +90,7 @@ class OpschortingView(BaseModel):
                     vorderingen=[VorderingView(**dataclasses.asdict(v)) for v in s.vorderingen],
                     reageer_uiterlijk=s.reageer_uiterlijk,
                     beantwoord_op=s.beantwoord_op,
+                    verwerkt_op=s.verwerkt_op,
                     instructie_id=s.instructie_id,
                 )
                 for s in o.keten

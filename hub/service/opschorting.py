@@ -171,7 +171,9 @@ class AntwoordAfgewezen(ValueError):
     """An answer that is valid JSON and schema, but cannot belong to any chain: dead-letter it."""
 
 
-async def verwerk_antwoord(event: CloudEvent[Antwoord], uow: UnitOfWork) -> bool:
+async def verwerk_antwoord(
+    event: CloudEvent[Antwoord], uow: UnitOfWork, now: dt.datetime | None = None
+) -> bool:
     """Record an agency's answer. Idempotent on the event id; returns True when it changed state."""
     data = event.data
     async with uow:
@@ -183,7 +185,7 @@ async def verwerk_antwoord(event: CloudEvent[Antwoord], uow: UnitOfWork) -> bool
             raise AntwoordAfgewezen(f"unknown opschorting {data.opschorting_id} for this casus")
         try:
             link = opschorting.schakel(data.uitvoerder.value)
-            changed = link.verwerk(_uitkomst(data))
+            changed = link.verwerk(_uitkomst(data), now or dt.datetime.now(dt.UTC))
         except OnverwachtAntwoord as exc:
             raise AntwoordAfgewezen(str(exc)) from exc
         uow.processed.mark(event.id, event.type)

@@ -38,18 +38,21 @@ def answer(agency: str, status: SchakelStatus, ref: str | None = "REF-1") -> Uit
 def test_chain_is_pending_until_every_agency_answered():
     o = order("cjib", "duo")
     assert o.status is KetenStatus.PENDING
-    o.schakel("cjib").verwerk(answer("cjib", SchakelStatus.CONFIRMED))
+    o.schakel("cjib").verwerk(answer("cjib", SchakelStatus.CONFIRMED), NOW)
     assert o.status is KetenStatus.PENDING
-    o.schakel("duo").verwerk(answer("duo", SchakelStatus.CONFIRMED))
+    assert o.compleet_op is None
+    later = NOW + dt.timedelta(seconds=3)
+    o.schakel("duo").verwerk(answer("duo", SchakelStatus.CONFIRMED), later)
     assert o.status is KetenStatus.CONFIRMED
+    assert o.compleet_op == later
     assert o.telling()["confirmed"] == 2
 
 
 def test_a_refusal_makes_the_chain_incomplete_and_keeps_the_reason():
     o = order("cjib", "duo")
-    o.schakel("cjib").verwerk(answer("cjib", SchakelStatus.CONFIRMED))
+    o.schakel("cjib").verwerk(answer("cjib", SchakelStatus.CONFIRMED), NOW)
     refusal = Uitkomst("i-duo", SchakelStatus.REFUSED, NOW, redencode="termijn-ongeldig", reden="x")
-    o.schakel("duo").verwerk(refusal)
+    o.schakel("duo").verwerk(refusal, NOW)
     assert o.status is KetenStatus.INCOMPLETE
     assert o.schakel("duo").reden == "x"
 
@@ -57,22 +60,22 @@ def test_a_refusal_makes_the_chain_incomplete_and_keeps_the_reason():
 def test_first_answer_wins_and_a_second_changes_nothing():
     o = order("cjib")
     link = o.schakel("cjib")
-    assert link.verwerk(answer("cjib", SchakelStatus.CONFIRMED, "A")) is True
-    assert link.verwerk(answer("cjib", SchakelStatus.REFUSED, "B")) is False
+    assert link.verwerk(answer("cjib", SchakelStatus.CONFIRMED, "A"), NOW) is True
+    assert link.verwerk(answer("cjib", SchakelStatus.REFUSED, "B"), NOW) is False
     assert (link.status, link.referentie) == (SchakelStatus.CONFIRMED, "A")
 
 
 def test_answer_to_another_instruction_is_rejected():
     link = order("cjib").schakel("cjib")
     with pytest.raises(OnverwachtAntwoord):
-        link.verwerk(Uitkomst("i-other", SchakelStatus.CONFIRMED, NOW))
+        link.verwerk(Uitkomst("i-other", SchakelStatus.CONFIRMED, NOW), NOW)
 
 
 def test_pending_link_becomes_late_after_its_deadline():
     link = order("cjib").schakel("cjib")
     assert not link.is_late(NOW)
     assert link.is_late(NOW + dt.timedelta(hours=49))
-    link.verwerk(answer("cjib", SchakelStatus.CONFIRMED))
+    link.verwerk(answer("cjib", SchakelStatus.CONFIRMED), NOW)
     assert not link.is_late(NOW + dt.timedelta(hours=49))
 
 
