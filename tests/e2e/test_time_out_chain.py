@@ -76,3 +76,12 @@ async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
     per_claim = {v["vordering"]: v["opgeschort"] for v in cjib["vorderingen"]}
     assert per_claim == {"WAHV-2025-000120": True, "WAHV-2025-000220": False}
     assert chain["status"] == "incomplete"
+
+
+def test_no_bsn_appears_in_any_process_output(stack):
+    """Runs last in this module: every BSN used above went through hub, connectors and
+    simulators; none may show in what they printed."""
+    for log in stack.logs.glob("*.log"):
+        text = log.read_text(errors="replace")
+        for bsn in (CONFIRMED_EVERYWHERE, ALL_CJIB_CLAIMS_UNDER_APPEAL, "999990020"):
+            assert bsn not in text, f"BSN in clear in {log.name}"
