@@ -37,5 +37,31 @@ def topics(
     typer.echo(f"topics: {len(catalogue())} in catalogue, {len(created)} created")
 
 
+db = typer.Typer(help="The hub's store: schema migrations (Alembic).")
+app.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Upgrade the store at HUB_DATABASE_URL (the hub also does this when it starts)."""
+    from alembic import command
+
+    from hub.adapters.migrations import alembic_config
+    from hub.settings import get_settings
+
+    command.upgrade(alembic_config(get_settings().database_url), revision)
+
+
+@db.command("revision")
+def db_revision(message: str = typer.Option(..., "--message", "-m")) -> None:
+    """Write a new migration from the difference between the models and HUB_DATABASE_URL."""
+    from alembic import command
+
+    from hub.adapters.migrations import alembic_config
+    from hub.settings import get_settings
+
+    command.revision(alembic_config(get_settings().database_url), message, autogenerate=True)
+
+
 if __name__ == "__main__":
     app()

@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from hub.adapters.orm import Base
-
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
@@ -35,8 +33,10 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    """Create or upgrade the store's tables through the Alembic migrations."""
+    from hub.adapters.migrations import upgrade
+
+    await upgrade(engine)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
