@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.base.opdracht import Opdracht
+from connectors.base.opdracht import ElkeOpdracht
 from schemas.opschorting import (
     Antwoord,
     OpschortingBevestigd,
@@ -61,8 +61,11 @@ def _kort(tekst: str) -> str:
     return tekst if len(tekst) <= MAX_REDEN else tekst[: MAX_REDEN - 1] + "…"
 
 
-def maak_antwoord(opdracht: Opdracht, uitkomst: Uitkomst, *, beantwoord_op: datetime) -> Antwoord:
-    """The contract answer to ``opdracht`` for ``uitkomst``."""
+def maak_antwoord(
+    opdracht: ElkeOpdracht, uitkomst: Uitkomst, *, beantwoord_op: datetime
+) -> Antwoord:
+    """The contract answer to ``opdracht`` (an order, extension or lifting) for ``uitkomst``;
+    ``instructie_id`` names that instruction."""
     instructie = opdracht.instructie
     kop = {
         "opschorting_id": instructie.opschorting_id,

@@ -8,15 +8,19 @@
 - every other status, 2xx or 4xx, is an answer (:class:`BackofficeAntwoord`) for the agency's
   translation to read, including business refusals.
 
-Each agency subclasses it with its own path (and whatever else its API wants).
+Each agency subclasses it with its own path (and whatever else its API wants). The original
+instruction goes to that path (:meth:`BackofficeClient.verstuur`); changes and look-ups are
+described by the agency's translation as an :class:`HttpVerzoek` (method, path, query, body) and
+sent with :meth:`BackofficeClient.stuur`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -29,6 +33,26 @@ class BackofficeAntwoord:
 
     status: int
     body: Any
+
+
+@dataclass(frozen=True)
+class HttpVerzoek:
+    """One request to the back-office, as a translation describes it (pure data, no I/O).
+
+    ``pad`` and ``query`` end up in the URL: only references and request keys go there, never a
+    BSN (the runtime checks). BSNs only ever travel in ``body``.
+    """
+
+    methode: Literal["GET", "POST", "PUT", "PATCH"]
+    pad: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, Any] | None = field(default=None, repr=False)
+
+
+def padsegment(waarde: str) -> str:
+    """``waarde`` as one path segment: a reference with ``/`` or ``?`` in it cannot change the
+    path."""
+    return quote(waarde, safe="")
 
 
 class BackofficeOnbereikbaar(Exception):
@@ -81,8 +105,17 @@ class BackofficeClient:
         return await self.post_json(self.pad, verzoek)
 
     async def post_json(self, pad: str, verzoek: Mapping[str, Any]) -> BackofficeAntwoord:
+        return await self.stuur(HttpVerzoek("POST", pad, body=verzoek))
+
+    async def stuur(self, verzoek: HttpVerzoek) -> BackofficeAntwoord:
+        """Send one request described by a translation."""
         try:
-            response = await self._http.post(pad, json=verzoek)
+            response = await self._http.request(
+                verzoek.methode,
+                verzoek.pad,
+                params=dict(verzoek.query) or None,
+                json=verzoek.body,
+            )
         except httpx.TimeoutException as exc:
             raise BackofficeOnbereikbaar(f"timeout ({type(exc).__name__})") from None
         except httpx.TransportError as exc:

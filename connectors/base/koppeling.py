@@ -1,8 +1,10 @@
 """What an agency package declares so the shared runtime can serve it.
 
 An agency package ``connectors.<code>`` exposes ``KOPPELING``: a :class:`Koppeling` naming the
-agency, its back-office client and its two pure translations. The runtime finds it by the agency
-code (:func:`laad_koppeling`), so adding an agency means adding a package, nothing else.
+agency, its back-office client and its two pure translations of the order, and (optionally) a
+:class:`Wijzigingsvertaling` for extension and lifting; without it those are dead-lettered as
+``niet-ondersteund``. The runtime finds it by the agency code (:func:`laad_koppeling`), so adding
+an agency means adding a package, nothing else.
 """
 
 from __future__ import annotations
@@ -14,8 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from connectors.base.antwoord import Uitkomst
-from connectors.base.backoffice import BackofficeAntwoord, BackofficeClient
-from connectors.base.opdracht import Opdracht
+from connectors.base.backoffice import BackofficeAntwoord, BackofficeClient, HttpVerzoek
+from connectors.base.opdracht import (
+    Opdracht,
+    Opheffingsopdracht,
+    Verlengingsopdracht,
+    Wijzigingsopdracht,
+)
 from schemas.opschorting import Antwoord
 from schemas.organisaties import UITVOERDERS, Organisatie, Uitvoerder
 
@@ -24,6 +31,30 @@ NaarVerzoek = Callable[[Opdracht], "Mapping[str, Any] | Uitkomst"]
 
 NaarAntwoord = Callable[[Opdracht, BackofficeAntwoord, datetime], Antwoord]
 """The agency's HTTP answer -> the contract answer (``beantwoord_op`` as third argument)."""
+
+
+@dataclass(frozen=True)
+class Wijzigingsvertaling:
+    """How one agency takes an extension and a lifting: pure functions, no I/O.
+
+    The runtime needs the agency's reference of the suspension. It takes ``referentie`` from the
+    instruction when the hub sends it; otherwise it asks the back-office with
+    ``zoek_opschorting(original instruction id)`` (the id was the original request's idempotency
+    key) and reads the answer with ``lees_opschorting``: the reference, or an outcome (e.g. a
+    refusal when the agency registered nothing for that instruction).
+    """
+
+    zoek_opschorting: Callable[[str], HttpVerzoek]
+    """Original instruction id -> the back-office look-up of the suspension registered for it."""
+    lees_opschorting: Callable[[BackofficeAntwoord], str | Uitkomst]
+    """The look-up's answer -> the agency's reference, or an outcome to answer at once."""
+    naar_verlenging: Callable[[Verlengingsopdracht, str], HttpVerzoek | Uitkomst]
+    """Extension + reference -> the agency's request, or an outcome when nothing can be sent."""
+    naar_opheffing: Callable[[Opheffingsopdracht, str], HttpVerzoek | Uitkomst]
+    """Lifting + reference -> the agency's request, or an outcome when nothing can be sent."""
+    naar_antwoord: Callable[[Wijzigingsopdracht, str, BackofficeAntwoord, datetime], Antwoord]
+    """The agency's HTTP answer to the change -> the contract answer (reference of the
+    suspension as second argument, ``beantwoord_op`` last)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +67,8 @@ class Koppeling:
     client: Callable[..., BackofficeClient]
     naar_verzoek: NaarVerzoek
     naar_antwoord: NaarAntwoord
+    wijzigingen: Wijzigingsvertaling | None = None
+    """Extension and lifting; ``None``: dead-lettered as ``niet-ondersteund``."""
 
     @property
     def organisatie(self) -> Organisatie:

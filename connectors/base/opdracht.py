@@ -14,7 +14,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from schemas import InvalidEvent, parse_event
 from schemas.ids import Bsn
-from schemas.opschorting import OpschortingInstructie
+from schemas.opschorting import (
+    OpschortingInstructie,
+    OpschortingOpheffingInstructie,
+    OpschortingVerlengingInstructie,
+)
 from schemas.organisaties import Uitvoerder
 from schemas.topics import instructie_topic
 from schemas.versleuteling import SealError, open_sealed
@@ -32,7 +36,7 @@ class DeadLetterReden(StrEnum):
     BSN_NIET_TE_OPENEN = "bsn-niet-te-openen"
     """A sealed BSN this agency's key cannot open, or that is no valid BSN once opened."""
     NIET_ONDERSTEUND = "niet-ondersteund"
-    """A type this topic carries that this connector does not handle yet: parked for replay."""
+    """A type this topic carries that this connector does not handle (yet): parked for replay."""
     VERWERKINGSFOUT = "verwerkingsfout"
     """The connector's own translation failed on this message (a bug): parked for replay."""
 
@@ -60,6 +64,36 @@ class Opdracht:
     """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
 
 
+@dataclass(frozen=True)
+class Verlengingsopdracht:
+    """An extension instruction, checked and with its BSNs opened."""
+
+    instructie_id: str
+    """Event id of the extension instruction: the idempotency key of the change."""
+    instructie: OpschortingVerlengingInstructie
+    bsns: tuple[str, ...] = field(repr=False)
+    """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
+
+
+@dataclass(frozen=True)
+class Opheffingsopdracht:
+    """A lifting instruction, checked and with its BSNs opened."""
+
+    instructie_id: str
+    """Event id of the lifting instruction: the idempotency key of the change."""
+    instructie: OpschortingOpheffingInstructie
+    bsns: tuple[str, ...] = field(repr=False)
+    """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
+
+
+Wijzigingsopdracht = Verlengingsopdracht | Opheffingsopdracht
+"""A change to a suspension the agency registered for an earlier instruction
+(``instructie.instructie_id`` names that instruction, ``instructie.referentie`` the agency's
+reference when the hub has it)."""
+
+ElkeOpdracht = Opdracht | Verlengingsopdracht | Opheffingsopdracht
+
+
 _BSN: TypeAdapter[str] = TypeAdapter(Bsn)
 
 
@@ -71,8 +105,10 @@ def _geldige_bsn(waarde: str) -> bool:
     return True
 
 
-def lees_instructie(raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519PrivateKey) -> Opdracht:
-    """Parse, check and open one instruction for ``uitvoerder``.
+def lees_instructie(
+    raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519PrivateKey
+) -> ElkeOpdracht:
+    """Parse, check and open one instruction (order, extension or lifting) for ``uitvoerder``.
 
     Raises :class:`Onverwerkbaar` when the message is not a valid instruction for this agency.
     """
@@ -80,7 +116,11 @@ def lees_instructie(raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519Privat
         event = parse_event(raw)
     except InvalidEvent as exc:
         raise Onverwerkbaar(DeadLetterReden.ONGELDIG_BERICHT, str(exc)) from None
-    if not isinstance(event.data, OpschortingInstructie):
+    instructie = event.data
+    if not isinstance(
+        instructie,
+        OpschortingInstructie | OpschortingVerlengingInstructie | OpschortingOpheffingInstructie,
+    ):
         if event.type in instructie_topic(uitvoerder).message_types:
             raise Onverwerkbaar(
                 DeadLetterReden.NIET_ONDERSTEUND, f"type {event.type} is not handled yet"
@@ -88,7 +128,6 @@ def lees_instructie(raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519Privat
         raise Onverwerkbaar(
             DeadLetterReden.ONVERWACHT_TYPE, f"type {event.type} is not an opschorting instruction"
         )
-    instructie = event.data
     if instructie.uitvoerder is not uitvoerder:
         raise Onverwerkbaar(
             DeadLetterReden.ANDERE_UITVOERDER,
@@ -112,4 +151,8 @@ def lees_instructie(raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519Privat
                 f"personen[{index}] ({persoon.pseudoniem}): opened value is not a valid BSN",
             )
         bsns.append(bsn)
+    if isinstance(instructie, OpschortingVerlengingInstructie):
+        return Verlengingsopdracht(event.id, instructie, tuple(bsns))
+    if isinstance(instructie, OpschortingOpheffingInstructie):
+        return Opheffingsopdracht(event.id, instructie, tuple(bsns))
     return Opdracht(instructie_id=event.id, instructie=instructie, bsns=tuple(bsns))

@@ -3,12 +3,17 @@
 Per message on ``maatwerk.opschorting.instructie.<agency>.v1`` (consumer group
 ``connector-<agency>``, ack policy NACK_ON_ERROR, so the offset is committed only after the work):
 
-1. read the raw bytes into an :class:`~connectors.base.opdracht.Opdracht` (parse, check, open BSNs);
-   a message that can never be processed goes to the dead-letter topic with the reason and its
-   origin in headers, and is acked so the consumer keeps going;
+1. read the raw bytes into an :class:`~connectors.base.opdracht.Opdracht` (the order), a
+   :class:`~connectors.base.opdracht.Verlengingsopdracht` or an
+   :class:`~connectors.base.opdracht.Opheffingsopdracht` (parse, check, open BSNs); a message that
+   can never be processed goes to the dead-letter topic with the reason and its origin in headers,
+   and is acked so the consumer keeps going;
 2. translate and deliver it to the back-office with the instruction's event id as idempotency key,
    retrying transient failures with bounded exponential backoff; when the back-office stays away
-   the handler raises, the message is nacked (the consumer seeks back) and redelivered;
+   the handler raises, the message is nacked (the consumer seeks back) and redelivered. A change
+   (extension, lifting) goes to the suspension under the agency's reference: from the instruction
+   when the hub sends it, else looked up at the back-office by the original instruction's id
+   (which was the original request's idempotency key), so the connector keeps no state;
 3. publish the contract answer as a CloudEvent whose id is derived from the instruction id (a
    redelivered instruction yields the same answer id, which the hub ignores as a duplicate);
 4. return, so the offset is committed.
@@ -25,6 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, cast
+from urllib.parse import urlencode
 
 import structlog
 from aiokafka import ConsumerRecord
@@ -34,10 +40,23 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
-from connectors.base.antwoord import maak_antwoord
-from connectors.base.backoffice import BackofficeAntwoord, BackofficeClient, BackofficeOnbereikbaar
+from connectors.base.antwoord import Uitkomst, maak_antwoord
+from connectors.base.backoffice import (
+    BackofficeAntwoord,
+    BackofficeClient,
+    BackofficeOnbereikbaar,
+    HttpVerzoek,
+)
 from connectors.base.koppeling import Koppeling
-from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, Opdracht, lees_instructie
+from connectors.base.opdracht import (
+    DeadLetterReden,
+    ElkeOpdracht,
+    Onverwerkbaar,
+    Opdracht,
+    Verlengingsopdracht,
+    Wijzigingsopdracht,
+    lees_instructie,
+)
 from schemas import CONTENT_TYPE, make_event
 from schemas.opschorting import Antwoord
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic, principal
@@ -127,16 +146,13 @@ class InstructieVerwerker:
                 "partition": record.partition,
                 "offset": record.offset,
                 "event_id": opdracht.instructie_id,
+                "event_type": opdracht.instructie.event_type,
                 "casus_id": opdracht.instructie.casus_id,
             }
-            verzoek = _veilig(self.koppeling.naar_verzoek, opdracht)
-            if isinstance(verzoek, Mapping):
-                bo_antwoord = await self._lever_af(verzoek, ids)
-                antwoord = _veilig(
-                    self.koppeling.naar_antwoord, opdracht, bo_antwoord, self._klok()
-                )
-            else:  # the translation answered without a request
-                antwoord = maak_antwoord(opdracht, verzoek, beantwoord_op=self._klok())
+            if isinstance(opdracht, Opdracht):
+                antwoord = await self._opdracht(opdracht, ids)
+            else:
+                antwoord = await self._wijziging(opdracht, ids)
         except Onverwerkbaar as exc:
             await self._dead_letter(record, exc)
             return
@@ -148,13 +164,62 @@ class InstructieVerwerker:
             referentie=getattr(antwoord, "referentie", None),
         )
 
+    async def _opdracht(self, opdracht: Opdracht, ids: Mapping[str, Any]) -> Antwoord:
+        """The order: the agency's request to its fixed endpoint."""
+        verzoek = _veilig(self.koppeling.naar_verzoek, opdracht)
+        if not isinstance(verzoek, Mapping):  # the translation answered without a request
+            return maak_antwoord(opdracht, verzoek, beantwoord_op=self._klok())
+        client = self._client
+        bo_antwoord = await self._lever_af(lambda: client.verstuur(verzoek), ids)
+        return _veilig(self.koppeling.naar_antwoord, opdracht, bo_antwoord, self._klok())
+
+    async def _wijziging(self, opdracht: Wijzigingsopdracht, ids: Mapping[str, Any]) -> Antwoord:
+        """An extension or lifting: find the suspension's reference, then change it."""
+        vertaling = self.koppeling.wijzigingen
+        if vertaling is None:
+            raise Onverwerkbaar(
+                DeadLetterReden.NIET_ONDERSTEUND,
+                f"type {opdracht.instructie.event_type} is not handled by {self.koppeling.naam}",
+            )
+        referentie = opdracht.instructie.referentie
+        if referentie is None:
+            zoekvraag = _veilig(vertaling.zoek_opschorting, opdracht.instructie.instructie_id)
+            gevonden = _veilig(
+                vertaling.lees_opschorting, await self._stuur(zoekvraag, opdracht, ids)
+            )
+            if not isinstance(gevonden, str):  # nothing registered for the original instruction
+                return maak_antwoord(opdracht, gevonden, beantwoord_op=self._klok())
+            referentie = gevonden
+            log.info("suspension looked up", **ids, referentie=referentie)
+        verzoek: HttpVerzoek | Uitkomst
+        if isinstance(opdracht, Verlengingsopdracht):
+            verzoek = _veilig(vertaling.naar_verlenging, opdracht, referentie)
+        else:
+            verzoek = _veilig(vertaling.naar_opheffing, opdracht, referentie)
+        if not isinstance(verzoek, HttpVerzoek):
+            return maak_antwoord(opdracht, verzoek, beantwoord_op=self._klok())
+        bo_antwoord = await self._stuur(verzoek, opdracht, ids)
+        return _veilig(vertaling.naar_antwoord, opdracht, referentie, bo_antwoord, self._klok())
+
+    async def _stuur(
+        self, verzoek: HttpVerzoek, opdracht: ElkeOpdracht, ids: Mapping[str, Any]
+    ) -> BackofficeAntwoord:
+        url = verzoek.pad + "?" + urlencode(dict(verzoek.query))
+        if any(bsn in url for bsn in opdracht.bsns):
+            # A translation bug; the detail says where, not what.
+            raise Onverwerkbaar(
+                DeadLetterReden.VERWERKINGSFOUT, "the request URL would hold a BSN: not sent"
+            )
+        client = self._client
+        return await self._lever_af(lambda: client.stuur(verzoek), ids)
+
     async def _lever_af(
-        self, verzoek: Mapping[str, Any], ids: Mapping[str, Any]
+        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], ids: Mapping[str, Any]
     ) -> BackofficeAntwoord:
         beleid = self._beleid
         for poging in range(1, beleid.pogingen + 1):
             try:
-                return await self._client.verstuur(verzoek)
+                return await stuur()
             except BackofficeOnbereikbaar as exc:
                 laatste = poging == beleid.pogingen
                 log.warning(
@@ -172,7 +237,7 @@ class InstructieVerwerker:
                 await self._slaap(beleid.wachttijd(poging))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _beantwoord(self, opdracht: Opdracht, antwoord: Antwoord) -> None:
+    async def _beantwoord(self, opdracht: ElkeOpdracht, antwoord: Antwoord) -> None:
         event = make_event(
             antwoord,
             source=self.koppeling.organisatie.source,

@@ -3,6 +3,7 @@
 from connectors.base.koppeling import Koppeling
 from connectors.belastingdienst.client import BelastingdienstClient
 from connectors.belastingdienst.vertaling import naar_antwoord, naar_verzoek
+from connectors.belastingdienst.wijziging import WIJZIGINGEN
 from schemas.organisaties import Uitvoerder
 
 KOPPELING = Koppeling(
@@ -11,6 +12,7 @@ KOPPELING = Koppeling(
     client=BelastingdienstClient,
     naar_verzoek=naar_verzoek,
     naar_antwoord=naar_antwoord,
+    wijzigingen=WIJZIGINGEN,
 )
 
-__all__ = ["KOPPELING", "BelastingdienstClient", "naar_antwoord", "naar_verzoek"]
+__all__ = ["KOPPELING", "WIJZIGINGEN", "BelastingdienstClient", "naar_antwoord", "naar_verzoek"]

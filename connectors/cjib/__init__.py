@@ -3,6 +3,7 @@
 from connectors.base.koppeling import Koppeling
 from connectors.cjib.client import CjibClient
 from connectors.cjib.vertaling import naar_antwoord, naar_verzoek
+from connectors.cjib.wijziging import WIJZIGINGEN
 from schemas.organisaties import Uitvoerder
 
 KOPPELING = Koppeling(
@@ -11,6 +12,7 @@ KOPPELING = Koppeling(
     client=CjibClient,
     naar_verzoek=naar_verzoek,
     naar_antwoord=naar_antwoord,
+    wijzigingen=WIJZIGINGEN,
 )
 
-__all__ = ["KOPPELING", "CjibClient", "naar_antwoord", "naar_verzoek"]
+__all__ = ["KOPPELING", "WIJZIGINGEN", "CjibClient", "naar_antwoord", "naar_verzoek"]

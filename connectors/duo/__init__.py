@@ -3,6 +3,7 @@
 from connectors.base.koppeling import Koppeling
 from connectors.duo.client import DuoClient
 from connectors.duo.vertaling import naar_antwoord, naar_verzoek
+from connectors.duo.wijziging import WIJZIGINGEN
 from schemas.organisaties import Uitvoerder
 
 KOPPELING = Koppeling(
@@ -11,6 +12,7 @@ KOPPELING = Koppeling(
     client=DuoClient,
     naar_verzoek=naar_verzoek,
     naar_antwoord=naar_antwoord,
+    wijzigingen=WIJZIGINGEN,
 )
 
-__all__ = ["KOPPELING", "DuoClient", "naar_antwoord", "naar_verzoek"]
+__all__ = ["KOPPELING", "WIJZIGINGEN", "DuoClient", "naar_antwoord", "naar_verzoek"]

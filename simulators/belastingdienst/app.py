@@ -7,6 +7,25 @@ Refusals (HTTP 422, body ``{"foutcode", "omschrijving"}``):
 - ``TERMIJN_TE_LANG``: the stop would last longer than 12 months;
 - ``BELASTINGPLICHTIGE_ONBEKEND``: a taxpayer in the request is not known.
 Assessment numbers that are not the taxpayers' are reported per assessment as ``NIET_GESTOPT``.
+
+A registered stop is changed under its ``stopKenmerk``, each change idempotent on its own
+``verzoekKenmerk`` (the same key with other content: 409 ``SLEUTEL_HERGEBRUIKT``); the taxpayers
+must be named again and must be the stop's own:
+
+- ``POST /api/v1/invorderingsstops/{stopKenmerk}/verlengingen`` (``nieuweEinddatum``, inclusive)
+  extends it: 201 with a ``verlengingKenmerk``. Refused (422) with ``TERMIJN_TE_LANG`` when the
+  whole stop, from its ``ingangsdatum``, would then last longer than 12 months,
+  ``EINDDATUM_NIET_LATER`` when it would not end later, ``STOP_BEEINDIGD`` when the stop was
+  ended or has run out;
+- ``POST /api/v1/invorderingsstops/{stopKenmerk}/beeindigingen`` (``beeindigdPer``, the first day
+  collection resumes; default today) ends it early: 201 with a ``beeindigingKenmerk``. Refused
+  with ``STOP_BEEINDIGD`` (ended before, or run out) and ``BEEINDIGDPER_NA_EINDDATUM`` (the stop
+  ends earlier by itself);
+- both: 404 ``STOP_ONBEKEND`` for an unknown ``stopKenmerk``, 422 ``BELASTINGPLICHTIGE_ONBEKEND``
+  or ``BELASTINGPLICHTIGE_WIJKT_AF`` when the taxpayers are not the stop's.
+
+``GET /api/v1/invorderingsstops?verzoekKenmerk=...`` finds a stop by the key of the request that
+registered it (``{"invorderingsstops": [...]}``, empty when there is none).
 """
 
 from __future__ import annotations
@@ -18,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
@@ -29,6 +48,7 @@ from simulators.common import (
     Register,
     Simulator,
     Vordering,
+    WijzigingSoort,
     lees_seedbestand,
     maak_app,
 )
@@ -193,6 +213,131 @@ def behandel(
     }
 
 
+class VerlengingVerzoek(_Model):
+    verzoek_kenmerk: str = Field(min_length=1, max_length=64)
+    aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
+    belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)
+    nieuwe_einddatum: dt.date
+    toelichting: str = Field(min_length=1)
+
+
+class BeeindigingVerzoek(_Model):
+    verzoek_kenmerk: str = Field(min_length=1, max_length=64)
+    aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
+    belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)
+    beeindigd_per: dt.date | None = Field(
+        default=None, description="First day collection resumes; default today."
+    )
+    toelichting: str = Field(min_length=1)
+
+
+def _status(stop: Opschorting) -> str:
+    if stop.opgeheven:
+        return "BEEINDIGD"
+    return "VERLENGD" if stop.wijzigingen else "GEREGISTREERD"
+
+
+def _stop_json(stop: Opschorting) -> dict[str, Any]:
+    return {
+        "stopKenmerk": stop.referentie,
+        "verzoekKenmerk": stop.sleutel,
+        "status": _status(stop),
+        "ingangsdatum": stop.van.isoformat(),
+        "einddatum": stop.tot_en_met.isoformat(),
+        "beeindigdPer": stop.opgeheven_per.isoformat() if stop.opgeheven_per else None,
+        "aanslagnummers": list(stop.vorderingen),
+    }
+
+
+def _te_wijzigen(
+    kenmerk: str,
+    belastingplichtigen: list[Belastingplichtige],
+    register: Register,
+    vandaag: dt.date,
+) -> Opschorting | tuple[int, dict[str, Any]]:
+    """The stop to change, or the refusal that applies to every change."""
+    stop = register.opschorting(kenmerk)
+    if stop is None:
+        return 404, fout("STOP_ONBEKEND", "Er is geen invorderingsstop met dit kenmerk.")
+    relaties = []
+    for b in belastingplichtigen:
+        persoon = register.persoon(b.bsn)
+        if persoon is None:
+            return 422, fout(
+                "BELASTINGPLICHTIGE_ONBEKEND",
+                "Een of meer belastingplichtigen zijn niet bekend bij de Belastingdienst.",
+            )
+        relaties.append(persoon.intern_id)
+    if set(relaties) != set(stop.personen):
+        return 422, fout(
+            "BELASTINGPLICHTIGE_WIJKT_AF",
+            "De belastingplichtigen zijn niet die van deze invorderingsstop.",
+        )
+    if stop.afgelopen(vandaag):
+        return 422, fout("STOP_BEEINDIGD", "Deze invorderingsstop is al beeindigd.")
+    return stop
+
+
+def verleng(
+    kenmerk: str, verzoek: VerlengingVerzoek, register: Register, vandaag: dt.date
+) -> tuple[int, dict[str, Any]]:
+    """Extend stop ``kenmerk``; returns HTTP status and body."""
+    stop = _te_wijzigen(kenmerk, verzoek.belastingplichtigen, register, vandaag)
+    if not isinstance(stop, Opschorting):
+        return stop
+    if verzoek.nieuwe_einddatum <= stop.tot_en_met:
+        return 422, fout(
+            "EINDDATUM_NIET_LATER",
+            f"De nieuwe einddatum moet na de huidige einddatum {stop.tot_en_met} liggen.",
+        )
+    if verzoek.nieuwe_einddatum >= _plus_maanden(stop.van, MAX_TERMIJN_MAANDEN):
+        return 422, fout(
+            "TERMIJN_TE_LANG",
+            f"Een invorderingsstop duurt ten hoogste {MAX_TERMIJN_MAANDEN} maanden, "
+            "verlengingen meegerekend.",
+        )
+    vorige = stop.tot_en_met
+    verlenging = f"BD-VL-{vandaag.year}-{register.volgnummer():06d}"
+    stop.verleng(verzoek.nieuwe_einddatum, referentie=verlenging, sleutel=verzoek.verzoek_kenmerk)
+    log.info("invorderingsstop %s verlengd (%s)", stop.referentie, verlenging)
+    return 201, {
+        "verlengingKenmerk": verlenging,
+        "stopKenmerk": stop.referentie,
+        "status": _status(stop),
+        "ingangsdatum": stop.van.isoformat(),
+        "vorigeEinddatum": vorige.isoformat(),
+        "einddatum": stop.tot_en_met.isoformat(),
+        "geregistreerdOp": vandaag.isoformat(),
+    }
+
+
+def beeindig(
+    kenmerk: str, verzoek: BeeindigingVerzoek, register: Register, vandaag: dt.date
+) -> tuple[int, dict[str, Any]]:
+    """End stop ``kenmerk`` early; returns HTTP status and body."""
+    stop = _te_wijzigen(kenmerk, verzoek.belastingplichtigen, register, vandaag)
+    if not isinstance(stop, Opschorting):
+        return stop
+    per = verzoek.beeindigd_per or vandaag
+    if per > stop.tot_en_met + dt.timedelta(days=1):
+        return 422, fout(
+            "BEEINDIGDPER_NA_EINDDATUM",
+            f"De invorderingsstop eindigt al op {stop.tot_en_met}.",
+        )
+    beeindiging = f"BD-BE-{vandaag.year}-{register.volgnummer():06d}"
+    stop.hef_op(per, referentie=beeindiging, sleutel=verzoek.verzoek_kenmerk)
+    log.info("invorderingsstop %s beeindigd per %s (%s)", stop.referentie, per, beeindiging)
+    return 201, {
+        "beeindigingKenmerk": beeindiging,
+        "stopKenmerk": stop.referentie,
+        "status": _status(stop),
+        "ingangsdatum": stop.van.isoformat(),
+        "einddatum": stop.tot_en_met.isoformat(),
+        "beeindigdPer": per.isoformat(),
+        "geregistreerdOp": vandaag.isoformat(),
+    }
+
+
 def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["invorderingsstops"])
 
@@ -202,6 +347,40 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             verzoek.verzoek_kenmerk,
             verzoek.model_dump(mode="json"),
             lambda register: behandel(verzoek, register, vandaag()),
+        )
+
+    @router.get("/invorderingsstops")
+    def zoek(
+        verzoek_kenmerk: Annotated[str, Query(alias="verzoekKenmerk", min_length=1)],
+    ) -> JSONResponse:
+        register = simulator.register
+        with register.lock:
+            stop = register.opschorting_met_sleutel(verzoek_kenmerk)
+            gevonden = [] if stop is None else [_stop_json(stop)]
+        return JSONResponse({"invorderingsstops": gevonden})
+
+    @router.post("/invorderingsstops/{stop_kenmerk}/verlengingen", status_code=201)
+    def verlenging(stop_kenmerk: str, verzoek: VerlengingVerzoek) -> JSONResponse:
+        return simulator.idempotent(
+            verzoek.verzoek_kenmerk,
+            {
+                "stopKenmerk": stop_kenmerk,
+                "soort": WijzigingSoort.VERLENGING.value,
+                **verzoek.model_dump(mode="json"),
+            },
+            lambda register: verleng(stop_kenmerk, verzoek, register, vandaag()),
+        )
+
+    @router.post("/invorderingsstops/{stop_kenmerk}/beeindigingen", status_code=201)
+    def beeindiging(stop_kenmerk: str, verzoek: BeeindigingVerzoek) -> JSONResponse:
+        return simulator.idempotent(
+            verzoek.verzoek_kenmerk,
+            {
+                "stopKenmerk": stop_kenmerk,
+                "soort": WijzigingSoort.OPHEFFING.value,
+                **verzoek.model_dump(mode="json"),
+            },
+            lambda register: beeindig(stop_kenmerk, verzoek, register, vandaag()),
         )
 
     return router

@@ -11,6 +11,21 @@ Rules:
   ``{"code", "melding", "zaken"}``): ``ALLE_ZAKEN_IN_BEROEP`` when every case in scope is under
   appeal, ``GEEN_OPSCHORTBARE_ZAKEN`` otherwise;
 - an unknown person: 422 ``BETROKKENE_ONBEKEND``.
+
+``POST /cjib/opschortingsverzoeken/{cjibReferentie}/wijzigingen`` changes a registered suspension,
+idempotent on the change's own ``referentieKetenpartner`` (the same key with other content: 409
+``SLEUTEL_HERGEBRUIKT``). ``soort`` says what:
+
+- ``VERLENGING`` with ``nieuwTot`` (exclusive, like ``periode.tot``): the suspension lasts longer;
+- ``INTREKKING`` with ``per`` (the first day collection resumes; default today): it ends early.
+
+Answer 201 with a ``wijzigingReferentie`` and the period as it now stands. Refusals (422):
+``OPSCHORTING_ONBEKEND`` (the CJIB knows no suspension under that reference),
+``NIEUW_TOT_NIET_LATER``, ``AL_INGETROKKEN`` (withdrawn before) and ``PER_NA_TOT`` (the suspension
+ends earlier by itself).
+
+``GET /cjib/ketenpartnerverzoeken/{referentieKetenpartner}`` finds the suspension registered for a
+partner's original request (404 ``VERZOEK_ONBEKEND`` when none was).
 """
 
 from __future__ import annotations
@@ -32,6 +47,7 @@ from simulators.common import (
     Register,
     Simulator,
     Vordering,
+    WijzigingSoort,
     lees_seedbestand,
     maak_app,
 )
@@ -194,7 +210,85 @@ def behandel(verzoek: Opschortingsverzoek, register: Register) -> tuple[int, dic
     }
 
 
-def _api(simulator: Simulator) -> APIRouter:
+class Wijzigingssoort(StrEnum):
+    VERLENGING = "VERLENGING"
+    INTREKKING = "INTREKKING"
+
+
+class Wijzigingsverzoek(_Model):
+    referentie_ketenpartner: str = Field(min_length=1, max_length=64)
+    ketenpartner: Ketenpartner
+    soort: Wijzigingssoort
+    nieuw_tot: dt.date | None = Field(
+        default=None, description="VERLENGING only: the new exclusive end."
+    )
+    per: dt.date | None = Field(
+        default=None, description="INTREKKING only: first day collection resumes (default today)."
+    )
+    toelichting: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _velden_bij_soort(self) -> Self:
+        if self.soort is Wijzigingssoort.VERLENGING:
+            if self.nieuw_tot is None or self.per is not None:
+                raise ValueError("VERLENGING vraagt nieuwTot (en geen per)")
+        elif self.nieuw_tot is not None:
+            raise ValueError("INTREKKING vraagt geen nieuwTot")
+        return self
+
+
+def _periode(ops: Opschorting) -> dict[str, str]:
+    return {
+        "van": ops.van.isoformat(),
+        "tot": (ops.tot_en_met + dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def _status(ops: Opschorting) -> str:
+    if ops.opgeheven:
+        return "INGETROKKEN"
+    return "GEWIJZIGD" if ops.wijzigingen else "OPGESCHORT"
+
+
+def wijzig(
+    cjib_referentie: str, verzoek: Wijzigingsverzoek, register: Register, vandaag: dt.date
+) -> tuple[int, dict[str, Any]]:
+    """The CJIB's rules for a change; returns HTTP status and body."""
+    ops = register.opschorting(cjib_referentie)
+    if ops is None:
+        return 422, fout(
+            "OPSCHORTING_ONBEKEND", "Het CJIB kent geen opschorting met deze referentie."
+        )
+    if ops.opgeheven:
+        return 422, fout("AL_INGETROKKEN", "Deze opschorting is al ingetrokken.")
+    tot = ops.tot_en_met + dt.timedelta(days=1)
+    sleutel = verzoek.referentie_ketenpartner
+    if verzoek.nieuw_tot is not None:
+        if verzoek.nieuw_tot <= tot:
+            return 422, fout(
+                "NIEUW_TOT_NIET_LATER", f"Het nieuwe tot moet na het huidige tot {tot} liggen."
+            )
+        referentie = f"CJIB-WIJ-{register.volgnummer():08d}"
+        ops.verleng(
+            verzoek.nieuw_tot - dt.timedelta(days=1), referentie=referentie, sleutel=sleutel
+        )
+    else:
+        per = verzoek.per or vandaag
+        if per > tot:
+            return 422, fout("PER_NA_TOT", f"De opschorting loopt al af per {tot}.")
+        referentie = f"CJIB-WIJ-{register.volgnummer():08d}"
+        ops.hef_op(per, referentie=referentie, sleutel=sleutel)
+    log.info("opschorting %s gewijzigd: %s (%s)", ops.referentie, verzoek.soort.value, referentie)
+    return 201, {
+        "wijzigingReferentie": referentie,
+        "cjibReferentie": ops.referentie,
+        "soort": verzoek.soort.value,
+        "status": _status(ops),
+        "periode": _periode(ops),
+    }
+
+
+def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/cjib", tags=["opschortingsverzoeken"])
 
     @router.post("/opschortingsverzoeken", status_code=201)
@@ -205,13 +299,51 @@ def _api(simulator: Simulator) -> APIRouter:
             lambda register: behandel(verzoek, register),
         )
 
+    @router.post("/opschortingsverzoeken/{cjib_referentie}/wijzigingen", status_code=201)
+    def wijziging(cjib_referentie: str, verzoek: Wijzigingsverzoek) -> JSONResponse:
+        soort = (
+            WijzigingSoort.VERLENGING
+            if verzoek.soort is Wijzigingssoort.VERLENGING
+            else WijzigingSoort.OPHEFFING
+        )
+        return simulator.idempotent(
+            verzoek.referentie_ketenpartner,
+            {
+                "cjibReferentie": cjib_referentie,
+                "wijziging": soort.value,
+                **verzoek.model_dump(mode="json"),
+            },
+            lambda register: wijzig(cjib_referentie, verzoek, register, vandaag()),
+        )
+
+    @router.get("/ketenpartnerverzoeken/{referentie_ketenpartner}")
+    def ketenpartnerverzoek(referentie_ketenpartner: str) -> JSONResponse:
+        register = simulator.register
+        with register.lock:
+            ops = register.opschorting_met_sleutel(referentie_ketenpartner)
+            if ops is None:
+                return JSONResponse(
+                    status_code=404,
+                    content=fout(
+                        "VERZOEK_ONBEKEND", "Geen opschorting geregistreerd voor dit verzoek."
+                    ),
+                )
+            return JSONResponse(
+                {
+                    "referentieKetenpartner": ops.sleutel,
+                    "cjibReferentie": ops.referentie,
+                    "status": _status(ops),
+                    "periode": _periode(ops),
+                }
+            )
+
     return router
 
 
 def create_app(
     seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
 ) -> FastAPI:
-    """``vandaag`` is accepted for symmetry with the other simulators; CJIB rules need no date."""
+    """``vandaag`` is the default date of an INTREKKING without ``per``."""
     simulator = Simulator.uit_seed(
         naam=NAAM,
         seed=lees_seedbestand(seed or SEED),
@@ -220,4 +352,4 @@ def create_app(
         lees_vordering=lees_vordering,
         fout=fout,
     )
-    return maak_app(titel="CJIB", simulator=simulator, api=_api(simulator))
+    return maak_app(titel="CJIB", simulator=simulator, api=_api(simulator, vandaag))

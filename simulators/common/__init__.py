@@ -6,6 +6,8 @@ from simulators.common.register import (
     Persoon,
     Register,
     Vordering,
+    Wijziging,
+    WijzigingSoort,
     elfproef,
 )
 
@@ -15,6 +17,8 @@ __all__ = [
     "Register",
     "Simulator",
     "Vordering",
+    "Wijziging",
+    "WijzigingSoort",
     "elfproef",
     "lees_seedbestand",
     "maak_app",

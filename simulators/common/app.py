@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from simulators.common.register import (
+    Opschorting,
     Persoon,
     Register,
     SleutelConflict,
@@ -112,19 +113,12 @@ def _admin_router(simulator: Simulator) -> APIRouter:
 
     @router.get("/opschortingen")
     def opschortingen() -> dict[str, Any]:
-        """Suspensions registered so far (no BSNs: persons by internal id)."""
-        items = [
-            {
-                "referentie": o.referentie,
-                "sleutel": o.sleutel,
-                "personen": list(o.personen),
-                "vorderingen": list(o.vorderingen),
-                "van": o.van.isoformat(),
-                "totEnMet": o.tot_en_met.isoformat(),
-                "maatregelen": list(o.maatregelen),
-            }
-            for o in simulator.register.opschortingen
-        ]
+        """Suspensions registered so far (no BSNs: persons by internal id), as they stand now:
+        ``totEnMet`` is the current last day, ``opgeheven`` whether it was lifted (and
+        ``opgehevenPer`` the first day collection may resume), ``wijzigingen`` every extension
+        and lifting in order."""
+        with simulator.register.lock:
+            items = [_opschorting_json(o) for o in simulator.register.opschortingen]
         return {"aantal": len(items), "opschortingen": items}
 
     @router.get("/personen")
@@ -165,6 +159,31 @@ def _admin_router(simulator: Simulator) -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+def _opschorting_json(o: Opschorting) -> dict[str, Any]:
+    oorspronkelijk = o.oorspronkelijk_tot_en_met or o.tot_en_met
+    return {
+        "referentie": o.referentie,
+        "sleutel": o.sleutel,
+        "personen": list(o.personen),
+        "vorderingen": list(o.vorderingen),
+        "van": o.van.isoformat(),
+        "totEnMet": o.tot_en_met.isoformat(),
+        "oorspronkelijkTotEnMet": oorspronkelijk.isoformat(),
+        "maatregelen": list(o.maatregelen),
+        "opgeheven": o.opgeheven,
+        "opgehevenPer": o.opgeheven_per.isoformat() if o.opgeheven_per else None,
+        "wijzigingen": [
+            {
+                "referentie": w.referentie,
+                "sleutel": w.sleutel,
+                "soort": w.soort.value,
+                "totEnMet": w.tot_en_met.isoformat(),
+            }
+            for w in o.wijzigingen
+        ],
+    }
 
 
 def _kort(exc: Exception) -> str:

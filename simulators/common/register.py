@@ -12,7 +12,8 @@ import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 
@@ -43,9 +44,30 @@ class Persoon:
     vorderingen: dict[str, Vordering] = field(default_factory=dict)
 
 
+class WijzigingSoort(StrEnum):
+    VERLENGING = "verlenging"
+    OPHEFFING = "opheffing"
+
+
 @dataclass(frozen=True)
+class Wijziging:
+    """A change the back-office made to a registered suspension."""
+
+    referentie: str
+    """The agency's own reference of the change."""
+    sleutel: str
+    """The request key it was made under (idempotency)."""
+    soort: WijzigingSoort
+    tot_en_met: date
+    """The suspension's last day after the change."""
+
+
+@dataclass
 class Opschorting:
-    """A suspension the back-office registered."""
+    """A suspension the back-office registered, with its changes (extension, lifting).
+
+    Only changed under the register's lock (see ``Simulator.idempotent``).
+    """
 
     referentie: str
     sleutel: str
@@ -54,7 +76,49 @@ class Opschorting:
     vorderingen: tuple[str, ...]
     van: date
     tot_en_met: date
+    """The last day of the suspension as it stands now (inclusive)."""
     maatregelen: tuple[str, ...]
+    oorspronkelijk_tot_en_met: date | None = None
+    """The last day as first registered (set on creation)."""
+    opgeheven_per: date | None = None
+    """Set when lifted: the first day on which collection may resume."""
+    wijzigingen: list[Wijziging] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.oorspronkelijk_tot_en_met is None:
+            self.oorspronkelijk_tot_en_met = self.tot_en_met
+
+    @property
+    def opgeheven(self) -> bool:
+        return self.opgeheven_per is not None
+
+    def afgelopen(self, vandaag: date) -> bool:
+        """Lifted, or its last day lies before ``vandaag``."""
+        return self.opgeheven or self.tot_en_met < vandaag
+
+    def verleng(self, tot_en_met: date, *, referentie: str, sleutel: str) -> Wijziging:
+        if self.opgeheven:
+            raise ValueError("a lifted suspension cannot be extended")
+        if tot_en_met <= self.tot_en_met:
+            raise ValueError("an extension must end later than the suspension does now")
+        self.tot_en_met = tot_en_met
+        return self._noteer(referentie, sleutel, WijzigingSoort.VERLENGING)
+
+    def hef_op(self, per: date, *, referentie: str, sleutel: str) -> Wijziging:
+        """End the suspension: collection may resume on ``per`` (the last day is the day before;
+        before ``van`` it never takes effect)."""
+        if self.opgeheven:
+            raise ValueError("the suspension was lifted before")
+        if per > self.tot_en_met + timedelta(days=1):
+            raise ValueError("the suspension ends before that date by itself")
+        self.opgeheven_per = per
+        self.tot_en_met = per - timedelta(days=1)
+        return self._noteer(referentie, sleutel, WijzigingSoort.OPHEFFING)
+
+    def _noteer(self, referentie: str, sleutel: str, soort: WijzigingSoort) -> Wijziging:
+        wijziging = Wijziging(referentie, sleutel, soort, self.tot_en_met)
+        self.wijzigingen.append(wijziging)
+        return wijziging
 
 
 @dataclass(frozen=True)
@@ -125,6 +189,14 @@ class Register:
         self, sleutel: str, verzoek: dict[str, Any], status: int, body: dict[str, Any]
     ) -> None:
         self._antwoorden[sleutel] = OpgeslagenAntwoord(vingerafdruk(verzoek), status, body)
+
+    def opschorting(self, referentie: str) -> Opschorting | None:
+        """The suspension with this agency reference."""
+        return next((o for o in self.opschortingen if o.referentie == referentie), None)
+
+    def opschorting_met_sleutel(self, sleutel: str) -> Opschorting | None:
+        """The suspension registered under this request key (the original request's)."""
+        return next((o for o in self.opschortingen if o.sleutel == sleutel), None)
 
     def opgeschorte_vorderingen(self) -> set[str]:
         return {nummer for o in self.opschortingen for nummer in o.vorderingen}

@@ -8,6 +8,22 @@ Refusals (HTTP 422, body ``{"fout": {"code", "bericht"}}``):
 - ``STARTDATUM_TE_VER_IN_VERLEDEN``: DUO pauses at most 30 days back (no further retroactive pause);
 - ``DEBITEUR_ONBEKEND``: a debtor in the request is not known;
 - ``SCHULD_ONBEKEND``: none of the debt numbers asked for belongs to the debtors.
+
+``PATCH /duo/v2/betalingspauzes/{duoKenmerk}`` changes a pause, merge-style, idempotent on the
+change's own ``verzoekId`` (the same key with other content: 409 ``SLEUTEL_HERGEBRUIKT``):
+
+- ``{"eindDatum": ...}`` alone extends it to that (inclusive) last day; a pause is never shortened
+  this way (422 ``EINDDATUM_NIET_LATER``);
+- ``{"status": "BEEINDIGD", "eindDatum": ...}`` ends it: ``eindDatum`` is then the last pause day
+  (default yesterday, so collection resumes today) and may not lie after the current one (422
+  ``EINDDATUM_NA_HUIDIGE_EINDDATUM``).
+
+Answer 200 with the pause as it now stands and the ``mutatie`` made. 404 ``PAUZE_ONBEKEND`` for an
+unknown ``duoKenmerk``; 422 ``PAUZE_AL_BEEINDIGD`` when the pause was ended before or its last day
+has passed (DUO neither extends nor ends a pause that is over).
+
+``GET /duo/v2/betalingspauzes?verzoekId=...`` finds a pause by the ``verzoekId`` that registered it
+(``{"items": [...], "totaal": n}``).
 """
 
 from __future__ import annotations
@@ -16,9 +32,9 @@ import datetime as dt
 from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
@@ -29,6 +45,7 @@ from simulators.common import (
     Register,
     Simulator,
     Vordering,
+    WijzigingSoort,
     lees_seedbestand,
     maak_app,
 )
@@ -180,6 +197,86 @@ def behandel(
     }
 
 
+class Betalingspauzemutatie(_Model):
+    verzoek_id: str = Field(min_length=1, max_length=64)
+    opdrachtgever: Opdrachtgever
+    status: Literal["BEEINDIGD"] | None = None
+    eind_datum: dt.date | None = None
+    motivering: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _iets_te_doen(self) -> Self:
+        if self.status is None and self.eind_datum is None:
+            raise ValueError("geef eindDatum (verlengen) of status BEEINDIGD (beeindigen)")
+        return self
+
+    @property
+    def soort(self) -> WijzigingSoort:
+        return WijzigingSoort.VERLENGING if self.status is None else WijzigingSoort.OPHEFFING
+
+
+def _pauzestatus(pauze: Opschorting, vandaag: dt.date) -> str:
+    if pauze.afgelopen(vandaag):
+        return "BEEINDIGD"
+    return "GEPLAND" if pauze.van > vandaag else "ACTIEF"
+
+
+def _pauze_json(pauze: Opschorting, vandaag: dt.date) -> dict[str, Any]:
+    return {
+        "duoKenmerk": pauze.referentie,
+        "verzoekId": pauze.sleutel,
+        "status": _pauzestatus(pauze, vandaag),
+        "startDatum": pauze.van.isoformat(),
+        "eindDatum": pauze.tot_en_met.isoformat(),
+        "pauzeSoorten": [int(s) for s in pauze.maatregelen],
+        "schuldnummers": list(pauze.vorderingen),
+    }
+
+
+def muteer(
+    kenmerk: str, mutatie: Betalingspauzemutatie, register: Register, vandaag: dt.date
+) -> tuple[int, dict[str, Any]]:
+    """DUO's rules for a change to a pause; returns HTTP status and body."""
+    pauze = register.opschorting(kenmerk)
+    if pauze is None:
+        return 404, fout("PAUZE_ONBEKEND", "Er is geen betalingspauze met dit kenmerk.")
+    if pauze.afgelopen(vandaag):
+        return 422, fout(
+            "PAUZE_AL_BEEINDIGD",
+            f"Deze betalingspauze is al beeindigd (laatste pauzedag {pauze.tot_en_met}).",
+        )
+    if mutatie.soort is WijzigingSoort.VERLENGING:
+        nieuw = mutatie.eind_datum or pauze.tot_en_met
+        if nieuw <= pauze.tot_en_met:
+            return 422, fout(
+                "EINDDATUM_NIET_LATER",
+                "Een pauze wordt alleen verlengd; beeindigen gaat met status BEEINDIGD.",
+            )
+    else:
+        nieuw = mutatie.eind_datum or vandaag - dt.timedelta(days=1)
+        if nieuw > pauze.tot_en_met:
+            return 422, fout(
+                "EINDDATUM_NA_HUIDIGE_EINDDATUM",
+                f"De pauze eindigt al op {pauze.tot_en_met}.",
+            )
+    mutatie_id = f"DUO-MUT-{vandaag:%Y%m%d}-{register.volgnummer():05d}"
+    if mutatie.soort is WijzigingSoort.VERLENGING:
+        pauze.verleng(nieuw, referentie=mutatie_id, sleutel=mutatie.verzoek_id)
+    else:
+        pauze.hef_op(
+            nieuw + dt.timedelta(days=1), referentie=mutatie_id, sleutel=mutatie.verzoek_id
+        )
+    log.info("betalingspauze %s: %s (%s)", pauze.referentie, mutatie.soort.value, mutatie_id)
+    return 200, {
+        **_pauze_json(pauze, vandaag),
+        "mutatie": {
+            "mutatieId": mutatie_id,
+            "verzoekId": mutatie.verzoek_id,
+            "soort": "VERLENGING" if mutatie.soort is WijzigingSoort.VERLENGING else "BEEINDIGING",
+        },
+    }
+
+
 def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/duo/v2", tags=["betalingspauzes"])
 
@@ -189,6 +286,22 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             verzoek.verzoek_id,
             verzoek.model_dump(mode="json"),
             lambda register: behandel(verzoek, register, vandaag()),
+        )
+
+    @router.get("/betalingspauzes")
+    def zoek(verzoek_id: Annotated[str, Query(alias="verzoekId", min_length=1)]) -> JSONResponse:
+        register = simulator.register
+        with register.lock:
+            pauze = register.opschorting_met_sleutel(verzoek_id)
+            items = [] if pauze is None else [_pauze_json(pauze, vandaag())]
+        return JSONResponse({"items": items, "totaal": len(items)})
+
+    @router.patch("/betalingspauzes/{duo_kenmerk}")
+    def mutatie(duo_kenmerk: str, mutatie: Betalingspauzemutatie) -> JSONResponse:
+        return simulator.idempotent(
+            mutatie.verzoek_id,
+            {"duoKenmerk": duo_kenmerk, "mutatie": True, **mutatie.model_dump(mode="json")},
+            lambda register: muteer(duo_kenmerk, mutatie, register, vandaag()),
         )
 
     return router

@@ -8,151 +8,36 @@ sealed with a key pair made for this module, so only this module's connectors ca
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.structs import ConsumerRecord, RecordMetadata
 
-from connectors.base.koppeling import laad_koppeling
-from connectors.base.runtime import DeadLetterHeader, Herhaalbeleid, antwoord_event_id, bouw_broker
-from connectors.base.sleutels import laad_private_key, maak_sleutelpaar
-from schemas import CONTENT_TYPE, CloudEvent
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
-from tests.support.kafka import consume_until
-from tests.support.processes import (
-    ManagedProcess,
-    console_script,
-    free_port,
-    start_process,
+from connectors.base.runtime import DeadLetterHeader, antwoord_event_id
+from schemas.topics import instructie_topic
+from tests.integration.connectors.steun import (
+    answers_to,
+    connector_in_process,
+    dead_letter_for,
+    headers,
+    publish,
+    publish_instruction,
+    sealed,
+    start_simulator,
+    suspensions,
 )
-from tests.unit.connectors.berichten import instructie
+from tests.support.processes import console_script, free_port, start_process
 
 pytestmark = pytest.mark.kafka
 
 CONFIRMED_EVERYWHERE = "999990019"
 ALL_CJIB_CLAIMS_UNDER_APPEAL = "999990032"
-SNEL = Herhaalbeleid(pogingen=2, eerste_wachttijd=0.2, max_wachttijd=0.5)
-
-
-# ------------------------------------------------------------------------------- helpers
-
-
-def start_simulator(agency: str, port: int, logs: Path) -> ManagedProcess:
-    return start_process(
-        f"simulator-{agency}-{port}",
-        [console_script("maatwerk-simulator"), "run", "--agency", agency, "--port", str(port)],
-        log_dir=logs,
-        health_url=f"http://127.0.0.1:{port}/health",
-    )
-
-
-@contextlib.asynccontextmanager
-async def connector_in_process(
-    agency: str, bootstrap: str, keys_dir: Path, backoffice_url: str
-) -> AsyncIterator[None]:
-    koppeling = laad_koppeling(agency)
-    async with koppeling.client(base_url=backoffice_url, timeout=5.0) as client:
-        broker = bouw_broker(
-            koppeling=koppeling,
-            client=client,
-            sleutel=laad_private_key(keys_dir, agency),
-            bootstrap_servers=bootstrap,
-            herhaalbeleid=SNEL,
-            group_id=f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}",
-        )
-        await broker.start()
-        try:
-            yield
-        finally:
-            await broker.stop()
-
-
-async def publish(bootstrap: str, topic: str, value: bytes, key: bytes | None) -> RecordMetadata:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        return await producer.send_and_wait(
-            topic, value, key=key, headers=[("content-type", CONTENT_TYPE.encode())]
-        )
-    finally:
-        await producer.stop()
-
-
-async def publish_instruction(bootstrap: str, event: CloudEvent[Any]) -> RecordMetadata:
-    topic = instructie_topic(event.data.uitvoerder).name
-    return await publish(bootstrap, topic, event.to_bytes(), event.subject.encode())
-
-
-async def answers_to(
-    bootstrap: str, event: CloudEvent[Any], count: int = 1, seconds: float = 45.0
-) -> list[dict[str, Any]]:
-    return await consume_until(
-        bootstrap,
-        OPSCHORTING_ANTWOORD.name,
-        lambda answer: answer.get("data", {}).get("instructie_id") == event.id,
-        seconds,
-        count=count,
-    )
-
-
-async def dead_letter_for(
-    bootstrap: str, match: Callable[[ConsumerRecord[bytes, bytes]], bool], seconds: float = 45.0
-) -> ConsumerRecord[bytes, bytes]:
-    consumer = AIOKafkaConsumer(
-        DEAD_LETTER.name,
-        bootstrap_servers=bootstrap,
-        group_id=f"maatwerk-tests-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                for record in records:
-                    if match(record):
-                        return record
-        raise TimeoutError(f"no matching record on {DEAD_LETTER.name} within {seconds}s")
-    finally:
-        await consumer.stop()
-
-
-def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:
-    return {k: v.decode() for k, v in record.headers}
-
-
-async def suspensions(url: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=url, timeout=5) as client:
-        body = (await client.get("/_simulator/opschortingen")).json()
-    assert body["aantal"] == len(body["opschortingen"])
-    return list(body["opschortingen"])
 
 
 # ------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    keys = tmp_path_factory.mktemp("keys")
-    for agency in ("belastingdienst", "cjib", "duo"):
-        maak_sleutelpaar(keys, agency)
-    return keys
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("logs")
 
 
 @pytest.fixture(scope="module")
@@ -169,11 +54,6 @@ def cjib_url(logs: Path) -> Iterator[str]:
 async def cjib_connector(kafka_bootstrap: str, keys_dir: Path, cjib_url: str) -> AsyncIterator[str]:
     async with connector_in_process("cjib", kafka_bootstrap, keys_dir, cjib_url):
         yield kafka_bootstrap
-
-
-def sealed(agency: str, bsn: str, keys_dir: Path, **kwargs: Any) -> CloudEvent[Any]:
-    publiek = laad_private_key(keys_dir, agency).public_key()
-    return instructie(agency, [bsn], publiek, **kwargs)
 
 
 # --------------------------------------------------------------------------------- tests

@@ -9,9 +9,16 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from connectors.base.opdracht import Opdracht
+from connectors.base.opdracht import Opdracht, Opheffingsopdracht, Verlengingsopdracht
 from schemas import CloudEvent, make_event
-from schemas.opschorting import Maatregel, OpschortingInstructie, Periode, PersoonVersleuteld
+from schemas.opschorting import (
+    Maatregel,
+    OpschortingInstructie,
+    OpschortingOpheffingInstructie,
+    OpschortingVerlengingInstructie,
+    Periode,
+    PersoonVersleuteld,
+)
 from schemas.organisaties import HUB, Uitvoerder
 from schemas.versleuteling import generate_private_key, seal
 
@@ -63,3 +70,65 @@ def instructie(
 
 def opdracht(event: CloudEvent[OpschortingInstructie], bsns: Sequence[str]) -> Opdracht:
     return Opdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
+
+
+def _wijziging(origineel: CloudEvent[OpschortingInstructie], referentie: str | None, reden: str):
+    data = origineel.data
+    return {
+        "opschorting_id": data.opschorting_id,
+        "casus_id": data.casus_id,
+        "uitvoerder": data.uitvoerder,
+        "instructie_id": origineel.id,
+        "referentie": referentie,
+        "personen": data.personen,
+        "vorderingen": data.vorderingen,
+        "reden": reden,
+        "reageer_uiterlijk": dt.datetime.now(dt.UTC) + dt.timedelta(days=5),
+    }
+
+
+def verlenging(
+    origineel: CloudEvent[OpschortingInstructie],
+    *,
+    einddatum: dt.date | None = None,
+    extra_dagen: int = 60,
+    referentie: str | None = None,
+    event_id: str | None = None,
+) -> CloudEvent[OpschortingVerlengingInstructie]:
+    """The extension of ``origineel`` (same persons, sealed the same way) to ``einddatum``."""
+    periode = origineel.data.periode
+    data = OpschortingVerlengingInstructie(
+        **_wijziging(origineel, referentie, "De schuldregeling is nog niet rond"),
+        periode=Periode(
+            ingangsdatum=periode.ingangsdatum,
+            einddatum=einddatum or periode.einddatum + dt.timedelta(days=extra_dagen),
+        ),
+    )
+    return make_event(data, source=HUB.source, subject=data.casus_id, event_id=event_id)
+
+
+def opheffing(
+    origineel: CloudEvent[OpschortingInstructie],
+    *,
+    opheffingsdatum: dt.date | None = None,
+    referentie: str | None = None,
+    event_id: str | None = None,
+) -> CloudEvent[OpschortingOpheffingInstructie]:
+    """The lifting of ``origineel`` as of ``opheffingsdatum`` (default today)."""
+    data = OpschortingOpheffingInstructie(
+        **_wijziging(origineel, referentie, "Betalingsregeling getroffen"),
+        opheffingsdatum=opheffingsdatum or dt.date.today(),
+    )
+    return make_event(data, source=HUB.source, subject=data.casus_id, event_id=event_id)
+
+
+def verlengingsopdracht(
+    event: CloudEvent[OpschortingVerlengingInstructie], bsns: Sequence[str]
+) -> Verlengingsopdracht:
+    return Verlengingsopdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
+
+
+def opheffingsopdracht(
+    event: CloudEvent[OpschortingOpheffingInstructie], bsns: Sequence[str]
+) -> Opheffingsopdracht:
+    return Opheffingsopdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))

@@ -1,9 +1,11 @@
 """What the delivery client retries and what it hands to the translation as an answer."""
 
+import json
+
 import httpx
 import pytest
 
-from connectors.base.backoffice import BackofficeOnbereikbaar
+from connectors.base.backoffice import BackofficeOnbereikbaar, HttpVerzoek, padsegment
 from connectors.cjib import CjibClient
 
 
@@ -48,3 +50,30 @@ async def test_a_body_that_is_not_json_is_none():
     async with _client(lambda request: httpx.Response(201, text="<html>")) as client:
         antwoord = await client.verstuur({})
     assert antwoord.body is None
+
+
+async def test_a_described_request_is_sent_as_described():
+    gezien: list[httpx.Request] = []
+
+    def handler(request: httpx.Request):
+        gezien.append(request)
+        return httpx.Response(200, json={"ok": True})
+
+    async with _client(handler) as client:
+        await client.stuur(HttpVerzoek("GET", "/zoek", query={"kenmerk": "a b"}))
+        await client.stuur(HttpVerzoek("PATCH", f"/p/{padsegment('x/y')}", body={"k": 1}))
+    zoek, patch = gezien
+    assert (zoek.method, zoek.url.path, zoek.url.params["kenmerk"]) == ("GET", "/zoek", "a b")
+    assert zoek.content == b""
+    assert (patch.method, patch.url.raw_path) == ("PATCH", b"/p/x%2Fy")
+    assert json.loads(patch.content) == {"k": 1}
+
+
+async def test_a_described_request_that_fails_for_now_raises():
+    async with _client(lambda request: httpx.Response(503)) as client:
+        with pytest.raises(BackofficeOnbereikbaar):
+            await client.stuur(HttpVerzoek("GET", "/zoek"))
+
+
+def test_the_body_of_a_described_request_is_not_in_its_repr():
+    assert "999990019" not in repr(HttpVerzoek("POST", "/x", body={"bsn": "999990019"}))

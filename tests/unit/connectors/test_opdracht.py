@@ -6,12 +6,24 @@ import uuid
 
 import pytest
 
-from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, lees_instructie
-from schemas import make_event, opschorting
+from connectors.base.opdracht import (
+    DeadLetterReden,
+    Onverwerkbaar,
+    Opheffingsopdracht,
+    Verlengingsopdracht,
+    lees_instructie,
+)
+from schemas import make_event
 from schemas.casus import CasusIngediend
 from schemas.organisaties import HUB, Uitvoerder
 from schemas.versleuteling import seal
-from tests.unit.connectors.berichten import casus_id, instructie, sleutel
+from tests.unit.connectors.berichten import (
+    casus_id,
+    instructie,
+    opheffing,
+    sleutel,
+    verlenging,
+)
 
 BSNS = ["999990019", "999990020"]
 
@@ -82,20 +94,32 @@ def test_a_sealed_value_that_is_no_bsn(key):
     assert _reden(json.dumps(body).encode(), key) is DeadLetterReden.BSN_NIET_TE_OPENEN
 
 
-def test_an_extension_instruction_is_parked_as_not_supported_yet(key):
-    verlenging = getattr(opschorting, "OpschortingVerlengingInstructie", None)
-    if verlenging is None:
-        pytest.skip("the contract has no extension instruction yet")
-    basis = instructie("cjib", BSNS, key.public_key()).data
-    data = verlenging(
-        opschorting_id=basis.opschorting_id,
-        casus_id=basis.casus_id,
-        uitvoerder=basis.uitvoerder,
-        instructie_id=str(uuid.uuid4()),
-        personen=basis.personen,
-        reden="Meer tijd nodig",
-        reageer_uiterlijk=basis.reageer_uiterlijk,
-        periode=basis.periode,
-    )
-    event = make_event(data, source=HUB.source, subject=basis.casus_id)
-    assert _reden(event.to_bytes(), key) is DeadLetterReden.NIET_ONDERSTEUND
+def test_an_extension_is_read_with_the_original_instruction_and_its_bsns(key):
+    origineel = instructie("cjib", BSNS, key.public_key())
+    event = verlenging(origineel, referentie="CJIB-OPS-00000001")
+    opdracht = lees_instructie(event.to_bytes(), uitvoerder=Uitvoerder.CJIB, sleutel=key)
+    assert isinstance(opdracht, Verlengingsopdracht)
+    assert opdracht.instructie_id == event.id
+    assert opdracht.instructie.instructie_id == origineel.id
+    assert opdracht.instructie.referentie == "CJIB-OPS-00000001"
+    assert opdracht.bsns == tuple(BSNS)
+    assert "9999900" not in repr(opdracht)
+
+
+def test_a_lifting_is_read_without_a_reference(key):
+    origineel = instructie("cjib", BSNS, key.public_key())
+    event = opheffing(origineel, opheffingsdatum=dt.date(2027, 1, 15))
+    opdracht = lees_instructie(event.to_bytes(), uitvoerder=Uitvoerder.CJIB, sleutel=key)
+    assert isinstance(opdracht, Opheffingsopdracht)
+    assert opdracht.instructie.referentie is None
+    assert opdracht.instructie.opheffingsdatum == dt.date(2027, 1, 15)
+
+
+def test_changes_get_the_same_checks_as_the_order(key):
+    voor_duo = instructie("duo", BSNS, key.public_key())
+    assert _reden(verlenging(voor_duo).to_bytes(), key) is DeadLetterReden.ANDERE_UITVOERDER
+    vreemd = instructie("cjib", BSNS, sleutel().public_key())
+    assert _reden(opheffing(vreemd).to_bytes(), key) is DeadLetterReden.BSN_NIET_TE_OPENEN
+    body = json.loads(verlenging(instructie("cjib", BSNS, key.public_key())).to_bytes())
+    body["subject"] = casus_id()
+    assert _reden(json.dumps(body).encode(), key) is DeadLetterReden.ONGELDIG_BERICHT

@@ -1,0 +1,125 @@
+"""Helpers for connector tests on a real broker: simulators as processes, a connector in this
+process, publishing instructions and reading answers, dead letters and the simulator's admin API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord, RecordMetadata
+
+from connectors.base.koppeling import laad_koppeling
+from connectors.base.runtime import Herhaalbeleid, bouw_broker
+from connectors.base.sleutels import laad_private_key
+from schemas import CONTENT_TYPE, CloudEvent
+from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from tests.support.kafka import consume_until
+from tests.support.processes import ManagedProcess, console_script, start_process
+from tests.unit.connectors.berichten import instructie
+
+SNEL = Herhaalbeleid(pogingen=2, eerste_wachttijd=0.2, max_wachttijd=0.5)
+
+
+def start_simulator(agency: str, port: int, logs: Path) -> ManagedProcess:
+    return start_process(
+        f"simulator-{agency}-{port}",
+        [console_script("maatwerk-simulator"), "run", "--agency", agency, "--port", str(port)],
+        log_dir=logs,
+        health_url=f"http://127.0.0.1:{port}/health",
+    )
+
+
+@contextlib.asynccontextmanager
+async def connector_in_process(
+    agency: str, bootstrap: str, keys_dir: Path, backoffice_url: str
+) -> AsyncIterator[None]:
+    koppeling = laad_koppeling(agency)
+    async with koppeling.client(base_url=backoffice_url, timeout=5.0) as client:
+        broker = bouw_broker(
+            koppeling=koppeling,
+            client=client,
+            sleutel=laad_private_key(keys_dir, agency),
+            bootstrap_servers=bootstrap,
+            herhaalbeleid=SNEL,
+            group_id=f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}",
+        )
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()
+
+
+async def publish(bootstrap: str, topic: str, value: bytes, key: bytes | None) -> RecordMetadata:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        return await producer.send_and_wait(
+            topic, value, key=key, headers=[("content-type", CONTENT_TYPE.encode())]
+        )
+    finally:
+        await producer.stop()
+
+
+async def publish_instruction(bootstrap: str, event: CloudEvent[Any]) -> RecordMetadata:
+    topic = instructie_topic(event.data.uitvoerder).name
+    return await publish(bootstrap, topic, event.to_bytes(), event.subject.encode())
+
+
+async def answers_to(
+    bootstrap: str, event: CloudEvent[Any], count: int = 1, seconds: float = 45.0
+) -> list[dict[str, Any]]:
+    return await consume_until(
+        bootstrap,
+        OPSCHORTING_ANTWOORD.name,
+        lambda answer: answer.get("data", {}).get("instructie_id") == event.id,
+        seconds,
+        count=count,
+    )
+
+
+async def dead_letter_for(
+    bootstrap: str, match: Callable[[ConsumerRecord[bytes, bytes]], bool], seconds: float = 45.0
+) -> ConsumerRecord[bytes, bytes]:
+    consumer = AIOKafkaConsumer(
+        DEAD_LETTER.name,
+        bootstrap_servers=bootstrap,
+        group_id=f"maatwerk-tests-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    if match(record):
+                        return record
+        raise TimeoutError(f"no matching record on {DEAD_LETTER.name} within {seconds}s")
+    finally:
+        await consumer.stop()
+
+
+def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:
+    return {k: v.decode() for k, v in record.headers}
+
+
+async def suspensions(url: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=url, timeout=5) as client:
+        body = (await client.get("/_simulator/opschortingen")).json()
+    assert body["aantal"] == len(body["opschortingen"])
+    return list(body["opschortingen"])
+
+
+def sealed(agency: str, bsn: str, keys_dir: Path, **kwargs: Any) -> CloudEvent[Any]:
+    publiek = laad_private_key(keys_dir, agency).public_key()
+    return instructie(agency, [bsn], publiek, **kwargs)
