@@ -10,16 +10,29 @@ from typing import Any
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import Outgoing
 from hub.bootstrap import Hub, build_hub
+from hub.entrypoints import ops
 from hub.entrypoints.api import install_error_handlers, router
 from hub.entrypoints.stream import register_handlers
 from hub.settings import Settings, get_settings
 
 
-async def _settle(pending: list[asyncio.Future[Any]]) -> list[BaseException | None]:
-    results = await asyncio.gather(*pending, return_exceptions=True)
-    return [r if isinstance(r, BaseException) else None for r in results]
+async def _settle(pending: list[asyncio.Future[Any] | None]) -> list[BaseException | None]:
+    """Wait for the broker's acknowledgements: per message ``None`` or the error.
+
+    A ``None`` in ``pending`` is a message with nothing to wait for: FastStream's in-memory test
+    broker delivers at once and returns no future.
+    """
+    results = iter(
+        await asyncio.gather(*(p for p in pending if p is not None), return_exceptions=True)
+    )
+    outcomes: list[BaseException | None] = []
+    for future in pending:
+        result = None if future is None else next(results)
+        outcomes.append(result if isinstance(result, BaseException) else None)
+    return outcomes
 
 
 def create_broker(settings: Settings) -> KafkaBroker:
@@ -35,19 +48,25 @@ def create_broker(settings: Settings) -> KafkaBroker:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     broker = create_broker(settings)
+    metrics = HubMetrics()
 
     def current_hub() -> Hub:
         hub: Hub = app.state.hub
         return hub
 
-    register_handlers(broker, current_hub, settings.consumer_group)
+    register_handlers(broker, current_hub, settings.consumer_group, metrics)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub = await build_hub(settings)
 
         async def publish(batch: Sequence[Outgoing]) -> list[BaseException | None]:
-            pending = []
+            outcomes = await publish_batch(batch)
+            metrics.record_publish(outcomes)
+            return outcomes
+
+        async def publish_batch(batch: Sequence[Outgoing]) -> list[BaseException | None]:
+            pending: list[asyncio.Future[Any] | None] = []
             for message in batch:
                 try:
                     pending.append(
@@ -84,8 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.broker = broker
+    app.state.metrics = metrics
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(ops.router)
+    app.include_router(ops.pages)
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:

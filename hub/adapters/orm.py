@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -124,3 +135,43 @@ class AuditRow(Base):
     actie: Mapped[str] = mapped_column(String(80))
     casus_id: Mapped[str | None] = mapped_column(String(24), index=True, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DeadLetterRow(Base):
+    """A record read from the dead-letter topic: its headers and a digest, never its value.
+
+    Unique on where the record came from and where it sits on the dead-letter topic (plus the
+    value's digest), so a redelivered record is stored once. An origin the headers do not name is
+    stored as ``''`` / ``-1`` (a NULL would escape the unique constraint).
+    """
+
+    __tablename__ = "dead_letter"
+    __table_args__ = (
+        UniqueConstraint(
+            "origin_topic",
+            "origin_partition",
+            "origin_offset",
+            "dlq_partition",
+            "dlq_offset",
+            "value_sha256",
+            name="uq_dead_letter_record",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    origin_topic: Mapped[str] = mapped_column(String(249))
+    origin_partition: Mapped[int] = mapped_column(Integer)
+    origin_offset: Mapped[int] = mapped_column(BigInteger)
+    dlq_partition: Mapped[int] = mapped_column(Integer)
+    dlq_offset: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    consumer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    failed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    dead_lettered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    event_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    value_size: Mapped[int] = mapped_column(Integer)
+    value_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)

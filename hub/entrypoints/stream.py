@@ -1,24 +1,32 @@
-"""FastStream handlers: the agencies' answers to time-out instructions.
+"""FastStream handlers: the agencies' answers to time-out instructions, and the dead letters.
 
 Ack policy is explicit: NACK_ON_ERROR, so an offset is committed only after the answer is stored
 (a crash or a database error means redelivery). A message that can never be processed (not JSON,
 wrong schema, unknown chain, a source that is not the agency it speaks for) goes to the dead-letter
 topic with its reason and is then acknowledged, so the consumer keeps going.
+
+The hub also reads the dead-letter topic itself (its own consumer group, ``<group>-deadletters``),
+whoever put the record there, and keeps a record of each for operators (``hub.service.ops``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import structlog
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from hub.adapters.metrics import HubMetrics
 from hub.bootstrap import Hub
-from hub.service.opschorting import AntwoordAfgewezen, verwerk_antwoord
+from hub.domain.dead_letter import DeadLetter, mask_bsn_like
+from hub.service.ops import record_dead_letter
+from hub.service.opschorting import AntwoordAfgewezen, antwoord_status, verwerk_antwoord
 from schemas import CloudEvent, InvalidEvent, parse_event
 from schemas.opschorting import (
     OpschortingBevestigd,
@@ -34,10 +42,21 @@ ANTWOORD_TYPES = (OpschortingBevestigd, OpschortingDeelsBevestigd, OpschortingGe
 
 
 async def dead_letter(
-    broker: KafkaBroker, message: Any, reason: str, *, reason_code: str, consumer: str
+    broker: KafkaBroker,
+    message: Any,
+    reason: str,
+    *,
+    reason_code: str,
+    consumer: str,
+    metrics: HubMetrics | None = None,
 ) -> None:
-    """Set the message aside on the dead-letter topic, with why and where it came from."""
+    """Set the message aside on the dead-letter topic, with why and where it came from.
+
+    The reason may quote the message (a type or source it did not expect), so anything that looks
+    like a BSN is masked in it before it goes into a header or a log line.
+    """
     raw = message.raw_message
+    reason = mask_bsn_like(reason)
     headers = {
         "dlq-reason": reason[:1000],
         "dlq-origin-topic": str(raw.topic),
@@ -56,6 +75,20 @@ async def dead_letter(
         offset=raw.offset,
         reason=reason,
     )
+    if metrics is not None:
+        metrics.dead_lettered.labels(reason_code=reason_code).inc()
+
+
+async def _lenient_headers(
+    record: ConsumerRecord[bytes, bytes],
+    original: Callable[[ConsumerRecord[bytes, bytes]], Awaitable[Any]],
+) -> Any:
+    """Parse with header values decoded leniently: FastStream decodes them as strict UTF-8, and a
+    record someone else put on the dead-letter topic must never stop the hub reading it."""
+    headers = [
+        (name, (value or b"").decode("utf-8", "replace").encode()) for name, value in record.headers
+    ]
+    return await original(dataclasses.replace(record, headers=headers))
 
 
 def check_answer(event: CloudEvent[Any]) -> None:
@@ -72,7 +105,9 @@ def check_answer(event: CloudEvent[Any]) -> None:
         raise AntwoordAfgewezen("subject: does not match data.casus_id")
 
 
-def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id: str) -> None:
+def register_handlers(
+    broker: KafkaBroker, get_hub: Callable[[], Hub], group_id: str, metrics: HubMetrics
+) -> None:
     @broker.subscriber(
         OPSCHORTING_ANTWOORD.name,
         group_id=group_id,
@@ -86,13 +121,52 @@ def register_handlers(broker: KafkaBroker, get_hub: Callable[[], Hub], group_id:
             event = parse_event(message.body)
         except InvalidEvent as exc:
             await dead_letter(
-                broker, message, str(exc), reason_code="ongeldig-bericht", consumer=group_id
+                broker,
+                message,
+                str(exc),
+                reason_code="ongeldig-bericht",
+                consumer=group_id,
+                metrics=metrics,
             )
             return
         try:
             check_answer(event)
-            await verwerk_antwoord(event, get_hub().uow())
+            changed = await verwerk_antwoord(event, get_hub().uow())
         except AntwoordAfgewezen as exc:
             await dead_letter(
-                broker, message, str(exc), reason_code="antwoord-afgewezen", consumer=group_id
+                broker,
+                message,
+                str(exc),
+                reason_code="antwoord-afgewezen",
+                consumer=group_id,
+                metrics=metrics,
             )
+            return
+        uitvoerder = event.data.uitvoerder.value
+        if changed:
+            status = antwoord_status(event.data).value
+            metrics.answers.labels(uitvoerder=uitvoerder, status=status).inc()
+        else:
+            metrics.duplicate_answers.labels(uitvoerder=uitvoerder).inc()
+
+    @broker.subscriber(
+        DEAD_LETTER.name,
+        group_id=f"{group_id}-deadletters",
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=_lenient_headers,
+        title="hub-dead-letters",
+        description="Every dead-lettered record, whoever set it aside: kept for operators "
+        "(headers and a digest of the value, never the value).",
+    )
+    async def on_dead_letter(message: KafkaMessage) -> None:
+        raw = cast(ConsumerRecord[bytes, bytes], message.raw_message)
+        letter = DeadLetter.of(
+            partition=raw.partition,
+            offset=raw.offset,
+            key=raw.key,
+            value=message.body,
+            headers=message.headers,
+        )
+        hub = get_hub()
+        await record_dead_letter(letter, hub.uow(), hub.deps)

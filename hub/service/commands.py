@@ -74,3 +74,19 @@ class DraagOpschortingOp(_Command):
         if len(set(codes)) != len(codes):
             raise ValueError("each agency may appear only once")
         return uitvoerders
+
+
+class VerlengOpschorting(_Command):
+    """Extend a running time-out."""
+
+    einddatum: dt.date = Field(description="The new last day; after the current one.")
+    reden: str = Field(min_length=1, max_length=2000, description="Why more time is needed.")
+
+
+class HefOpschortingOp(_Command):
+    """Lift a running time-out before its end."""
+
+    opheffingsdatum: dt.date | None = Field(
+        default=None, description="First day collection may resume; default today."
+    )
+    reden: str = Field(min_length=1, max_length=2000, description="Why the time-out is lifted.")

@@ -18,3 +18,9 @@ class NietGevonden(HubError):
 
 class Ongeldig(HubError):
     status_code = 422
+
+
+class Conflict(HubError):
+    """The request is valid, but the state of the thing it changes does not allow it."""
+
+    status_code = 409

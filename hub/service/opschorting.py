@@ -140,6 +140,15 @@ async def draag_opschorting_op(
     return opschorting_id
 
 
+def antwoord_status(data: Antwoord) -> SchakelStatus:
+    """The status an agency's answer gives its chain link."""
+    if isinstance(data, OpschortingBevestigd):
+        return SchakelStatus.CONFIRMED
+    if isinstance(data, OpschortingDeelsBevestigd):
+        return SchakelStatus.PARTIALLY_CONFIRMED
+    return SchakelStatus.REFUSED
+
+
 def _uitkomst(data: Antwoord) -> Uitkomst:
     vorderingen = tuple(
         VorderingUitkomst(
@@ -150,15 +159,9 @@ def _uitkomst(data: Antwoord) -> Uitkomst:
         )
         for v in data.vorderingen
     )
-    if isinstance(data, OpschortingBevestigd):
-        status = SchakelStatus.CONFIRMED
-    elif isinstance(data, OpschortingDeelsBevestigd):
-        status = SchakelStatus.PARTIALLY_CONFIRMED
-    else:
-        status = SchakelStatus.REFUSED
     return Uitkomst(
         instructie_id=data.instructie_id,
-        status=status,
+        status=antwoord_status(data),
         beantwoord_op=data.beantwoord_op,
         referentie=data.referentie,
         redencode=getattr(data, "redencode", None) and data.redencode.value,  # type: ignore[union-attr]

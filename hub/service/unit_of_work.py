@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.repository import (
     AuditTrail,
@@ -22,6 +23,8 @@ class UnitOfWork:
     opschortingen: OpschortingRepository
     processed: ProcessedEvents
     audit: AuditTrail
+    dead_letters: DeadLetterRepository
+    overview: OverviewQueries
 
     def __init__(
         self,
@@ -39,6 +42,8 @@ class UnitOfWork:
         self.opschortingen = OpschortingRepository(self.session)
         self.processed = ProcessedEvents(self.session)
         self.audit = AuditTrail(self.session)
+        self.dead_letters = DeadLetterRepository(self.session)
+        self.overview = OverviewQueries(self.session)
         self._outbox_written = False
         return self
 

@@ -1,0 +1,98 @@
+"""Prometheus metrics of one hub instance, in a registry of its own (not the global default one,
+so that several apps in one process, as in the tests, do not collide).
+
+Labels are only ever agency codes, chain statuses and dead-letter reason codes: a few known
+values each, never anything taken from a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen")
+"""Why the hub itself dead-letters a message (``hub.entrypoints.stream``)."""
+
+
+class HubMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.answers = Counter(
+            "hub_answers_processed",
+            "Agencies' answers that set a chain link, by agency and the status it got.",
+            ["uitvoerder", "status"],
+            registry=self.registry,
+        )
+        self.duplicate_answers = Counter(
+            "hub_answers_duplicate_ignored",
+            "Answers ignored: an event id seen before, or a link that was answered already.",
+            ["uitvoerder"],
+            registry=self.registry,
+        )
+        self.dead_lettered = Counter(
+            "hub_messages_dead_lettered",
+            "Messages the hub set aside on the dead-letter topic, by reason code.",
+            ["reason_code"],
+            registry=self.registry,
+        )
+        for code in HUB_REASON_CODES:
+            self.dead_lettered.labels(reason_code=code)
+        self.outbox_published = Counter(
+            "hub_outbox_published",
+            "Outbox messages the broker acknowledged.",
+            registry=self.registry,
+        )
+        self.outbox_failures = Counter(
+            "hub_outbox_publish_failures",
+            "Outbox messages whose publication failed (they stay in the outbox and are retried).",
+            registry=self.registry,
+        )
+        self.outbox_backlog = Gauge(
+            "hub_outbox_backlog",
+            "Outbox messages not yet published.",
+            registry=self.registry,
+        )
+        self.outbox_oldest_age = Gauge(
+            "hub_outbox_oldest_unsent_age_seconds",
+            "Age of the oldest unpublished outbox message (0 when there is none).",
+            registry=self.registry,
+        )
+        self.links_pending = Gauge(
+            "hub_chain_links_pending",
+            "Chain links waiting for the agency's answer.",
+            ["uitvoerder"],
+            registry=self.registry,
+        )
+        self.links_late = Gauge(
+            "hub_chain_links_late",
+            "Chain links still pending past their answer deadline (reageer_uiterlijk).",
+            ["uitvoerder"],
+            registry=self.registry,
+        )
+
+    def record_publish(self, outcomes: Sequence[BaseException | None]) -> None:
+        failed = sum(1 for outcome in outcomes if outcome is not None)
+        self.outbox_published.inc(len(outcomes) - failed)
+        self.outbox_failures.inc(failed)
+
+    def render(
+        self,
+        *,
+        outbox_unsent: int,
+        outbox_oldest_age_seconds: float | None,
+        pending: Mapping[str, int],
+        late: Mapping[str, int],
+    ) -> bytes:
+        """The text exposition, with the gauges set to the values read at scrape time."""
+        self.outbox_backlog.set(outbox_unsent)
+        self.outbox_oldest_age.set(outbox_oldest_age_seconds or 0.0)
+        self.links_pending.clear()
+        self.links_late.clear()
+        for uitvoerder, count in pending.items():
+            self.links_pending.labels(uitvoerder=uitvoerder).set(count)
+        for uitvoerder, count in late.items():
+            self.links_late.labels(uitvoerder=uitvoerder).set(count)
+        return generate_latest(self.registry)

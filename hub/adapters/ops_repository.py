@@ -1,0 +1,192 @@
+"""Queries for operators: dead letters and the counts of the overview. They never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow, SchakelRow
+from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.opschorting import KetenStatus, SchakelStatus
+
+UNKNOWN_TOPIC = ""
+UNKNOWN_NUMBER = -1
+"""How an origin the headers do not name is stored (a NULL would escape the unique key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    unsent: int
+    oldest_unsent_at: dt.datetime | None
+
+
+class DeadLetterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, letter: DeadLetter, received_at: dt.datetime) -> bool:
+        """Store the letter unless it is there already; returns whether it was new."""
+        row = DeadLetterRow(
+            origin_topic=letter.origin_topic or UNKNOWN_TOPIC,
+            origin_partition=_stored(letter.origin_partition),
+            origin_offset=_stored(letter.origin_offset),
+            dlq_partition=letter.dlq_partition,
+            dlq_offset=letter.dlq_offset,
+            reason=letter.reason,
+            reason_code=letter.reason_code,
+            consumer=letter.consumer,
+            failed_by=letter.failed_by,
+            dead_lettered_at=letter.dead_lettered_at,
+            key=letter.key,
+            event_type=letter.event_type,
+            event_id=letter.event_id,
+            value_size=letter.value_size,
+            value_sha256=letter.value_sha256,
+            received_at=received_at,
+        )
+        existing = await self._session.scalar(
+            select(DeadLetterRow.id).where(
+                DeadLetterRow.origin_topic == row.origin_topic,
+                DeadLetterRow.origin_partition == row.origin_partition,
+                DeadLetterRow.origin_offset == row.origin_offset,
+                DeadLetterRow.dlq_partition == row.dlq_partition,
+                DeadLetterRow.dlq_offset == row.dlq_offset,
+                DeadLetterRow.value_sha256 == row.value_sha256,
+            )
+        )
+        if existing is not None:
+            return False
+        self._session.add(row)
+        return True
+
+    async def newest(self, limit: int) -> list[RecordedDeadLetter]:
+        rows = await self._session.scalars(
+            select(DeadLetterRow)
+            .order_by(DeadLetterRow.received_at.desc(), DeadLetterRow.id.desc())
+            .limit(limit)
+        )
+        return [_recorded(row) for row in rows]
+
+    async def count(self, *, since: dt.datetime | None = None) -> int:
+        query = select(func.count()).select_from(DeadLetterRow)
+        if since is not None:
+            query = query.where(DeadLetterRow.received_at >= since)
+        return int(await self._session.scalar(query) or 0)
+
+
+def _stored(number: int | None) -> int:
+    return UNKNOWN_NUMBER if number is None else number
+
+
+def _shown(number: int) -> int | None:
+    return None if number == UNKNOWN_NUMBER else number
+
+
+def _recorded(row: DeadLetterRow) -> RecordedDeadLetter:
+    return RecordedDeadLetter(
+        id=row.id,
+        received_at=row.received_at,
+        letter=DeadLetter(
+            dlq_partition=row.dlq_partition,
+            dlq_offset=row.dlq_offset,
+            origin_topic=row.origin_topic or None,
+            origin_partition=_shown(row.origin_partition),
+            origin_offset=_shown(row.origin_offset),
+            reason=row.reason,
+            reason_code=row.reason_code,
+            consumer=row.consumer,
+            failed_by=row.failed_by,
+            dead_lettered_at=row.dead_lettered_at,
+            key=row.key,
+            event_type=row.event_type,
+            event_id=row.event_id,
+            value_size=row.value_size,
+            value_sha256=row.value_sha256,
+        ),
+    )
+
+
+class OverviewQueries:
+    """Counts across all casussen, for the overview and the metrics."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def orders_by_status(self) -> dict[KetenStatus, int]:
+        """Time-out orders by chain status: pending while any agency is, else confirmed when all
+        confirmed, else incomplete (the rule of ``Opschorting.status``, in SQL)."""
+        pending = SchakelStatus.PENDING.value
+        confirmed = SchakelStatus.CONFIRMED.value
+        per_order = (
+            select(
+                func.sum(case((SchakelRow.status == pending, 1), else_=0)).label("pending"),
+                func.sum(case((SchakelRow.status == confirmed, 1), else_=0)).label("confirmed"),
+                func.count().label("links"),
+            )
+            .group_by(SchakelRow.opschorting_id)
+            .subquery()
+        )
+        chain_status = (
+            select(
+                case(
+                    (per_order.c.pending > 0, KetenStatus.PENDING.value),
+                    (per_order.c.confirmed == per_order.c.links, KetenStatus.CONFIRMED.value),
+                    else_=KetenStatus.INCOMPLETE.value,
+                ).label("status")
+            )
+        ).subquery()
+        rows = await self._session.execute(
+            select(chain_status.c.status, func.count()).group_by(chain_status.c.status)
+        )
+        counts = dict.fromkeys(KetenStatus, 0)
+        for status, count in rows:
+            counts[KetenStatus(status)] = count
+        return counts
+
+    async def links_by_agency(self, now: dt.datetime) -> dict[str, dict[str, int]]:
+        """Per agency: chain links by status, and ``late`` (pending past ``reageer_uiterlijk``)."""
+        counts: dict[str, dict[str, int]] = {}
+
+        def of(uitvoerder: str) -> dict[str, int]:
+            return counts.setdefault(uitvoerder, {**{s.value: 0 for s in SchakelStatus}, "late": 0})
+
+        by_status = await self._session.execute(
+            select(SchakelRow.uitvoerder, SchakelRow.status, func.count()).group_by(
+                SchakelRow.uitvoerder, SchakelRow.status
+            )
+        )
+        for uitvoerder, status, count in by_status:
+            of(uitvoerder)[status] = count
+        late = await self._session.execute(
+            select(SchakelRow.uitvoerder, func.count())
+            .where(
+                and_(
+                    SchakelRow.status == SchakelStatus.PENDING.value,
+                    SchakelRow.reageer_uiterlijk < now,
+                )
+            )
+            .group_by(SchakelRow.uitvoerder)
+        )
+        for uitvoerder, count in late:
+            of(uitvoerder)["late"] = count
+        return counts
+
+    async def outbox_backlog(self) -> OutboxBacklog:
+        row = (
+            await self._session.execute(
+                select(func.count(), func.min(OutboxRow.created_at)).where(
+                    OutboxRow.sent_at.is_(None)
+                )
+            )
+        ).one()
+        return OutboxBacklog(unsent=int(row[0]), oldest_unsent_at=row[1])
+
+    async def recent_audit(self, limit: int) -> list[AuditRow]:
+        """The newest audit entries across all casussen, newest first."""
+        rows = await self._session.scalars(
+            select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        )
+        return list(rows)

@@ -1,0 +1,93 @@
+"""For operators: the overview and dead letters (``/api/v1/ops``), ``/metrics`` and ``/dashboard``.
+
+The dashboard is one static page that reads the two API paths itself; the hub serves it with a
+Content-Security-Policy that allows its own inline script and style (by hash) and requests to the
+hub only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
+from hub.entrypoints.api import HubDep
+from hub.entrypoints.ops_views import DeadLetterView, Overzicht
+from hub.entrypoints.views import Fouten
+from hub.service import ops as ops_service
+
+router = APIRouter(
+    prefix="/api/v1/ops",
+    tags=["ops"],
+    responses={422: {"model": Fouten, "description": "Invalid query parameter."}},
+)
+pages = APIRouter(include_in_schema=False)
+
+
+@router.get("/overzicht", response_model=Overzicht)
+async def overzicht(hub: HubDep) -> Overzicht:
+    """Orders and chain links by status (overall and per agency, with how many are late), the
+    outbox backlog, the newest audit entries across all casussen and the dead letters."""
+    return Overzicht.of(await ops_service.overview(hub.uow(), hub.deps))
+
+
+@router.get("/dead-letters", response_model=list[DeadLetterView])
+async def dead_letters(
+    hub: HubDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[DeadLetterView]:
+    """The newest records of the dead-letter topic first: why, from where, which event."""
+    recorded = await ops_service.recent_dead_letters(hub.uow(), limit)
+    return [DeadLetterView.of(r) for r in recorded]
+
+
+@pages.get("/metrics")
+async def metrics(request: Request, hub: HubDep) -> Response:
+    """Prometheus text format; the gauges are read from the store at scrape time."""
+    hub_metrics: HubMetrics = request.app.state.metrics
+    current = await ops_service.gauges(hub.uow(), hub.deps)
+    body = hub_metrics.render(
+        outbox_unsent=current.outbox_unsent,
+        outbox_oldest_age_seconds=current.outbox_oldest_age_seconds,
+        pending={a.uitvoerder: a.counts["pending"] for a in current.agencies},
+        late={a.uitvoerder: a.counts["late"] for a in current.agencies},
+    )
+    return Response(content=body, media_type=CONTENT_TYPE)
+
+
+def _hashes(html: str, tag: str) -> str:
+    blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", html, flags=re.DOTALL)
+    return " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks
+    )
+
+
+def _dashboard() -> tuple[str, str]:
+    """The page and its policy; read per request (it is small, and loaded once per visit)."""
+    html = resources.files("hub.entrypoints").joinpath("static/dashboard.html").read_text("utf-8")
+    policy = (
+        "default-src 'none'; connect-src 'self'; img-src 'self' data:; "
+        f"script-src {_hashes(html, 'script')}; style-src {_hashes(html, 'style')}; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    return html, policy
+
+
+@pages.get("/dashboard", response_class=HTMLResponse)
+async def dashboard() -> HTMLResponse:
+    """The live view of the message flow (static page; it polls the ops API)."""
+    html, policy = _dashboard()
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": policy,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-cache",
+        },
+    )

@@ -1,0 +1,143 @@
+"""Response bodies of the operators' API (``/api/v1/ops``). Never a BSN, never a message value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from hub.domain.dead_letter import RecordedDeadLetter
+from hub.service.ops import Overview
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+
+
+class OpschortingenTelling(BaseModel):
+    """Time-out orders by chain status."""
+
+    pending: int = Field(description="At least one agency has not answered.")
+    confirmed: int = Field(description="Every agency suspended everything in scope.")
+    incomplete: int = Field(description="Every agency answered, but not all suspended everything.")
+
+
+class SchakelsTelling(BaseModel):
+    """Chain links (one per agency per order) by status."""
+
+    pending: int
+    confirmed: int
+    partially_confirmed: int
+    refused: int
+    late: int = Field(description="Pending past the answer deadline (reageer_uiterlijk).")
+
+
+class UitvoerderTelling(SchakelsTelling):
+    uitvoerder: str = Field(description="The agency's code.")
+    naam: str = Field(description="The agency's name.")
+
+
+def _naam(code: str) -> str:
+    try:
+        return UITVOERDERS[Uitvoerder(code)].naam
+    except ValueError:
+        return code
+
+
+class OutboxStand(BaseModel):
+    unsent: int = Field(description="Messages not yet published to Kafka.")
+    oldest_unsent_age_seconds: float | None = Field(
+        description="Age of the oldest unpublished message; null when there is none."
+    )
+
+
+class AuditRegel(BaseModel):
+    at: dt.datetime
+    actor: str
+    actie: str
+    casus_id: str | None
+
+
+class DeadLetterTelling(BaseModel):
+    last_hour: int
+    total: int
+
+
+class Overzicht(BaseModel):
+    """How the message flow is, across all casussen."""
+
+    at: dt.datetime = Field(description="When these counts were taken (the hub's clock).")
+    opschortingen: OpschortingenTelling
+    schakels: SchakelsTelling
+    per_uitvoerder: list[UitvoerderTelling] = Field(
+        description="Per connected agency, or agency with chain links, by code."
+    )
+    outbox: OutboxStand
+    recente_audit: list[AuditRegel] = Field(
+        description="The 20 newest audit entries across all casussen, newest first."
+    )
+    dead_letters: DeadLetterTelling
+
+    @classmethod
+    def of(cls, o: Overview) -> Overzicht:
+        return cls(
+            at=o.at,
+            opschortingen=OpschortingenTelling(**o.orders),
+            schakels=SchakelsTelling(**o.links),
+            per_uitvoerder=[
+                UitvoerderTelling(uitvoerder=a.uitvoerder, naam=_naam(a.uitvoerder), **a.counts)
+                for a in o.agencies
+            ],
+            outbox=OutboxStand(
+                unsent=o.outbox_unsent, oldest_unsent_age_seconds=o.outbox_oldest_age_seconds
+            ),
+            recente_audit=[
+                AuditRegel(at=e.at, actor=e.actor, actie=e.actie, casus_id=e.casus_id)
+                for e in o.audit
+            ],
+            dead_letters=DeadLetterTelling(
+                last_hour=o.dead_letters_last_hour, total=o.dead_letters_total
+            ),
+        )
+
+
+class DeadLetterView(BaseModel):
+    """A record on the dead-letter topic: why and where from. The value itself is never kept."""
+
+    id: int
+    received_at: dt.datetime = Field(description="When the hub read it from the dead-letter topic.")
+    dead_lettered_at: dt.datetime | None = Field(description="Header dlq-time.")
+    reason: str | None = Field(description="Header dlq-reason (nine-digit numbers masked).")
+    reason_code: str | None = Field(description="Header dlq-reason-code.")
+    consumer: str | None = Field(description="Header dlq-consumer: the group that gave up.")
+    failed_by: str | None = Field(description="Header dlq-failed-by: its Kafka principal.")
+    origin_topic: str | None
+    origin_partition: int | None
+    origin_offset: int | None
+    dlq_partition: int
+    dlq_offset: int
+    key: str | None = Field(description="The record key: the casus id, when it was set.")
+    event_type: str | None = Field(description="The value's 'type', when it is such JSON.")
+    event_id: str | None = Field(description="The value's 'id', when it is such JSON.")
+    value_size: int = Field(description="Size of the value in bytes.")
+    value_sha256: str = Field(description="SHA-256 of the value, hex.")
+
+    @classmethod
+    def of(cls, recorded: RecordedDeadLetter) -> DeadLetterView:
+        letter = recorded.letter
+        return cls(
+            id=recorded.id,
+            received_at=recorded.received_at,
+            dead_lettered_at=letter.dead_lettered_at,
+            reason=letter.reason,
+            reason_code=letter.reason_code,
+            consumer=letter.consumer,
+            failed_by=letter.failed_by,
+            origin_topic=letter.origin_topic,
+            origin_partition=letter.origin_partition,
+            origin_offset=letter.origin_offset,
+            dlq_partition=letter.dlq_partition,
+            dlq_offset=letter.dlq_offset,
+            key=letter.key,
+            event_type=letter.event_type,
+            event_id=letter.event_id,
+            value_size=letter.value_size,
+            value_sha256=letter.value_sha256,
+        )

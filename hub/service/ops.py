@@ -1,0 +1,133 @@
+"""Handlers for operators: record what lands on the dead-letter topic, and read how the flow is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import structlog
+
+from hub.adapters.repository import IntegrityError
+from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.opschorting import KetenStatus, SchakelStatus
+from hub.service.deps import Deps
+from hub.service.unit_of_work import UnitOfWork
+from schemas.organisaties import Uitvoerder
+
+log = structlog.get_logger(__name__)
+
+RECENT_AUDIT = 20
+
+
+async def record_dead_letter(letter: DeadLetter, uow: UnitOfWork, deps: Deps) -> bool:
+    """Keep a record of a dead letter; returns False when it was recorded already."""
+    async with uow:
+        if not await uow.dead_letters.add(letter, deps.clock()):
+            return False
+        try:
+            await uow.commit()
+        except IntegrityError:  # recorded meanwhile by another instance of the hub
+            return False
+    log.info(
+        "dead letter recorded",
+        dlq_offset=letter.dlq_offset,
+        origin_topic=letter.origin_topic,
+        reason_code=letter.reason_code,
+    )
+    return True
+
+
+async def recent_dead_letters(uow: UnitOfWork, limit: int) -> list[RecordedDeadLetter]:
+    """The newest dead letters first."""
+    async with uow:
+        return await uow.dead_letters.newest(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyLinks:
+    """One agency's chain links: how many per status, and how many are late."""
+
+    uitvoerder: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    actie: str
+    casus_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Gauges:
+    """What the metrics read at scrape time."""
+
+    outbox_unsent: int
+    outbox_oldest_age_seconds: float | None
+    agencies: list[AgencyLinks]
+
+
+@dataclass(frozen=True, slots=True)
+class Overview(Gauges):
+    at: dt.datetime
+    orders: dict[str, int]
+    links: dict[str, int]
+    audit: list[AuditEntry]
+    dead_letters_last_hour: int
+    dead_letters_total: int
+
+
+def _empty_counts() -> dict[str, int]:
+    return {**{s.value: 0 for s in SchakelStatus}, "late": 0}
+
+
+async def _gauges(uow: UnitOfWork, deps: Deps, now: dt.datetime) -> Gauges:
+    per_agency = await uow.overview.links_by_agency(now)
+    for uitvoerder in Uitvoerder:
+        if uitvoerder.value not in per_agency and deps.keys.is_connected(uitvoerder.value):
+            per_agency[uitvoerder.value] = _empty_counts()
+    backlog = await uow.overview.outbox_backlog()
+    oldest = backlog.oldest_unsent_at
+    return Gauges(
+        outbox_unsent=backlog.unsent,
+        outbox_oldest_age_seconds=(
+            None if oldest is None else max(0.0, (now - oldest).total_seconds())
+        ),
+        agencies=[AgencyLinks(code, per_agency[code]) for code in sorted(per_agency)],
+    )
+
+
+async def gauges(uow: UnitOfWork, deps: Deps) -> Gauges:
+    async with uow:
+        return await _gauges(uow, deps, deps.clock())
+
+
+async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
+    """Counts of orders, chain links (overall and per agency), the outbox backlog, the latest
+    audit entries across all casussen and the dead letters: what an operator looks at first."""
+    now = deps.clock()
+    async with uow:
+        current = await _gauges(uow, deps, now)
+        orders = await uow.overview.orders_by_status()
+        audit = [
+            AuditEntry(row.at, row.actor, row.actie, row.casus_id)
+            for row in await uow.overview.recent_audit(RECENT_AUDIT)
+        ]
+        last_hour = await uow.dead_letters.count(since=now - dt.timedelta(hours=1))
+        total = await uow.dead_letters.count()
+    links = _empty_counts()
+    for agency in current.agencies:
+        for name, count in agency.counts.items():
+            links[name] += count
+    return Overview(
+        outbox_unsent=current.outbox_unsent,
+        outbox_oldest_age_seconds=current.outbox_oldest_age_seconds,
+        agencies=current.agencies,
+        at=now,
+        orders={status.value: orders[status] for status in KetenStatus},
+        links=links,
+        audit=audit,
+        dead_letters_last_hour=last_hour,
+        dead_letters_total=total,
+    )

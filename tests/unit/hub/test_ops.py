@@ -1,0 +1,258 @@
+"""What an operator sees: the overview, the dead letters, the metrics and the dashboard page.
+
+With FastStream's in-memory broker, as in ``test_api``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+
+import httpx
+import pytest
+from faststream.kafka import TestKafkaBroker
+from prometheus_client.parser import text_string_to_metric_families
+
+from hub.app import create_app
+from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD
+from tests.unit.hub.conftest import running
+from tests.unit.hub.test_api import AGENCIES, BSN, answer_event, order, publish
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+async def ops(hub_settings):
+    app = create_app(hub_settings)
+    broker = app.state.broker
+    async with TestKafkaBroker(broker), running(app):
+        clock = Clock()
+        app.state.hub.deps = dataclasses.replace(app.state.hub.deps, clock=clock)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+            client.broker = broker  # type: ignore[attr-defined]
+            client.clock = clock  # type: ignore[attr-defined]
+            client.settings = hub_settings  # type: ignore[attr-defined]
+            yield client
+
+
+async def overzicht(client) -> dict:
+    response = await client.get("/api/v1/ops/overzicht")
+    assert response.status_code == 200, response.text
+    assert BSN not in response.text
+    return response.json()
+
+
+def per_agency(body: dict) -> dict[str, dict[str, int]]:
+    return {
+        row["uitvoerder"]: {k: v for k, v in row.items() if k not in {"uitvoerder", "naam"}}
+        for row in body["per_uitvoerder"]
+    }
+
+
+def links(pending=0, confirmed=0, partially_confirmed=0, refused=0, late=0) -> dict[str, int]:
+    return {
+        "pending": pending,
+        "confirmed": confirmed,
+        "partially_confirmed": partially_confirmed,
+        "refused": refused,
+        "late": late,
+    }
+
+
+async def metrics(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert BSN not in response.text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+async def test_overview_counts_move_as_answers_arrive(ops):
+    empty = await overzicht(ops)
+    assert empty["opschortingen"] == {"pending": 0, "confirmed": 0, "incomplete": 0}
+    assert per_agency(empty) == dict.fromkeys(AGENCIES, links())  # connected, nothing yet
+
+    chain = await order(ops)
+    body = await overzicht(ops)
+    assert body["opschortingen"] == {"pending": 1, "confirmed": 0, "incomplete": 0}
+    assert body["schakels"] == links(pending=3)
+    assert per_agency(body) == dict.fromkeys(AGENCIES, links(pending=1))
+
+    await publish(ops, answer_event(chain, "belastingdienst"))
+    await publish(ops, answer_event(chain, "cjib", refused=True))
+    body = await overzicht(ops)
+    assert body["opschortingen"] == {"pending": 1, "confirmed": 0, "incomplete": 0}
+    assert per_agency(body) == {
+        "belastingdienst": links(confirmed=1),
+        "cjib": links(refused=1),
+        "duo": links(pending=1),
+    }
+
+    await publish(ops, answer_event(chain, "duo"))
+    body = await overzicht(ops)
+    assert body["opschortingen"] == {"pending": 0, "confirmed": 0, "incomplete": 1}
+    assert body["schakels"] == links(confirmed=2, refused=1)
+    flow = [(e["actie"], e["casus_id"]) for e in body["recente_audit"]]
+    assert flow[:2] == [
+        ("opschorting.confirmed", chain["casus_id"]),
+        ("opschorting.refused", chain["casus_id"]),
+    ]
+    assert flow[-1] == ("casus.ingediend", chain["casus_id"])
+
+    second = await order(ops)
+    for agency in AGENCIES:
+        await publish(ops, answer_event(second, agency))
+    body = await overzicht(ops)
+    assert body["opschortingen"] == {"pending": 0, "confirmed": 1, "incomplete": 1}
+    assert len(body["recente_audit"]) == 10
+
+
+async def test_a_link_past_its_deadline_is_counted_late_until_answered(ops):
+    chain = await order(ops)
+    deadline = dt.timedelta(hours=ops.settings.answer_deadline_hours)
+    ops.clock.now += deadline - dt.timedelta(minutes=1)
+    assert (await overzicht(ops))["schakels"]["late"] == 0
+
+    ops.clock.now += dt.timedelta(minutes=2)
+    body = await overzicht(ops)
+    assert body["schakels"] == links(pending=3, late=3)
+    assert per_agency(body)["cjib"] == links(pending=1, late=1)
+
+    await publish(ops, answer_event(chain, "cjib"))
+    body = await overzicht(ops)
+    assert body["schakels"] == links(pending=2, confirmed=1, late=2)
+    assert per_agency(body)["cjib"] == links(confirmed=1)
+    samples = await metrics(ops)
+    assert samples[("hub_chain_links_late", (("uitvoerder", "cjib"),))] == 0
+    assert samples[("hub_chain_links_late", (("uitvoerder", "duo"),))] == 1
+    assert samples[("hub_chain_links_pending", (("uitvoerder", "duo"),))] == 1
+
+
+async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_their_bytes(ops):
+    not_json = b"{not json " + BSN.encode()
+    unknown_type = json.dumps(
+        {"type": "nl.maatwerk.onzin.v1", "id": "garbage-1", "bsn": BSN}
+    ).encode()
+    bsn_as_type = json.dumps({"type": BSN, "id": BSN}).encode()
+    for raw in (not_json, unknown_type, bsn_as_type):
+        await ops.broker.publish(raw, OPSCHORTING_ANTWOORD.name, key=b"MWL-2026-0000000000")
+
+    response = await ops.get("/api/v1/ops/dead-letters")
+    assert response.status_code == 200
+    assert BSN not in response.text
+    assert "onzin" in response.text  # the type is kept, as the operator's clue
+    assert "not json" not in response.text and '"bsn"' not in response.text
+    newest, middle, oldest = response.json()
+    assert [oldest["value_sha256"], middle["value_sha256"], newest["value_sha256"]] == [
+        hashlib.sha256(raw).hexdigest() for raw in (not_json, unknown_type, bsn_as_type)
+    ]
+    assert oldest["value_size"] == len(not_json)
+    assert oldest["reason_code"] == "ongeldig-bericht"
+    assert oldest["reason"].startswith("not valid JSON")
+    assert oldest["event_type"] is None and oldest["event_id"] is None
+    assert oldest["origin_topic"] == OPSCHORTING_ANTWOORD.name
+    assert oldest["consumer"] == ops.settings.consumer_group
+    assert oldest["key"] == "MWL-2026-0000000000"
+    assert middle["event_type"] == "nl.maatwerk.onzin.v1"
+    assert middle["event_id"] == "garbage-1"
+    assert "unknown event type 'nl.maatwerk.onzin.v1'" in middle["reason"]
+    assert newest["event_type"] == newest["event_id"] == "*********"
+    assert "unknown event type '*********'" in newest["reason"]
+
+    assert (await overzicht(ops))["dead_letters"] == {"last_hour": 3, "total": 3}
+    ops.clock.now += dt.timedelta(hours=2)
+    assert (await overzicht(ops))["dead_letters"] == {"last_hour": 0, "total": 3}
+    samples = await metrics(ops)
+    assert (
+        samples[("hub_messages_dead_lettered_total", (("reason_code", "ongeldig-bericht"),))] == 3
+    )
+    assert len((await ops.get("/api/v1/ops/dead-letters?limit=2")).json()) == 2
+
+
+async def test_a_dead_letter_read_twice_is_recorded_once(ops):
+    headers = {
+        "dlq-reason": "bsn: cannot be opened",
+        "dlq-reason-code": "bsn-niet-te-openen",
+        "dlq-origin-topic": "maatwerk.opschorting.instructie.cjib.v1",
+        "dlq-origin-partition": "2",
+        "dlq-origin-offset": "41",
+        "dlq-consumer": "connector-cjib",
+    }
+    for _ in range(2):  # the in-memory broker gives both the same offset: a redelivery
+        await ops.broker.publish(
+            b"{}", DEAD_LETTER.name, key=b"MWL-2026-0000000001", headers=headers
+        )
+    [letter] = (await ops.get("/api/v1/ops/dead-letters")).json()
+    assert letter["consumer"] == "connector-cjib"
+    assert (letter["origin_partition"], letter["origin_offset"]) == (2, 41)
+    assert (await overzicht(ops))["dead_letters"]["total"] == 1
+
+
+async def test_metrics_count_answers_and_show_the_outbox_backlog(ops, monkeypatch):
+    async def broker_away(*args, **kwargs):
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr(ops.broker, "publish", broker_away)
+    chain = await order(ops)  # casus.ingediend, opschorting.opgedragen, three instructions
+
+    async def backlog() -> float:
+        return (await metrics(ops))[("hub_outbox_backlog", ())]
+
+    assert await backlog() == 5
+    body = await overzicht(ops)
+    assert body["outbox"]["unsent"] == 5
+    ops.clock.now += dt.timedelta(seconds=30)
+    samples = await metrics(ops)
+    assert samples[("hub_outbox_oldest_unsent_age_seconds", ())] > 25
+    assert samples[("hub_outbox_publish_failures_total", ())] >= 1
+    assert samples[("hub_outbox_published_total", ())] == 0
+
+    monkeypatch.undo()
+    for _ in range(300):
+        if await backlog() == 0:
+            break
+        await asyncio.sleep(0.05)
+    samples = await metrics(ops)
+    assert samples[("hub_outbox_backlog", ())] == 0
+    assert samples[("hub_outbox_published_total", ())] == 5
+
+    answered = ("hub_answers_processed_total", (("status", "refused"), ("uitvoerder", "cjib")))
+    assert samples.get(answered, 0) == 0
+    event = answer_event(chain, "cjib", refused=True)
+    await publish(ops, event)
+    await publish(ops, event)  # redelivered: ignored
+    samples = await metrics(ops)
+    assert samples[answered] == 1
+    assert samples[("hub_answers_duplicate_ignored_total", (("uitvoerder", "cjib"),))] == 1
+
+
+async def test_dashboard_is_one_page_that_reads_the_ops_api_and_runs_under_its_own_policy(ops):
+    response = await ops.get("/dashboard")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "/api/v1/ops/overzicht" in page
+    assert "/api/v1/ops/dead-letters" in page
+    assert "innerHTML" not in page and "outerHTML" not in page
+    assert not re.search(r"(src|href)=\"?(https?:)?//", page)  # nothing from elsewhere
+    policy = response.headers["content-security-policy"]
+    assert "connect-src 'self'" in policy and "default-src 'none'" in policy
+    [script] = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy
