@@ -10,12 +10,14 @@ from typing import Any
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from hub.adapters import expiry
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import Outgoing
 from hub.bootstrap import Hub, build_hub
 from hub.entrypoints import ops
 from hub.entrypoints.api import install_error_handlers, router
 from hub.entrypoints.stream import register_handlers
+from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
 
 
@@ -86,13 +88,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         relay = hub.attach_relay(publish)
         app.state.hub = hub
         await broker.start()
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        tasks = [
+            asyncio.create_task(relay.run(), name="outbox-relay"),
+            asyncio.create_task(
+                expiry.watch(
+                    lambda: verloop_opschortingen(hub.uow(), hub.deps),
+                    settings.expiry_check_seconds,
+                ),
+                name="expiry-watcher",
+            ),
+        ]
         try:
             yield
         finally:
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await broker.stop()
             await hub.close()
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         default=48, ge=1, description="How long an agency has to answer a time-out instruction."
     )
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    expiry_check_seconds: float = Field(
+        default=60, gt=0, description="How often the hub looks for time-outs past their end."
+    )
     consumer_group: str = Field(default="hub")
 
     @property

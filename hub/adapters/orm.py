@@ -76,14 +76,13 @@ class OpschortingRow(Base):
     grondslag: Mapped[str] = mapped_column(Text)
     reden: Mapped[str] = mapped_column(Text)
     opgedragen_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    opgeheven_per: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    verlopen_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-class SchakelRow(Base):
-    __tablename__ = "opschorting_schakel"
+class _SchakelKolommen:
+    """The columns of one agency's link in a chain (of an order or of a change)."""
 
-    opschorting_id: Mapped[str] = mapped_column(
-        ForeignKey("opschorting.opschorting_id"), primary_key=True
-    )
     uitvoerder: Mapped[str] = mapped_column(String(40), primary_key=True)
     instructie_id: Mapped[str] = mapped_column(String(36), unique=True)
     reageer_uiterlijk: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -95,6 +94,42 @@ class SchakelRow(Base):
     vorderingen: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     beantwoord_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     verwerkt_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class SchakelRow(_SchakelKolommen, Base):
+    """An agency's link in the chain of a time-out order."""
+
+    __tablename__ = "opschorting_schakel"
+
+    opschorting_id: Mapped[str] = mapped_column(
+        ForeignKey("opschorting.opschorting_id"), primary_key=True
+    )
+
+
+class WijzigingRow(Base):
+    """An extension or lifting of a time-out."""
+
+    __tablename__ = "opschorting_wijziging"
+
+    wijziging_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    opschorting_id: Mapped[str] = mapped_column(
+        ForeignKey("opschorting.opschorting_id"), index=True
+    )
+    soort: Mapped[str] = mapped_column(String(20))
+    reden: Mapped[str] = mapped_column(Text)
+    gewijzigd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    nieuwe_einddatum: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    opheffingsdatum: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class WijzigingSchakelRow(_SchakelKolommen, Base):
+    """An agency's link in the chain of a change."""
+
+    __tablename__ = "wijziging_schakel"
+
+    wijziging_id: Mapped[str] = mapped_column(
+        ForeignKey("opschorting_wijziging.wijziging_id"), primary_key=True
+    )
 
 
 class OutboxRow(Base):

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,8 @@ from hub.adapters.orm import (
     OpschortingRow,
     ProcessedEventRow,
     SchakelRow,
+    WijzigingRow,
+    WijzigingSchakelRow,
 )
 from hub.domain.casus import Lid
 from hub.domain.opschorting import (
@@ -24,6 +26,8 @@ from hub.domain.opschorting import (
     Opschorting,
     SchakelStatus,
     VorderingUitkomst,
+    Wijziging,
+    WijzigingSoort,
 )
 
 
@@ -93,13 +97,19 @@ class OpschortingRepository:
             self._session.add(_schakel_row(opschorting.opschorting_id, link))
 
     async def get(self, opschorting_id: str, *, for_update: bool = False) -> Opschorting | None:
-        row = await self._session.get(OpschortingRow, opschorting_id)
-        if row is None:
-            return None
-        query = select(SchakelRow).where(SchakelRow.opschorting_id == opschorting_id)
+        query = select(OpschortingRow).where(OpschortingRow.opschorting_id == opschorting_id)
         if for_update:
             query = query.with_for_update()
-        links = (await self._session.scalars(query.order_by(SchakelRow.uitvoerder))).all()
+        row = await self._session.scalar(query)
+        if row is None:
+            return None
+        links = (
+            await self._session.scalars(
+                select(SchakelRow)
+                .where(SchakelRow.opschorting_id == opschorting_id)
+                .order_by(SchakelRow.uitvoerder)
+            )
+        ).all()
         return Opschorting(
             opschorting_id=row.opschorting_id,
             casus_id=row.casus_id,
@@ -110,7 +120,80 @@ class OpschortingRepository:
             reden=row.reden,
             opgedragen_op=row.opgedragen_op,
             keten=[_schakel(link) for link in links],
+            wijzigingen=await self._wijzigingen(opschorting_id),
+            opgeheven_per=row.opgeheven_per,
+            verlopen_op=row.verlopen_op,
         )
+
+    async def _wijzigingen(self, opschorting_id: str) -> list[Wijziging]:
+        rows = (
+            await self._session.scalars(
+                select(WijzigingRow)
+                .where(WijzigingRow.opschorting_id == opschorting_id)
+                .order_by(WijzigingRow.gewijzigd_op)
+            )
+        ).all()
+        if not rows:
+            return []
+        links = (
+            await self._session.scalars(
+                select(WijzigingSchakelRow)
+                .where(WijzigingSchakelRow.wijziging_id.in_([r.wijziging_id for r in rows]))
+                .order_by(WijzigingSchakelRow.uitvoerder)
+            )
+        ).all()
+        return [
+            Wijziging(
+                wijziging_id=row.wijziging_id,
+                soort=WijzigingSoort(row.soort),
+                reden=row.reden,
+                gewijzigd_op=row.gewijzigd_op,
+                nieuwe_einddatum=row.nieuwe_einddatum,
+                opheffingsdatum=row.opheffingsdatum,
+                keten=[_schakel(link) for link in links if link.wijziging_id == row.wijziging_id],
+            )
+            for row in rows
+        ]
+
+    async def add_wijziging(self, opschorting_id: str, wijziging: Wijziging) -> None:
+        self._session.add(
+            WijzigingRow(
+                wijziging_id=wijziging.wijziging_id,
+                opschorting_id=opschorting_id,
+                soort=wijziging.soort.value,
+                reden=wijziging.reden,
+                gewijzigd_op=wijziging.gewijzigd_op,
+                nieuwe_einddatum=wijziging.nieuwe_einddatum,
+                opheffingsdatum=wijziging.opheffingsdatum,
+            )
+        )
+        for link in wijziging.keten:
+            self._session.add(
+                WijzigingSchakelRow(wijziging_id=wijziging.wijziging_id, **_kolommen(link))
+            )
+
+    async def save_toestand(self, opschorting: Opschorting) -> None:
+        """Store what a change or expiry moved: the end date, lifting and expiry."""
+        await self._session.execute(
+            update(OpschortingRow)
+            .where(OpschortingRow.opschorting_id == opschorting.opschorting_id)
+            .values(
+                einddatum=opschorting.einddatum,
+                opgeheven_per=opschorting.opgeheven_per,
+                verlopen_op=opschorting.verlopen_op,
+            )
+        )
+
+    async def lopend_tot_voor(self, dag: dt.date) -> list[str]:
+        """Ids of time-outs neither lifted nor expired whose last day lies before ``dag``."""
+        rows = await self._session.scalars(
+            select(OpschortingRow.opschorting_id).where(
+                OpschortingRow.opgeheven_per.is_(None),
+                OpschortingRow.verlopen_op.is_(None),
+                OpschortingRow.einddatum < dag,
+            )
+        )
+        return list(rows)
 
     async def for_casus(self, casus_id: str) -> list[str]:
         rows = await self._session.scalars(
@@ -120,13 +203,26 @@ class OpschortingRepository:
         )
         return list(rows)
 
-    async def save_schakel(self, opschorting_id: str, link: KetenSchakel) -> None:
-        await self._session.merge(_schakel_row(opschorting_id, link))
+    async def save_schakel(self, opschorting: Opschorting, link: KetenSchakel) -> None:
+        """Store one link of the order's chain or of one of its changes."""
+        if any(own is link for own in opschorting.keten):
+            await self._session.merge(_schakel_row(opschorting.opschorting_id, link))
+            return
+        for wijziging in opschorting.wijzigingen:
+            if any(own is link for own in wijziging.keten):
+                await self._session.merge(
+                    WijzigingSchakelRow(wijziging_id=wijziging.wijziging_id, **_kolommen(link))
+                )
+                return
+        raise ValueError(f"link {link.instructie_id} is not part of {opschorting.opschorting_id}")
 
 
 def _schakel_row(opschorting_id: str, link: KetenSchakel) -> SchakelRow:
-    return SchakelRow(
-        opschorting_id=opschorting_id,
+    return SchakelRow(opschorting_id=opschorting_id, **_kolommen(link))
+
+
+def _kolommen(link: KetenSchakel) -> dict[str, Any]:
+    return dict(
         uitvoerder=link.uitvoerder,
         instructie_id=link.instructie_id,
         reageer_uiterlijk=link.reageer_uiterlijk,
@@ -143,7 +239,7 @@ def _schakel_row(opschorting_id: str, link: KetenSchakel) -> SchakelRow:
     )
 
 
-def _schakel(row: SchakelRow) -> KetenSchakel:
+def _schakel(row: SchakelRow | WijzigingSchakelRow) -> KetenSchakel:
     return KetenSchakel(
         uitvoerder=row.uitvoerder,
         instructie_id=row.instructie_id,

@@ -12,7 +12,13 @@ from hub.bootstrap import Hub
 from hub.entrypoints.views import CasusAangemaakt, Fouten, OpschortingView
 from hub.service import casus as casus_service
 from hub.service import opschorting as opschorting_service
-from hub.service.commands import DienCasusIn, DraagOpschortingOp
+from hub.service import wijziging as wijziging_service
+from hub.service.commands import (
+    DienCasusIn,
+    DraagOpschortingOp,
+    HefOpschortingOp,
+    VerlengOpschorting,
+)
 from hub.service.errors import HubError
 
 router = APIRouter(
@@ -68,6 +74,36 @@ async def draag_opschorting_op(
 @router.get("/opschortingen/{opschorting_id}", response_model=OpschortingView)
 async def lees_opschorting(opschorting_id: str, hub: HubDep) -> OpschortingView:
     """The chain status: per agency pending, confirmed (with reference) or refused (with why)."""
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.post(
+    "/opschortingen/{opschorting_id}/verlengingen",
+    status_code=201,
+    response_model=OpschortingView,
+    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
+)
+async def verleng_opschorting(
+    opschorting_id: str, body: VerlengOpschorting, hub: HubDep
+) -> OpschortingView:
+    """Extend a running time-out: every agency that did not refuse gets an instruction."""
+    await wijziging_service.verleng_opschorting(opschorting_id, body, hub.uow(), hub.deps)
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.post(
+    "/opschortingen/{opschorting_id}/opheffing",
+    status_code=201,
+    response_model=OpschortingView,
+    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
+)
+async def hef_opschorting_op(
+    opschorting_id: str, body: HefOpschortingOp, hub: HubDep
+) -> OpschortingView:
+    """Lift a running time-out before its end: collection may resume on the lifting date."""
+    await wijziging_service.hef_opschorting_op(opschorting_id, body, hub.uow(), hub.deps)
     opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
     return OpschortingView.of(opschorting, hub.deps.clock())
 

@@ -7,7 +7,14 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hub.domain.opschorting import KetenStatus, Opschorting, SchakelStatus
+from hub.domain.opschorting import (
+    KetenSchakel,
+    KetenStatus,
+    Opschorting,
+    SchakelStatus,
+    WijzigingSoort,
+    keten_telling,
+)
 
 
 class Fout(BaseModel):
@@ -49,21 +56,68 @@ class SchakelView(BaseModel):
     instructie_id: str
 
 
+def _schakels(keten: list[KetenSchakel], now: dt.datetime) -> list[SchakelView]:
+    return [
+        SchakelView(
+            uitvoerder=s.uitvoerder,
+            status=s.status,
+            late=s.is_late(now),
+            referentie=s.referentie,
+            redencode=s.redencode,
+            reden=s.reden,
+            vorderingen=[VorderingView(**dataclasses.asdict(v)) for v in s.vorderingen],
+            reageer_uiterlijk=s.reageer_uiterlijk,
+            beantwoord_op=s.beantwoord_op,
+            verwerkt_op=s.verwerkt_op,
+            instructie_id=s.instructie_id,
+        )
+        for s in keten
+    ]
+
+
+def _telling(keten: list[KetenSchakel], now: dt.datetime) -> dict[str, int]:
+    return {**keten_telling(keten), "late": sum(1 for s in keten if s.is_late(now))}
+
+
+class WijzigingView(BaseModel):
+    """An extension or lifting, with the chain of the agencies' answers to it."""
+
+    wijziging_id: str
+    soort: WijzigingSoort
+    reden: str
+    gewijzigd_op: dt.datetime
+    nieuwe_einddatum: dt.date | None = Field(description="Set for an extension.")
+    opheffingsdatum: dt.date | None = Field(
+        description="Set for a lifting: the first day collection may resume."
+    )
+    status: KetenStatus
+    telling: dict[str, int]
+    compleet_op: dt.datetime | None
+    keten: list[SchakelView]
+
+
 class OpschortingView(BaseModel):
     opschorting_id: str
     casus_id: str
-    status: KetenStatus
+    status: KetenStatus = Field(description="Chain status of the order itself.")
     telling: dict[str, int]
     maatregelen: list[str]
     ingangsdatum: dt.date
-    einddatum: dt.date
+    einddatum: dt.date = Field(description="The current last day (an extension moves it).")
     grondslag: str
     reden: str
     opgedragen_op: dt.datetime
     compleet_op: dt.datetime | None = Field(
         description="When the hub recorded the last agency's answer; null while pending."
     )
+    opgeheven_per: dt.date | None = Field(
+        description="Set when the loket lifted the time-out: the first day collection resumes."
+    )
+    verlopen_op: dt.datetime | None = Field(
+        description="Set when the time-out ran out (the day after einddatum)."
+    )
     keten: list[SchakelView]
+    wijzigingen: list[WijzigingView] = Field(description="Extensions and liftings, oldest first.")
 
     @classmethod
     def of(cls, o: Opschorting, now: dt.datetime) -> OpschortingView:
@@ -71,7 +125,7 @@ class OpschortingView(BaseModel):
             opschorting_id=o.opschorting_id,
             casus_id=o.casus_id,
             status=o.status,
-            telling={**o.telling(), "late": sum(1 for s in o.keten if s.is_late(now))},
+            telling=_telling(o.keten, now),
             maatregelen=list(o.maatregelen),
             ingangsdatum=o.ingangsdatum,
             einddatum=o.einddatum,
@@ -79,20 +133,22 @@ class OpschortingView(BaseModel):
             reden=o.reden,
             opgedragen_op=o.opgedragen_op,
             compleet_op=o.compleet_op,
-            keten=[
-                SchakelView(
-                    uitvoerder=s.uitvoerder,
-                    status=s.status,
-                    late=s.is_late(now),
-                    referentie=s.referentie,
-                    redencode=s.redencode,
-                    reden=s.reden,
-                    vorderingen=[VorderingView(**dataclasses.asdict(v)) for v in s.vorderingen],
-                    reageer_uiterlijk=s.reageer_uiterlijk,
-                    beantwoord_op=s.beantwoord_op,
-                    verwerkt_op=s.verwerkt_op,
-                    instructie_id=s.instructie_id,
+            opgeheven_per=o.opgeheven_per,
+            verlopen_op=o.verlopen_op,
+            keten=_schakels(o.keten, now),
+            wijzigingen=[
+                WijzigingView(
+                    wijziging_id=w.wijziging_id,
+                    soort=w.soort,
+                    reden=w.reden,
+                    gewijzigd_op=w.gewijzigd_op,
+                    nieuwe_einddatum=w.nieuwe_einddatum,
+                    opheffingsdatum=w.opheffingsdatum,
+                    status=w.status,
+                    telling=_telling(w.keten, now),
+                    compleet_op=w.compleet_op,
+                    keten=_schakels(w.keten, now),
                 )
-                for s in o.keten
+                for w in o.wijzigingen
             ],
         )

@@ -187,13 +187,13 @@ async def verwerk_antwoord(
         if opschorting is None or opschorting.casus_id != data.casus_id:
             raise AntwoordAfgewezen(f"unknown opschorting {data.opschorting_id} for this casus")
         try:
-            link = opschorting.schakel(data.uitvoerder.value)
+            link = opschorting.schakel_voor(data.uitvoerder.value, data.instructie_id)
             changed = link.verwerk(_uitkomst(data), now or dt.datetime.now(dt.UTC))
         except OnverwachtAntwoord as exc:
             raise AntwoordAfgewezen(str(exc)) from exc
         uow.processed.mark(event.id, event.type)
         if changed:
-            await uow.opschortingen.save_schakel(opschorting.opschorting_id, link)
+            await uow.opschortingen.save_schakel(opschorting, link)
         uow.audit.record(
             actor=event.source,
             actie=f"opschorting.{link.status.value}"
@@ -203,6 +203,7 @@ async def verwerk_antwoord(
             details={
                 "opschorting_id": opschorting.opschorting_id,
                 "uitvoerder": link.uitvoerder,
+                "instructie_id": link.instructie_id,
                 "event_id": event.id,
                 "referentie": link.referentie,
             },

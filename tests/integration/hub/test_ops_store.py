@@ -8,9 +8,7 @@ import datetime as dt
 from hub.domain.dead_letter import DeadLetter
 from hub.service import ops
 from hub.service.opschorting import lees_opschorting, verwerk_antwoord
-from tests.integration.hub.test_store import AGENCIES, answer, database_url, hub, order
-
-__all__ = ["database_url", "hub"]  # fixtures
+from tests.integration.hub.test_store import AGENCIES, answer, order
 
 
 def letter(**changes) -> DeadLetter:

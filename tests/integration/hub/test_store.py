@@ -10,39 +10,18 @@ import pytest
 from sqlalchemy import select
 
 from hub.adapters.orm import Base, OutboxRow
-from hub.bootstrap import build_hub
 from hub.service.casus import dien_casus_in
 from hub.service.commands import DienCasusIn, DraagOpschortingOp
 from hub.service.errors import NietGevonden
 from hub.service.opschorting import draag_opschorting_op, lees_opschorting, verwerk_antwoord
-from hub.settings import Settings
 from schemas import make_event
 from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import CASUS, OPSCHORTING, instructie_topic
-from schemas.versleuteling import generate_private_key, public_key_pem
 from tests.support.loket import casus_body, opschorting_body
 
 BSN = "999990019"
 AGENCIES = ("belastingdienst", "cjib", "duo")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_url")
-
-
-@pytest.fixture
-async def hub(database_url, tmp_path):
-    keys = tmp_path / "keys"
-    keys.mkdir()
-    for agency in AGENCIES:
-        (keys / f"{agency}.pub").write_bytes(public_key_pem(generate_private_key().public_key()))
-    hub = await build_hub(Settings(database_url=database_url, keys_dir=keys))
-    yield hub
-    await hub.close()
 
 
 async def order(hub) -> str:

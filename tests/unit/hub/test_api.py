@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import uuid
 from typing import Any
 
-import httpx
 import pytest
-from faststream.kafka import TestKafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 
-from hub.app import create_app
 from schemas import make_event, parse_event
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from schemas.versleuteling import open_sealed
 from tests.support.loket import casus_body, opschorting_body
-from tests.unit.hub.conftest import running
+from tests.unit.hub.conftest import wait_for
 
 BSN = "999990019"
 AGENCIES = ("belastingdienst", "cjib", "duo")
-
-
-@pytest.fixture
-async def loket(hub_settings):
-    app = create_app(hub_settings)
-    broker = app.state.broker
-    published: dict[str, list[bytes]] = {}
-
-    def capture_on(topic: str) -> None:
-        @broker.subscriber(topic, group_id=f"test-{topic}")
-        async def capture(message: KafkaMessage) -> None:
-            published.setdefault(topic, []).append(message.body)
-
-    for topic in [*(instructie_topic(a).name for a in AGENCIES), DEAD_LETTER.name]:
-        capture_on(topic)
-
-    async with TestKafkaBroker(broker), running(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            client.published = published  # type: ignore[attr-defined]
-            client.broker = broker  # type: ignore[attr-defined]
-            yield client
-
-
-async def wait_for(predicate, within: float = 5.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def submit_casus(loket) -> str:
