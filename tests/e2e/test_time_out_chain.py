@@ -78,6 +78,47 @@ async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
     assert chain["status"] == "incomplete"
 
 
+async def wait_for_change(client, url: str, within: float = 60.0) -> dict:
+    async with asyncio.timeout(within):
+        while True:
+            chain = (await client.get(url)).json()
+            if chain["wijzigingen"][-1]["status"] != "pending":
+                return chain
+            await asyncio.sleep(0.05)
+
+
+async def back_office(stack, agency: str, referentie: str) -> dict:
+    async with httpx.AsyncClient(base_url=stack.simulator_urls[agency]) as client:
+        listing = (await client.get("/_simulator/opschortingen")).json()
+    return next(o for o in listing["opschortingen"] if o["referentie"] == referentie)
+
+
+async def test_extension_then_lifting_reach_every_back_office(stack):
+    chain, _ = await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body(*AGENCIES))
+    assert chain["status"] == "confirmed"
+    url = f"/api/v1/opschortingen/{chain['opschorting_id']}"
+    new_end = dt.date.fromisoformat(chain["einddatum"]) + dt.timedelta(days=30)
+    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+        extended = await client.post(
+            f"{url}/verlengingen", json={"einddatum": new_end.isoformat(), "reden": "Meer tijd"}
+        )
+        assert extended.status_code == 201, extended.text
+        after = await wait_for_change(client, url)
+        assert after["wijzigingen"][-1]["status"] == "confirmed", after["wijzigingen"]
+        for link in chain["keten"]:
+            suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
+            assert suspension["totEnMet"] == new_end.isoformat(), link["uitvoerder"]
+
+        lifted = await client.post(f"{url}/opheffing", json={"reden": "Regeling getroffen"})
+        assert lifted.status_code == 201, lifted.text
+        after = await wait_for_change(client, url)
+        assert after["wijzigingen"][-1]["status"] == "confirmed", after["wijzigingen"]
+        assert after["opgeheven_per"] == dt.date.today().isoformat()
+        for link in chain["keten"]:
+            suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
+            assert suspension["opgeheven"] is True, link["uitvoerder"]
+
+
 def test_no_bsn_appears_in_any_process_output(stack):
     """Runs last in this module: every BSN used above went through hub, connectors and
     simulators; none may show in what they printed."""
