@@ -252,17 +252,15 @@ class Opschorting:
                 f"einddatum must lie after the current einddatum {self.einddatum}",
                 field="einddatum",
             )
-        wijziging = Wijziging(
-            wijziging_id=wijziging_id,
-            soort=WijzigingSoort.VERLENGING,
-            reden=reden,
-            gewijzigd_op=nu,
-            nieuwe_einddatum=einddatum,
-            keten=_nieuwe_keten(ontvangers, instructies, reageer_uiterlijk),
-        )
         self.einddatum = einddatum
-        self.wijzigingen.append(wijziging)
-        return wijziging
+        return self._voeg_toe(
+            Wijziging(
+                wijziging_id, WijzigingSoort.VERLENGING, reden, nu, nieuwe_einddatum=einddatum
+            ),
+            ontvangers,
+            instructies,
+            reageer_uiterlijk,
+        )
 
     def hef_op(
         self,
@@ -281,15 +279,35 @@ class Opschorting:
                 f"opheffingsdatum must not lie after the einddatum {self.einddatum}",
                 field="opheffingsdatum",
             )
-        wijziging = Wijziging(
-            wijziging_id=wijziging_id,
-            soort=WijzigingSoort.OPHEFFING,
-            reden=reden,
-            gewijzigd_op=nu,
-            opheffingsdatum=opheffingsdatum,
-            keten=_nieuwe_keten(ontvangers, instructies, reageer_uiterlijk),
-        )
         self.opgeheven_per = opheffingsdatum
+        return self._voeg_toe(
+            Wijziging(
+                wijziging_id, WijzigingSoort.OPHEFFING, reden, nu, opheffingsdatum=opheffingsdatum
+            ),
+            ontvangers,
+            instructies,
+            reageer_uiterlijk,
+        )
+
+    def _voeg_toe(
+        self,
+        wijziging: Wijziging,
+        ontvangers: list[KetenSchakel],
+        instructies: dict[str, str],
+        reageer_uiterlijk: dt.datetime,
+    ) -> Wijziging:
+        missing = {link.uitvoerder for link in ontvangers} - instructies.keys()
+        if missing:
+            raise ValueError(f"no instruction id for {sorted(missing)}")
+        wijziging.keten = [
+            KetenSchakel(
+                uitvoerder=link.uitvoerder,
+                instructie_id=instructies[link.uitvoerder],
+                reageer_uiterlijk=reageer_uiterlijk,
+                vorderingen_in_scope=link.vorderingen_in_scope,
+            )
+            for link in ontvangers
+        ]
         self.wijzigingen.append(wijziging)
         return wijziging
 
@@ -300,20 +318,3 @@ class Opschorting:
             return False
         self.verlopen_op = nu
         return True
-
-
-def _nieuwe_keten(
-    ontvangers: list[KetenSchakel], instructies: dict[str, str], reageer_uiterlijk: dt.datetime
-) -> list[KetenSchakel]:
-    missing = {link.uitvoerder for link in ontvangers} - instructies.keys()
-    if missing:
-        raise ValueError(f"no instruction id for {sorted(missing)}")
-    return [
-        KetenSchakel(
-            uitvoerder=link.uitvoerder,
-            instructie_id=instructies[link.uitvoerder],
-            reageer_uiterlijk=reageer_uiterlijk,
-            vorderingen_in_scope=link.vorderingen_in_scope,
-        )
-        for link in ontvangers
-    ]

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from hub.domain.opschorting import NL, OngeldigeWijziging, Opschorting, Wijziging
 from hub.service.commands import HefOpschortingOp, VerlengOpschorting
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
 from hub.service.unit_of_work import UnitOfWork
-from schemas import make_event
+from schemas import EventData, make_event
 from schemas.opschorting import (
     OpschortingOpgeheven,
     OpschortingOpheffingInstructie,
@@ -62,39 +64,37 @@ def _nieuwe_ids(opschorting: Opschorting) -> dict[str, str]:
     return {link.uitvoerder: str(uuid.uuid4()) for link in opschorting.ontvangers_van_wijziging()}
 
 
-async def verleng_opschorting(
-    opschorting_id: str, cmd: VerlengOpschorting, uow: UnitOfWork, deps: Deps
+Registratie = Callable[[Opschorting, Wijziging, dt.datetime, dt.date], EventData]
+"""The change as the hub records it on the opschorting topic (gets the end date before it)."""
+Instructie = Callable[[Opschorting, Wijziging, dict[str, Any]], EventData]
+"""The change as one agency's instruction, from the fields all instructions share."""
+
+
+async def _wijzig(
+    opschorting_id: str,
+    uow: UnitOfWork,
+    deps: Deps,
+    *,
+    wijzig: Callable[[Opschorting, dict[str, str], dt.datetime, dt.datetime], Wijziging],
+    registratie: Registratie,
+    instructie: Instructie,
+    actie: str,
 ) -> str:
-    """Extend a running time-out to a later end date. Returns the change's id."""
+    """Apply a change in one transaction: state, the recorded change and one instruction per
+    receiving agency, all through the outbox. Returns the change's id."""
     now = deps.clock()
     deadline = now + dt.timedelta(hours=deps.settings.answer_deadline_hours)
     async with uow:
         opschorting = await _laad(opschorting_id, uow)
         vorige_einddatum = opschorting.einddatum
-        ids = _nieuwe_ids(opschorting)
         try:
-            wijziging = opschorting.verleng(
-                wijziging_id=str(uuid.uuid4()),
-                einddatum=cmd.einddatum,
-                reden=cmd.reden,
-                nu=now,
-                instructies=ids,
-                reageer_uiterlijk=deadline,
-            )
+            wijziging = wijzig(opschorting, _nieuwe_ids(opschorting), now, deadline)
         except OngeldigeWijziging as exc:
             raise _weiger(exc) from exc
-        periode = Periode(ingangsdatum=opschorting.ingangsdatum, einddatum=opschorting.einddatum)
         source, casus_id = deps.settings.source, opschorting.casus_id
         uow.publish(
             make_event(
-                OpschortingVerlengd(
-                    opschorting_id=opschorting_id,
-                    casus_id=casus_id,
-                    vorige_einddatum=vorige_einddatum,
-                    periode=periode,
-                    reden=cmd.reden,
-                    verlengd_op=now,
-                ),
+                registratie(opschorting, wijziging, now, vorige_einddatum),
                 source=source,
                 subject=casus_id,
                 time=now,
@@ -103,21 +103,20 @@ async def verleng_opschorting(
         )
         for link in wijziging.keten:
             origineel = opschorting.schakel(link.uitvoerder)
-            instructie = OpschortingVerlengingInstructie(
-                opschorting_id=opschorting_id,
-                casus_id=casus_id,
-                uitvoerder=Uitvoerder(link.uitvoerder),
-                instructie_id=origineel.instructie_id,
-                referentie=origineel.referentie,
-                personen=await _personen(opschorting, link.uitvoerder, uow, deps),
-                vorderingen=origineel.vorderingen_in_scope,
-                reden=cmd.reden,
-                reageer_uiterlijk=deadline,
-                periode=periode,
-            )
+            gedeeld = {
+                "opschorting_id": opschorting_id,
+                "casus_id": casus_id,
+                "uitvoerder": Uitvoerder(link.uitvoerder),
+                "instructie_id": origineel.instructie_id,
+                "referentie": origineel.referentie,
+                "personen": await _personen(opschorting, link.uitvoerder, uow, deps),
+                "vorderingen": origineel.vorderingen_in_scope,
+                "reden": wijziging.reden,
+                "reageer_uiterlijk": deadline,
+            }
             uow.publish(
                 make_event(
-                    instructie,
+                    instructie(opschorting, wijziging, gedeeld),
                     source=source,
                     subject=casus_id,
                     event_id=link.instructie_id,
@@ -125,75 +124,75 @@ async def verleng_opschorting(
                 ),
                 instructie_topic(link.uitvoerder).name,
             )
-        await _bewaar(opschorting, wijziging, uow, actie="opschorting.verlengd")
+        await _bewaar(opschorting, wijziging, uow, actie=actie)
         await uow.commit()
     return wijziging.wijziging_id
+
+
+def _periode(opschorting: Opschorting) -> Periode:
+    return Periode(ingangsdatum=opschorting.ingangsdatum, einddatum=opschorting.einddatum)
+
+
+async def verleng_opschorting(
+    opschorting_id: str, cmd: VerlengOpschorting, uow: UnitOfWork, deps: Deps
+) -> str:
+    """Extend a running time-out to a later end date. Returns the change's id."""
+    return await _wijzig(
+        opschorting_id,
+        uow,
+        deps,
+        wijzig=lambda o, ids, now, deadline: o.verleng(
+            wijziging_id=str(uuid.uuid4()),
+            einddatum=cmd.einddatum,
+            reden=cmd.reden,
+            nu=now,
+            instructies=ids,
+            reageer_uiterlijk=deadline,
+        ),
+        registratie=lambda o, w, now, vorige: OpschortingVerlengd(
+            opschorting_id=o.opschorting_id,
+            casus_id=o.casus_id,
+            vorige_einddatum=vorige,
+            periode=_periode(o),
+            reden=w.reden,
+            verlengd_op=now,
+        ),
+        instructie=lambda o, w, gedeeld: OpschortingVerlengingInstructie(
+            **gedeeld, periode=_periode(o)
+        ),
+        actie="opschorting.verlengd",
+    )
 
 
 async def hef_opschorting_op(
     opschorting_id: str, cmd: HefOpschortingOp, uow: UnitOfWork, deps: Deps
 ) -> str:
     """Lift a running time-out: collection resumes on the lifting date. Returns the change id."""
-    now = deps.clock()
-    deadline = now + dt.timedelta(hours=deps.settings.answer_deadline_hours)
-    opheffingsdatum = cmd.opheffingsdatum or now.astimezone(NL).date()
-    async with uow:
-        opschorting = await _laad(opschorting_id, uow)
-        ids = _nieuwe_ids(opschorting)
-        try:
-            wijziging = opschorting.hef_op(
-                wijziging_id=str(uuid.uuid4()),
-                opheffingsdatum=opheffingsdatum,
-                reden=cmd.reden,
-                nu=now,
-                instructies=ids,
-                reageer_uiterlijk=deadline,
-            )
-        except OngeldigeWijziging as exc:
-            raise _weiger(exc) from exc
-        source, casus_id = deps.settings.source, opschorting.casus_id
-        uow.publish(
-            make_event(
-                OpschortingOpgeheven(
-                    opschorting_id=opschorting_id,
-                    casus_id=casus_id,
-                    opheffingsdatum=opheffingsdatum,
-                    reden=cmd.reden,
-                    opgeheven_op=now,
-                ),
-                source=source,
-                subject=casus_id,
-                time=now,
-            ),
-            OPSCHORTING.name,
-        )
-        for link in wijziging.keten:
-            origineel = opschorting.schakel(link.uitvoerder)
-            instructie = OpschortingOpheffingInstructie(
-                opschorting_id=opschorting_id,
-                casus_id=casus_id,
-                uitvoerder=Uitvoerder(link.uitvoerder),
-                instructie_id=origineel.instructie_id,
-                referentie=origineel.referentie,
-                personen=await _personen(opschorting, link.uitvoerder, uow, deps),
-                vorderingen=origineel.vorderingen_in_scope,
-                reden=cmd.reden,
-                reageer_uiterlijk=deadline,
-                opheffingsdatum=opheffingsdatum,
-            )
-            uow.publish(
-                make_event(
-                    instructie,
-                    source=source,
-                    subject=casus_id,
-                    event_id=link.instructie_id,
-                    time=now,
-                ),
-                instructie_topic(link.uitvoerder).name,
-            )
-        await _bewaar(opschorting, wijziging, uow, actie="opschorting.opgeheven")
-        await uow.commit()
-    return wijziging.wijziging_id
+    opheffingsdatum = cmd.opheffingsdatum or deps.clock().astimezone(NL).date()
+    return await _wijzig(
+        opschorting_id,
+        uow,
+        deps,
+        wijzig=lambda o, ids, now, deadline: o.hef_op(
+            wijziging_id=str(uuid.uuid4()),
+            opheffingsdatum=opheffingsdatum,
+            reden=cmd.reden,
+            nu=now,
+            instructies=ids,
+            reageer_uiterlijk=deadline,
+        ),
+        registratie=lambda o, w, now, vorige: OpschortingOpgeheven(
+            opschorting_id=o.opschorting_id,
+            casus_id=o.casus_id,
+            opheffingsdatum=opheffingsdatum,
+            reden=w.reden,
+            opgeheven_op=now,
+        ),
+        instructie=lambda o, w, gedeeld: OpschortingOpheffingInstructie(
+            **gedeeld, opheffingsdatum=opheffingsdatum
+        ),
+        actie="opschorting.opgeheven",
+    )
 
 
 async def _bewaar(
