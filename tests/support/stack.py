@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +16,14 @@ from tests.support.processes import ManagedProcess, console_script, free_ports, 
 AGENCIES = ("belastingdienst", "cjib", "duo")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Stack:
     hub_url: str
     simulator_urls: dict[str, str]
     logs: Path
     hub: ManagedProcess
+    restart_hub: Callable[[], ManagedProcess]
+    """Start the hub again, same port, store and consumer group (after it stopped or was killed)."""
 
 
 @contextlib.contextmanager
@@ -48,20 +50,26 @@ def running_stack(
                 health_url=f"{simulator_urls[agency]}/health",
             )
             stack.callback(sim.terminate)
-        hub = start_process(
-            "hub",
-            [console_script("maatwerk-hub"), "serve", "--port", str(hub_port)],
-            env={
-                "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
-                "HUB_KEYS_DIR": str(keys),
-                "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
-            },
-            log_dir=logs,
-            health_url=f"http://127.0.0.1:{hub_port}/health",
-            timeout=60,
-        )
-        stack.callback(hub.terminate)
+        hub_env = {
+            "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
+            "HUB_KEYS_DIR": str(keys),
+            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+        }
+
+        def start_hub() -> ManagedProcess:
+            process = start_process(
+                "hub",
+                [console_script("maatwerk-hub"), "serve", "--port", str(hub_port)],
+                env=hub_env,
+                log_dir=logs,
+                health_url=f"http://127.0.0.1:{hub_port}/health",
+                timeout=60,
+            )
+            stack.callback(process.terminate)
+            return process
+
+        hub = start_hub()
         for agency in agencies:
             proc = start_process(
                 f"connector-{agency}",
@@ -74,4 +82,12 @@ def running_stack(
                 log_dir=logs,
             )
             stack.callback(proc.terminate)
-        yield Stack(f"http://127.0.0.1:{hub_port}", simulator_urls, logs, hub)
+        running = Stack(f"http://127.0.0.1:{hub_port}", simulator_urls, logs, hub, start_hub)
+
+        def restart_hub() -> ManagedProcess:
+            running.hub.terminate()
+            running.hub = start_hub()
+            return running.hub
+
+        running.restart_hub = restart_hub
+        yield running

@@ -1,0 +1,49 @@
+"""No order is lost when the hub dies: what it committed is published after a restart, and the
+answers that came in meanwhile are consumed from where its consumer group stood."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import httpx
+import pytest
+
+from tests.support.loket import casus_body, opschorting_body
+from tests.support.stack import AGENCIES, Stack, running_stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(kafka_bootstrap, tmp_path_factory):
+    with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("restart")) as stack:
+        yield stack
+
+
+async def test_chain_completes_after_the_hub_is_killed_right_after_an_order(stack: Stack):
+    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+        casus = (await client.post("/api/v1/casussen", json=casus_body("999990019"))).json()
+        ordered = await client.post(
+            f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
+            json=opschorting_body(*AGENCIES),
+        )
+        assert ordered.status_code == 201
+    stack.hub.popen.send_signal(signal.SIGKILL)  # no shutdown: whatever was in flight is cut
+    stack.hub.popen.wait(10)
+    await asyncio.sleep(3)  # agencies may answer while the hub is down
+    stack.restart_hub()
+    url = f"/api/v1/opschortingen/{ordered.json()['opschorting_id']}"
+    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+        async with asyncio.timeout(60):
+            while True:
+                chain = (await client.get(url)).json()
+                if chain["status"] != "pending":
+                    break
+                await asyncio.sleep(0.1)
+    assert chain["status"] == "confirmed"
+    assert sorted(link["uitvoerder"] for link in chain["keten"]) == sorted(AGENCIES)
+    async with httpx.AsyncClient() as client:
+        for agency, base in stack.simulator_urls.items():
+            listing = (await client.get(f"{base}/_simulator/opschortingen")).json()
+            assert listing["aantal"] == 1, f"{agency} registered {listing['aantal']} suspensions"
