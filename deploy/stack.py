@@ -83,7 +83,7 @@ SERVICES: tuple[Command, ...] = (
         },
         port=HUB_PORT,
         health_path="/health",
-        describe="hub API (OpenAPI at /docs)",
+        describe="hub API (OpenAPI at /docs, dashboard at /dashboard)",
     ),
     *(
         Command(
@@ -339,6 +339,7 @@ class Stack:
         lines += [
             "",
             f"  try:  curl -s http://127.0.0.1:{hub_port}/health",
+            f"        open http://127.0.0.1:{hub_port}/dashboard for the live view",
             "        (README.md shows how to submit a casus and follow a time-out)",
             "  Ctrl-C stops everything.",
             "",
