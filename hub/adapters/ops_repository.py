@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow, SchakelRow
+from hub.adapters.orm import (
+    AuditRow,
+    DeadLetterRow,
+    OutboxRow,
+    SchakelRow,
+    WijzigingSchakelRow,
+)
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
 from hub.domain.opschorting import KetenStatus, SchakelStatus
 
@@ -147,31 +153,35 @@ class OverviewQueries:
         return counts
 
     async def links_by_agency(self, now: dt.datetime) -> dict[str, dict[str, int]]:
-        """Per agency: chain links by status, and ``late`` (pending past ``reageer_uiterlijk``)."""
+        """Per agency: chain links by status, and ``late`` (pending past ``reageer_uiterlijk``).
+
+        Links of the orders and of their changes (extensions, liftings) alike: an unanswered
+        extension is as much a pending instruction as an unanswered order."""
         counts: dict[str, dict[str, int]] = {}
 
         def of(uitvoerder: str) -> dict[str, int]:
             return counts.setdefault(uitvoerder, {**{s.value: 0 for s in SchakelStatus}, "late": 0})
 
-        by_status = await self._session.execute(
-            select(SchakelRow.uitvoerder, SchakelRow.status, func.count()).group_by(
-                SchakelRow.uitvoerder, SchakelRow.status
-            )
-        )
-        for uitvoerder, status, count in by_status:
-            of(uitvoerder)[status] = count
-        late = await self._session.execute(
-            select(SchakelRow.uitvoerder, func.count())
-            .where(
-                and_(
-                    SchakelRow.status == SchakelStatus.PENDING.value,
-                    SchakelRow.reageer_uiterlijk < now,
+        for table in (SchakelRow, WijzigingSchakelRow):
+            by_status = await self._session.execute(
+                select(table.uitvoerder, table.status, func.count()).group_by(
+                    table.uitvoerder, table.status
                 )
             )
-            .group_by(SchakelRow.uitvoerder)
-        )
-        for uitvoerder, count in late:
-            of(uitvoerder)["late"] = count
+            for uitvoerder, status, count in by_status:
+                of(uitvoerder)[status] += count
+            late = await self._session.execute(
+                select(table.uitvoerder, func.count())
+                .where(
+                    and_(
+                        table.status == SchakelStatus.PENDING.value,
+                        table.reageer_uiterlijk < now,
+                    )
+                )
+                .group_by(table.uitvoerder)
+            )
+            for uitvoerder, count in late:
+                of(uitvoerder)["late"] += count
         return counts
 
     async def outbox_backlog(self) -> OutboxBacklog:
