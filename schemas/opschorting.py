@@ -225,6 +225,11 @@ class _Antwoord(EventData):
         "or opheffing-instructie)."
     )
     beantwoord_op: AwareDatetime = Field(description="When the agency answered.")
+    wijzigingsreferentie: str | None = Field(
+        default=None,
+        description="The agency's own reference of the extension or lifting this answers, "
+        "if it gives one (answers to an order leave it out).",
+    )
 
 
 @register

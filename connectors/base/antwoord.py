@@ -35,6 +35,8 @@ class Bevestiging:
 
     referentie: str
     vorderingen: tuple[VorderingResultaat, ...] = ()
+    wijzigingsreferentie: str | None = None
+    """The agency's reference of the change, when this confirms an extension or lifting."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def maak_antwoord(
             vorderingen=uitkomst.vorderingen,
         )
     niet = [v for v in uitkomst.vorderingen if not v.opgeschort]
+    if uitkomst.wijzigingsreferentie is not None:
+        kop["wijzigingsreferentie"] = uitkomst.wijzigingsreferentie
     if not niet:
         return OpschortingBevestigd(
             **kop, referentie=uitkomst.referentie, vorderingen=uitkomst.vorderingen

@@ -44,7 +44,9 @@ class _Lezer(BaseModel):
 
 
 class _Stop(_Lezer):
-    stopKenmerk: str  # the agency's field name
+    stopKenmerk: str  # the agency's field names
+    verlengingKenmerk: str | None = None
+    beeindigingKenmerk: str | None = None
 
 
 class _Zoekresultaat(_Lezer):
@@ -116,7 +118,11 @@ def naar_uitkomst(antwoord: BackofficeAntwoord, stop_kenmerk: str) -> Uitkomst:
     """Read the Belastingdienst's answer to an extension or ending."""
     try:
         if 200 <= antwoord.status < 300:
-            return Bevestiging(referentie=_Stop.model_validate(antwoord.body).stopKenmerk)
+            stop = _Stop.model_validate(antwoord.body)
+            return Bevestiging(
+                referentie=stop.stopKenmerk,
+                wijzigingsreferentie=stop.verlengingKenmerk or stop.beeindigingKenmerk,
+            )
         fout = _Fout.model_validate(antwoord.body)
         if antwoord.status in {404, 422}:
             return Weigering(

@@ -42,7 +42,8 @@ class _Lezer(BaseModel):
 
 
 class _Opschorting(_Lezer):
-    cjibReferentie: str  # the agency's field name
+    cjibReferentie: str  # the agency's field names
+    wijzigingReferentie: str | None = None
 
 
 class _Fout(_Lezer):
@@ -114,7 +115,11 @@ def naar_uitkomst(antwoord: BackofficeAntwoord, cjib_referentie: str) -> Uitkoms
     """Read the CJIB's answer to a *wijziging*."""
     try:
         if 200 <= antwoord.status < 300:
-            return Bevestiging(referentie=_Opschorting.model_validate(antwoord.body).cjibReferentie)
+            opschorting = _Opschorting.model_validate(antwoord.body)
+            return Bevestiging(
+                referentie=opschorting.cjibReferentie,
+                wijzigingsreferentie=opschorting.wijzigingReferentie,
+            )
         fout = _Fout.model_validate(antwoord.body)
         if antwoord.status == 422:
             return Weigering(

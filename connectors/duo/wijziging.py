@@ -40,8 +40,13 @@ class _Lezer(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class _Mutatie(_Lezer):
+    mutatieId: str  # the agency's field name
+
+
 class _Pauze(_Lezer):
-    duoKenmerk: str  # the agency's field name
+    duoKenmerk: str  # the agency's field names
+    mutatie: _Mutatie | None = None
 
 
 class _Zoekresultaat(_Lezer):
@@ -106,7 +111,11 @@ def naar_uitkomst(antwoord: BackofficeAntwoord, duo_kenmerk: str) -> Uitkomst:
     """Read DUO's answer to a ``PATCH``."""
     try:
         if 200 <= antwoord.status < 300:
-            return Bevestiging(referentie=_Pauze.model_validate(antwoord.body).duoKenmerk)
+            pauze = _Pauze.model_validate(antwoord.body)
+            return Bevestiging(
+                referentie=pauze.duoKenmerk,
+                wijzigingsreferentie=pauze.mutatie.mutatieId if pauze.mutatie else None,
+            )
         fout = _Fout.model_validate(antwoord.body).fout
         if antwoord.status in {404, 422}:
             return Weigering(

@@ -163,7 +163,8 @@ def _uitkomst(data: Antwoord) -> Uitkomst:
         instructie_id=data.instructie_id,
         status=antwoord_status(data),
         beantwoord_op=data.beantwoord_op,
-        referentie=data.referentie,
+        # For an extension or lifting: the agency's reference of that change, when it gives one.
+        referentie=data.wijzigingsreferentie or data.referentie,
         redencode=getattr(data, "redencode", None) and data.redencode.value,  # type: ignore[union-attr]
         reden=getattr(data, "reden", None),
         vorderingen=vorderingen,

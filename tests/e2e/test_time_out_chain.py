@@ -105,6 +105,12 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
         assert extended.status_code == 201, extended.text
         after = await wait_for_change(client, url)
         assert after["wijzigingen"][-1]["status"] == "confirmed", after["wijzigingen"]
+        change_refs = {
+            link["uitvoerder"]: link["referentie"] for link in after["wijzigingen"][-1]["keten"]
+        }
+        assert change_refs["belastingdienst"].startswith("BD-VL-")
+        assert change_refs["cjib"].startswith("CJIB-WIJ-")
+        assert change_refs["duo"].startswith("DUO-MUT-")
         for link in chain["keten"]:
             suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
             assert suspension["totEnMet"] == new_end.isoformat(), link["uitvoerder"]

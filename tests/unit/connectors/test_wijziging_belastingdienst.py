@@ -96,6 +96,7 @@ def test_confirmed_change_answers_the_change_with_the_stop_reference():
     assert a.instructie_id == o.instructie_id
     assert a.instructie_id != o.instructie.instructie_id
     assert a.referentie == STOP
+    assert a.wijzigingsreferentie == "BD-VL-2026-000009"
     assert (a.opschorting_id, a.casus_id) == (o.instructie.opschorting_id, o.instructie.casus_id)
     assert a.beantwoord_op == NU
 

@@ -87,6 +87,7 @@ def test_a_change_made_is_bevestigd_with_the_suspension_reference():
     )
     assert isinstance(a, OpschortingBevestigd)
     assert a.referentie == REF
+    assert a.wijzigingsreferentie == "CJIB-WIJ-00000004"
     assert a.instructie_id == o.instructie_id
 
 

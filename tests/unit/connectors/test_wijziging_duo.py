@@ -82,6 +82,7 @@ def test_patched_is_bevestigd_with_the_pause_reference():
     )
     assert isinstance(a, OpschortingBevestigd)
     assert a.referentie == KENMERK
+    assert a.wijzigingsreferentie == "DUO-MUT-20261122-00002"
     assert a.instructie_id == o.instructie_id
 
 
