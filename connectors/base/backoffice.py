@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal, Self
 from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, ConfigDict
 
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429})
 
@@ -128,3 +129,9 @@ class BackofficeClient:
         except ValueError:
             body = None
         return BackofficeAntwoord(status=status, body=body)
+
+
+class Lezer(BaseModel):
+    """Base of the models that read an agency's answer: fields it does not need are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)

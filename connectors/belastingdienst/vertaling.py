@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field, ValidationError
 
 from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.backoffice import Lezer as _Lezer
 from connectors.base.opdracht import Opdracht
 from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
@@ -56,10 +57,6 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
     }
 
 
-class _Lezer(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
 class _Aanslag(_Lezer):
     aanslagnummer: str
     resultaat: Literal["GESTOPT", "NIET_GESTOPT"]
@@ -68,7 +65,7 @@ class _Aanslag(_Lezer):
 
 class _Invorderingsstop(_Lezer):
     stopKenmerk: str  # the agency's field name
-    aanslagen: list[_Aanslag] = []
+    aanslagen: list[_Aanslag] = Field(default_factory=list)
 
 
 class _Fout(_Lezer):

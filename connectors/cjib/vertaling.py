@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field, ValidationError
 
 from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.backoffice import Lezer as _Lezer
 from connectors.base.opdracht import Opdracht
 from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
@@ -68,10 +69,6 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any] | Uitkomst:
     }
 
 
-class _Lezer(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
 class _Zaak(_Lezer):
     zaaknummer: str
     status: Literal["OPGESCHORT", "NIET_OPGESCHORT"]
@@ -80,13 +77,13 @@ class _Zaak(_Lezer):
 
 class _Opschorting(_Lezer):
     cjibReferentie: str  # the agency's field name
-    zaken: list[_Zaak] = []
+    zaken: list[_Zaak] = Field(default_factory=list)
 
 
 class _Fout(_Lezer):
     code: str
     melding: str = ""
-    zaken: list[_Zaak] = []
+    zaken: list[_Zaak] = Field(default_factory=list)
 
 
 def _resultaat(zaak: _Zaak) -> VorderingResultaat:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field, ValidationError
 
 from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.backoffice import Lezer as _Lezer
 from connectors.base.opdracht import Opdracht
 from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
@@ -52,10 +53,6 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
     }
 
 
-class _Lezer(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
 class _Schuld(_Lezer):
     schuldnummer: str
     gepauzeerd: bool
@@ -64,7 +61,7 @@ class _Schuld(_Lezer):
 
 class _Betalingspauze(_Lezer):
     duoKenmerk: str  # the agency's field name
-    schulden: list[_Schuld] = []
+    schulden: list[_Schuld] = Field(default_factory=list)
 
 
 class _FoutInhoud(_Lezer):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
 from connectors.base.backoffice import BackofficeAntwoord, HttpVerzoek, padsegment
+from connectors.base.backoffice import Lezer as _Lezer
 from connectors.base.koppeling import Wijzigingsvertaling
 from connectors.base.opdracht import Opheffingsopdracht, Verlengingsopdracht, Wijzigingsopdracht
 from schemas.opschorting import Antwoord, Redencode
@@ -34,10 +35,6 @@ FOUTCODES: dict[str, Redencode] = {
 def zoek_opschorting(instructie_id: str) -> HttpVerzoek:
     """The look-up of the pause registered for the original instruction (its ``verzoekId``)."""
     return HttpVerzoek("GET", PAD, query={"verzoekId": instructie_id})
-
-
-class _Lezer(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class _Mutatie(_Lezer):

@@ -39,10 +39,11 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, model_validator
 
 from simulators.common import (
+    Bsn,
+    CamelModel,
     Opschorting,
     Persoon,
     Register,
@@ -61,13 +62,6 @@ MAX_TERMIJN_MAANDEN = 12
 log = logger(NAAM)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-Bsn = Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")]
-
-
 class Maatregel(StrEnum):
     """The Belastingdienst's own codes for what a stop covers."""
 
@@ -82,18 +76,18 @@ class Maatregel(StrEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
-class SeedAanslag(_Model):
+class SeedAanslag(CamelModel):
     aanslagnummer: str = Field(pattern=r"^[0-9]{4}\.[A-Z]{2,4}\.[0-9]{6}$")
     middel: str
     belastingjaar: int
     openstaand_bedrag: str
 
 
-class SeedBelastingplichtige(_Model):
+class SeedBelastingplichtige(CamelModel):
     bsn: Bsn
     relatienummer: str
     naam: str
-    aanslagen: list[SeedAanslag] = []
+    aanslagen: list[SeedAanslag] = Field(default_factory=list)
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
@@ -126,11 +120,11 @@ def fout(code: str, omschrijving: str) -> dict[str, Any]:
 # --- API shape ------------------------------------------------------------------------------
 
 
-class Belastingplichtige(_Model):
+class Belastingplichtige(CamelModel):
     bsn: Bsn
 
 
-class InvorderingsstopVerzoek(_Model):
+class InvorderingsstopVerzoek(CamelModel):
     verzoek_kenmerk: str = Field(min_length=1, max_length=64)
     aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
     belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)
@@ -213,7 +207,7 @@ def behandel(
     }
 
 
-class VerlengingVerzoek(_Model):
+class VerlengingVerzoek(CamelModel):
     verzoek_kenmerk: str = Field(min_length=1, max_length=64)
     aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
     belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)
@@ -221,7 +215,7 @@ class VerlengingVerzoek(_Model):
     toelichting: str = Field(min_length=1)
 
 
-class BeeindigingVerzoek(_Model):
+class BeeindigingVerzoek(CamelModel):
     verzoek_kenmerk: str = Field(min_length=1, max_length=64)
     aanvrager_oin: str = Field(pattern=r"^[0-9]{20}$")
     belastingplichtigen: list[Belastingplichtige] = Field(min_length=1)

@@ -38,10 +38,10 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints, model_validator
 
 from simulators.common import (
+    CamelModel,
     Opschorting,
     Persoon,
     Register,
@@ -57,10 +57,6 @@ NAAM = "cjib"
 SEED = Path(__file__).with_name("seed.json")
 
 log = logger(NAAM)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
 
 Burgerservicenummer = Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")]
@@ -79,18 +75,18 @@ class Maatregel(StrEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
-class SeedZaak(_Model):
+class SeedZaak(CamelModel):
     zaaknummer: str = Field(pattern=r"^[A-Z]+-[0-9]{4}-[0-9]{6}$")
     soort: str
     openstaand_bedrag: str
     in_beroep: bool = False
 
 
-class SeedBetrokkene(_Model):
+class SeedBetrokkene(CamelModel):
     burgerservicenummer: Burgerservicenummer
     betrokkene_id: str
     naam: str
-    zaken: list[SeedZaak] = []
+    zaken: list[SeedZaak] = Field(default_factory=list)
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
@@ -121,16 +117,16 @@ def fout(code: str, melding: str) -> dict[str, Any]:
 # --- API shape ------------------------------------------------------------------------------
 
 
-class Betrokkene(_Model):
+class Betrokkene(CamelModel):
     burgerservicenummer: Burgerservicenummer
 
 
-class Ketenpartner(_Model):
+class Ketenpartner(CamelModel):
     oin: str = Field(pattern=r"^[0-9]{20}$")
     naam: str = Field(min_length=1)
 
 
-class Periode(_Model):
+class Periode(CamelModel):
     van: dt.date
     tot: dt.date = Field(description="Exclusive: the first day collection may resume.")
 
@@ -141,7 +137,7 @@ class Periode(_Model):
         return self
 
 
-class Opschortingsverzoek(_Model):
+class Opschortingsverzoek(CamelModel):
     referentie_ketenpartner: str = Field(min_length=1, max_length=64)
     ketenpartner: Ketenpartner
     betrokkenen: list[Betrokkene] = Field(min_length=1)
@@ -215,7 +211,7 @@ class Wijzigingssoort(StrEnum):
     INTREKKING = "INTREKKING"
 
 
-class Wijzigingsverzoek(_Model):
+class Wijzigingsverzoek(CamelModel):
     referentie_ketenpartner: str = Field(min_length=1, max_length=64)
     ketenpartner: Ketenpartner
     soort: Wijzigingssoort

@@ -10,8 +10,11 @@ from simulators.common.register import (
     WijzigingSoort,
     elfproef,
 )
+from simulators.common.velden import Bsn, CamelModel
 
 __all__ = [
+    "Bsn",
+    "CamelModel",
     "Opschorting",
     "Persoon",
     "Register",

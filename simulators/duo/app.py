@@ -36,10 +36,11 @@ from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, model_validator
 
 from simulators.common import (
+    Bsn,
+    CamelModel,
     Opschorting,
     Persoon,
     Register,
@@ -58,13 +59,6 @@ MAX_DAGEN_TERUG = 30
 log = logger(NAAM)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-Bsn = Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")]
-
-
 class PauzeSoort(IntEnum):
     """DUO's own numeric codes for what a pause covers."""
 
@@ -79,17 +73,17 @@ class PauzeSoort(IntEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
-class SeedSchuld(_Model):
+class SeedSchuld(CamelModel):
     schuldnummer: str = Field(pattern=r"^[A-Z]{2}-[0-9]{4}-[0-9]{6}$")
     soort: str
     openstaand_bedrag: str
 
 
-class SeedDebiteur(_Model):
+class SeedDebiteur(CamelModel):
     bsn: Bsn
     debiteurnummer: str
     naam: str
-    schulden: list[SeedSchuld] = []
+    schulden: list[SeedSchuld] = Field(default_factory=list)
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
@@ -120,15 +114,15 @@ def fout(code: str, bericht: str) -> dict[str, Any]:
 # --- API shape ------------------------------------------------------------------------------
 
 
-class Debiteur(_Model):
+class Debiteur(CamelModel):
     bsn: Bsn
 
 
-class Opdrachtgever(_Model):
+class Opdrachtgever(CamelModel):
     oin: str = Field(pattern=r"^[0-9]{20}$")
 
 
-class Betalingspauzeverzoek(_Model):
+class Betalingspauzeverzoek(CamelModel):
     verzoek_id: str = Field(min_length=1, max_length=64)
     opdrachtgever: Opdrachtgever
     debiteuren: list[Debiteur] = Field(min_length=1)
@@ -197,7 +191,7 @@ def behandel(
     }
 
 
-class Betalingspauzemutatie(_Model):
+class Betalingspauzemutatie(CamelModel):
     verzoek_id: str = Field(min_length=1, max_length=64)
     opdrachtgever: Opdrachtgever
     status: Literal["BEEINDIGD"] | None = None
