@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from schemas import deadletter
 from schemas.organisaties import Uitvoerder
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -222,25 +223,10 @@ def topics_for_type(event_type: str) -> tuple[Topic, ...]:
     return tuple(t for t in catalogue() if event_type in t.message_types)
 
 
-DEAD_LETTER_HEADERS: dict[str, str] = {
-    "dlq-reason": "Why the message could not be processed (field and rule broken, or the error).",
-    "dlq-origin-topic": "Topic the message was read from.",
-    "dlq-origin-partition": "Partition it was read from (decimal).",
-    "dlq-origin-offset": "Offset it was read from (decimal).",
-    "dlq-failed-by": "Kafka principal of the consumer that gave up on it (User:<code>).",
-    "dlq-consumer": "Consumer group that gave up on it (hub, connector-<agency>).",
-    "dlq-reason-code": "Short machine-readable reason (e.g. ongeldig-bericht, bsn-niet-te-openen).",
-    "dlq-time": "When it was dead-lettered (ISO 8601, UTC).",
-}
-"""Headers a dead-lettered record carries beside its original key, value and headers."""
+DEAD_LETTER_HEADERS = deadletter.HEADERS
+"""Headers a dead-lettered record carries (defined in :mod:`schemas.deadletter`)."""
 
-DEAD_LETTER_REQUIRED_HEADERS: tuple[str, ...] = (
-    "dlq-reason",
-    "dlq-origin-topic",
-    "dlq-origin-partition",
-    "dlq-origin-offset",
-)
-"""The dead-letter headers every producer sets; the others are optional."""
+DEAD_LETTER_REQUIRED_HEADERS = deadletter.REQUIRED_HEADERS
 
 
 class AclEntry(NamedTuple):

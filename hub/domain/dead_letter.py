@@ -13,27 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
-MASK = "*********"
-
-HEADER_REASON = "dlq-reason"
-HEADER_REASON_CODE = "dlq-reason-code"
-HEADER_ORIGIN_TOPIC = "dlq-origin-topic"
-HEADER_ORIGIN_PARTITION = "dlq-origin-partition"
-HEADER_ORIGIN_OFFSET = "dlq-origin-offset"
-HEADER_CONSUMER = "dlq-consumer"
-HEADER_FAILED_BY = "dlq-failed-by"
-HEADER_TIME = "dlq-time"
-
-
-def mask_bsn_like(text: str) -> str:
-    """``text`` with every run of exactly nine digits replaced by asterisks."""
-    return _NINE_DIGITS.sub(MASK, text)
-
+from schemas.deadletter import (
+    HEADER_CONSUMER,
+    HEADER_FAILED_BY,
+    HEADER_ORIGIN_OFFSET,
+    HEADER_ORIGIN_PARTITION,
+    HEADER_ORIGIN_TOPIC,
+    HEADER_REASON,
+    HEADER_REASON_CODE,
+    HEADER_TIME,
+    mask_bsn_like,
+)
 
 def _text(value: object, limit: int) -> str | None:
     if not isinstance(value, str) or not value:
