@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.outbox import OutboxRelay, PublishBatch
 from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.adapters.store import SqlUnitOfWork
+from hub.service import berichten
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from hub.settings import Settings
@@ -23,8 +25,11 @@ class Hub:
     relay: OutboxRelay | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(
-            self.sessions, on_outbox_commit=self.relay.wake if self.relay is not None else None
+        return SqlUnitOfWork(
+            self.sessions,
+            bus=berichten.bus(self.deps),
+            clock=self.deps.clock,
+            on_outbox_commit=self.relay.wake if self.relay is not None else None,
         )
 
     def attach_relay(self, publish: PublishBatch) -> OutboxRelay:

@@ -33,7 +33,8 @@ HEADERS: dict[str, str] = {
     HEADER_ORIGIN_OFFSET: "Offset it was read from (decimal).",
     HEADER_FAILED_BY: "Kafka principal of the consumer that gave up on it (User:<code>).",
     HEADER_CONSUMER: "Consumer group that gave up on it (hub, connector-<agency>).",
-    HEADER_REASON_CODE: "Short machine-readable reason (e.g. ongeldig-bericht, bsn-niet-te-openen).",
+    HEADER_REASON_CODE: "Short machine-readable reason (e.g. ongeldig-bericht, "
+    "bsn-niet-te-openen).",
     HEADER_TIME: "When it was dead-lettered (ISO 8601, UTC).",
 }
 """Headers a dead-lettered record carries beside its original key, value and headers."""

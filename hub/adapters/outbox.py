@@ -37,7 +37,12 @@ PublishBatch = Callable[[Sequence[Outgoing]], Awaitable[Sequence[BaseException |
 or the error."""
 
 
-def add_to_outbox(session: AsyncSession, event: CloudEvent, topic: str) -> None:  # type: ignore[type-arg]
+def add_to_outbox(
+    session: AsyncSession,
+    event: CloudEvent,  # type: ignore[type-arg]
+    topic: str,
+    created_at: dt.datetime,
+) -> None:
     session.add(
         OutboxRow(
             event_id=event.id,
@@ -45,7 +50,7 @@ def add_to_outbox(session: AsyncSession, event: CloudEvent, topic: str) -> None:
             key=event.subject,
             value=event.to_bytes(),
             event_type=event.type,
-            created_at=dt.datetime.now(dt.UTC),
+            created_at=created_at,
             attempts=0,
         )
     )

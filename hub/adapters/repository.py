@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,10 +31,14 @@ from hub.domain.opschorting import (
     WijzigingSoort,
 )
 
+if TYPE_CHECKING:
+    from hub.service.unit_of_work import UnitOfWork
+
 
 class CasusRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
         self._session = session
+        self._uow = uow
 
     async def add(
         self,
@@ -77,8 +82,9 @@ class CasusRepository:
 
 
 class OpschortingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
         self._session = session
+        self._uow = uow
 
     async def add(self, opschorting: Opschorting) -> None:
         self._session.add(
@@ -260,30 +266,30 @@ def _schakel(row: SchakelRow | WijzigingSchakelRow) -> KetenSchakel:
 class ProcessedEvents:
     """Idempotency keys: event ids already handled."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, clock: Callable[[], dt.datetime]) -> None:
         self._session = session
+        self._clock = clock
 
     async def seen(self, event_id: str) -> bool:
         return await self._session.get(ProcessedEventRow, event_id) is not None
 
     def mark(self, event_id: str, event_type: str) -> None:
         self._session.add(
-            ProcessedEventRow(
-                event_id=event_id, event_type=event_type, processed_at=dt.datetime.now(dt.UTC)
-            )
+            ProcessedEventRow(event_id=event_id, event_type=event_type, processed_at=self._clock())
         )
 
 
 class AuditTrail:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, clock: Callable[[], dt.datetime]) -> None:
         self._session = session
+        self._clock = clock
 
     def record(
         self, *, actor: str, actie: str, casus_id: str | None, details: dict[str, Any]
     ) -> None:
         self._session.add(
             AuditRow(
-                at=dt.datetime.now(dt.UTC),
+                at=self._clock(),
                 actor=actor,
                 actie=actie,
                 casus_id=casus_id,

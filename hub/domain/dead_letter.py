@@ -28,6 +28,7 @@ from schemas.deadletter import (
     mask_bsn_like,
 )
 
+
 def _text(value: object, limit: int) -> str | None:
     if not isinstance(value, str) or not value:
         return None

@@ -24,10 +24,11 @@ from faststream.kafka.annotations import KafkaMessage
 
 from hub.adapters.metrics import HubMetrics
 from hub.bootstrap import Hub
-from hub.domain.dead_letter import DeadLetter, mask_bsn_like
+from hub.domain.dead_letter import DeadLetter
 from hub.service.ops import record_dead_letter
 from hub.service.opschorting import AntwoordAfgewezen, antwoord_status, verwerk_antwoord
 from schemas import CloudEvent, InvalidEvent, parse_event
+from schemas.deadletter import mask_bsn_like
 from schemas.opschorting import (
     OpschortingBevestigd,
     OpschortingDeelsBevestigd,

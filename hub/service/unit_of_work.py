@@ -1,24 +1,37 @@
-"""One unit of work = one database transaction, with the repositories bound to it."""
+"""The unit of work as the service layer sees it: one transaction, its repositories, the outbox.
+
+Handlers take a :class:`UnitOfWork` and never know what stores it: ``hub.adapters.store`` has the
+SQL one, the unit tests a fake in memory (``tests/unit/hub/fakes.py``). Both commit the same way:
+first every domain event that the aggregates seen in this unit of work recorded goes through the
+message bus (contract messages into the outbox, an audit entry each), then the transaction
+commits, all or nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import abc
+import datetime as dt
+from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
-from hub.adapters.outbox import add_to_outbox
-from hub.adapters.repository import (
-    AuditTrail,
-    CasusRepository,
-    OpschortingRepository,
-    ProcessedEvents,
-)
+from hub.domain.model import Aggregaat, Gebeurtenis
 from schemas import CloudEvent
 
+if TYPE_CHECKING:
+    from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
+    from hub.adapters.repository import (
+        AuditTrail,
+        CasusRepository,
+        OpschortingRepository,
+        ProcessedEvents,
+    )
 
-class UnitOfWork:
+Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
+"""Handles one domain event inside the unit of work (``hub.service.berichten.verwerk``)."""
+
+
+class UnitOfWork(abc.ABC):
     casussen: CasusRepository
     opschortingen: OpschortingRepository
     processed: ProcessedEvents
@@ -26,25 +39,14 @@ class UnitOfWork:
     dead_letters: DeadLetterRepository
     overview: OverviewQueries
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        on_outbox_commit: Callable[[], None] | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._on_outbox_commit = on_outbox_commit
-        self._outbox_written = False
+    def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
+        self._bus = bus
+        self.clock = clock
+        self._gezien: list[Aggregaat] = []
 
-    async def __aenter__(self) -> UnitOfWork:
-        self.session = self._sessions()
-        self.casussen = CasusRepository(self.session)
-        self.opschortingen = OpschortingRepository(self.session)
-        self.processed = ProcessedEvents(self.session)
-        self.audit = AuditTrail(self.session)
-        self.dead_letters = DeadLetterRepository(self.session)
-        self.overview = OverviewQueries(self.session)
-        self._outbox_written = False
+    async def __aenter__(self) -> Self:
+        self._gezien = []
+        await self._begin()
         return self
 
     async def __aexit__(
@@ -53,18 +55,41 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        await self._end()
 
-    def publish(self, event: CloudEvent, topic: str) -> None:  # type: ignore[type-arg]
-        """Queue an event in the outbox; it is published only if the transaction commits."""
-        add_to_outbox(self.session, event, topic)
-        self._outbox_written = True
+    def zie(self, aggregaat: Aggregaat) -> None:
+        """Track an aggregate added or loaded in this unit of work: its events are handled on
+        commit. Repositories call this."""
+        if not any(seen is aggregaat for seen in self._gezien):
+            self._gezien.append(aggregaat)
 
     async def commit(self) -> None:
-        await self.session.commit()
-        if self._outbox_written and self._on_outbox_commit is not None:
-            self._on_outbox_commit()
-        self._outbox_written = False
+        await self._handle_events()
+        await self._commit()
+
+    async def _handle_events(self) -> None:
+        # A handler of one event may record more (on the same or another aggregate): loop until
+        # nothing is left.
+        while True:
+            pending = [(agg, agg.neem_gebeurtenissen()) for agg in self._gezien]
+            events = [event for _, taken in pending for event in taken]
+            if not events:
+                return
+            if self._bus is None:
+                raise RuntimeError("domain events recorded, but this unit of work has no bus")
+            for event in events:
+                await self._bus(event, self)
+
+    @abc.abstractmethod
+    def publish(self, event: CloudEvent[Any], topic: str) -> None:
+        """Queue an event in the outbox; it is published only if the transaction commits."""
+
+    @abc.abstractmethod
+    async def _begin(self) -> None: ...
+
+    @abc.abstractmethod
+    async def _end(self) -> None:
+        """Roll back whatever was not committed, and release the transaction."""
+
+    @abc.abstractmethod
+    async def _commit(self) -> None: ...

@@ -1,0 +1,61 @@
+"""The SQL unit of work: one database transaction, with the repositories bound to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
+from hub.adapters.outbox import add_to_outbox
+from hub.adapters.repository import (
+    AuditTrail,
+    CasusRepository,
+    OpschortingRepository,
+    ProcessedEvents,
+)
+from hub.service.unit_of_work import Bus, UnitOfWork
+from schemas import CloudEvent
+
+
+class SqlUnitOfWork(UnitOfWork):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        bus: Bus | None,
+        clock: Callable[[], dt.datetime],
+        on_outbox_commit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(bus=bus, clock=clock)
+        self._sessions = sessions
+        self._on_outbox_commit = on_outbox_commit
+        self._outbox_written = False
+
+    async def _begin(self) -> None:
+        self.session = self._sessions()
+        self.casussen = CasusRepository(self.session, self)
+        self.opschortingen = OpschortingRepository(self.session, self)
+        self.processed = ProcessedEvents(self.session, self.clock)
+        self.audit = AuditTrail(self.session, self.clock)
+        self.dead_letters = DeadLetterRepository(self.session)
+        self.overview = OverviewQueries(self.session)
+        self._outbox_written = False
+
+    async def _end(self) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def publish(self, event: CloudEvent[Any], topic: str) -> None:
+        add_to_outbox(self.session, event, topic, self.clock())
+        self._outbox_written = True
+
+    async def _commit(self) -> None:
+        await self.session.commit()
+        if self._outbox_written and self._on_outbox_commit is not None:
+            self._on_outbox_commit()
+        self._outbox_written = False

@@ -1,0 +1,1 @@
+"""Casus lifecycle events as contract messages (``maatwerk.casus.v1``)."""

@@ -1,0 +1,132 @@
+"""A unit of work in memory, for service-layer tests without FastAPI or a database.
+
+It commits like the SQL one (``hub.service.unit_of_work.UnitOfWork.commit``: domain events through
+the real message bus first), and keeps what a test wants to see: the messages queued for the
+outbox (``published``), the audit entries, and whether it committed. A rollback (leaving the
+``async with`` without commit) throws away what was written in it.
+
+Each instrument adds its fake repository here, with the same methods as its SQL repository.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.service import berichten
+from hub.service.deps import Deps
+from hub.service.unit_of_work import UnitOfWork
+from hub.settings import Settings
+from schemas import CloudEvent
+
+
+class Klok:
+    """A clock a test moves by hand."""
+
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def verzet(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@dataclass
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    actie: str
+    casus_id: str | None
+    details: dict[str, Any]
+
+
+@dataclass
+class Store:
+    """What survives between units of work: the committed state."""
+
+    published: list[tuple[str, CloudEvent[Any]]] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    processed: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each fake repository keeps its rows under its own name."""
+    commits: int = 0
+
+
+class FakeAudit:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def record(
+        self, *, actor: str, actie: str, casus_id: str | None, details: dict[str, Any]
+    ) -> None:
+        self._uow.work.audit.append(AuditEntry(self._uow.clock(), actor, actie, casus_id, details))
+
+    async def for_casus(self, casus_id: str) -> list[AuditEntry]:
+        return [entry for entry in self._uow.work.audit if entry.casus_id == casus_id]
+
+
+class FakeProcessed:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def seen(self, event_id: str) -> bool:
+        return event_id in self._uow.work.processed
+
+    def mark(self, event_id: str, event_type: str) -> None:
+        self._uow.work.processed[event_id] = event_type
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Copies the committed store on begin; commit makes the copy the store."""
+
+    def __init__(self, store: Store, deps: Deps) -> None:
+        super().__init__(bus=berichten.bus(deps), clock=deps.clock)
+        self.store = store
+        self.work = store
+
+    async def _begin(self) -> None:
+        self.work = copy.deepcopy(self.store)
+        self.audit = FakeAudit(self)  # type: ignore[assignment]
+        self.processed = FakeProcessed(self)  # type: ignore[assignment]
+        for name, factory in REPOSITORIES.items():
+            setattr(self, name, factory(self))
+
+    async def _end(self) -> None:
+        self.work = self.store
+
+    def publish(self, event: CloudEvent[Any], topic: str) -> None:
+        self.work.published.append((topic, event))
+
+    async def _commit(self) -> None:
+        self.work.commits += 1
+        self.store.__dict__.update(copy.deepcopy(self.work).__dict__)
+
+
+REPOSITORIES: dict[str, Any] = {}
+"""Attribute name on the unit of work -> factory of its fake repository (given the fake unit of
+work). Filled by the instruments' fakes below."""
+
+
+def fake_deps(tmp_path: Path, klok: Klok, agencies: tuple[str, ...] = ()) -> Deps:
+    """Real secrets and agency keys in ``tmp_path`` (the keys of ``agencies`` are created)."""
+    from schemas.versleuteling import generate_private_key, public_key_pem
+
+    keys_dir = tmp_path / "keys"
+    keys_dir.mkdir(exist_ok=True)
+    for agency in agencies:
+        key = generate_private_key()
+        (keys_dir / f"{agency}.pub").write_bytes(public_key_pem(key.public_key()))
+    settings = Settings(keys_dir=keys_dir, database_url="sqlite+aiosqlite:///:unused:")
+    return Deps(
+        settings=settings,
+        secrets=HubSecrets.load(keys_dir),
+        keys=AgencyKeys(keys_dir),
+        clock=klok,
+    )
