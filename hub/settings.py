@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schemas.organisaties import HUB
+from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
 
 
 class Settings(BaseSettings):
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         default=60, gt=0, description="How often the hub looks for time-outs past their end."
     )
     consumer_group: str = Field(default="hub")
+
+    def oin_van(self, uitvoerder: str) -> str:
+        """The OIN an agency's connector answers with."""
+        return UITVOERDERS[Uitvoerder(uitvoerder)].oin
 
     @property
     def source(self) -> str:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import (
-    AuditRow,
-    DeadLetterRow,
-    OutboxRow,
-    SchakelRow,
-    WijzigingSchakelRow,
-)
+from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
-from hub.domain.opschorting import KetenStatus, SchakelStatus
 
 UNKNOWN_TOPIC = ""
 UNKNOWN_NUMBER = -1
@@ -120,69 +113,6 @@ class OverviewQueries:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def orders_by_status(self) -> dict[KetenStatus, int]:
-        """Time-out orders by chain status: pending while any agency is, else confirmed when all
-        confirmed, else incomplete (the rule of ``Opschorting.status``, in SQL)."""
-        pending = SchakelStatus.PENDING.value
-        confirmed = SchakelStatus.CONFIRMED.value
-        per_order = (
-            select(
-                func.sum(case((SchakelRow.status == pending, 1), else_=0)).label("pending"),
-                func.sum(case((SchakelRow.status == confirmed, 1), else_=0)).label("confirmed"),
-                func.count().label("links"),
-            )
-            .group_by(SchakelRow.opschorting_id)
-            .subquery()
-        )
-        chain_status = (
-            select(
-                case(
-                    (per_order.c.pending > 0, KetenStatus.PENDING.value),
-                    (per_order.c.confirmed == per_order.c.links, KetenStatus.CONFIRMED.value),
-                    else_=KetenStatus.INCOMPLETE.value,
-                ).label("status")
-            )
-        ).subquery()
-        rows = await self._session.execute(
-            select(chain_status.c.status, func.count()).group_by(chain_status.c.status)
-        )
-        counts = dict.fromkeys(KetenStatus, 0)
-        for status, count in rows:
-            counts[KetenStatus(status)] = count
-        return counts
-
-    async def links_by_agency(self, now: dt.datetime) -> dict[str, dict[str, int]]:
-        """Per agency: chain links by status, and ``late`` (pending past ``reageer_uiterlijk``).
-
-        Links of the orders and of their changes (extensions, liftings) alike: an unanswered
-        extension is as much a pending instruction as an unanswered order."""
-        counts: dict[str, dict[str, int]] = {}
-
-        def of(uitvoerder: str) -> dict[str, int]:
-            return counts.setdefault(uitvoerder, {**{s.value: 0 for s in SchakelStatus}, "late": 0})
-
-        for table in (SchakelRow, WijzigingSchakelRow):
-            by_status = await self._session.execute(
-                select(table.uitvoerder, table.status, func.count()).group_by(
-                    table.uitvoerder, table.status
-                )
-            )
-            for uitvoerder, status, count in by_status:
-                of(uitvoerder)[status] += count
-            late = await self._session.execute(
-                select(table.uitvoerder, func.count())
-                .where(
-                    and_(
-                        table.status == SchakelStatus.PENDING.value,
-                        table.reageer_uiterlijk < now,
-                    )
-                )
-                .group_by(table.uitvoerder)
-            )
-            for uitvoerder, count in late:
-                of(uitvoerder)["late"] += count
-        return counts
 
     async def outbox_backlog(self) -> OutboxBacklog:
         row = (

@@ -76,15 +76,29 @@ class OpschortingRow(Base):
     grondslag: Mapped[str] = mapped_column(Text)
     reden: Mapped[str] = mapped_column(Text)
     opgedragen_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(
+        String(24), index=True, doc="Chain status of the order (hub.domain.verzoek.keten_status)."
+    )
     opgeheven_per: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     verlopen_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-class _SchakelKolommen:
-    """The columns of one agency's link in a chain (of an order or of a change)."""
+class VerzoekRow(Base):
+    """One request from the hub to one agency and its answer, of any instrument
+    (``hub.domain.verzoek``): the time-out order, its extension and its lifting are kinds of it.
 
-    uitvoerder: Mapped[str] = mapped_column(String(40), primary_key=True)
-    instructie_id: Mapped[str] = mapped_column(String(36), unique=True)
+    ``keten_id`` groups the requests that went out together (a chain); ``instrument_id`` names the
+    instrument that owns the request. Unique per chain and agency: one request each."""
+
+    __tablename__ = "verzoek"
+    __table_args__ = (UniqueConstraint("keten_id", "uitvoerder", name="uq_verzoek_keten"),)
+
+    instructie_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    soort: Mapped[str] = mapped_column(String(20))
+    keten_id: Mapped[str] = mapped_column(String(36), index=True)
+    instrument_id: Mapped[str] = mapped_column(String(36), index=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    uitvoerder: Mapped[str] = mapped_column(String(40), index=True)
     reageer_uiterlijk: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     vorderingen_in_scope: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(24), index=True)
@@ -94,16 +108,7 @@ class _SchakelKolommen:
     vorderingen: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     beantwoord_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     verwerkt_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-
-
-class SchakelRow(_SchakelKolommen, Base):
-    """An agency's link in the chain of a time-out order."""
-
-    __tablename__ = "opschorting_schakel"
-
-    opschorting_id: Mapped[str] = mapped_column(
-        ForeignKey("opschorting.opschorting_id"), primary_key=True
-    )
+    pogingen: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class WijzigingRow(Base):
@@ -120,16 +125,6 @@ class WijzigingRow(Base):
     gewijzigd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     nieuwe_einddatum: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     opheffingsdatum: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-
-
-class WijzigingSchakelRow(_SchakelKolommen, Base):
-    """An agency's link in the chain of a change."""
-
-    __tablename__ = "wijziging_schakel"
-
-    wijziging_id: Mapped[str] = mapped_column(
-        ForeignKey("opschorting_wijziging.wijziging_id"), primary_key=True
-    )
 
 
 class OutboxRow(Base):

@@ -9,13 +9,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
+from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
-from hub.adapters.repository import (
-    AuditTrail,
-    CasusRepository,
-    OpschortingRepository,
-    ProcessedEvents,
-)
+from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
 
@@ -38,6 +35,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.session = self._sessions()
         self.casussen = CasusRepository(self.session, self)
         self.opschortingen = OpschortingRepository(self.session, self)
+        self.verzoeken = VerzoekRepository(self.session)
         self.processed = ProcessedEvents(self.session, self.clock)
         self.audit = AuditTrail(self.session, self.clock)
         self.dead_letters = DeadLetterRepository(self.session)

@@ -1,4 +1,10 @@
-"""The time-out (opschorting) aggregate: one order, one chain link per agency.
+"""The time-out (opschorting) aggregate: one order, one request per agency, and its changes.
+
+The order goes to each agency in scope as a :class:`~hub.domain.verzoek.Verzoek`; an extension or
+a lifting (:class:`Wijziging`) goes to every agency that did not refuse the order, each change
+with a chain of its own. The aggregate checks every rule of the time-out and records what
+happened (:class:`Opgedragen`, :class:`Verlengd`, :class:`Opgeheven`, :class:`Verlopen`,
+:class:`Beantwoord`); the message bus turns those into contract messages.
 
 Pure Python: no I/O. The service layer loads it, calls its methods and saves it.
 """
@@ -6,120 +12,35 @@ Pure Python: no I/O. The service layer loads it, calls its methods and saves it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from hub.domain.model import Aggregaat, Gebeurtenis
+from hub.domain.verzoek import (
+    KetenStatus,
+    OnverwachtAntwoord,
+    Uitkomst,
+    Verzoek,
+    VerzoekSoort,
+    VerzoekStatus,
+    keten_compleet_op,
+    keten_status,
+    keten_telling,
+)
 
 NL = ZoneInfo("Europe/Amsterdam")
 """Dates in orders are Dutch calendar days."""
 
 
-class SchakelStatus(StrEnum):
-    """Where one agency is in the chain."""
+class OngeldigeOpschorting(ValueError):
+    """An order or a change the time-out cannot take. ``field`` names the input at fault; without
+    one, the state of the time-out is what forbids it (a conflict)."""
 
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    PARTIALLY_CONFIRMED = "partially_confirmed"
-    REFUSED = "refused"
-
-
-class KetenStatus(StrEnum):
-    """Where the whole chain is."""
-
-    PENDING = "pending"
-    """At least one agency has not answered."""
-    CONFIRMED = "confirmed"
-    """Every agency suspended everything in scope."""
-    INCOMPLETE = "incomplete"
-    """Every agency answered, but not all suspended everything."""
-
-
-@dataclass(frozen=True, slots=True)
-class VorderingUitkomst:
-    vordering: str
-    opgeschort: bool
-    redencode: str | None = None
-    toelichting: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Uitkomst:
-    """An agency's answer as the domain sees it."""
-
-    instructie_id: str
-    status: SchakelStatus
-    beantwoord_op: dt.datetime
-    referentie: str | None = None
-    redencode: str | None = None
-    reden: str | None = None
-    vorderingen: tuple[VorderingUitkomst, ...] = ()
-
-
-class OnverwachtAntwoord(ValueError):
-    """An answer that does not belong to this chain link."""
-
-
-@dataclass(slots=True)
-class KetenSchakel:
-    """One agency in the chain of a time-out."""
-
-    uitvoerder: str
-    instructie_id: str
-    reageer_uiterlijk: dt.datetime
-    vorderingen_in_scope: tuple[str, ...] | None = None
-    status: SchakelStatus = SchakelStatus.PENDING
-    referentie: str | None = None
-    redencode: str | None = None
-    reden: str | None = None
-    vorderingen: tuple[VorderingUitkomst, ...] = ()
-    beantwoord_op: dt.datetime | None = None
-    verwerkt_op: dt.datetime | None = None
-    """When the hub recorded the answer."""
-
-    def is_late(self, now: dt.datetime) -> bool:
-        return self.status is SchakelStatus.PENDING and now > self.reageer_uiterlijk
-
-    def verwerk(self, uitkomst: Uitkomst, nu: dt.datetime) -> bool:
-        """Apply the agency's answer. Returns False when it changes nothing (already answered)."""
-        if uitkomst.instructie_id != self.instructie_id:
-            raise OnverwachtAntwoord(
-                f"answer for instruction {uitkomst.instructie_id} does not match "
-                f"{self.uitvoerder}'s instruction {self.instructie_id}"
-            )
-        if uitkomst.status is SchakelStatus.PENDING:
-            raise OnverwachtAntwoord("an answer cannot set a link back to pending")
-        if self.status is not SchakelStatus.PENDING:
-            return False
-        self.status = uitkomst.status
-        self.referentie = uitkomst.referentie
-        self.redencode = uitkomst.redencode
-        self.reden = uitkomst.reden
-        self.vorderingen = uitkomst.vorderingen
-        self.beantwoord_op = uitkomst.beantwoord_op
-        self.verwerkt_op = nu
-        return True
-
-
-def keten_status(keten: list[KetenSchakel]) -> KetenStatus:
-    if any(link.status is SchakelStatus.PENDING for link in keten):
-        return KetenStatus.PENDING
-    if all(link.status is SchakelStatus.CONFIRMED for link in keten):
-        return KetenStatus.CONFIRMED
-    return KetenStatus.INCOMPLETE
-
-
-def keten_compleet_op(keten: list[KetenSchakel]) -> dt.datetime | None:
-    """When the hub recorded the last answer; None while any agency is pending."""
-    if not keten or keten_status(keten) is KetenStatus.PENDING:
-        return None
-    return max(link.verwerkt_op for link in keten if link.verwerkt_op is not None)
-
-
-def keten_telling(keten: list[KetenSchakel]) -> dict[str, int]:
-    counts = {s.value: 0 for s in SchakelStatus}
-    for link in keten:
-        counts[link.status.value] += 1
-    return counts
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class WijzigingSoort(StrEnum):
@@ -127,17 +48,9 @@ class WijzigingSoort(StrEnum):
     OPHEFFING = "opheffing"
 
 
-class OngeldigeWijziging(ValueError):
-    """A change the time-out cannot take (lifted already, ended, nothing to extend)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 @dataclass(slots=True)
 class Wijziging:
-    """An extension or a lifting of a time-out, with its own chain of agency answers."""
+    """An extension or a lifting of a time-out, with its own chain of agency requests."""
 
     wijziging_id: str
     soort: WijzigingSoort
@@ -145,27 +58,65 @@ class Wijziging:
     gewijzigd_op: dt.datetime
     nieuwe_einddatum: dt.date | None = None
     opheffingsdatum: dt.date | None = None
-    keten: list[KetenSchakel] = field(default_factory=list)
+    keten: list[Verzoek] = field(default_factory=list)
 
     @property
     def status(self) -> KetenStatus:
-        return keten_status(self.keten)
+        return keten_status(v.status for v in self.keten)
 
     @property
     def compleet_op(self) -> dt.datetime | None:
         return keten_compleet_op(self.keten)
 
-    def telling(self) -> dict[str, int]:
-        return keten_telling(self.keten)
+
+@dataclass(frozen=True, kw_only=True)
+class Opgedragen(Gebeurtenis):
+    opschorting: Opschorting
 
 
-@dataclass(slots=True)
-class Opschorting:
+@dataclass(frozen=True, kw_only=True)
+class Verlengd(Gebeurtenis):
+    opschorting: Opschorting
+    wijziging: Wijziging
+    vorige_einddatum: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Opgeheven(Gebeurtenis):
+    opschorting: Opschorting
+    wijziging: Wijziging
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verlopen(Gebeurtenis):
+    opschorting: Opschorting
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beantwoord(Gebeurtenis):
+    """An agency answered one of the time-out's requests (``gewijzigd``: False when the request
+    had its answer already and this one changed nothing)."""
+
+    opschorting: Opschorting
+    verzoek: Verzoek
+    gewijzigd: bool
+    antwoord_id: str
+    """Event id of the answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One agency in an order, and which of its claims (``None``: all of the household's)."""
+
+    uitvoerder: str
+    vorderingen: tuple[str, ...] | None = None
+
+
+@dataclass(kw_only=True)
+class Opschorting(Aggregaat):
     """A loket time-out order on a casus and the chain of agencies that must apply it.
 
-    ``einddatum`` is the current last day: an extension moves it. Extensions and liftings are
-    ``wijzigingen``, each with a chain of its own; they go to every agency that did not refuse
-    the order.
+    ``einddatum`` is the current last day: an extension moves it.
     """
 
     opschorting_id: str
@@ -176,37 +127,93 @@ class Opschorting:
     grondslag: str
     reden: str
     opgedragen_op: dt.datetime
-    keten: list[KetenSchakel] = field(default_factory=list)
+    keten: list[Verzoek] = field(default_factory=list)
     wijzigingen: list[Wijziging] = field(default_factory=list)
     opgeheven_per: dt.date | None = None
     verlopen_op: dt.datetime | None = None
 
-    def __post_init__(self) -> None:
-        if self.einddatum < self.ingangsdatum:
-            raise ValueError("einddatum must not lie before ingangsdatum")
+    @classmethod
+    def draag_op(
+        cls,
+        *,
+        opschorting_id: str,
+        casus_id: str,
+        scope: Sequence[Scope],
+        maatregelen: tuple[str, ...],
+        ingangsdatum: dt.date,
+        einddatum: dt.date,
+        grondslag: str,
+        reden: str,
+        instructies: Mapping[str, str],
+        reageer_uiterlijk: dt.datetime,
+        nu: dt.datetime,
+        door: str,
+    ) -> Opschorting:
+        """The loket's order: one request per agency in ``scope``; ``instructies`` maps each
+        agency to the id of its instruction."""
+        if einddatum < ingangsdatum:
+            raise OngeldigeOpschorting(
+                "einddatum must not lie before ingangsdatum", field="einddatum"
+            )
+        _controleer_ids({s.uitvoerder for s in scope}, instructies)
+        opschorting = cls(
+            opschorting_id=opschorting_id,
+            casus_id=casus_id,
+            maatregelen=maatregelen,
+            ingangsdatum=ingangsdatum,
+            einddatum=einddatum,
+            grondslag=grondslag,
+            reden=reden,
+            opgedragen_op=nu,
+        )
+        opschorting.keten = [
+            opschorting._verzoek(
+                VerzoekSoort.OPSCHORTING,
+                opschorting_id,
+                s.uitvoerder,
+                instructies[s.uitvoerder],
+                reageer_uiterlijk,
+                s.vorderingen,
+            )
+            for s in scope
+        ]
+        opschorting.registreer(Opgedragen(opschorting=opschorting, door=door, op=nu))
+        return opschorting
 
-    def schakel(self, uitvoerder: str) -> KetenSchakel:
-        for link in self.keten:
-            if link.uitvoerder == uitvoerder:
-                return link
+    def _verzoek(
+        self,
+        soort: VerzoekSoort,
+        keten_id: str,
+        uitvoerder: str,
+        instructie_id: str,
+        reageer_uiterlijk: dt.datetime,
+        vorderingen: tuple[str, ...] | None,
+    ) -> Verzoek:
+        return Verzoek(
+            instructie_id=instructie_id,
+            soort=soort,
+            keten_id=keten_id,
+            instrument_id=self.opschorting_id,
+            casus_id=self.casus_id,
+            uitvoerder=uitvoerder,
+            reageer_uiterlijk=reageer_uiterlijk,
+            vorderingen_in_scope=vorderingen,
+        )
+
+    def verzoek_van(self, uitvoerder: str) -> Verzoek:
+        """The order's request to ``uitvoerder``."""
+        for verzoek in self.keten:
+            if verzoek.uitvoerder == uitvoerder:
+                return verzoek
         raise OnverwachtAntwoord(f"{uitvoerder} is not in the chain of {self.opschorting_id}")
 
-    def schakel_voor(self, uitvoerder: str, instructie_id: str) -> KetenSchakel:
-        """The link an answer belongs to: of the order itself or of one of its changes."""
-        for keten in (self.keten, *(w.keten for w in self.wijzigingen)):
-            for link in keten:
-                if link.instructie_id == instructie_id:
-                    if link.uitvoerder != uitvoerder:
-                        raise OnverwachtAntwoord(
-                            f"instruction {instructie_id} was for {link.uitvoerder}, "
-                            f"not {uitvoerder}"
-                        )
-                    return link
-        raise OnverwachtAntwoord(f"no instruction {instructie_id} in {self.opschorting_id}")
+    def verzoeken(self) -> list[Verzoek]:
+        """Every request of the order and of its changes."""
+        return [*self.keten, *(v for w in self.wijzigingen for v in w.keten)]
 
     @property
     def status(self) -> KetenStatus:
-        return keten_status(self.keten)
+        return keten_status(v.status for v in self.keten)
 
     @property
     def compleet_op(self) -> dt.datetime | None:
@@ -220,18 +227,49 @@ class Opschorting:
         """Neither lifted nor expired."""
         return self.opgeheven_per is None and self.verlopen_op is None
 
-    def ontvangers_van_wijziging(self) -> list[KetenSchakel]:
-        """The agencies a change goes to: all that did not refuse the order."""
-        return [link for link in self.keten if link.status is not SchakelStatus.REFUSED]
+    def verzoek(self, instructie_id: str) -> Verzoek:
+        """The request (of the order or of a change) whose instruction had this id."""
+        for verzoek in self.verzoeken():
+            if verzoek.instructie_id == instructie_id:
+                return verzoek
+        raise OnverwachtAntwoord(f"no instruction {instructie_id} in {self.opschorting_id}")
 
-    def _controleer_wijzigbaar(self) -> list[KetenSchakel]:
+    def beantwoord(
+        self, uitvoerder: str, uitkomst: Uitkomst, *, nu: dt.datetime, door: str, antwoord_id: str
+    ) -> bool:
+        """Record an agency's answer to one of the requests (of the order or of a change).
+        Returns False when it changes nothing (the request had its answer already)."""
+        verzoek = self.verzoek(uitkomst.instructie_id)
+        if verzoek.uitvoerder != uitvoerder:
+            raise OnverwachtAntwoord(
+                f"instruction {uitkomst.instructie_id} was for {verzoek.uitvoerder}, "
+                f"not {uitvoerder}"
+            )
+        gewijzigd = verzoek.verwerk(uitkomst, nu)
+        self.registreer(
+            Beantwoord(
+                opschorting=self,
+                verzoek=verzoek,
+                gewijzigd=gewijzigd,
+                antwoord_id=antwoord_id,
+                door=door,
+                op=nu,
+            )
+        )
+        return gewijzigd
+
+    def ontvangers_van_wijziging(self) -> list[Verzoek]:
+        """The order's requests whose agencies a change goes to: all that did not refuse."""
+        return [v for v in self.keten if v.status is not VerzoekStatus.REFUSED]
+
+    def _controleer_wijzigbaar(self) -> list[Verzoek]:
         if self.opgeheven_per is not None:
-            raise OngeldigeWijziging(f"the time-out was lifted as of {self.opgeheven_per}")
+            raise OngeldigeOpschorting(f"the time-out was lifted as of {self.opgeheven_per}")
         if self.verlopen_op is not None:
-            raise OngeldigeWijziging(f"the time-out ended on {self.einddatum}")
+            raise OngeldigeOpschorting(f"the time-out ended on {self.einddatum}")
         ontvangers = self.ontvangers_van_wijziging()
         if not ontvangers:
-            raise OngeldigeWijziging("every agency refused the time-out: nothing to change")
+            raise OngeldigeOpschorting("every agency refused the time-out: nothing to change")
         return ontvangers
 
     def verleng(
@@ -241,19 +279,20 @@ class Opschorting:
         einddatum: dt.date,
         reden: str,
         nu: dt.datetime,
-        instructies: dict[str, str],
+        instructies: Mapping[str, str],
         reageer_uiterlijk: dt.datetime,
+        door: str,
     ) -> Wijziging:
         """Extend to ``einddatum``; ``instructies`` maps each receiving agency to the id of its
         instruction (see :meth:`ontvangers_van_wijziging`)."""
         ontvangers = self._controleer_wijzigbaar()
         if einddatum <= self.einddatum:
-            raise OngeldigeWijziging(
+            raise OngeldigeOpschorting(
                 f"einddatum must lie after the current einddatum {self.einddatum}",
                 field="einddatum",
             )
-        self.einddatum = einddatum
-        return self._voeg_toe(
+        vorige = self.einddatum
+        wijziging = self._voeg_toe(
             Wijziging(
                 wijziging_id, WijzigingSoort.VERLENGING, reden, nu, nieuwe_einddatum=einddatum
             ),
@@ -261,6 +300,17 @@ class Opschorting:
             instructies,
             reageer_uiterlijk,
         )
+        self.einddatum = einddatum
+        self.registreer(
+            Verlengd(
+                opschorting=self,
+                wijziging=wijziging,
+                vorige_einddatum=vorige,
+                door=door,
+                op=nu,
+            )
+        )
+        return wijziging
 
     def hef_op(
         self,
@@ -269,18 +319,18 @@ class Opschorting:
         opheffingsdatum: dt.date,
         reden: str,
         nu: dt.datetime,
-        instructies: dict[str, str],
+        instructies: Mapping[str, str],
         reageer_uiterlijk: dt.datetime,
+        door: str,
     ) -> Wijziging:
         """Lift the time-out: collection may resume on ``opheffingsdatum``."""
         ontvangers = self._controleer_wijzigbaar()
         if opheffingsdatum > self.einddatum:
-            raise OngeldigeWijziging(
+            raise OngeldigeOpschorting(
                 f"opheffingsdatum must not lie after the einddatum {self.einddatum}",
                 field="opheffingsdatum",
             )
-        self.opgeheven_per = opheffingsdatum
-        return self._voeg_toe(
+        wijziging = self._voeg_toe(
             Wijziging(
                 wijziging_id, WijzigingSoort.OPHEFFING, reden, nu, opheffingsdatum=opheffingsdatum
             ),
@@ -288,33 +338,44 @@ class Opschorting:
             instructies,
             reageer_uiterlijk,
         )
+        self.opgeheven_per = opheffingsdatum
+        self.registreer(Opgeheven(opschorting=self, wijziging=wijziging, door=door, op=nu))
+        return wijziging
 
     def _voeg_toe(
         self,
         wijziging: Wijziging,
-        ontvangers: list[KetenSchakel],
-        instructies: dict[str, str],
+        ontvangers: list[Verzoek],
+        instructies: Mapping[str, str],
         reageer_uiterlijk: dt.datetime,
     ) -> Wijziging:
-        missing = {link.uitvoerder for link in ontvangers} - instructies.keys()
-        if missing:
-            raise ValueError(f"no instruction id for {sorted(missing)}")
+        _controleer_ids({v.uitvoerder for v in ontvangers}, instructies)
+        soort = VerzoekSoort(wijziging.soort.value)
         wijziging.keten = [
-            KetenSchakel(
-                uitvoerder=link.uitvoerder,
-                instructie_id=instructies[link.uitvoerder],
-                reageer_uiterlijk=reageer_uiterlijk,
-                vorderingen_in_scope=link.vorderingen_in_scope,
+            self._verzoek(
+                soort,
+                wijziging.wijziging_id,
+                v.uitvoerder,
+                instructies[v.uitvoerder],
+                reageer_uiterlijk,
+                v.vorderingen_in_scope,
             )
-            for link in ontvangers
+            for v in ontvangers
         ]
         self.wijzigingen.append(wijziging)
         return wijziging
 
-    def verloop(self, nu: dt.datetime) -> bool:
+    def verloop(self, nu: dt.datetime, *, door: str) -> bool:
         """Record that the time-out ran out: it is the day after einddatum in the Netherlands.
         True when it did now."""
         if not self.lopend or nu.astimezone(NL).date() <= self.einddatum:
             return False
         self.verlopen_op = nu
+        self.registreer(Verlopen(opschorting=self, door=door, op=nu))
         return True
+
+
+def _controleer_ids(ontvangers: set[str], instructies: Mapping[str, str]) -> None:
+    missing = ontvangers - instructies.keys()
+    if missing:
+        raise ValueError(f"no instruction id for {sorted(missing)}")

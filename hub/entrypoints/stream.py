@@ -1,9 +1,9 @@
-"""FastStream handlers: the agencies' answers to time-out instructions, and the dead letters.
+"""FastStream handlers: the agencies' answers to the hub's requests, and the dead letters.
 
 Ack policy is explicit: NACK_ON_ERROR, so an offset is committed only after the answer is stored
 (a crash or a database error means redelivery). A message that can never be processed (not JSON,
-wrong schema, unknown chain, a source that is not the agency it speaks for) goes to the dead-letter
-topic with its reason and is then acknowledged, so the consumer keeps going.
+wrong schema, unknown request, a source that is not the agency it speaks for) goes to the
+dead-letter topic with its reason and is then acknowledged, so the consumer keeps going.
 
 The hub also reads the dead-letter topic itself (its own consumer group, ``<group>-deadletters``),
 whoever put the record there, and keeps a record of each for operators (``hub.service.ops``).
@@ -25,21 +25,15 @@ from faststream.kafka.annotations import KafkaMessage
 from hub.adapters.metrics import HubMetrics
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
+from hub.service.antwoorden import AntwoordAfgewezen, routes, verwerk_antwoord
 from hub.service.ops import record_dead_letter
-from hub.service.opschorting import AntwoordAfgewezen, antwoord_status, verwerk_antwoord
-from schemas import CloudEvent, InvalidEvent, parse_event
-from schemas.deadletter import mask_bsn_like
-from schemas.opschorting import (
-    OpschortingBevestigd,
-    OpschortingDeelsBevestigd,
-    OpschortingGeweigerd,
-)
-from schemas.organisaties import UITVOERDERS
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD
+from schemas import InvalidEvent, parse_event
+from schemas.deadletter import HEADER_REASON, Origin, dead_letter_headers
+from schemas.topics import DEAD_LETTER, topics_for_type
 
 log = structlog.get_logger(__name__)
 
-ANTWOORD_TYPES = (OpschortingBevestigd, OpschortingDeelsBevestigd, OpschortingGeweigerd)
+HUB_PRINCIPAL = "User:hub"
 
 
 async def dead_letter(
@@ -51,33 +45,30 @@ async def dead_letter(
     consumer: str,
     metrics: HubMetrics | None = None,
 ) -> None:
-    """Set the message aside on the dead-letter topic, with why and where it came from.
-
-    The reason may quote the message (a type or source it did not expect), so anything that looks
-    like a BSN is masked in it before it goes into a header or a log line.
-    """
+    """Set the message aside on the dead-letter topic, with why and where it came from."""
     raw = message.raw_message
-    reason = mask_bsn_like(reason)
-    headers = {
-        "dlq-reason": reason[:1000],
-        "dlq-origin-topic": str(raw.topic),
-        "dlq-origin-partition": str(raw.partition),
-        "dlq-origin-offset": str(raw.offset),
-        "dlq-failed-by": "User:hub",
-        "dlq-consumer": consumer,
-        "dlq-reason-code": reason_code,
-        "dlq-time": datetime.now(UTC).isoformat(),
-    }
+    headers = dead_letter_headers(
+        origin=Origin(str(raw.topic), raw.partition, raw.offset, consumer, HUB_PRINCIPAL),
+        reason_code=reason_code,
+        detail=reason,
+        at=datetime.now(UTC),
+        original=raw.headers or (),
+    )
     await broker.publish(message.body, DEAD_LETTER.name, key=raw.key, headers=headers)
     log.warning(
         "message dead-lettered",
         topic=raw.topic,
         partition=raw.partition,
         offset=raw.offset,
-        reason=reason,
+        reason=headers[HEADER_REASON],
     )
     if metrics is not None:
         metrics.dead_lettered.labels(reason_code=reason_code).inc()
+
+
+def answer_topics() -> list[str]:
+    """Every topic that carries an answer type the hub has a route for."""
+    return sorted({t.name for event_type in routes() for t in topics_for_type(event_type)})
 
 
 async def _lenient_headers(
@@ -92,30 +83,16 @@ async def _lenient_headers(
     return await original(dataclasses.replace(record, headers=headers))
 
 
-def check_answer(event: CloudEvent[Any]) -> None:
-    if not isinstance(event.data, ANTWOORD_TYPES):
-        raise AntwoordAfgewezen(
-            f"type: {event.type} does not belong on {OPSCHORTING_ANTWOORD.name}"
-        )
-    organisatie = UITVOERDERS[event.data.uitvoerder]
-    if f":{organisatie.oin}:" not in event.source:
-        raise AntwoordAfgewezen(
-            f"source: {event.source} may not answer for {event.data.uitvoerder.value}"
-        )
-    if event.subject != event.data.casus_id:
-        raise AntwoordAfgewezen("subject: does not match data.casus_id")
-
-
 def register_handlers(
     broker: KafkaBroker, get_hub: Callable[[], Hub], group_id: str, metrics: HubMetrics
 ) -> None:
     @broker.subscriber(
-        OPSCHORTING_ANTWOORD.name,
+        *answer_topics(),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title="hub-antwoorden",
-        description="Agencies' answers to time-out instructions.",
+        description="Agencies' answers to the hub's requests, of every instrument.",
     )
     async def on_antwoord(message: KafkaMessage) -> None:
         try:
@@ -130,9 +107,9 @@ def register_handlers(
                 metrics=metrics,
             )
             return
+        hub = get_hub()
         try:
-            check_answer(event)
-            changed = await verwerk_antwoord(event, get_hub().uow())
+            result = await verwerk_antwoord(event, hub.uow(), hub.deps)
         except AntwoordAfgewezen as exc:
             await dead_letter(
                 broker,
@@ -143,12 +120,10 @@ def register_handlers(
                 metrics=metrics,
             )
             return
-        uitvoerder = event.data.uitvoerder.value
-        if changed:
-            status = antwoord_status(event.data).value
-            metrics.answers.labels(uitvoerder=uitvoerder, status=status).inc()
+        if result.gewijzigd:
+            metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
         else:
-            metrics.duplicate_answers.labels(uitvoerder=uitvoerder).inc()
+            metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
 
     @broker.subscriber(
         DEAD_LETTER.name,

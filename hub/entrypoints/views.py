@@ -7,14 +7,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hub.domain.opschorting import (
-    KetenSchakel,
-    KetenStatus,
-    Opschorting,
-    SchakelStatus,
-    WijzigingSoort,
-    keten_telling,
-)
+from hub.domain.opschorting import Opschorting, WijzigingSoort
+from hub.domain.verzoek import KetenStatus, Verzoek, VerzoekStatus, keten_telling
 
 
 class Fout(BaseModel):
@@ -43,8 +37,10 @@ class VorderingView(BaseModel):
 
 
 class SchakelView(BaseModel):
+    """One agency's request in a chain, and its answer."""
+
     uitvoerder: str
-    status: SchakelStatus
+    status: VerzoekStatus
     late: bool = Field(description="Pending past the answer deadline.")
     referentie: str | None = Field(description="The agency's own reference.")
     redencode: str | None
@@ -56,7 +52,7 @@ class SchakelView(BaseModel):
     instructie_id: str
 
 
-def _schakels(keten: list[KetenSchakel], now: dt.datetime) -> list[SchakelView]:
+def _schakels(keten: list[Verzoek], now: dt.datetime) -> list[SchakelView]:
     return [
         SchakelView(
             uitvoerder=s.uitvoerder,
@@ -75,8 +71,8 @@ def _schakels(keten: list[KetenSchakel], now: dt.datetime) -> list[SchakelView]:
     ]
 
 
-def _telling(keten: list[KetenSchakel], now: dt.datetime) -> dict[str, int]:
-    return {**keten_telling(keten), "late": sum(1 for s in keten if s.is_late(now))}
+def _telling(keten: list[Verzoek], now: dt.datetime) -> dict[str, int]:
+    return keten_telling(keten, now)
 
 
 class WijzigingView(BaseModel):

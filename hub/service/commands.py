@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.casus import Instrument, Probleemdomein, Urgentie
 from schemas.ids import Bsn, Oin
@@ -55,17 +55,9 @@ class DraagOpschortingOp(_Command):
     uitvoerders: list[ScopeIn] = Field(min_length=1, max_length=len(Uitvoerder))
     maatregelen: list[Maatregel] = Field(default_factory=lambda: list(Maatregel), min_length=1)
     ingangsdatum: dt.date
-    einddatum: dt.date
+    einddatum: dt.date = Field(description="The last day; not before ingangsdatum.")
     grondslag: str = Field(min_length=1, max_length=500)
     reden: str = Field(min_length=1, max_length=2000)
-
-    @field_validator("einddatum")
-    @classmethod
-    def _einde_na_begin(cls, einddatum: dt.date, info: ValidationInfo) -> dt.date:
-        begin = info.data.get("ingangsdatum")
-        if begin is not None and einddatum < begin:
-            raise ValueError("einddatum must not lie before ingangsdatum")
-        return einddatum
 
     @field_validator("uitvoerders")
     @classmethod

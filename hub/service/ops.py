@@ -9,7 +9,7 @@ import structlog
 
 from hub.adapters.repository import IntegrityError
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
-from hub.domain.opschorting import KetenStatus, SchakelStatus
+from hub.domain.verzoek import KetenStatus, VerzoekStatus
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas.organisaties import Uitvoerder
@@ -79,11 +79,11 @@ class Overview(Gauges):
 
 
 def _empty_counts() -> dict[str, int]:
-    return {**{s.value: 0 for s in SchakelStatus}, "late": 0}
+    return {**{s.value: 0 for s in VerzoekStatus}, "late": 0}
 
 
 async def _gauges(uow: UnitOfWork, deps: Deps, now: dt.datetime) -> Gauges:
-    per_agency = await uow.overview.links_by_agency(now)
+    per_agency = await uow.verzoeken.telling_per_uitvoerder(now)
     for uitvoerder in Uitvoerder:
         if uitvoerder.value not in per_agency and deps.keys.is_connected(uitvoerder.value):
             per_agency[uitvoerder.value] = _empty_counts()
@@ -109,7 +109,7 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
     now = deps.clock()
     async with uow:
         current = await _gauges(uow, deps, now)
-        orders = await uow.overview.orders_by_status()
+        orders = await uow.opschortingen.per_status()
         audit = [
             AuditEntry(row.at, row.actor, row.actie, row.casus_id)
             for row in await uow.overview.recent_audit(RECENT_AUDIT)

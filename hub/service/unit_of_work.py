@@ -20,12 +20,9 @@ from schemas import CloudEvent
 
 if TYPE_CHECKING:
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
-    from hub.adapters.repository import (
-        AuditTrail,
-        CasusRepository,
-        OpschortingRepository,
-        ProcessedEvents,
-    )
+    from hub.adapters.opschorting_repository import OpschortingRepository
+    from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+    from hub.adapters.verzoek_repository import VerzoekRepository
 
 Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
 """Handles one domain event inside the unit of work (``hub.service.berichten.verwerk``)."""
@@ -34,6 +31,7 @@ Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
 class UnitOfWork(abc.ABC):
     casussen: CasusRepository
     opschortingen: OpschortingRepository
+    verzoeken: VerzoekRepository
     processed: ProcessedEvents
     audit: AuditTrail
     dead_letters: DeadLetterRepository

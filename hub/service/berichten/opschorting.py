@@ -1,2 +1,233 @@
-"""Time-out events as contract messages (``maatwerk.opschorting.v1`` and the agencies' instruction
-topics)."""
+"""Time-out events as contract messages: the hub's record on ``maatwerk.opschorting.v1`` and one
+instruction per agency on that agency's own topic, each BSN sealed for that agency alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.domain.opschorting import (
+    Beantwoord,
+    Opgedragen,
+    Opgeheven,
+    Opschorting,
+    Verlengd,
+    Verlopen,
+    Wijziging,
+)
+from hub.domain.verzoek import Verzoek
+from hub.service.berichten import Bericht, Uitgaand, vertaalt
+from hub.service.deps import Deps
+from hub.service.unit_of_work import UnitOfWork
+from schemas.opschorting import (
+    Maatregel,
+    OpschortingInstructie,
+    OpschortingOpgedragen,
+    OpschortingOpgeheven,
+    OpschortingOpheffingInstructie,
+    OpschortingVerlengd,
+    OpschortingVerlengingInstructie,
+    OpschortingVerlopen,
+    Periode,
+    PersoonVersleuteld,
+    Scope,
+)
+from schemas.organisaties import Uitvoerder
+from schemas.topics import OPSCHORTING, instructie_topic
+
+
+async def _personen(
+    casus_id: str, uitvoerder: str, uow: UnitOfWork, deps: Deps
+) -> tuple[PersoonVersleuteld, ...]:
+    """The household, each BSN sealed for ``uitvoerder`` only."""
+    return tuple(
+        PersoonVersleuteld(
+            pseudoniem=lid.pseudoniem,
+            bsn_versleuteld=deps.keys.seal_for(
+                uitvoerder, deps.secrets.ontsleutel_opslag(lid.bsn_opgeslagen)
+            ),
+        )
+        for lid in await uow.casussen.leden(casus_id)
+    )
+
+
+def _periode(o: Opschorting) -> Periode:
+    return Periode(ingangsdatum=o.ingangsdatum, einddatum=o.einddatum)
+
+
+def _instructies(keten: list[Verzoek]) -> dict[str, str]:
+    return {v.uitvoerder: v.instructie_id for v in keten}
+
+
+@vertaalt(Opgedragen)
+async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
+    o = g.opschorting
+    maatregelen = tuple(Maatregel(m) for m in o.maatregelen)
+    berichten = [
+        Bericht(
+            OpschortingOpgedragen(
+                opschorting_id=o.opschorting_id,
+                casus_id=o.casus_id,
+                scope=tuple(
+                    Scope(uitvoerder=Uitvoerder(v.uitvoerder), vorderingen=v.vorderingen_in_scope)
+                    for v in o.keten
+                ),
+                maatregelen=maatregelen,
+                periode=_periode(o),
+                grondslag=o.grondslag,
+                reden=o.reden,
+                opgedragen_op=g.op,
+            ),
+            OPSCHORTING.name,
+        )
+    ]
+    for verzoek in o.keten:
+        berichten.append(
+            Bericht(
+                OpschortingInstructie(
+                    opschorting_id=o.opschorting_id,
+                    casus_id=o.casus_id,
+                    uitvoerder=Uitvoerder(verzoek.uitvoerder),
+                    personen=await _personen(o.casus_id, verzoek.uitvoerder, uow, deps),
+                    vorderingen=verzoek.vorderingen_in_scope,
+                    maatregelen=maatregelen,
+                    periode=_periode(o),
+                    grondslag=o.grondslag,
+                    reden=o.reden,
+                    reageer_uiterlijk=verzoek.reageer_uiterlijk,
+                ),
+                instructie_topic(verzoek.uitvoerder).name,
+                event_id=verzoek.instructie_id,
+            )
+        )
+    return Uitgaand(
+        actie="opschorting.opgedragen",
+        casus_id=o.casus_id,
+        details={
+            "opschorting_id": o.opschorting_id,
+            "uitvoerders": [v.uitvoerder for v in o.keten],
+            "instructies": _instructies(o.keten),
+        },
+        berichten=tuple(berichten),
+    )
+
+
+async def _wijzigingsinstructies(
+    o: Opschorting, w: Wijziging, uow: UnitOfWork, deps: Deps, **eigen: Any
+) -> list[Bericht]:
+    """One instruction per agency in the change's chain; ``eigen`` are the fields of its kind."""
+    soort = (
+        OpschortingVerlengingInstructie if "periode" in eigen else OpschortingOpheffingInstructie
+    )
+    berichten = []
+    for verzoek in w.keten:
+        origineel = o.verzoek_van(verzoek.uitvoerder)
+        berichten.append(
+            Bericht(
+                soort(
+                    opschorting_id=o.opschorting_id,
+                    casus_id=o.casus_id,
+                    uitvoerder=Uitvoerder(verzoek.uitvoerder),
+                    instructie_id=origineel.instructie_id,
+                    referentie=origineel.referentie,
+                    personen=await _personen(o.casus_id, verzoek.uitvoerder, uow, deps),
+                    vorderingen=origineel.vorderingen_in_scope,
+                    reden=w.reden,
+                    reageer_uiterlijk=verzoek.reageer_uiterlijk,
+                    **eigen,
+                ),
+                instructie_topic(verzoek.uitvoerder).name,
+                event_id=verzoek.instructie_id,
+            )
+        )
+    return berichten
+
+
+def _wijziging_details(o: Opschorting, w: Wijziging) -> dict[str, Any]:
+    return {
+        "opschorting_id": o.opschorting_id,
+        "wijziging_id": w.wijziging_id,
+        "instructies": _instructies(w.keten),
+    }
+
+
+@vertaalt(Verlengd)
+async def verlengd(g: Verlengd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
+    o, w = g.opschorting, g.wijziging
+    periode = Periode(ingangsdatum=o.ingangsdatum, einddatum=w.nieuwe_einddatum or o.einddatum)
+    record = OpschortingVerlengd(
+        opschorting_id=o.opschorting_id,
+        casus_id=o.casus_id,
+        vorige_einddatum=g.vorige_einddatum,
+        periode=periode,
+        reden=w.reden,
+        verlengd_op=g.op,
+    )
+    return Uitgaand(
+        actie="opschorting.verlengd",
+        casus_id=o.casus_id,
+        details=_wijziging_details(o, w),
+        berichten=(
+            Bericht(record, OPSCHORTING.name),
+            *await _wijzigingsinstructies(o, w, uow, deps, periode=periode),
+        ),
+    )
+
+
+@vertaalt(Opgeheven)
+async def opgeheven(g: Opgeheven, uow: UnitOfWork, deps: Deps) -> Uitgaand:
+    o, w = g.opschorting, g.wijziging
+    assert w.opheffingsdatum is not None
+    record = OpschortingOpgeheven(
+        opschorting_id=o.opschorting_id,
+        casus_id=o.casus_id,
+        opheffingsdatum=w.opheffingsdatum,
+        reden=w.reden,
+        opgeheven_op=g.op,
+    )
+    return Uitgaand(
+        actie="opschorting.opgeheven",
+        casus_id=o.casus_id,
+        details=_wijziging_details(o, w),
+        berichten=(
+            Bericht(record, OPSCHORTING.name),
+            *await _wijzigingsinstructies(o, w, uow, deps, opheffingsdatum=w.opheffingsdatum),
+        ),
+    )
+
+
+@vertaalt(Verlopen)
+async def verlopen(g: Verlopen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
+    o = g.opschorting
+    return Uitgaand(
+        actie="opschorting.verlopen",
+        casus_id=o.casus_id,
+        details={"opschorting_id": o.opschorting_id, "einddatum": str(o.einddatum)},
+        berichten=(
+            Bericht(
+                OpschortingVerlopen(
+                    opschorting_id=o.opschorting_id,
+                    casus_id=o.casus_id,
+                    einddatum=o.einddatum,
+                    verlopen_op=g.op,
+                ),
+                OPSCHORTING.name,
+            ),
+        ),
+    )
+
+
+@vertaalt(Beantwoord)
+async def beantwoord(g: Beantwoord, uow: UnitOfWork, deps: Deps) -> Uitgaand:
+    """An answer publishes nothing; the audit trail records it, or that it changed nothing."""
+    v = g.verzoek
+    return Uitgaand(
+        actie=f"opschorting.{v.status.value}" if g.gewijzigd else "opschorting.antwoord-genegeerd",
+        casus_id=v.casus_id,
+        details={
+            "opschorting_id": g.opschorting.opschorting_id,
+            "uitvoerder": v.uitvoerder,
+            "instructie_id": v.instructie_id,
+            "event_id": g.antwoord_id,
+            "referentie": v.referentie,
+        },
+    )

@@ -7,7 +7,8 @@ import datetime as dt
 
 from hub.domain.dead_letter import DeadLetter
 from hub.service import ops
-from hub.service.opschorting import lees_opschorting, verwerk_antwoord
+from hub.service.antwoorden import verwerk_antwoord
+from hub.service.opschorting import lees_opschorting
 from tests.integration.hub.test_store import AGENCIES, answer, order
 
 
@@ -34,8 +35,8 @@ async def test_overview_counts_orders_links_late_links_and_the_outbox(hub):
     first = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     second = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     for agency in AGENCIES:
-        await verwerk_antwoord(answer(first, agency), hub.uow())
-    await verwerk_antwoord(answer(second, "cjib"), hub.uow())
+        await verwerk_antwoord(answer(first, agency), hub.uow(), hub.deps)
+    await verwerk_antwoord(answer(second, "cjib"), hub.uow(), hub.deps)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hub.settings.answer_deadline_hours + 1)
     hub.deps = dataclasses.replace(hub.deps, clock=lambda: later)
 

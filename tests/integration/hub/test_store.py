@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from hub.adapters.orm import Base, OutboxRow
+from hub.service.antwoorden import verwerk_antwoord
 from hub.service.casus import dien_casus_in
 from hub.service.commands import DienCasusIn, DraagOpschortingOp
 from hub.service.errors import NietGevonden
-from hub.service.opschorting import draag_opschorting_op, lees_opschorting, verwerk_antwoord
+from hub.service.opschorting import draag_opschorting_op, lees_opschorting
 from schemas import make_event
 from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
@@ -31,7 +32,7 @@ async def order(hub) -> str:
 
 
 def answer(opschorting, agency: str, event_id: str | None = None):
-    link = opschorting.schakel(agency)
+    link = opschorting.verzoek_van(agency)
     data = OpschortingBevestigd(
         opschorting_id=opschorting.opschorting_id,
         casus_id=opschorting.casus_id,
@@ -90,17 +91,19 @@ async def test_no_bsn_in_clear_anywhere_in_the_store(hub):
 async def test_the_same_answer_twice_is_applied_once(hub):
     opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     event = answer(opschorting, "cjib", event_id=str(uuid.uuid4()))
-    assert await verwerk_antwoord(event, hub.uow()) is True
-    assert await verwerk_antwoord(event, hub.uow()) is False
+    assert (await verwerk_antwoord(event, hub.uow(), hub.deps)).gewijzigd is True
+    assert (await verwerk_antwoord(event, hub.uow(), hub.deps)).gewijzigd is False
     later = answer(opschorting, "cjib")  # a new event id, but the link was answered already
-    assert await verwerk_antwoord(later, hub.uow()) is False
+    assert (await verwerk_antwoord(later, hub.uow(), hub.deps)).gewijzigd is False
     after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
-    assert after.schakel("cjib").referentie == "cjib-42"
+    assert after.verzoek_van("cjib").referentie == "cjib-42"
 
 
 async def test_concurrent_answers_for_one_order_are_all_kept(hub):
     opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
-    await asyncio.gather(*(verwerk_antwoord(answer(opschorting, a), hub.uow()) for a in AGENCIES))
+    await asyncio.gather(
+        *(verwerk_antwoord(answer(opschorting, a), hub.uow(), hub.deps) for a in AGENCIES)
+    )
     after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
     assert after.status.value == "confirmed"
 

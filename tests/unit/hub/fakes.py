@@ -130,3 +130,87 @@ def fake_deps(tmp_path: Path, klok: Klok, agencies: tuple[str, ...] = ()) -> Dep
         keys=AgencyKeys(keys_dir),
         clock=klok,
     )
+
+
+def _bewaar(aggregaat: Any) -> Any:
+    """A stored copy: what a repository keeps, without the events (they belong to the unit of
+    work that recorded them)."""
+    kopie = copy.deepcopy(aggregaat)
+    kopie.gebeurtenissen = []
+    return kopie
+
+
+class FakeCasusRepository:
+    """Until the casus aggregate lands: the casus as the service hands it over."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("casussen", {})
+
+    async def add(self, *, casus_id: str, leden: list[Any], **velden: Any) -> None:
+        self._rows[casus_id] = {"casus_id": casus_id, "leden": list(leden), **velden}
+
+    async def get(self, casus_id: str) -> Any:
+        row = self._rows.get(casus_id)
+        if row is None:
+            return None
+        return type("CasusRow", (), row)()
+
+    async def leden(self, casus_id: str) -> list[Any]:
+        return list(self._rows[casus_id]["leden"])
+
+
+class FakeOpschortingRepository:
+    """Time-outs kept whole; ``get`` hands out a copy, so a change counts only once saved."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("opschortingen", {})
+
+    async def add(self, opschorting: Any) -> None:
+        self._rows[opschorting.opschorting_id] = _bewaar(opschorting)
+        self._uow.zie(opschorting)
+
+    async def get(self, opschorting_id: str, *, for_update: bool = False) -> Any:
+        stored = self._rows.get(opschorting_id)
+        if stored is None:
+            return None
+        opschorting = copy.deepcopy(stored)
+        self._uow.zie(opschorting)
+        return opschorting
+
+    async def save(self, opschorting: Any) -> None:
+        self._rows[opschorting.opschorting_id] = _bewaar(opschorting)
+
+    async def save_antwoord(self, opschorting: Any, verzoek: Any) -> None:
+        self._rows[opschorting.opschorting_id] = _bewaar(opschorting)
+
+    async def lopend_tot_voor(self, dag: dt.date) -> list[str]:
+        return [i for i, o in self._rows.items() if o.lopend and o.einddatum < dag]
+
+    async def for_casus(self, casus_id: str) -> list[str]:
+        return [i for i, o in self._rows.items() if o.casus_id == casus_id]
+
+
+class FakeVerzoekRepository:
+    """The requests, read from the stored time-outs (one table in SQL, derived here)."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._opschortingen: dict[str, Any] = uow.work.tables.setdefault("opschortingen", {})
+
+    async def sleutel(self, instructie_id: str) -> Any:
+        from hub.adapters.verzoek_repository import VerzoekSleutel
+
+        for opschorting in self._opschortingen.values():
+            for v in opschorting.verzoeken():
+                if v.instructie_id == instructie_id:
+                    return VerzoekSleutel(
+                        v.instructie_id, v.soort, v.instrument_id, v.casus_id, v.uitvoerder
+                    )
+        return None
+
+
+REPOSITORIES.update(
+    casussen=FakeCasusRepository,
+    opschortingen=FakeOpschortingRepository,
+    verzoeken=FakeVerzoekRepository,
+)

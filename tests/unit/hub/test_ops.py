@@ -164,7 +164,7 @@ async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_t
     ]
     assert oldest["value_size"] == len(not_json)
     assert oldest["reason_code"] == "ongeldig-bericht"
-    assert oldest["reason"].startswith("not valid JSON")
+    assert oldest["reason"].startswith("ongeldig-bericht: not valid JSON")
     assert oldest["event_type"] is None and oldest["event_id"] is None
     assert oldest["origin_topic"] == OPSCHORTING_ANTWOORD.name
     assert oldest["consumer"] == ops.settings.consumer_group

@@ -1,0 +1,163 @@
+"""Time-outs: the order, its changes, and their requests (``verzoek``). Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.adapters.orm import OpschortingRow, WijzigingRow
+from hub.adapters.verzoek_repository import VerzoekRepository
+from hub.domain.opschorting import Opschorting, Wijziging, WijzigingSoort
+from hub.domain.verzoek import KetenStatus, Verzoek, keten_status
+
+if TYPE_CHECKING:
+    from hub.service.unit_of_work import UnitOfWork
+
+
+class OpschortingRepository:
+    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
+        self._session = session
+        self._uow = uow
+        self._verzoeken = VerzoekRepository(session)
+
+    async def add(self, opschorting: Opschorting) -> None:
+        self._session.add(
+            OpschortingRow(
+                opschorting_id=opschorting.opschorting_id,
+                casus_id=opschorting.casus_id,
+                maatregelen=list(opschorting.maatregelen),
+                ingangsdatum=opschorting.ingangsdatum,
+                einddatum=opschorting.einddatum,
+                grondslag=opschorting.grondslag,
+                reden=opschorting.reden,
+                opgedragen_op=opschorting.opgedragen_op,
+                status=opschorting.status.value,
+            )
+        )
+        await self._session.flush()
+        self._verzoeken.add(opschorting.keten)
+        self._uow.zie(opschorting)
+
+    async def get(self, opschorting_id: str, *, for_update: bool = False) -> Opschorting | None:
+        query = select(OpschortingRow).where(OpschortingRow.opschorting_id == opschorting_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        if row is None:
+            return None
+        verzoeken = await self._verzoeken.van_instrument(opschorting_id)
+        wijzigingen = (
+            await self._session.scalars(
+                select(WijzigingRow)
+                .where(WijzigingRow.opschorting_id == opschorting_id)
+                .order_by(WijzigingRow.gewijzigd_op)
+            )
+        ).all()
+        opschorting = Opschorting(
+            opschorting_id=row.opschorting_id,
+            casus_id=row.casus_id,
+            maatregelen=tuple(row.maatregelen),
+            ingangsdatum=row.ingangsdatum,
+            einddatum=row.einddatum,
+            grondslag=row.grondslag,
+            reden=row.reden,
+            opgedragen_op=row.opgedragen_op,
+            keten=[v for v in verzoeken if v.keten_id == opschorting_id],
+            wijzigingen=[
+                Wijziging(
+                    wijziging_id=w.wijziging_id,
+                    soort=WijzigingSoort(w.soort),
+                    reden=w.reden,
+                    gewijzigd_op=w.gewijzigd_op,
+                    nieuwe_einddatum=w.nieuwe_einddatum,
+                    opheffingsdatum=w.opheffingsdatum,
+                    keten=[v for v in verzoeken if v.keten_id == w.wijziging_id],
+                )
+                for w in wijzigingen
+            ],
+            opgeheven_per=row.opgeheven_per,
+            verlopen_op=row.verlopen_op,
+        )
+        self._uow.zie(opschorting)
+        return opschorting
+
+    async def save(self, opschorting: Opschorting) -> None:
+        """Store a change or an expiry: the order's end, lifting and expiry, and new changes with
+        their requests. Requests already stored change only through :meth:`save_antwoord`."""
+        await self._session.execute(
+            update(OpschortingRow)
+            .where(OpschortingRow.opschorting_id == opschorting.opschorting_id)
+            .values(
+                einddatum=opschorting.einddatum,
+                opgeheven_per=opschorting.opgeheven_per,
+                verlopen_op=opschorting.verlopen_op,
+            )
+        )
+        bekend = set(
+            await self._session.scalars(
+                select(WijzigingRow.wijziging_id).where(
+                    WijzigingRow.opschorting_id == opschorting.opschorting_id
+                )
+            )
+        )
+        for wijziging in opschorting.wijzigingen:
+            if wijziging.wijziging_id in bekend:
+                continue
+            self._session.add(
+                WijzigingRow(
+                    wijziging_id=wijziging.wijziging_id,
+                    opschorting_id=opschorting.opschorting_id,
+                    soort=wijziging.soort.value,
+                    reden=wijziging.reden,
+                    gewijzigd_op=wijziging.gewijzigd_op,
+                    nieuwe_einddatum=wijziging.nieuwe_einddatum,
+                    opheffingsdatum=wijziging.opheffingsdatum,
+                )
+            )
+            await self._session.flush()
+            self._verzoeken.add(wijziging.keten)
+
+    async def save_antwoord(self, opschorting: Opschorting, verzoek: Verzoek) -> None:
+        """Store one answered request, and the order's chain status as the stored requests give
+        it (read after the write, so concurrent answers to one order all count, on SQLite too)."""
+        await self._verzoeken.save(verzoek)
+        await self._session.flush()
+        statussen = await self._verzoeken.statussen(opschorting.opschorting_id)
+        await self._session.execute(
+            update(OpschortingRow)
+            .where(OpschortingRow.opschorting_id == opschorting.opschorting_id)
+            .values(status=keten_status(statussen).value)
+        )
+
+    async def lopend_tot_voor(self, dag: dt.date) -> list[str]:
+        """Ids of time-outs neither lifted nor expired whose last day lies before ``dag``."""
+        rows = await self._session.scalars(
+            select(OpschortingRow.opschorting_id).where(
+                OpschortingRow.opgeheven_per.is_(None),
+                OpschortingRow.verlopen_op.is_(None),
+                OpschortingRow.einddatum < dag,
+            )
+        )
+        return list(rows)
+
+    async def for_casus(self, casus_id: str) -> list[str]:
+        rows = await self._session.scalars(
+            select(OpschortingRow.opschorting_id)
+            .where(OpschortingRow.casus_id == casus_id)
+            .order_by(OpschortingRow.opgedragen_op)
+        )
+        return list(rows)
+
+    async def per_status(self) -> dict[KetenStatus, int]:
+        """Time-out orders by the chain status stored with each (set by the one rule,
+        ``hub.domain.verzoek.keten_status``, whenever an answer is recorded)."""
+        rows = await self._session.execute(
+            select(OpschortingRow.status, func.count()).group_by(OpschortingRow.status)
+        )
+        counts = dict.fromkeys(KetenStatus, 0)
+        for status, count in rows:
+            counts[KetenStatus(status)] = count
+        return counts

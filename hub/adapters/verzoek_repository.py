@@ -1,0 +1,144 @@
+"""The agency requests of every instrument, in one table (``verzoek``). Never commits."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.adapters.orm import VerzoekRow
+from hub.domain.verzoek import (
+    Verzoek,
+    VerzoekSoort,
+    VerzoekStatus,
+    VorderingUitkomst,
+    is_laat,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VerzoekSleutel:
+    """What the answer handler needs to route an answer: which instrument owns the request."""
+
+    instructie_id: str
+    soort: VerzoekSoort
+    instrument_id: str
+    casus_id: str
+    uitvoerder: str
+
+
+class VerzoekRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, verzoeken: Iterable[Verzoek]) -> None:
+        for verzoek in verzoeken:
+            self._session.add(VerzoekRow(**_kolommen(verzoek)))
+
+    async def save(self, verzoek: Verzoek) -> None:
+        await self._session.merge(VerzoekRow(**_kolommen(verzoek)))
+
+    async def sleutel(self, instructie_id: str) -> VerzoekSleutel | None:
+        row = await self._session.get(VerzoekRow, instructie_id)
+        if row is None:
+            return None
+        return VerzoekSleutel(
+            row.instructie_id,
+            VerzoekSoort(row.soort),
+            row.instrument_id,
+            row.casus_id,
+            row.uitvoerder,
+        )
+
+    async def van_instrument(self, instrument_id: str) -> list[Verzoek]:
+        """Every request of one instrument, by agency."""
+        rows = await self._session.scalars(
+            select(VerzoekRow)
+            .where(VerzoekRow.instrument_id == instrument_id)
+            .order_by(VerzoekRow.uitvoerder)
+        )
+        return [_verzoek(row) for row in rows]
+
+    async def statussen(self, keten_id: str) -> list[VerzoekStatus]:
+        """The stored statuses of one chain's requests."""
+        rows = await self._session.scalars(
+            select(VerzoekRow.status).where(VerzoekRow.keten_id == keten_id)
+        )
+        return [VerzoekStatus(status) for status in rows]
+
+    async def telling_per_uitvoerder(self, now: dt.datetime) -> dict[str, dict[str, int]]:
+        """Per agency: requests by status, and ``late`` ones (:func:`is_laat`), of every kind:
+        an unanswered extension is as much a pending instruction as an unanswered order."""
+        counts: dict[str, dict[str, int]] = {}
+
+        def of(uitvoerder: str) -> dict[str, int]:
+            return counts.setdefault(uitvoerder, {**{s.value: 0 for s in VerzoekStatus}, "late": 0})
+
+        by_status = await self._session.execute(
+            select(VerzoekRow.uitvoerder, VerzoekRow.status, func.count()).group_by(
+                VerzoekRow.uitvoerder, VerzoekRow.status
+            )
+        )
+        for uitvoerder, status, count in by_status:
+            of(uitvoerder)[status] += count
+        pending = await self._session.execute(
+            select(VerzoekRow.uitvoerder, VerzoekRow.reageer_uiterlijk).where(
+                VerzoekRow.status == VerzoekStatus.PENDING.value
+            )
+        )
+        for uitvoerder, deadline in pending:
+            if is_laat(VerzoekStatus.PENDING, deadline, now):
+                of(uitvoerder)["late"] += 1
+        return counts
+
+
+def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
+    return dict(
+        instructie_id=verzoek.instructie_id,
+        soort=verzoek.soort.value,
+        keten_id=verzoek.keten_id,
+        instrument_id=verzoek.instrument_id,
+        casus_id=verzoek.casus_id,
+        uitvoerder=verzoek.uitvoerder,
+        reageer_uiterlijk=verzoek.reageer_uiterlijk,
+        vorderingen_in_scope=_lijst(verzoek.vorderingen_in_scope),
+        status=verzoek.status.value,
+        referentie=verzoek.referentie,
+        redencode=verzoek.redencode,
+        reden=verzoek.reden,
+        vorderingen=[dataclasses.asdict(v) for v in verzoek.vorderingen],
+        beantwoord_op=verzoek.beantwoord_op,
+        verwerkt_op=verzoek.verwerkt_op,
+        pogingen=verzoek.pogingen,
+    )
+
+
+def _lijst(waarden: Sequence[str] | None) -> list[str] | None:
+    return None if waarden is None else list(waarden)
+
+
+def _verzoek(row: VerzoekRow) -> Verzoek:
+    return Verzoek(
+        instructie_id=row.instructie_id,
+        soort=VerzoekSoort(row.soort),
+        keten_id=row.keten_id,
+        instrument_id=row.instrument_id,
+        casus_id=row.casus_id,
+        uitvoerder=row.uitvoerder,
+        reageer_uiterlijk=row.reageer_uiterlijk,
+        vorderingen_in_scope=(
+            tuple(row.vorderingen_in_scope) if row.vorderingen_in_scope is not None else None
+        ),
+        status=VerzoekStatus(row.status),
+        referentie=row.referentie,
+        redencode=row.redencode,
+        reden=row.reden,
+        vorderingen=tuple(VorderingUitkomst(**v) for v in row.vorderingen or []),
+        beantwoord_op=row.beantwoord_op,
+        verwerkt_op=row.verwerkt_op,
+        pogingen=row.pogingen,
+    )

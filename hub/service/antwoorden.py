@@ -1,0 +1,114 @@
+"""The one answer handler: an agency's answer to any request, routed by its CloudEvent ``type``
+to the instrument that owns the request.
+
+Every instrument that sends requests registers a :class:`Route` for its answer types: how to read
+the instruction id and the agency from the payload, which status the answer gives, and how the
+instrument applies it to its aggregate. What every answer needs is checked here, once:
+
+- idempotent on the event id (a redelivered answer changes nothing);
+- the request exists, belongs to the casus the answer names (``subject`` and ``data.casus_id``)
+  and was sent to the agency that answers;
+- the answer's ``source`` is that agency's system (its OIN from the settings).
+
+An answer that fails a check can never be processed: :class:`AntwoordAfgewezen`, and the stream
+handler dead-letters it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from hub.domain.verzoek import OnverwachtAntwoord
+from hub.service.deps import Deps
+from hub.service.unit_of_work import UnitOfWork
+from schemas import CloudEvent, EventData
+
+log = structlog.get_logger(__name__)
+
+
+class AntwoordAfgewezen(ValueError):
+    """An answer that is valid JSON and schema, but cannot belong to any request: dead-letter it."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the answers of one instrument are read and applied."""
+
+    antwoorden: tuple[type[EventData], ...]
+    """The contract types of the answers."""
+    instructie_id: Callable[[Any], str]
+    """The event id of the instruction the answer names."""
+    uitvoerder: Callable[[Any], str]
+    """The agency that answers."""
+    status: Callable[[Any], str]
+    """The status the answer gives the request (for the metrics)."""
+    beantwoord: Callable[..., Awaitable[bool]]
+    """``(instrument_id, uitvoerder, data, uow, *, door, event_id) -> changed``: apply the answer
+    to the instrument's aggregate and save it (inside the caller's unit of work)."""
+
+
+_ROUTES: dict[str, Route] = {}
+
+
+def route(nieuw: Route) -> None:
+    """Register the route of an instrument's answers."""
+    for soort in nieuw.antwoorden:
+        if soort.event_type in _ROUTES:
+            raise ValueError(f"{soort.event_type} has a route already")
+        _ROUTES[soort.event_type] = nieuw
+
+
+def routes() -> dict[str, Route]:
+    """Every answer type the hub takes, and its route."""
+    from hub.service import opschorting  # noqa: F401  (registers its route)
+
+    return dict(_ROUTES)
+
+
+@dataclass(frozen=True, slots=True)
+class Verwerking:
+    """What became of an answer."""
+
+    uitvoerder: str
+    status: str
+    gewijzigd: bool
+    """False for a duplicate (event id seen before) or a request answered already."""
+
+
+async def verwerk_antwoord(event: CloudEvent[Any], uow: UnitOfWork, deps: Deps) -> Verwerking:
+    """Record an agency's answer. Idempotent on the event id."""
+    route_ = routes().get(event.type)
+    if route_ is None:
+        raise AntwoordAfgewezen(f"type: {event.type} is not an answer the hub takes")
+    data = event.data
+    uitvoerder = route_.uitvoerder(data)
+    oin = deps.settings.oin_van(uitvoerder)
+    if f":{oin}:" not in event.source:
+        raise AntwoordAfgewezen(f"source: {event.source} may not answer for {uitvoerder}")
+    if event.subject != getattr(data, "casus_id", None):
+        raise AntwoordAfgewezen("subject: does not match data.casus_id")
+    instructie_id = route_.instructie_id(data)
+    async with uow:
+        if await uow.processed.seen(event.id):
+            log.info("duplicate answer ignored", event_id=event.id)
+            return Verwerking(uitvoerder, route_.status(data), gewijzigd=False)
+        sleutel = await uow.verzoeken.sleutel(instructie_id)
+        if sleutel is None or sleutel.casus_id != event.subject:
+            raise AntwoordAfgewezen(f"unknown instruction {instructie_id} for this casus")
+        if sleutel.uitvoerder != uitvoerder:
+            raise AntwoordAfgewezen(
+                f"instruction {instructie_id} was for {sleutel.uitvoerder}, not {uitvoerder}"
+            )
+        try:
+            gewijzigd = await route_.beantwoord(
+                sleutel.instrument_id, uitvoerder, data, uow, door=event.source, event_id=event.id
+            )
+        except OnverwachtAntwoord as exc:
+            raise AntwoordAfgewezen(str(exc)) from exc
+        uow.processed.mark(event.id, event.type)
+        await uow.commit()
+    return Verwerking(uitvoerder, route_.status(data), gewijzigd=gewijzigd)

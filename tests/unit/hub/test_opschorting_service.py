@@ -1,0 +1,259 @@
+"""The time-out's handlers with a unit of work in memory: no FastAPI, no database, no broker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.service import antwoorden
+from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
+from hub.service.casus import dien_casus_in
+from hub.service.commands import (
+    DienCasusIn,
+    DraagOpschortingOp,
+    HefOpschortingOp,
+    VerlengOpschorting,
+)
+from hub.service.errors import Conflict, NietGevonden, Ongeldig
+from hub.service.opschorting import draag_opschorting_op, lees_opschorting
+from hub.service.wijziging import hef_opschorting_op, verleng_opschorting, verloop_opschortingen
+from schemas import make_event
+from schemas.opschorting import (
+    OpschortingBevestigd,
+    OpschortingGeweigerd,
+    OpschortingInstructie,
+    OpschortingOpgedragen,
+    OpschortingVerlengingInstructie,
+    OpschortingVerlopen,
+    Redencode,
+)
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.topics import OPSCHORTING, instructie_topic
+from tests.support.loket import casus_body, opschorting_body
+from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
+
+BSN = "999990019"
+AGENCIES = ("belastingdienst", "cjib", "duo")
+
+
+@pytest.fixture
+def klok() -> Klok:
+    return Klok(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def deps(tmp_path, klok):
+    return fake_deps(tmp_path, klok, AGENCIES)
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+@pytest.fixture
+def uow(store, deps):
+    return lambda: FakeUnitOfWork(store, deps)
+
+
+async def order(uow, deps, *agencies: str) -> tuple[str, str]:
+    agencies = agencies or AGENCIES
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+    cmd = DraagOpschortingOp(**opschorting_body(*agencies))
+    return casus_id, await draag_opschorting_op(casus_id, cmd, uow(), deps)
+
+
+def answer(store, opschorting_id: str, agency: str, data_type=OpschortingBevestigd, **extra):
+    """The agency's answer to its instruction of the order."""
+    instructie = next(
+        e
+        for _, e in store.published
+        if isinstance(e.data, OpschortingInstructie)
+        and e.data.opschorting_id == opschorting_id
+        and e.data.uitvoerder.value == agency
+    )
+    fields = {"referentie": f"{agency}-1"} if data_type is OpschortingBevestigd else {}
+    data = data_type(
+        opschorting_id=opschorting_id,
+        casus_id=instructie.data.casus_id,
+        uitvoerder=Uitvoerder(agency),
+        instructie_id=instructie.id,
+        beantwoord_op=dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC),
+        **{**fields, **extra},
+    )
+    return make_event(
+        data, source=UITVOERDERS[Uitvoerder(agency)].source, subject=instructie.data.casus_id
+    )
+
+
+async def test_an_order_queues_the_record_and_one_sealed_instruction_per_agency(uow, deps, store):
+    casus_id, opschorting_id = await order(uow, deps)
+    topics = [t for t, _ in store.published]
+    assert topics[1:] == [
+        OPSCHORTING.name,
+        *(instructie_topic(a).name for a in AGENCIES),
+    ]
+    recorded = store.published[1][1]
+    assert isinstance(recorded.data, OpschortingOpgedragen) and recorded.subject == casus_id
+    instructies = [e for _, e in store.published[2:]]
+    assert all(BSN not in e.model_dump_json() for e in instructies)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert [v.instructie_id for v in opschorting.keten] == [e.id for e in instructies]
+    assert store.audit[-1].actie == "opschorting.opgedragen"
+    assert store.audit[-1].actor == "loket"
+
+
+async def test_an_order_on_an_unknown_casus_or_an_unconnected_agency_changes_nothing(
+    uow, deps, store
+):
+    cmd = DraagOpschortingOp(**opschorting_body("cjib"))
+    with pytest.raises(NietGevonden):
+        await draag_opschorting_op("MWL-2026-0000000000", cmd, uow(), deps)
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+    before = len(store.published)
+    with pytest.raises(Ongeldig) as info:
+        await draag_opschorting_op(
+            casus_id, DraagOpschortingOp(**opschorting_body("svb")), uow(), deps
+        )
+    assert info.value.field == "uitvoerders.0.uitvoerder"
+    with pytest.raises(Ongeldig) as info:
+        await draag_opschorting_op(
+            casus_id, DraagOpschortingOp(**opschorting_body("cjib", days=-1)), uow(), deps
+        )
+    assert info.value.field == "einddatum"
+    assert len(store.published) == before
+
+
+async def test_answers_complete_the_chain_once_each(uow, deps, store, klok):
+    _, opschorting_id = await order(uow, deps)
+    first = answer(store, opschorting_id, "cjib")
+    klok.verzet(seconds=5)
+    result = await verwerk_antwoord(first, uow(), deps)
+    assert (result.uitvoerder, result.status, result.gewijzigd) == ("cjib", "confirmed", True)
+    assert (await verwerk_antwoord(first, uow(), deps)).gewijzigd is False  # same event id
+    for agency in ("belastingdienst", "duo"):
+        await verwerk_antwoord(answer(store, opschorting_id, agency), uow(), deps)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert opschorting.status.value == "confirmed"
+    assert opschorting.verzoek_van("cjib").verwerkt_op == klok.now
+    assert [e.actie for e in store.audit][-3:] == ["opschorting.confirmed"] * 3
+    assert store.audit[-1].actor == UITVOERDERS[Uitvoerder.DUO].source
+
+
+async def test_a_refusal_keeps_the_reason_and_makes_the_chain_incomplete(uow, deps, store):
+    _, opschorting_id = await order(uow, deps, "cjib")
+    refusal = answer(
+        store,
+        opschorting_id,
+        "cjib",
+        OpschortingGeweigerd,
+        redencode=Redencode.BEZWAAR_OF_BEROEP,
+        reden="alle zaken in beroep",
+    )
+    await verwerk_antwoord(refusal, uow(), deps)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert opschorting.status.value == "incomplete"
+    assert opschorting.verzoek_van("cjib").redencode == "bezwaar-of-beroep"
+
+
+async def test_answers_that_cannot_belong_to_a_request_are_refused_and_change_nothing(
+    uow, deps, store
+):
+    _, opschorting_id = await order(uow, deps)
+    good = answer(store, opschorting_id, "cjib")
+    forged = good.model_copy(update={"source": UITVOERDERS[Uitvoerder.DUO].source})
+    with pytest.raises(AntwoordAfgewezen, match="source"):
+        await verwerk_antwoord(forged, uow(), deps)
+    wrong_agency_data = good.data.model_copy(update={"uitvoerder": Uitvoerder.DUO})
+    wrong_agency = make_event(
+        wrong_agency_data, source=UITVOERDERS[Uitvoerder.DUO].source, subject=good.subject
+    )
+    with pytest.raises(AntwoordAfgewezen, match="was for cjib"):
+        await verwerk_antwoord(wrong_agency, uow(), deps)
+    unknown = make_event(
+        good.data.model_copy(update={"instructie_id": "nope"}),
+        source=good.source,
+        subject=good.subject,
+    )
+    with pytest.raises(AntwoordAfgewezen, match="unknown instruction"):
+        await verwerk_antwoord(unknown, uow(), deps)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert opschorting.verzoek_van("cjib").status.value == "pending"
+    assert store.processed == {}
+
+
+async def test_every_answer_type_has_a_route_and_topic(uow, deps):
+    assert set(antwoorden.routes()) == {
+        OpschortingBevestigd.event_type,
+        "nl.maatwerk.opschorting.deels-bevestigd.v1",
+        OpschortingGeweigerd.event_type,
+    }
+
+
+async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, store):
+    _, opschorting_id = await order(uow, deps, "cjib", "duo")
+    await verwerk_antwoord(answer(store, opschorting_id, "cjib"), uow(), deps)
+    refusal = answer(
+        store,
+        opschorting_id,
+        "duo",
+        OpschortingGeweigerd,
+        redencode=Redencode.TERMIJN_ONGELDIG,
+        reden="x",
+    )
+    await verwerk_antwoord(refusal, uow(), deps)
+    before = len(store.published)
+    cmd = VerlengOpschorting(einddatum=dt.date(2027, 12, 1), reden="meer tijd")
+    await verleng_opschorting(opschorting_id, cmd, uow(), deps)
+    nieuw = store.published[before:]
+    assert [t for t, _ in nieuw] == [OPSCHORTING.name, instructie_topic("cjib").name]
+    instructie = nieuw[1][1].data
+    assert isinstance(instructie, OpschortingVerlengingInstructie)
+    assert instructie.referentie == "cjib-1" and instructie.periode.einddatum.year == 2027
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert opschorting.einddatum == dt.date(2027, 12, 1)
+    assert [v.instructie_id for v in opschorting.wijzigingen[0].keten] == [nieuw[1][1].id]
+
+
+async def test_a_lifted_time_out_takes_no_change_and_a_short_extension_names_its_field(
+    uow, deps, store
+):
+    _, opschorting_id = await order(uow, deps, "cjib")
+    with pytest.raises(Ongeldig) as info:
+        await verleng_opschorting(
+            opschorting_id,
+            VerlengOpschorting(einddatum=dt.date(2026, 12, 2), reden="r"),
+            uow(),
+            deps,
+        )
+    assert info.value.field == "einddatum"
+    await hef_opschorting_op(opschorting_id, HefOpschortingOp(reden="klaar"), uow(), deps)
+    before = len(store.published)
+    with pytest.raises(Conflict):
+        await hef_opschorting_op(opschorting_id, HefOpschortingOp(reden="nog eens"), uow(), deps)
+    assert len(store.published) == before
+
+
+async def test_expiry_is_recorded_once_by_the_hub(uow, deps, store, klok):
+    _, opschorting_id = await order(uow, deps, "cjib")
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    klok.now = dt.datetime.combine(
+        opschorting.einddatum + dt.timedelta(days=1), dt.time(0, 30), tzinfo=dt.UTC
+    )
+    assert await verloop_opschortingen(uow(), deps) == [opschorting_id]
+    assert await verloop_opschortingen(uow(), deps) == []
+    verlopen = [e for _, e in store.published if isinstance(e.data, OpschortingVerlopen)]
+    assert len(verlopen) == 1 and verlopen[0].time == klok.now
+    assert store.audit[-1].actor == "hub" and store.audit[-1].actie == "opschorting.verlopen"
+
+
+async def test_a_failed_handler_leaves_nothing_behind(uow, deps, store):
+    """Rolled back: a unit of work left without commit writes no message and no audit entry."""
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+    before = (len(store.published), len(store.audit), store.commits)
+    with pytest.raises(Ongeldig):
+        await draag_opschorting_op(
+            casus_id, DraagOpschortingOp(**opschorting_body("cjib", days=-1)), uow(), deps
+        )
+    assert (len(store.published), len(store.audit), store.commits) == before
