@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+from simulators import AGENCIES, POORTEN
+
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
-SIMULATOR_PORTS = {"belastingdienst": 8101, "cjib": 8102, "duo": 8103}
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ SERVICES: tuple[Command, ...] = (
         Command(
             f"simulator-{agency}",
             ("maatwerk-simulator", "run", "--agency", agency, "--port", "{port}"),
-            port=SIMULATOR_PORTS[agency],
+            port=POORTEN[agency],
             health_path="/health",
             describe=f"simulator {agency} (SIMULATED back-office)",
         )
@@ -201,7 +201,7 @@ class Stack:
             "bootstrap": f"127.0.0.1:{self.kafka_port}",
             "keys_dir": str(self.var_dir / "keys"),
             "var_dir": str(self.var_dir),
-            **{f"port_{a}": str(p + self.offset) for a, p in SIMULATOR_PORTS.items()},
+            **{f"port_{a}": str(p + self.offset) for a, p in POORTEN.items()},
         }
 
     # ------------------------------------------------------------------------------ commands

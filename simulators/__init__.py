@@ -5,4 +5,8 @@ register (seeded from ``simulators/<agency>/seed.json``) and refusal rules. Noth
 agency interface; ``hub`` and ``connectors`` never import this package.
 """
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+POORTEN: dict[str, int] = {"belastingdienst": 8101, "cjib": 8102, "duo": 8103}
+"""The simulated agencies and the port each listens on by default: the one list of the agencies
+the local stack (``make run``), the tests and the benchmarks run."""
+
+AGENCIES: tuple[str, ...] = tuple(POORTEN)

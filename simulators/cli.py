@@ -13,11 +13,9 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from simulators import AGENCIES
+from simulators import AGENCIES, POORTEN
 
 app = typer.Typer(help="Simulated agency back-offices (development and tests only).")
-
-STANDAARD_POORTEN = {"belastingdienst": 8101, "cjib": 8102, "duo": 8103}
 
 
 @app.callback()
@@ -28,7 +26,7 @@ def _main() -> None:
 @app.command()
 def run(
     agency: Annotated[str, typer.Option(help=f"One of: {', '.join(AGENCIES)}.")],
-    port: Annotated[int | None, typer.Option(help="Port (default 8101/8102/8103).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: simulators.POORTEN).")] = None,
     seed: Annotated[
         Path | None, typer.Option(help="Seed file (default simulators/<agency>/seed.json).")
     ] = None,
@@ -42,14 +40,14 @@ def run(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     module = importlib.import_module(f"simulators.{agency}")
     asgi = module.create_app(seed)
-    uvicorn.run(asgi, host=host, port=port or STANDAARD_POORTEN[agency], log_level="info")
+    uvicorn.run(asgi, host=host, port=port or POORTEN[agency], log_level="info")
 
 
 @app.command()
 def agencies() -> None:
     """List the simulated agencies and their default ports."""
     for naam in AGENCIES:
-        typer.echo(f"{naam}\t{STANDAARD_POORTEN[naam]}")
+        typer.echo(f"{naam}\t{POORTEN[naam]}")
 
 
 if __name__ == "__main__":

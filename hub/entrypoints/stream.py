@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 import structlog
@@ -43,6 +43,7 @@ async def dead_letter(
     *,
     reason_code: str,
     consumer: str,
+    at: datetime,
     metrics: HubMetrics | None = None,
 ) -> None:
     """Set the message aside on the dead-letter topic, with why and where it came from."""
@@ -51,7 +52,7 @@ async def dead_letter(
         origin=Origin(str(raw.topic), raw.partition, raw.offset, consumer, HUB_PRINCIPAL),
         reason_code=reason_code,
         detail=reason,
-        at=datetime.now(UTC),
+        at=at,
         original=raw.headers or (),
     )
     await broker.publish(message.body, DEAD_LETTER.name, key=raw.key, headers=headers)
@@ -104,6 +105,7 @@ def register_handlers(
                 str(exc),
                 reason_code="ongeldig-bericht",
                 consumer=group_id,
+                at=get_hub().deps.clock(),
                 metrics=metrics,
             )
             return
@@ -117,6 +119,7 @@ def register_handlers(
                 str(exc),
                 reason_code="antwoord-afgewezen",
                 consumer=group_id,
+                at=get_hub().deps.clock(),
                 metrics=metrics,
             )
             return

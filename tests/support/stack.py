@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulators import AGENCIES
 from tests.support.processes import ManagedProcess, console_script, free_ports, start_process
-
-AGENCIES = ("belastingdienst", "cjib", "duo")
 
 
 @dataclass

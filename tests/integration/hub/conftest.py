@@ -7,8 +7,7 @@ import pytest
 from hub.bootstrap import build_hub
 from hub.settings import Settings
 from schemas.versleuteling import generate_private_key, public_key_pem
-
-AGENCIES = ("belastingdienst", "cjib", "duo")
+from simulators import AGENCIES
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -14,13 +14,13 @@ from hub.settings import Settings
 from schemas import CONTENT_TYPE, parse_event
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
+from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 from tests.unit.hub.test_api import answer_event
 
 pytestmark = pytest.mark.kafka
 
 BSN = "999990019"
-AGENCIES = ("belastingdienst", "cjib", "duo")
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from schemas import make_event
 from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import CASUS, OPSCHORTING, instructie_topic
+from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 
 BSN = "999990019"
-AGENCIES = ("belastingdienst", "cjib", "duo")
 
 
 async def order(hub) -> str:

@@ -16,8 +16,7 @@ from hub.app import create_app
 from hub.settings import Settings
 from schemas.topics import DEAD_LETTER, instructie_topic
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
-
-AGENCIES = ("belastingdienst", "cjib", "duo")
+from simulators import AGENCIES
 
 
 @pytest.fixture

@@ -30,11 +30,11 @@ from schemas.opschorting import (
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import OPSCHORTING, instructie_topic
+from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN = "999990019"
-AGENCIES = ("belastingdienst", "cjib", "duo")
 
 
 @pytest.fixture
