@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
@@ -16,13 +18,50 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the store to the newest revision (a no-op when it is there already)."""
+def run_with_foreign_keys_deferred(connection: Connection, migrate: Callable[[], None]) -> None:
+    """Run ``migrate`` in one transaction; on SQLite with foreign keys off meanwhile.
+
+    SQLite cannot alter most of a table in place: Alembic's batch mode copies it to a new table and
+    drops the old one, which a table that other rows refer to refuses while foreign keys are on.
+    The pragma only takes effect outside a transaction, so it is set around it; afterwards
+    ``PRAGMA foreign_key_check`` must find nothing, or the upgrade fails (and is rolled back).
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # the driver sent no BEGIN before the pragma: nothing to commit
+    try:
+        with connection.begin():
+            migrate()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the store to ``revision`` (a no-op when it is there already)."""
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        run_with_foreign_keys_deferred(connection, lambda: command.upgrade(config, revision))
 
-    async with engine.begin() as connection:
+    async with engine.connect() as connection:
+        await connection.run_sync(run)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Take the store back to ``revision`` (for tests and for an operator undoing a release)."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        run_with_foreign_keys_deferred(connection, lambda: command.downgrade(config, revision))
+
+    async with engine.connect() as connection:
         await connection.run_sync(run)

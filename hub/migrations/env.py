@@ -30,12 +30,14 @@ def run_with(connection: Connection) -> None:
 
 async def run_online() -> None:
     from hub.adapters.database import create_engine
+    from hub.adapters.migrations import run_with_foreign_keys_deferred
 
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(run_with)
-            await connection.commit()
+            await connection.run_sync(
+                lambda sync: run_with_foreign_keys_deferred(sync, lambda: run_with(sync))
+            )
     finally:
         await engine.dispose()
 

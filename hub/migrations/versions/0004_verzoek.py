@@ -88,8 +88,6 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("status", sa.String(length=24), nullable=False, server_default="pending")
         )
-    with op.batch_alter_table("opschorting", schema=None) as batch_op:
-        batch_op.alter_column("status", server_default=None)
         batch_op.create_index(batch_op.f("ix_opschorting_status"), ["status"], unique=False)
 
     op.execute(
