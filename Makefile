@@ -15,7 +15,7 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars run test test-unit test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -40,8 +40,11 @@ run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (
 test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit: venv ## unit tests only: no broker, no database
+test-unit: venv ## unit tests only: no FastAPI, no database, no broker
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+test-api: venv ## HTTP APIs (hub, simulators) in process, SQLite and FastStream's in-memory broker
+	$(BIN)/pytest tests/api $(PYTEST_ARGS)
 
 test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
 	$(BIN)/pytest tests/integration $(PYTEST_ARGS)

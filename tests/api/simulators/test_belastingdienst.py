@@ -1,6 +1,6 @@
 import pytest
 
-from tests.unit.simulators.conftest import VANDAAG
+from tests.api.simulators.conftest import VANDAAG
 
 PAD = "/api/v1/invorderingsstops"
 

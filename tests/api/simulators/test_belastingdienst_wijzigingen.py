@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.unit.simulators.conftest import VANDAAG
-from tests.unit.simulators.test_belastingdienst import PAD, verzoek
+from tests.api.simulators.conftest import VANDAAG
+from tests.api.simulators.test_belastingdienst import PAD, verzoek
 
 BSN = "999990019"
 

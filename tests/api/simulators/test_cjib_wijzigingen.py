@@ -1,7 +1,7 @@
 """CJIB simulator: VERLENGING and INTREKKING of an opschorting, and finding one."""
 
-from tests.unit.simulators.conftest import VANDAAG
-from tests.unit.simulators.test_cjib import PAD, verzoek
+from tests.api.simulators.conftest import VANDAAG
+from tests.api.simulators.test_cjib import PAD, verzoek
 
 
 def wijziging(sleutel="w-1", soort="VERLENGING", **velden):

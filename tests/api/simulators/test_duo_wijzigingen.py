@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from tests.unit.simulators.conftest import VANDAAG
-from tests.unit.simulators.test_duo import PAD, verzoek
+from tests.api.simulators.conftest import VANDAAG
+from tests.api.simulators.test_duo import PAD, verzoek
 
 EINDE = VANDAAG + dt.timedelta(days=90)  # of verzoek()
 

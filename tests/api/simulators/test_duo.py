@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from tests.unit.simulators.conftest import VANDAAG
-from tests.unit.simulators.test_belastingdienst import aantal
+from tests.api.simulators.conftest import VANDAAG
+from tests.api.simulators.test_belastingdienst import aantal
 
 PAD = "/duo/v2/betalingspauzes"
 

@@ -1,4 +1,4 @@
-from tests.unit.simulators.test_belastingdienst import aantal
+from tests.api.simulators.test_belastingdienst import aantal
 
 PAD = "/cjib/opschortingsverzoeken"
 
