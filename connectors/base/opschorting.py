@@ -18,7 +18,7 @@ original request's idempotency key), so the connector keeps no state.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -76,6 +76,24 @@ def onverwacht(agency: str, status: int, detail: str = "") -> Weigering:
     """An answer the translation cannot read: refused as ``onverwerkbaar``, with what was seen."""
     tekst = f"Unexpected answer from the {agency} back-office: HTTP {status}"
     return Weigering(Redencode.ONVERWERKBAAR, f"{tekst}. {detail}".strip() if detail else tekst)
+
+
+def vordering(
+    nummer: str,
+    opgeschort: bool,
+    reden: str | None = None,
+    *,
+    redenen: Mapping[str, Redencode] | None = None,
+    anders: Redencode = Redencode.ONVERWERKBAAR,
+) -> VorderingResultaat:
+    """One claim as the agency reported it: suspended, or not with its own ``reden`` (kept as
+    ``toelichting``) mapped through ``redenen`` (``anders`` when it is not there)."""
+    if opgeschort:
+        return VorderingResultaat(vordering=nummer, opgeschort=True)
+    redencode = (redenen or {}).get(reden, anders) if reden is not None else anders
+    return VorderingResultaat(
+        vordering=nummer, opgeschort=False, redencode=redencode, toelichting=reden
+    )
 
 
 def niets_geregistreerd(agency: str, wat: str) -> Weigering:

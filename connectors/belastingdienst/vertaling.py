@@ -67,15 +67,9 @@ class _Aanslag(Lezer):
     reden: str | None = None
 
     def vordering(self) -> VorderingResultaat:
-        if self.resultaat == "GESTOPT":
-            return VorderingResultaat(vordering=self.aanslagnummer, opgeschort=True)
+        gestopt = self.resultaat == "GESTOPT"
         reden = self.reden or "NIET_GESTOPT"
-        return VorderingResultaat(
-            vordering=self.aanslagnummer,
-            opgeschort=False,
-            redencode=AANSLAG_REDENEN.get(reden, Redencode.ONVERWERKBAAR),
-            toelichting=reden,
-        )
+        return opschorting.vordering(self.aanslagnummer, gestopt, reden, redenen=AANSLAG_REDENEN)
 
 
 class _Invorderingsstop(Gelukt[Uitkomst]):

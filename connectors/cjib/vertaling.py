@@ -80,15 +80,9 @@ class _Zaak(Lezer):
     reden: str | None = None
 
     def resultaat(self) -> VorderingResultaat:
-        if self.status == "OPGESCHORT":
-            return VorderingResultaat(vordering=self.zaaknummer, opgeschort=True)
+        opgeschort = self.status == "OPGESCHORT"
         reden = self.reden or "NIET_OPGESCHORT"
-        return VorderingResultaat(
-            vordering=self.zaaknummer,
-            opgeschort=False,
-            redencode=ZAAK_REDENEN.get(reden, Redencode.ONVERWERKBAAR),
-            toelichting=reden,
-        )
+        return opschorting.vordering(self.zaaknummer, opgeschort, reden, redenen=ZAAK_REDENEN)
 
 
 class _Opschorting(Gelukt[Uitkomst]):

@@ -61,13 +61,12 @@ class _Schuld(Lezer):
     toelichting: str | None = None
 
     def vordering(self) -> VorderingResultaat:
-        if self.gepauzeerd:
-            return VorderingResultaat(vordering=self.schuldnummer, opgeschort=True)
-        return VorderingResultaat(
-            vordering=self.schuldnummer,
-            opgeschort=False,
-            redencode=Redencode.ONBEKENDE_VORDERING,
-            toelichting=self.toelichting,
+        # DUO gives a note, not a code: a debt it did not pause is one it does not know.
+        return opschorting.vordering(
+            self.schuldnummer,
+            self.gepauzeerd,
+            self.toelichting,
+            anders=Redencode.ONBEKENDE_VORDERING,
         )
 
 
