@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 from faststream import FastStream
 
+from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
@@ -37,7 +38,7 @@ def _koppeling(agency: str) -> Koppeling:
 async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
     sleutel = laad_private_key(settings.keys_dir, koppeling.uitvoerder.value)
     url = settings.backoffice_url or koppeling.standaard_url
-    async with koppeling.client(base_url=url, timeout=settings.request_timeout) as client:
+    async with BackofficeClient(base_url=url, timeout=settings.request_timeout) as client:
         broker = bouw_broker(
             koppeling=koppeling,
             client=client,
@@ -67,7 +68,7 @@ def run(
         Path | None, typer.Option(help="Directory with <agency>.key (CONNECTOR_KEYS_DIR).")
     ] = None,
 ) -> None:
-    """Consume the agency's instruction topic until interrupted."""
+    """Consume the agency's instruction topics until interrupted."""
     koppeling = _koppeling(agency)
     overrides = {
         k: v

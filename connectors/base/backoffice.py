@@ -8,10 +8,9 @@
 - every other status, 2xx or 4xx, is an answer (:class:`BackofficeAntwoord`) for the agency's
   translation to read, including business refusals.
 
-Each agency subclasses it with its own path (and whatever else its API wants). The original
-instruction goes to that path (:meth:`BackofficeClient.verstuur`); changes and look-ups are
-described by the agency's translation as an :class:`HttpVerzoek` (method, path, query, body) and
-sent with :meth:`BackofficeClient.stuur`.
+One client serves every agency: what to send where is data, an :class:`HttpVerzoek` (method,
+path, query, body) that the agency's translation describes, sent with
+:meth:`BackofficeClient.stuur`.
 """
 
 from __future__ import annotations
@@ -19,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ConfigDict
 
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429})
 
@@ -65,12 +63,9 @@ class BackofficeClient:
 
     Usage::
 
-        async with CjibClient(base_url="http://127.0.0.1:8102") as client:
-            antwoord = await client.verstuur(verzoek)
+        async with BackofficeClient(base_url="http://127.0.0.1:8102") as client:
+            antwoord = await client.stuur(HttpVerzoek("POST", "/cjib/zaken", body=body))
     """
-
-    pad: ClassVar[str]
-    """Path of the agency's suspension endpoint, relative to the base URL."""
 
     def __init__(
         self,
@@ -101,13 +96,6 @@ class BackofficeClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def verstuur(self, verzoek: Mapping[str, Any]) -> BackofficeAntwoord:
-        """Send one suspension request to the agency's endpoint."""
-        return await self.post_json(self.pad, verzoek)
-
-    async def post_json(self, pad: str, verzoek: Mapping[str, Any]) -> BackofficeAntwoord:
-        return await self.stuur(HttpVerzoek("POST", pad, body=verzoek))
-
     async def stuur(self, verzoek: HttpVerzoek) -> BackofficeAntwoord:
         """Send one request described by a translation."""
         try:
@@ -129,9 +117,3 @@ class BackofficeClient:
         except ValueError:
             body = None
         return BackofficeAntwoord(status=status, body=body)
-
-
-class Lezer(BaseModel):
-    """Base of the models that read an agency's answer: fields it does not need are ignored."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)

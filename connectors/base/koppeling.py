@@ -1,74 +1,56 @@
 """What an agency package declares so the shared runtime can serve it.
 
 An agency package ``connectors.<code>`` exposes ``KOPPELING``: a :class:`Koppeling` naming the
-agency, its back-office client and its two pure translations of the order, and (optionally) a
-:class:`Wijzigingsvertaling` for extension and lifting; without it those are dead-lettered as
-``niet-ondersteund``. The runtime finds it by the agency code (:func:`laad_koppeling`), so adding
-an agency means adding a package, nothing else.
+agency, where its back-office listens by default, and per CloudEvent type the
+:class:`~connectors.base.vertaling.Vertaling` it applies. The runtime reads every topic of the
+agency that carries one of those types; a type without a translation is dead-lettered
+(``niet-ondersteund``). The runtime finds the package by the agency code
+(:func:`laad_koppeling`), so adding an agency means adding a package, and adding an instrument
+for an agency means adding a translation, nothing else.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from connectors.base.antwoord import Uitkomst
-from connectors.base.backoffice import BackofficeAntwoord, BackofficeClient, HttpVerzoek
-from connectors.base.opdracht import (
-    Opdracht,
-    Opheffingsopdracht,
-    Verlengingsopdracht,
-    Wijzigingsopdracht,
-)
-from schemas.opschorting import Antwoord
+from connectors.base.opdracht import is_instructie
+from connectors.base.vertaling import Vertaling
+from schemas import event_types
 from schemas.organisaties import UITVOERDERS, Organisatie, Uitvoerder
-
-NaarVerzoek = Callable[[Opdracht], "Mapping[str, Any] | Uitkomst"]
-"""Instruction -> the agency's request body, or an outcome right away when nothing can be sent."""
-
-NaarAntwoord = Callable[[Opdracht, BackofficeAntwoord, datetime], Antwoord]
-"""The agency's HTTP answer -> the contract answer (``beantwoord_op`` as third argument)."""
-
-
-@dataclass(frozen=True)
-class Wijzigingsvertaling:
-    """How one agency takes an extension and a lifting: pure functions, no I/O.
-
-    The runtime needs the agency's reference of the suspension. It takes ``referentie`` from the
-    instruction when the hub sends it; otherwise it asks the back-office with
-    ``zoek_opschorting(original instruction id)`` (the id was the original request's idempotency
-    key) and reads the answer with ``lees_opschorting``: the reference, or an outcome (e.g. a
-    refusal when the agency registered nothing for that instruction).
-    """
-
-    zoek_opschorting: Callable[[str], HttpVerzoek]
-    """Original instruction id -> the back-office look-up of the suspension registered for it."""
-    lees_opschorting: Callable[[BackofficeAntwoord], str | Uitkomst]
-    """The look-up's answer -> the agency's reference, or an outcome to answer at once."""
-    naar_verlenging: Callable[[Verlengingsopdracht, str], HttpVerzoek | Uitkomst]
-    """Extension + reference -> the agency's request, or an outcome when nothing can be sent."""
-    naar_opheffing: Callable[[Opheffingsopdracht, str], HttpVerzoek | Uitkomst]
-    """Lifting + reference -> the agency's request, or an outcome when nothing can be sent."""
-    naar_antwoord: Callable[[Wijzigingsopdracht, str, BackofficeAntwoord, datetime], Antwoord]
-    """The agency's HTTP answer to the change -> the contract answer (reference of the
-    suspension as second argument, ``beantwoord_op`` last)."""
+from schemas.topics import Topic, catalogue
 
 
 @dataclass(frozen=True)
 class Koppeling:
-    """One agency's connection: who it is, how to reach it, how to translate."""
+    """One agency's connection: who it is, where it listens, how it translates each type.
+
+    Usage::
+
+        Koppeling(
+            uitvoerder=Uitvoerder.CJIB,
+            standaard_url="http://127.0.0.1:8102",
+            vertalingen={OpschortingInstructie.event_type: OPDRACHT, ...},
+        )
+    """
 
     uitvoerder: Uitvoerder
     standaard_url: str
     """Where the back-office listens by default (the local simulator)."""
-    client: Callable[..., BackofficeClient]
-    naar_verzoek: NaarVerzoek
-    naar_antwoord: NaarAntwoord
-    wijzigingen: Wijzigingsvertaling | None = None
-    """Extension and lifting; ``None``: dead-lettered as ``niet-ondersteund``."""
+    vertalingen: Mapping[str, Vertaling[Any, Any]]
+    """CloudEvent type -> its translation for this agency."""
+
+    def __post_init__(self) -> None:
+        # A typo here would otherwise only show as dead letters in production.
+        bekend = event_types()
+        for event_type in self.vertalingen:
+            model = bekend.get(event_type)
+            if model is None or not is_instructie(model):
+                raise ValueError(f"{event_type} is no registered instruction type")
+            if not any(event_type in t.message_types for t in self.topics):
+                raise ValueError(f"no topic of {self.uitvoerder.value} carries {event_type}")
 
     @property
     def organisatie(self) -> Organisatie:
@@ -78,6 +60,17 @@ class Koppeling:
     def naam(self) -> str:
         """The connector's name: ``connector-<agency>`` (also its consumer group)."""
         return f"connector-{self.uitvoerder.value}"
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        """The topics the connector reads: the agency's own (it is among their consumers) that carry
+        a translated type."""
+        code = self.uitvoerder.value
+        return tuple(
+            t
+            for t in catalogue()
+            if code in t.consumers and any(m in self.vertalingen for m in t.message_types)
+        )
 
 
 class OnbekendeUitvoerder(LookupError):

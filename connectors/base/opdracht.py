@@ -2,41 +2,47 @@
 
 Pure: no broker, no network. Everything that makes a message unprocessable for good (retrying
 will not help) raises :class:`Onverwerkbaar`; the runtime then dead-letters the original bytes.
+
+Reading is the same for every instrument: an instruction is any registered payload addressed to
+one agency (``uitvoerder``, or ``verstrekker`` for an information request), bound to a casus
+(``casus_id``) and naming household members with a BSN sealed for that agency (``personen``).
+Which types a connector takes is not decided here but by its translations (the runtime).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pydantic import TypeAdapter, ValidationError
 
-from schemas import InvalidEvent, parse_event
+from schemas import CloudEvent, EventData, InvalidEvent, parse_event
 from schemas.ids import Bsn
-from schemas.opschorting import (
-    OpschortingInstructie,
-    OpschortingOpheffingInstructie,
-    OpschortingVerlengingInstructie,
-)
+from schemas.opschorting import PersoonVersleuteld
 from schemas.organisaties import Uitvoerder
-from schemas.topics import instructie_topic
 from schemas.versleuteling import SealError, open_sealed
+
+ADRESSAAT_VELDEN = ("uitvoerder", "verstrekker")
+"""Fields that name the agency an instruction is for (time-out; information request)."""
 
 
 class DeadLetterReden(StrEnum):
-    """Why a connector could not process a message (header ``deadletter-reason``)."""
+    """Why a connector could not process a message (header ``dlq-reason-code``)."""
 
     ONGELDIG_BERICHT = "ongeldig-bericht"
     """Not JSON, not a valid CloudEvent, or data that breaks the contract."""
     ONVERWACHT_TYPE = "onverwacht-type"
-    """A valid event, but not an opschorting instruction."""
+    """A valid event of a type that does not belong on the topic it was read from."""
     ANDERE_UITVOERDER = "andere-uitvoerder"
     """An instruction addressed to another agency."""
     BSN_NIET_TE_OPENEN = "bsn-niet-te-openen"
     """A sealed BSN this agency's key cannot open, or that is no valid BSN once opened."""
     NIET_ONDERSTEUND = "niet-ondersteund"
-    """A type this topic carries that this connector does not handle (yet): parked for replay."""
+    """A type this topic carries that this connector has no translation for (yet): parked for
+    replay."""
     VERWERKINGSFOUT = "verwerkingsfout"
     """The connector's own translation failed on this message (a bug): parked for replay."""
 
@@ -53,45 +59,36 @@ class Onverwerkbaar(Exception):
         self.detail = detail
 
 
+I_co = TypeVar("I_co", bound=EventData, covariant=True)
+
+
 @dataclass(frozen=True)
-class Opdracht:
-    """One instruction, checked and with its BSNs opened, ready to translate for the agency."""
+class Opdracht(Generic[I_co]):
+    """One instruction, checked and with its BSNs opened, ready to translate for the agency.
+
+    ``Opdracht[OpschortingInstructie]`` is an order, ``Opdracht[InformatieVerzoek]`` an
+    information request: a translation states the payload type it takes.
+    """
 
     instructie_id: str
     """Event id of the instruction: the idempotency key towards the back-office."""
-    instructie: OpschortingInstructie
+    instructie: I_co
     bsns: tuple[str, ...] = field(repr=False)
     """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
+    referentie: str | None = None
+    """The agency's own reference of what the instruction acts on (e.g. the suspension an
+    extension changes), once the translation's look-up step has it; ``None`` before or without
+    one."""
 
+    @property
+    def casus_id(self) -> str:
+        return str(getattr(self.instructie, "casus_id"))  # noqa: B009  (checked when read)
 
-@dataclass(frozen=True)
-class Verlengingsopdracht:
-    """An extension instruction, checked and with its BSNs opened."""
-
-    instructie_id: str
-    """Event id of the extension instruction: the idempotency key of the change."""
-    instructie: OpschortingVerlengingInstructie
-    bsns: tuple[str, ...] = field(repr=False)
-    """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
-
-
-@dataclass(frozen=True)
-class Opheffingsopdracht:
-    """A lifting instruction, checked and with its BSNs opened."""
-
-    instructie_id: str
-    """Event id of the lifting instruction: the idempotency key of the change."""
-    instructie: OpschortingOpheffingInstructie
-    bsns: tuple[str, ...] = field(repr=False)
-    """The opened BSNs, in the order of ``instructie.personen``. Never log these."""
-
-
-Wijzigingsopdracht = Verlengingsopdracht | Opheffingsopdracht
-"""A change to a suspension the agency registered for an earlier instruction
-(``instructie.instructie_id`` names that instruction, ``instructie.referentie`` the agency's
-reference when the hub has it)."""
-
-ElkeOpdracht = Opdracht | Verlengingsopdracht | Opheffingsopdracht
+    def gevonden(self) -> str:
+        """:attr:`referentie`, for a translation with a look-up step (the runtime sets it first)."""
+        if self.referentie is None:
+            raise LookupError("no reference: the translation has no look-up step")
+        return self.referentie
 
 
 _BSN: TypeAdapter[str] = TypeAdapter(Bsn)
@@ -105,38 +102,50 @@ def _geldige_bsn(waarde: str) -> bool:
     return True
 
 
-def lees_instructie(
-    raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519PrivateKey
-) -> ElkeOpdracht:
-    """Parse, check and open one instruction (order, extension or lifting) for ``uitvoerder``.
-
-    Raises :class:`Onverwerkbaar` when the message is not a valid instruction for this agency.
-    """
+def lees_event(raw: bytes) -> CloudEvent[Any]:
+    """Parse one record's bytes as a CloudEvent of a registered type."""
     try:
-        event = parse_event(raw)
+        return parse_event(raw)
     except InvalidEvent as exc:
         raise Onverwerkbaar(DeadLetterReden.ONGELDIG_BERICHT, str(exc)) from None
-    instructie = event.data
-    if not isinstance(
-        instructie,
-        OpschortingInstructie | OpschortingVerlengingInstructie | OpschortingOpheffingInstructie,
-    ):
-        if event.type in instructie_topic(uitvoerder).message_types:
-            raise Onverwerkbaar(
-                DeadLetterReden.NIET_ONDERSTEUND, f"type {event.type} is not handled yet"
-            )
+
+
+def _adressaat(data: EventData) -> Any:
+    for veld in ADRESSAAT_VELDEN:
+        if veld in type(data).model_fields:
+            return getattr(data, veld)
+    return None
+
+
+def is_instructie(model: type[EventData]) -> bool:
+    """Whether payloads of ``model`` have what :func:`open_opdracht` needs."""
+    velden = model.model_fields
+    return (
+        "casus_id" in velden and "personen" in velden and any(v in velden for v in ADRESSAAT_VELDEN)
+    )
+
+
+def open_opdracht(
+    event: CloudEvent[Any], *, uitvoerder: Uitvoerder, sleutel: X25519PrivateKey
+) -> Opdracht[EventData]:
+    """Check that ``event`` is an instruction for ``uitvoerder`` and open its BSNs."""
+    instructie: EventData = event.data
+    if not is_instructie(type(instructie)):
         raise Onverwerkbaar(
-            DeadLetterReden.ONVERWACHT_TYPE, f"type {event.type} is not an opschorting instruction"
+            DeadLetterReden.ONVERWACHT_TYPE, f"type {event.type} is not an instruction to an agency"
         )
-    if instructie.uitvoerder is not uitvoerder:
+    adressaat = _adressaat(instructie)
+    if adressaat is not uitvoerder:
+        naam = getattr(adressaat, "value", adressaat)
         raise Onverwerkbaar(
             DeadLetterReden.ANDERE_UITVOERDER,
-            f"instruction for {instructie.uitvoerder.value}, this connector is {uitvoerder.value}",
+            f"instruction for {naam}, this connector is {uitvoerder.value}",
         )
-    if event.subject != instructie.casus_id:
+    if event.subject != getattr(instructie, "casus_id"):  # noqa: B009
         raise Onverwerkbaar(DeadLetterReden.ONGELDIG_BERICHT, "subject differs from data.casus_id")
+    personen: Sequence[PersoonVersleuteld] = getattr(instructie, "personen")  # noqa: B009
     bsns: list[str] = []
-    for index, persoon in enumerate(instructie.personen):
+    for index, persoon in enumerate(personen):
         try:
             bsn = open_sealed(persoon.bsn_versleuteld, sleutel)
         except SealError:
@@ -151,8 +160,14 @@ def lees_instructie(
                 f"personen[{index}] ({persoon.pseudoniem}): opened value is not a valid BSN",
             )
         bsns.append(bsn)
-    if isinstance(instructie, OpschortingVerlengingInstructie):
-        return Verlengingsopdracht(event.id, instructie, tuple(bsns))
-    if isinstance(instructie, OpschortingOpheffingInstructie):
-        return Opheffingsopdracht(event.id, instructie, tuple(bsns))
     return Opdracht(instructie_id=event.id, instructie=instructie, bsns=tuple(bsns))
+
+
+def lees_instructie(
+    raw: bytes, *, uitvoerder: Uitvoerder, sleutel: X25519PrivateKey
+) -> Opdracht[EventData]:
+    """Parse, check and open one instruction of any instrument for ``uitvoerder``.
+
+    Raises :class:`Onverwerkbaar` when the message is not a valid instruction for this agency.
+    """
+    return open_opdracht(lees_event(raw), uitvoerder=uitvoerder, sleutel=sleutel)

@@ -1,21 +1,23 @@
-"""The connector runtime shared by all agencies: consume instructions, deliver, answer.
+"""The connector runtime shared by all agencies and instruments: consume, deliver, answer.
 
-Per message on ``maatwerk.opschorting.instructie.<agency>.v1`` (consumer group
-``connector-<agency>``, ack policy NACK_ON_ERROR, so the offset is committed only after the work):
+Per record on one of the agency's own topics that carry a type it has a translation for (today
+``maatwerk.opschorting.instructie.<agency>.v1``; consumer group ``connector-<agency>``, ack policy
+NACK_ON_ERROR, so the offset is committed only after the work):
 
-1. read the raw bytes into an :class:`~connectors.base.opdracht.Opdracht` (the order), a
-   :class:`~connectors.base.opdracht.Verlengingsopdracht` or an
-   :class:`~connectors.base.opdracht.Opheffingsopdracht` (parse, check, open BSNs); a message that
-   can never be processed goes to the dead-letter topic with the reason and its origin in headers,
-   and is acked so the consumer keeps going;
-2. translate and deliver it to the back-office with the instruction's event id as idempotency key,
-   retrying transient failures with bounded exponential backoff; when the back-office stays away
-   the handler raises, the message is nacked (the consumer seeks back) and redelivered. A change
-   (extension, lifting) goes to the suspension under the agency's reference: from the instruction
-   when the hub sends it, else looked up at the back-office by the original instruction's id
-   (which was the original request's idempotency key), so the connector keeps no state;
-3. publish the contract answer as a CloudEvent whose id is derived from the instruction id (a
-   redelivered instruction yields the same answer id, which the hub ignores as a duplicate);
+1. read the raw bytes: a valid CloudEvent of a type the agency has a translation for (else
+   ``niet-ondersteund`` when the topic carries the type, ``onverwacht-type`` when it does not), an
+   instruction addressed to this agency whose BSNs its key opens (an
+   :class:`~connectors.base.opdracht.Opdracht`); a message that can never be processed goes to the
+   dead-letter topic with the reason and its origin in headers, and is acked so the consumer
+   keeps going;
+2. run the type's :class:`~connectors.base.vertaling.Vertaling`: its optional look-up step, then
+   its request, delivered with the instruction's event id as idempotency key (in the body the
+   translation builds), retrying transient failures with bounded exponential backoff; when the
+   back-office stays away the handler raises, the message is nacked (the consumer seeks back) and
+   redelivered;
+3. publish the contract answer the translation builds, as a CloudEvent whose id is derived from
+   the instruction id (a redelivered instruction yields the same answer id, which the hub ignores
+   as a duplicate), on the topic the catalogue gives for the answer's type;
 4. return, so the offset is committed.
 
 No BSN is ever logged: logs carry topic, partition, offset, event id, casus id and references.
@@ -40,7 +42,6 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
-from connectors.base.antwoord import Uitkomst, maak_antwoord
 from connectors.base.backoffice import (
     BackofficeAntwoord,
     BackofficeClient,
@@ -50,16 +51,15 @@ from connectors.base.backoffice import (
 from connectors.base.koppeling import Koppeling
 from connectors.base.opdracht import (
     DeadLetterReden,
-    ElkeOpdracht,
     Onverwerkbaar,
     Opdracht,
-    Verlengingsopdracht,
-    Wijzigingsopdracht,
-    lees_instructie,
+    lees_event,
+    open_opdracht,
 )
-from schemas import CONTENT_TYPE, make_event
-from schemas.opschorting import Antwoord
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic, principal
+from connectors.base.vertaling import Opzoeking, Vertaling
+from schemas import CONTENT_TYPE, EventData, make_event
+from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
+from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
 
@@ -67,26 +67,6 @@ T = TypeVar("T")
 
 ANTWOORD_NAMESPACE = uuid.UUID("5b0f7c43-3d1e-5a8e-9a57-6d0a8f7e2c11")
 """uuid5 namespace: answer event id = uuid5(ANTWOORD_NAMESPACE, instruction event id)."""
-
-MAX_HEADER_DETAIL = 1000
-
-
-class DeadLetterHeader:
-    """Header names on ``maatwerk.deadletter.v1`` (``schemas.topics.DEAD_LETTER_HEADERS``), plus
-    a few of the connector's own (``dlq-reason-code``, ``dlq-consumer``, ``dlq-time``)."""
-
-    REDEN = "dlq-reason"
-    """``<code>: <detail>``; never a BSN."""
-    TOPIC = "dlq-origin-topic"
-    PARTITIE = "dlq-origin-partition"
-    OFFSET = "dlq-origin-offset"
-    GEFAALD_DOOR = "dlq-failed-by"
-    """Kafka principal of the connector (``User:<agency>``)."""
-    REDENCODE = "dlq-reason-code"
-    """The :class:`~connectors.base.opdracht.DeadLetterReden` value alone, for filtering."""
-    CONSUMER = "dlq-consumer"
-    """The connector's name, ``connector-<agency>`` (as the hub names itself ``hub``)."""
-    TIJD = "dlq-time"
 
 
 def antwoord_event_id(instructie_id: str) -> str:
@@ -134,29 +114,31 @@ class InstructieVerwerker:
         self._beleid = herhaalbeleid or Herhaalbeleid()
         self._klok = klok
         self._slaap = slaap
+        self._catalogus = {t.name: t for t in catalogue()}
 
     async def verwerk(self, record: ConsumerRecord[Any, Any]) -> None:
         raw = record.value if isinstance(record.value, bytes) else b""
         try:
-            opdracht = lees_instructie(
-                raw, uitvoerder=self.koppeling.uitvoerder, sleutel=self._sleutel
+            event = lees_event(raw)
+            vertaling = self._vertaling(event.type, record.topic)
+            opdracht = open_opdracht(
+                event, uitvoerder=self.koppeling.uitvoerder, sleutel=self._sleutel
             )
             ids = {
                 "topic": record.topic,
                 "partition": record.partition,
                 "offset": record.offset,
                 "event_id": opdracht.instructie_id,
-                "event_type": opdracht.instructie.event_type,
-                "casus_id": opdracht.instructie.casus_id,
+                "event_type": event.type,
+                "casus_id": opdracht.casus_id,
             }
-            if isinstance(opdracht, Opdracht):
-                antwoord = await self._opdracht(opdracht, ids)
-            else:
-                antwoord = await self._wijziging(opdracht, ids)
+            nu = self._klok()
+            antwoord = await self._vertaal(vertaling, opdracht, nu, ids)
+            topic = self._antwoordtopic(antwoord)
         except Onverwerkbaar as exc:
             await self._dead_letter(record, exc)
             return
-        await self._beantwoord(opdracht, antwoord)
+        await self._beantwoord(opdracht, antwoord, topic=topic, nu=nu)
         log.info(
             "instruction answered",
             **ids,
@@ -164,45 +146,56 @@ class InstructieVerwerker:
             referentie=getattr(antwoord, "referentie", None),
         )
 
-    async def _opdracht(self, opdracht: Opdracht, ids: Mapping[str, Any]) -> Antwoord:
-        """The order: the agency's request to its fixed endpoint."""
-        verzoek = _veilig(self.koppeling.naar_verzoek, opdracht)
-        if not isinstance(verzoek, Mapping):  # the translation answered without a request
-            return maak_antwoord(opdracht, verzoek, beantwoord_op=self._klok())
-        client = self._client
-        bo_antwoord = await self._lever_af(lambda: client.verstuur(verzoek), ids)
-        return _veilig(self.koppeling.naar_antwoord, opdracht, bo_antwoord, self._klok())
-
-    async def _wijziging(self, opdracht: Wijzigingsopdracht, ids: Mapping[str, Any]) -> Antwoord:
-        """An extension or lifting: find the suspension's reference, then change it."""
-        vertaling = self.koppeling.wijzigingen
-        if vertaling is None:
+    def _vertaling(self, event_type: str, topic: str) -> Vertaling[Any, Any]:
+        """The translation for ``event_type``, or why there is none."""
+        vertaling = self.koppeling.vertalingen.get(event_type)
+        if vertaling is not None:
+            return vertaling
+        bron = self._catalogus.get(topic)
+        if bron is not None and event_type in bron.message_types:
             raise Onverwerkbaar(
                 DeadLetterReden.NIET_ONDERSTEUND,
-                f"type {opdracht.instructie.event_type} is not handled by {self.koppeling.naam}",
+                f"type {event_type} is not handled by {self.koppeling.naam}",
             )
-        referentie = opdracht.instructie.referentie
-        if referentie is None:
-            zoekvraag = _veilig(vertaling.zoek_opschorting, opdracht.instructie.instructie_id)
-            gevonden = _veilig(
-                vertaling.lees_opschorting, await self._stuur(zoekvraag, opdracht, ids)
-            )
-            if not isinstance(gevonden, str):  # nothing registered for the original instruction
-                return maak_antwoord(opdracht, gevonden, beantwoord_op=self._klok())
-            referentie = gevonden
-            log.info("suspension looked up", **ids, referentie=referentie)
-        verzoek: HttpVerzoek | Uitkomst
-        if isinstance(opdracht, Verlengingsopdracht):
-            verzoek = _veilig(vertaling.naar_verlenging, opdracht, referentie)
-        else:
-            verzoek = _veilig(vertaling.naar_opheffing, opdracht, referentie)
-        if not isinstance(verzoek, HttpVerzoek):
-            return maak_antwoord(opdracht, verzoek, beantwoord_op=self._klok())
+        raise Onverwerkbaar(
+            DeadLetterReden.ONVERWACHT_TYPE, f"type {event_type} does not belong on {topic}"
+        )
+
+    async def _vertaal(
+        self,
+        vertaling: Vertaling[Any, Any],
+        opdracht: Opdracht[EventData],
+        nu: datetime,
+        ids: Mapping[str, Any],
+    ) -> EventData:
+        """Look up (if the translation asks), send, read, answer; pure steps run ``_veilig``."""
+        if vertaling.opzoeking is not None:
+            gevonden = await self._zoek(vertaling.opzoeking, opdracht, ids)
+            if not isinstance(gevonden, str):  # the look-up answered the instruction itself
+                return _veilig(vertaling.maak_antwoord, opdracht, gevonden, nu)
+            opdracht = dataclasses.replace(opdracht, referentie=gevonden)
+        verzoek = _veilig(vertaling.naar_verzoek, opdracht)
+        if not isinstance(verzoek, HttpVerzoek):  # the translation answered without a request
+            return _veilig(vertaling.maak_antwoord, opdracht, verzoek, nu)
         bo_antwoord = await self._stuur(verzoek, opdracht, ids)
-        return _veilig(vertaling.naar_antwoord, opdracht, referentie, bo_antwoord, self._klok())
+        uitkomst = _veilig(vertaling.lees_antwoord, opdracht, bo_antwoord)
+        return _veilig(vertaling.maak_antwoord, opdracht, uitkomst, nu)
+
+    async def _zoek(
+        self, opzoeking: Opzoeking[Any, Any], opdracht: Opdracht[EventData], ids: Mapping[str, Any]
+    ) -> object:
+        """The agency's reference: known from the instruction, or looked up (or an outcome)."""
+        bekend = _veilig(opzoeking.bekend, opdracht)
+        if bekend is not None:
+            return bekend
+        zoekvraag = _veilig(opzoeking.zoek, opdracht)
+        gevonden = _veilig(opzoeking.lees, opdracht, await self._stuur(zoekvraag, opdracht, ids))
+        if isinstance(gevonden, str):
+            log.info("reference looked up", **ids, referentie=gevonden)
+        return gevonden
 
     async def _stuur(
-        self, verzoek: HttpVerzoek, opdracht: ElkeOpdracht, ids: Mapping[str, Any]
+        self, verzoek: HttpVerzoek, opdracht: Opdracht[EventData], ids: Mapping[str, Any]
     ) -> BackofficeAntwoord:
         url = verzoek.pad + "?" + urlencode(dict(verzoek.query))
         if any(bsn in url for bsn in opdracht.bsns):
@@ -237,34 +230,50 @@ class InstructieVerwerker:
                 await self._slaap(beleid.wachttijd(poging))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _beantwoord(self, opdracht: ElkeOpdracht, antwoord: Antwoord) -> None:
+    def _antwoordtopic(self, antwoord: EventData) -> str:
+        """The one topic the catalogue gives for the answer's type that this agency writes."""
+        code = self.koppeling.uitvoerder.value
+        topics = [t for t in topics_for_type(antwoord.event_type) if code in t.producers]
+        if len(topics) != 1:
+            raise Onverwerkbaar(
+                DeadLetterReden.VERWERKINGSFOUT,
+                f"no single topic for answer type {antwoord.event_type}",
+            )
+        return topics[0].name
+
+    async def _beantwoord(
+        self, opdracht: Opdracht[EventData], antwoord: EventData, *, topic: str, nu: datetime
+    ) -> None:
         event = make_event(
             antwoord,
             source=self.koppeling.organisatie.source,
-            subject=opdracht.instructie.casus_id,
+            subject=opdracht.casus_id,
             event_id=antwoord_event_id(opdracht.instructie_id),
-            time=antwoord.beantwoord_op,
+            time=nu,
         )
         await self._publiceer(
             event.to_bytes(),
-            topic=OPSCHORTING_ANTWOORD.name,
-            key=opdracht.instructie.casus_id.encode(),
+            topic=topic,
+            key=opdracht.casus_id.encode(),
             headers={"content-type": CONTENT_TYPE},
         )
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], fout: Onverwerkbaar) -> None:
         """Park the original record (key, value, headers) with why and where it came from."""
-        headers = {
-            **dict(_headers(record)),
-            DeadLetterHeader.REDEN: f"{fout.reden.value}: {fout.detail}"[:MAX_HEADER_DETAIL],
-            DeadLetterHeader.TOPIC: record.topic,
-            DeadLetterHeader.PARTITIE: str(record.partition),
-            DeadLetterHeader.OFFSET: str(record.offset),
-            DeadLetterHeader.GEFAALD_DOOR: principal(self.koppeling.uitvoerder.value),
-            DeadLetterHeader.REDENCODE: fout.reden.value,
-            DeadLetterHeader.CONSUMER: self.koppeling.naam,
-            DeadLetterHeader.TIJD: self._klok().isoformat(),
-        }
+        code = self.koppeling.uitvoerder.value
+        headers = dead_letter_headers(
+            origin=Origin(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                consumer=self.koppeling.naam,
+                principal=principal(code),
+            ),
+            reason_code=fout.reden.value,
+            detail=fout.detail,
+            at=self._klok(),
+            original=record.headers or (),
+        )
         value = record.value if isinstance(record.value, bytes) else b""
         key = record.key if isinstance(record.key, bytes) else None
         await self._publiceer(value, topic=DEAD_LETTER.name, key=key, headers=headers)
@@ -274,7 +283,7 @@ class InstructieVerwerker:
             partition=record.partition,
             offset=record.offset,
             reason=fout.reden.value,
-            detail=fout.detail,
+            detail=mask_bsn_like(fout.detail),
         )
 
 
@@ -294,20 +303,12 @@ def _veilig(functie: Callable[..., T], *args: Any) -> T:
         ) from None
 
 
-def _headers(record: ConsumerRecord[Any, Any]) -> list[tuple[str, str]]:
-    paren: list[tuple[str, str]] = []
-    for naam, waarde in record.headers or ():
-        tekst = waarde.decode("utf-8", "replace") if isinstance(waarde, bytes) else str(waarde)
-        paren.append((naam, tekst))
-    return paren
-
-
 async def _leesbare_headers(
     record: ConsumerRecord[Any, Any],
     standaard: Callable[[ConsumerRecord[Any, Any]], Awaitable[StreamMessage[Any]]],
 ) -> StreamMessage[Any]:
     """FastStream parser: header values that are not UTF-8 must not stop the consumer."""
-    schoon = tuple((n, t.encode()) for n, t in _headers(record))
+    schoon = tuple((naam, header_text(waarde).encode()) for naam, waarde in record.headers or ())
     return await standaard(dataclasses.replace(record, headers=schoon))
 
 
@@ -327,7 +328,8 @@ def bouw_broker(
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> KafkaBroker:
-    """A broker with the connector's one subscriber wired in; connect it with ``start()``."""
+    """A broker with the connector's subscriber on its topics wired in; connect it with
+    ``start()``."""
     broker = KafkaBroker(
         bootstrap_servers,
         client_id=koppeling.naam,
@@ -350,17 +352,17 @@ def bouw_broker(
         klok=klok,
         slaap=slaap,
     )
-    topic = instructie_topic(koppeling.uitvoerder)
+    topics = [t.name for t in koppeling.topics]
 
     @broker.subscriber(
-        topic.name,
+        *topics,
         group_id=group_id or koppeling.naam,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_leesbare_headers,
         decoder=_ruwe_body,
         title=f"{koppeling.naam}:instructies",
-        description=f"Time-out instructions for {koppeling.organisatie.naam}.",
+        description=f"Instructions for {koppeling.organisatie.naam}: {', '.join(topics)}.",
     )
     async def instructie_ontvangen(body: bytes, message: KafkaMessage) -> None:
         # A single-record subscriber: the raw message is one ConsumerRecord.

@@ -5,19 +5,22 @@ Pure functions, no I/O. The field mapping is documented in ``MAPPING.md`` next t
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
-from connectors.base.backoffice import BackofficeAntwoord
-from connectors.base.backoffice import Lezer as _Lezer
+from connectors.base import opschorting
+from connectors.base.backoffice import HttpVerzoek
+from connectors.base.lezer import Antwoordlezer, Foutbericht, Gelukt, Lezer
 from connectors.base.opdracht import Opdracht
-from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
+from connectors.base.opschorting import Bevestiging, Uitkomst
+from schemas.opschorting import Maatregel, OpschortingInstructie, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
 
 AGENCY = "Belastingdienst"
+PAD = "/api/v1/invorderingsstops"
+"""Idempotent on ``verzoekKenmerk`` (the instruction's event id): a repeat returns the same
+``stopKenmerk`` without a second stop."""
 
 MAATREGELEN: dict[Maatregel, str] = {
     Maatregel.INVORDERING: "UITSTEL_BETALING",
@@ -41,10 +44,10 @@ AANSLAG_REDENEN: dict[str, Redencode] = {
 """Per-assessment ``reden`` when ``NIET_GESTOPT`` -> standard reason code."""
 
 
-def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
-    """The ``POST /api/v1/invorderingsstops`` body for this instruction."""
+def naar_verzoek(opdracht: Opdracht[OpschortingInstructie]) -> HttpVerzoek:
+    """``POST /api/v1/invorderingsstops`` for this instruction."""
     instructie = opdracht.instructie
-    return {
+    body = {
         "verzoekKenmerk": opdracht.instructie_id,
         "aanvragerOin": LOKET.oin,
         "belastingplichtigen": [{"bsn": bsn} for bsn in opdracht.bsns],
@@ -55,59 +58,41 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
         "grondslag": instructie.grondslag,
         "toelichting": f"{instructie.reden} [casus {instructie.casus_id}]",
     }
+    return HttpVerzoek("POST", PAD, body=body)
 
 
-class _Aanslag(_Lezer):
+class _Aanslag(Lezer):
     aanslagnummer: str
     resultaat: Literal["GESTOPT", "NIET_GESTOPT"]
     reden: str | None = None
 
+    def vordering(self) -> VorderingResultaat:
+        gestopt = self.resultaat == "GESTOPT"
+        reden = self.reden or "NIET_GESTOPT"
+        return opschorting.vordering(self.aanslagnummer, gestopt, reden, redenen=AANSLAG_REDENEN)
 
-class _Invorderingsstop(_Lezer):
+
+class _Invorderingsstop(Gelukt[Uitkomst]):
     stopKenmerk: str  # the agency's field name
     aanslagen: list[_Aanslag] = Field(default_factory=list)
 
+    def uitkomst(self) -> Uitkomst:
+        return Bevestiging(
+            referentie=self.stopKenmerk, vorderingen=tuple(a.vordering() for a in self.aanslagen)
+        )
 
-class _Fout(_Lezer):
+
+class Fout(Foutbericht):
+    """The Belastingdienst's error body (orders, changes and look-ups alike)."""
+
     foutcode: str
     omschrijving: str = ""
 
-
-def _resultaat(aanslag: _Aanslag) -> VorderingResultaat:
-    if aanslag.resultaat == "GESTOPT":
-        return VorderingResultaat(vordering=aanslag.aanslagnummer, opgeschort=True)
-    reden = aanslag.reden or "NIET_GESTOPT"
-    return VorderingResultaat(
-        vordering=aanslag.aanslagnummer,
-        opgeschort=False,
-        redencode=AANSLAG_REDENEN.get(reden, Redencode.ONVERWERKBAAR),
-        toelichting=reden,
-    )
+    def code_en_tekst(self) -> tuple[str, str]:
+        return self.foutcode, self.omschrijving
 
 
-def naar_uitkomst(antwoord: BackofficeAntwoord) -> Uitkomst:
-    """Read the Belastingdienst's HTTP answer."""
-    try:
-        if 200 <= antwoord.status < 300:
-            stop = _Invorderingsstop.model_validate(antwoord.body)
-            return Bevestiging(
-                referentie=stop.stopKenmerk,
-                vorderingen=tuple(_resultaat(a) for a in stop.aanslagen),
-            )
-        if antwoord.status == 422:
-            fout = _Fout.model_validate(antwoord.body)
-            return Weigering(
-                redencode=FOUTCODES.get(fout.foutcode, Redencode.ONVERWERKBAAR),
-                reden=f"{fout.foutcode}: {fout.omschrijving}",
-            )
-        fout = _Fout.model_validate(antwoord.body)
-        return onverwacht(AGENCY, antwoord.status, f"{fout.foutcode}: {fout.omschrijving}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+lees_antwoord = Antwoordlezer(AGENCY, gelukt=_Invorderingsstop, fout=Fout, codes=FOUTCODES)
+"""Read the Belastingdienst's answer to an *invorderingsstop*."""
 
-
-def naar_antwoord(
-    opdracht: Opdracht, antwoord: BackofficeAntwoord, beantwoord_op: datetime
-) -> Antwoord:
-    """The contract answer for the Belastingdienst's HTTP answer."""
-    return maak_antwoord(opdracht, naar_uitkomst(antwoord), beantwoord_op=beantwoord_op)
+OPDRACHT = opschorting.vertaling(naar_verzoek, lees_antwoord)

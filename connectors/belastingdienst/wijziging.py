@@ -7,21 +7,20 @@ it, else found with ``GET /api/v1/invorderingsstops?verzoekKenmerk=<original ins
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
-from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
-from connectors.base.backoffice import BackofficeAntwoord, HttpVerzoek, padsegment
-from connectors.base.backoffice import Lezer as _Lezer
-from connectors.base.koppeling import Wijzigingsvertaling
-from connectors.base.opdracht import Opheffingsopdracht, Verlengingsopdracht, Wijzigingsopdracht
-from schemas.opschorting import Antwoord, Redencode
+from connectors.base import opschorting
+from connectors.base.backoffice import HttpVerzoek, padsegment
+from connectors.base.lezer import Antwoordlezer, Gelukt
+from connectors.base.opdracht import Opdracht
+from connectors.base.opschorting import Bevestiging, Uitkomst, Wijzigingsinstructie
+from connectors.belastingdienst.vertaling import AGENCY, PAD, Fout
+from schemas.opschorting import (
+    OpschortingOpheffingInstructie,
+    OpschortingVerlengingInstructie,
+    Redencode,
+)
 from schemas.organisaties import LOKET
-
-AGENCY = "Belastingdienst"
-PAD = "/api/v1/invorderingsstops"
 
 FOUTCODES: dict[str, Redencode] = {
     "STOP_ONBEKEND": Redencode.ONBEKENDE_VORDERING,
@@ -40,40 +39,32 @@ def zoek_opschorting(instructie_id: str) -> HttpVerzoek:
     return HttpVerzoek("GET", PAD, query={"verzoekKenmerk": instructie_id})
 
 
-class _Stop(_Lezer):
+class _Stop(Gelukt[Uitkomst]):
     stopKenmerk: str  # the agency's field names
     verlengingKenmerk: str | None = None
     beeindigingKenmerk: str | None = None
 
+    def uitkomst(self) -> Uitkomst:
+        return Bevestiging(
+            referentie=self.stopKenmerk,
+            wijzigingsreferentie=self.verlengingKenmerk or self.beeindigingKenmerk,
+        )
 
-class _Zoekresultaat(_Lezer):
+
+class _Zoekresultaat(Gelukt[str | Uitkomst]):
     invorderingsstops: list[_Stop]
 
-
-class _Fout(_Lezer):
-    foutcode: str
-    omschrijving: str = ""
-
-
-def lees_opschorting(antwoord: BackofficeAntwoord) -> str | Uitkomst:
-    """The ``stopKenmerk`` found, or a refusal when the Belastingdienst registered no stop."""
-    try:
-        if antwoord.status == 200:
-            gevonden = _Zoekresultaat.model_validate(antwoord.body).invorderingsstops
-            if not gevonden:
-                return Weigering(
-                    Redencode.ONBEKENDE_VORDERING,
-                    "The Belastingdienst registered no invorderingsstop for the original "
-                    "instruction.",
-                )
-            return gevonden[0].stopKenmerk
-        fout = _Fout.model_validate(antwoord.body)
-        return onverwacht(AGENCY, antwoord.status, f"{fout.foutcode}: {fout.omschrijving}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+    def uitkomst(self) -> str | Uitkomst:
+        if not self.invorderingsstops:
+            return opschorting.niets_geregistreerd(AGENCY, "invorderingsstop")
+        return self.invorderingsstops[0].stopKenmerk
 
 
-def _kop(opdracht: Wijzigingsopdracht) -> dict[str, Any]:
+lees_opschorting = Antwoordlezer(AGENCY, gelukt=_Zoekresultaat, fout=Fout, weigering=frozenset())
+"""The ``stopKenmerk`` found, or a refusal when the Belastingdienst registered no stop."""
+
+
+def _kop(opdracht: Opdracht[Wijzigingsinstructie]) -> dict[str, Any]:
     return {
         "verzoekKenmerk": opdracht.instructie_id,
         "aanvragerOin": LOKET.oin,
@@ -81,15 +72,15 @@ def _kop(opdracht: Wijzigingsopdracht) -> dict[str, Any]:
     }
 
 
-def _toelichting(opdracht: Wijzigingsopdracht) -> str:
+def _toelichting(opdracht: Opdracht[Wijzigingsinstructie]) -> str:
     return f"{opdracht.instructie.reden} [casus {opdracht.instructie.casus_id}]"
 
 
-def naar_verlenging(opdracht: Verlengingsopdracht, stop_kenmerk: str) -> HttpVerzoek:
+def naar_verlenging(opdracht: Opdracht[OpschortingVerlengingInstructie]) -> HttpVerzoek:
     """``POST .../invorderingsstops/{stopKenmerk}/verlengingen`` for this extension."""
     return HttpVerzoek(
         "POST",
-        f"{PAD}/{padsegment(stop_kenmerk)}/verlengingen",
+        f"{PAD}/{padsegment(opdracht.gevonden())}/verlengingen",
         body={
             **_kop(opdracht),
             "nieuweEinddatum": opdracht.instructie.periode.einddatum.isoformat(),
@@ -98,11 +89,11 @@ def naar_verlenging(opdracht: Verlengingsopdracht, stop_kenmerk: str) -> HttpVer
     )
 
 
-def naar_opheffing(opdracht: Opheffingsopdracht, stop_kenmerk: str) -> HttpVerzoek:
+def naar_opheffing(opdracht: Opdracht[OpschortingOpheffingInstructie]) -> HttpVerzoek:
     """``POST .../invorderingsstops/{stopKenmerk}/beeindigingen`` for this lifting."""
     return HttpVerzoek(
         "POST",
-        f"{PAD}/{padsegment(stop_kenmerk)}/beeindigingen",
+        f"{PAD}/{padsegment(opdracht.gevonden())}/beeindigingen",
         body={
             **_kop(opdracht),
             "beeindigdPer": opdracht.instructie.opheffingsdatum.isoformat(),
@@ -111,42 +102,11 @@ def naar_opheffing(opdracht: Opheffingsopdracht, stop_kenmerk: str) -> HttpVerzo
     )
 
 
-def naar_uitkomst(antwoord: BackofficeAntwoord, stop_kenmerk: str) -> Uitkomst:
-    """Read the Belastingdienst's answer to an extension or ending."""
-    try:
-        if 200 <= antwoord.status < 300:
-            stop = _Stop.model_validate(antwoord.body)
-            return Bevestiging(
-                referentie=stop.stopKenmerk,
-                wijzigingsreferentie=stop.verlengingKenmerk or stop.beeindigingKenmerk,
-            )
-        fout = _Fout.model_validate(antwoord.body)
-        if antwoord.status in {404, 422}:
-            return Weigering(
-                redencode=FOUTCODES.get(fout.foutcode, Redencode.ONVERWERKBAAR),
-                reden=f"{fout.foutcode}: {fout.omschrijving}",
-                referentie=stop_kenmerk,
-            )
-        return onverwacht(AGENCY, antwoord.status, f"{fout.foutcode}: {fout.omschrijving}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
-
-
-def naar_antwoord(
-    opdracht: Wijzigingsopdracht,
-    stop_kenmerk: str,
-    antwoord: BackofficeAntwoord,
-    beantwoord_op: datetime,
-) -> Antwoord:
-    """The contract answer to the change; ``referentie`` is the stop's ``stopKenmerk``."""
-    uitkomst = naar_uitkomst(antwoord, stop_kenmerk)
-    return maak_antwoord(opdracht, uitkomst, beantwoord_op=beantwoord_op)
-
-
-WIJZIGINGEN = Wijzigingsvertaling(
-    zoek_opschorting=zoek_opschorting,
-    lees_opschorting=lees_opschorting,
-    naar_verlenging=naar_verlenging,
-    naar_opheffing=naar_opheffing,
-    naar_antwoord=naar_antwoord,
+lees_antwoord = Antwoordlezer(
+    AGENCY, gelukt=_Stop, fout=Fout, codes=FOUTCODES, weigering=frozenset({404, 422})
 )
+"""Read the answer to an extension or ending; a refusal names the stop's ``stopKenmerk``."""
+
+_OPZOEKING = opschorting.wijzigingsopzoeking(zoek_opschorting, lees_opschorting)
+VERLENGING = opschorting.vertaling(naar_verlenging, lees_antwoord, _OPZOEKING)
+OPHEFFING = opschorting.vertaling(naar_opheffing, lees_antwoord, _OPZOEKING)

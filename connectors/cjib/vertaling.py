@@ -6,18 +6,22 @@ Pure functions, no I/O. The field mapping is documented in ``MAPPING.md`` next t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
-from connectors.base.backoffice import BackofficeAntwoord
-from connectors.base.backoffice import Lezer as _Lezer
+from connectors.base import opschorting
+from connectors.base.backoffice import HttpVerzoek
+from connectors.base.lezer import Antwoordlezer, Foutbericht, Gelukt, Lezer
 from connectors.base.opdracht import Opdracht
-from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
+from connectors.base.opschorting import Bevestiging, Uitkomst, Weigering
+from schemas.opschorting import Maatregel, OpschortingInstructie, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
 
 AGENCY = "CJIB"
+PAD = "/cjib/opschortingsverzoeken"
+"""Idempotent on ``referentieKetenpartner`` (the instruction's event id): a repeat returns the
+same ``cjibReferentie`` without a second suspension."""
 
 MAATREGELEN: dict[Maatregel, str | None] = {
     Maatregel.INVORDERING: "INNING",
@@ -43,9 +47,9 @@ ZAAK_REDENEN: dict[str, Redencode] = {
 """Per-case ``reden`` when ``NIET_OPGESCHORT`` -> standard reason code."""
 
 
-def naar_verzoek(opdracht: Opdracht) -> dict[str, Any] | Uitkomst:
-    """The ``POST /cjib/opschortingsverzoeken`` body, or a refusal when there is nothing the CJIB
-    can stop (only ``rente`` asked)."""
+def naar_verzoek(opdracht: Opdracht[OpschortingInstructie]) -> HttpVerzoek | Uitkomst:
+    """``POST /cjib/opschortingsverzoeken``, or a refusal when there is nothing the CJIB can
+    stop (only ``rente`` asked)."""
     instructie = opdracht.instructie
     codes = [c for c in dict.fromkeys(MAATREGELEN[m] for m in instructie.maatregelen) if c]
     if not codes:
@@ -53,7 +57,7 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any] | Uitkomst:
             redencode=Redencode.WETTELIJK_UITGESLOTEN,
             reden="Het CJIB rekent geen rente; er is niets op te schorten.",
         )
-    return {
+    body = {
         "referentieKetenpartner": opdracht.instructie_id,
         "ketenpartner": {"oin": LOKET.oin, "naam": LOKET.naam},
         "betrokkenen": [{"burgerservicenummer": bsn} for bsn in opdracht.bsns],
@@ -67,60 +71,45 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any] | Uitkomst:
         "grondslag": instructie.grondslag,
         "toelichting": f"{instructie.reden} [casus {instructie.casus_id}]",
     }
+    return HttpVerzoek("POST", PAD, body=body)
 
 
-class _Zaak(_Lezer):
+class _Zaak(Lezer):
     zaaknummer: str
     status: Literal["OPGESCHORT", "NIET_OPGESCHORT"]
     reden: str | None = None
 
+    def resultaat(self) -> VorderingResultaat:
+        opgeschort = self.status == "OPGESCHORT"
+        reden = self.reden or "NIET_OPGESCHORT"
+        return opschorting.vordering(self.zaaknummer, opgeschort, reden, redenen=ZAAK_REDENEN)
 
-class _Opschorting(_Lezer):
+
+class _Opschorting(Gelukt[Uitkomst]):
     cjibReferentie: str  # the agency's field name
     zaken: list[_Zaak] = Field(default_factory=list)
 
+    def uitkomst(self) -> Uitkomst:
+        return Bevestiging(
+            referentie=self.cjibReferentie, vorderingen=tuple(z.resultaat() for z in self.zaken)
+        )
 
-class _Fout(_Lezer):
+
+class Fout(Foutbericht):
+    """The CJIB's error body (orders, changes and look-ups alike)."""
+
     code: str
     melding: str = ""
     zaken: list[_Zaak] = Field(default_factory=list)
 
+    def code_en_tekst(self) -> tuple[str, str]:
+        return self.code, self.melding
 
-def _resultaat(zaak: _Zaak) -> VorderingResultaat:
-    if zaak.status == "OPGESCHORT":
-        return VorderingResultaat(vordering=zaak.zaaknummer, opgeschort=True)
-    reden = zaak.reden or "NIET_OPGESCHORT"
-    return VorderingResultaat(
-        vordering=zaak.zaaknummer,
-        opgeschort=False,
-        redencode=ZAAK_REDENEN.get(reden, Redencode.ONVERWERKBAAR),
-        toelichting=reden,
-    )
+    def vorderingen(self) -> tuple[VorderingResultaat, ...]:
+        return tuple(z.resultaat() for z in self.zaken)
 
 
-def naar_uitkomst(antwoord: BackofficeAntwoord) -> Uitkomst:
-    """Read the CJIB's HTTP answer."""
-    try:
-        if 200 <= antwoord.status < 300:
-            ops = _Opschorting.model_validate(antwoord.body)
-            return Bevestiging(
-                referentie=ops.cjibReferentie,
-                vorderingen=tuple(_resultaat(z) for z in ops.zaken),
-            )
-        fout = _Fout.model_validate(antwoord.body)
-        if antwoord.status == 422:
-            return Weigering(
-                redencode=CODES.get(fout.code, Redencode.ONVERWERKBAAR),
-                reden=f"{fout.code}: {fout.melding}",
-                vorderingen=tuple(_resultaat(z) for z in fout.zaken),
-            )
-        return onverwacht(AGENCY, antwoord.status, f"{fout.code}: {fout.melding}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+lees_antwoord = Antwoordlezer(AGENCY, gelukt=_Opschorting, fout=Fout, codes=CODES)
+"""Read the CJIB's answer to an *opschortingsverzoek*."""
 
-
-def naar_antwoord(
-    opdracht: Opdracht, antwoord: BackofficeAntwoord, beantwoord_op: dt.datetime
-) -> Antwoord:
-    """The contract answer for the CJIB's HTTP answer."""
-    return maak_antwoord(opdracht, naar_uitkomst(antwoord), beantwoord_op=beantwoord_op)
+OPDRACHT = opschorting.vertaling(naar_verzoek, lees_antwoord)

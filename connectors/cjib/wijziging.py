@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import ValidationError
-
-from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
-from connectors.base.backoffice import BackofficeAntwoord, HttpVerzoek, padsegment
-from connectors.base.backoffice import Lezer as _Lezer
-from connectors.base.koppeling import Wijzigingsvertaling
-from connectors.base.opdracht import Opheffingsopdracht, Verlengingsopdracht, Wijzigingsopdracht
-from schemas.opschorting import Antwoord, Redencode
+from connectors.base import opschorting
+from connectors.base.backoffice import HttpVerzoek, padsegment
+from connectors.base.lezer import Antwoordlezer, Gelukt
+from connectors.base.opdracht import Opdracht
+from connectors.base.opschorting import Bevestiging, Uitkomst, Wijzigingsinstructie
+from connectors.cjib.vertaling import AGENCY, PAD, Fout
+from schemas.opschorting import (
+    OpschortingOpheffingInstructie,
+    OpschortingVerlengingInstructie,
+    Redencode,
+)
 from schemas.organisaties import LOKET
-
-AGENCY = "CJIB"
 
 CODES: dict[str, Redencode] = {
     "OPSCHORTING_ONBEKEND": Redencode.ONBEKENDE_VORDERING,
@@ -38,38 +39,28 @@ def zoek_opschorting(instructie_id: str) -> HttpVerzoek:
     return HttpVerzoek("GET", f"/cjib/ketenpartnerverzoeken/{padsegment(instructie_id)}")
 
 
-class _Opschorting(_Lezer):
-    cjibReferentie: str  # the agency's field names
-    wijzigingReferentie: str | None = None
+class _Gevonden(Gelukt[str | Uitkomst]):
+    cjibReferentie: str  # the agency's field name
+
+    def uitkomst(self) -> str | Uitkomst:
+        return self.cjibReferentie
 
 
-class _Fout(_Lezer):
-    code: str
-    melding: str = ""
+lees_opschorting = Antwoordlezer(
+    AGENCY,
+    gelukt=_Gevonden,
+    fout=Fout,
+    weigering=frozenset({404}),
+    overige=Redencode.ONBEKENDE_VORDERING,
+)
+"""The ``cjibReferentie`` found, or a refusal when the CJIB registered no suspension (404)."""
 
 
-def lees_opschorting(antwoord: BackofficeAntwoord) -> str | Uitkomst:
-    """The ``cjibReferentie`` found, or a refusal when the CJIB registered no suspension."""
-    try:
-        if antwoord.status == 200:
-            return _Opschorting.model_validate(antwoord.body).cjibReferentie
-        fout = _Fout.model_validate(antwoord.body)
-        if antwoord.status == 404:
-            return Weigering(
-                Redencode.ONBEKENDE_VORDERING,
-                f"The CJIB registered no suspension for the original instruction "
-                f"({fout.code}: {fout.melding})",
-            )
-        return onverwacht(AGENCY, antwoord.status, f"{fout.code}: {fout.melding}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+def _pad(opdracht: Opdracht[Wijzigingsinstructie]) -> str:
+    return f"{PAD}/{padsegment(opdracht.gevonden())}/wijzigingen"
 
 
-def _pad(cjib_referentie: str) -> str:
-    return f"/cjib/opschortingsverzoeken/{padsegment(cjib_referentie)}/wijzigingen"
-
-
-def _kop(opdracht: Wijzigingsopdracht, soort: str) -> dict[str, Any]:
+def _kop(opdracht: Opdracht[Wijzigingsinstructie], soort: str) -> dict[str, Any]:
     return {
         "referentieKetenpartner": opdracht.instructie_id,
         "ketenpartner": {"oin": LOKET.oin, "naam": LOKET.naam},
@@ -77,16 +68,16 @@ def _kop(opdracht: Wijzigingsopdracht, soort: str) -> dict[str, Any]:
     }
 
 
-def _toelichting(opdracht: Wijzigingsopdracht) -> str:
+def _toelichting(opdracht: Opdracht[Wijzigingsinstructie]) -> str:
     return f"{opdracht.instructie.reden} [casus {opdracht.instructie.casus_id}]"
 
 
-def naar_verlenging(opdracht: Verlengingsopdracht, cjib_referentie: str) -> HttpVerzoek:
+def naar_verlenging(opdracht: Opdracht[OpschortingVerlengingInstructie]) -> HttpVerzoek:
     """A ``VERLENGING``; the CJIB's ``nieuwTot`` is exclusive: ``einddatum + 1 day``."""
     nieuw_tot = opdracht.instructie.periode.einddatum + dt.timedelta(days=1)
     return HttpVerzoek(
         "POST",
-        _pad(cjib_referentie),
+        _pad(opdracht),
         body={
             **_kop(opdracht, "VERLENGING"),
             "nieuwTot": nieuw_tot.isoformat(),
@@ -95,11 +86,11 @@ def naar_verlenging(opdracht: Verlengingsopdracht, cjib_referentie: str) -> Http
     )
 
 
-def naar_opheffing(opdracht: Opheffingsopdracht, cjib_referentie: str) -> HttpVerzoek:
+def naar_opheffing(opdracht: Opdracht[OpschortingOpheffingInstructie]) -> HttpVerzoek:
     """An ``INTREKKING`` ``per`` the first day collection may resume (= ``opheffingsdatum``)."""
     return HttpVerzoek(
         "POST",
-        _pad(cjib_referentie),
+        _pad(opdracht),
         body={
             **_kop(opdracht, "INTREKKING"),
             "per": opdracht.instructie.opheffingsdatum.isoformat(),
@@ -108,42 +99,19 @@ def naar_opheffing(opdracht: Opheffingsopdracht, cjib_referentie: str) -> HttpVe
     )
 
 
-def naar_uitkomst(antwoord: BackofficeAntwoord, cjib_referentie: str) -> Uitkomst:
-    """Read the CJIB's answer to a *wijziging*."""
-    try:
-        if 200 <= antwoord.status < 300:
-            opschorting = _Opschorting.model_validate(antwoord.body)
-            return Bevestiging(
-                referentie=opschorting.cjibReferentie,
-                wijzigingsreferentie=opschorting.wijzigingReferentie,
-            )
-        fout = _Fout.model_validate(antwoord.body)
-        if antwoord.status == 422:
-            return Weigering(
-                redencode=CODES.get(fout.code, Redencode.ONVERWERKBAAR),
-                reden=f"{fout.code}: {fout.melding}",
-                referentie=cjib_referentie,
-            )
-        return onverwacht(AGENCY, antwoord.status, f"{fout.code}: {fout.melding}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+class _Wijziging(Gelukt[Uitkomst]):
+    cjibReferentie: str  # the agency's field names
+    wijzigingReferentie: str | None = None
+
+    def uitkomst(self) -> Uitkomst:
+        return Bevestiging(
+            referentie=self.cjibReferentie, wijzigingsreferentie=self.wijzigingReferentie
+        )
 
 
-def naar_antwoord(
-    opdracht: Wijzigingsopdracht,
-    cjib_referentie: str,
-    antwoord: BackofficeAntwoord,
-    beantwoord_op: dt.datetime,
-) -> Antwoord:
-    """The contract answer to the change; ``referentie`` is the suspension's ``cjibReferentie``."""
-    uitkomst = naar_uitkomst(antwoord, cjib_referentie)
-    return maak_antwoord(opdracht, uitkomst, beantwoord_op=beantwoord_op)
+lees_antwoord = Antwoordlezer(AGENCY, gelukt=_Wijziging, fout=Fout, codes=CODES)
+"""Read the CJIB's answer to a *wijziging*; a refusal names the suspension's reference."""
 
-
-WIJZIGINGEN = Wijzigingsvertaling(
-    zoek_opschorting=zoek_opschorting,
-    lees_opschorting=lees_opschorting,
-    naar_verlenging=naar_verlenging,
-    naar_opheffing=naar_opheffing,
-    naar_antwoord=naar_antwoord,
-)
+_OPZOEKING = opschorting.wijzigingsopzoeking(zoek_opschorting, lees_opschorting)
+VERLENGING = opschorting.vertaling(naar_verlenging, lees_antwoord, _OPZOEKING)
+OPHEFFING = opschorting.vertaling(naar_opheffing, lees_antwoord, _OPZOEKING)

@@ -5,19 +5,20 @@ Pure functions, no I/O. The field mapping is documented in ``MAPPING.md`` next t
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from pydantic import Field
 
-from pydantic import Field, ValidationError
-
-from connectors.base.antwoord import Bevestiging, Uitkomst, Weigering, maak_antwoord, onverwacht
-from connectors.base.backoffice import BackofficeAntwoord
-from connectors.base.backoffice import Lezer as _Lezer
+from connectors.base import opschorting
+from connectors.base.backoffice import HttpVerzoek
+from connectors.base.lezer import Antwoordlezer, Foutbericht, Gelukt, Lezer
 from connectors.base.opdracht import Opdracht
-from schemas.opschorting import Antwoord, Maatregel, Redencode, VorderingResultaat
+from connectors.base.opschorting import Bevestiging, Uitkomst
+from schemas.opschorting import Maatregel, OpschortingInstructie, Redencode, VorderingResultaat
 from schemas.organisaties import LOKET
 
 AGENCY = "DUO"
+PAD = "/duo/v2/betalingspauzes"
+"""Idempotent on ``verzoekId`` (the instruction's event id): a repeat returns the same
+``duoKenmerk`` without a second pause."""
 
 PAUZESOORTEN: dict[Maatregel, int] = {
     Maatregel.INVORDERING: 10,
@@ -37,10 +38,10 @@ FOUTCODES: dict[str, Redencode] = {
 """Refusal ``fout.code`` (HTTP 422) -> standard reason code."""
 
 
-def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
-    """The ``POST /duo/v2/betalingspauzes`` body for this instruction."""
+def naar_verzoek(opdracht: Opdracht[OpschortingInstructie]) -> HttpVerzoek:
+    """``POST /duo/v2/betalingspauzes`` for this instruction."""
     instructie = opdracht.instructie
-    return {
+    body = {
         "verzoekId": opdracht.instructie_id,
         "opdrachtgever": {"oin": LOKET.oin},
         "debiteuren": [{"bsn": bsn} for bsn in opdracht.bsns],
@@ -51,61 +52,49 @@ def naar_verzoek(opdracht: Opdracht) -> dict[str, Any]:
         "wettelijkeGrondslag": instructie.grondslag,
         "motivering": f"{instructie.reden} [casus {instructie.casus_id}]",
     }
+    return HttpVerzoek("POST", PAD, body=body)
 
 
-class _Schuld(_Lezer):
+class _Schuld(Lezer):
     schuldnummer: str
     gepauzeerd: bool
     toelichting: str | None = None
 
+    def vordering(self) -> VorderingResultaat:
+        # DUO gives a note, not a code: a debt it did not pause is one it does not know.
+        return opschorting.vordering(
+            self.schuldnummer,
+            self.gepauzeerd,
+            self.toelichting,
+            anders=Redencode.ONBEKENDE_VORDERING,
+        )
 
-class _Betalingspauze(_Lezer):
+
+class _Betalingspauze(Gelukt[Uitkomst]):
     duoKenmerk: str  # the agency's field name
     schulden: list[_Schuld] = Field(default_factory=list)
 
+    def uitkomst(self) -> Uitkomst:
+        return Bevestiging(
+            referentie=self.duoKenmerk, vorderingen=tuple(s.vordering() for s in self.schulden)
+        )
 
-class _FoutInhoud(_Lezer):
+
+class _FoutInhoud(Lezer):
     code: str
     bericht: str = ""
 
 
-class _Fout(_Lezer):
+class Fout(Foutbericht):
+    """DUO's error body, ``{"fout": {"code", "bericht"}}`` (orders, changes, look-ups)."""
+
     fout: _FoutInhoud
 
-
-def _resultaat(schuld: _Schuld) -> VorderingResultaat:
-    if schuld.gepauzeerd:
-        return VorderingResultaat(vordering=schuld.schuldnummer, opgeschort=True)
-    return VorderingResultaat(
-        vordering=schuld.schuldnummer,
-        opgeschort=False,
-        redencode=Redencode.ONBEKENDE_VORDERING,
-        toelichting=schuld.toelichting,
-    )
+    def code_en_tekst(self) -> tuple[str, str]:
+        return self.fout.code, self.fout.bericht
 
 
-def naar_uitkomst(antwoord: BackofficeAntwoord) -> Uitkomst:
-    """Read DUO's HTTP answer."""
-    try:
-        if 200 <= antwoord.status < 300:
-            pauze = _Betalingspauze.model_validate(antwoord.body)
-            return Bevestiging(
-                referentie=pauze.duoKenmerk,
-                vorderingen=tuple(_resultaat(s) for s in pauze.schulden),
-            )
-        fout = _Fout.model_validate(antwoord.body).fout
-        if antwoord.status == 422:
-            return Weigering(
-                redencode=FOUTCODES.get(fout.code, Redencode.ONVERWERKBAAR),
-                reden=f"{fout.code}: {fout.bericht}",
-            )
-        return onverwacht(AGENCY, antwoord.status, f"{fout.code}: {fout.bericht}")
-    except ValidationError:
-        return onverwacht(AGENCY, antwoord.status)
+lees_antwoord = Antwoordlezer(AGENCY, gelukt=_Betalingspauze, fout=Fout, codes=FOUTCODES)
+"""Read DUO's answer to a *betalingspauze*."""
 
-
-def naar_antwoord(
-    opdracht: Opdracht, antwoord: BackofficeAntwoord, beantwoord_op: datetime
-) -> Antwoord:
-    """The contract answer for DUO's HTTP answer."""
-    return maak_antwoord(opdracht, naar_uitkomst(antwoord), beantwoord_op=beantwoord_op)
+OPDRACHT = opschorting.vertaling(naar_verzoek, lees_antwoord)

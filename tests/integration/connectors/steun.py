@@ -15,6 +15,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, RecordMetadata
 
+from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.sleutels import laad_private_key
@@ -41,7 +42,7 @@ async def connector_in_process(
     agency: str, bootstrap: str, keys_dir: Path, backoffice_url: str
 ) -> AsyncIterator[None]:
     koppeling = laad_koppeling(agency)
-    async with koppeling.client(base_url=backoffice_url, timeout=5.0) as client:
+    async with BackofficeClient(base_url=backoffice_url, timeout=5.0) as client:
         broker = bouw_broker(
             koppeling=koppeling,
             client=client,

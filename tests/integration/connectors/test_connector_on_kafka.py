@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base.runtime import DeadLetterHeader, antwoord_event_id
+from connectors.base.runtime import antwoord_event_id
+from schemas import deadletter as dl
 from schemas.topics import instructie_topic
 from tests.integration.connectors.steun import (
     answers_to,
@@ -102,13 +103,13 @@ async def test_garbage_is_dead_lettered_and_the_next_instruction_still_answered(
     record = await dead_letter_for(cjib_connector, lambda r: r.value == garbage)
     h = headers(record)
     assert record.key == b"garbage-key"
-    assert h[DeadLetterHeader.REDENCODE] == "ongeldig-bericht"
-    assert h[DeadLetterHeader.REDEN].startswith("ongeldig-bericht: ")
-    assert h[DeadLetterHeader.TOPIC] == topic
-    assert h[DeadLetterHeader.PARTITIE] == str(meta.partition)
-    assert h[DeadLetterHeader.OFFSET] == str(meta.offset)
-    assert h[DeadLetterHeader.GEFAALD_DOOR] == "User:cjib"
-    assert h[DeadLetterHeader.CONSUMER] == "connector-cjib"
+    assert h[dl.HEADER_REASON_CODE] == "ongeldig-bericht"
+    assert h[dl.HEADER_REASON].startswith("ongeldig-bericht: ")
+    assert h[dl.HEADER_ORIGIN_TOPIC] == topic
+    assert h[dl.HEADER_ORIGIN_PARTITION] == str(meta.partition)
+    assert h[dl.HEADER_ORIGIN_OFFSET] == str(meta.offset)
+    assert h[dl.HEADER_FAILED_BY] == "User:cjib"
+    assert h[dl.HEADER_CONSUMER] == "connector-cjib"
     (answer,) = await answers_to(cjib_connector, event)
     assert answer["type"] == "nl.maatwerk.opschorting.bevestigd.v1"
 

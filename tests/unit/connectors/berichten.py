@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from connectors.base.opdracht import Opdracht, Opheffingsopdracht, Verlengingsopdracht
+from connectors.base.opdracht import Opdracht
 from schemas import CloudEvent, make_event
 from schemas.opschorting import (
     Maatregel,
@@ -68,7 +68,9 @@ def instructie(
     return make_event(data, source=HUB.source, subject=casus, event_id=event_id)
 
 
-def opdracht(event: CloudEvent[OpschortingInstructie], bsns: Sequence[str]) -> Opdracht:
+def opdracht(
+    event: CloudEvent[OpschortingInstructie], bsns: Sequence[str]
+) -> Opdracht[OpschortingInstructie]:
     return Opdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
 
 
@@ -123,12 +125,18 @@ def opheffing(
 
 
 def verlengingsopdracht(
-    event: CloudEvent[OpschortingVerlengingInstructie], bsns: Sequence[str]
-) -> Verlengingsopdracht:
-    return Verlengingsopdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
+    event: CloudEvent[OpschortingVerlengingInstructie],
+    bsns: Sequence[str],
+    referentie: str | None = None,
+) -> Opdracht[OpschortingVerlengingInstructie]:
+    """The extension as a translation sees it; ``referentie`` as the look-up step gave it."""
+    return Opdracht(event.id, event.data, tuple(bsns), referentie=referentie)
 
 
 def opheffingsopdracht(
-    event: CloudEvent[OpschortingOpheffingInstructie], bsns: Sequence[str]
-) -> Opheffingsopdracht:
-    return Opheffingsopdracht(instructie_id=event.id, instructie=event.data, bsns=tuple(bsns))
+    event: CloudEvent[OpschortingOpheffingInstructie],
+    bsns: Sequence[str],
+    referentie: str | None = None,
+) -> Opdracht[OpschortingOpheffingInstructie]:
+    """The lifting as a translation sees it; ``referentie`` as the look-up step gave it."""
+    return Opdracht(event.id, event.data, tuple(bsns), referentie=referentie)

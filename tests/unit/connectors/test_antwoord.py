@@ -1,6 +1,6 @@
 import datetime as dt
 
-from connectors.base.antwoord import Bevestiging, Weigering, maak_antwoord
+from connectors.base.opschorting import Bevestiging, Weigering, maak_antwoord
 from schemas.opschorting import (
     OpschortingBevestigd,
     OpschortingDeelsBevestigd,

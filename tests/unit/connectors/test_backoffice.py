@@ -5,19 +5,29 @@ import json
 import httpx
 import pytest
 
-from connectors.base.backoffice import BackofficeOnbereikbaar, HttpVerzoek, padsegment
-from connectors.cjib import CjibClient
+from connectors.base.backoffice import (
+    BackofficeClient,
+    BackofficeOnbereikbaar,
+    HttpVerzoek,
+    padsegment,
+)
+from connectors.cjib.vertaling import PAD
 
 
-def _client(handler) -> CjibClient:
-    return CjibClient(base_url="http://cjib.test", transport=httpx.MockTransport(handler))
+def _client(handler) -> BackofficeClient:
+    return BackofficeClient(base_url="http://cjib.test", transport=httpx.MockTransport(handler))
+
+
+def _order(body) -> HttpVerzoek:
+    """An order as the CJIB translation describes it: ``POST`` to its endpoint."""
+    return HttpVerzoek("POST", PAD, body=body)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 408, 429])
 async def test_transient_statuses_raise(status):
     async with _client(lambda request: httpx.Response(status)) as client:
         with pytest.raises(BackofficeOnbereikbaar, match=str(status)):
-            await client.verstuur({"a": 1})
+            await client.stuur(_order({"a": 1}))
 
 
 @pytest.mark.parametrize("fout", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow")])
@@ -27,7 +37,7 @@ async def test_network_failures_raise(fout):
 
     async with _client(handler) as client:
         with pytest.raises(BackofficeOnbereikbaar):
-            await client.verstuur({"a": 1})
+            await client.stuur(_order({"a": 1}))
 
 
 @pytest.mark.parametrize("status", [200, 201, 400, 404, 409, 422])
@@ -39,7 +49,7 @@ async def test_other_statuses_are_answers(status):
         return httpx.Response(status, json={"status": status})
 
     async with _client(handler) as client:
-        antwoord = await client.verstuur({"referentieKetenpartner": "k"})
+        antwoord = await client.stuur(_order({"referentieKetenpartner": "k"}))
     assert antwoord.status == status
     assert antwoord.body == {"status": status}
     assert gezien[0].url.path == "/cjib/opschortingsverzoeken"
@@ -48,7 +58,7 @@ async def test_other_statuses_are_answers(status):
 
 async def test_a_body_that_is_not_json_is_none():
     async with _client(lambda request: httpx.Response(201, text="<html>")) as client:
-        antwoord = await client.verstuur({})
+        antwoord = await client.stuur(_order({}))
     assert antwoord.body is None
 
 

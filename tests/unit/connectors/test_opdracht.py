@@ -6,15 +6,10 @@ import uuid
 
 import pytest
 
-from connectors.base.opdracht import (
-    DeadLetterReden,
-    Onverwerkbaar,
-    Opheffingsopdracht,
-    Verlengingsopdracht,
-    lees_instructie,
-)
+from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, lees_instructie
 from schemas import make_event
 from schemas.casus import CasusIngediend
+from schemas.opschorting import OpschortingOpheffingInstructie, OpschortingVerlengingInstructie
 from schemas.organisaties import HUB, Uitvoerder
 from schemas.versleuteling import seal
 from tests.unit.connectors.berichten import (
@@ -98,7 +93,7 @@ def test_an_extension_is_read_with_the_original_instruction_and_its_bsns(key):
     origineel = instructie("cjib", BSNS, key.public_key())
     event = verlenging(origineel, referentie="CJIB-OPS-00000001")
     opdracht = lees_instructie(event.to_bytes(), uitvoerder=Uitvoerder.CJIB, sleutel=key)
-    assert isinstance(opdracht, Verlengingsopdracht)
+    assert isinstance(opdracht.instructie, OpschortingVerlengingInstructie)
     assert opdracht.instructie_id == event.id
     assert opdracht.instructie.instructie_id == origineel.id
     assert opdracht.instructie.referentie == "CJIB-OPS-00000001"
@@ -110,7 +105,7 @@ def test_a_lifting_is_read_without_a_reference(key):
     origineel = instructie("cjib", BSNS, key.public_key())
     event = opheffing(origineel, opheffingsdatum=dt.date(2027, 1, 15))
     opdracht = lees_instructie(event.to_bytes(), uitvoerder=Uitvoerder.CJIB, sleutel=key)
-    assert isinstance(opdracht, Opheffingsopdracht)
+    assert isinstance(opdracht.instructie, OpschortingOpheffingInstructie)
     assert opdracht.instructie.referentie is None
     assert opdracht.instructie.opheffingsdatum == dt.date(2027, 1, 15)
 

@@ -13,16 +13,22 @@ import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from connectors.base.backoffice import BackofficeClient
 from connectors.base.runtime import (
     ANTWOORD_NAMESPACE,
-    DeadLetterHeader,
     Herhaalbeleid,
     antwoord_event_id,
     bouw_broker,
 )
-from connectors.cjib import KOPPELING, CjibClient
+from connectors.cjib import KOPPELING
 from schemas import CONTENT_TYPE, parse_event
-from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
+from schemas import deadletter as dl
+from schemas.opschorting import (
+    OpschortingBevestigd,
+    OpschortingGeweigerd,
+    OpschortingInstructie,
+    Redencode,
+)
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from tests.unit.connectors.berichten import instructie, sleutel
@@ -72,7 +78,7 @@ class Opstelling:
         self.sleutel = sleutel()
         self.backoffice = backoffice
         self.wachttijden: list[float] = []
-        self.client = CjibClient(
+        self.client = BackofficeClient(
             base_url="http://cjib.test", transport=httpx.MockTransport(backoffice)
         )
 
@@ -157,14 +163,14 @@ async def test_garbage_goes_to_the_dead_letter_topic_and_the_next_one_is_answere
     (dlq,) = opstelling.dead_letters
     assert dlq.value == b"\x00 not json"
     assert dlq.key == b"k1"
-    assert dlq.headers[DeadLetterHeader.REDEN].startswith("ongeldig-bericht: not valid JSON")
-    assert dlq.headers[DeadLetterHeader.REDENCODE] == "ongeldig-bericht"
+    assert dlq.headers[dl.HEADER_REASON].startswith("ongeldig-bericht: not valid JSON")
+    assert dlq.headers[dl.HEADER_REASON_CODE] == "ongeldig-bericht"
     assert dlq.headers["content-type"] == "application/json"  # original headers kept
-    assert dlq.headers[DeadLetterHeader.TOPIC] == TOPIC
-    assert dlq.headers[DeadLetterHeader.PARTITIE].isdigit()
-    assert dlq.headers[DeadLetterHeader.OFFSET].lstrip("-").isdigit()
-    assert dlq.headers[DeadLetterHeader.GEFAALD_DOOR] == "User:cjib"
-    assert dlq.headers[DeadLetterHeader.CONSUMER] == "connector-cjib"
+    assert dlq.headers[dl.HEADER_ORIGIN_TOPIC] == TOPIC
+    assert dlq.headers[dl.HEADER_ORIGIN_PARTITION].isdigit()
+    assert dlq.headers[dl.HEADER_ORIGIN_OFFSET].lstrip("-").isdigit()
+    assert dlq.headers[dl.HEADER_FAILED_BY] == "User:cjib"
+    assert dlq.headers[dl.HEADER_CONSUMER] == "connector-cjib"
     assert len(opstelling.antwoorden) == 1
     assert len(opstelling.backoffice.verzoeken) == 1
 
@@ -175,7 +181,7 @@ async def test_an_instruction_for_another_agency_is_dead_lettered_not_delivered(
     async with TestKafkaBroker(opstelling.broker) as broker:
         await broker.publish(verkeerd.to_bytes(), TOPIC)
     assert opstelling.backoffice.verzoeken == []
-    assert opstelling.dead_letters[0].headers[DeadLetterHeader.REDENCODE] == "andere-uitvoerder"
+    assert opstelling.dead_letters[0].headers[dl.HEADER_REASON_CODE] == "andere-uitvoerder"
     assert opstelling.antwoorden == []
 
 
@@ -273,26 +279,29 @@ def test_dead_letter_headers_follow_the_contract():
     if contract is None:
         pytest.skip("the contract names no dead-letter headers yet")
     ons = {
-        DeadLetterHeader.REDEN,
-        DeadLetterHeader.TOPIC,
-        DeadLetterHeader.PARTITIE,
-        DeadLetterHeader.OFFSET,
-        DeadLetterHeader.GEFAALD_DOOR,
+        dl.HEADER_REASON,
+        dl.HEADER_ORIGIN_TOPIC,
+        dl.HEADER_ORIGIN_PARTITION,
+        dl.HEADER_ORIGIN_OFFSET,
+        dl.HEADER_FAILED_BY,
     }
     assert ons <= set(contract)
 
 
 async def test_a_bug_in_a_translation_parks_the_message_without_quoting_it():
-    def kapot(opdracht, antwoord, beantwoord_op):
+    def kapot(opdracht, antwoord):
         raise KeyError(opdracht.bsns[0])
 
-    opstelling = Opstelling(
-        Backoffice(), koppeling=dataclasses.replace(KOPPELING, naar_antwoord=kapot)
+    order = OpschortingInstructie.event_type
+    vertaling = dataclasses.replace(KOPPELING.vertalingen[order], lees_antwoord=kapot)
+    koppeling = dataclasses.replace(
+        KOPPELING, vertalingen={**KOPPELING.vertalingen, order: vertaling}
     )
+    opstelling = Opstelling(Backoffice(), koppeling=koppeling)
     async with TestKafkaBroker(opstelling.broker) as broker:
         await broker.publish(opstelling.instructie().to_bytes(), TOPIC)
     (dlq,) = opstelling.dead_letters
-    assert dlq.headers[DeadLetterHeader.REDENCODE] == "verwerkingsfout"
-    assert "KeyError" in dlq.headers[DeadLetterHeader.REDEN]
+    assert dlq.headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
+    assert "KeyError" in dlq.headers[dl.HEADER_REASON]
     assert BSN not in str(dlq.headers)
     assert opstelling.antwoorden == []

@@ -13,11 +13,18 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from connectors.base.backoffice import HttpVerzoek
+from connectors.base.backoffice import BackofficeClient, HttpVerzoek
 from connectors.base.koppeling import Koppeling, laad_koppeling
-from connectors.base.runtime import DeadLetterHeader, Herhaalbeleid, antwoord_event_id, bouw_broker
+from connectors.base.runtime import Herhaalbeleid, antwoord_event_id, bouw_broker
+from schemas import deadletter as dl
 from schemas import parse_event
-from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
+from schemas.opschorting import (
+    OpschortingBevestigd,
+    OpschortingGeweigerd,
+    OpschortingInstructie,
+    OpschortingOpheffingInstructie,
+    Redencode,
+)
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from simulators import belastingdienst, cjib, duo
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
@@ -62,7 +69,7 @@ class Keten:
         self.topic = instructie_topic(self.agency).name
         self.broker = bouw_broker(
             koppeling=koppeling,
-            client=koppeling.client(base_url="http://backoffice", transport=self.opname),
+            client=BackofficeClient(base_url="http://backoffice", transport=self.opname),
             sleutel=self.sleutel,
             bootstrap_servers="localhost:9092",
             herhaalbeleid=Herhaalbeleid(pogingen=3, eerste_wachttijd=0, max_wachttijd=0),
@@ -190,35 +197,38 @@ async def test_a_look_up_that_fails_for_a_moment_is_retried():
 
 
 async def test_an_agency_without_change_support_parks_changes():
-    zonder = dataclasses.replace(laad_koppeling("duo"), wijzigingen=None)
+    koppeling = laad_koppeling("duo")
+    alleen_order = {
+        OpschortingInstructie.event_type: koppeling.vertalingen[OpschortingInstructie.event_type]
+    }
+    zonder = dataclasses.replace(koppeling, vertalingen=alleen_order)
     keten = Keten("duo", koppeling=zonder)
     verlengd = verlenging(keten.origineel())
     async with TestKafkaBroker(keten.broker) as broker:
         await broker.publish(verlengd.to_bytes(), keten.topic)
     (dlq,) = keten.dead_letters
-    assert dlq[DeadLetterHeader.REDENCODE] == "niet-ondersteund"
-    assert "verlenging-instructie" in dlq[DeadLetterHeader.REDEN]
+    assert dlq[dl.HEADER_REASON_CODE] == "niet-ondersteund"
+    assert "verlenging-instructie" in dlq[dl.HEADER_REASON]
     assert keten.opname.verzoeken == []
     assert keten.antwoorden == []
 
 
 async def test_a_translation_that_would_put_a_bsn_in_a_url_is_stopped():
     koppeling = laad_koppeling("duo")
-    assert koppeling.wijzigingen is not None
+    opheffen = OpschortingOpheffingInstructie.event_type
 
-    def lek(opdracht, kenmerk):
+    def lek(opdracht):
         return HttpVerzoek("PATCH", f"/duo/v2/betalingspauzes/{opdracht.bsns[0]}", body={})
 
-    kapot = dataclasses.replace(
-        koppeling, wijzigingen=dataclasses.replace(koppeling.wijzigingen, naar_opheffing=lek)
-    )
+    lekkend = dataclasses.replace(koppeling.vertalingen[opheffen], naar_verzoek=lek)
+    kapot = dataclasses.replace(koppeling, vertalingen={**koppeling.vertalingen, opheffen: lekkend})
     keten = Keten("duo", koppeling=kapot)
     origineel = keten.origineel()
     async with TestKafkaBroker(keten.broker) as broker:
         await broker.publish(origineel.to_bytes(), keten.topic)
         await broker.publish(opheffing(origineel, referentie="DUO-BP-1").to_bytes(), keten.topic)
     (dlq,) = keten.dead_letters
-    assert dlq[DeadLetterHeader.REDENCODE] == "verwerkingsfout"
+    assert dlq[dl.HEADER_REASON_CODE] == "verwerkingsfout"
     assert BSN not in str(dlq)
     assert not any(BSN in str(r.url) for r in keten.opname.verzoeken)
     assert len(keten.opname.verzoeken) == 1  # only the order

@@ -25,7 +25,12 @@ def _opdracht(**kwargs):
 def test_request_shape_and_fields():
     o = _opdracht(ingang=dt.date(2026, 12, 1), dagen=89, vorderingen=["2024.IB.000101"])
     verzoek = vertaling.naar_verzoek(o)
-    assert verzoek == {
+    assert (verzoek.methode, verzoek.pad, dict(verzoek.query)) == (
+        "POST",
+        "/api/v1/invorderingsstops",
+        {},
+    )
+    assert verzoek.body == {
         "verzoekKenmerk": o.instructie_id,
         "aanvragerOin": LOKET.oin,
         "belastingplichtigen": [{"bsn": BSN}, {"bsn": PARTNER}],
@@ -39,18 +44,18 @@ def test_request_shape_and_fields():
 
 
 def test_null_scope_means_all_assessments():
-    assert vertaling.naar_verzoek(_opdracht())["aanslagnummers"] is None
+    assert vertaling.naar_verzoek(_opdracht()).body["aanslagnummers"] is None
 
 
 def test_every_measure_has_a_code_and_duplicates_go():
     o = _opdracht(maatregelen=[*Maatregel, Maatregel.RENTE])
-    codes = vertaling.naar_verzoek(o)["maatregelen"]
+    codes = vertaling.naar_verzoek(o).body["maatregelen"]
     assert codes == [vertaling.MAATREGELEN[m] for m in Maatregel]
     assert set(vertaling.MAATREGELEN) == set(Maatregel)
 
 
 def _antwoord(status, body):
-    return vertaling.naar_antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
+    return vertaling.OPDRACHT.antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
 
 
 def test_all_stopped_is_bevestigd_with_the_stop_reference():

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from connectors.base.antwoord import Weigering
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opschorting import Weigering
 from connectors.cjib import vertaling
 from schemas.opschorting import (
     Maatregel,
@@ -25,7 +25,12 @@ def _opdracht(**kwargs):
 def test_request_shape_and_exclusive_end():
     o = _opdracht(ingang=dt.date(2026, 12, 1), dagen=30, vorderingen=["WAHV-2025-000120"])
     verzoek = vertaling.naar_verzoek(o)
-    assert verzoek == {
+    assert (verzoek.methode, verzoek.pad, dict(verzoek.query)) == (
+        "POST",
+        "/cjib/opschortingsverzoeken",
+        {},
+    )
+    assert verzoek.body == {
         "referentieKetenpartner": o.instructie_id,
         "ketenpartner": {"oin": LOKET.oin, "naam": LOKET.naam},
         "betrokkenen": [{"burgerservicenummer": BSN}],
@@ -39,7 +44,7 @@ def test_request_shape_and_exclusive_end():
 
 def test_rente_is_dropped():
     verzoek = vertaling.naar_verzoek(_opdracht(maatregelen=list(Maatregel)))
-    assert verzoek["maatregelen"] == [
+    assert verzoek.body["maatregelen"] == [
         "INNING",
         "BESLAGLEGGING",
         "VERREKENING",
@@ -55,7 +60,7 @@ def test_only_rente_is_refused_without_a_request():
 
 
 def _antwoord(status, body):
-    return vertaling.naar_antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
+    return vertaling.OPDRACHT.antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
 
 
 def test_all_suspended_is_bevestigd():

@@ -27,7 +27,13 @@ def test_request_shape_and_numeric_pause_codes():
         dagen=30,
         maatregelen=[Maatregel.RENTE, Maatregel.INVORDERING, Maatregel.RENTE],
     )
-    assert vertaling.naar_verzoek(o) == {
+    verzoek = vertaling.naar_verzoek(o)
+    assert (verzoek.methode, verzoek.pad, dict(verzoek.query)) == (
+        "POST",
+        "/duo/v2/betalingspauzes",
+        {},
+    )
+    assert verzoek.body == {
         "verzoekId": o.instructie_id,
         "opdrachtgever": {"oin": LOKET.oin},
         "debiteuren": [{"bsn": BSN}],
@@ -47,11 +53,11 @@ def test_every_measure_has_a_pause_code():
 
 def test_scope_is_passed_as_debt_numbers():
     o = _opdracht(vorderingen=["SF-2018-000132"])
-    assert vertaling.naar_verzoek(o)["schuldnummers"] == ["SF-2018-000132"]
+    assert vertaling.naar_verzoek(o).body["schuldnummers"] == ["SF-2018-000132"]
 
 
 def _antwoord(status, body):
-    return vertaling.naar_antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
+    return vertaling.OPDRACHT.antwoord(_opdracht(), BackofficeAntwoord(status, body), NU)
 
 
 def test_paused_is_bevestigd_and_partly_is_deels():

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from connectors.base.antwoord import Weigering
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opschorting import Weigering
 from connectors.belastingdienst import wijziging
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import LOKET
@@ -29,12 +29,20 @@ def _origineel():
     )
 
 
-def _verlenging(**kwargs):
-    return verlengingsopdracht(verlenging(_origineel(), **kwargs), [BSN, PARTNER])
+def _verlenging(referentie=STOP, **kwargs):
+    return verlengingsopdracht(
+        verlenging(_origineel(), **kwargs), [BSN, PARTNER], referentie=referentie
+    )
 
 
 def _opheffing(**kwargs):
-    return opheffingsopdracht(opheffing(_origineel(), **kwargs), [BSN, PARTNER])
+    return opheffingsopdracht(opheffing(_origineel(), **kwargs), [BSN, PARTNER], referentie=STOP)
+
+
+def _gezocht(status, body):
+    return wijziging.lees_opschorting(
+        _verlenging(referentie=None), BackofficeAntwoord(status, body)
+    )
 
 
 def test_look_up_by_the_original_instruction_id():
@@ -45,19 +53,18 @@ def test_look_up_by_the_original_instruction_id():
 
 
 def test_reading_the_look_up():
-    gevonden = BackofficeAntwoord(200, {"invorderingsstops": [{"stopKenmerk": STOP}]})
-    assert wijziging.lees_opschorting(gevonden) == STOP
-    niets = wijziging.lees_opschorting(BackofficeAntwoord(200, {"invorderingsstops": []}))
+    assert _gezocht(200, {"invorderingsstops": [{"stopKenmerk": STOP}]}) == STOP
+    niets = _gezocht(200, {"invorderingsstops": []})
     assert isinstance(niets, Weigering)
     assert niets.redencode is Redencode.ONBEKENDE_VORDERING
-    kapot = wijziging.lees_opschorting(BackofficeAntwoord(400, {"foutcode": "ONGELDIG_VERZOEK"}))
+    kapot = _gezocht(400, {"foutcode": "ONGELDIG_VERZOEK"})
     assert isinstance(kapot, Weigering)
     assert kapot.redencode is Redencode.ONVERWERKBAAR
 
 
 def test_extension_request():
     o = _verlenging(einddatum=dt.date(2027, 5, 31))
-    verzoek = wijziging.naar_verlenging(o, STOP)
+    verzoek = wijziging.naar_verlenging(o)
     assert (verzoek.methode, verzoek.pad) == (
         "POST",
         f"/api/v1/invorderingsstops/{STOP}/verlengingen",
@@ -75,7 +82,7 @@ def test_extension_request():
 
 def test_ending_request_takes_the_lifting_date_as_is():
     o = _opheffing(opheffingsdatum=dt.date(2027, 1, 15))
-    verzoek = wijziging.naar_opheffing(o, STOP)
+    verzoek = wijziging.naar_opheffing(o)
     assert verzoek.pad == f"/api/v1/invorderingsstops/{STOP}/beeindigingen"
     assert verzoek.body is not None
     assert verzoek.body["beeindigdPer"] == "2027-01-15"
@@ -84,14 +91,14 @@ def test_ending_request_takes_the_lifting_date_as_is():
 
 
 def test_a_reference_cannot_change_the_path():
-    verzoek = wijziging.naar_verlenging(_verlenging(), "../x?y=1")
+    verzoek = wijziging.naar_verlenging(_verlenging(referentie="../x?y=1"))
     assert verzoek.pad == "/api/v1/invorderingsstops/..%2Fx%3Fy%3D1/verlengingen"
 
 
 def test_confirmed_change_answers_the_change_with_the_stop_reference():
     o = _verlenging()
     body = {"verlengingKenmerk": "BD-VL-2026-000009", "stopKenmerk": STOP, "einddatum": "x"}
-    a = wijziging.naar_antwoord(o, STOP, BackofficeAntwoord(201, body), NU)
+    a = wijziging.VERLENGING.antwoord(o, BackofficeAntwoord(201, body), NU)
     assert isinstance(a, OpschortingBevestigd)
     assert a.instructie_id == o.instructie_id
     assert a.instructie_id != o.instructie.instructie_id
@@ -116,7 +123,7 @@ def test_confirmed_change_answers_the_change_with_the_stop_reference():
 def test_refusals(status, foutcode, redencode):
     o = _opheffing()
     body = {"foutcode": foutcode, "omschrijving": "uitleg"}
-    a = wijziging.naar_antwoord(o, STOP, BackofficeAntwoord(status, body), NU)
+    a = wijziging.OPHEFFING.antwoord(o, BackofficeAntwoord(status, body), NU)
     assert isinstance(a, OpschortingGeweigerd)
     assert a.redencode is redencode
     assert a.reden == f"{foutcode}: uitleg"
@@ -129,7 +136,7 @@ def test_refusals(status, foutcode, redencode):
     [(201, {"onzin": 1}), (201, None), (409, {"foutcode": "SLEUTEL_HERGEBRUIKT"})],
 )
 def test_unexpected_answers_are_onverwerkbaar(status, body):
-    a = wijziging.naar_antwoord(_verlenging(), STOP, BackofficeAntwoord(status, body), NU)
+    a = wijziging.VERLENGING.antwoord(_verlenging(), BackofficeAntwoord(status, body), NU)
     assert isinstance(a, OpschortingGeweigerd)
     assert a.redencode is Redencode.ONVERWERKBAAR
     assert str(status) in a.reden

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from connectors.base.antwoord import Weigering
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opschorting import Weigering
 from connectors.cjib import wijziging
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import LOKET
@@ -36,22 +36,27 @@ def test_look_up_is_a_resource_of_the_original_request():
     )
 
 
+def _gezocht(status, body):
+    o = verlengingsopdracht(verlenging(_origineel()), [BSN])
+    return wijziging.lees_opschorting(o, BackofficeAntwoord(status, body))
+
+
 def test_reading_the_look_up():
-    assert wijziging.lees_opschorting(BackofficeAntwoord(200, {"cjibReferentie": REF})) == REF
-    onbekend = wijziging.lees_opschorting(
-        BackofficeAntwoord(404, {"code": "VERZOEK_ONBEKEND", "melding": "?"})
-    )
+    assert _gezocht(200, {"cjibReferentie": REF}) == REF
+    onbekend = _gezocht(404, {"code": "VERZOEK_ONBEKEND", "melding": "?"})
     assert isinstance(onbekend, Weigering)
     assert onbekend.redencode is Redencode.ONBEKENDE_VORDERING
     assert "VERZOEK_ONBEKEND" in onbekend.reden
-    kapot = wijziging.lees_opschorting(BackofficeAntwoord(200, None))
+    kapot = _gezocht(200, None)
     assert isinstance(kapot, Weigering)
     assert kapot.redencode is Redencode.ONVERWERKBAAR
 
 
 def test_extension_is_a_verlenging_with_an_exclusive_new_tot():
-    o = verlengingsopdracht(verlenging(_origineel(), einddatum=dt.date(2027, 4, 30)), [BSN])
-    verzoek = wijziging.naar_verlenging(o, REF)
+    o = verlengingsopdracht(
+        verlenging(_origineel(), einddatum=dt.date(2027, 4, 30)), [BSN], referentie=REF
+    )
+    verzoek = wijziging.naar_verlenging(o)
     assert (verzoek.methode, verzoek.pad) == (
         "POST",
         f"/cjib/opschortingsverzoeken/{REF}/wijzigingen",
@@ -66,8 +71,10 @@ def test_extension_is_a_verlenging_with_an_exclusive_new_tot():
 
 
 def test_lifting_is_an_intrekking_per_the_lifting_date_and_sends_no_bsn():
-    o = opheffingsopdracht(opheffing(_origineel(), opheffingsdatum=dt.date(2027, 1, 15)), [BSN])
-    verzoek = wijziging.naar_opheffing(o, REF)
+    o = opheffingsopdracht(
+        opheffing(_origineel(), opheffingsdatum=dt.date(2027, 1, 15)), [BSN], referentie=REF
+    )
+    verzoek = wijziging.naar_opheffing(o)
     assert verzoek.body is not None
     assert verzoek.body["soort"] == "INTREKKING"
     assert verzoek.body["per"] == "2027-01-15"
@@ -76,8 +83,8 @@ def test_lifting_is_an_intrekking_per_the_lifting_date_and_sends_no_bsn():
 
 
 def _antwoord(status, body):
-    o = verlengingsopdracht(verlenging(_origineel()), [BSN])
-    return o, wijziging.naar_antwoord(o, REF, BackofficeAntwoord(status, body), NU)
+    o = verlengingsopdracht(verlenging(_origineel()), [BSN], referentie=REF)
+    return o, wijziging.VERLENGING.antwoord(o, BackofficeAntwoord(status, body), NU)
 
 
 def test_a_change_made_is_bevestigd_with_the_suspension_reference():

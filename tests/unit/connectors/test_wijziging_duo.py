@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from connectors.base.antwoord import Weigering
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opschorting import Weigering
 from connectors.duo import wijziging
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import LOKET
@@ -36,17 +36,23 @@ def test_look_up_by_verzoek_id():
     )
 
 
+def _gezocht(status, body):
+    o = verlengingsopdracht(verlenging(_origineel()), [BSN])
+    return wijziging.lees_opschorting(o, BackofficeAntwoord(status, body))
+
+
 def test_reading_the_look_up():
-    gevonden = BackofficeAntwoord(200, {"items": [{"duoKenmerk": KENMERK}], "totaal": 1})
-    assert wijziging.lees_opschorting(gevonden) == KENMERK
-    leeg = wijziging.lees_opschorting(BackofficeAntwoord(200, {"items": [], "totaal": 0}))
+    assert _gezocht(200, {"items": [{"duoKenmerk": KENMERK}], "totaal": 1}) == KENMERK
+    leeg = _gezocht(200, {"items": [], "totaal": 0})
     assert isinstance(leeg, Weigering)
     assert leeg.redencode is Redencode.ONBEKENDE_VORDERING
 
 
 def test_extension_patches_the_end_date_only():
-    o = verlengingsopdracht(verlenging(_origineel(), einddatum=dt.date(2027, 4, 30)), [BSN])
-    verzoek = wijziging.naar_verlenging(o, KENMERK)
+    o = verlengingsopdracht(
+        verlenging(_origineel(), einddatum=dt.date(2027, 4, 30)), [BSN], referentie=KENMERK
+    )
+    verzoek = wijziging.naar_verlenging(o)
     assert (verzoek.methode, verzoek.pad) == ("PATCH", f"/duo/v2/betalingspauzes/{KENMERK}")
     assert verzoek.body == {
         "verzoekId": o.instructie_id,
@@ -57,8 +63,10 @@ def test_extension_patches_the_end_date_only():
 
 
 def test_lifting_patches_status_and_the_last_pause_day():
-    o = opheffingsopdracht(opheffing(_origineel(), opheffingsdatum=dt.date(2027, 1, 15)), [BSN])
-    verzoek = wijziging.naar_opheffing(o, KENMERK)
+    o = opheffingsopdracht(
+        opheffing(_origineel(), opheffingsdatum=dt.date(2027, 1, 15)), [BSN], referentie=KENMERK
+    )
+    verzoek = wijziging.naar_opheffing(o)
     assert verzoek.methode == "PATCH"
     assert verzoek.body is not None
     assert verzoek.body["status"] == "BEEINDIGD"
@@ -67,8 +75,8 @@ def test_lifting_patches_status_and_the_last_pause_day():
 
 
 def _antwoord(status, body):
-    o = opheffingsopdracht(opheffing(_origineel()), [BSN])
-    return o, wijziging.naar_antwoord(o, KENMERK, BackofficeAntwoord(status, body), NU)
+    o = opheffingsopdracht(opheffing(_origineel()), [BSN], referentie=KENMERK)
+    return o, wijziging.OPHEFFING.antwoord(o, BackofficeAntwoord(status, body), NU)
 
 
 def test_patched_is_bevestigd_with_the_pause_reference():
