@@ -20,12 +20,14 @@ from schemas import CloudEvent
 
 if TYPE_CHECKING:
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
+    from hub.adapters.outbox_queries import OutboxQueries
     from hub.adapters.repository import (
         AuditTrail,
         CasusRepository,
         OpschortingRepository,
         ProcessedEvents,
     )
+    from hub.adapters.retention import RetentionQueries
 
 Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
 """Handles one domain event inside the unit of work (``hub.service.berichten.verwerk``)."""
@@ -38,6 +40,8 @@ class UnitOfWork(abc.ABC):
     audit: AuditTrail
     dead_letters: DeadLetterRepository
     overview: OverviewQueries
+    outbox: OutboxQueries
+    retention: RetentionQueries
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus
