@@ -1,28 +1,55 @@
-"""Wiring: the one place where the hub's parts are built and connected."""
+"""Wiring: the one place where the hub's parts are built and connected.
+
+:func:`bootstrap` builds everything one hub process runs (settings, the clock, the Kafka broker
+with its subscribers, the outbox publisher, the metrics) without any I/O, so that an app can be
+created to read its OpenAPI document. :meth:`HubProcess.start` then opens the store (engine,
+migrations, secrets), starts the broker and the background tasks (outbox relay, expiry watcher,
+retention purge); :meth:`HubProcess.stop` undoes that. :func:`build_hub` opens the store alone,
+for tests and tools that need no broker.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from hub.adapters import expiry, periodic
 from hub.adapters.database import create_engine, create_schema, session_factory
-from hub.adapters.outbox import OutboxRelay, PublishBatch
+from hub.adapters.kafka import KafkaPublisher, create_broker
+from hub.adapters.metrics import HubMetrics
+from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.store import SqlUnitOfWork
 from hub.service import berichten
-from hub.service.deps import Deps
+from hub.service.deps import Deps, utc_now
+from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
-from hub.settings import Settings
+from hub.service.wijziging import verloop_opschortingen
+from hub.settings import Settings, get_settings
+
+Clock = Callable[[], dt.datetime]
 
 
 @dataclass
 class Hub:
+    """The opened store and what the handlers need: one per process, read by every entry point."""
+
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     deps: Deps
     relay: OutboxRelay | None = None
+
+    def now(self) -> dt.datetime:
+        """The hub's one clock (``deps.clock``), looked up on each call: a test may replace
+        ``deps`` while the hub runs, and the relay follows."""
+        return self.deps.clock()
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(
@@ -33,8 +60,17 @@ class Hub:
         )
 
     def attach_relay(self, publish: PublishBatch) -> OutboxRelay:
+        settings = self.settings
         self.relay = OutboxRelay(
-            self.sessions, publish, poll_seconds=self.settings.outbox_poll_seconds
+            self.sessions,
+            publish,
+            clock=self.now,
+            policy=RetryPolicy(
+                max_attempts=settings.outbox_max_attempts,
+                base_seconds=settings.outbox_backoff_base_seconds,
+                max_seconds=settings.outbox_backoff_max_seconds,
+            ),
+            poll_seconds=settings.outbox_poll_seconds,
         )
         return self.relay
 
@@ -42,12 +78,90 @@ class Hub:
         await self.engine.dispose()
 
 
-async def build_hub(settings: Settings) -> Hub:
+async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
+    """Open the store (create or upgrade its schema) and load the secrets."""
     engine = create_engine(settings.database_url)
     await create_schema(engine)
     deps = Deps(
         settings=settings,
-        secrets=HubSecrets.load(settings.keys_dir),
+        secrets=HubSecrets.load(
+            settings.keys_dir,
+            pseudonym_key=settings.pseudonym_key,
+            storage_key=settings.storage_key,
+        ),
         keys=AgencyKeys(settings.keys_dir),
+        clock=clock,
     )
     return Hub(settings=settings, engine=engine, sessions=session_factory(engine), deps=deps)
+
+
+class HubProcess:
+    """Everything one hub process runs. Built by :func:`bootstrap`; nothing runs before
+    :meth:`start`."""
+
+    def __init__(self, settings: Settings, *, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.metrics = HubMetrics()
+        self.broker: KafkaBroker = create_broker(settings)
+        self.publisher = KafkaPublisher(self.broker, on_outcomes=self.metrics.record_publish)
+        self._hub: Hub | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def hub(self) -> Hub:
+        if self._hub is None:
+            raise RuntimeError("the hub is not started")
+        return self._hub
+
+    async def start(self) -> Hub:
+        hub = self._hub = await build_hub(self.settings, clock=self.clock)
+        relay = hub.attach_relay(self.publisher)
+        try:
+            await self.broker.start()
+        except BaseException:
+            await self.stop()
+            raise
+        self._tasks = [
+            asyncio.create_task(relay.run(), name="outbox-relay"),
+            asyncio.create_task(
+                expiry.watch(
+                    lambda: verloop_opschortingen(hub.uow(), hub.deps),
+                    self.settings.expiry_check_seconds,
+                ),
+                name="expiry-watcher",
+            ),
+            asyncio.create_task(
+                periodic.every(
+                    self.settings.retention_check_seconds,
+                    lambda: purge_expired(hub.uow(), hub.deps),
+                    name="retention-purge",
+                ),
+                name="retention-purge",
+            ),
+        ]
+        return hub
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        await self.broker.stop()
+        if self._hub is not None:
+            await self._hub.close()
+            self._hub = None
+
+
+def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> HubProcess:
+    """Build the whole hub, connected but not started."""
+    # Imported here: the stream handlers import this module (for ``Hub``).
+    from hub.entrypoints.stream import register_handlers
+
+    process = HubProcess(settings or get_settings(), clock=clock)
+    register_handlers(
+        process.broker, lambda: process.hub, process.settings.consumer_group, process.metrics
+    )
+    return process

@@ -4,11 +4,35 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Self
 
-from pydantic import Field
+from pydantic import Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
+from schemas.topics import DAY_MS, OPSCHORTING_ANTWOORD, Topic
+
+Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
+
+DEDUPLICATED_TOPICS: tuple[Topic, ...] = (OPSCHORTING_ANTWOORD,)
+"""Topics whose events the hub recognises again by their id (``processed_event``). A new consumer
+that marks processed events adds its topic here, so the retention check below covers it."""
+
+KAFKA_DEFAULT_SEGMENT_MS = 7 * DAY_MS
+"""Kafka deletes whole log segments only: a record can outlive ``retention.ms`` by up to the
+topic's ``segment.ms`` (Kafka's default: 7 days)."""
+
+
+def _longest_redelivery_days(topics: tuple[Topic, ...]) -> float:
+    """How long, at most, a record of these topics can still be read (and so redelivered)."""
+    return max(
+        (t.retention_ms + int(t.configs.get("segment.ms", KAFKA_DEFAULT_SEGMENT_MS))) / DAY_MS
+        for t in topics
+    )
+
+
+def _default_oins() -> dict[Uitvoerder, str]:
+    return {code: organisatie.oin for code, organisatie in UITVOERDERS.items()}
 
 
 class Settings(BaseSettings):
@@ -21,26 +45,96 @@ class Settings(BaseSettings):
     )
     keys_dir: Path = Field(
         default=Path(".var/keys"),
-        description="Where the agencies' public keys (<agency>.pub) and the hub's secrets live.",
+        description="Where the agencies' public keys (<agency>.pub) and, for a development stack, "
+        "the hub's secrets live.",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key that turns a BSN into a pseudonym. When absent, the file "
+        "<keys_dir>/hub-pseudonym.key is used (created on first use: development only).",
+    )
+    storage_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key that encrypts BSNs at rest. When absent, the file "
+        "<keys_dir>/hub-storage.key is used (created on first use: development only).",
     )
     oin: str = Field(default=HUB.oin, pattern=r"^[0-9]{20}$")
     systeem: str = Field(default=HUB.systeem)
+    uitvoerder_oins: dict[Uitvoerder, Oin] = Field(
+        default_factory=_default_oins,
+        description="The agencies' OINs, by agency code, as JSON (HUB_UITVOERDER_OINS="
+        '\'{"cjib": "..."}\'). Agencies not named keep the development OIN of '
+        "schemas.organisaties; an answer is accepted only from the source with its agency's OIN.",
+    )
     answer_deadline_hours: int = Field(
         default=48, ge=1, description="How long an agency has to answer a time-out instruction."
     )
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_max_attempts: int = Field(
+        default=30,
+        ge=1,
+        description="Publication attempts of one outbox message; after the last one it is dead: "
+        "no longer retried by itself, listed for operators (GET /api/v1/ops/outbox?status=dead).",
+    )
+    outbox_backoff_base_seconds: float = Field(
+        default=5,
+        gt=0,
+        description="Wait after the first failed attempt; it doubles after each next one.",
+    )
+    outbox_backoff_max_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="Longest wait between two attempts. With the defaults the last of 30 "
+        "attempts is about 20 hours after the first.",
+    )
+    outbox_retention_days: float = Field(
+        default=7,
+        gt=0,
+        description="How long a published outbox row is kept (for operators and audits) before "
+        "it is purged. Dead and pending rows are never purged.",
+    )
+    processed_event_retention_days: float = Field(
+        default=60,
+        gt=0,
+        description="How long the id of a consumed event is kept to recognise a redelivery. Must "
+        "exceed the longest time a record of a deduplicated topic can be read again (the answer "
+        "topic's retention, 30 days, plus a log segment, 7 days): a redelivered answer whose id "
+        "was purged would be taken for a new one.",
+    )
+    retention_check_seconds: float = Field(
+        default=3600, gt=0, description="How often the hub purges what is past its retention."
+    )
     expiry_check_seconds: float = Field(
         default=60, gt=0, description="How often the hub looks for time-outs past their end."
     )
     consumer_group: str = Field(default="hub")
 
-    def oin_van(self, uitvoerder: str) -> str:
-        """The OIN an agency's connector answers with."""
-        return UITVOERDERS[Uitvoerder(uitvoerder)].oin
+    @field_validator("uitvoerder_oins", mode="after")
+    @classmethod
+    def _keep_unnamed_agencies(cls, oins: dict[Uitvoerder, str]) -> dict[Uitvoerder, str]:
+        """An override names the agencies it changes; the others keep their default."""
+        return {**_default_oins(), **oins}
+
+    @model_validator(mode="after")
+    def _check_retry_and_retention(self) -> Self:
+        if self.outbox_backoff_max_seconds < self.outbox_backoff_base_seconds:
+            raise ValueError("outbox_backoff_max_seconds is less than outbox_backoff_base_seconds")
+        longest = _longest_redelivery_days(DEDUPLICATED_TOPICS)
+        if self.processed_event_retention_days <= longest:
+            raise ValueError(
+                f"processed_event_retention_days must exceed {longest:g}: a record of "
+                f"{', '.join(t.name for t in DEDUPLICATED_TOPICS)} can be redelivered that long, "
+                "and its event id must still be known then"
+            )
+        return self
 
     @property
     def source(self) -> str:
         return f"urn:nld:oin:{self.oin}:systeem:{self.systeem}"
+
+    def oin_van(self, uitvoerder: Uitvoerder | str) -> str:
+        """The OIN an agency's messages carry in their source (``urn:nld:oin:<OIN>:...``)."""
+        return self.uitvoerder_oins[Uitvoerder(uitvoerder)]
 
 
 @lru_cache

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from hub.adapters.outbox import NotAttempted
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen")
 """Why the hub itself dead-letters a message (``hub.entrypoints.stream``)."""
@@ -47,12 +49,19 @@ class HubMetrics:
         )
         self.outbox_failures = Counter(
             "hub_outbox_publish_failures",
-            "Outbox messages whose publication failed (they stay in the outbox and are retried).",
+            "Outbox messages whose publication failed (retried later, or dead after the last "
+            "attempt).",
+            registry=self.registry,
+        )
+        self.outbox_dead = Gauge(
+            "hub_outbox_dead",
+            "Outbox messages no longer retried (attempts ran out, or never publishable): an "
+            "operator must look at them (GET /api/v1/ops/outbox?status=dead).",
             registry=self.registry,
         )
         self.outbox_backlog = Gauge(
             "hub_outbox_backlog",
-            "Outbox messages not yet published.",
+            "Outbox messages not yet published and still tried (dead ones apart).",
             registry=self.registry,
         )
         self.outbox_oldest_age = Gauge(
@@ -74,9 +83,10 @@ class HubMetrics:
         )
 
     def record_publish(self, outcomes: Sequence[BaseException | None]) -> None:
-        failed = sum(1 for outcome in outcomes if outcome is not None)
-        self.outbox_published.inc(len(outcomes) - failed)
-        self.outbox_failures.inc(failed)
+        published = sum(1 for outcome in outcomes if outcome is None)
+        not_tried = sum(1 for outcome in outcomes if isinstance(outcome, NotAttempted))
+        self.outbox_published.inc(published)
+        self.outbox_failures.inc(len(outcomes) - published - not_tried)
 
     def render(
         self,
@@ -85,9 +95,11 @@ class HubMetrics:
         outbox_oldest_age_seconds: float | None,
         pending: Mapping[str, int],
         late: Mapping[str, int],
+        outbox_dead: int = 0,
     ) -> bytes:
         """The text exposition, with the gauges set to the values read at scrape time."""
         self.outbox_backlog.set(outbox_unsent)
+        self.outbox_dead.set(outbox_dead)
         self.outbox_oldest_age.set(outbox_oldest_age_seconds or 0.0)
         self.links_pending.clear()
         self.links_late.clear()

@@ -118,7 +118,8 @@ class OverviewQueries:
         row = (
             await self._session.execute(
                 select(func.count(), func.min(OutboxRow.created_at)).where(
-                    OutboxRow.sent_at.is_(None)
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.dead_at.is_(None),  # dead rows are counted apart (hub_outbox_dead)
                 )
             )
         ).one()

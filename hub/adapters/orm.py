@@ -128,20 +128,30 @@ class WijzigingRow(Base):
 
 
 class OutboxRow(Base):
-    """A message waiting to be published; written in the same transaction as the state change."""
+    """A message to publish, written in the same transaction as the state change; the rows are
+    also the delivery queue (``hub.adapters.outbox``).
+
+    A row is pending (``sent_at`` and ``dead_at`` empty: published once ``execute_after`` has
+    passed), sent, or dead (its attempts ran out, or it can never be published: it waits for an
+    operator). ``last_error`` is the error of the latest failed attempt.
+    """
 
     __tablename__ = "outbox"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
     topic: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), index=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     event_type: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    execute_after: Mapped[dt.datetime] = mapped_column(
+        UtcDateTime(), doc="The next attempt not before this moment."
+    )
+    dead_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 class ProcessedEventRow(Base):
@@ -151,7 +161,7 @@ class ProcessedEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(200))
-    processed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    processed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class AuditRow(Base):

@@ -1,9 +1,23 @@
 """Transactional outbox: rows written with the state change, published by a relay.
 
-The relay takes unsent rows in order (``seq``), hands the whole batch to the producer at once
+The outbox rows are also the delivery queue. The relay takes the due rows (pending, their
+``execute_after`` passed) in order (``seq``), hands the whole batch to the producer at once
 (idempotent producer, ``acks=all``: order per partition holds), waits for the broker's
-acknowledgements and only then marks the rows sent. A crash between publish and mark means a
-second publish of the same event id: consumers deduplicate on it.
+acknowledgements and then marks the sent rows in one statement. A crash between publish and mark
+means a second publish of the same event id: consumers deduplicate on it.
+
+A failed attempt is counted and the row waits (``execute_after``) by capped exponential backoff
+(:class:`RetryPolicy`). After the last attempt, or at once when the message can never be
+published (:class:`Undeliverable`: larger than the broker takes), the row is dead: the relay
+leaves it alone, operators see it and may put it back in the queue
+(``hub.service.outbox.retry``).
+
+Order per key (the casus id, across topics): a row is not taken while an earlier row of the same
+key is still waiting for its next attempt, so a retried message is not overtaken by a later one
+of its casus. A dead row no longer blocks its key: the later rows go out, and a dead row that an
+operator retries arrives after them. Within one batch a record that fails after it was queued (a
+broker timeout) can be overtaken by a later one of its key that was acknowledged; the relay logs
+that, it cannot undo a publish.
 """
 
 from __future__ import annotations
@@ -11,17 +25,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from hub.adapters.orm import OutboxRow
 from schemas import CONTENT_TYPE, CloudEvent
 
 log = structlog.get_logger(__name__)
+
+ERROR_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +52,34 @@ class Outgoing:
 
 PublishBatch = Callable[[Sequence[Outgoing]], Awaitable[Sequence[BaseException | None]]]
 """Publish messages in the given order; per message ``None`` once the broker acknowledged it,
-or the error."""
+or the error (:class:`Undeliverable` and :class:`NotAttempted` have a meaning of their own)."""
+
+
+class Undeliverable(Exception):
+    """This message can never be published as it is (e.g. larger than the broker takes):
+    retrying is pointless, the row is dead at once."""
+
+
+class NotAttempted(Exception):
+    """The publisher did not get to this message (an earlier one of the batch failed before it
+    was even queued): no attempt is counted, the row stays due."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how far apart a message is tried: capped exponential backoff."""
+
+    max_attempts: int = 30
+    base_seconds: float = 5.0
+    max_seconds: float = 3600.0
+
+    def delay(self, attempts: int) -> dt.timedelta:
+        """The wait after ``attempts`` failed attempts (1 for the first failure)."""
+        doublings = min(max(attempts - 1, 0), 62)
+        return dt.timedelta(seconds=min(self.base_seconds * 2**doublings, self.max_seconds))
+
+    def exhausted(self, attempts: int) -> bool:
+        return attempts >= self.max_attempts
 
 
 def add_to_outbox(
@@ -51,9 +96,40 @@ def add_to_outbox(
             value=event.to_bytes(),
             event_type=event.type,
             created_at=created_at,
+            execute_after=created_at,
             attempts=0,
         )
     )
+
+
+def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
+    """Pending rows whose time has come, in order, except those behind an earlier row of their
+    key that waits for its next attempt (a dead row does not hold its key up)."""
+    earlier = aliased(OutboxRow)
+    waiting_before = exists().where(
+        earlier.key == OutboxRow.key,
+        earlier.seq < OutboxRow.seq,
+        earlier.sent_at.is_(None),
+        earlier.dead_at.is_(None),
+        earlier.execute_after > now,
+    )
+    return (
+        select(OutboxRow)
+        .where(
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.dead_at.is_(None),
+            OutboxRow.execute_after <= now,
+            ~waiting_before,
+        )
+        .order_by(OutboxRow.seq)
+        .limit(limit)
+    )
+
+
+def _outgoing(row: OutboxRow) -> Outgoing:
+    # Structured content mode only (CNCF Kafka binding): the CloudEvent is the value, and no
+    # ce_* header (that would be binary mode) sits next to it.
+    return Outgoing(row.topic, row.key.encode(), row.value, {"content-type": CONTENT_TYPE})
 
 
 class OutboxRelay:
@@ -62,46 +138,34 @@ class OutboxRelay:
         sessions: async_sessionmaker[AsyncSession],
         publish: PublishBatch,
         *,
+        clock: Callable[[], dt.datetime],
+        policy: RetryPolicy | None = None,
         poll_seconds: float = 0.5,
         batch_size: int = 500,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
+        self._clock = clock
+        self._policy = policy or RetryPolicy()
         self._poll = poll_seconds
         self._batch = batch_size
         self._wake = asyncio.Event()
         self.failures = 0
-        """Consecutive failed rounds; the relay backs off while the broker is unreachable."""
+        """Consecutive rounds in which not everything went out; the relay backs off meanwhile."""
 
     def wake(self) -> None:
         """Tell the relay there is new work (called after a commit that wrote outbox rows)."""
         self._wake.set()
 
     async def relay_once(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent."""
+        """Publish one batch of due rows; returns how many were sent."""
         async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(OutboxRow)
-                    .where(OutboxRow.sent_at.is_(None))
-                    .order_by(OutboxRow.seq)
-                    .limit(self._batch)
-                )
-            ).all()
+            rows = (await session.scalars(due_rows(self._clock(), self._batch))).all()
             if not rows:
+                self.failures = 0
                 return 0
-            outcomes = await self._publish(
-                [
-                    Outgoing(
-                        row.topic,
-                        row.key.encode(),
-                        row.value,
-                        {"content-type": CONTENT_TYPE, "ce_id": row.event_id},
-                    )
-                    for row in rows
-                ]
-            )
-            now = dt.datetime.now(dt.UTC)
+            outcomes = await self._publish([_outgoing(row) for row in rows])
+            now = self._clock()
             sent = [row.seq for row, error in zip(rows, outcomes, strict=True) if error is None]
             if sent:
                 await session.execute(
@@ -109,17 +173,54 @@ class OutboxRelay:
                     .where(OutboxRow.seq.in_(sent))
                     .values(sent_at=now, attempts=OutboxRow.attempts + 1)
                 )
-            for row, error in zip(rows, outcomes, strict=True):
-                if error is not None:
-                    await session.execute(
-                        update(OutboxRow)
-                        .where(OutboxRow.seq == row.seq)
-                        .values(attempts=OutboxRow.attempts + 1, last_error=str(error)[:1000])
-                    )
-                    log.warning("outbox publish failed", event_id=row.event_id, error=str(error))
+            await self._record_failures(session, rows, outcomes, now)
             await session.commit()
             self.failures = 0 if len(sent) == len(rows) else self.failures + 1
             return len(sent)
+
+    async def _record_failures(
+        self,
+        session: AsyncSession,
+        rows: Sequence[OutboxRow],
+        outcomes: Sequence[BaseException | None],
+        now: dt.datetime,
+    ) -> None:
+        """Count the attempt of each failed row and set its next one, or make it dead. Rows
+        alike (same attempt count, error and fate: an outage) are updated in one statement."""
+        alike: dict[tuple[int, str, bool], list[int]] = defaultdict(list)
+        failed_keys: set[str] = set()
+        for row, error in zip(rows, outcomes, strict=True):
+            if error is None:
+                if row.key in failed_keys:
+                    log.warning("outbox row overtook an earlier one of its key", seq=row.seq)
+                continue
+            failed_keys.add(row.key)
+            if isinstance(error, NotAttempted):
+                continue
+            attempts = row.attempts + 1
+            dead = isinstance(error, Undeliverable) or self._policy.exhausted(attempts)
+            text = (f"{type(error).__name__}: {error}")[:ERROR_CHARS]
+            alike[(attempts, text, dead)].append(row.seq)
+            log.warning(
+                "outbox publish failed",
+                seq=row.seq,
+                event_id=row.event_id,
+                topic=row.topic,
+                attempts=attempts,
+                dead=dead,
+                error=text,
+            )
+        for (attempts, text, dead), seqs in alike.items():
+            fate = (
+                {"dead_at": now} if dead else {"execute_after": now + self._policy.delay(attempts)}
+            )
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.seq.in_(seqs))
+                .values(attempts=attempts, last_error=text, **fate)
+            )
+            if dead:
+                log.error("outbox rows dead: operators must retry them", seqs=seqs, error=text)
 
     async def run(self) -> None:
         """Relay until cancelled."""

@@ -4,7 +4,7 @@
 - storage key: Fernet key that encrypts BSNs at rest in the store;
 - ``<agency>.pub``: each agency's X25519 public key, to seal a BSN for that agency alone.
 
-Secrets come from the environment (``HUB_PSEUDONYM_KEY``, ``HUB_STORAGE_KEY``) or, for a
+Secrets come from the settings (``HUB_PSEUDONYM_KEY``, ``HUB_STORAGE_KEY``) or, for a
 development stack, from files in the keys directory, created on first use with mode 0600.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from pydantic import SecretStr
 
 from schemas.versleuteling import load_public_key, seal
 
@@ -34,17 +35,28 @@ def _read_or_create(path: Path, make: bytes) -> bytes:
     return make
 
 
+def _given(key: SecretStr | None) -> bytes:
+    return b"" if key is None else key.get_secret_value().strip().encode()
+
+
 @dataclass(frozen=True)
 class HubSecrets:
     pseudonym_key: bytes
     storage: Fernet
 
     @classmethod
-    def load(cls, keys_dir: Path) -> HubSecrets:
-        pseudonym = os.environ.get("HUB_PSEUDONYM_KEY", "").encode() or _read_or_create(
+    def load(
+        cls,
+        keys_dir: Path,
+        *,
+        pseudonym_key: SecretStr | None = None,
+        storage_key: SecretStr | None = None,
+    ) -> HubSecrets:
+        """The given keys; each one not given (or empty) from its file in ``keys_dir``."""
+        pseudonym = _given(pseudonym_key) or _read_or_create(
             keys_dir / "hub-pseudonym.key", base64.urlsafe_b64encode(secrets.token_bytes(32))
         )
-        storage = os.environ.get("HUB_STORAGE_KEY", "").encode() or _read_or_create(
+        storage = _given(storage_key) or _read_or_create(
             keys_dir / "hub-storage.key", Fernet.generate_key()
         )
         return cls(pseudonym_key=pseudonym, storage=Fernet(storage))

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
+from hub.adapters.outbox_queries import OutboxQueries
 from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+from hub.adapters.retention import RetentionQueries
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
@@ -40,6 +42,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = AuditTrail(self.session, self.clock)
         self.dead_letters = DeadLetterRepository(self.session)
         self.overview = OverviewQueries(self.session)
+        self.outbox = OutboxQueries(self.session, on_change=self._outbox_changed)
+        self.retention = RetentionQueries(self.session)
         self._outbox_written = False
 
     async def _end(self) -> None:
@@ -50,6 +54,10 @@ class SqlUnitOfWork(UnitOfWork):
 
     def publish(self, event: CloudEvent[Any], topic: str) -> None:
         add_to_outbox(self.session, event, topic, self.clock())
+        self._outbox_written = True
+
+    def _outbox_changed(self) -> None:
+        """A row was put back in the queue: the relay is woken on commit, as for a new one."""
         self._outbox_written = True
 
     async def _commit(self) -> None:

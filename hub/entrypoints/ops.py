@@ -1,4 +1,5 @@
-"""For operators: the overview and dead letters (``/api/v1/ops``), ``/metrics`` and ``/dashboard``.
+"""For operators: the overview, dead letters and the outbox (``/api/v1/ops``), ``/metrics`` and
+``/dashboard``.
 
 The dashboard is one static page that reads the two API paths itself; the hub serves it with a
 Content-Security-Policy that allows its own inline script and style (by hash) and requests to the
@@ -11,16 +12,18 @@ import base64
 import hashlib
 import re
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
+from hub.adapters.outbox_queries import OutboxStatus
 from hub.entrypoints.api import HubDep
-from hub.entrypoints.ops_views import DeadLetterView, Overzicht
+from hub.entrypoints.ops_views import DeadLetterView, OutboxPagina, OutboxRegel, Overzicht
 from hub.entrypoints.views import Fouten
 from hub.service import ops as ops_service
+from hub.service import outbox as outbox_service
 
 router = APIRouter(
     prefix="/api/v1/ops",
@@ -46,6 +49,38 @@ async def dead_letters(
     return [DeadLetterView.of(r) for r in recorded]
 
 
+@router.get("/outbox", response_model=OutboxPagina)
+async def outbox(
+    hub: HubDep,
+    status: Literal["dead", "pending"] = "dead",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    before: Annotated[
+        int | None, Query(ge=1, description="'next_before' of the previous page.")
+    ] = None,
+) -> OutboxPagina:
+    """Outbox messages that are dead (no longer tried) or pending, newest first: topic, key,
+    event, attempts, the last error and the next attempt. Never the message itself."""
+    page = await outbox_service.outbox_page(
+        OutboxStatus(status), hub.uow(), limit=limit, before=before
+    )
+    return OutboxPagina.of(page)
+
+
+@router.post(
+    "/outbox/{seq}/retry",
+    response_model=OutboxRegel,
+    responses={
+        404: {"model": Fouten, "description": "No such outbox message."},
+        409: {"model": Fouten, "description": "Published already."},
+    },
+)
+async def retry_outbox(seq: int, hub: HubDep) -> OutboxRegel:
+    """Put a dead or pending message back in the queue: due now, attempts from zero. Recorded in
+    the audit trail. A dead message goes out after the later ones of its casus that were
+    published while it was dead."""
+    return OutboxRegel.of(await outbox_service.retry(seq, hub.uow(), hub.deps))
+
+
 @pages.get("/metrics")
 async def metrics(request: Request, hub: HubDep) -> Response:
     """Prometheus text format; the gauges are read from the store at scrape time."""
@@ -54,6 +89,7 @@ async def metrics(request: Request, hub: HubDep) -> Response:
     body = hub_metrics.render(
         outbox_unsent=current.outbox_unsent,
         outbox_oldest_age_seconds=current.outbox_oldest_age_seconds,
+        outbox_dead=current.outbox_dead,
         pending={a.uitvoerder: a.counts["pending"] for a in current.agencies},
         late={a.uitvoerder: a.counts["late"] for a in current.agencies},
     )

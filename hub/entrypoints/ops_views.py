@@ -6,8 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.domain.dead_letter import RecordedDeadLetter
 from hub.service.ops import Overview
+from hub.service.outbox import OutboxPage
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 
 
@@ -41,11 +43,63 @@ def _naam(code: str) -> str:
         return code
 
 
-class OutboxStand(BaseModel):
-    unsent: int = Field(description="Messages not yet published to Kafka.")
-    oldest_unsent_age_seconds: float | None = Field(
-        description="Age of the oldest unpublished message; null when there is none."
+class OutboxRegel(BaseModel):
+    """An outbox message: where it goes, what it is and how its delivery went; never its value."""
+
+    seq: int = Field(description="Its place in the outbox (order of writing).")
+    status: OutboxStatus
+    topic: str
+    key: str = Field(description="The record key: the casus id.")
+    event_type: str
+    event_id: str
+    attempts: int = Field(description="Publication attempts so far.")
+    last_error: str | None = Field(description="Error of the latest failed attempt.")
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None = Field(
+        description="Not published before this moment; null when dead or sent."
     )
+    dead_at: dt.datetime | None = Field(description="When it was given up; null unless dead.")
+    value_size: int = Field(description="Size of the value in bytes.")
+
+    @classmethod
+    def of(cls, entry: OutboxEntry) -> OutboxRegel:
+        status = entry.status
+        return cls(
+            seq=entry.seq,
+            status=status,
+            topic=entry.topic,
+            key=entry.key,
+            event_type=entry.event_type,
+            event_id=entry.event_id,
+            attempts=entry.attempts,
+            last_error=entry.last_error,
+            created_at=entry.created_at,
+            next_attempt_at=entry.execute_after if status is OutboxStatus.PENDING else None,
+            dead_at=entry.dead_at,
+            value_size=entry.value_size,
+        )
+
+
+class OutboxPagina(BaseModel):
+    """Outbox messages of one status, newest first."""
+
+    items: list[OutboxRegel]
+    next_before: int | None = Field(
+        description="Pass as 'before' for the next (older) page; null on the last page."
+    )
+
+    @classmethod
+    def of(cls, page: OutboxPage) -> OutboxPagina:
+        return cls(items=[OutboxRegel.of(e) for e in page.entries], next_before=page.next_before)
+
+
+class OutboxStand(BaseModel):
+    unsent: int = Field(description="Messages not yet published to Kafka, and still tried.")
+    oldest_unsent_age_seconds: float | None = Field(
+        description="Age of the oldest of those; null when there is none."
+    )
+    dead: int = Field(description="Messages no longer tried: an operator must retry them.")
+    dead_newest: list[OutboxRegel] = Field(description="The newest dead messages (at most 5).")
 
 
 class AuditRegel(BaseModel):
@@ -86,7 +140,10 @@ class Overzicht(BaseModel):
                 for a in o.agencies
             ],
             outbox=OutboxStand(
-                unsent=o.outbox_unsent, oldest_unsent_age_seconds=o.outbox_oldest_age_seconds
+                unsent=o.outbox_unsent,
+                oldest_unsent_age_seconds=o.outbox_oldest_age_seconds,
+                dead=o.outbox_dead,
+                dead_newest=[OutboxRegel.of(e) for e in o.outbox_dead_newest],
             ),
             recente_audit=[
                 AuditRegel(at=e.at, actor=e.actor, actie=e.actie, casus_id=e.casus_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.repository import IntegrityError
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
 from hub.domain.verzoek import KetenStatus, VerzoekStatus
@@ -17,6 +18,7 @@ from schemas.organisaties import Uitvoerder
 log = structlog.get_logger(__name__)
 
 RECENT_AUDIT = 20
+RECENT_DEAD_OUTBOX = 5
 
 
 async def record_dead_letter(letter: DeadLetter, uow: UnitOfWork, deps: Deps) -> bool:
@@ -65,6 +67,7 @@ class Gauges:
 
     outbox_unsent: int
     outbox_oldest_age_seconds: float | None
+    outbox_dead: int
     agencies: list[AgencyLinks]
 
 
@@ -76,6 +79,7 @@ class Overview(Gauges):
     audit: list[AuditEntry]
     dead_letters_last_hour: int
     dead_letters_total: int
+    outbox_dead_newest: list[OutboxEntry]
 
 
 def _empty_counts() -> dict[str, int]:
@@ -94,6 +98,7 @@ async def _gauges(uow: UnitOfWork, deps: Deps, now: dt.datetime) -> Gauges:
         outbox_oldest_age_seconds=(
             None if oldest is None else max(0.0, (now - oldest).total_seconds())
         ),
+        outbox_dead=await uow.outbox.count(OutboxStatus.DEAD),
         agencies=[AgencyLinks(code, per_agency[code]) for code in sorted(per_agency)],
     )
 
@@ -116,6 +121,7 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         ]
         last_hour = await uow.dead_letters.count(since=now - dt.timedelta(hours=1))
         total = await uow.dead_letters.count()
+        dead_outbox = await uow.outbox.page(OutboxStatus.DEAD, limit=RECENT_DEAD_OUTBOX)
     links = _empty_counts()
     for agency in current.agencies:
         for name, count in agency.counts.items():
@@ -123,6 +129,7 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
     return Overview(
         outbox_unsent=current.outbox_unsent,
         outbox_oldest_age_seconds=current.outbox_oldest_age_seconds,
+        outbox_dead=current.outbox_dead,
         agencies=current.agencies,
         at=now,
         orders={status.value: orders[status] for status in KetenStatus},
@@ -130,4 +137,5 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         audit=audit,
         dead_letters_last_hour=last_hour,
         dead_letters_total=total,
+        outbox_dead_newest=dead_outbox,
     )

@@ -21,7 +21,9 @@ from schemas import CloudEvent
 if TYPE_CHECKING:
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
     from hub.adapters.opschorting_repository import OpschortingRepository
+    from hub.adapters.outbox_queries import OutboxQueries
     from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+    from hub.adapters.retention import RetentionQueries
     from hub.adapters.verzoek_repository import VerzoekRepository
 
 Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
@@ -36,6 +38,8 @@ class UnitOfWork(abc.ABC):
     audit: AuditTrail
     dead_letters: DeadLetterRepository
     overview: OverviewQueries
+    outbox: OutboxQueries
+    retention: RetentionQueries
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

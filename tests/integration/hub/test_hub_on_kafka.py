@@ -9,6 +9,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from hub.adapters.orm import OutboxRow
 from hub.app import create_app
 from hub.settings import Settings
 from schemas import CONTENT_TYPE, parse_event
@@ -44,6 +45,7 @@ async def hub_client(kafka_bootstrap, tmp_path):
         async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
             client.private_keys = private  # type: ignore[attr-defined]
             client.consumer_group = settings.consumer_group  # type: ignore[attr-defined]
+            client.app = app  # type: ignore[attr-defined]
             yield client
 
 
@@ -95,7 +97,8 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
         [record] = await read_matching(
             kafka_bootstrap, instructie_topic(agency).name, casus["casus_id"], 1
         )
-        assert dict(record.headers)["content-type"] == CONTENT_TYPE.encode()
+        # Structured mode only: the content type, and no ce_* (binary mode) header beside it.
+        assert list(record.headers) == [("content-type", CONTENT_TYPE.encode())]
         assert BSN.encode() not in record.value
         event = parse_event(record.value)
         assert event.data.opschorting_id == chain["opschorting_id"]
@@ -135,3 +138,40 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
     )
     assert [record.value for record in dead] == [b"{broken"]
     assert b"not valid JSON" in dict(dead[0].headers)["dlq-reason"]
+
+
+async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_does_not_block(
+    hub_client, kafka_bootstrap
+):
+    hub = hub_client.app.state.hub
+    casus_id = f"MWL-2026-{uuid.uuid4().hex[:10].upper()}"
+    now = hub.now()
+
+    def row(value: bytes) -> OutboxRow:
+        return OutboxRow(
+            event_id=str(uuid.uuid4()),
+            topic=instructie_topic("cjib").name,
+            key=casus_id,
+            value=value,
+            event_type="nl.maatwerk.opschorting.instructie.v1",
+            created_at=now,
+            execute_after=now,
+            attempts=0,
+        )
+
+    async with hub.sessions() as session:
+        session.add_all([row(b"x" * 2_000_000), row(b'{"small": true}')])
+        await session.commit()
+    hub.relay.wake()
+
+    [small] = await read_matching(kafka_bootstrap, instructie_topic("cjib").name, casus_id, 1)
+    assert small.value == b'{"small": true}'
+    async with asyncio.timeout(20):
+        while True:
+            dead = (await hub_client.get("/api/v1/ops/outbox?status=dead")).json()["items"]
+            if any(d["key"] == casus_id for d in dead):
+                break
+            await asyncio.sleep(0.1)
+    [big] = [d for d in dead if d["key"] == casus_id]
+    assert big["attempts"] == 1 and big["value_size"] == 2_000_000
+    assert "MessageSizeTooLargeError" in big["last_error"]

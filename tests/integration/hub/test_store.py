@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -108,7 +110,9 @@ async def test_concurrent_answers_for_one_order_are_all_kept(hub):
     assert after.status.value == "confirmed"
 
 
-async def test_relay_publishes_in_order_marks_sent_and_retries_failures(hub):
+async def test_relay_publishes_in_order_marks_sent_and_retries_failures_after_their_wait(hub):
+    moment = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    hub.deps = dataclasses.replace(hub.deps, clock=lambda: moment)
     opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     sent: list[str] = []
     fail = {"left": 1}
@@ -117,14 +121,16 @@ async def test_relay_publishes_in_order_marks_sent_and_retries_failures(hub):
         if fail["left"]:
             fail["left"] -= 1
             return [ConnectionError("broker away")] * len(batch)
-        sent.extend(message.headers["ce_id"] for message in batch)
+        sent.extend(json.loads(message.value)["id"] for message in batch)
         return [None] * len(batch)
 
     relay = hub.attach_relay(publish)
     assert await relay.relay_once() == 0
+    assert await relay.relay_once() == 0  # each waits for its next attempt
+    moment += dt.timedelta(seconds=hub.settings.outbox_backoff_base_seconds)
     while await relay.relay_once():
         pass
     rows = await outbox_of(hub, opschorting.casus_id)
     assert [r.event_id for r in rows] == [s for s in sent if s in {r.event_id for r in rows}]
-    assert all(r.sent_at is not None for r in rows)
+    assert all(r.sent_at == moment and r.attempts == 2 for r in rows)
     assert await relay.relay_once() == 0

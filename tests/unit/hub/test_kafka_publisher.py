@@ -1,0 +1,59 @@
+"""The outbox's Kafka publisher: which failures end a message for good, which stop the batch."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
+
+from hub.adapters.kafka import KafkaPublisher
+from hub.adapters.metrics import HubMetrics
+from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
+
+
+class Broker:
+    """Stands in for FastStream's broker: ``publish`` raises or returns an acknowledgement."""
+
+    def __init__(self, behaviour: dict[bytes, Any]) -> None:
+        self.behaviour = behaviour
+        self.queued: list[bytes] = []
+
+    async def publish(self, value: bytes, topic: str, **kwargs: Any) -> asyncio.Future[Any]:
+        outcome = self.behaviour.get(value)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        self.queued.append(value)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if outcome == "late-failure":
+            future.set_exception(MessageSizeTooLargeError("broker refused it"))
+        else:
+            future.set_result("ack")
+        return future
+
+
+def batch(*values: bytes) -> list[Outgoing]:
+    return [Outgoing("t.v1", b"k", value, {"content-type": "x"}) for value in values]
+
+
+async def test_a_message_too_large_fails_alone_and_the_batch_goes_on():
+    broker = Broker({b"big": MessageSizeTooLargeError("2 MB"), b"refused": "late-failure"})
+    metrics = HubMetrics()
+    publish = KafkaPublisher(broker, on_outcomes=metrics.record_publish)  # type: ignore[arg-type]
+    outcomes = await publish(batch(b"a", b"big", b"refused", b"b"))
+    assert broker.queued == [b"a", b"refused", b"b"]
+    assert outcomes[0] is None and outcomes[3] is None
+    assert isinstance(outcomes[1], Undeliverable) and isinstance(outcomes[2], Undeliverable)
+    assert metrics.outbox_failures._value.get() == 2
+
+
+async def test_a_broker_that_is_away_stops_the_batch_and_the_rest_is_not_counted():
+    broker = Broker({b"b": KafkaTimeoutError("no metadata")})
+    metrics = HubMetrics()
+    publish = KafkaPublisher(broker, on_outcomes=metrics.record_publish)  # type: ignore[arg-type]
+    outcomes = await publish(batch(b"a", b"b", b"c", b"d"))
+    assert broker.queued == [b"a"]
+    assert outcomes[0] is None and isinstance(outcomes[1], KafkaTimeoutError)
+    assert all(isinstance(o, NotAttempted) for o in outcomes[2:])
+    assert metrics.outbox_published._value.get() == 1
+    assert metrics.outbox_failures._value.get() == 1

@@ -1,0 +1,298 @@
+"""The outbox as a delivery queue: backoff, dead rows, per-key order, operators' retry and the
+retention purge. On an SQLite file with a fake publisher and a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from hub.adapters.orm import OutboxRow, ProcessedEventRow
+from hub.adapters.outbox import NotAttempted, Outgoing, RetryPolicy, Undeliverable
+from hub.bootstrap import Hub, build_hub
+from hub.service import outbox as outbox_service
+from hub.service.errors import Conflict, NietGevonden
+from hub.service.retention import purge_expired
+from hub.settings import Settings
+from schemas import CONTENT_TYPE
+from tests.unit.hub.fakes import Klok
+
+BASE = 5.0
+
+
+class FakePublisher:
+    """Records what it publishes; ``fail`` decides a message's outcome. ``gate`` holds the relay
+    inside the publish call (a row committed but not yet sent) until the test opens it."""
+
+    def __init__(self) -> None:
+        self.published: list[Outgoing] = []
+        self.batches = 0
+        self.fail: Callable[[Outgoing], BaseException | None] = lambda message: None
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.entered = asyncio.Event()
+
+    @property
+    def keys(self) -> list[str]:
+        return [m.key.decode() for m in self.published]
+
+    async def __call__(self, batch: Sequence[Outgoing]) -> list[BaseException | None]:
+        self.batches += 1
+        self.entered.set()
+        await self.gate.wait()
+        outcomes = [self.fail(message) for message in batch]
+        self.published += [m for m, o in zip(batch, outcomes, strict=True) if o is None]
+        return outcomes
+
+
+@pytest.fixture
+def klok() -> Klok:
+    return Klok()
+
+
+@pytest.fixture
+async def hub(tmp_path: Path, klok: Klok):
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+        keys_dir=tmp_path / "keys",
+        outbox_max_attempts=4,
+        outbox_backoff_base_seconds=BASE,
+        outbox_backoff_max_seconds=12,
+    )
+    hub = await build_hub(settings, clock=klok)
+    yield hub
+    await hub.close()
+
+
+@pytest.fixture
+def publisher(hub: Hub) -> FakePublisher:
+    fake = FakePublisher()
+    hub.attach_relay(fake)
+    return fake
+
+
+async def write(hub: Hub, *keys: str, topic: str = "t.v1") -> list[int]:
+    """One outbox row per key, in this order; returns their seq."""
+    async with hub.sessions() as session:
+        rows = [
+            OutboxRow(
+                event_id=str(uuid.uuid4()),
+                topic=topic,
+                key=key,
+                value=b'{"id": "x"}',
+                event_type="nl.maatwerk.test.v1",
+                created_at=hub.now(),
+                execute_after=hub.now(),
+                attempts=0,
+            )
+            for key in keys
+        ]
+        session.add_all(rows)
+        await session.commit()
+        return [row.seq for row in rows]
+
+
+async def row(hub: Hub, seq: int) -> OutboxRow:
+    async with hub.sessions() as session:
+        found = await session.get(OutboxRow, seq)
+        assert found is not None
+        return found
+
+
+async def relay(hub: Hub) -> int:
+    assert hub.relay is not None
+    return await hub.relay.relay_once()
+
+
+def test_backoff_doubles_up_to_its_cap_and_the_defaults_give_up_after_about_20_hours():
+    policy = RetryPolicy(max_attempts=4, base_seconds=5, max_seconds=12)
+    assert [policy.delay(n).total_seconds() for n in (1, 2, 3, 4, 200)] == [5, 10, 12, 12, 12]
+    assert not policy.exhausted(3) and policy.exhausted(4)
+    settings = Settings()
+    defaults = RetryPolicy(
+        settings.outbox_max_attempts,
+        settings.outbox_backoff_base_seconds,
+        settings.outbox_backoff_max_seconds,
+    )
+    waits = sum((defaults.delay(n) for n in range(1, defaults.max_attempts)), dt.timedelta())
+    assert dt.timedelta(hours=20) < waits < dt.timedelta(hours=21)  # as the settings say
+
+
+async def test_the_relay_hands_over_structured_mode_records_only(hub, publisher):
+    await write(hub, "MWL-A")
+    assert await relay(hub) == 1
+    [message] = publisher.published
+    assert message.headers == {"content-type": CONTENT_TYPE}  # no ce_* header next to it
+
+
+async def test_a_failed_row_waits_longer_after_each_attempt_and_then_is_dead(hub, publisher, klok):
+    [seq] = await write(hub, "MWL-A")
+    publisher.fail = lambda m: ConnectionError("broker away")
+    expected_waits = [5, 10, 12]
+    for attempt, wait in enumerate(expected_waits, start=1):
+        assert await relay(hub) == 0
+        failed = await row(hub, seq)
+        assert failed.attempts == attempt
+        assert failed.execute_after == klok.now + dt.timedelta(seconds=wait)
+        assert failed.last_error == "ConnectionError: broker away"
+        batches = publisher.batches
+        klok.verzet(seconds=wait - 1)
+        assert await relay(hub) == 0 and publisher.batches == batches  # not due yet
+        klok.verzet(seconds=1)
+    assert await relay(hub) == 0  # the fourth and last attempt
+    dead = await row(hub, seq)
+    assert dead.attempts == 4 and dead.dead_at == klok.now and dead.sent_at is None
+
+    publisher.fail = lambda m: None
+    klok.verzet(days=1)
+    batches = publisher.batches
+    assert await relay(hub) == 0 and publisher.batches == batches  # never retried by itself
+
+
+async def test_a_message_that_can_never_be_published_is_dead_at_once_and_the_rest_go_out(
+    hub, publisher, klok
+):
+    big, other, same_key = await write(hub, "MWL-A", "MWL-B", "MWL-A")
+    publisher.fail = _first_fails(Undeliverable("MessageSizeTooLargeError: 2 MB"))
+    assert await relay(hub) == 2
+    dead = await row(hub, big)
+    assert dead.dead_at == klok.now and dead.attempts == 1
+    assert dead.last_error == "Undeliverable: MessageSizeTooLargeError: 2 MB"
+    assert publisher.keys == ["MWL-B", "MWL-A"]  # a dead row does not hold its key up
+    assert (await row(hub, other)).sent_at is not None
+    assert (await row(hub, same_key)).sent_at is not None
+
+
+def _first_fails(error: BaseException) -> Callable[[Outgoing], BaseException | None]:
+    seen: list[Outgoing] = []
+
+    def fail(message: Outgoing) -> BaseException | None:
+        seen.append(message)
+        return error if len(seen) == 1 else None
+
+    return fail
+
+
+async def test_a_later_row_of_a_key_waits_for_an_earlier_one_being_retried(hub, publisher, klok):
+    first, _ = await write(hub, "MWL-A", "MWL-B")
+    publisher.fail = lambda m: ConnectionError("timeout") if m.key == b"MWL-A" else None
+    assert await relay(hub) == 1
+    assert publisher.keys == ["MWL-B"]
+
+    later_a, later_b = await write(hub, "MWL-A", "MWL-B")
+    assert await relay(hub) == 1
+    assert publisher.keys == ["MWL-B", "MWL-B"]  # MWL-A's second row waits for its first
+    assert (await row(hub, later_a)).sent_at is None
+
+    publisher.fail = lambda m: None
+    klok.verzet(seconds=BASE)
+    assert await relay(hub) == 2
+    assert publisher.keys[2:] == ["MWL-A", "MWL-A"]
+    assert [m.value for m in publisher.published[2:]] == [b'{"id": "x"}'] * 2
+    assert (await row(hub, first)).sent_at == klok.now
+    assert (await row(hub, later_a)).sent_at == klok.now
+    assert (await row(hub, later_b)).attempts == 1
+
+
+async def test_messages_the_publisher_did_not_get_to_are_not_counted_as_attempts(hub, publisher):
+    _, second, third = await write(hub, "MWL-A", "MWL-B", "MWL-C")
+    outcomes = iter([None, ConnectionError("broker away"), NotAttempted("earlier failed")])
+    publisher.fail = lambda m: next(outcomes)
+    assert await relay(hub) == 1
+    assert (await row(hub, second)).attempts == 1
+    untried = await row(hub, third)
+    assert untried.attempts == 0 and untried.last_error is None
+    publisher.fail = lambda m: None
+    assert await relay(hub) == 1  # the untried one is due still; the failed one waits
+    assert publisher.keys == ["MWL-A", "MWL-C"]
+
+
+async def test_an_operator_puts_a_dead_row_back_in_the_queue_and_it_is_audited(
+    hub, publisher, klok
+):
+    [seq] = await write(hub, "MWL-2026-0000000001")
+    publisher.fail = lambda m: Undeliverable("too large")
+    await relay(hub)
+    [dead] = (await outbox_service.dead_rows(hub.uow(), 5)).newest
+    assert dead.seq == seq and dead.status.value == "dead"
+
+    klok.verzet(hours=1)
+    retried = await outbox_service.retry(seq, hub.uow(), hub.deps)
+    assert (retried.attempts, retried.dead_at, retried.execute_after) == (0, None, klok.now)
+    assert (await outbox_service.dead_rows(hub.uow(), 5)).count == 0
+    async with hub.uow() as uow:
+        [entry] = await uow.audit.for_casus("MWL-2026-0000000001")
+        assert (entry.actor, entry.actie, entry.at) == ("operator", "outbox.retry", klok.now)
+        assert entry.details["status"] == "dead" and entry.details["attempts"] == 1
+
+    publisher.fail = lambda m: None
+    assert await relay(hub) == 1
+    with pytest.raises(Conflict):
+        await outbox_service.retry(seq, hub.uow(), hub.deps)
+    with pytest.raises(NietGevonden):
+        await outbox_service.retry(seq + 100, hub.uow(), hub.deps)
+
+
+async def test_a_retry_wakes_the_relay(hub, publisher):
+    [seq] = await write(hub, "MWL-A")
+    publisher.fail = lambda m: Undeliverable("too large")
+    await relay(hub)
+    assert hub.relay is not None
+    hub.relay._wake.clear()
+    await outbox_service.retry(seq, hub.uow(), hub.deps)
+    assert hub.relay._wake.is_set()
+
+
+async def test_pages_of_pending_rows_newest_first(hub, publisher):
+    seqs = await write(hub, "MWL-A", "MWL-B", "MWL-C", "MWL-D", "MWL-E")
+    first = await outbox_service.outbox_page(
+        outbox_service.OutboxStatus.PENDING, hub.uow(), limit=2
+    )
+    assert [e.seq for e in first.entries] == seqs[:-3:-1]
+    second = await outbox_service.outbox_page(
+        outbox_service.OutboxStatus.PENDING, hub.uow(), limit=2, before=first.next_before
+    )
+    third = await outbox_service.outbox_page(
+        outbox_service.OutboxStatus.PENDING, hub.uow(), limit=2, before=second.next_before
+    )
+    assert [e.seq for e in [*second.entries, *third.entries]] == seqs[2::-1]
+    assert third.next_before is None
+    assert first.entries[0].value_size == len(b'{"id": "x"}')
+
+
+async def test_purge_deletes_what_is_past_its_retention_and_nothing_else(hub, publisher, klok):
+    sent_long_ago, dead_long_ago = await write(hub, "MWL-A", "MWL-B")
+    publisher.fail = lambda m: Undeliverable("too large") if m.key == b"MWL-B" else None
+    await relay(hub)
+    async with hub.uow() as uow:
+        uow.processed.mark("answer-old", "nl.maatwerk.opschorting.bevestigd.v1")
+        await uow.commit()
+    klok.verzet(days=7, seconds=1)
+    retried_then_sent = (await write(hub, "MWL-C"))[0]
+    publisher.fail = lambda m: ConnectionError("away")
+    await relay(hub)
+    recent = (await write(hub, "MWL-D"))[0]
+    publisher.fail = lambda m: None
+    klok.verzet(seconds=BASE)
+    await relay(hub)
+
+    purged = await purge_expired(hub.uow(), hub.deps, slice_size=1)
+    assert (purged.outbox, purged.processed_events) == (1, 0)
+    async with hub.sessions() as session:
+        left = set(await session.scalars(select(OutboxRow.seq)))
+    assert left == {dead_long_ago, retried_then_sent, recent}
+    assert sent_long_ago not in left
+
+    klok.verzet(days=60 - 7)
+    async with hub.uow() as uow:
+        uow.processed.mark("answer-new", "nl.maatwerk.opschorting.bevestigd.v1")
+        await uow.commit()
+    purged = await purge_expired(hub.uow(), hub.deps, slice_size=1)
+    assert purged.processed_events == 1
+    async with hub.sessions() as session:
+        assert list(await session.scalars(select(ProcessedEventRow.event_id))) == ["answer-new"]
