@@ -69,15 +69,15 @@ class HubMetrics:
             "Age of the oldest unpublished outbox message (0 when there is none).",
             registry=self.registry,
         )
-        self.links_pending = Gauge(
-            "hub_chain_links_pending",
-            "Chain links waiting for the agency's answer.",
+        self.requests_pending = Gauge(
+            "hub_requests_pending",
+            "Requests to an agency waiting for its answer.",
             ["uitvoerder"],
             registry=self.registry,
         )
-        self.links_late = Gauge(
-            "hub_chain_links_late",
-            "Chain links still pending past their answer deadline (reageer_uiterlijk).",
+        self.requests_late = Gauge(
+            "hub_requests_late",
+            "Requests still pending past their answer deadline (reageer_uiterlijk).",
             ["uitvoerder"],
             registry=self.registry,
         )
@@ -101,10 +101,10 @@ class HubMetrics:
         self.outbox_backlog.set(outbox_unsent)
         self.outbox_dead.set(outbox_dead)
         self.outbox_oldest_age.set(outbox_oldest_age_seconds or 0.0)
-        self.links_pending.clear()
-        self.links_late.clear()
+        self.requests_pending.clear()
+        self.requests_late.clear()
         for uitvoerder, count in pending.items():
-            self.links_pending.labels(uitvoerder=uitvoerder).set(count)
+            self.requests_pending.labels(uitvoerder=uitvoerder).set(count)
         for uitvoerder, count in late.items():
-            self.links_late.labels(uitvoerder=uitvoerder).set(count)
+            self.requests_late.labels(uitvoerder=uitvoerder).set(count)
         return generate_latest(self.registry)

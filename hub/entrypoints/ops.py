@@ -35,8 +35,9 @@ pages = APIRouter(include_in_schema=False)
 
 @router.get("/overzicht", response_model=Overzicht)
 async def overzicht(hub: HubDep) -> Overzicht:
-    """Orders and chain links by status (overall and per agency, with how many are late), the
-    outbox backlog, the newest audit entries across all casussen and the dead letters."""
+    """Orders and requests to agencies by status (overall and per agency, with how many are
+    late), the outbox backlog, the newest audit entries across all casussen and the dead
+    letters."""
     return Overzicht.of(await ops_service.overview(hub.uow(), hub.deps))
 
 

@@ -21,8 +21,8 @@ class OpschortingenTelling(BaseModel):
     incomplete: int = Field(description="Every agency answered, but not all suspended everything.")
 
 
-class SchakelsTelling(BaseModel):
-    """Chain links (one per agency per order) by status."""
+class VerzoekenTelling(BaseModel):
+    """Requests to agencies (one per agency per order or change) by status."""
 
     pending: int
     confirmed: int
@@ -31,7 +31,7 @@ class SchakelsTelling(BaseModel):
     late: int = Field(description="Pending past the answer deadline (reageer_uiterlijk).")
 
 
-class UitvoerderTelling(SchakelsTelling):
+class UitvoerderTelling(VerzoekenTelling):
     uitvoerder: str = Field(description="The agency's code.")
     naam: str = Field(description="The agency's name.")
 
@@ -119,9 +119,9 @@ class Overzicht(BaseModel):
 
     at: dt.datetime = Field(description="When these counts were taken (the hub's clock).")
     opschortingen: OpschortingenTelling
-    schakels: SchakelsTelling
+    verzoeken: VerzoekenTelling
     per_uitvoerder: list[UitvoerderTelling] = Field(
-        description="Per connected agency, or agency with chain links, by code."
+        description="Per connected agency, or agency with requests, by code."
     )
     outbox: OutboxStand
     recente_audit: list[AuditRegel] = Field(
@@ -134,7 +134,7 @@ class Overzicht(BaseModel):
         return cls(
             at=o.at,
             opschortingen=OpschortingenTelling(**o.orders),
-            schakels=SchakelsTelling(**o.links),
+            verzoeken=VerzoekenTelling(**o.links),
             per_uitvoerder=[
                 UitvoerderTelling(uitvoerder=a.uitvoerder, naam=_naam(a.uitvoerder), **a.counts)
                 for a in o.agencies

@@ -36,7 +36,7 @@ class VorderingView(BaseModel):
     toelichting: str | None
 
 
-class SchakelView(BaseModel):
+class VerzoekView(BaseModel):
     """One agency's request in a chain, and its answer."""
 
     uitvoerder: str
@@ -52,9 +52,9 @@ class SchakelView(BaseModel):
     instructie_id: str
 
 
-def _schakels(keten: list[Verzoek], now: dt.datetime) -> list[SchakelView]:
+def _verzoeken(keten: list[Verzoek], now: dt.datetime) -> list[VerzoekView]:
     return [
-        SchakelView(
+        VerzoekView(
             uitvoerder=s.uitvoerder,
             status=s.status,
             late=s.is_late(now),
@@ -89,7 +89,7 @@ class WijzigingView(BaseModel):
     status: KetenStatus
     telling: dict[str, int]
     compleet_op: dt.datetime | None
-    keten: list[SchakelView]
+    keten: list[VerzoekView]
 
 
 class OpschortingView(BaseModel):
@@ -112,7 +112,7 @@ class OpschortingView(BaseModel):
     verlopen_op: dt.datetime | None = Field(
         description="Set when the time-out ran out (the day after einddatum)."
     )
-    keten: list[SchakelView]
+    keten: list[VerzoekView]
     wijzigingen: list[WijzigingView] = Field(description="Extensions and liftings, oldest first.")
 
     @classmethod
@@ -131,7 +131,7 @@ class OpschortingView(BaseModel):
             compleet_op=o.compleet_op,
             opgeheven_per=o.opgeheven_per,
             verlopen_op=o.verlopen_op,
-            keten=_schakels(o.keten, now),
+            keten=_verzoeken(o.keten, now),
             wijzigingen=[
                 WijzigingView(
                     wijziging_id=w.wijziging_id,
@@ -143,7 +143,7 @@ class OpschortingView(BaseModel):
                     status=w.status,
                     telling=_telling(w.keten, now),
                     compleet_op=w.compleet_op,
-                    keten=_schakels(w.keten, now),
+                    keten=_verzoeken(w.keten, now),
                 )
                 for w in o.wijzigingen
             ],

@@ -47,7 +47,7 @@ async def recent_dead_letters(uow: UnitOfWork, limit: int) -> list[RecordedDeadL
 
 @dataclass(frozen=True, slots=True)
 class AgencyLinks:
-    """One agency's chain links: how many per status, and how many are late."""
+    """One agency's requests: how many per status, and how many are late."""
 
     uitvoerder: str
     counts: dict[str, int]
@@ -109,8 +109,9 @@ async def gauges(uow: UnitOfWork, deps: Deps) -> Gauges:
 
 
 async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
-    """Counts of orders, chain links (overall and per agency), the outbox backlog, the latest
-    audit entries across all casussen and the dead letters: what an operator looks at first."""
+    """Counts of orders, requests to agencies (overall and per agency), the outbox backlog, the
+    latest audit entries across all casussen and the dead letters: what an operator looks at
+    first."""
     now = deps.clock()
     async with uow:
         current = await _gauges(uow, deps, now)

@@ -91,7 +91,7 @@ async def test_overview_counts_move_as_answers_arrive(ops):
     chain = await order(ops)
     body = await overzicht(ops)
     assert body["opschortingen"] == {"pending": 1, "confirmed": 0, "incomplete": 0}
-    assert body["schakels"] == links(pending=3)
+    assert body["verzoeken"] == links(pending=3)
     assert per_agency(body) == dict.fromkeys(AGENCIES, links(pending=1))
 
     await publish(ops, answer_event(chain, "belastingdienst"))
@@ -107,7 +107,7 @@ async def test_overview_counts_move_as_answers_arrive(ops):
     await publish(ops, answer_event(chain, "duo"))
     body = await overzicht(ops)
     assert body["opschortingen"] == {"pending": 0, "confirmed": 0, "incomplete": 1}
-    assert body["schakels"] == links(confirmed=2, refused=1)
+    assert body["verzoeken"] == links(confirmed=2, refused=1)
     flow = [(e["actie"], e["casus_id"]) for e in body["recente_audit"]]
     assert flow[:2] == [
         ("opschorting.confirmed", chain["casus_id"]),
@@ -127,21 +127,21 @@ async def test_a_link_past_its_deadline_is_counted_late_until_answered(ops):
     chain = await order(ops)
     deadline = dt.timedelta(hours=ops.settings.answer_deadline_hours)
     ops.clock.now += deadline - dt.timedelta(minutes=1)
-    assert (await overzicht(ops))["schakels"]["late"] == 0
+    assert (await overzicht(ops))["verzoeken"]["late"] == 0
 
     ops.clock.now += dt.timedelta(minutes=2)
     body = await overzicht(ops)
-    assert body["schakels"] == links(pending=3, late=3)
+    assert body["verzoeken"] == links(pending=3, late=3)
     assert per_agency(body)["cjib"] == links(pending=1, late=1)
 
     await publish(ops, answer_event(chain, "cjib"))
     body = await overzicht(ops)
-    assert body["schakels"] == links(pending=2, confirmed=1, late=2)
+    assert body["verzoeken"] == links(pending=2, confirmed=1, late=2)
     assert per_agency(body)["cjib"] == links(confirmed=1)
     samples = await metrics(ops)
-    assert samples[("hub_chain_links_late", (("uitvoerder", "cjib"),))] == 0
-    assert samples[("hub_chain_links_late", (("uitvoerder", "duo"),))] == 1
-    assert samples[("hub_chain_links_pending", (("uitvoerder", "duo"),))] == 1
+    assert samples[("hub_requests_late", (("uitvoerder", "cjib"),))] == 0
+    assert samples[("hub_requests_late", (("uitvoerder", "duo"),))] == 1
+    assert samples[("hub_requests_pending", (("uitvoerder", "duo"),))] == 1
 
 
 async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_their_bytes(ops):
