@@ -14,7 +14,7 @@ from hub.adapters import expiry
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import Outgoing
 from hub.bootstrap import Hub, build_hub
-from hub.entrypoints import ops
+from hub.entrypoints import casus_api, ops
 from hub.entrypoints.api import install_error_handlers, router
 from hub.entrypoints.stream import register_handlers
 from hub.service.wijziging import verloop_opschortingen
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.broker = broker
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.include_router(casus_api.router)
     app.include_router(router)
     app.include_router(ops.router)
     app.include_router(ops.pages)

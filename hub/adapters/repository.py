@@ -13,15 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import (
     AuditRow,
-    CasusRow,
-    LidRow,
     OpschortingRow,
     ProcessedEventRow,
     SchakelRow,
     WijzigingRow,
     WijzigingSchakelRow,
 )
-from hub.domain.casus import Lid
 from hub.domain.opschorting import (
     KetenSchakel,
     Opschorting,
@@ -33,52 +30,6 @@ from hub.domain.opschorting import (
 
 if TYPE_CHECKING:
     from hub.service.unit_of_work import UnitOfWork
-
-
-class CasusRepository:
-    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
-        self._session = session
-        self._uow = uow
-
-    async def add(
-        self,
-        *,
-        casus_id: str,
-        indiener_oin: str,
-        status: str,
-        urgentie: str,
-        gegevens: dict[str, Any],
-        ingediend_op: dt.datetime,
-        leden: list[Lid],
-    ) -> None:
-        self._session.add(
-            CasusRow(
-                casus_id=casus_id,
-                indiener_oin=indiener_oin,
-                status=status,
-                urgentie=urgentie,
-                gegevens=gegevens,
-                ingediend_op=ingediend_op,
-            )
-        )
-        for lid in leden:
-            self._session.add(
-                LidRow(
-                    casus_id=casus_id,
-                    pseudoniem=lid.pseudoniem,
-                    rol=lid.rol,
-                    bsn_opgeslagen=lid.bsn_opgeslagen,
-                )
-            )
-
-    async def get(self, casus_id: str) -> CasusRow | None:
-        return await self._session.get(CasusRow, casus_id)
-
-    async def leden(self, casus_id: str) -> list[Lid]:
-        rows = await self._session.scalars(
-            select(LidRow).where(LidRow.casus_id == casus_id).order_by(LidRow.id)
-        )
-        return [Lid(r.pseudoniem, r.rol, r.bsn_opgeslagen) for r in rows]
 
 
 class OpschortingRepository:
@@ -306,7 +257,6 @@ class AuditTrail:
 
 __all__ = [
     "AuditTrail",
-    "CasusRepository",
     "IntegrityError",
     "OpschortingRepository",
     "ProcessedEvents",

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.repository import (
     AuditTrail,
-    CasusRepository,
     OpschortingRepository,
     ProcessedEvents,
 )

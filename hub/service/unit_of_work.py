@@ -19,10 +19,10 @@ from hub.domain.model import Aggregaat, Gebeurtenis
 from schemas import CloudEvent
 
 if TYPE_CHECKING:
+    from hub.adapters.casus_repository import CasusRepository
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
     from hub.adapters.repository import (
         AuditTrail,
-        CasusRepository,
         OpschortingRepository,
         ProcessedEvents,
     )
