@@ -382,6 +382,8 @@ class Casus(Aggregaat):
         redencode: Sluitingsreden,
         toelichting: str | None = None,
     ) -> None:
+        """Close. A status that cannot close at all is refused by :meth:`_naar` like any other
+        step (naming the statuses that may follow); one that can must also fit the reason."""
         if _S.GESLOTEN in OVERGANGEN[self.status] and redencode not in SLUITINGSREDENEN.get(
             self.status, ()
         ):

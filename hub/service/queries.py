@@ -22,8 +22,9 @@ MAX_PER_PAGINA = 100
 
 
 class CasusSortering(StrEnum):
-    """Order of a casus list; ``-`` means descending. Ties go by submission, then id, so pages
-    never overlap. Urgency sorts by severity (normaal < hoog < acuut), not alphabetically."""
+    """Order of a casus list; ``-`` means descending. Urgency sorts by severity (normaal < hoog <
+    acuut), not alphabetically, and within one urgency the longest waiting first. The casus id
+    breaks the last ties, so pages never overlap."""
 
     INGEDIEND_OP = "ingediend_op"
     INGEDIEND_OP_AFLOPEND = "-ingediend_op"

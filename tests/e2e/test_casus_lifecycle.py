@@ -12,7 +12,7 @@ import pytest
 from schemas.topics import CASUS
 from tests.support.kafka import consume_until
 from tests.support.loket import casus_body
-from tests.support.processes import console_script, free_port, running_process
+from tests.support.processes import ManagedProcess, console_script, free_port, running_process
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,9 @@ BSN = "999990019"
 
 
 @pytest.fixture(scope="module")
-def hub_url(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hub(
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, ManagedProcess]]:
     root = tmp_path_factory.mktemp("casus-e2e")
     port = free_port()
     with running_process(
@@ -35,8 +37,8 @@ def hub_url(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> I
         log_dir=root / "logs",
         health_url=f"http://127.0.0.1:{port}/health",
         timeout=60,
-    ):
-        yield f"http://127.0.0.1:{port}"
+    ) as process:
+        yield f"http://127.0.0.1:{port}", process
 
 
 STEPS = [
@@ -59,8 +61,9 @@ TYPES = [
 
 
 async def test_a_casus_walks_from_ingediend_to_gesloten_and_each_step_is_on_the_topic(
-    hub_url, kafka_bootstrap
+    hub, kafka_bootstrap
 ):
+    hub_url, process = hub
     async with httpx.AsyncClient(base_url=hub_url, timeout=10) as client:
         submitted = await client.post("/api/v1/casussen", json=casus_body(BSN))
         assert submitted.status_code == 201, submitted.text
@@ -97,3 +100,4 @@ async def test_a_casus_walks_from_ingediend_to_gesloten_and_each_step_is_on_the_
     assert events[3]["data"]["escalatie_id"] == escalation["details"]["escalatie_id"]
     assert events[-1]["data"]["redencode"] == "opgelost"
     assert all(BSN not in str(event) for event in events)
+    assert BSN not in process.output(), "BSN in clear in the hub's output"
