@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from hub.bootstrap import HubProcess, bootstrap
-from hub.entrypoints import ops
+from hub.entrypoints import casus_api, ops
 from hub.entrypoints.api import install_error_handlers, router
 from hub.settings import Settings
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.state.broker = process.broker
     app.state.metrics = process.metrics
     install_error_handlers(app)
+    app.include_router(casus_api.router)
     app.include_router(router)
     app.include_router(ops.router)
     app.include_router(ops.pages)

@@ -45,14 +45,46 @@ class Base(DeclarativeBase):
 
 
 class CasusRow(Base):
+    """A casus; what the loket filters on is a column of its own (indexed)."""
+
     __tablename__ = "casus"
 
     casus_id: Mapped[str] = mapped_column(String(24), primary_key=True)
     indiener_oin: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20))
-    urgentie: Mapped[str] = mapped_column(String(20))
-    gegevens: Mapped[dict[str, Any]] = mapped_column(JSON, doc="The submitted casus, without BSNs.")
-    ingediend_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgentie: Mapped[str] = mapped_column(String(20), index=True)
+    ingediend_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    functionaris_naam: Mapped[str] = mapped_column(String(200))
+    functionaris_email: Mapped[str] = mapped_column(String(320))
+    functionaris_telefoon: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    probleemdomeinen: Mapped[list[str]] = mapped_column(JSON)
+    geprobeerd: Mapped[str] = mapped_column(Text)
+    gevraagde_instrumenten: Mapped[list[str]] = mapped_column(JSON)
+
+
+class CasusOrganisatieRow(Base):
+    """An organisation involved in a casus: a row each, so both SQLite and PostgreSQL filter on
+    it with a plain index (no JSON operators)."""
+
+    __tablename__ = "casus_organisatie"
+
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), primary_key=True)
+    uitvoerder: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    positie: Mapped[int] = mapped_column(Integer, doc="Order in which the submitter named it.")
+
+
+class CasusTransitieRow(Base):
+    """One step in the history of a casus (the first is the submission: ``van`` is null)."""
+
+    __tablename__ = "casus_transitie"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    van: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    naar: Mapped[str] = mapped_column(String(20))
+    op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    door: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, doc="Reasons, team, ids; never a BSN.")
 
 
 class LidRow(Base):

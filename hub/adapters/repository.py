@@ -4,63 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import AuditRow, CasusRow, LidRow, ProcessedEventRow
-from hub.domain.casus import Lid
-
-if TYPE_CHECKING:
-    from hub.service.unit_of_work import UnitOfWork
-
-
-class CasusRepository:
-    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
-        self._session = session
-        self._uow = uow
-
-    async def add(
-        self,
-        *,
-        casus_id: str,
-        indiener_oin: str,
-        status: str,
-        urgentie: str,
-        gegevens: dict[str, Any],
-        ingediend_op: dt.datetime,
-        leden: list[Lid],
-    ) -> None:
-        self._session.add(
-            CasusRow(
-                casus_id=casus_id,
-                indiener_oin=indiener_oin,
-                status=status,
-                urgentie=urgentie,
-                gegevens=gegevens,
-                ingediend_op=ingediend_op,
-            )
-        )
-        for lid in leden:
-            self._session.add(
-                LidRow(
-                    casus_id=casus_id,
-                    pseudoniem=lid.pseudoniem,
-                    rol=lid.rol,
-                    bsn_opgeslagen=lid.bsn_opgeslagen,
-                )
-            )
-
-    async def get(self, casus_id: str) -> CasusRow | None:
-        return await self._session.get(CasusRow, casus_id)
-
-    async def leden(self, casus_id: str) -> list[Lid]:
-        rows = await self._session.scalars(
-            select(LidRow).where(LidRow.casus_id == casus_id).order_by(LidRow.id)
-        )
-        return [Lid(r.pseudoniem, r.rol, r.bsn_opgeslagen) for r in rows]
+from hub.adapters.orm import AuditRow, ProcessedEventRow
 
 
 class ProcessedEvents:
@@ -106,7 +56,6 @@ class AuditTrail:
 
 __all__ = [
     "AuditTrail",
-    "CasusRepository",
     "IntegrityError",
     "ProcessedEvents",
 ]

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.outbox_queries import OutboxQueries
-from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+from hub.adapters.repository import AuditTrail, ProcessedEvents
 from hub.adapters.retention import RetentionQueries
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.service.unit_of_work import Bus, UnitOfWork

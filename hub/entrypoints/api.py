@@ -1,20 +1,19 @@
-"""The loket's HTTP API."""
+"""The loket's HTTP API: the time-out routes, and what every router shares (the hub dependency,
+the error answers). The casus routes are in ``hub.entrypoints.casus_api``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from hub.bootstrap import Hub
-from hub.entrypoints.views import CasusAangemaakt, Fouten, OpschortingView
-from hub.service import casus as casus_service
+from hub.entrypoints.views import Fouten, OpschortingView
 from hub.service import opschorting as opschorting_service
 from hub.service import wijziging as wijziging_service
 from hub.service.commands import (
-    DienCasusIn,
     DraagOpschortingOp,
     HefOpschortingOp,
     VerlengOpschorting,
@@ -36,27 +35,6 @@ def get_hub(request: Request) -> Hub:
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
-
-
-@router.post("/casussen", status_code=201, response_model=CasusAangemaakt)
-async def dien_casus_in(body: DienCasusIn, hub: HubDep) -> CasusAangemaakt:
-    """Submit a casus. BSNs in the body are pseudonymised; the answer never contains them."""
-    casus_id = await casus_service.dien_casus_in(body, hub.uow(), hub.deps)
-    casus = await casus_service.lees_casus(casus_id, hub.uow())
-    return CasusAangemaakt(
-        casus_id=casus_id, status=casus["status"], huishouden=casus["huishouden"]
-    )
-
-
-@router.get("/casussen/{casus_id}")
-async def lees_casus(casus_id: str, hub: HubDep) -> dict[str, Any]:
-    return await casus_service.lees_casus(casus_id, hub.uow())
-
-
-@router.get("/casussen/{casus_id}/audit")
-async def lees_audit(casus_id: str, hub: HubDep) -> list[dict[str, Any]]:
-    """Who did what to this casus, and when (never a BSN)."""
-    return await casus_service.lees_audit(casus_id, hub.uow())
 
 
 @router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)

@@ -18,15 +18,10 @@ class Fout(BaseModel):
 
 
 class Fouten(BaseModel):
-    """Every error answer of the API: 404 for an unknown casus or order, 422 for bad input."""
+    """Every error answer of the API: 404 for an unknown casus or order, 409 for a step the state
+    does not allow, 422 for bad input."""
 
     detail: list[Fout]
-
-
-class CasusAangemaakt(BaseModel):
-    casus_id: str
-    status: str
-    huishouden: list[dict[str, str]] = Field(description="Members as pseudonyms; never a BSN.")
 
 
 class VorderingView(BaseModel):

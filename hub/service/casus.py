@@ -1,78 +1,178 @@
-"""Handlers for the casus."""
+"""Handlers for the casus: submit it, move it through its lifecycle, read it, list casussen.
+
+A handler loads the aggregate, calls one of its methods and commits; the aggregate checks the
+rule and records the domain event, the message bus (``hub.service.berichten.casus``) turns the
+event into the ``casus.*`` message and the audit entry in the same transaction. No handler builds
+a contract message.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from hub.domain.casus import CasusStatus, Lid, nieuw_casus_id
-from hub.service.commands import DienCasusIn
+from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
+from hub.service.commands import (
+    AccepteerCasus,
+    DienCasusIn,
+    LosCasusOp,
+    NeemCasusInBehandeling,
+    SchaalCasusOp,
+    SluitCasus,
+    WijsCasusAf,
+)
 from hub.service.deps import Deps
-from hub.service.errors import NietGevonden
+from hub.service.errors import Conflict, NietGevonden
+from hub.service.queries import ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
-from schemas import make_event
-from schemas.casus import CasusIngediend, Huishoudlid, Maatwerkfunctionaris
-from schemas.topics import CASUS
+
+LOKET = "loket"
+"""The actor of every transition until the API knows who calls it (a later issue)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CasusDossier:
+    """A casus with the instruments on it, as the loket reads it."""
+
+    casus: Casus
+    opschortingen: list[str]
+    """Ids of its time-outs, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class CasusLijst:
+    items: list[Casus]
+    totaal: int
+    pagina: int
+    per_pagina: int
 
 
 async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps) -> str:
-    """Record a new casus and publish ``casus.ingediend``. Returns the casus id."""
+    """Record a new casus; ``casus.ingediend`` goes out on commit. Returns the casus id."""
     now = deps.clock()
-    casus_id = nieuw_casus_id(now)
-    leden = [
+    leden = tuple(
         Lid(
             pseudoniem=deps.secrets.pseudoniem(lid.bsn),
             rol=lid.rol,
             bsn_opgeslagen=deps.secrets.versleutel_opslag(lid.bsn),
         )
         for lid in cmd.huishouden
-    ]
-    data = CasusIngediend(
-        casus_id=casus_id,
+    )
+    casus = Casus.dien_in(
+        casus_id=nieuw_casus_id(now),
         indiener_oin=cmd.indiener_oin,
         maatwerkfunctionaris=Maatwerkfunctionaris(**cmd.maatwerkfunctionaris.model_dump()),
-        huishouden=tuple(Huishoudlid(pseudoniem=lid.pseudoniem, rol=lid.rol) for lid in leden),
+        leden=leden,
         probleemdomeinen=tuple(cmd.probleemdomeinen),
         betrokken_organisaties=tuple(cmd.betrokken_organisaties),
         geprobeerd=cmd.geprobeerd,
         urgentie=cmd.urgentie,
         gevraagde_instrumenten=tuple(cmd.gevraagde_instrumenten),
-        ingediend_op=now,
+        door=f"urn:nld:oin:{cmd.indiener_oin}",
+        op=now,
     )
     async with uow:
-        await uow.casussen.add(
-            casus_id=casus_id,
-            indiener_oin=cmd.indiener_oin,
-            status=CasusStatus.INGEDIEND.value,
-            urgentie=cmd.urgentie.value,
-            gegevens=data.model_dump(mode="json"),
-            ingediend_op=now,
-            leden=leden,
-        )
-        uow.audit.record(
-            actor=f"urn:nld:oin:{cmd.indiener_oin}",
-            actie="casus.ingediend",
-            casus_id=casus_id,
-            details={"leden": [lid.pseudoniem for lid in leden]},
-        )
-        uow.publish(
-            make_event(data, source=deps.settings.source, subject=casus_id, time=now),
-            CASUS.name,
-        )
+        await uow.casussen.add(casus)
         await uow.commit()
-    return casus_id
+    return casus.casus_id
 
 
-async def lees_casus(casus_id: str, uow: UnitOfWork) -> dict[str, Any]:
+async def accepteer_casus(casus_id: str, cmd: AccepteerCasus, uow: UnitOfWork, deps: Deps) -> None:
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.accepteer(door=LOKET, op=deps.clock(), toelichting=cmd.toelichting),
+    )
+
+
+async def wijs_casus_af(casus_id: str, cmd: WijsCasusAf, uow: UnitOfWork, deps: Deps) -> None:
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.wijs_af(
+            door=LOKET, op=deps.clock(), redencode=cmd.redencode, reden=cmd.reden, advies=cmd.advies
+        ),
+    )
+
+
+async def neem_casus_in_behandeling(
+    casus_id: str, cmd: NeemCasusInBehandeling, uow: UnitOfWork, deps: Deps
+) -> None:
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.neem_in_behandeling(
+            door=LOKET, op=deps.clock(), behandelteam=cmd.behandelteam
+        ),
+    )
+
+
+async def schaal_casus_op(casus_id: str, cmd: SchaalCasusOp, uow: UnitOfWork, deps: Deps) -> str:
+    """Escalate to the LET. Returns the escalation id the hub assigned (the LET's dossier will
+    refer to it)."""
+    escalatie_id = str(uuid.uuid4())
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.schaal_op(
+            door=LOKET, op=deps.clock(), escalatie_id=escalatie_id, reden=cmd.reden
+        ),
+    )
+    return escalatie_id
+
+
+async def los_casus_op(casus_id: str, cmd: LosCasusOp, uow: UnitOfWork, deps: Deps) -> None:
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.los_op(
+            door=LOKET,
+            op=deps.clock(),
+            oplossing=cmd.oplossing,
+            ingezette_instrumenten=tuple(cmd.ingezette_instrumenten),
+        ),
+    )
+
+
+async def sluit_casus(casus_id: str, cmd: SluitCasus, uow: UnitOfWork, deps: Deps) -> None:
+    await _transitie(
+        casus_id,
+        uow,
+        lambda casus: casus.sluit(
+            door=LOKET, op=deps.clock(), redencode=cmd.redencode, toelichting=cmd.toelichting
+        ),
+    )
+
+
+async def _transitie(casus_id: str, uow: UnitOfWork, stap: Callable[[Casus], None]) -> None:
+    """Load, let the aggregate take the step, store, commit. A step the status does not allow is
+    a :class:`Conflict` naming the current status and the allowed ones."""
     async with uow:
-        row = await uow.casussen.get(casus_id)
-        if row is None:
+        casus = await uow.casussen.get(casus_id, for_update=True)
+        if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
-        opschortingen = await uow.opschortingen.for_casus(casus_id)
-        return {
-            **row.gegevens,
-            "status": row.status,
-            "opschortingen": opschortingen,
-        }
+        try:
+            stap(casus)
+        except OngeldigeTransitie as exc:
+            raise Conflict(str(exc), field=exc.field) from exc
+        await uow.casussen.save(casus)
+        await uow.commit()
+
+
+async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
+    async with uow:
+        casus = await uow.casussen.get(casus_id)
+        if casus is None:
+            raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
+        return CasusDossier(casus=casus, opschortingen=await uow.opschortingen.for_casus(casus_id))
+
+
+async def zoek_casussen(vraag: ZoekCasussen, uow: UnitOfWork) -> CasusLijst:
+    async with uow:
+        items, totaal = await uow.casussen.list(vraag.filter(), vraag.sorteer, vraag.als_pagina())
+    return CasusLijst(items=items, totaal=totaal, pagina=vraag.pagina, per_pagina=vraag.per_pagina)
 
 
 async def lees_audit(casus_id: str, uow: UnitOfWork) -> list[dict[str, Any]]:

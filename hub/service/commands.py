@@ -7,7 +7,13 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.casus import Instrument, Probleemdomein, Urgentie
+from schemas.casus import (
+    Afwijzingsreden,
+    Instrument,
+    Probleemdomein,
+    Sluitingsreden,
+    Urgentie,
+)
 from schemas.ids import Bsn, Oin
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
@@ -39,6 +45,56 @@ class DienCasusIn(_Command):
     geprobeerd: str = Field(min_length=1, max_length=4000)
     urgentie: Urgentie = Urgentie.NORMAAL
     gevraagde_instrumenten: list[Instrument] = Field(min_length=1)
+
+
+class AccepteerCasus(_Command):
+    """Take a casus on: reasonably everything was tried before it came to the loket."""
+
+    toelichting: str | None = Field(
+        default=None, max_length=2000, description="The loket's note (no personal identifiers)."
+    )
+
+
+class WijsCasusAf(_Command):
+    """Refuse a casus, with the reason and where the submitter can turn instead."""
+
+    redencode: Afwijzingsreden
+    reden: str = Field(min_length=1, max_length=2000, description="Why, in words.")
+    advies: str | None = Field(
+        default=None, max_length=2000, description="Where the submitter can turn instead."
+    )
+
+
+class NeemCasusInBehandeling(_Command):
+    """A team of the loket starts working on the casus (also when the LET hands it back)."""
+
+    behandelteam: str = Field(min_length=1, max_length=200)
+
+
+class SchaalCasusOp(_Command):
+    """Escalate the casus to the Landelijk Escalatie Team. The hub assigns the escalation id."""
+
+    reden: str = Field(
+        min_length=1, max_length=2000, description="Why the loket alone could not solve it."
+    )
+
+
+class LosCasusOp(_Command):
+    """Record that the household's situation was solved."""
+
+    oplossing: str = Field(
+        min_length=1, max_length=4000, description="The solution (no personal identifiers)."
+    )
+    ingezette_instrumenten: list[Instrument] = Field(default_factory=list)
+
+
+class SluitCasus(_Command):
+    """Close the casus; no further messages follow for it."""
+
+    redencode: Sluitingsreden
+    toelichting: str | None = Field(
+        default=None, max_length=2000, description="Note on the closing (no personal identifiers)."
+    )
 
 
 class ScopeIn(_Command):

@@ -19,10 +19,11 @@ from hub.domain.model import Aggregaat, Gebeurtenis
 from schemas import CloudEvent
 
 if TYPE_CHECKING:
+    from hub.adapters.casus_repository import CasusRepository
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
     from hub.adapters.opschorting_repository import OpschortingRepository
     from hub.adapters.outbox_queries import OutboxQueries
-    from hub.adapters.repository import AuditTrail, CasusRepository, ProcessedEvents
+    from hub.adapters.repository import AuditTrail, ProcessedEvents
     from hub.adapters.retention import RetentionQueries
     from hub.adapters.verzoek_repository import VerzoekRepository
 

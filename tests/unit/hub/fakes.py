@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.domain.casus import Casus, Lid
 from hub.service import berichten
 from hub.service.deps import Deps
+from hub.service.queries import CasusFilter, CasusSortering, Pagina
 from hub.service.unit_of_work import UnitOfWork
 from hub.settings import Settings
 from schemas import CloudEvent
+from schemas.casus import Urgentie
 
 
 class Klok:
@@ -114,6 +117,67 @@ REPOSITORIES: dict[str, Any] = {}
 work). Filled by the instruments' fakes below."""
 
 
+class FakeCasusRepository:
+    """``hub.adapters.casus_repository.CasusRepository`` in memory: casussen by id, in the unit
+    of work's copy of the store (so a rollback forgets them). Filters, sorts and pages like the
+    SQL one; the store tests check the SQL one against the same cases."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[str, Casus]:
+        rows: dict[str, Casus] = self._uow.work.tables.setdefault("casussen", {})
+        return rows
+
+    async def add(self, casus: Casus) -> None:
+        self._rows[casus.casus_id] = casus
+        self._uow.zie(casus)
+
+    async def get(self, casus_id: str, *, for_update: bool = False) -> Casus | None:
+        casus = self._rows.get(casus_id)
+        if casus is not None:
+            self._uow.zie(casus)
+        return casus
+
+    async def save(self, casus: Casus) -> None:
+        self._rows[casus.casus_id] = casus
+
+    async def leden(self, casus_id: str) -> list[Lid]:
+        casus = self._rows.get(casus_id)
+        return list(casus.leden) if casus is not None else []
+
+    async def list(
+        self, filters: CasusFilter, sort: CasusSortering, page: Pagina
+    ) -> tuple[list[Casus], int]:
+        def past(c: Casus) -> bool:
+            return (
+                (not filters.statussen or c.status in filters.statussen)
+                and (not filters.urgenties or c.urgentie in filters.urgenties)
+                and (
+                    not filters.organisaties
+                    or any(o in filters.organisaties for o in c.betrokken_organisaties)
+                )
+                and (filters.vanaf is None or c.ingediend_op >= filters.vanaf)
+                and (filters.tot is None or c.ingediend_op < filters.tot)
+            )
+
+        ernst = {u: rank for rank, u in enumerate(Urgentie)}
+        gevonden = [c for c in self._rows.values() if past(c)]
+        if sort is CasusSortering.INGEDIEND_OP_AFLOPEND:
+            gevonden.sort(key=lambda c: (c.ingediend_op, c.casus_id), reverse=True)
+        else:
+            gevonden.sort(key=lambda c: (c.ingediend_op, c.casus_id))
+            if sort is CasusSortering.URGENTIE:
+                gevonden.sort(key=lambda c: ernst[c.urgentie])
+            elif sort is CasusSortering.URGENTIE_AFLOPEND:
+                gevonden.sort(key=lambda c: ernst[c.urgentie], reverse=True)
+        return gevonden[page.offset : page.offset + page.grootte], len(gevonden)
+
+
+REPOSITORIES["casussen"] = FakeCasusRepository
+
+
 def fake_deps(tmp_path: Path, klok: Klok, agencies: tuple[str, ...] = ()) -> Deps:
     """Real secrets and agency keys in ``tmp_path`` (the keys of ``agencies`` are created)."""
     from schemas.versleuteling import generate_private_key, public_key_pem
@@ -138,25 +202,6 @@ def _bewaar(aggregaat: Any) -> Any:
     kopie = copy.deepcopy(aggregaat)
     kopie.gebeurtenissen = []
     return kopie
-
-
-class FakeCasusRepository:
-    """Until the casus aggregate lands: the casus as the service hands it over."""
-
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self._rows: dict[str, Any] = uow.work.tables.setdefault("casussen", {})
-
-    async def add(self, *, casus_id: str, leden: list[Any], **velden: Any) -> None:
-        self._rows[casus_id] = {"casus_id": casus_id, "leden": list(leden), **velden}
-
-    async def get(self, casus_id: str) -> Any:
-        row = self._rows.get(casus_id)
-        if row is None:
-            return None
-        return type("CasusRow", (), row)()
-
-    async def leden(self, casus_id: str) -> list[Any]:
-        return list(self._rows[casus_id]["leden"])
 
 
 class FakeOpschortingRepository:
@@ -210,7 +255,6 @@ class FakeVerzoekRepository:
 
 
 REPOSITORIES.update(
-    casussen=FakeCasusRepository,
     opschortingen=FakeOpschortingRepository,
     verzoeken=FakeVerzoekRepository,
 )

@@ -1,0 +1,108 @@
+"""Questions the loket asks the hub (the read side): which casussen, in what order, which page.
+
+:class:`ZoekCasussen` is what the loket sends (it doubles as the API's query parameters, so its
+validation errors name the field); :class:`CasusFilter`, :class:`CasusSortering` and
+:class:`Pagina` are what a repository answers to, in the hub's own terms (instants, not days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from hub.domain.casus import CasusStatus
+from hub.domain.opschorting import NL
+from schemas.casus import Urgentie
+from schemas.organisaties import Uitvoerder
+
+MAX_PER_PAGINA = 100
+
+
+class CasusSortering(StrEnum):
+    """Order of a casus list; ``-`` means descending. Urgency sorts by severity (normaal < hoog <
+    acuut), not alphabetically, and within one urgency the longest waiting first. The casus id
+    breaks the last ties, so pages never overlap."""
+
+    INGEDIEND_OP = "ingediend_op"
+    INGEDIEND_OP_AFLOPEND = "-ingediend_op"
+    URGENTIE = "urgentie"
+    URGENTIE_AFLOPEND = "-urgentie"
+
+
+@dataclass(frozen=True, slots=True)
+class CasusFilter:
+    """Each given criterion narrows the list; several values of one criterion mean any of them."""
+
+    statussen: tuple[CasusStatus, ...] = ()
+    urgenties: tuple[Urgentie, ...] = ()
+    organisaties: tuple[Uitvoerder, ...] = ()
+    """Casussen in which at least one of these organisations is involved."""
+    vanaf: dt.datetime | None = None
+    """Submitted at or after this instant."""
+    tot: dt.datetime | None = None
+    """Submitted before this instant."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pagina:
+    nummer: int
+    """1-based."""
+    grootte: int
+
+    @property
+    def offset(self) -> int:
+        return (self.nummer - 1) * self.grootte
+
+
+class ZoekCasussen(BaseModel):
+    """List casussen: filters, order, page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: list[CasusStatus] = Field(default_factory=list, description="Any of these statuses.")
+    urgentie: list[Urgentie] = Field(default_factory=list, description="Any of these urgencies.")
+    organisatie: list[Uitvoerder] = Field(
+        default_factory=list, description="At least one of these organisations is involved."
+    )
+    ingediend_vanaf: dt.date | None = Field(
+        default=None, description="Submitted on or after this day (Dutch calendar)."
+    )
+    ingediend_tot: dt.date | None = Field(
+        default=None, description="Submitted on or before this day (Dutch calendar)."
+    )
+    sorteer: CasusSortering = CasusSortering.INGEDIEND_OP_AFLOPEND
+    pagina: int = Field(default=1, ge=1)
+    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+
+    @field_validator("ingediend_tot")
+    @classmethod
+    def _tot_na_vanaf(cls, tot: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        vanaf = info.data.get("ingediend_vanaf")
+        if tot is not None and vanaf is not None and tot < vanaf:
+            raise ValueError("ingediend_tot must not lie before ingediend_vanaf")
+        return tot
+
+    def filter(self) -> CasusFilter:
+        """Days are Dutch calendar days, both ends included: ``tot`` becomes the start of the
+        next day."""
+        return CasusFilter(
+            statussen=tuple(self.status),
+            urgenties=tuple(self.urgentie),
+            organisaties=tuple(self.organisatie),
+            vanaf=_begin_van(self.ingediend_vanaf) if self.ingediend_vanaf else None,
+            tot=(
+                _begin_van(self.ingediend_tot + dt.timedelta(days=1))
+                if self.ingediend_tot
+                else None
+            ),
+        )
+
+    def als_pagina(self) -> Pagina:
+        return Pagina(nummer=self.pagina, grootte=self.per_pagina)
+
+
+def _begin_van(dag: dt.date) -> dt.datetime:
+    return dt.datetime.combine(dag, dt.time(), tzinfo=NL).astimezone(dt.UTC)
