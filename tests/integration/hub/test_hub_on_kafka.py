@@ -16,8 +16,8 @@ from schemas import CONTENT_TYPE, parse_event
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
+from tests.api.hub.test_api import answer_event
 from tests.support.loket import casus_body, opschorting_body
-from tests.unit.hub.test_api import answer_event
 
 pytestmark = pytest.mark.kafka
 

@@ -13,8 +13,8 @@ from hub.adapters.outbox import Undeliverable
 from hub.adapters.outbox_queries import OutboxStatus
 from hub.service import outbox as outbox_service
 from hub.service.retention import purge_expired
+from tests.integration.hub.test_outbox_relay import FakePublisher
 from tests.unit.hub.fakes import Klok
-from tests.unit.hub.test_outbox_relay import FakePublisher
 
 VALUE = b'{"id": "x"}' * 100
 

@@ -15,8 +15,8 @@ from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
 from schemas.versleuteling import open_sealed
 from simulators import AGENCIES
+from tests.api.hub.conftest import wait_for
 from tests.support.loket import casus_body, opschorting_body
-from tests.unit.hub.conftest import wait_for
 
 BSN = "999990019"
 

@@ -1,5 +1,6 @@
 """Extension and lifting through the connector runtime, in memory: FastStream's TestKafkaBroker
-and each agency's simulator app behind ``httpx.ASGITransport`` (no network)."""
+and each agency's simulator app behind ``httpx.ASGITransport`` (no network; the API layer, since
+the simulators are FastAPI apps)."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hub.app import create_app
 from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD
-from tests.unit.hub.conftest import running
-from tests.unit.hub.test_api import AGENCIES, BSN, answer_event, order, publish
+from tests.api.hub.conftest import running
+from tests.api.hub.test_api import AGENCIES, BSN, answer_event, order, publish
 
 
 class Clock:

@@ -56,9 +56,9 @@ def klok() -> Klok:
 
 
 @pytest.fixture
-async def hub(tmp_path: Path, klok: Klok):
+async def hub(database_url: str, tmp_path: Path, klok: Klok):
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+        database_url=database_url,
         keys_dir=tmp_path / "keys",
         outbox_max_attempts=4,
         outbox_backoff_base_seconds=BASE,

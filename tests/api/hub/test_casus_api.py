@@ -6,8 +6,8 @@ import datetime as dt
 
 from schemas import parse_event
 from schemas.topics import CASUS
+from tests.api.hub.conftest import wait_for
 from tests.support.loket import casus_body, opschorting_body
-from tests.unit.hub.conftest import wait_for
 
 BSN = "999990019"
 API = "/api/v1/casussen"

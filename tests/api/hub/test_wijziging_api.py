@@ -7,8 +7,8 @@ import datetime as dt
 from schemas import parse_event
 from schemas.opschorting import OpschortingVerlengingInstructie
 from schemas.topics import instructie_topic
-from tests.unit.hub.conftest import wait_for
-from tests.unit.hub.test_api import (
+from tests.api.hub.conftest import wait_for
+from tests.api.hub.test_api import (
     AGENCIES,
     answer_event,
     order,

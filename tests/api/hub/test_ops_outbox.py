@@ -14,12 +14,12 @@ from hub.adapters.outbox import Undeliverable
 from hub.app import create_app
 from hub.bootstrap import bootstrap
 from schemas.topics import instructie_topic
+from tests.api.hub.conftest import running, wait_for
+from tests.api.hub.test_api import BSN, submit_casus
+from tests.api.hub.test_ops import metrics, overzicht
+from tests.integration.hub.test_outbox_relay import FakePublisher
 from tests.support.loket import opschorting_body
-from tests.unit.hub.conftest import running, wait_for
 from tests.unit.hub.fakes import Klok
-from tests.unit.hub.test_api import BSN, submit_casus
-from tests.unit.hub.test_ops import metrics, overzicht
-from tests.unit.hub.test_outbox_relay import FakePublisher
 
 CJIB = instructie_topic("cjib").name
 
