@@ -4,16 +4,18 @@ process, publishing instructions and reading answers, dead letters and the simul
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.structs import ConsumerRecord, RecordMetadata
+from aiokafka.structs import ConsumerRecord, RecordMetadata, TopicPartition
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import laad_koppeling
@@ -39,7 +41,11 @@ def start_simulator(agency: str, port: int, logs: Path) -> ManagedProcess:
 
 @contextlib.asynccontextmanager
 async def connector_in_process(
-    agency: str, bootstrap: str, keys_dir: Path, backoffice_url: str
+    agency: str,
+    bootstrap: str,
+    keys_dir: Path,
+    backoffice_url: str,
+    slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> AsyncIterator[None]:
     koppeling = laad_koppeling(agency)
     async with BackofficeClient(base_url=backoffice_url, timeout=5.0) as client:
@@ -50,6 +56,7 @@ async def connector_in_process(
             bootstrap_servers=bootstrap,
             herhaalbeleid=SNEL,
             group_id=f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}",
+            slaap=slaap,
         )
         await broker.start()
         try:
@@ -84,6 +91,36 @@ async def answers_to(
         seconds,
         count=count,
     )
+
+
+async def answers_so_far(bootstrap: str, event: CloudEvent[Any]) -> list[dict[str, Any]]:
+    """The answers to ``event`` on the answer topic now: read up to its current end, no waiting
+    for what might come."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"maatwerk-tests-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(OPSCHORTING_ANTWOORD.name, p)
+            for p in range(OPSCHORTING_ANTWOORD.partitions)  # created from the catalogue
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        found: list[dict[str, Any]] = []
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+            for records in (await consumer.getmany(*partitions, timeout_ms=500)).values():
+                for record in records:
+                    answer = json.loads(record.value or b"{}")
+                    if answer.get("data", {}).get("instructie_id") == event.id:
+                        found.append(answer)
+        return found
+    finally:
+        await consumer.stop()
 
 
 async def dead_letter_for(
