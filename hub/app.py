@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from hub.bootstrap import HubProcess, bootstrap
-from hub.entrypoints import casus_api, ops
-from hub.entrypoints.api import install_error_handlers, router
+from hub.entrypoints import casus_api, ops, opschorting_api
+from hub.entrypoints.api import install_error_handlers
 from hub.settings import Settings
 
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.state.metrics = process.metrics
     install_error_handlers(app)
     app.include_router(casus_api.router)
-    app.include_router(router)
+    app.include_router(opschorting_api.router)
     app.include_router(ops.router)
     app.include_router(ops.pages)
 

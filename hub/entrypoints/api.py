@@ -1,32 +1,32 @@
-"""The loket's HTTP API: the time-out routes, and what every router shares (the hub dependency,
-the error answers). The casus routes are in ``hub.entrypoints.casus_api``."""
+"""What every router of the hub's HTTP API shares: the hub dependency and the error answers (one
+body for every error, rendered by one handler). The routes are per instrument:
+``hub.entrypoints.casus_api``, ``hub.entrypoints.opschorting_api``, and ``hub.entrypoints.ops``
+for operators."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from hub.bootstrap import Hub
-from hub.entrypoints.views import Fouten, OpschortingView
-from hub.service import opschorting as opschorting_service
-from hub.service import wijziging as wijziging_service
-from hub.service.commands import (
-    DraagOpschortingOp,
-    HefOpschortingOp,
-    VerlengOpschorting,
-)
 from hub.service.errors import HubError
 
-router = APIRouter(
-    prefix="/api/v1",
-    responses={
-        404: {"model": Fouten, "description": "Unknown casus or order."},
-        422: {"model": Fouten, "description": "Invalid input; each error names its field."},
-    },
-)
+
+class Fout(BaseModel):
+    field: str | None = Field(description="The field at fault, dotted (e.g. huishouden.0.bsn).")
+    message: str = Field(description="The rule broken.")
+    type: str | None = Field(default=None, description="Machine-readable error type.")
+
+
+class Fouten(BaseModel):
+    """Every error answer of the API: 404 for an unknown casus or order, 409 for a step the state
+    does not allow, 422 for bad input."""
+
+    detail: list[Fout]
 
 
 def get_hub(request: Request) -> Hub:
@@ -37,53 +37,12 @@ def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-@router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)
-async def draag_opschorting_op(
-    casus_id: str, body: DraagOpschortingOp, hub: HubDep
-) -> OpschortingView:
-    """Order a time-out on a casus: every agency in scope gets its own instruction."""
-    opschorting_id = await opschorting_service.draag_opschorting_op(
-        casus_id, body, hub.uow(), hub.deps
-    )
-    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
-
-
-@router.get("/opschortingen/{opschorting_id}", response_model=OpschortingView)
-async def lees_opschorting(opschorting_id: str, hub: HubDep) -> OpschortingView:
-    """The chain status: per agency pending, confirmed (with reference) or refused (with why)."""
-    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
-
-
-@router.post(
-    "/opschortingen/{opschorting_id}/verlengingen",
-    status_code=201,
-    response_model=OpschortingView,
-    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
-)
-async def verleng_opschorting(
-    opschorting_id: str, body: VerlengOpschorting, hub: HubDep
-) -> OpschortingView:
-    """Extend a running time-out: every agency that did not refuse gets an instruction."""
-    await wijziging_service.verleng_opschorting(opschorting_id, body, hub.uow(), hub.deps)
-    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
-
-
-@router.post(
-    "/opschortingen/{opschorting_id}/opheffing",
-    status_code=201,
-    response_model=OpschortingView,
-    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
-)
-async def hef_opschorting_op(
-    opschorting_id: str, body: HefOpschortingOp, hub: HubDep
-) -> OpschortingView:
-    """Lift a running time-out before its end: collection may resume on the lifting date."""
-    await wijziging_service.hef_opschorting_op(opschorting_id, body, hub.uow(), hub.deps)
-    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
+def _field(loc: tuple[int | str, ...]) -> str:
+    """The dotted name of the field at fault, without where FastAPI found it (``body``,
+    ``query``, ``path``): ``huishouden.0.bsn``, ``per_pagina``."""
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        return ".".join(str(p) for p in loc[1:]) or str(loc[0])
+    return ".".join(str(p) for p in loc)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -98,7 +57,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
-                "field": ".".join(str(p) for p in err["loc"] if p != "body") or "body",
+                "field": _field(err["loc"]),
                 "message": err["msg"],
                 "type": err["type"],
             }

@@ -14,9 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from hub.entrypoints.api import HubDep
+from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.casus_views import CasusAangemaakt, CasusPagina, CasusView, HuishoudlidView
-from hub.entrypoints.views import Fouten
 from hub.service import casus as casus_service
 from hub.service.commands import (
     AccepteerCasus,

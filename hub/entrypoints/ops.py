@@ -19,9 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
 from hub.adapters.outbox_queries import OutboxStatus
-from hub.entrypoints.api import HubDep
+from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.ops_views import DeadLetterView, OutboxPagina, OutboxRegel, Overzicht
-from hub.entrypoints.views import Fouten
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
 

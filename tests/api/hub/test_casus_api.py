@@ -211,4 +211,4 @@ async def test_list_rejects_bad_parameters_naming_them(loket):
     ]:
         response = await loket.get(API, params=params)
         assert response.status_code == 422, params
-        assert field in response.json()["detail"][0]["field"], response.json()
+        assert response.json()["detail"][0]["field"].split(".")[0] == field, response.json()

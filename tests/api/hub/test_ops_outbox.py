@@ -135,7 +135,7 @@ async def test_outbox_pages_newest_first_and_takes_only_pending_or_dead(ops):
     assert second["next_before"] is None
     response = await ops.get("/api/v1/ops/outbox", params={"status": "sent"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "query.status"
+    assert response.json()["detail"][0]["field"] == "status"
     ops.publisher.gate.set()
 
 

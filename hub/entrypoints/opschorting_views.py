@@ -1,4 +1,4 @@
-"""Response bodies of the loket API."""
+"""Response bodies of the time-out routes (``hub.entrypoints.opschorting_api``)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,6 @@ from pydantic import BaseModel, Field
 
 from hub.domain.opschorting import Opschorting, WijzigingSoort
 from hub.domain.verzoek import KetenStatus, Verzoek, VerzoekStatus, keten_telling
-
-
-class Fout(BaseModel):
-    field: str | None = Field(description="The field at fault, dotted (e.g. huishouden.0.bsn).")
-    message: str = Field(description="The rule broken.")
-    type: str | None = Field(default=None, description="Machine-readable error type.")
-
-
-class Fouten(BaseModel):
-    """Every error answer of the API: 404 for an unknown casus or order, 409 for a step the state
-    does not allow, 422 for bad input."""
-
-    detail: list[Fout]
 
 
 class VorderingView(BaseModel):

@@ -1,0 +1,68 @@
+"""The time-out routes of the loket's API: order, read, extend, lift."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from hub.entrypoints.api import Fouten, HubDep
+from hub.entrypoints.opschorting_views import OpschortingView
+from hub.service import opschorting as opschorting_service
+from hub.service import wijziging as wijziging_service
+from hub.service.commands import DraagOpschortingOp, HefOpschortingOp, VerlengOpschorting
+
+router = APIRouter(
+    prefix="/api/v1",
+    responses={
+        404: {"model": Fouten, "description": "Unknown casus or order."},
+        422: {"model": Fouten, "description": "Invalid input; each error names its field."},
+    },
+)
+
+
+@router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)
+async def draag_opschorting_op(
+    casus_id: str, body: DraagOpschortingOp, hub: HubDep
+) -> OpschortingView:
+    """Order a time-out on a casus: every agency in scope gets its own instruction."""
+    opschorting_id = await opschorting_service.draag_opschorting_op(
+        casus_id, body, hub.uow(), hub.deps
+    )
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.get("/opschortingen/{opschorting_id}", response_model=OpschortingView)
+async def lees_opschorting(opschorting_id: str, hub: HubDep) -> OpschortingView:
+    """The chain status: per agency pending, confirmed (with reference) or refused (with why)."""
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.post(
+    "/opschortingen/{opschorting_id}/verlengingen",
+    status_code=201,
+    response_model=OpschortingView,
+    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
+)
+async def verleng_opschorting(
+    opschorting_id: str, body: VerlengOpschorting, hub: HubDep
+) -> OpschortingView:
+    """Extend a running time-out: every agency that did not refuse gets an instruction."""
+    await wijziging_service.verleng_opschorting(opschorting_id, body, hub.uow(), hub.deps)
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
+
+
+@router.post(
+    "/opschortingen/{opschorting_id}/opheffing",
+    status_code=201,
+    response_model=OpschortingView,
+    responses={409: {"model": Fouten, "description": "Lifted or ended already."}},
+)
+async def hef_opschorting_op(
+    opschorting_id: str, body: HefOpschortingOp, hub: HubDep
+) -> OpschortingView:
+    """Lift a running time-out before its end: collection may resume on the lifting date."""
+    await wijziging_service.hef_opschorting_op(opschorting_id, body, hub.uow(), hub.deps)
+    opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock())
