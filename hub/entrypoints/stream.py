@@ -96,30 +96,19 @@ def register_handlers(
         description="Agencies' answers to the hub's requests, of every instrument.",
     )
     async def on_antwoord(message: KafkaMessage) -> None:
-        try:
-            event = parse_event(message.body)
-        except InvalidEvent as exc:
-            await dead_letter(
-                broker,
-                message,
-                str(exc),
-                reason_code="ongeldig-bericht",
-                consumer=group_id,
-                at=get_hub().deps.clock(),
-                metrics=metrics,
-            )
-            return
         hub = get_hub()
         try:
+            event = parse_event(message.body)
             result = await verwerk_antwoord(event, hub.uow(), hub.deps)
-        except AntwoordAfgewezen as exc:
+        except (InvalidEvent, AntwoordAfgewezen) as exc:
+            code = "ongeldig-bericht" if isinstance(exc, InvalidEvent) else "antwoord-afgewezen"
             await dead_letter(
                 broker,
                 message,
                 str(exc),
-                reason_code="antwoord-afgewezen",
+                reason_code=code,
                 consumer=group_id,
-                at=get_hub().deps.clock(),
+                at=hub.deps.clock(),
                 metrics=metrics,
             )
             return
