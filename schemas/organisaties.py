@@ -42,6 +42,8 @@ LOKET = Organisatie(
 )
 HUB = Organisatie("hub", "maatwerk-hub", "00000001999999990002", "maatwerk-hub")
 LET = Organisatie("let", "Landelijk Escalatie Team", "00000001999999990003", "let")
+BEHEER = Organisatie("beheer", "Beheer maatwerk-hub", "00000001999999990004", "beheer")
+"""The hub's operators."""
 
 UITVOERDERS: dict[Uitvoerder, Organisatie] = {
     Uitvoerder.BELASTINGDIENST: Organisatie(
@@ -72,3 +74,7 @@ UITVOERDERS: dict[Uitvoerder, Organisatie] = {
         "gemeente", "Gemeente (voorbeeld)", "00000001999999990108", "connector-gemeente"
     ),
 }
+
+
+ORGANISATIES: tuple[Organisatie, ...] = (LOKET, HUB, LET, BEHEER, *UITVOERDERS.values())
+"""Every organisation that takes part, each with its own identity (OIN)."""

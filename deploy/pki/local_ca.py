@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""A local certificate authority for development and tests: one certificate per organisation.
+
+NOT PKIoverheid. In production every organisation brings its own PKIoverheid certificate (private
+root, with its OIN in the subject's serialNumber, as Digikoppeling and FSC ask); for ``make run``
+and the tests this script plays that role, so a fresh clone needs no manual step.
+
+    python deploy/pki/local_ca.py --dir .var/pki
+
+writes into ``--dir`` (idempotent: what exists and is still valid is kept):
+
+- ``ca.pem`` / ``ca.key``: the local CA (the trust anchor every party is configured with);
+- ``<code>.pem`` / ``<code>.key``: per organisation of ``schemas.organisaties`` (the loket, the hub,
+  the LET, operators and every agency) a certificate whose subject carries the organisation's OIN
+  in ``serialNumber``, its name in ``O`` and its system in ``CN``; usable as TLS client and server
+  certificate, for ``127.0.0.1`` and ``localhost``;
+- ``kafka.pem`` / ``kafka.key``: the local broker's server certificate (its OIN: the hub's
+  organisation, which runs it).
+
+Keys are ECDSA P-256, written PKCS#8 PEM with mode 0600. Only ``cryptography`` and ``schemas`` are
+needed, so the script runs from the project's virtualenv before anything else starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from schemas.organisaties import ORGANISATIES
+
+CA_NAME = "maatwerk-hub lokale CA (ontwikkeling, NIET PKIoverheid)"
+LIFETIME = dt.timedelta(days=825)
+RENEW_BEFORE = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Houder:
+    """Who a certificate is for: file name, OIN, organisation name, system."""
+
+    code: str
+    oin: str
+    naam: str
+    systeem: str
+
+
+def houders() -> list[Houder]:
+    mensen = [Houder(o.code, o.oin, o.naam, o.systeem) for o in ORGANISATIES]
+    hub = next(o for o in ORGANISATIES if o.code == "hub")
+    return [*mensen, Houder("kafka", hub.oin, hub.naam, "kafka-broker")]
+
+
+def _write(path: Path, data: bytes, *, secret: bool) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if secret else 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    tmp.replace(path)
+
+
+def _key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _still_valid(path: Path, issuer: x509.Certificate | None, now: dt.datetime) -> bool:
+    if not path.exists() or not path.with_suffix(".key").exists():
+        return False
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    if cert.not_valid_after_utc - now < RENEW_BEFORE:
+        return False
+    return issuer is None or cert.issuer == issuer.subject
+
+
+def _ca(directory: Path, now: dt.datetime) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    cert_path, key_path = directory / "ca.pem", directory / "ca.key"
+    if _still_valid(cert_path, None, now):
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        return cert, key
+    key = _key()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + 2 * LIFETIME)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    _write(key_path, _pem_key(key), secret=True)
+    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
+    # A new CA: every certificate it did not sign is stale.
+    for old in directory.glob("*.pem"):
+        if old.name != "ca.pem":
+            old.unlink()
+    return cert, key
+
+
+def _certificaat(
+    houder: Houder, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, now: dt.datetime
+) -> tuple[bytes, bytes]:
+    key = _key()
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, houder.naam),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, houder.oin),
+            x509.NameAttribute(NameOID.COMMON_NAME, houder.systeem),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + LIFETIME)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.SERVER_AUTH]
+            ),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.IPv4Address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), _pem_key(key)
+
+
+def maak(directory: Path, now: dt.datetime | None = None) -> list[str]:
+    """Create what is missing or about to expire; returns the codes (re)issued."""
+    now = now or dt.datetime.now(dt.UTC)
+    directory.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = _ca(directory, now)
+    issued = []
+    for houder in houders():
+        cert_path = directory / f"{houder.code}.pem"
+        if _still_valid(cert_path, ca, now):
+            continue
+        cert, key = _certificaat(houder, ca, ca_key, now)
+        _write(directory / f"{houder.code}.key", key, secret=True)
+        _write(cert_path, cert, secret=False)
+        issued.append(houder.code)
+    return issued
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, default=Path(".var/pki"), help="Where to write.")
+    args = parser.parse_args(argv)
+    issued = maak(args.dir)
+    print(
+        f"local-ca: {args.dir}: {len(issued)} certificate(s) issued"
+        + (f" ({', '.join(issued)})" if issued else ", all present")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
