@@ -4,7 +4,8 @@
     maatwerk-connector run --agency cjib
 
 Settings come from the environment (prefix ``CONNECTOR_``: ``CONNECTOR_KAFKA_BOOTSTRAP_SERVERS``,
-``CONNECTOR_BACKOFFICE_URL``, ``CONNECTOR_KEYS_DIR``, ...); options given here win.
+``CONNECTOR_BACKOFFICE_URL``, ``CONNECTOR_KEYS_DIR``, ``CONNECTOR_KAFKA_SSL_CAFILE`` /
+``_CERTFILE`` / ``_KEYFILE`` (the agency's own certificate), ...); options given here win.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
             client=client,
             sleutel=sleutel,
             bootstrap_servers=settings.kafka_bootstrap_servers,
+            tls=settings.kafka_tls,
             herhaalbeleid=Herhaalbeleid(
                 pogingen=settings.retry_attempts,
                 eerste_wachttijd=settings.retry_backoff_initial,

@@ -1,13 +1,15 @@
-"""``maatwerk-hub``: serve the hub, create the topics."""
+"""``maatwerk-hub``: serve the hub, create the topics and their ACLs."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Annotated
 
 import typer
 import uvicorn
 
-from schemas.topics import catalogue
+from schemas.topics import acl_entries, catalogue
 
 app = typer.Typer(help="maatwerk-hub: the loket API, answer consumer and outbox relay.")
 
@@ -27,14 +29,54 @@ def serve(
 def topics(
     bootstrap: str = typer.Option("127.0.0.1:19092", help="Kafka bootstrap servers."),
     replication_factor: int = typer.Option(1, help="Replication factor for new topics."),
+    pki_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory with ca.pem and <code>.pem/.key (deploy/pki/local_ca.py): connect "
+            "over TLS as --as."
+        ),
+    ] = None,
+    als: Annotated[
+        str, typer.Option("--as", help="Organisation code whose certificate in --pki-dir is used.")
+    ] = "beheer",
+    cafile: Annotated[
+        Path | None, typer.Option(help="CA (PEM); with --certfile and --keyfile.")
+    ] = None,
+    certfile: Annotated[
+        Path | None, typer.Option(help="Admin certificate (PEM), of a super user.")
+    ] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="Its private key (PEM).")] = None,
+    acls: bool = typer.Option(True, help="Also make the broker's ACLs the catalogue's."),
 ) -> None:
-    """Create or update every topic of the catalogue (idempotent)."""
-    from hub.adapters.topic_admin import ensure_topics
+    """Create or update every topic of the catalogue and its ACLs (idempotent).
+
+    Runs as a super user of the broker (the operators' certificate): the hub's own certificate
+    has only the hub's ACLs. The principals are the OINs of schemas.organisaties, with the agencies'
+    and the hub's from HUB_UITVOERDER_OINS and HUB_OIN when set. Over PLAINTEXT (no certificate)
+    only the topics are made: a broker without TLS has no principals to give ACLs to.
+    """
+    from hub.adapters.topic_admin import ensure_acls, ensure_topics
+    from hub.settings import get_settings
+    from schemas.identiteit import KafkaTls
+
+    tls: KafkaTls | None = None
+    if cafile or certfile or keyfile:
+        if not (cafile and certfile and keyfile):
+            raise typer.BadParameter("--cafile, --certfile and --keyfile go together")
+        tls = KafkaTls(cafile, certfile, keyfile)
+    elif pki_dir is not None:
+        tls = KafkaTls.uit_pki(pki_dir, als)
 
     created = asyncio.run(
-        ensure_topics(bootstrap, catalogue(), replication_factor=replication_factor)
+        ensure_topics(bootstrap, catalogue(), replication_factor=replication_factor, tls=tls)
     )
     typer.echo(f"topics: {len(catalogue())} in catalogue, {len(created)} created")
+    if acls and tls is not None:
+        settings = get_settings()
+        oins = {"hub": settings.oin, **{u.value: o for u, o in settings.uitvoerder_oins.items()}}
+        entries = acl_entries(oins=oins)
+        made, removed = asyncio.run(ensure_acls(bootstrap, entries, tls=tls))
+        typer.echo(f"acls: {len(entries)} from the catalogue, {made} created, {removed} removed")
 
 
 db = typer.Typer(help="The hub's store: schema migrations (Alembic).")

@@ -9,12 +9,13 @@ from typing import Annotated, Self
 from pydantic import Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.identiteit import KafkaTls
 from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
-from schemas.topics import DAY_MS, OPSCHORTING_ANTWOORD, Topic
+from schemas.topics import DAY_MS, Topic, opschorting_antwoord_topic
 
 Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
 
-DEDUPLICATED_TOPICS: tuple[Topic, ...] = (OPSCHORTING_ANTWOORD,)
+DEDUPLICATED_TOPICS: tuple[Topic, ...] = tuple(opschorting_antwoord_topic(u) for u in Uitvoerder)
 """Topics whose events the hub recognises again by their id (``processed_event``). A new consumer
 that marks processed events adds its topic here, so the retention check below covers it."""
 
@@ -39,6 +40,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
 
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092")
+    kafka_ssl_cafile: Path | None = Field(
+        default=None,
+        description="The CA the broker's certificate is checked against (PEM). With the two below "
+        "the hub connects over TLS with its own certificate (its OIN is its Kafka principal); "
+        "without them it speaks PLAINTEXT, which a secured broker refuses.",
+    )
+    kafka_ssl_certfile: Path | None = Field(
+        default=None, description="The hub's certificate (PEM), its OIN in subject serialNumber."
+    )
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="Its private key (PEM).")
     database_url: str = Field(
         default="sqlite+aiosqlite:///.var/hub.sqlite3",
         description="SQLAlchemy async URL: an SQLite file by default, or postgresql+asyncpg://...",
@@ -127,6 +138,21 @@ class Settings(BaseSettings):
                 "and its event id must still be known then"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_kafka_tls(self) -> Self:
+        files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        if any(f is not None for f in files) and any(f is None for f in files):
+            raise ValueError("kafka_ssl_cafile, kafka_ssl_certfile, kafka_ssl_keyfile: all or none")
+        return self
+
+    @property
+    def kafka_tls(self) -> KafkaTls | None:
+        """How the hub proves itself to the broker, or None (PLAINTEXT: in-memory tests only)."""
+        if self.kafka_ssl_cafile is None or self.kafka_ssl_certfile is None:
+            return None
+        assert self.kafka_ssl_keyfile is not None  # all or none, checked above
+        return KafkaTls(self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
 
     @property
     def source(self) -> str:

@@ -7,21 +7,27 @@ Kafka ACLs by :func:`acl_entries`. Topics are created from this catalogue by
 Every topic is keyed on the casus id (the CloudEvents ``subject``) so one casus stays in order,
 except the register (compacted, keyed on the organisation's OIN) and the dead-letter topic.
 Information requests and time-out instructions go to one topic per agency, read by that agency
-only.
+only; answers come back on one topic per agency and instrument, written by that agency only. The
+broker's ACLs bind an answer to its producer that way (Kafka records do not carry the principal
+that wrote them): the hub takes an answer only for the agency that owns the topic it came on.
+
+Principals are the organisations' OINs (``User:<OIN>``, from the OIN in their certificate's
+subject serialNumber, see deploy/kafka/server.properties).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from schemas import deadletter
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import ORGANISATIES, Uitvoerder
 
 DAY_MS = 24 * 60 * 60 * 1000
 
 AGENCIES: tuple[str, ...] = tuple(u.value for u in Uitvoerder)
-"""Principal names of every agency's connector."""
+"""Organisation codes of every agency."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,8 @@ class Topic:
     retention_ms: int = 30 * DAY_MS
     compacted: bool = False
     configs: dict[str, str] = field(default_factory=dict)
+    eigenaar: str | None = None
+    """The one agency whose topic this is (its instructions, or its answers), else None."""
 
     def kafka_configs(self) -> dict[str, str]:
         configs = {
@@ -79,18 +87,6 @@ OPSCHORTING = Topic(
     retention_ms=365 * DAY_MS,
 )
 
-OPSCHORTING_ANTWOORD = Topic(
-    name="maatwerk.opschorting.antwoord.v1",
-    description="Agencies' answers to time-out instructions: confirmed, partly confirmed, refused.",
-    message_types=(
-        "nl.maatwerk.opschorting.bevestigd.v1",
-        "nl.maatwerk.opschorting.deels-bevestigd.v1",
-        "nl.maatwerk.opschorting.geweigerd.v1",
-    ),
-    producers=tuple(u.value for u in Uitvoerder),
-    consumers=("hub",),
-)
-
 ESCALATIE = Topic(
     name="maatwerk.escalatie.v1",
     description="Escalation to the LET: dossier, meeting, outcome, knelpunten.",
@@ -121,19 +117,6 @@ OVERBRUGGING = Topic(
     producers=("hub",),
     consumers=("hub", "loket", "let"),
     retention_ms=365 * DAY_MS,
-)
-
-INFORMATIE_ANTWOORD = Topic(
-    name="maatwerk.informatie.antwoord.v1",
-    description="Agencies' answers to information requests: shared (minimised) or refused. "
-    "Holds personal data: read by the hub only, short retention.",
-    message_types=(
-        "nl.maatwerk.informatie.verstrekt.v1",
-        "nl.maatwerk.informatie.geweigerd.v1",
-    ),
-    producers=AGENCIES,
-    consumers=("hub",),
-    retention_ms=14 * DAY_MS,
 )
 
 AFWIJKING = Topic(
@@ -185,6 +168,25 @@ def instructie_topic(uitvoerder: Uitvoerder | str) -> Topic:
         ),
         producers=("hub",),
         consumers=(code,),
+        eigenaar=code,
+    )
+
+
+def opschorting_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
+    """The time-out answer topic of one agency: written by that agency alone, read by the hub."""
+    code = Uitvoerder(uitvoerder).value
+    return Topic(
+        name=f"maatwerk.opschorting.antwoord.{code}.v1",
+        description=f"{code}'s answers to time-out instructions: confirmed, partly confirmed, "
+        "refused. Written by that agency alone: an answer here speaks for it and no other.",
+        message_types=(
+            "nl.maatwerk.opschorting.bevestigd.v1",
+            "nl.maatwerk.opschorting.deels-bevestigd.v1",
+            "nl.maatwerk.opschorting.geweigerd.v1",
+        ),
+        producers=(code,),
+        consumers=("hub",),
+        eigenaar=code,
     )
 
 
@@ -198,6 +200,25 @@ def informatie_verzoek_topic(uitvoerder: Uitvoerder | str) -> Topic:
         producers=("hub",),
         consumers=(code,),
         retention_ms=14 * DAY_MS,
+        eigenaar=code,
+    )
+
+
+def informatie_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
+    """The information answer topic of one agency: written by it alone, read by the hub only."""
+    code = Uitvoerder(uitvoerder).value
+    return Topic(
+        name=f"maatwerk.informatie.antwoord.{code}.v1",
+        description=f"{code}'s answers to information requests: shared (minimised) or refused. "
+        "Holds personal data: read by the hub only, short retention.",
+        message_types=(
+            "nl.maatwerk.informatie.verstrekt.v1",
+            "nl.maatwerk.informatie.geweigerd.v1",
+        ),
+        producers=(code,),
+        consumers=("hub",),
+        retention_ms=14 * DAY_MS,
+        eigenaar=code,
     )
 
 
@@ -207,11 +228,11 @@ def catalogue() -> tuple[Topic, ...]:
         CASUS,
         OPSCHORTING,
         *(instructie_topic(u) for u in Uitvoerder),
-        OPSCHORTING_ANTWOORD,
+        *(opschorting_antwoord_topic(u) for u in Uitvoerder),
         ESCALATIE,
         OVERBRUGGING,
         *(informatie_verzoek_topic(u) for u in Uitvoerder),
-        INFORMATIE_ANTWOORD,
+        *(informatie_antwoord_topic(u) for u in Uitvoerder),
         AFWIJKING,
         REGISTER,
         DEAD_LETTER,
@@ -223,6 +244,21 @@ def topics_for_type(event_type: str) -> tuple[Topic, ...]:
     return tuple(t for t in catalogue() if event_type in t.message_types)
 
 
+def eigenaar_van(topic: str) -> str | None:
+    """The agency that owns a topic of the catalogue (None: no single agency, or not ours)."""
+    return next((t.eigenaar for t in catalogue() if t.name == topic), None)
+
+
+def enige_producent(topic: str) -> str | None:
+    """The one organisation the ACLs let write ``topic`` (None: several, or not a topic of ours).
+
+    What binds a record to its producer: Kafka records do not carry the principal that wrote
+    them, but on a topic with one producer only that producer's principal can have written it.
+    """
+    found = next((t for t in catalogue() if t.name == topic), None)
+    return found.producers[0] if found is not None and len(found.producers) == 1 else None
+
+
 DEAD_LETTER_HEADERS = deadletter.HEADERS
 """Headers a dead-lettered record carries (defined in :mod:`schemas.deadletter`)."""
 
@@ -230,30 +266,61 @@ DEAD_LETTER_REQUIRED_HEADERS = deadletter.REQUIRED_HEADERS
 
 
 class AclEntry(NamedTuple):
-    """One Kafka ACL to allow: ``principal`` may do ``operation`` on the literal ``topic``."""
+    """One Kafka ACL to allow: ``principal`` may do ``operation`` on a resource.
+
+    ``resource_type`` is TOPIC or GROUP; ``pattern_type`` LITERAL (that name) or PREFIXED (every
+    name starting with it).
+    """
 
     principal: str
     operation: str
-    topic: str
+    resource: str
+    resource_type: str = "TOPIC"
+    pattern_type: str = "LITERAL"
 
 
-def principal(code: str) -> str:
-    """The Kafka principal of an organisation code (``hub`` -> ``User:hub``)."""
-    return f"User:{code}"
+def _development_oins() -> dict[str, str]:
+    return {o.code: o.oin for o in ORGANISATIES}
 
 
-def acl_entries(topics: tuple[Topic, ...] | None = None) -> tuple[AclEntry, ...]:
-    """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE.
+def principal(code: str, oins: Mapping[str, str] | None = None) -> str:
+    """The Kafka principal of an organisation code: ``User:<OIN>`` (``cjib`` ->
+    ``User:00000001999999990102`` with the development OINs of :mod:`schemas.organisaties`)."""
+    bekend = {**_development_oins(), **(oins or {})}
+    if code not in bekend:
+        raise KeyError(f"no OIN for organisation {code!r}")
+    return f"User:{bekend[code]}"
 
-    Nothing else is allowed: a principal missing here has no access to the topic. Consumer-group
-    ACLs are not derived here (they follow from the consumer's group id, not from the topic).
+
+def consumer_group(code: str) -> str:
+    """The consumer group an organisation's clients use: ``connector-<agency>`` for an agency's
+    connector, the code for the others (the hub: ``hub``, ``hub-deadletters``)."""
+    return f"connector-{code}" if code in AGENCIES else code
+
+
+def acl_entries(
+    topics: tuple[Topic, ...] | None = None, oins: Mapping[str, str] | None = None
+) -> tuple[AclEntry, ...]:
+    """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE; every
+    consumer READ on its consumer group (that name, and every name starting with ``<group>-``, so
+    a second consumer such as ``hub-deadletters`` or a test's own group works).
+
+    Nothing else is allowed (``allow.everyone.if.no.acl.found=false``): a principal missing here
+    has no access to the topic. WRITE on a topic is all an idempotent producer needs (since Kafka
+    2.8, KIP-679: no IDEMPOTENT_WRITE on the cluster). ``oins`` overrides the development OINs by
+    organisation code.
     """
     entries: list[AclEntry] = []
     for topic in catalogue() if topics is None else topics:
         for code in topic.producers:
-            entries.append(AclEntry(principal(code), "WRITE", topic.name))
+            entries.append(AclEntry(principal(code, oins), "WRITE", topic.name))
         for code in topic.consumers:
-            entries.append(AclEntry(principal(code), "READ", topic.name))
+            entries.append(AclEntry(principal(code, oins), "READ", topic.name))
         for code in dict.fromkeys((*topic.producers, *topic.consumers)):
-            entries.append(AclEntry(principal(code), "DESCRIBE", topic.name))
+            entries.append(AclEntry(principal(code, oins), "DESCRIBE", topic.name))
+        for code in topic.consumers:
+            group = consumer_group(code)
+            who = principal(code, oins)
+            entries.append(AclEntry(who, "READ", group, "GROUP"))
+            entries.append(AclEntry(who, "READ", f"{group}-", "GROUP", "PREFIXED"))
     return tuple(dict.fromkeys(entries))

@@ -2,12 +2,16 @@
 
 Both are lazy: a test session that requests neither starts nothing.
 
-``kafka_bootstrap`` (bootstrap servers, with every topic of ``schemas.topics.catalogue()``):
-  1. ``KAFKA_BOOTSTRAP_SERVERS`` when set (a broker someone else runs);
-  2. else a testcontainers ``KafkaContainer`` when a Docker engine answers;
+``kafka_bootstrap`` (bootstrap servers, with every topic of ``schemas.topics.catalogue()`` and,
+on a secured broker, the catalogue's ACLs):
+  1. ``KAFKA_BOOTSTRAP_SERVERS`` when set (a broker someone else runs; when it is secured, set
+     ``MAATWERK_TEST_KAFKA_PKI`` to a directory as ``deploy/pki/local_ca.py`` writes it);
+  2. else a testcontainers ``KafkaContainer`` when a Docker engine answers (PLAINTEXT, no ACLs:
+     the broker-security tests skip there);
   3. else the project's own broker (``deploy/kafka/local-kafka.sh``) on free ports with a temporary
-     data dir, stopped at the end of the session.
-  ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2.
+     data dir and its own local CA (mTLS, principal = OIN, ACLs), stopped at the end of the session.
+  ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2. The certificates of a secured broker
+  are announced to every client through ``MAATWERK_TEST_KAFKA_PKI`` (``tests.support.kafka``).
 
 ``postgres_url`` (an SQLAlchemy asyncpg URL):
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
@@ -66,7 +70,7 @@ def _announce(config: pytest.Config, text: str) -> None:
 
 def _run_script(args: list[str], *, what: str, timeout: float) -> str:
     """Run one of the deploy scripts; its stdout, or fail the requesting tests with its stderr."""
-    env = {**os.environ, "PYTHON": sys.executable}
+    env = {**os.environ, "PYTHON": sys.executable, "PKI_PYTHON": sys.executable}
     try:
         result = subprocess.run(
             args,
@@ -95,11 +99,15 @@ def _run_script(args: list[str], *, what: str, timeout: float) -> str:
 @pytest.fixture(scope="session")
 def kafka_bootstrap(pytestconfig: pytest.Config) -> Iterator[str]:
     """Bootstrap servers of a real broker on which the catalogue's topics exist."""
-    from schemas.topics import catalogue
-    from tests.support.kafka import ensure_topics
+    from hub.adapters.topic_admin import ensure_acls
+    from schemas.topics import acl_entries, catalogue
+    from tests.support.kafka import ensure_topics, kafka_tls
 
     with _kafka_broker(pytestconfig) as bootstrap:
-        asyncio.run(ensure_topics(bootstrap, catalogue()))
+        admin = kafka_tls("beheer")  # the operators: super user, as `maatwerk-hub topics` runs
+        asyncio.run(ensure_topics(bootstrap, catalogue(), tls=admin))
+        if admin is not None:
+            asyncio.run(ensure_acls(bootstrap, acl_entries(), tls=admin))
         yield bootstrap
 
 
@@ -161,9 +169,13 @@ def _kafka_container(config: pytest.Config) -> Iterator[str]:
 @contextlib.contextmanager
 def _local_kafka(config: pytest.Config) -> Iterator[str]:
     _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
+    from tests.support.kafka import PKI_ENV
+
     port, controller_port = free_ports(2)
     data_dir = tempfile.mkdtemp(prefix="maatwerk-kafka-")
+    pki_dir = Path(data_dir) / "pki"  # this session's own CA: created by local-kafka.sh
     started = time.monotonic()
+    previous_pki = os.environ.get(PKI_ENV)
     try:
         stdout = _run_script(
             [
@@ -175,6 +187,8 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
                 str(controller_port),
                 "--data-dir",
                 data_dir,
+                "--pki-dir",
+                str(pki_dir),
                 "--watch-pid",
                 str(os.getpid()),
             ],
@@ -182,12 +196,18 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
             timeout=300,
         )
         bootstrap = stdout.strip().splitlines()[-1]
+        os.environ[PKI_ENV] = str(pki_dir)
         _announce(
             config,
-            f"kafka: {bootstrap} (local broker, {time.monotonic() - started:.1f}s, {data_dir})",
+            f"kafka: {bootstrap} (local broker, mTLS, {time.monotonic() - started:.1f}s, "
+            f"{data_dir})",
         )
         yield bootstrap
     finally:
+        if previous_pki is None:
+            os.environ.pop(PKI_ENV, None)
+        else:
+            os.environ[PKI_ENV] = previous_pki
         subprocess.run(
             [str(LOCAL_KAFKA), "stop", "--data-dir", data_dir],
             capture_output=True,

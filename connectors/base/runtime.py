@@ -41,6 +41,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
+from faststream.security import BaseSecurity
 
 from connectors.base.backoffice import (
     BackofficeAntwoord,
@@ -59,6 +60,7 @@ from connectors.base.opdracht import (
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, EventData, make_event
 from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
+from schemas.identiteit import KafkaTls
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
@@ -323,15 +325,18 @@ def bouw_broker(
     client: BackofficeClient,
     sleutel: X25519PrivateKey,
     bootstrap_servers: str,
+    tls: KafkaTls | None = None,
     herhaalbeleid: Herhaalbeleid | None = None,
     group_id: str | None = None,
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
-    ``start()``."""
+    ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
+    then lets it read only its own instruction topics and write only its own answer topics."""
     broker = KafkaBroker(
         bootstrap_servers,
+        security=None if tls is None else BaseSecurity(ssl_context=tls.context()),
         client_id=koppeling.naam,
         allow_auto_create_topics=False,
         acks="all",

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas.identiteit import KafkaTls
 
 
 class ConnectorSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONNECTOR_", extra="ignore")
 
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    kafka_ssl_cafile: Path | None = Field(
+        default=None,
+        description="The CA the broker's certificate is checked against (PEM). With the two below "
+        "the connector connects over TLS with its agency's certificate (the agency's OIN is its "
+        "Kafka principal: it may read its own instruction topics and write its own answer topics, "
+        "nothing else).",
+    )
+    kafka_ssl_certfile: Path | None = Field(
+        default=None, description="The agency's certificate (PEM), its OIN in serialNumber."
+    )
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="Its private key (PEM).")
     backoffice_url: str | None = Field(
         default=None, description="Back-office base URL; default: the agency's local simulator."
     )
@@ -27,6 +41,21 @@ class ConnectorSettings(BaseSettings):
     )
     retry_backoff_initial: float = Field(default=0.5, ge=0, description="First wait, seconds.")
     retry_backoff_max: float = Field(default=8.0, ge=0, description="Longest wait, seconds.")
+
+    @model_validator(mode="after")
+    def _check_kafka_tls(self) -> Self:
+        files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        if any(f is not None for f in files) and any(f is None for f in files):
+            raise ValueError("kafka_ssl_cafile, kafka_ssl_certfile, kafka_ssl_keyfile: all or none")
+        return self
+
+    @property
+    def kafka_tls(self) -> KafkaTls | None:
+        """How the connector proves its agency to the broker, or None (PLAINTEXT)."""
+        if self.kafka_ssl_cafile is None or self.kafka_ssl_certfile is None:
+            return None
+        assert self.kafka_ssl_keyfile is not None  # all or none, checked above
+        return KafkaTls(self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
 
 
 def get_settings() -> ConnectorSettings:

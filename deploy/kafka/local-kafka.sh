@@ -14,6 +14,14 @@
 #   --log-file FILE         broker output (LOCAL_KAFKA_LOG_FILE, default DIR/broker.log)
 #   --timeout SECONDS       how long to wait for the broker (LOCAL_KAFKA_START_TIMEOUT, default 90)
 #   --watch-pid PID         stop the broker when process PID ends (test sessions use their own pid)
+#   --pki-dir DIR           certificates (LOCAL_KAFKA_PKI_DIR, default .var/pki in the repository):
+#                           ca.pem is the trust anchor, kafka.p12 the broker's identity,
+#                           kafka.super-users its super users; created by deploy/pki/local_ca.py
+#                           when missing (with PKI_PYTHON, default .venv/bin/python)
+#
+# The client listener is TLS with client certificates (mTLS) and the principal is the OIN in the
+# certificate's subject serialNumber (User:<OIN>); ACLs decide the rest (deploy/kafka/server.properties).
+# Clients need ca.pem plus their own <code>.pem/.key; `start` prints the bootstrap as its last line.
 #
 # Other environment: MAATWERK_CACHE (jar cache root, default ~/.cache/maatwerk-hub), PYTHON (a
 # python3 for the readiness probe, standard library only), JAVA (default java),
@@ -120,6 +128,23 @@ LOG_FILE="${LOCAL_KAFKA_LOG_FILE:-}"
 START_TIMEOUT="${LOCAL_KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${LOCAL_KAFKA_STOP_TIMEOUT:-30}"
 WATCH_PID=""
+PKI_DIR="${LOCAL_KAFKA_PKI_DIR:-$REPO_ROOT/.var/pki}"
+
+# ssl.principal.mapping.rules. Java writes the subject in RFC 2253 form, where serialNumber has no
+# keyword: 2.5.4.5=#1314 then the hex of the 20 ASCII digits (0x30..0x39) of the OIN. The first rule
+# takes the 20 digits out of that hex, so the principal is User:<OIN>; it accepts PrintableString
+# (0x13) and UTF8String (0x0c) values. The second names the broker (its certificate has no OIN). No
+# DEFAULT rule: a certificate matching neither does not authenticate. No backslashes: the value goes
+# through a .properties file.
+principal_rules() {
+    local digits="" replacement="" i
+    for i in $(seq 1 20); do
+        digits+="3([0-9])"
+        replacement+="\$$i"
+    done
+    printf 'RULE:^(?:.*,)?2[.]5[.]4[.]5=#(?:13|0[cC])14%s(?:,.*)?$/%s/,RULE:^CN=(kafka-broker),O=maatwerk-hub,C=NL$/$1/' \
+        "$digits" "$replacement"
+}
 
 parse_options() {
     while [[ $# -gt 0 ]]; do
@@ -130,6 +155,7 @@ parse_options() {
             --log-file) LOG_FILE="${2:?--log-file needs a value}"; shift 2 ;;
             --timeout) START_TIMEOUT="${2:?--timeout needs a value}"; shift 2 ;;
             --watch-pid) WATCH_PID="${2:?--watch-pid needs a value}"; shift 2 ;;
+            --pki-dir) PKI_DIR="${2:?--pki-dir needs a value}"; shift 2 ;;
             -h | --help) usage 0 ;;
             *) log "unknown option: $1"; usage ;;
         esac
@@ -141,6 +167,8 @@ parse_options() {
     [[ "$DATA_DIR" == /* ]] || DATA_DIR="$PWD/$DATA_DIR"
     DATA_DIR="$(realpath -m "$DATA_DIR")"
     LOG_FILE="${LOG_FILE:-$DATA_DIR/broker.log}"
+    [[ "$PKI_DIR" == /* ]] || PKI_DIR="$PWD/$PKI_DIR"
+    PKI_DIR="$(realpath -m "$PKI_DIR")"
     PID_FILE="$DATA_DIR/broker.pid"
 }
 
@@ -165,7 +193,26 @@ port_in_use() {
 }
 
 answers() {
-    "$PYTHON" "$SCRIPT_DIR/probe.py" --quiet --timeout 2 "127.0.0.1:$PORT"
+    # As the broker itself: the probe's Metadata request must pass mTLS like any client's.
+    "$PYTHON" "$SCRIPT_DIR/probe.py" --quiet --timeout 2 --cafile "$PKI_DIR/ca.pem" \
+        --certfile "$PKI_DIR/kafka.pem" --keyfile "$PKI_DIR/kafka.key" "127.0.0.1:$PORT"
+}
+
+# The local CA and the broker's identity, created when missing (idempotent: kept while valid).
+ensure_pki() {
+    local python="${PKI_PYTHON:-}"
+    if [[ -z "$python" ]]; then
+        python="$REPO_ROOT/.venv/bin/python"
+        [[ -x "$python" ]] || python="$PYTHON"
+    fi
+    if ! "$python" "$REPO_ROOT/deploy/pki/local_ca.py" --dir "$PKI_DIR" >&2; then
+        die "cannot create the certificates in $PKI_DIR (deploy/pki/local_ca.py needs the" \
+            "project's virtualenv: make venv, or set PKI_PYTHON)"
+    fi
+    local file
+    for file in ca.pem kafka.pem kafka.key kafka.p12 kafka.p12.password kafka.super-users; do
+        [[ -f "$PKI_DIR/$file" ]] || die "$PKI_DIR/$file missing"
+    done
 }
 
 render() {
@@ -174,7 +221,13 @@ render() {
     text="${text//@PORT@/$PORT}"
     text="${text//@CONTROLLER_PORT@/$CONTROLLER_PORT}"
     text="${text//@LOG_DIRS@/$DATA_DIR/kraft}"
-    printf '%s\n' "$text" >"$target"
+    text="${text//@KEYSTORE@/$PKI_DIR/kafka.p12}"
+    text="${text//@KEYSTORE_PASSWORD@/$(<"$PKI_DIR/kafka.p12.password")}"
+    text="${text//@TRUSTSTORE@/$PKI_DIR/ca.pem}"
+    text="${text//@SUPER_USERS@/$(<"$PKI_DIR/kafka.super-users")}"
+    text="${text//@PRINCIPAL_RULES@/$(principal_rules)}"
+    # It holds the keystore password: readable by its owner only.
+    (umask 077 && printf '%s\n' "$text" >"$target")
 }
 
 random_cluster_id() {
@@ -251,6 +304,8 @@ cmd_start() {
     port_in_use "$CONTROLLER_PORT" && die "port $CONTROLLER_PORT on 127.0.0.1 is already in use"
 
     mkdir -p "$DATA_DIR"
+    ensure_pki
+    echo "$PKI_DIR" >"$DATA_DIR/pki-dir"
     render "$SCRIPT_DIR/server.properties" "$DATA_DIR/server.properties"
     cp "$SCRIPT_DIR/log4j2.properties" "$DATA_DIR/log4j2.properties"
     format_once
@@ -290,8 +345,9 @@ cmd_start() {
         fi
         sleep 0.5
     done
-    log "Kafka $KAFKA_VERSION up on 127.0.0.1:$PORT (controller $CONTROLLER_PORT, pid $pid," \
-        "data $DATA_DIR, log $LOG_FILE) after $((SECONDS - started))s"
+    log "Kafka $KAFKA_VERSION up on 127.0.0.1:$PORT (TLS, client certificates from $PKI_DIR;" \
+        "controller $CONTROLLER_PORT, pid $pid, data $DATA_DIR, log $LOG_FILE)" \
+        "after $((SECONDS - started))s"
     echo "127.0.0.1:$PORT"
 }
 
@@ -332,8 +388,9 @@ cmd_status() {
         echo "stopped ($DATA_DIR)"
         return 3
     fi
-    PORT="$(sed -n 's/^advertised.listeners=PLAINTEXT:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
+    PORT="$(sed -n 's/^advertised.listeners=SSL:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
         "$DATA_DIR/server.properties")"
+    PKI_DIR="$(cat "$DATA_DIR/pki-dir" 2>/dev/null || echo "$PKI_DIR")"
     if answers; then
         echo "running (pid $pid) on 127.0.0.1:$PORT, data $DATA_DIR"
     else

@@ -3,6 +3,10 @@
 Standard library only, so ``local-kafka.sh`` can poll a starting broker with any ``python3``:
 
     python3 deploy/kafka/probe.py 127.0.0.1:19092
+    python3 deploy/kafka/probe.py --cafile ca.pem --certfile me.pem --keyfile me.key 127.0.0.1:19092
+
+With ``--cafile`` it speaks TLS, presenting ``--certfile``/``--keyfile`` as client certificate (the
+local broker takes no connection without one).
 
 It sends one real Kafka request (Metadata v4: no topics, no auto-creation) and reads the broker list
 and cluster id from the answer. Kafka 4.x still serves Metadata v4 (it dropped v0 to v3, KIP-896).
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import ssl
 import struct
 import sys
 
@@ -59,9 +64,12 @@ class _Reader:
         return value
 
 
-def probe(host: str, port: int, timeout: float) -> tuple[str | None, list[str]]:
+def probe(
+    host: str, port: int, timeout: float, tls: ssl.SSLContext | None = None
+) -> tuple[str | None, list[str]]:
     """Return the cluster id and the brokers (``id@host:port``) the broker reports."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        sock = raw if tls is None else tls.wrap_socket(raw, server_hostname=host)
         sock.settimeout(timeout)
         sock.sendall(_metadata_request())
         (size,) = struct.unpack(">i", _read_exactly(sock, 4))
@@ -85,10 +93,18 @@ def main() -> int:
     parser.add_argument("bootstrap", help="host:port of one broker")
     parser.add_argument("--timeout", type=float, default=2.0, help="socket timeout in seconds")
     parser.add_argument("--quiet", "-q", action="store_true")
+    parser.add_argument("--cafile", help="trust anchor (PEM): speak TLS")
+    parser.add_argument("--certfile", help="client certificate (PEM)")
+    parser.add_argument("--keyfile", help="its private key (PEM)")
     args = parser.parse_args()
     host, _, port = args.bootstrap.rpartition(":")
     try:
-        cluster_id, brokers = probe(host or "127.0.0.1", int(port), args.timeout)
+        tls = None
+        if args.cafile:
+            tls = ssl.create_default_context(cafile=args.cafile)
+            if args.certfile:
+                tls.load_cert_chain(args.certfile, args.keyfile)
+        cluster_id, brokers = probe(host or "127.0.0.1", int(port), args.timeout, tls)
     except (OSError, struct.error, ValueError) as exc:
         if not args.quiet:
             print(f"no answer from {args.bootstrap}: {exc}", file=sys.stderr)

@@ -14,8 +14,15 @@ writes into ``--dir`` (idempotent: what exists and is still valid is kept):
   the LET, operators and every agency) a certificate whose subject carries the organisation's OIN
   in ``serialNumber``, its name in ``O`` and its system in ``CN``; usable as TLS client and server
   certificate, for ``127.0.0.1`` and ``localhost``;
-- ``kafka.pem`` / ``kafka.key``: the local broker's server certificate (its OIN: the hub's
-  organisation, which runs it).
+- ``kafka.pem`` / ``kafka.key``: the local broker's own certificate, ``CN=kafka-broker`` and no OIN
+  (the broker is no organisation: it must never be taken for the hub or anyone else). It serves
+  TLS to clients and authenticates the broker on its own controller listener;
+- ``kafka.p12`` / ``kafka.p12.password``: the same key and certificate as a PKCS#12 keystore for the
+  broker (``ssl.keystore.type=PKCS12``). Kafka's file-based PEM keystore would need the key
+  encrypted as PKCS#8, and Java 17 cannot read PKCS#8's PBES2 encryption ("PBES2 SecretKeyFactory
+  not available"), while PKCS#12 with AES is fine. The truststore stays PEM (``ca.pem``);
+- ``kafka.super-users``: the broker's ``super.users``: the broker itself (``User:kafka-broker``)
+  and the operators (``User:<OIN of beheer>``), who create topics and ACLs. The hub is not one.
 
 Keys are ECDSA P-256, written PKCS#8 PEM with mode 0600. Only ``cryptography`` and ``schemas`` are
 needed, so the script runs from the project's virtualenv before anything else starts.
@@ -27,6 +34,7 @@ import argparse
 import datetime as dt
 import ipaddress
 import os
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +42,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -50,15 +59,35 @@ class Houder:
     """Who a certificate is for: file name, OIN, organisation name, system."""
 
     code: str
-    oin: str
+    oin: str | None
     naam: str
     systeem: str
 
+    def subject(self) -> x509.Name:
+        attributes = [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, self.naam),
+        ]
+        if self.oin is not None:
+            attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, self.oin))
+        attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, self.systeem))
+        return x509.Name(attributes)
+
+
+BROKER = Houder("kafka", None, "maatwerk-hub", "kafka-broker")
+BROKER_PRINCIPAL = "User:kafka-broker"
+"""What ``ssl.principal.mapping.rules`` in deploy/kafka/server.properties makes of the broker's
+certificate (``CN=kafka-broker,O=maatwerk-hub,C=NL``)."""
+
 
 def houders() -> list[Houder]:
-    mensen = [Houder(o.code, o.oin, o.naam, o.systeem) for o in ORGANISATIES]
-    hub = next(o for o in ORGANISATIES if o.code == "hub")
-    return [*mensen, Houder("kafka", hub.oin, hub.naam, "kafka-broker")]
+    return [*(Houder(o.code, o.oin, o.naam, o.systeem) for o in ORGANISATIES), BROKER]
+
+
+def super_users() -> str:
+    """The broker's ``super.users``: itself and the operators, never the hub."""
+    beheer = next(o for o in ORGANISATIES if o.code == "beheer")
+    return f"{BROKER_PRINCIPAL};User:{beheer.oin}"
 
 
 def _write(path: Path, data: bytes, *, secret: bool) -> None:
@@ -81,11 +110,20 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def _still_valid(path: Path, issuer: x509.Certificate | None, now: dt.datetime) -> bool:
+def _still_valid(
+    path: Path,
+    issuer: x509.Certificate | None,
+    now: dt.datetime,
+    subject: x509.Name | None = None,
+) -> bool:
+    """Keep a certificate only while it is far from expiry, from this CA, and for the same subject
+    (a changed OIN or name in schemas.organisaties means a new certificate)."""
     if not path.exists() or not path.with_suffix(".key").exists():
         return False
     cert = x509.load_pem_x509_certificate(path.read_bytes())
     if cert.not_valid_after_utc - now < RENEW_BEFORE:
+        return False
+    if subject is not None and cert.subject != subject:
         return False
     return issuer is None or cert.issuer == issuer.subject
 
@@ -128,7 +166,7 @@ def _ca(directory: Path, now: dt.datetime) -> tuple[x509.Certificate, ec.Ellipti
     _write(key_path, _pem_key(key), secret=True)
     _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
     # A new CA: every certificate it did not sign is stale.
-    for old in directory.glob("*.pem"):
+    for old in [*directory.glob("*.pem"), *directory.glob("*.p12")]:
         if old.name != "ca.pem":
             old.unlink()
     return cert, key
@@ -138,14 +176,7 @@ def _certificaat(
     houder: Houder, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, now: dt.datetime
 ) -> tuple[bytes, bytes]:
     key = _key()
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, houder.naam),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, houder.oin),
-            x509.NameAttribute(NameOID.COMMON_NAME, houder.systeem),
-        ]
-    )
+    subject = houder.subject()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -187,13 +218,33 @@ def maak(directory: Path, now: dt.datetime | None = None) -> list[str]:
     issued = []
     for houder in houders():
         cert_path = directory / f"{houder.code}.pem"
-        if _still_valid(cert_path, ca, now):
+        if _still_valid(cert_path, ca, now, houder.subject()):
             continue
         cert, key = _certificaat(houder, ca, ca_key, now)
         _write(directory / f"{houder.code}.key", key, secret=True)
         _write(cert_path, cert, secret=False)
         issued.append(houder.code)
+    _broker_keystore(directory, rewrite=BROKER.code in issued)
     return issued
+
+
+def _broker_keystore(directory: Path, *, rewrite: bool) -> None:
+    """The broker's key and certificate as a PKCS#12 keystore, with its password beside it."""
+    keystore = directory / "kafka.p12"
+    password_file = directory / "kafka.p12.password"
+    if rewrite or not keystore.exists() or not password_file.exists():
+        password = secrets.token_urlsafe(24)
+        key = serialization.load_pem_private_key(
+            (directory / "kafka.key").read_bytes(), password=None
+        )
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        cert = x509.load_pem_x509_certificate((directory / "kafka.pem").read_bytes())
+        data = pkcs12.serialize_key_and_certificates(
+            b"kafka", key, cert, None, serialization.BestAvailableEncryption(password.encode())
+        )
+        _write(keystore, data, secret=True)
+        _write(password_file, password.encode(), secret=True)
+    _write(directory / "kafka.super-users", super_users().encode(), secret=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity
 
 from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
 from hub.settings import Settings
@@ -36,9 +37,14 @@ def create_broker(settings: Settings) -> KafkaBroker:
     FastStream puts a random ``correlation_id`` header on every record it publishes unless the
     id generator gives an empty one: the hub's records carry only their content type (the
     CloudEvent, with its id, is the value: structured mode).
+
+    With the settings' certificate it connects over TLS as itself: the broker makes the OIN in
+    that certificate its principal and allows only what the catalogue's ACLs give the hub.
     """
+    tls = settings.kafka_tls
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=None if tls is None else BaseSecurity(ssl_context=tls.context()),
         enable_idempotence=True,
         acks="all",
         client_id="maatwerk-hub",

@@ -29,11 +29,11 @@ from hub.service.antwoorden import AntwoordAfgewezen, routes, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_headers
-from schemas.topics import DEAD_LETTER, topics_for_type
+from schemas.topics import DEAD_LETTER, principal, topics_for_type
 
 log = structlog.get_logger(__name__)
 
-HUB_PRINCIPAL = "User:hub"
+HUB_PRINCIPAL = principal("hub")
 
 
 async def dead_letter(
@@ -72,6 +72,11 @@ def answer_topics() -> list[str]:
     return sorted({t.name for event_type in routes() for t in topics_for_type(event_type)})
 
 
+def _topic_of(message: KafkaMessage) -> str:
+    """The topic a single-record subscriber's message came from."""
+    return str(cast(ConsumerRecord[bytes, bytes], message.raw_message).topic)
+
+
 async def _lenient_headers(
     record: ConsumerRecord[bytes, bytes],
     original: Callable[[ConsumerRecord[bytes, bytes]], Awaitable[Any]],
@@ -99,7 +104,7 @@ def register_handlers(
         hub = get_hub()
         try:
             event = parse_event(message.body)
-            result = await verwerk_antwoord(event, hub.uow(), hub.deps)
+            result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=_topic_of(message))
         except (InvalidEvent, AntwoordAfgewezen) as exc:
             code = "ongeldig-bericht" if isinstance(exc, InvalidEvent) else "antwoord-afgewezen"
             await dead_letter(

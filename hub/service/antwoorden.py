@@ -5,6 +5,9 @@ Every instrument that sends requests registers a :class:`Route` for its answer t
 the instruction id and the agency from the payload, which status the answer gives, and how the
 instrument applies it to its aggregate. What every answer needs is checked here, once:
 
+- the answer came on a topic that the agency it speaks for, and no one else, may write (its own
+  answer topic; the broker's ACLs): this binds the answer to its producer, which ``source`` and
+  ``data.uitvoerder`` alone cannot (anyone can write any text in them);
 - idempotent on the event id (a redelivered answer changes nothing);
 - the request exists, belongs to the casus the answer names (``subject`` and ``data.casus_id``)
   and was sent to the agency that answers;
@@ -26,6 +29,7 @@ from hub.domain.verzoek import OnverwachtAntwoord
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas import CloudEvent, EventData
+from schemas.topics import enige_producent
 
 log = structlog.get_logger(__name__)
 
@@ -79,13 +83,20 @@ class Verwerking:
     """False for a duplicate (event id seen before) or a request answered already."""
 
 
-async def verwerk_antwoord(event: CloudEvent[Any], uow: UnitOfWork, deps: Deps) -> Verwerking:
-    """Record an agency's answer. Idempotent on the event id."""
+async def verwerk_antwoord(
+    event: CloudEvent[Any], uow: UnitOfWork, deps: Deps, *, topic: str
+) -> Verwerking:
+    """Record an agency's answer that arrived on ``topic``. Idempotent on the event id."""
     route_ = routes().get(event.type)
     if route_ is None:
         raise AntwoordAfgewezen(f"type: {event.type} is not an answer the hub takes")
     data = event.data
     uitvoerder = route_.uitvoerder(data)
+    schrijver = enige_producent(topic)
+    if schrijver is None or schrijver != uitvoerder:
+        raise AntwoordAfgewezen(
+            f"topic: {topic} carries the answers of {schrijver or 'no agency'}, not of {uitvoerder}"
+        )
     oin = deps.settings.oin_van(uitvoerder)
     if f":{oin}:" not in event.source:
         raise AntwoordAfgewezen(f"source: {event.source} may not answer for {uitvoerder}")

@@ -17,8 +17,10 @@ from aiokafka.errors import KafkaError
 from schemas.topics import Topic, catalogue
 from tests.support.kafka import (
     CLOUDEVENTS_CONTENT_TYPE,
+    client_kwargs,
     consume_until,
     ensure_topics,
+    kafka_tls,
     publish_event,
 )
 
@@ -42,13 +44,13 @@ async def scratch_topic(kafka_bootstrap: str) -> AsyncIterator[str]:
     """A fresh topic for one test (auto-creation is off), deleted afterwards."""
     name = f"maatwerk.test.{uuid.uuid4().hex[:12]}.v1"
     topic = Topic(name, "scratch", (), ("tests",), ("tests",), partitions=1)
-    assert await ensure_topics(kafka_bootstrap, [topic]) == [name]
+    assert await ensure_topics(kafka_bootstrap, [topic], tls=kafka_tls()) == [name]
     yield name
     await _delete_topics(kafka_bootstrap, [name])
 
 
 async def _delete_topics(bootstrap: str, names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_kwargs())
     await admin.start()
     try:
         await admin.delete_topics(names)
@@ -57,7 +59,7 @@ async def _delete_topics(bootstrap: str, names: list[str]) -> None:
 
 
 async def test_catalogue_topics_exist(kafka_bootstrap: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap, **client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -88,6 +90,7 @@ async def test_produce_and_consume_a_cloudevent(kafka_bootstrap: str, scratch_to
         bootstrap_servers=kafka_bootstrap,
         group_id=f"t-{uuid.uuid4()}",
         auto_offset_reset="earliest",
+        **client_kwargs(),
     )
     await consumer.start()
     try:
@@ -101,7 +104,7 @@ async def test_produce_and_consume_a_cloudevent(kafka_bootstrap: str, scratch_to
 async def test_idempotent_producer(kafka_bootstrap: str, scratch_topic: str) -> None:
     subject = str(uuid.uuid4())
     producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all"
+        bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all", **client_kwargs()
     )
     await producer.start()
     try:
@@ -120,7 +123,9 @@ async def test_idempotent_producer(kafka_bootstrap: str, scratch_topic: str) -> 
 async def test_transactional_producer(kafka_bootstrap: str, scratch_topic: str) -> None:
     subject = str(uuid.uuid4())
     producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, transactional_id=f"maatwerk-tests-{uuid.uuid4()}"
+        bootstrap_servers=kafka_bootstrap,
+        transactional_id=f"maatwerk-tests-{uuid.uuid4()}",
+        **client_kwargs(),
     )
     await producer.start()
     try:
@@ -144,7 +149,9 @@ async def test_transactional_producer(kafka_bootstrap: str, scratch_topic: str) 
 
 
 async def test_topics_are_not_auto_created(kafka_bootstrap: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, request_timeout_ms=3000)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka_bootstrap, request_timeout_ms=3000, **client_kwargs()
+    )
     await producer.start()
     try:
         with pytest.raises(KafkaError):
@@ -180,9 +187,12 @@ async def test_consume_transform_produce_in_one_transaction(kafka_bootstrap: str
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         isolation_level="read_committed",
+        **client_kwargs(),
     )
     producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, transactional_id=f"maatwerk-tests-{uuid.uuid4()}"
+        bootstrap_servers=kafka_bootstrap,
+        transactional_id=f"maatwerk-tests-{uuid.uuid4()}",
+        **client_kwargs(),
     )
     await consumer.start()
     await producer.start()

@@ -1,12 +1,17 @@
 """Kafka helpers for tests: create topics (the hub's own ``ensure_topics``), read CloudEvents
-back, publish one.
+back, publish one, and connect as an organisation.
+
+The local test broker takes only TLS clients with a certificate of its CA; the session fixture
+names the directory with those certificates in ``MAATWERK_TEST_KAFKA_PKI``. Every helper connects
+as an organisation (``als``): by default the operators (``beheer``, a super user) so a test can
+read and write anything; a test of the access rules connects as the party it plays. Without the
+variable (a PLAINTEXT broker) they connect without TLS.
 
 Example::
 
-    await ensure_topics(kafka_bootstrap, catalogue())
     events = await consume_until(
         kafka_bootstrap,
-        "maatwerk.opschorting.antwoord.v1",
+        "maatwerk.opschorting.antwoord.cjib.v1",
         lambda event: event["subject"] == casus_id,
         timeout=30,
     )
@@ -16,20 +21,51 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from hub.adapters.topic_admin import ensure_topics
+from schemas.identiteit import KafkaTls
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+PKI_ENV = "MAATWERK_TEST_KAFKA_PKI"
+ADMIN = "beheer"
 
 CloudEvent = dict[str, Any]
 
-__all__ = ["consume_until", "decode_event", "ensure_topics", "publish_event"]
+__all__ = [
+    "client_kwargs",
+    "consume_until",
+    "decode_event",
+    "ensure_topics",
+    "kafka_tls",
+    "pki_dir",
+    "publish_event",
+]
+
+
+def pki_dir() -> Path | None:
+    """The certificates of the session's broker, or None when it is PLAINTEXT."""
+    value = os.environ.get(PKI_ENV)
+    return Path(value) if value else None
+
+
+def kafka_tls(als: str = ADMIN) -> KafkaTls | None:
+    """How organisation ``als`` connects to the session's broker (None: PLAINTEXT)."""
+    directory = pki_dir()
+    return None if directory is None else KafkaTls.uit_pki(directory, als)
+
+
+def client_kwargs(als: str = ADMIN) -> dict[str, Any]:
+    """aiokafka keyword arguments to connect as organisation ``als``."""
+    tls = kafka_tls(als)
+    return {} if tls is None else tls.client_kwargs()
 
 
 def decode_event(value: bytes | None) -> CloudEvent | None:
@@ -50,6 +86,7 @@ async def consume_until(
     timeout: float = 30.0,  # noqa: ASYNC109
     *,
     count: int = 1,
+    als: str = ADMIN,
 ) -> list[CloudEvent]:
     """Read ``topic`` from the beginning with a fresh consumer group until ``count`` CloudEvents
     match ``predicate``; return the matching events in the order read.
@@ -64,6 +101,7 @@ async def consume_until(
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         isolation_level="read_committed",
+        **client_kwargs(als),
     )
     matches: list[CloudEvent] = []
     seen = 0
@@ -97,10 +135,13 @@ async def publish_event(
     *,
     key: str | None = None,
     headers: Mapping[str, str] | None = None,
+    als: str = ADMIN,
 ) -> None:
     """Publish one CloudEvent in structured mode (the project's Kafka binding); the key defaults
     to the event's ``subject``."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, **client_kwargs(als)
+    )
     await producer.start()
     try:
         record_key = key if key is not None else event.get("subject")

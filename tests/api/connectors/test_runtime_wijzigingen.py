@@ -26,7 +26,7 @@ from schemas.opschorting import (
     OpschortingOpheffingInstructie,
     Redencode,
 )
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
 from simulators import belastingdienst, cjib, duo
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
 
@@ -77,7 +77,7 @@ class Keten:
             slaap=_niet_wachten,
         )
 
-        @self.broker.subscriber(OPSCHORTING_ANTWOORD.name, decoder=_ruw)
+        @self.broker.subscriber(opschorting_antwoord_topic(self.agency).name, decoder=_ruw)
         async def antwoord(body: bytes, message: KafkaMessage) -> None:
             self.antwoorden.append(parse_event(body))
 

@@ -22,8 +22,8 @@ from connectors.base.koppeling import laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.sleutels import laad_private_key
 from schemas import CONTENT_TYPE, CloudEvent
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
-from tests.support.kafka import consume_until
+from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from tests.support.kafka import client_kwargs, consume_until, kafka_tls
 from tests.support.processes import ManagedProcess, console_script, start_process
 from tests.unit.connectors.berichten import instructie
 
@@ -54,6 +54,7 @@ async def connector_in_process(
             client=client,
             sleutel=laad_private_key(keys_dir, agency),
             bootstrap_servers=bootstrap,
+            tls=kafka_tls(agency),  # the agency's own certificate: its ACLs, nothing more
             herhaalbeleid=SNEL,
             group_id=f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}",
             slaap=slaap,
@@ -66,7 +67,7 @@ async def connector_in_process(
 
 
 async def publish(bootstrap: str, topic: str, value: bytes, key: bytes | None) -> RecordMetadata:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **client_kwargs())
     await producer.start()
     try:
         return await producer.send_and_wait(
@@ -86,7 +87,7 @@ async def answers_to(
 ) -> list[dict[str, Any]]:
     return await consume_until(
         bootstrap,
-        OPSCHORTING_ANTWOORD.name,
+        opschorting_antwoord_topic(event.data.uitvoerder).name,
         lambda answer: answer.get("data", {}).get("instructie_id") == event.id,
         seconds,
         count=count,
@@ -101,12 +102,14 @@ async def answers_so_far(bootstrap: str, event: CloudEvent[Any]) -> list[dict[st
         group_id=f"maatwerk-tests-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        **client_kwargs(),
     )
     await consumer.start()
     try:
+        antwoorden = opschorting_antwoord_topic(event.data.uitvoerder)
         partitions = [
-            TopicPartition(OPSCHORTING_ANTWOORD.name, p)
-            for p in range(OPSCHORTING_ANTWOORD.partitions)  # created from the catalogue
+            TopicPartition(antwoorden.name, p)
+            for p in range(antwoorden.partitions)  # created from the catalogue
         ]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
@@ -132,6 +135,7 @@ async def dead_letter_for(
         group_id=f"maatwerk-tests-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        **client_kwargs(),
     )
     await consumer.start()
     try:

@@ -1,4 +1,5 @@
-"""The hub on a real Kafka broker: an order reaches each agency's own topic; answers come back."""
+"""The hub on a real Kafka broker: an order reaches each agency's own topic; answers come back,
+each on its agency's own answer topic; an answer that claims another agency is refused."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from hub.adapters.orm import OutboxRow
 from hub.app import create_app
 from hub.settings import Settings
 from schemas import CONTENT_TYPE, parse_event
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
+from tests.support.kafka import client_kwargs, kafka_tls
 from tests.support.loket import casus_body, opschorting_body
 
 pytestmark = pytest.mark.kafka
@@ -32,8 +34,12 @@ async def hub_client(kafka_bootstrap, tmp_path):
     for agency in AGENCIES:
         private[agency] = generate_private_key()
         (keys_dir / f"{agency}.pub").write_bytes(public_key_pem(private[agency].public_key()))
+    tls = kafka_tls("hub")  # the hub's own certificate: the hub's ACLs, no more
     settings = Settings(
         kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_ssl_cafile=None if tls is None else tls.cafile,
+        kafka_ssl_certfile=None if tls is None else tls.certfile,
+        kafka_ssl_keyfile=None if tls is None else tls.keyfile,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
         keys_dir=keys_dir,
         consumer_group=f"hub-{uuid.uuid4()}",
@@ -58,6 +64,7 @@ async def read_matching(
         group_id=f"test-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        **client_kwargs(),
     )
     await consumer.start()
     found = []
@@ -72,6 +79,18 @@ async def read_matching(
     finally:
         await consumer.stop()
     return found
+
+
+async def send(bootstrap: str, als: str, topic: str, value: bytes, key: str) -> None:
+    """Publish one record as organisation ``als`` (its certificate on a secured broker)."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, **client_kwargs(als)
+    )
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key.encode())
+    finally:
+        await producer.stop()
 
 
 async def status_when(client, opschorting_id: str, done, within: float = 20):
@@ -105,19 +124,23 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
         sealed = event.data.personen[0].bsn_versleuteld
         assert open_sealed(sealed, hub_client.private_keys[agency]) == BSN
 
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            OPSCHORTING_ANTWOORD.name, b"{broken", key=casus["casus_id"].encode()
+    await send(
+        kafka_bootstrap,
+        "cjib",
+        opschorting_antwoord_topic("cjib").name,
+        b"{broken",
+        casus["casus_id"],
+    )
+    for agency in AGENCIES:
+        event = answer_event(chain, agency, refused=agency == "cjib")
+        # Each agency on its own answer topic, with its own certificate.
+        await send(
+            kafka_bootstrap,
+            agency,
+            opschorting_antwoord_topic(agency).name,
+            event.to_bytes(),
+            casus["casus_id"],
         )
-        for agency in AGENCIES:
-            event = answer_event(chain, agency, refused=agency == "cjib")
-            await producer.send_and_wait(
-                OPSCHORTING_ANTWOORD.name, event.to_bytes(), key=casus["casus_id"].encode()
-            )
-    finally:
-        await producer.stop()
 
     final = await status_when(
         hub_client, chain["opschorting_id"], lambda body: body["status"] != "pending"
@@ -175,3 +198,59 @@ async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_does_n
     [big] = [d for d in dead if d["key"] == casus_id]
     assert big["attempts"] == 1 and big["value_size"] == 2_000_000
     assert "MessageSizeTooLargeError" in big["last_error"]
+
+
+async def test_an_answer_claiming_another_agency_is_dead_lettered_and_changes_no_chain(
+    hub_client, kafka_bootstrap
+):
+    """CJIB may write its own answer topic only (the broker refuses it anything else); there it
+    writes a confirmation that claims to come from DUO, DUO's source and all. The hub refuses it
+    on the topic's owner, before anything else: DUO's link stays pending."""
+    casus = (await hub_client.post("/api/v1/casussen", json=casus_body(BSN))).json()
+    chain = (
+        await hub_client.post(
+            f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
+            json=opschorting_body(*AGENCIES),
+        )
+    ).json()
+    forged = answer_event(chain, "duo")  # data.uitvoerder and source: DUO's
+    await send(
+        kafka_bootstrap,
+        "cjib",
+        opschorting_antwoord_topic("cjib").name,
+        forged.to_bytes(),
+        casus["casus_id"],
+    )
+    group = hub_client.consumer_group
+    [dead] = await read_matching(
+        kafka_bootstrap,
+        DEAD_LETTER.name,
+        casus["casus_id"],
+        1,
+        where=lambda r: dict(r.headers)["dlq-consumer"] == group.encode(),
+    )
+    headers = dict(dead.headers)
+    assert headers["dlq-reason-code"] == b"antwoord-afgewezen"
+    assert b"carries the answers of cjib, not of duo" in headers["dlq-reason"]
+    assert headers["dlq-origin-topic"] == opschorting_antwoord_topic("cjib").name.encode()
+    assert dead.value == forged.to_bytes()
+
+    # The real DUO answer, on DUO's topic, still counts: the forgery changed nothing.
+    body = (await hub_client.get(f"/api/v1/opschortingen/{chain['opschorting_id']}")).json()
+    assert {link["uitvoerder"]: link["status"] for link in body["keten"]}["duo"] == "pending"
+    real = answer_event(chain, "duo")
+    await send(
+        kafka_bootstrap,
+        "duo",
+        opschorting_antwoord_topic("duo").name,
+        real.to_bytes(),
+        casus["casus_id"],
+    )
+    final = await status_when(
+        hub_client,
+        chain["opschorting_id"],
+        lambda b: {x["uitvoerder"]: x["status"] for x in b["keten"]}["duo"] != "pending",
+    )
+    links = {link["uitvoerder"]: link for link in final["keten"]}
+    assert links["duo"]["status"] == "confirmed"
+    assert links["cjib"]["status"] == "pending"

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 
 from schemas.topics import DEAD_LETTER, instructie_topic
 from tests.integration.hub.test_hub_on_kafka import BSN, hub_client
+from tests.support.kafka import client_kwargs
 
 __all__ = ["hub_client"]  # fixture
 
@@ -52,7 +53,9 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
         ("dlq-time", b"2026-11-22T10:15:00+00:00"),
         ("x-not-utf8", b"\xff\xfe"),  # must not stop the hub reading the topic
     ]
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka_bootstrap, enable_idempotence=True, **client_kwargs()
+    )
     await producer.start()
     try:
         sent = await producer.send_and_wait(

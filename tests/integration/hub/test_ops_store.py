@@ -9,6 +9,7 @@ from hub.domain.dead_letter import DeadLetter
 from hub.service import ops
 from hub.service.antwoorden import verwerk_antwoord
 from hub.service.opschorting import lees_opschorting
+from schemas.topics import opschorting_antwoord_topic
 from tests.integration.hub.test_store import AGENCIES, answer, order
 
 
@@ -21,7 +22,7 @@ def letter(**changes) -> DeadLetter:
         headers={
             "dlq-reason": "type: unknown event type",
             "dlq-reason-code": "ongeldig-bericht",
-            "dlq-origin-topic": "maatwerk.opschorting.antwoord.v1",
+            "dlq-origin-topic": "maatwerk.opschorting.antwoord.cjib.v1",
             "dlq-origin-partition": "1",
             "dlq-origin-offset": "99",
             "dlq-consumer": "hub",
@@ -35,8 +36,15 @@ async def test_overview_counts_orders_links_late_links_and_the_outbox(hub):
     first = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     second = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     for agency in AGENCIES:
-        await verwerk_antwoord(answer(first, agency), hub.uow(), hub.deps)
-    await verwerk_antwoord(answer(second, "cjib"), hub.uow(), hub.deps)
+        await verwerk_antwoord(
+            answer(first, agency),
+            hub.uow(),
+            hub.deps,
+            topic=opschorting_antwoord_topic(agency).name,
+        )
+    await verwerk_antwoord(
+        answer(second, "cjib"), hub.uow(), hub.deps, topic=opschorting_antwoord_topic("cjib").name
+    )
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hub.settings.answer_deadline_hours + 1)
     hub.deps = dataclasses.replace(hub.deps, clock=lambda: later)
 

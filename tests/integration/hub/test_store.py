@@ -20,7 +20,7 @@ from hub.service.opschorting import draag_opschorting_op, lees_opschorting
 from schemas import make_event
 from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import CASUS, OPSCHORTING, instructie_topic
+from schemas.topics import CASUS, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
 from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 
@@ -31,6 +31,11 @@ async def order(hub) -> str:
     casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), hub.uow(), hub.deps)
     cmd = DraagOpschortingOp(**opschorting_body(*AGENCIES))
     return await draag_opschorting_op(casus_id, cmd, hub.uow(), hub.deps)
+
+
+def op_topic(event) -> str:
+    """The answer topic of the agency the answer speaks for: where the hub reads it."""
+    return opschorting_antwoord_topic(event.data.uitvoerder).name
 
 
 def answer(opschorting, agency: str, event_id: str | None = None):
@@ -93,10 +98,16 @@ async def test_no_bsn_in_clear_anywhere_in_the_store(hub):
 async def test_the_same_answer_twice_is_applied_once(hub):
     opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     event = answer(opschorting, "cjib", event_id=str(uuid.uuid4()))
-    assert (await verwerk_antwoord(event, hub.uow(), hub.deps)).gewijzigd is True
-    assert (await verwerk_antwoord(event, hub.uow(), hub.deps)).gewijzigd is False
+    assert (
+        await verwerk_antwoord(event, hub.uow(), hub.deps, topic=op_topic(event))
+    ).gewijzigd is True
+    assert (
+        await verwerk_antwoord(event, hub.uow(), hub.deps, topic=op_topic(event))
+    ).gewijzigd is False
     later = answer(opschorting, "cjib")  # a new event id, but the link was answered already
-    assert (await verwerk_antwoord(later, hub.uow(), hub.deps)).gewijzigd is False
+    assert (
+        await verwerk_antwoord(later, hub.uow(), hub.deps, topic=op_topic(later))
+    ).gewijzigd is False
     after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
     assert after.verzoek_van("cjib").referentie == "cjib-42"
 
@@ -104,7 +115,15 @@ async def test_the_same_answer_twice_is_applied_once(hub):
 async def test_concurrent_answers_for_one_order_are_all_kept(hub):
     opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
     await asyncio.gather(
-        *(verwerk_antwoord(answer(opschorting, a), hub.uow(), hub.deps) for a in AGENCIES)
+        *(
+            verwerk_antwoord(
+                answer(opschorting, a),
+                hub.uow(),
+                hub.deps,
+                topic=opschorting_antwoord_topic(a).name,
+            )
+            for a in AGENCIES
+        )
     )
     after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
     assert after.status.value == "confirmed"

@@ -30,7 +30,7 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
 from tests.unit.connectors.berichten import instructie, sleutel
 
 TOPIC = instructie_topic("cjib").name
@@ -95,7 +95,7 @@ class Opstelling:
         )
         self.antwoorden: list[Ontvangen] = []
         self.dead_letters: list[Ontvangen] = []
-        self._vang(OPSCHORTING_ANTWOORD.name, self.antwoorden)
+        self._vang(opschorting_antwoord_topic("cjib").name, self.antwoorden)
         self._vang(DEAD_LETTER.name, self.dead_letters)
 
     def _vang(self, topic: str, lijst: list[Ontvangen]) -> None:
@@ -169,7 +169,7 @@ async def test_garbage_goes_to_the_dead_letter_topic_and_the_next_one_is_answere
     assert dlq.headers[dl.HEADER_ORIGIN_TOPIC] == TOPIC
     assert dlq.headers[dl.HEADER_ORIGIN_PARTITION].isdigit()
     assert dlq.headers[dl.HEADER_ORIGIN_OFFSET].lstrip("-").isdigit()
-    assert dlq.headers[dl.HEADER_FAILED_BY] == "User:cjib"
+    assert dlq.headers[dl.HEADER_FAILED_BY] == f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}"
     assert dlq.headers[dl.HEADER_CONSUMER] == "connector-cjib"
     assert len(opstelling.antwoorden) == 1
     assert len(opstelling.backoffice.verzoeken) == 1

@@ -30,13 +30,13 @@ from schemas.opschorting import (
     PersoonVersleuteld,
     Redencode,
 )
-from schemas.organisaties import HUB, Uitvoerder
+from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
 from schemas.topics import (
     DEAD_LETTER,
-    INFORMATIE_ANTWOORD,
-    OPSCHORTING_ANTWOORD,
+    informatie_antwoord_topic,
     informatie_verzoek_topic,
     instructie_topic,
+    opschorting_antwoord_topic,
 )
 from schemas.versleuteling import seal
 from schemas.voorbeelden import voorbeelden
@@ -47,6 +47,8 @@ NU = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 ORDER = OpschortingInstructie.event_type
 VERLENGING = OpschortingVerlengingInstructie.event_type
 CJIB_TOPIC = instructie_topic("cjib").name
+OPSCHORTING_ANTWOORD = opschorting_antwoord_topic("cjib")  # the CJIB connector writes only its own
+INFORMATIE_ANTWOORD = informatie_antwoord_topic("cjib")
 
 
 class Verwerking:
@@ -141,7 +143,7 @@ async def test_a_type_the_topic_carries_without_translation_is_niet_ondersteund_
     assert headers[dl.HEADER_REASON_CODE] == "niet-ondersteund"
     assert headers[dl.HEADER_REASON].startswith(f"niet-ondersteund: type {VERLENGING} ")
     assert headers[dl.HEADER_CONSUMER] == "connector-cjib"
-    assert headers[dl.HEADER_FAILED_BY] == "User:cjib"
+    assert headers[dl.HEADER_FAILED_BY] == f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}"
     assert headers[dl.HEADER_ORIGIN_TOPIC] == CJIB_TOPIC
     assert len(verwerking.verzoeken) == 1  # only the order, not the extension
     ((antwoord, _),) = verwerking.op(OPSCHORTING_ANTWOORD.name)

@@ -29,7 +29,7 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import OPSCHORTING, instructie_topic
+from schemas.topics import DEAD_LETTER, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
 from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
@@ -87,6 +87,11 @@ def answer(store, opschorting_id: str, agency: str, data_type=OpschortingBevesti
     )
 
 
+def op_topic(event) -> str:
+    """The topic the answer's agency writes (and no one else may): where the hub reads it."""
+    return opschorting_antwoord_topic(event.data.uitvoerder).name
+
+
 async def test_an_order_queues_the_record_and_one_sealed_instruction_per_agency(uow, deps, store):
     casus_id, opschorting_id = await order(uow, deps)
     topics = [t for t, _ in store.published]
@@ -129,11 +134,14 @@ async def test_answers_complete_the_chain_once_each(uow, deps, store, klok):
     _, opschorting_id = await order(uow, deps)
     first = answer(store, opschorting_id, "cjib")
     klok.verzet(seconds=5)
-    result = await verwerk_antwoord(first, uow(), deps)
+    result = await verwerk_antwoord(first, uow(), deps, topic=op_topic(first))
     assert (result.uitvoerder, result.status, result.gewijzigd) == ("cjib", "confirmed", True)
-    assert (await verwerk_antwoord(first, uow(), deps)).gewijzigd is False  # same event id
+    assert (
+        await verwerk_antwoord(first, uow(), deps, topic=op_topic(first))
+    ).gewijzigd is False  # same event id
     for agency in ("belastingdienst", "duo"):
-        await verwerk_antwoord(answer(store, opschorting_id, agency), uow(), deps)
+        antwoord = answer(store, opschorting_id, agency)
+        await verwerk_antwoord(antwoord, uow(), deps, topic=op_topic(antwoord))
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)
     assert opschorting.status.value == "confirmed"
     assert opschorting.verzoek_van("cjib").verwerkt_op == klok.now
@@ -151,7 +159,7 @@ async def test_a_refusal_keeps_the_reason_and_makes_the_chain_incomplete(uow, de
         redencode=Redencode.BEZWAAR_OF_BEROEP,
         reden="alle zaken in beroep",
     )
-    await verwerk_antwoord(refusal, uow(), deps)
+    await verwerk_antwoord(refusal, uow(), deps, topic=op_topic(refusal))
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)
     assert opschorting.status.value == "incomplete"
     assert opschorting.verzoek_van("cjib").redencode == "bezwaar-of-beroep"
@@ -164,23 +172,48 @@ async def test_answers_that_cannot_belong_to_a_request_are_refused_and_change_no
     good = answer(store, opschorting_id, "cjib")
     forged = good.model_copy(update={"source": UITVOERDERS[Uitvoerder.DUO].source})
     with pytest.raises(AntwoordAfgewezen, match="source"):
-        await verwerk_antwoord(forged, uow(), deps)
+        await verwerk_antwoord(forged, uow(), deps, topic=op_topic(forged))
     wrong_agency_data = good.data.model_copy(update={"uitvoerder": Uitvoerder.DUO})
     wrong_agency = make_event(
         wrong_agency_data, source=UITVOERDERS[Uitvoerder.DUO].source, subject=good.subject
     )
     with pytest.raises(AntwoordAfgewezen, match="was for cjib"):
-        await verwerk_antwoord(wrong_agency, uow(), deps)
+        await verwerk_antwoord(wrong_agency, uow(), deps, topic=op_topic(wrong_agency))
     unknown = make_event(
         good.data.model_copy(update={"instructie_id": "nope"}),
         source=good.source,
         subject=good.subject,
     )
     with pytest.raises(AntwoordAfgewezen, match="unknown instruction"):
-        await verwerk_antwoord(unknown, uow(), deps)
+        await verwerk_antwoord(unknown, uow(), deps, topic=op_topic(unknown))
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)
     assert opschorting.verzoek_van("cjib").status.value == "pending"
     assert store.processed == {}
+
+
+async def test_an_answer_counts_only_on_the_answer_topic_of_the_agency_it_speaks_for(
+    uow, deps, store
+):
+    """The broker lets only DUO write DUO's answer topic: an answer there that speaks for CJIB was
+    written by DUO (or a thief of DUO's key), whatever its source says. It is refused first, before
+    the source, the casus or the request are looked at."""
+    _, opschorting_id = await order(uow, deps)
+    good = answer(store, opschorting_id, "cjib")
+    with pytest.raises(AntwoordAfgewezen, match="carries the answers of duo, not of cjib"):
+        await verwerk_antwoord(good, uow(), deps, topic=opschorting_antwoord_topic("duo").name)
+    forged = good.model_copy(update={"source": UITVOERDERS[Uitvoerder.DUO].source})
+    with pytest.raises(AntwoordAfgewezen, match=r"^topic: "):
+        await verwerk_antwoord(forged, uow(), deps, topic=opschorting_antwoord_topic("duo").name)
+    # CJIB's instruction topic is for CJIB, but the hub writes it: no CJIB answer can come there.
+    with pytest.raises(AntwoordAfgewezen, match="carries the answers of hub, not of cjib"):
+        await verwerk_antwoord(good, uow(), deps, topic=instructie_topic("cjib").name)
+    for elders in ("maatwerk.opschorting.antwoord.v1", DEAD_LETTER.name, "x"):
+        with pytest.raises(AntwoordAfgewezen, match="carries the answers of no agency"):
+            await verwerk_antwoord(good, uow(), deps, topic=elders)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    assert opschorting.verzoek_van("cjib").status.value == "pending"
+    assert store.processed == {}
+    assert (await verwerk_antwoord(good, uow(), deps, topic=op_topic(good))).gewijzigd is True
 
 
 async def test_every_answer_type_has_a_route_and_topic(uow, deps):
@@ -193,7 +226,8 @@ async def test_every_answer_type_has_a_route_and_topic(uow, deps):
 
 async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, store):
     _, opschorting_id = await order(uow, deps, "cjib", "duo")
-    await verwerk_antwoord(answer(store, opschorting_id, "cjib"), uow(), deps)
+    bevestiging = answer(store, opschorting_id, "cjib")
+    await verwerk_antwoord(bevestiging, uow(), deps, topic=op_topic(bevestiging))
     refusal = answer(
         store,
         opschorting_id,
@@ -202,7 +236,7 @@ async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, 
         redencode=Redencode.TERMIJN_ONGELDIG,
         reden="x",
     )
-    await verwerk_antwoord(refusal, uow(), deps)
+    await verwerk_antwoord(refusal, uow(), deps, topic=op_topic(refusal))
     before = len(store.published)
     cmd = VerlengOpschorting(einddatum=dt.date(2027, 12, 1), reden="meer tijd")
     await verleng_opschorting(opschorting_id, cmd, uow(), deps)

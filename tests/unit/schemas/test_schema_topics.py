@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import schemas
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder
 from schemas.topics import (
     AGENCIES,
     CASUS,
     DEAD_LETTER,
-    INFORMATIE_ANTWOORD,
-    OPSCHORTING_ANTWOORD,
     REGISTER,
     AclEntry,
     acl_entries,
     catalogue,
+    consumer_group,
+    eigenaar_van,
+    enige_producent,
+    informatie_antwoord_topic,
     informatie_verzoek_topic,
     instructie_topic,
+    opschorting_antwoord_topic,
+    principal,
     topics_for_type,
 )
+
+OIN = {o.code: o.oin for o in ORGANISATIES}
+
+
+def user(code: str) -> str:
+    return f"User:{OIN[code]}"
 
 
 def test_topic_names_are_unique_and_versioned() -> None:
@@ -64,41 +74,75 @@ def test_per_agency_topics_are_read_by_that_agency_only() -> None:
     )
 
 
-def test_answers_are_read_by_the_hub_only() -> None:
-    for topic in (OPSCHORTING_ANTWOORD, INFORMATIE_ANTWOORD):
-        assert topic.consumers == ("hub",)
-        assert set(topic.producers) == set(AGENCIES)
+def test_answers_are_written_by_their_agency_alone_and_read_by_the_hub_only() -> None:
+    for agency in AGENCIES:
+        for topic in (opschorting_antwoord_topic(agency), informatie_antwoord_topic(agency)):
+            assert topic.consumers == ("hub",)
+            assert topic.producers == (agency,)
+            assert topic.eigenaar == agency == eigenaar_van(topic.name)
+            assert enige_producent(topic.name) == agency
+            assert f".{agency}." in topic.name
+    # Every answer type travels on one topic per agency, never on a shared one.
+    for event_type in opschorting_antwoord_topic("cjib").message_types:
+        assert {t.eigenaar for t in topics_for_type(event_type)} == set(AGENCIES)
+    assert eigenaar_van(CASUS.name) is None
+    assert eigenaar_van("maatwerk.opschorting.antwoord.v1") is None
+    assert enige_producent(instructie_topic("cjib").name) == "hub"
+    assert enige_producent(DEAD_LETTER.name) is None  # the hub and every connector write it
+
+
+def test_principals_are_oins() -> None:
+    assert principal("cjib") == f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}"
+    assert principal("cjib", {"cjib": "12345678901234567890"}) == "User:12345678901234567890"
+    assert all(e.principal.removeprefix("User:").isdigit() for e in acl_entries())
 
 
 def test_acl_entries_follow_the_matrix() -> None:
     entries = set(acl_entries())
-    assert AclEntry("User:hub", "WRITE", CASUS.name) in entries
-    assert AclEntry("User:loket", "READ", CASUS.name) in entries
-    assert AclEntry("User:hub", "DESCRIBE", CASUS.name) in entries
-    assert AclEntry("User:loket", "WRITE", CASUS.name) not in entries
+    assert AclEntry(user("hub"), "WRITE", CASUS.name) in entries
+    assert AclEntry(user("loket"), "READ", CASUS.name) in entries
+    assert AclEntry(user("hub"), "DESCRIBE", CASUS.name) in entries
+    assert AclEntry(user("loket"), "WRITE", CASUS.name) not in entries
     cjib = instructie_topic("cjib").name
-    assert AclEntry("User:cjib", "READ", cjib) in entries
-    assert AclEntry("User:duo", "READ", cjib) not in entries
-    assert AclEntry("User:duo", "DESCRIBE", cjib) not in entries
-    assert AclEntry("User:cjib", "WRITE", OPSCHORTING_ANTWOORD.name) in entries
-    assert AclEntry("User:cjib", "READ", OPSCHORTING_ANTWOORD.name) not in entries
+    assert AclEntry(user("cjib"), "READ", cjib) in entries
+    assert AclEntry(user("duo"), "READ", cjib) not in entries
+    assert AclEntry(user("duo"), "DESCRIBE", cjib) not in entries
+    antwoord = opschorting_antwoord_topic("cjib").name
+    assert AclEntry(user("cjib"), "WRITE", antwoord) in entries
+    assert AclEntry(user("cjib"), "READ", antwoord) not in entries
+    assert AclEntry(user("duo"), "WRITE", antwoord) not in entries
+    assert AclEntry(user("hub"), "WRITE", antwoord) not in entries
+    assert AclEntry(user("cjib"), "READ", "connector-cjib", "GROUP") in entries
+    assert AclEntry(user("cjib"), "READ", "connector-cjib-", "GROUP", "PREFIXED") in entries
+    assert AclEntry(user("hub"), "READ", "hub-", "GROUP", "PREFIXED") in entries
+    assert not [e for e in entries if e.principal == user("beheer")]  # a super user instead
 
 
 def test_acl_entries_are_exactly_the_matrix() -> None:
     entries = acl_entries()
     assert len(entries) == len(set(entries))
     for topic in catalogue():
-        mine = {(e.principal, e.operation) for e in entries if e.topic == topic.name}
-        expected = {(f"User:{p}", "WRITE") for p in topic.producers}
-        expected |= {(f"User:{c}", "READ") for c in topic.consumers}
-        expected |= {(f"User:{x}", "DESCRIBE") for x in (*topic.producers, *topic.consumers)}
+        mine = {
+            (e.principal, e.operation)
+            for e in entries
+            if e.resource == topic.name and e.resource_type == "TOPIC"
+        }
+        expected = {(user(p), "WRITE") for p in topic.producers}
+        expected |= {(user(c), "READ") for c in topic.consumers}
+        expected |= {(user(x), "DESCRIBE") for x in (*topic.producers, *topic.consumers)}
         assert mine == expected, topic.name
+    groups = {(e.principal, e.resource) for e in entries if e.resource_type == "GROUP"}
+    consumers = {c for t in catalogue() for c in t.consumers}
+    assert groups == {
+        (user(c), name) for c in consumers for name in (consumer_group(c), f"{consumer_group(c)}-")
+    }
+    assert {e.operation for e in entries if e.resource_type == "GROUP"} == {"READ"}
 
 
 def test_acl_entries_for_chosen_topics() -> None:
     entries = acl_entries((DEAD_LETTER,))
-    assert {e.topic for e in entries} == {DEAD_LETTER.name}
-    assert all(isinstance(e, tuple) and len(e) == 3 for e in entries)
+    assert {e.resource for e in entries if e.resource_type == "TOPIC"} == {DEAD_LETTER.name}
+    assert {e.resource for e in entries if e.resource_type == "GROUP"} == {"hub", "hub-"}
 
 
 def test_required_dead_letter_headers_are_documented() -> None:
