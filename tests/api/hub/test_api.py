@@ -12,7 +12,7 @@ import pytest
 from schemas import make_event, parse_event
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD, instructie_topic
+from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
 from schemas.versleuteling import open_sealed
 from simulators import AGENCIES
 from tests.api.hub.conftest import wait_for
@@ -127,7 +127,9 @@ async def order(loket) -> dict[str, Any]:
 
 
 async def publish(loket, event) -> None:
-    await loket.broker.publish(event.to_bytes(), OPSCHORTING_ANTWOORD.name, key=b"k")
+    """On the answer topic of the agency that answers: only it may write there."""
+    topic = opschorting_antwoord_topic(event.data.uitvoerder).name
+    await loket.broker.publish(event.to_bytes(), topic, key=b"k")
 
 
 async def status(loket, chain) -> dict[str, Any]:
@@ -163,11 +165,12 @@ async def test_a_redelivered_answer_changes_nothing(loket):
 
 async def test_garbage_and_forged_answers_are_dead_lettered_and_consumer_goes_on(loket):
     chain = await order(loket)
-    await loket.broker.publish(b"{not json", OPSCHORTING_ANTWOORD.name, key=b"k")
+    cjib_antwoorden = opschorting_antwoord_topic("cjib").name
+    await loket.broker.publish(b"{not json", cjib_antwoorden, key=b"k")
     forged = answer_event(chain, "cjib")
     forged_body = json.loads(forged.to_bytes())
     forged_body["source"] = UITVOERDERS[Uitvoerder.DUO].source  # DUO answering for CJIB
-    await loket.broker.publish(json.dumps(forged_body).encode(), OPSCHORTING_ANTWOORD.name)
+    await loket.broker.publish(json.dumps(forged_body).encode(), cjib_antwoorden)
     dead = await wait_for(lambda: len(loket.published.get(DEAD_LETTER.name, [])) >= 2 and True)
     assert dead
     assert (await status(loket, chain))["keten"][1]["status"] == "pending"

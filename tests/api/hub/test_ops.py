@@ -19,9 +19,11 @@ from faststream.kafka import TestKafkaBroker
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub.app import create_app
-from schemas.topics import DEAD_LETTER, OPSCHORTING_ANTWOORD
+from schemas.topics import DEAD_LETTER, opschorting_antwoord_topic
 from tests.api.hub.conftest import running
 from tests.api.hub.test_api import AGENCIES, BSN, answer_event, order, publish
+
+OPSCHORTING_ANTWOORD = opschorting_antwoord_topic("cjib")  # an answer topic, any one
 
 
 class Clock:
