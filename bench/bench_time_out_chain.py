@@ -37,8 +37,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hub.adapters.topic_admin import ensure_topics  # noqa: E402
-from schemas.topics import catalogue  # noqa: E402
+from hub.adapters.topic_admin import ensure_acls, ensure_topics  # noqa: E402
+from schemas.topics import acl_entries, catalogue  # noqa: E402
+from tests.support.kafka import PKI_ENV, kafka_tls  # noqa: E402
 from tests.support.loket import casus_body, opschorting_body  # noqa: E402
 from tests.support.processes import free_ports  # noqa: E402
 from tests.support.stack import AGENCIES, running_stack  # noqa: E402
@@ -56,7 +57,8 @@ def broker() -> Iterator[str]:
     script = str(ROOT / "deploy/kafka/local-kafka.sh")
     port, controller = free_ports(2)
     data = tempfile.mkdtemp(prefix="maatwerk-bench-kafka-")
-    env = {**os.environ, "PYTHON": sys.executable}
+    pki = str(Path(data) / "pki")  # its own local CA; every client connects with mTLS
+    env = {**os.environ, "PYTHON": sys.executable, "PKI_PYTHON": sys.executable}
     subprocess.run([script, "fetch"], check=True, env=env)
     started = subprocess.run(
         [
@@ -68,12 +70,15 @@ def broker() -> Iterator[str]:
             str(controller),
             "--data-dir",
             data,
+            "--pki-dir",
+            pki,
         ],
         check=True,
         env=env,
         capture_output=True,
         text=True,
     )
+    os.environ[PKI_ENV] = pki  # tests.support: the stack's processes get their certificates
     try:
         yield started.stdout.strip().splitlines()[-1]
     finally:
@@ -141,7 +146,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
     with broker() as bootstrap, tempfile.TemporaryDirectory(prefix="maatwerk-bench-") as root:
-        asyncio.run(ensure_topics(bootstrap, catalogue()))
+        admin = kafka_tls("beheer")
+        asyncio.run(ensure_topics(bootstrap, catalogue(), tls=admin))
+        if admin is not None:
+            asyncio.run(ensure_acls(bootstrap, acl_entries(), tls=admin))
         with running_stack(bootstrap, Path(root)) as stack:
             results = asyncio.run(run(stack.hub_url, args.orders, args.concurrency))
             rss = peak_rss_mib(stack.hub.pid)

@@ -1,7 +1,8 @@
 """Run the whole maatwerk-hub stack on this machine: what ``make run`` starts.
 
-Kafka (the project's local broker), the topics, a key pair per agency, the three simulated agency
-back-offices, the hub and the three connectors, each as its own process with its output prefixed
+Kafka (the project's local broker, mTLS with a local CA in ``.var/pki``), the topics and their
+ACLs, a key pair per agency, the three simulated agency back-offices, the hub and the three
+connectors (each with its own certificate), each as its own process with its output prefixed
 by its name. Ctrl-C (or SIGTERM) stops them in reverse order and then the broker. When a process
 dies on its own, the runner names it, stops everything and exits non-zero.
 
@@ -37,8 +38,8 @@ HUB_PORT = 8000
 @dataclass(frozen=True)
 class Command:
     """One process. ``argv[0]`` is a console script of this virtualenv. ``{placeholders}`` in argv
-    and env values are filled in at start: bootstrap, keys_dir, var_dir, port (this command's own),
-    and port_<agency> (that agency's simulator)."""
+    and env values are filled in at start: bootstrap, keys_dir, pki_dir, var_dir, port (this
+    command's own), and port_<agency> (that agency's simulator)."""
 
     name: str
     argv: tuple[str, ...]
@@ -50,7 +51,11 @@ class Command:
 
 # One-shot commands, run in order after the broker is up; each must exit 0.
 SETUP: tuple[Command, ...] = (
-    Command("topics", ("maatwerk-hub", "topics", "--bootstrap", "{bootstrap}")),
+    # As the operators (beheer, a super user of the broker): topics and the catalogue's ACLs.
+    Command(
+        "topics",
+        ("maatwerk-hub", "topics", "--bootstrap", "{bootstrap}", "--pki-dir", "{pki_dir}"),
+    ),
     *(
         Command(
             f"keygen-{agency}",
@@ -80,6 +85,10 @@ SERVICES: tuple[Command, ...] = (
             "HUB_KAFKA_BOOTSTRAP_SERVERS": "{bootstrap}",
             "HUB_DATABASE_URL": "sqlite+aiosqlite:///{var_dir}/hub.sqlite3",
             "HUB_KEYS_DIR": "{keys_dir}",
+            # The hub's own certificate: its OIN is its Kafka principal, with the hub's ACLs only.
+            "HUB_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
+            "HUB_KAFKA_SSL_CERTFILE": "{pki_dir}/hub.pem",
+            "HUB_KAFKA_SSL_KEYFILE": "{pki_dir}/hub.key",
         },
         port=HUB_PORT,
         health_path="/health",
@@ -93,6 +102,10 @@ SERVICES: tuple[Command, ...] = (
                 "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": "{bootstrap}",
                 "CONNECTOR_BACKOFFICE_URL": f"http://127.0.0.1:{{port_{agency}}}",
                 "CONNECTOR_KEYS_DIR": "{keys_dir}",
+                # The agency's own certificate: its own instruction and answer topics only.
+                "CONNECTOR_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
+                "CONNECTOR_KAFKA_SSL_CERTFILE": f"{{pki_dir}}/{agency}.pem",
+                "CONNECTOR_KAFKA_SSL_KEYFILE": f"{{pki_dir}}/{agency}.key",
             },
             describe=f"connector {agency}",
         )
@@ -200,6 +213,7 @@ class Stack:
         self.values = {
             "bootstrap": f"127.0.0.1:{self.kafka_port}",
             "keys_dir": str(self.var_dir / "keys"),
+            "pki_dir": str(self.var_dir / "pki"),
             "var_dir": str(self.var_dir),
             **{f"port_{a}": str(p + self.offset) for a, p in POORTEN.items()},
         }
@@ -266,7 +280,7 @@ class Stack:
     # -------------------------------------------------------------------------------- broker
 
     def local_kafka(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHON": sys.executable}
+        env = {**os.environ, "PYTHON": sys.executable, "PKI_PYTHON": sys.executable}
         result = subprocess.run(  # noqa: S603
             [str(LOCAL_KAFKA), *args, "--data-dir", str(self.var_dir / "kafka")],
             env=env,
@@ -285,7 +299,10 @@ class Stack:
         self.out.say("starting Kafka (deploy/kafka/local-kafka.sh)")
         started = time.monotonic()
         self.broker_started = True
-        self.local_kafka("start", "--port", str(self.kafka_port))
+        # Creates the local CA in pki_dir when missing (deploy/pki/local_ca.py).
+        self.local_kafka(
+            "start", "--port", str(self.kafka_port), "--pki-dir", self.values["pki_dir"]
+        )
         self.out.say(f"Kafka answers after {time.monotonic() - started:.1f}s")
 
     # --------------------------------------------------------------------------------- run
@@ -323,7 +340,8 @@ class Stack:
                 "Kafka broker (KRaft)",
                 f"127.0.0.1:{self.kafka_port} (controller {self.kafka_port + 1}), "
                 f"log {self.var_dir / 'kafka' / 'broker.log'}",
-            )
+            ),
+            ("Kafka security", f"mTLS, principal = OIN; certificates {self.values['pki_dir']}"),
         ]
         for child in self.children:
             port = self.port(child.command)

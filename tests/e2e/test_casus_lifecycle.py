@@ -13,6 +13,7 @@ from schemas.topics import CASUS
 from tests.support.kafka import consume_until
 from tests.support.loket import casus_body
 from tests.support.processes import ManagedProcess, console_script, free_port, running_process
+from tests.support.stack import tls_env
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +34,7 @@ def hub(
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(root / "keys"),
             "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+            **tls_env("HUB_", "hub"),
         },
         log_dir=root / "logs",
         health_url=f"http://127.0.0.1:{port}/health",

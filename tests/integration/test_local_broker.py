@@ -72,7 +72,7 @@ async def test_catalogue_topics_exist(kafka_bootstrap: str) -> None:
         assert topic.name in existing
         assert len(described[topic.name]["partitions"]) == topic.partitions
     # A second run creates nothing.
-    assert await ensure_topics(kafka_bootstrap, catalogue()) == []
+    assert await ensure_topics(kafka_bootstrap, catalogue(), tls=kafka_tls()) == []
 
 
 async def test_produce_and_consume_a_cloudevent(kafka_bootstrap: str, scratch_topic: str) -> None:
@@ -175,6 +175,7 @@ async def test_consume_transform_produce_in_one_transaction(kafka_bootstrap: str
             Topic(name, "scratch", (), ("tests",), ("tests",), partitions=1)
             for name in (source, sink)
         ],
+        tls=kafka_tls(),
     )
     subject = str(uuid.uuid4())
     await publish_event(kafka_bootstrap, source, _event(subject, 7))

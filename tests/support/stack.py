@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulators import AGENCIES
+from tests.support.kafka import kafka_tls
 from tests.support.processes import ManagedProcess, console_script, free_ports, start_process
 
 
@@ -23,6 +24,19 @@ class Stack:
     hub: ManagedProcess
     restart_hub: Callable[[], ManagedProcess]
     """Start the hub again, same port, store and consumer group (after it stopped or was killed)."""
+
+
+def tls_env(prefix: str, als: str) -> dict[str, str]:
+    """``<prefix>KAFKA_SSL_*`` for organisation ``als`` on the session's broker (none if
+    PLAINTEXT)."""
+    tls = kafka_tls(als)
+    if tls is None:
+        return {}
+    return {
+        f"{prefix}KAFKA_SSL_CAFILE": str(tls.cafile),
+        f"{prefix}KAFKA_SSL_CERTFILE": str(tls.certfile),
+        f"{prefix}KAFKA_SSL_KEYFILE": str(tls.keyfile),
+    }
 
 
 @contextlib.contextmanager
@@ -54,6 +68,7 @@ def running_stack(
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(keys),
             "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+            **tls_env("HUB_", "hub"),
         }
 
         def start_hub() -> ManagedProcess:
@@ -77,6 +92,7 @@ def running_stack(
                     "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
                     "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
                     "CONNECTOR_KEYS_DIR": str(keys),
+                    **tls_env("CONNECTOR_", agency),  # each with its own agency's certificate
                 },
                 log_dir=logs,
             )

@@ -18,7 +18,7 @@ import pytest
 
 from connectors.base.runtime import antwoord_event_id
 from schemas import deadletter as dl
-from schemas.topics import instructie_topic
+from schemas.topics import instructie_topic, principal
 from tests.integration.connectors.steun import (
     SNEL,
     answers_so_far,
@@ -33,6 +33,7 @@ from tests.integration.connectors.steun import (
     suspensions,
 )
 from tests.support.processes import console_script, free_port, start_process
+from tests.support.stack import tls_env
 
 pytestmark = pytest.mark.kafka
 
@@ -110,7 +111,7 @@ async def test_garbage_is_dead_lettered_and_the_next_instruction_still_answered(
     assert h[dl.HEADER_ORIGIN_TOPIC] == topic
     assert h[dl.HEADER_ORIGIN_PARTITION] == str(meta.partition)
     assert h[dl.HEADER_ORIGIN_OFFSET] == str(meta.offset)
-    assert h[dl.HEADER_FAILED_BY] == "User:cjib"
+    assert h[dl.HEADER_FAILED_BY] == principal("cjib")  # User:<OIN of the CJIB>
     assert h[dl.HEADER_CONSUMER] == "connector-cjib"
     (answer,) = await answers_to(cjib_connector, event)
     assert answer["type"] == "nl.maatwerk.opschorting.bevestigd.v1"
@@ -170,6 +171,7 @@ async def test_the_connector_cli_runs_against_the_broker(
             "CONNECTOR_BACKOFFICE_URL": f"http://127.0.0.1:{port}",
             "CONNECTOR_KEYS_DIR": str(keys_dir),
             "CONNECTOR_GROUP_ID": f"connector-belastingdienst-it-{uuid.uuid4().hex[:8]}",
+            **tls_env("CONNECTOR_", "belastingdienst"),
         },
         log_dir=logs,
         ready_line="started successfully",

@@ -48,7 +48,7 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
         ("dlq-origin-topic", instructie_topic("cjib").name.encode()),
         ("dlq-origin-partition", b"2"),
         ("dlq-origin-offset", b"1234"),
-        ("dlq-failed-by", b"User:cjib"),
+        ("dlq-failed-by", b"User:00000001999999990102"),
         ("dlq-consumer", b"connector-cjib"),
         ("dlq-time", b"2026-11-22T10:15:00+00:00"),
         ("x-not-utf8", b"\xff\xfe"),  # must not stop the hub reading the topic
@@ -67,7 +67,10 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     [letter] = await dead_letter_with_key(hub_client, casus_id)
     assert letter["reason_code"] == "bsn-niet-te-openen"
     assert letter["reason"] == "personen.0.bsn_versleuteld: cannot be opened with the cjib key"
-    assert letter["consumer"] == "connector-cjib" and letter["failed_by"] == "User:cjib"
+    assert (
+        letter["consumer"] == "connector-cjib"
+        and letter["failed_by"] == "User:00000001999999990102"
+    )
     assert letter["origin_topic"] == instructie_topic("cjib").name
     assert (letter["origin_partition"], letter["origin_offset"]) == (2, 1234)
     assert (letter["dlq_partition"], letter["dlq_offset"]) == (sent.partition, sent.offset)
