@@ -13,7 +13,8 @@ writes into ``--dir`` (idempotent: what exists and is still valid is kept):
 - ``<code>.pem`` / ``<code>.key``: per organisation of ``schemas.organisaties`` (the loket, the hub,
   the LET, operators and every agency) a certificate whose subject carries the organisation's OIN
   in ``serialNumber``, its name in ``O`` and its system in ``CN``; usable as TLS client and server
-  certificate, for ``127.0.0.1`` and ``localhost``;
+  certificate, for ``127.0.0.1`` and ``localhost`` (the broker's also for ``kafka``, its name in
+  docker-compose.yml);
 - ``kafka.pem`` / ``kafka.key``: the local broker's own certificate, ``CN=kafka-broker`` and no OIN
   (the broker is no organisation: it must never be taken for the hub or anyone else). It serves
   TLS to clients and authenticates the broker on its own controller listener;
@@ -197,6 +198,8 @@ def _certificaat(
                 [
                     x509.DNSName("localhost"),
                     x509.IPAddress(ipaddress.IPv4Address("127.0.0.1")),
+                    # The broker's name in docker-compose.yml, for clients that check it.
+                    *([x509.DNSName("kafka")] if houder is BROKER else []),
                 ]
             ),
             critical=False,

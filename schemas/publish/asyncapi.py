@@ -11,7 +11,7 @@ from typing import Any
 from schemas.envelope import CONTENT_TYPE, EventData, SubjectKind
 from schemas.publish import CONTRACT_VERSION
 from schemas.publish.json_schema import summary
-from schemas.topics import DEAD_LETTER_HEADERS, DEAD_LETTER_REQUIRED_HEADERS, Topic
+from schemas.topics import DEAD_LETTER_HEADERS, DEAD_LETTER_REQUIRED_HEADERS, Topic, principal
 
 KAFKA_BINDING_VERSION = "0.5.0"
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"
@@ -125,7 +125,7 @@ def build_asyncapi(topics: tuple[Topic, ...], types: dict[str, type[EventData]])
                 "action": action,
                 "channel": {"$ref": f"#/channels/{topic.name}"},
                 "messages": refs,
-                "x-principals": list(principals),
+                "x-principals": [principal(code) for code in principals],
             }
     return {
         "asyncapi": "3.0.0",
@@ -141,14 +141,31 @@ def build_asyncapi(topics: tuple[Topic, ...], types: dict[str, type[EventData]])
         "servers": {
             "lokaal": {
                 "host": "127.0.0.1:19092",
-                "protocol": "kafka",
-                "description": "The local broker of `make run`.",
+                "protocol": "kafka-secure",
+                "description": "The local broker of `make run`: TLS with client certificates.",
+                "security": [{"$ref": "#/components/securitySchemes/mtls"}],
             }
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {
+            "messages": messages,
+            "securitySchemes": {
+                "mtls": {
+                    "type": "X509",
+                    "description": "Mutual TLS: every client presents its organisation's "
+                    "certificate (PKIoverheid in production), whose subject serialNumber holds its "
+                    "OIN. The broker's principal is User:<OIN> (x-kafka-principals) and it allows "
+                    "only the ACLs that follow from x-access-matrix: producers WRITE, consumers "
+                    "READ (and their consumer group), both DESCRIBE; nothing else.",
+                }
+            },
+        },
         "x-access-matrix": {
             t.name: {"producers": list(t.producers), "consumers": list(t.consumers)} for t in topics
+        },
+        "x-kafka-principals": {
+            code: principal(code)
+            for code in sorted({c for t in topics for c in (*t.producers, *t.consumers)})
         },
     }
