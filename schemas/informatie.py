@@ -3,7 +3,8 @@
 Flow: the hub puts an ``InformatieVerzoek`` on the answering agency's own topic
 (``maatwerk.informatie.verzoek.<agency>.v1``, read by that agency only); the agency's connector
 answers on its own ``maatwerk.informatie.antwoord.<agency>.v1`` (written by it alone, read by the
-hub only) with ``InformatieVerstrekt`` or ``InformatieGeweigerd``. Every request and answer is logged by the hub on its event id.
+hub only) with ``InformatieVerstrekt`` or ``InformatieGeweigerd``. Every request and answer is
+logged by the hub on its event id.
 
 Minimisation is checked in the messages themselves: a request asks only for categories that the
 sharing agreement (``afspraak``) allows, and an answer carries only categories that were asked.
