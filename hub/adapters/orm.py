@@ -197,16 +197,36 @@ class ProcessedEventRow(Base):
 
 
 class AuditRow(Base):
-    """The audit trail: who did what to which casus, and when. No BSNs."""
+    """The audit trail: who did what to which casus, and when. No BSNs.
+
+    A hash chain (``hub.domain.auditketen``): ``sequence`` counts from 1 without gaps, ``hash``
+    covers the entry and ``previous_hash``, the hash of the entry before."""
 
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(200))
     actie: Mapped[str] = mapped_column(String(80))
     casus_id: Mapped[str | None] = mapped_column(String(24), index=True, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHeadRow(Base):
+    """The end of the audit chain, one row (``id`` 1): the last entry's sequence and hash.
+
+    Appending locks this row first (an ``UPDATE``), so concurrent transactions append one after
+    the other and never both chain onto the same entry; the verification also checks the trail's
+    last entry against it, which catches entries removed from or added to the end."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sequence: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class DeadLetterRow(Base):

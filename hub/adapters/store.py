@@ -62,6 +62,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
+        await self.audit.seal()
         await self.session.commit()
         if self._outbox_written and self._on_outbox_commit is not None:
             self._on_outbox_commit()
