@@ -229,6 +229,24 @@ class AuditChainHeadRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class IdempotencyKeyRow(Base):
+    """A request made with an ``Idempotency-Key`` header, per caller: the hash of the request
+    and, once it was handled, the answer to give again (``hub.entrypoints.idempotentie``).
+
+    ``status`` is empty while the first request is being handled. Purged after
+    ``HUB_IDEMPOTENCY_KEY_RETENTION_DAYS``."""
+
+    __tablename__ = "idempotency_key"
+
+    caller: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 class DeadLetterRow(Base):
     """A record read from the dead-letter topic: its headers and a digest, never its value.
 
