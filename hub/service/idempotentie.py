@@ -55,13 +55,13 @@ async def claim(uow: UnitOfWork, deps: Deps, *, caller: str, key: str, hash_: st
             await uow.commit()
             return Claim(Uitkomst.NIEUW)
         row = await uow.idempotency.get(caller, key)
-    if row is None:  # purged between the two statements: rare; the client may retry
-        return Claim(Uitkomst.BEZIG)
-    if row.request_hash != hash_:
-        return Claim(Uitkomst.ANDERS)
-    if row.status is None:
-        return Claim(Uitkomst.BEZIG)
-    return Claim(Uitkomst.HERHAALD, row.status, row.content_type, row.body)
+        if row is None:  # purged between the two statements: rare; the client may retry
+            return Claim(Uitkomst.BEZIG)
+        if row.request_hash != hash_:
+            return Claim(Uitkomst.ANDERS)
+        if row.status is None:
+            return Claim(Uitkomst.BEZIG)
+        return Claim(Uitkomst.HERHAALD, row.status, row.content_type, row.body)
 
 
 async def complete(
