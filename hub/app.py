@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from hub.bootstrap import HubProcess, bootstrap
 from hub.entrypoints import casus_api, ops, opschorting_api
 from hub.entrypoints.api import install_error_handlers
+from hub.entrypoints.docs import install_docs
+from hub.entrypoints.hygiene import install_hygiene
 from hub.settings import Settings
 
 
@@ -30,11 +32,15 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
         version="0.1.0",
         summary="The loket's API: casus, time-out orders and their chain status.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.process = process
     app.state.broker = process.broker
     app.state.metrics = process.metrics
     install_error_handlers(app)
+    install_hygiene(app, process.settings)
+    install_docs(app)
     app.include_router(casus_api.router)
     app.include_router(opschorting_api.router)
     app.include_router(ops.router)

@@ -1,15 +1,19 @@
-"""``maatwerk-hub``: serve the hub, create the topics and their ACLs."""
+"""``maatwerk-hub``: serve the hub, create the topics and their ACLs, migrate and verify the
+store."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from schemas.topics import acl_entries, catalogue
+
+if TYPE_CHECKING:
+    from hub.service.audit import Verificatie
 
 app = typer.Typer(help="maatwerk-hub: the loket API, answer consumer and outbox relay.")
 
@@ -103,6 +107,49 @@ def db_revision(message: str = typer.Option(..., "--message", "-m")) -> None:
     from hub.settings import get_settings
 
     command.revision(alembic_config(get_settings().database_url), message, autogenerate=True)
+
+
+audit = typer.Typer(help="The hub's audit trail (a hash chain).")
+app.add_typer(audit, name="audit")
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail at HUB_DATABASE_URL: exit 0 with the number of entries when the
+    chain is intact, 1 naming the first entry changed, removed or inserted. Read only: it does
+    not migrate the store. Note the printed head hash somewhere outside the store: a later run
+    that no longer shows it proves the trail was rewritten (``hub.domain.auditketen``)."""
+    from hub.settings import get_settings
+
+    uitslag = asyncio.run(_verify(get_settings().database_url))
+    if uitslag.breuk is not None:
+        waar = f"sequence {uitslag.breuk.sequence}"
+        if uitslag.breuk.id is not None:
+            waar += f" (id {uitslag.breuk.id})"
+        typer.echo(
+            f"audit: BROKEN at entry {waar}: {uitslag.breuk.reden}; "
+            f"{uitslag.aantal} entries before it verified",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(
+        f"audit: intact, {uitslag.aantal} entries; head {uitslag.head_sequence} {uitslag.head_hash}"
+    )
+
+
+async def _verify(url: str) -> Verificatie:
+    from hub.adapters.database import create_engine, session_factory
+    from hub.adapters.store import SqlUnitOfWork
+    from hub.service.audit import verifieer_audit
+    from hub.service.deps import utc_now
+
+    engine = create_engine(url)
+    try:
+        return await verifieer_audit(
+            SqlUnitOfWork(session_factory(engine), bus=None, clock=utc_now)
+        )
+    finally:
+        await engine.dispose()
 
 
 if __name__ == "__main__":

@@ -119,6 +119,27 @@ class Settings(BaseSettings):
         default=60, gt=0, description="How often the hub looks for time-outs past their end."
     )
     consumer_group: str = Field(default="hub")
+    idempotency_key_retention_days: float = Field(
+        default=1,
+        gt=0,
+        description="How long an Idempotency-Key and its answer are kept: a client retrying "
+        "within it gets the first answer again; after it the key is free.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest request body the API reads (413 beyond it). 64 KiB: what the NL GOV "
+        "CloudEvents profile guarantees for a message, far above any valid command.",
+    )
+    rate_limit_per_second: float = Field(
+        default=20,
+        ge=0,
+        description="Requests per second each caller (its OIN, else its address) may make to the "
+        "API on average; 0 switches the limit off. Beyond it: 429 with Retry-After.",
+    )
+    rate_limit_burst: int = Field(
+        default=100, ge=1, description="Requests a caller may make at once before the rate counts."
+    )
 
     @field_validator("uitvoerder_oins", mode="after")
     @classmethod

@@ -38,10 +38,15 @@ Pseudoniem = Annotated[
 ]
 
 
-def _elfproef(value: str) -> str:
+def elfproef(value: str) -> bool:
+    """Whether nine digits pass the BSN's elfproef (11-check)."""
     digits = [int(c) for c in value]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    if total % 11 != 0:
+    return total % 11 == 0
+
+
+def _elfproef(value: str) -> str:
+    if not elfproef(value):
         raise ValueError("BSN fails the elfproef (11-check)")
     return value
 

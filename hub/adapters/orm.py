@@ -197,16 +197,54 @@ class ProcessedEventRow(Base):
 
 
 class AuditRow(Base):
-    """The audit trail: who did what to which casus, and when. No BSNs."""
+    """The audit trail: who did what to which casus, and when. No BSNs.
+
+    A hash chain (``hub.domain.auditketen``): ``sequence`` counts from 1 without gaps, ``hash``
+    covers the entry and ``previous_hash``, the hash of the entry before."""
 
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(200))
     actie: Mapped[str] = mapped_column(String(80))
     casus_id: Mapped[str | None] = mapped_column(String(24), index=True, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHeadRow(Base):
+    """The end of the audit chain, one row (``id`` 1): the last entry's sequence and hash.
+
+    Appending locks this row first (an ``UPDATE``), so concurrent transactions append one after
+    the other and never both chain onto the same entry; the verification also checks the trail's
+    last entry against it, which catches entries removed from or added to the end."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sequence: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class IdempotencyKeyRow(Base):
+    """A request made with an ``Idempotency-Key`` header, per caller: the hash of the request
+    and, once it was handled, the answer to give again (``hub.entrypoints.idempotentie``).
+
+    ``status`` is empty while the first request is being handled. Purged after
+    ``HUB_IDEMPOTENCY_KEY_RETENTION_DAYS``."""
+
+    __tablename__ = "idempotency_key"
+
+    caller: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class DeadLetterRow(Base):

@@ -1,4 +1,5 @@
-"""Deletes of what is past its retention: published outbox rows and processed-event ids.
+"""Deletes of what is past its retention: published outbox rows, processed-event ids and
+idempotency keys.
 
 Each call deletes at most ``limit`` rows, so that the service can commit in short transactions
 (``hub.service.retention``). Dead and pending outbox rows are never deleted here.
@@ -9,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import OutboxRow, ProcessedEventRow
+from hub.adapters.orm import IdempotencyKeyRow, OutboxRow, ProcessedEventRow
 
 
 class RetentionQueries:
@@ -36,6 +37,18 @@ class RetentionQueries:
         )
         return await self._delete(
             delete(ProcessedEventRow).where(ProcessedEventRow.event_id.in_(oldest))
+        )
+
+    async def delete_idempotency_keys(self, created_before: dt.datetime, limit: int) -> int:
+        oldest = (
+            select(IdempotencyKeyRow.caller, IdempotencyKeyRow.key)
+            .where(IdempotencyKeyRow.created_at < created_before)
+            .limit(limit)
+        )
+        return await self._delete(
+            delete(IdempotencyKeyRow).where(
+                tuple_(IdempotencyKeyRow.caller, IdempotencyKeyRow.key).in_(oldest)
+            )
         )
 
     async def _delete(self, statement: Any) -> int:

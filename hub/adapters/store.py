@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.adapters.casus_repository import CasusRepository
+from hub.adapters.idempotency_repository import IdempotencyKeys
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
@@ -45,6 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.overview = OverviewQueries(self.session)
         self.outbox = OutboxQueries(self.session, on_change=self._outbox_changed)
         self.retention = RetentionQueries(self.session)
+        self.idempotency = IdempotencyKeys(self.session)
         self._outbox_written = False
 
     async def _end(self) -> None:
@@ -62,6 +64,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
+        await self.audit.seal()
         await self.session.commit()
         if self._outbox_written and self._on_outbox_commit is not None:
             self._on_outbox_commit()

@@ -31,6 +31,28 @@ from hub.domain.verzoek import (
 )
 
 NL = ZoneInfo("Europe/Amsterdam")
+
+MAX_TERUG = dt.timedelta(days=366)
+"""How far back a time-out may begin: an order backdated more than a year is a typo, not a
+decision (an agency cannot undo a year of collection)."""
+MAX_VOORUIT = dt.timedelta(days=5 * 366)
+"""How far ahead a time-out may end: the longest instrument (CJIB's 4 + 8 months, a moratorium's
+6) is far shorter; an end date years away is a typo that would stop collection for good."""
+
+
+def _controleer_bereik(datum: dt.date, nu: dt.datetime, *, field: str, terug: bool) -> None:
+    """Dates within sane reach of today (in the Netherlands)."""
+    vandaag = nu.astimezone(NL).date()
+    if terug and datum < vandaag - MAX_TERUG:
+        raise OngeldigeOpschorting(
+            f"{field} must not lie more than {MAX_TERUG.days} days in the past", field=field
+        )
+    if datum > vandaag + MAX_VOORUIT:
+        raise OngeldigeOpschorting(
+            f"{field} must not lie more than {MAX_VOORUIT.days} days in the future", field=field
+        )
+
+
 """Dates in orders are Dutch calendar days."""
 
 
@@ -151,6 +173,8 @@ class Opschorting(Aggregaat):
     ) -> Opschorting:
         """The loket's order: one request per agency in ``scope``; ``instructies`` maps each
         agency to the id of its instruction."""
+        _controleer_bereik(ingangsdatum, nu, field="ingangsdatum", terug=True)
+        _controleer_bereik(einddatum, nu, field="einddatum", terug=False)
         if einddatum < ingangsdatum:
             raise OngeldigeOpschorting(
                 "einddatum must not lie before ingangsdatum", field="einddatum"
@@ -291,6 +315,7 @@ class Opschorting(Aggregaat):
                 f"einddatum must lie after the current einddatum {self.einddatum}",
                 field="einddatum",
             )
+        _controleer_bereik(einddatum, nu, field="einddatum", terug=False)
         vorige = self.einddatum
         wijziging = self._voeg_toe(
             Wijziging(
@@ -328,6 +353,11 @@ class Opschorting(Aggregaat):
         if opheffingsdatum > self.einddatum:
             raise OngeldigeOpschorting(
                 f"opheffingsdatum must not lie after the einddatum {self.einddatum}",
+                field="opheffingsdatum",
+            )
+        if opheffingsdatum < self.ingangsdatum:
+            raise OngeldigeOpschorting(
+                f"opheffingsdatum must not lie before the time-out began ({self.ingangsdatum})",
                 field="opheffingsdatum",
             )
         wijziging = self._voeg_toe(

@@ -24,7 +24,9 @@ class Fout(BaseModel):
 
 class Fouten(BaseModel):
     """Every error answer of the API: 404 for an unknown casus or order, 409 for a step the state
-    does not allow, 422 for bad input."""
+    does not allow, 413 for a body too large, 422 for bad input, 429 for too many requests, 500
+    ``TRANSACTION_LOG_WRITE_ERROR`` for an action refused because its audit entry could not be
+    written."""
 
     detail: list[Fout]
 
@@ -50,7 +52,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code,
-            content={"detail": [{"field": exc.field, "message": exc.message}]},
+            content={"detail": [{"field": exc.field, "message": exc.message, "type": exc.type}]},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -176,11 +176,19 @@ async def zoek_casussen(vraag: ZoekCasussen, uow: UnitOfWork) -> CasusLijst:
 
 
 async def lees_audit(casus_id: str, uow: UnitOfWork) -> list[dict[str, Any]]:
-    """The audit trail of a casus, oldest first."""
+    """The audit trail of a casus, oldest first; each entry with its place in the chain of the
+    whole trail (``sequence``) and its hash, so a reader can check it against a verification."""
     async with uow:
         if await uow.casussen.get(casus_id) is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
         return [
-            {"at": row.at, "actor": row.actor, "actie": row.actie, "details": row.details}
+            {
+                "sequence": row.sequence,
+                "at": row.at,
+                "actor": row.actor,
+                "actie": row.actie,
+                "details": row.details,
+                "hash": row.hash,
+            }
             for row in await uow.audit.for_casus(casus_id)
         ]

@@ -1,12 +1,16 @@
 """Commands the loket gives the hub. They double as the API's request bodies, so their validation
-errors name the field."""
+errors name the field. Every list has a maximum length and every free text is
+:data:`~hub.service.vrije_tekst.VrijeTekst` (no BSNs); date ranges are the domain's rules
+(``hub.domain.opschorting``), which know today's date."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from hub.service.vrije_tekst import VrijeTekst
 from schemas.casus import (
     Afwijzingsreden,
     Instrument,
@@ -18,6 +22,14 @@ from schemas.ids import Bsn, Oin
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
 
+MAX_VORDERINGEN = 200
+"""Claim references per agency in one order: a household with more is one the loket orders for
+all claims of (``vorderingen`` omitted). Keeps an instruction well under the 64 KB the NL GOV
+CloudEvents profile guarantees."""
+
+Vordering = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+"""An agency's own claim reference."""
+
 
 class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -25,11 +37,13 @@ class _Command(BaseModel):
 
 class NieuwLid(_Command):
     bsn: Bsn = Field(description="The member's BSN; stored encrypted, never published in clear.")
-    rol: str = Field(min_length=1, max_length=40, description="aanvrager, partner, kind, overig")
+    rol: VrijeTekst = Field(
+        min_length=1, max_length=40, description="aanvrager, partner, kind, overig"
+    )
 
 
 class Contactpersoon(_Command):
-    naam: str = Field(min_length=1, max_length=200)
+    naam: VrijeTekst = Field(min_length=1, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)
     telefoon: str | None = Field(default=None, max_length=40)
 
@@ -40,17 +54,19 @@ class DienCasusIn(_Command):
     indiener_oin: Oin
     maatwerkfunctionaris: Contactpersoon
     huishouden: list[NieuwLid] = Field(min_length=1, max_length=20)
-    probleemdomeinen: list[Probleemdomein] = Field(min_length=1)
-    betrokken_organisaties: list[Uitvoerder] = Field(default_factory=list)
-    geprobeerd: str = Field(min_length=1, max_length=4000)
+    probleemdomeinen: list[Probleemdomein] = Field(min_length=1, max_length=len(Probleemdomein))
+    betrokken_organisaties: list[Uitvoerder] = Field(
+        default_factory=list, max_length=len(Uitvoerder)
+    )
+    geprobeerd: VrijeTekst = Field(min_length=1, max_length=4000)
     urgentie: Urgentie = Urgentie.NORMAAL
-    gevraagde_instrumenten: list[Instrument] = Field(min_length=1)
+    gevraagde_instrumenten: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
 
 
 class AccepteerCasus(_Command):
     """Take a casus on: reasonably everything was tried before it came to the loket."""
 
-    toelichting: str | None = Field(
+    toelichting: VrijeTekst | None = Field(
         default=None, max_length=2000, description="The loket's note (no personal identifiers)."
     )
 
@@ -59,8 +75,8 @@ class WijsCasusAf(_Command):
     """Refuse a casus, with the reason and where the submitter can turn instead."""
 
     redencode: Afwijzingsreden
-    reden: str = Field(min_length=1, max_length=2000, description="Why, in words.")
-    advies: str | None = Field(
+    reden: VrijeTekst = Field(min_length=1, max_length=2000, description="Why, in words.")
+    advies: VrijeTekst | None = Field(
         default=None, max_length=2000, description="Where the submitter can turn instead."
     )
 
@@ -68,13 +84,13 @@ class WijsCasusAf(_Command):
 class NeemCasusInBehandeling(_Command):
     """A team of the loket starts working on the casus (also when the LET hands it back)."""
 
-    behandelteam: str = Field(min_length=1, max_length=200)
+    behandelteam: VrijeTekst = Field(min_length=1, max_length=200)
 
 
 class SchaalCasusOp(_Command):
     """Escalate the casus to the Landelijk Escalatie Team. The hub assigns the escalation id."""
 
-    reden: str = Field(
+    reden: VrijeTekst = Field(
         min_length=1, max_length=2000, description="Why the loket alone could not solve it."
     )
 
@@ -82,25 +98,28 @@ class SchaalCasusOp(_Command):
 class LosCasusOp(_Command):
     """Record that the household's situation was solved."""
 
-    oplossing: str = Field(
+    oplossing: VrijeTekst = Field(
         min_length=1, max_length=4000, description="The solution (no personal identifiers)."
     )
-    ingezette_instrumenten: list[Instrument] = Field(default_factory=list)
+    ingezette_instrumenten: list[Instrument] = Field(
+        default_factory=list, max_length=len(Instrument)
+    )
 
 
 class SluitCasus(_Command):
     """Close the casus; no further messages follow for it."""
 
     redencode: Sluitingsreden
-    toelichting: str | None = Field(
+    toelichting: VrijeTekst | None = Field(
         default=None, max_length=2000, description="Note on the closing (no personal identifiers)."
     )
 
 
 class ScopeIn(_Command):
     uitvoerder: Uitvoerder
-    vorderingen: list[str] | None = Field(
+    vorderingen: list[Vordering] | None = Field(
         default=None,
+        max_length=MAX_VORDERINGEN,
         description="The agency's own claim references; omit for all claims of the household.",
     )
 
@@ -109,11 +128,13 @@ class DraagOpschortingOp(_Command):
     """Order a time-out on a casus for one or more agencies."""
 
     uitvoerders: list[ScopeIn] = Field(min_length=1, max_length=len(Uitvoerder))
-    maatregelen: list[Maatregel] = Field(default_factory=lambda: list(Maatregel), min_length=1)
+    maatregelen: list[Maatregel] = Field(
+        default_factory=lambda: list(Maatregel), min_length=1, max_length=len(Maatregel)
+    )
     ingangsdatum: dt.date
     einddatum: dt.date = Field(description="The last day; not before ingangsdatum.")
-    grondslag: str = Field(min_length=1, max_length=500)
-    reden: str = Field(min_length=1, max_length=2000)
+    grondslag: VrijeTekst = Field(min_length=1, max_length=500)
+    reden: VrijeTekst = Field(min_length=1, max_length=2000)
 
     @field_validator("uitvoerders")
     @classmethod
@@ -128,7 +149,7 @@ class VerlengOpschorting(_Command):
     """Extend a running time-out."""
 
     einddatum: dt.date = Field(description="The new last day; after the current one.")
-    reden: str = Field(min_length=1, max_length=2000, description="Why more time is needed.")
+    reden: VrijeTekst = Field(min_length=1, max_length=2000, description="Why more time is needed.")
 
 
 class HefOpschortingOp(_Command):
@@ -137,4 +158,6 @@ class HefOpschortingOp(_Command):
     opheffingsdatum: dt.date | None = Field(
         default=None, description="First day collection may resume; default today."
     )
-    reden: str = Field(min_length=1, max_length=2000, description="Why the time-out is lifted.")
+    reden: VrijeTekst = Field(
+        min_length=1, max_length=2000, description="Why the time-out is lifted."
+    )

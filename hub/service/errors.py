@@ -5,6 +5,8 @@ from __future__ import annotations
 
 class HubError(Exception):
     status_code = 400
+    type: str | None = None
+    """Machine-readable error type in the answer, where one is defined."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -24,3 +26,11 @@ class Conflict(HubError):
     """The request is valid, but the state of the thing it changes does not allow it."""
 
     status_code = 409
+
+
+class LogNietGeschreven(HubError):
+    """The audit entry of an action could not be written, so the action is refused (FSC logging:
+    a party must not do what it cannot log). The type is FSC's error code."""
+
+    status_code = 500
+    type = "TRANSACTION_LOG_WRITE_ERROR"

@@ -1,10 +1,12 @@
-"""Retention: published outbox rows and processed-event ids are deleted once they are old enough.
+"""Retention: published outbox rows, processed-event ids and idempotency keys are deleted once
+they are old enough.
 
 Sent outbox rows are kept a while for operators and audits (``HUB_OUTBOX_RETENTION_DAYS``), the
 ids of consumed events as long as Kafka may redeliver their records
-(``HUB_PROCESSED_EVENT_RETENTION_DAYS``, checked against the topics in ``hub.settings``). Deletes
-go in slices, each its own short transaction, so a first purge of a large store does not hold
-locks for long.
+(``HUB_PROCESSED_EVENT_RETENTION_DAYS``, checked against the topics in ``hub.settings``), the
+keys of idempotent requests as long as a client may retry
+(``HUB_IDEMPOTENCY_KEY_RETENTION_DAYS``). Deletes go in slices, each its own short transaction, so
+a first purge of a large store does not hold locks for long.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ SLICE = 5000
 class Purged:
     outbox: int
     processed_events: int
+    idempotency_keys: int = 0
 
 
 async def _in_slices(
@@ -48,6 +51,7 @@ async def purge_expired(uow: UnitOfWork, deps: Deps, *, slice_size: int = SLICE)
     settings = deps.settings
     sent_before = now - dt.timedelta(days=settings.outbox_retention_days)
     processed_before = now - dt.timedelta(days=settings.processed_event_retention_days)
+    keys_before = now - dt.timedelta(days=settings.idempotency_key_retention_days)
     purged = Purged(
         outbox=await _in_slices(
             uow, lambda limit: uow.retention.delete_sent_outbox(sent_before, limit), slice_size
@@ -57,11 +61,17 @@ async def purge_expired(uow: UnitOfWork, deps: Deps, *, slice_size: int = SLICE)
             lambda limit: uow.retention.delete_processed_events(processed_before, limit),
             slice_size,
         ),
+        idempotency_keys=await _in_slices(
+            uow,
+            lambda limit: uow.retention.delete_idempotency_keys(keys_before, limit),
+            slice_size,
+        ),
     )
-    if purged.outbox or purged.processed_events:
+    if purged.outbox or purged.processed_events or purged.idempotency_keys:
         log.info(
             "retention purge",
             outbox=purged.outbox,
             processed_events=purged.processed_events,
+            idempotency_keys=purged.idempotency_keys,
         )
     return purged

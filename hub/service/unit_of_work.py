@@ -20,6 +20,7 @@ from schemas import CloudEvent
 
 if TYPE_CHECKING:
     from hub.adapters.casus_repository import CasusRepository
+    from hub.adapters.idempotency_repository import IdempotencyKeys
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
     from hub.adapters.opschorting_repository import OpschortingRepository
     from hub.adapters.outbox_queries import OutboxQueries
@@ -41,6 +42,7 @@ class UnitOfWork(abc.ABC):
     overview: OverviewQueries
     outbox: OutboxQueries
     retention: RetentionQueries
+    idempotency: IdempotencyKeys
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

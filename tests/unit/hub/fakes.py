@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.domain.auditketen import GENESIS, canonieke_details, entry_hash
 from hub.domain.casus import Casus, Lid
 from hub.service import berichten
 from hub.service.deps import Deps
@@ -48,6 +49,9 @@ class AuditEntry:
     actie: str
     casus_id: str | None
     details: dict[str, Any]
+    sequence: int = 0
+    previous_hash: str = GENESIS
+    hash: str = ""
 
 
 @dataclass
@@ -69,7 +73,22 @@ class FakeAudit:
     def record(
         self, *, actor: str, actie: str, casus_id: str | None, details: dict[str, Any]
     ) -> None:
-        self._uow.work.audit.append(AuditEntry(self._uow.clock(), actor, actie, casus_id, details))
+        """Chained at once (one writer in memory: nothing to lock), with the real hash."""
+        trail = self._uow.work.audit
+        entry = AuditEntry(
+            self._uow.clock(), actor, actie, casus_id, canonieke_details(details), len(trail) + 1
+        )
+        entry.previous_hash = trail[-1].hash if trail else GENESIS
+        entry.hash = entry_hash(
+            sequence=entry.sequence,
+            at=entry.at,
+            actor=actor,
+            actie=actie,
+            casus_id=casus_id,
+            details=entry.details,
+            previous_hash=entry.previous_hash,
+        )
+        trail.append(entry)
 
     async def for_casus(self, casus_id: str) -> list[AuditEntry]:
         return [entry for entry in self._uow.work.audit if entry.casus_id == casus_id]

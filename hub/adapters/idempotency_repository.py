@@ -1,0 +1,51 @@
+"""Queries of the ``idempotency_key`` table (``hub.service.idempotentie``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.adapters.orm import IdempotencyKeyRow
+
+
+class IdempotencyKeys:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, caller: str, key: str, request_hash: str, now: dt.datetime) -> bool:
+        """Record the key as being handled; ``False`` when the caller used it before (or uses it
+        at this moment in another request). One statement that cannot fail on the duplicate
+        (``ON CONFLICT DO NOTHING``), so two requests racing for a key never both win."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(IdempotencyKeyRow)
+            .values(caller=caller, key=key, request_hash=request_hash, created_at=now)
+            .on_conflict_do_nothing(index_elements=["caller", "key"])
+        )
+        result = cast(CursorResult[Any], await self._session.execute(statement))
+        return int(result.rowcount) == 1
+
+    async def get(self, caller: str, key: str) -> IdempotencyKeyRow | None:
+        return await self._session.get(IdempotencyKeyRow, (caller, key))
+
+    async def complete(
+        self, caller: str, key: str, status: int, content_type: str | None, body: bytes
+    ) -> None:
+        await self._session.execute(
+            update(IdempotencyKeyRow)
+            .where(IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key)
+            .values(status=status, content_type=content_type, body=body)
+        )
+
+    async def release(self, caller: str, key: str) -> None:
+        """Forget a key whose request failed on the hub's side: the caller may try again."""
+        await self._session.execute(
+            delete(IdempotencyKeyRow).where(
+                IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key
+            )
+        )
