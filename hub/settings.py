@@ -9,7 +9,7 @@ from typing import Annotated, Self
 from pydantic import Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
+from schemas.organisaties import BEHEER, HUB, LET, LOKET, UITVOERDERS, Uitvoerder
 from schemas.topics import DAY_MS, OPSCHORTING_ANTWOORD, Topic
 
 Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
@@ -29,6 +29,15 @@ def _longest_redelivery_days(topics: tuple[Topic, ...]) -> float:
         (t.retention_ms + int(t.configs.get("segment.ms", KAFKA_DEFAULT_SEGMENT_MS))) / DAY_MS
         for t in topics
     )
+
+
+ROL_PATROON = (
+    r"^(loket|operator|let-secretaris|uitvoerder:(" + "|".join(u.value for u in Uitvoerder) + r"))$"
+)
+"""The roles a caller can have: ``loket``, ``operator``, ``let-secretaris``, or
+``uitvoerder:<agency>`` (an agency, with its code)."""
+
+RolNaam = Annotated[str, StringConstraints(pattern=ROL_PATROON)]
 
 
 def _default_oins() -> dict[Uitvoerder, str]:
@@ -108,6 +117,24 @@ class Settings(BaseSettings):
         default=60, gt=0, description="How often the hub looks for time-outs past their end."
     )
     consumer_group: str = Field(default="hub")
+    tls_cert: Path | None = Field(
+        default=None,
+        description="The hub's server certificate (PEM). With tls_key and tls_ca the hub serves "
+        "HTTPS and asks every caller for a client certificate (mutual TLS).",
+    )
+    tls_key: Path | None = Field(default=None, description="The server certificate's key (PEM).")
+    tls_ca: Path | None = Field(
+        default=None,
+        description="The trust anchor(s) that client certificates must chain to (PEM): the "
+        "PKIoverheid private root in production, deploy/pki's local CA in development.",
+    )
+    rollen: dict[Oin, list[RolNaam]] | None = Field(
+        default=None,
+        description='Roles per OIN, as JSON (HUB_ROLLEN=\'{"<OIN>": ["loket"]}\'). When set it is '
+        "the whole mapping: an OIN not named has no access. When absent: the development "
+        "organisations of schemas.organisaties (loket, beheer as operator, LET as let-secretaris) "
+        "and each agency's OIN of uitvoerder_oins as uitvoerder:<agency>.",
+    )
 
     @field_validator("uitvoerder_oins", mode="after")
     @classmethod
@@ -127,6 +154,31 @@ class Settings(BaseSettings):
                 "and its event id must still be known then"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_tls(self) -> Self:
+        """Half a TLS configuration would silently serve plain HTTP: refuse it."""
+        given = [self.tls_cert, self.tls_key, self.tls_ca]
+        if any(given) and not all(given):
+            raise ValueError("tls_cert, tls_key and tls_ca go together: set all three or none")
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    def rollen_per_oin(self) -> dict[str, frozenset[str]]:
+        """Who may do what, by OIN: the configured mapping, or the development default."""
+        if self.rollen is not None:
+            return {oin: frozenset(rollen) for oin, rollen in self.rollen.items()}
+        standaard: dict[str, set[str]] = {
+            LOKET.oin: {"loket"},
+            BEHEER.oin: {"operator"},
+            LET.oin: {"let-secretaris"},
+        }
+        for code, oin in self.uitvoerder_oins.items():
+            standaard.setdefault(oin, set()).add(f"uitvoerder:{code.value}")
+        return {oin: frozenset(rollen) for oin, rollen in standaard.items()}
 
     @property
     def source(self) -> str:

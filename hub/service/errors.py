@@ -24,3 +24,15 @@ class Conflict(HubError):
     """The request is valid, but the state of the thing it changes does not allow it."""
 
     status_code = 409
+
+
+class NietGeauthenticeerd(HubError):
+    """No proven caller: no client certificate, no OIN in it, or an OIN the hub does not know."""
+
+    status_code = 401
+
+
+class Verboden(HubError):
+    """A known caller whose role does not allow this."""
+
+    status_code = 403
