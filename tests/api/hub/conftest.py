@@ -17,6 +17,7 @@ from hub.settings import Settings
 from schemas.topics import CASUS, DEAD_LETTER, instructie_topic
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
 from simulators import AGENCIES
+from tests.support.identiteit import client_for
 from tests.support.pki import Pki, make_pki
 
 
@@ -53,32 +54,6 @@ async def running(app) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     """The local CA's certificates, once per run (the hub trusts them by their OINs)."""
     return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-class MetCertificaat:
-    """``httpx.ASGITransport`` cannot do TLS: this shim gives each request the ASGI TLS extension
-    that the real server (``hub.adapters.tls``) gives it after a verified handshake, with the
-    certificate the test chose (``None``: a caller without one). So API tests go through the
-    same identity code as production."""
-
-    def __init__(self, app: Any, pem: str | None) -> None:
-        self.app = app
-        self.pem = pem
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if self.pem is not None and scope["type"] in ("http", "websocket"):
-            tls = {
-                "client_cert_chain": [self.pem],
-                "client_cert_error": None,
-                "tls_version": 0x0304,
-            }
-            scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "tls": tls}}
-        await self.app(scope, receive, send)
-
-
-def client_for(app: Any, pem: str | None) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=MetCertificaat(app, pem))
-    return httpx.AsyncClient(transport=transport, base_url="https://hub")
 
 
 @pytest.fixture
