@@ -370,6 +370,8 @@ class Stack:
         lines += [f"  {what:<{width}}  {where}" for what, where in rows]
         hub_port = HUB_PORT + self.offset
         pki = os.path.relpath(self.values["pki_dir"], Path.cwd())
+        if pki.startswith(".."):  # outside the working directory: say where it is
+            pki = self.values["pki_dir"]
         lines += [
             "",
             f"  try:  curl -s --cacert {pki}/ca.pem https://127.0.0.1:{hub_port}/health",
