@@ -42,7 +42,7 @@ from schemas.topics import acl_entries, catalogue  # noqa: E402
 from tests.support.kafka import PKI_ENV, kafka_tls  # noqa: E402
 from tests.support.loket import casus_body, opschorting_body  # noqa: E402
 from tests.support.processes import free_ports  # noqa: E402
-from tests.support.stack import AGENCIES, running_stack  # noqa: E402
+from tests.support.stack import AGENCIES, Stack, running_stack  # noqa: E402
 
 BSN = "999990019"  # seeded at all three simulators, confirmed everywhere
 POLL_SECONDS = 1.0
@@ -123,10 +123,10 @@ async def one_order(client: httpx.AsyncClient, results: dict[str, list[float]]) 
             return
 
 
-async def run(hub_url: str, orders: int, concurrency: int) -> dict[str, list[float]]:
+async def run(stack: Stack, orders: int, concurrency: int) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {"post": [], "chain": [], "ordered_at": [], "done_at": []}
     limit = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(base_url=hub_url, timeout=60) as client:
+    async with stack.client(timeout=60) as client:  # the loket's certificate
         await one_order(client, {k: [] for k in results})  # warm-up: consumer groups joined
 
         async def guarded() -> None:
@@ -154,7 +154,7 @@ def main() -> None:
         if admin is not None:
             asyncio.run(ensure_acls(bootstrap, acl_entries(), tls=admin))
         with running_stack(bootstrap, Path(root)) as stack:
-            results = asyncio.run(run(stack.hub_url, args.orders, args.concurrency))
+            results = asyncio.run(run(stack, args.orders, args.concurrency))
             rss = peak_rss_mib(stack.hub.pid)
     wall = results["wall"][0]
     chain, post = results["chain"], results["post"]

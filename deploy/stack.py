@@ -1,10 +1,11 @@
 """Run the whole maatwerk-hub stack on this machine: what ``make run`` starts.
 
-Kafka (the project's local broker, mTLS with a local CA in ``.var/pki``), the topics and their
-ACLs, a key pair per agency, the three simulated agency back-offices, the hub and the three
-connectors (each with its own certificate), each as its own process with its output prefixed
-by its name. Ctrl-C (or SIGTERM) stops them in reverse order and then the broker. When a process
-dies on its own, the runner names it, stops everything and exits non-zero.
+A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
+Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
+the three simulated agency back-offices, the hub (HTTPS, mutual TLS) and the three connectors
+(each with its own certificate), each as its own process with its output prefixed by its name.
+Ctrl-C (or SIGTERM) stops them in reverse order and then the broker. When a process dies on its
+own, the runner names it, stops everything and exits non-zero.
 
     .venv/bin/python deploy/stack.py [--skip NAME ...] [--port-offset N] [--var-dir DIR]
 
@@ -19,6 +20,7 @@ import contextlib
 import itertools
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -47,6 +49,7 @@ class Command:
     port: int | None = None
     health_path: str | None = None  # GET http://127.0.0.1:{port}{health_path} answers 2xx when up
     describe: str = ""
+    tls: bool = False  # serves HTTPS with a certificate of the local CA ({pki_dir})
 
 
 # One-shot commands, run in order after the broker is up; each must exit 0.
@@ -89,10 +92,15 @@ SERVICES: tuple[Command, ...] = (
             "HUB_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
             "HUB_KAFKA_SSL_CERTFILE": "{pki_dir}/hub.pem",
             "HUB_KAFKA_SSL_KEYFILE": "{pki_dir}/hub.key",
+            # Mutual TLS: callers prove their OIN with a certificate of the local CA.
+            "HUB_TLS_CERT": "{pki_dir}/hub.pem",
+            "HUB_TLS_KEY": "{pki_dir}/hub.key",
+            "HUB_TLS_CA": "{pki_dir}/ca.pem",
         },
         port=HUB_PORT,
         health_path="/health",
-        describe="hub API (OpenAPI at /docs, dashboard at /dashboard)",
+        describe="hub API, mutual TLS (OpenAPI at /docs, dashboard at /dashboard)",
+        tls=True,
     ),
     *(
         Command(
@@ -115,6 +123,7 @@ SERVICES: tuple[Command, ...] = (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
+LOCAL_CA = REPO_ROOT / "deploy" / "pki" / "local_ca.py"
 HEALTH_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93", "95", "92")
@@ -255,14 +264,20 @@ class Stack:
         self.children.append(child)
         port = self.port(command)
         if command.health_path and port is not None:
-            self.wait_healthy(child, f"http://127.0.0.1:{port}{command.health_path}")
+            scheme = "https" if command.tls else "http"
+            self.wait_healthy(child, f"{scheme}://127.0.0.1:{port}{command.health_path}")
 
     def wait_healthy(self, child: Child, url: str) -> None:
+        context = (
+            ssl.create_default_context(cafile=self.values["pki_dir"] + "/ca.pem")
+            if url.startswith("https")
+            else None
+        )
         deadline = time.monotonic() + HEALTH_TIMEOUT
         while time.monotonic() < deadline:
             self.check_children()
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
                     if 200 <= response.status < 300:
                         return
             except (urllib.error.URLError, OSError):
@@ -307,8 +322,23 @@ class Stack:
 
     # --------------------------------------------------------------------------------- run
 
+    def make_pki(self) -> None:
+        """The local CA and a certificate per organisation (kept while valid): before anything
+        starts, so every party finds its certificate."""
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, str(LOCAL_CA), "--dir", self.values["pki_dir"]],
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        self.out.say(result.stdout.strip())
+        if result.returncode != 0:
+            raise Failed(f"local_ca.py failed with exit code {result.returncode}")
+
     def up(self) -> None:
         (self.var_dir / "keys").mkdir(parents=True, exist_ok=True)
+        self.make_pki()
         self.start_broker()
         for command in SETUP:
             if not self.skipped(command):
@@ -346,18 +376,27 @@ class Stack:
         for child in self.children:
             port = self.port(child.command)
             what = child.command.describe or child.name
-            where = f"http://127.0.0.1:{port}" if port is not None else f"pid {child.popen.pid}"
+            scheme = "https" if child.command.tls else "http"
+            where = f"{scheme}://127.0.0.1:{port}" if port is not None else f"pid {child.popen.pid}"
             rows.append((what, where))
         rows.append(("hub database", self.values["var_dir"] + "/hub.sqlite3"))
         rows.append(("agency keys", self.values["keys_dir"]))
+        rows.append(("certificates (local CA)", self.values["pki_dir"]))
         width = max(len(what) for what, _ in rows)
         lines = ["", "maatwerk-hub stack is up:", ""]
         lines += [f"  {what:<{width}}  {where}" for what, where in rows]
         hub_port = HUB_PORT + self.offset
+        pki = os.path.relpath(self.values["pki_dir"], Path.cwd())
+        if pki.startswith(".."):  # outside the working directory: say where it is
+            pki = self.values["pki_dir"]
         lines += [
             "",
-            f"  try:  curl -s http://127.0.0.1:{hub_port}/health",
-            f"        open http://127.0.0.1:{hub_port}/dashboard for the live view",
+            f"  try:  curl -s --cacert {pki}/ca.pem https://127.0.0.1:{hub_port}/health",
+            "        as the loket (its certificate proves its OIN):",
+            f"        curl -s --cacert {pki}/ca.pem \\",
+            f"             --cert {pki}/loket.pem --key {pki}/loket.key \\",
+            f"             https://127.0.0.1:{hub_port}/api/v1/casussen",
+            f"        operators: --cert {pki}/beheer.pem --key {pki}/beheer.key for /dashboard",
             "        (README.md shows how to submit a casus and follow a time-out)",
             "  Ctrl-C stops everything.",
             "",

@@ -1,5 +1,7 @@
-"""The hub's HTTP app: the loket API and the operators' pages, with a lifespan that starts and
-stops what :func:`hub.bootstrap.bootstrap` built (store, broker, relay, background tasks)."""
+"""The hub's HTTP app: the loket API, the agencies' route and the operators' pages, with a
+lifespan that starts and stops what :func:`hub.bootstrap.bootstrap` built (store, broker, relay,
+background tasks). Every path but ``/health`` needs a caller proven by its TLS client certificate
+(``hub.entrypoints.identiteit``)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from hub.bootstrap import HubProcess, bootstrap
-from hub.entrypoints import casus_api, ops, opschorting_api
+from hub.entrypoints import beveiliging, casus_api, ops, opschorting_api, verzoek_api
 from hub.entrypoints.api import install_error_handlers
 from hub.entrypoints.docs import install_docs
 from hub.entrypoints.hygiene import install_hygiene
+from hub.entrypoints.identiteit import IdentiteitMiddleware
 from hub.settings import Settings
 
 
@@ -44,7 +47,11 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(casus_api.router)
     app.include_router(opschorting_api.router)
     app.include_router(ops.router)
+    app.include_router(verzoek_api.router)
     app.include_router(ops.pages)
+    # Every path but /health needs a proven caller; the routes check its role.
+    app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())
+    beveiliging.installeer(app)
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:

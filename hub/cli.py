@@ -23,10 +23,29 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port of the loket API."),
 ) -> None:
-    """Run the hub (settings from HUB_* environment variables)."""
+    """Run the hub (settings from HUB_* environment variables). With HUB_TLS_CERT, HUB_TLS_KEY
+    and HUB_TLS_CA it serves HTTPS with mutual TLS: callers prove their OIN by certificate."""
+    from hub.adapters.tls import server_config
     from hub.app import create_app
+    from hub.settings import get_settings
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    settings = get_settings()
+    app = create_app(settings)
+    if not settings.tls:
+        typer.echo("maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health is refused")
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    assert settings.tls_cert and settings.tls_key and settings.tls_ca
+    config = server_config(
+        app,
+        host=host,
+        port=port,
+        cert=str(settings.tls_cert),
+        key=str(settings.tls_key),
+        ca=str(settings.tls_ca),
+        log_level="info",
+    )
+    uvicorn.Server(config).run()
 
 
 @app.command()

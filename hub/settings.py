@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, StringConstraints, field_validator, model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.identiteit import KafkaTls
-from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
+from schemas.organisaties import BEHEER, HUB, LET, LOKET, UITVOERDERS, Uitvoerder
 from schemas.topics import DAY_MS, Topic, opschorting_antwoord_topic
 
 Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
@@ -30,6 +30,15 @@ def _longest_redelivery_days(topics: tuple[Topic, ...]) -> float:
         (t.retention_ms + int(t.configs.get("segment.ms", KAFKA_DEFAULT_SEGMENT_MS))) / DAY_MS
         for t in topics
     )
+
+
+ROL_PATROON = (
+    r"^(loket|operator|let-secretaris|uitvoerder:(" + "|".join(u.value for u in Uitvoerder) + r"))$"
+)
+"""The roles a caller can have: ``loket``, ``operator``, ``let-secretaris``, or
+``uitvoerder:<agency>`` (an agency, with its code)."""
+
+RolNaam = Annotated[str, StringConstraints(pattern=ROL_PATROON)]
 
 
 def _default_oins() -> dict[Uitvoerder, str]:
@@ -140,6 +149,24 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         default=100, ge=1, description="Requests a caller may make at once before the rate counts."
     )
+    tls_cert: Path | None = Field(
+        default=None,
+        description="The hub's server certificate (PEM). With tls_key and tls_ca the hub serves "
+        "HTTPS and asks every caller for a client certificate (mutual TLS).",
+    )
+    tls_key: Path | None = Field(default=None, description="The server certificate's key (PEM).")
+    tls_ca: Path | None = Field(
+        default=None,
+        description="The trust anchor(s) that client certificates must chain to (PEM): the "
+        "PKIoverheid private root in production, deploy/pki's local CA in development.",
+    )
+    rollen: dict[Oin, list[RolNaam]] | None = Field(
+        default=None,
+        description='Roles per OIN, as JSON (HUB_ROLLEN=\'{"<OIN>": ["loket"]}\'). When set it is '
+        "the whole mapping: an OIN not named has no access. When absent: the development "
+        "organisations of schemas.organisaties (loket, beheer as operator, LET as let-secretaris) "
+        "and each agency's OIN of uitvoerder_oins as uitvoerder:<agency>.",
+    )
 
     @field_validator("uitvoerder_oins", mode="after")
     @classmethod
@@ -174,6 +201,31 @@ class Settings(BaseSettings):
             return None
         assert self.kafka_ssl_keyfile is not None  # all or none, checked above
         return KafkaTls(self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+
+    @model_validator(mode="after")
+    def _check_tls(self) -> Self:
+        """Half a TLS configuration would silently serve plain HTTP: refuse it."""
+        given = [self.tls_cert, self.tls_key, self.tls_ca]
+        if any(given) and not all(given):
+            raise ValueError("tls_cert, tls_key and tls_ca go together: set all three or none")
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    def rollen_per_oin(self) -> dict[str, frozenset[str]]:
+        """Who may do what, by OIN: the configured mapping, or the development default."""
+        if self.rollen is not None:
+            return {oin: frozenset(rollen) for oin, rollen in self.rollen.items()}
+        standaard: dict[str, set[str]] = {
+            LOKET.oin: {"loket"},
+            BEHEER.oin: {"operator"},
+            LET.oin: {"let-secretaris"},
+        }
+        for code, oin in self.uitvoerder_oins.items():
+            standaard.setdefault(oin, set()).add(f"uitvoerder:{code.value}")
+        return {oin: frozenset(rollen) for oin, rollen in standaard.items()}
 
     @property
     def source(self) -> str:

@@ -18,6 +18,7 @@ from hub.domain.verzoek import (
     VorderingUitkomst,
     is_laat,
 )
+from hub.service.queries import Pagina
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,6 +63,26 @@ class VerzoekRepository:
             .order_by(VerzoekRow.uitvoerder)
         )
         return [_verzoek(row) for row in rows]
+
+    async def van_uitvoerder(
+        self, uitvoerder: str, statussen: Sequence[VerzoekStatus], pagina: Pagina
+    ) -> tuple[list[Verzoek], int]:
+        """One agency's requests with one of ``statussen``, soonest deadline first, one page;
+        and how many there are over all pages."""
+        waar = (VerzoekRow.uitvoerder == uitvoerder) & VerzoekRow.status.in_(
+            [s.value for s in statussen]
+        )
+        totaal = await self._session.scalar(
+            select(func.count()).select_from(VerzoekRow).where(waar)
+        )
+        rows = await self._session.scalars(
+            select(VerzoekRow)
+            .where(waar)
+            .order_by(VerzoekRow.reageer_uiterlijk, VerzoekRow.instructie_id)
+            .offset(pagina.offset)
+            .limit(pagina.grootte)
+        )
+        return [_verzoek(row) for row in rows], int(totaal or 0)
 
     async def statussen(self, keten_id: str) -> list[VerzoekStatus]:
         """The stored statuses of one chain's requests."""

@@ -11,6 +11,7 @@ Pure Python: no I/O. The service layer loads it, calls its methods and saves it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -394,6 +395,20 @@ class Opschorting(Aggregaat):
         ]
         self.wijzigingen.append(wijziging)
         return wijziging
+
+    def voor_uitvoerder(self, uitvoerder: str) -> Opschorting | None:
+        """The part of this time-out one agency may see: its own requests only (in the order
+        and in each change it received), so the counts and statuses are of its own part too.
+        ``None`` when it takes no part. A read-only copy: never stored."""
+        eigen = [v for v in self.keten if v.uitvoerder == uitvoerder]
+        if not eigen:
+            return None
+        wijzigingen = [
+            dataclasses.replace(w, keten=[v for v in w.keten if v.uitvoerder == uitvoerder])
+            for w in self.wijzigingen
+            if any(v.uitvoerder == uitvoerder for v in w.keten)
+        ]
+        return dataclasses.replace(self, keten=eigen, wijzigingen=wijzigingen, gebeurtenissen=[])
 
     def verloop(self, nu: dt.datetime, *, door: str) -> bool:
         """Record that the time-out ran out: it is the day after einddatum in the Netherlands.

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from hub.bootstrap import Hub
+from hub.entrypoints.identiteit import WWW_AUTHENTICATE
 from hub.service.errors import HubError
 
 
@@ -23,8 +24,9 @@ class Fout(BaseModel):
 
 
 class Fouten(BaseModel):
-    """Every error answer of the API: 404 for an unknown casus or order, 409 for a step the state
-    does not allow, 413 for a body too large, 422 for bad input, 429 for too many requests, 500
+    """Every error answer of the API: 401 without a proven caller, 403 for a caller without the
+    role, 404 for an unknown casus or order, 409 for a step the state does not allow, 413 for a
+    body too large, 422 for bad input, 429 for too many requests, 500
     ``TRANSACTION_LOG_WRITE_ERROR`` for an action refused because its audit entry could not be
     written."""
 
@@ -53,6 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=exc.status_code,
             content={"detail": [{"field": exc.field, "message": exc.message, "type": exc.type}]},
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status_code == 401 else None,
         )
 
     @app.exception_handler(RequestValidationError)

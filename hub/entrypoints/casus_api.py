@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.casus_views import CasusAangemaakt, CasusPagina, CasusView, HuishoudlidView
+from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.service import casus as casus_service
 from hub.service.commands import (
     AccepteerCasus,
@@ -28,9 +29,13 @@ from hub.service.commands import (
 )
 from hub.service.queries import ZoekCasussen
 
+LoketDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET))]
+"""The loket only: agencies take part in casussen but do not read them here (403)."""
+
 router = APIRouter(
     prefix="/api/v1",
     tags=["casus"],
+    dependencies=[Depends(VereisteRol(Rol.LOKET))],
     responses={
         404: {"model": Fouten, "description": "Unknown casus."},
         422: {"model": Fouten, "description": "Invalid input; each error names its field."},
@@ -46,9 +51,9 @@ _STAP: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/casussen", status_code=201, response_model=CasusAangemaakt)
-async def dien_casus_in(body: DienCasusIn, hub: HubDep) -> CasusAangemaakt:
+async def dien_casus_in(body: DienCasusIn, hub: HubDep, beller: LoketDep) -> CasusAangemaakt:
     """Submit a casus. BSNs in the body are pseudonymised; the answer never contains them."""
-    casus_id = await casus_service.dien_casus_in(body, hub.uow(), hub.deps)
+    casus_id = await casus_service.dien_casus_in(body, hub.uow(), hub.deps, door=beller.door)
     casus = (await casus_service.lees_casus(casus_id, hub.uow())).casus
     return CasusAangemaakt(
         casus_id=casus_id,
@@ -78,48 +83,56 @@ async def lees_audit(casus_id: str, hub: HubDep) -> list[dict[str, Any]]:
 
 @router.post("/casussen/{casus_id}/acceptatie", response_model=CasusView, responses=_STAP)
 async def accepteer_casus(
-    casus_id: str, hub: HubDep, body: AccepteerCasus | None = None
+    casus_id: str, hub: HubDep, beller: LoketDep, body: AccepteerCasus | None = None
 ) -> CasusView:
     """Take the casus on (``ingediend`` -> ``geaccepteerd``). The body is optional."""
-    await casus_service.accepteer_casus(casus_id, body or AccepteerCasus(), hub.uow(), hub.deps)
+    await casus_service.accepteer_casus(
+        casus_id, body or AccepteerCasus(), hub.uow(), hub.deps, door=beller.door
+    )
     return await _view(casus_id, hub)
 
 
 @router.post("/casussen/{casus_id}/afwijzing", response_model=CasusView, responses=_STAP)
-async def wijs_casus_af(casus_id: str, body: WijsCasusAf, hub: HubDep) -> CasusView:
+async def wijs_casus_af(
+    casus_id: str, body: WijsCasusAf, hub: HubDep, beller: LoketDep
+) -> CasusView:
     """Refuse the casus with a reason code (``ingediend`` -> ``afgewezen``)."""
-    await casus_service.wijs_casus_af(casus_id, body, hub.uow(), hub.deps)
+    await casus_service.wijs_casus_af(casus_id, body, hub.uow(), hub.deps, door=beller.door)
     return await _view(casus_id, hub)
 
 
 @router.post("/casussen/{casus_id}/behandeling", response_model=CasusView, responses=_STAP)
 async def neem_casus_in_behandeling(
-    casus_id: str, body: NeemCasusInBehandeling, hub: HubDep
+    casus_id: str, body: NeemCasusInBehandeling, hub: HubDep, beller: LoketDep
 ) -> CasusView:
     """A loket team starts on the casus, or takes it back from the LET (-> ``in_behandeling``)."""
-    await casus_service.neem_casus_in_behandeling(casus_id, body, hub.uow(), hub.deps)
+    await casus_service.neem_casus_in_behandeling(
+        casus_id, body, hub.uow(), hub.deps, door=beller.door
+    )
     return await _view(casus_id, hub)
 
 
 @router.post("/casussen/{casus_id}/opschaling", response_model=CasusView, responses=_STAP)
-async def schaal_casus_op(casus_id: str, body: SchaalCasusOp, hub: HubDep) -> CasusView:
+async def schaal_casus_op(
+    casus_id: str, body: SchaalCasusOp, hub: HubDep, beller: LoketDep
+) -> CasusView:
     """Escalate to the LET (``in_behandeling`` -> ``opgeschaald``); the hub assigns the
     escalation id (in the new step's ``details``)."""
-    await casus_service.schaal_casus_op(casus_id, body, hub.uow(), hub.deps)
+    await casus_service.schaal_casus_op(casus_id, body, hub.uow(), hub.deps, door=beller.door)
     return await _view(casus_id, hub)
 
 
 @router.post("/casussen/{casus_id}/oplossing", response_model=CasusView, responses=_STAP)
-async def los_casus_op(casus_id: str, body: LosCasusOp, hub: HubDep) -> CasusView:
+async def los_casus_op(casus_id: str, body: LosCasusOp, hub: HubDep, beller: LoketDep) -> CasusView:
     """Record the solution (``in_behandeling`` or ``opgeschaald`` -> ``opgelost``)."""
-    await casus_service.los_casus_op(casus_id, body, hub.uow(), hub.deps)
+    await casus_service.los_casus_op(casus_id, body, hub.uow(), hub.deps, door=beller.door)
     return await _view(casus_id, hub)
 
 
 @router.post("/casussen/{casus_id}/sluiting", response_model=CasusView, responses=_STAP)
-async def sluit_casus(casus_id: str, body: SluitCasus, hub: HubDep) -> CasusView:
+async def sluit_casus(casus_id: str, body: SluitCasus, hub: HubDep, beller: LoketDep) -> CasusView:
     """Close the casus; the reason code must fit its status (``409`` names the ones that do)."""
-    await casus_service.sluit_casus(casus_id, body, hub.uow(), hub.deps)
+    await casus_service.sluit_casus(casus_id, body, hub.uow(), hub.deps, door=beller.door)
     return await _view(casus_id, hub)
 
 

@@ -14,22 +14,26 @@ import re
 from importlib import resources
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
 from hub.adapters.outbox_queries import OutboxStatus
 from hub.entrypoints.api import Fouten, HubDep
+from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.entrypoints.ops_views import DeadLetterView, OutboxPagina, OutboxRegel, Overzicht
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
 
+OperatorDep = Annotated[Beller, Depends(VereisteRol(Rol.OPERATOR))]
+
 router = APIRouter(
     prefix="/api/v1/ops",
     tags=["ops"],
+    dependencies=[Depends(VereisteRol(Rol.OPERATOR))],
     responses={422: {"model": Fouten, "description": "Invalid query parameter."}},
 )
-pages = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(VereisteRol(Rol.OPERATOR))])
 
 
 @router.get("/overzicht", response_model=Overzicht)
@@ -74,11 +78,11 @@ async def outbox(
         409: {"model": Fouten, "description": "Published already."},
     },
 )
-async def retry_outbox(seq: int, hub: HubDep) -> OutboxRegel:
+async def retry_outbox(seq: int, hub: HubDep, beller: OperatorDep) -> OutboxRegel:
     """Put a dead or pending message back in the queue: due now, attempts from zero. Recorded in
     the audit trail. A dead message goes out after the later ones of its casus that were
     published while it was dead."""
-    return OutboxRegel.of(await outbox_service.retry(seq, hub.uow(), hub.deps))
+    return OutboxRegel.of(await outbox_service.retry(seq, hub.uow(), hub.deps, door=beller.door))
 
 
 @pages.get("/metrics")

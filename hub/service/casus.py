@@ -28,9 +28,6 @@ from hub.service.errors import Conflict, NietGevonden
 from hub.service.queries import ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
 
-LOKET = "loket"
-"""The actor of every transition until the API knows who calls it (a later issue)."""
-
 
 @dataclass(frozen=True, slots=True)
 class CasusDossier:
@@ -49,8 +46,11 @@ class CasusLijst:
     per_pagina: int
 
 
-async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps) -> str:
-    """Record a new casus; ``casus.ingediend`` goes out on commit. Returns the casus id."""
+async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps, *, door: str) -> str:
+    """Record a new casus; ``casus.ingediend`` goes out on commit. Returns the casus id.
+
+    ``door`` is the proven caller (``urn:nld:oin:<OIN>``), the actor in the audit trail; the
+    body's ``indiener_oin`` is the submitting organisation, an attribute of the casus only."""
     now = deps.clock()
     leden = tuple(
         Lid(
@@ -70,7 +70,7 @@ async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps) -> str:
         geprobeerd=cmd.geprobeerd,
         urgentie=cmd.urgentie,
         gevraagde_instrumenten=tuple(cmd.gevraagde_instrumenten),
-        door=f"urn:nld:oin:{cmd.indiener_oin}",
+        door=door,
         op=now,
     )
     async with uow:
@@ -79,37 +79,43 @@ async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps) -> str:
     return casus.casus_id
 
 
-async def accepteer_casus(casus_id: str, cmd: AccepteerCasus, uow: UnitOfWork, deps: Deps) -> None:
+async def accepteer_casus(
+    casus_id: str, cmd: AccepteerCasus, uow: UnitOfWork, deps: Deps, *, door: str
+) -> None:
     await _transitie(
         casus_id,
         uow,
-        lambda casus: casus.accepteer(door=LOKET, op=deps.clock(), toelichting=cmd.toelichting),
+        lambda casus: casus.accepteer(door=door, op=deps.clock(), toelichting=cmd.toelichting),
     )
 
 
-async def wijs_casus_af(casus_id: str, cmd: WijsCasusAf, uow: UnitOfWork, deps: Deps) -> None:
+async def wijs_casus_af(
+    casus_id: str, cmd: WijsCasusAf, uow: UnitOfWork, deps: Deps, *, door: str
+) -> None:
     await _transitie(
         casus_id,
         uow,
         lambda casus: casus.wijs_af(
-            door=LOKET, op=deps.clock(), redencode=cmd.redencode, reden=cmd.reden, advies=cmd.advies
+            door=door, op=deps.clock(), redencode=cmd.redencode, reden=cmd.reden, advies=cmd.advies
         ),
     )
 
 
 async def neem_casus_in_behandeling(
-    casus_id: str, cmd: NeemCasusInBehandeling, uow: UnitOfWork, deps: Deps
+    casus_id: str, cmd: NeemCasusInBehandeling, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> None:
     await _transitie(
         casus_id,
         uow,
         lambda casus: casus.neem_in_behandeling(
-            door=LOKET, op=deps.clock(), behandelteam=cmd.behandelteam
+            door=door, op=deps.clock(), behandelteam=cmd.behandelteam
         ),
     )
 
 
-async def schaal_casus_op(casus_id: str, cmd: SchaalCasusOp, uow: UnitOfWork, deps: Deps) -> str:
+async def schaal_casus_op(
+    casus_id: str, cmd: SchaalCasusOp, uow: UnitOfWork, deps: Deps, *, door: str
+) -> str:
     """Escalate to the LET. Returns the escalation id the hub assigned (the LET's dossier will
     refer to it)."""
     escalatie_id = str(uuid.uuid4())
@@ -117,18 +123,20 @@ async def schaal_casus_op(casus_id: str, cmd: SchaalCasusOp, uow: UnitOfWork, de
         casus_id,
         uow,
         lambda casus: casus.schaal_op(
-            door=LOKET, op=deps.clock(), escalatie_id=escalatie_id, reden=cmd.reden
+            door=door, op=deps.clock(), escalatie_id=escalatie_id, reden=cmd.reden
         ),
     )
     return escalatie_id
 
 
-async def los_casus_op(casus_id: str, cmd: LosCasusOp, uow: UnitOfWork, deps: Deps) -> None:
+async def los_casus_op(
+    casus_id: str, cmd: LosCasusOp, uow: UnitOfWork, deps: Deps, *, door: str
+) -> None:
     await _transitie(
         casus_id,
         uow,
         lambda casus: casus.los_op(
-            door=LOKET,
+            door=door,
             op=deps.clock(),
             oplossing=cmd.oplossing,
             ingezette_instrumenten=tuple(cmd.ingezette_instrumenten),
@@ -136,12 +144,14 @@ async def los_casus_op(casus_id: str, cmd: LosCasusOp, uow: UnitOfWork, deps: De
     )
 
 
-async def sluit_casus(casus_id: str, cmd: SluitCasus, uow: UnitOfWork, deps: Deps) -> None:
+async def sluit_casus(
+    casus_id: str, cmd: SluitCasus, uow: UnitOfWork, deps: Deps, *, door: str
+) -> None:
     await _transitie(
         casus_id,
         uow,
         lambda casus: casus.sluit(
-            door=LOKET, op=deps.clock(), redencode=cmd.redencode, toelichting=cmd.toelichting
+            door=door, op=deps.clock(), redencode=cmd.redencode, toelichting=cmd.toelichting
         ),
     )
 

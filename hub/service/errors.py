@@ -34,3 +34,15 @@ class LogNietGeschreven(HubError):
 
     status_code = 500
     type = "TRANSACTION_LOG_WRITE_ERROR"
+
+
+class NietGeauthenticeerd(HubError):
+    """No proven caller: no client certificate, no OIN in it, or an OIN the hub does not know."""
+
+    status_code = 401
+
+
+class Verboden(HubError):
+    """A known caller whose role does not allow this."""
+
+    status_code = 403

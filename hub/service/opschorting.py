@@ -24,9 +24,6 @@ from schemas.opschorting import (
     OpschortingGeweigerd,
 )
 
-LOKET = "loket"
-"""The actor of the loket's orders until callers prove who they are."""
-
 
 def weiger(exc: OngeldigeOpschorting) -> Exception:
     """A rule broken by the input names its field (422); one the time-out's state forbids is a
@@ -37,9 +34,10 @@ def weiger(exc: OngeldigeOpschorting) -> Exception:
 
 
 async def draag_opschorting_op(
-    casus_id: str, cmd: DraagOpschortingOp, uow: UnitOfWork, deps: Deps
+    casus_id: str, cmd: DraagOpschortingOp, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> str:
     """Record the loket's time-out order; each agency in scope gets its own instruction.
+    ``door`` is the proven caller, the actor in the audit trail.
 
     The order, its requests and all outgoing messages commit in one transaction (outbox).
     """
@@ -72,7 +70,7 @@ async def draag_opschorting_op(
                 instructies={s.uitvoerder.value: str(uuid.uuid4()) for s in cmd.uitvoerders},
                 reageer_uiterlijk=now + dt.timedelta(hours=deps.settings.answer_deadline_hours),
                 nu=now,
-                door=LOKET,
+                door=door,
             )
         except OngeldigeOpschorting as exc:
             raise weiger(exc) from exc
@@ -81,9 +79,15 @@ async def draag_opschorting_op(
     return opschorting.opschorting_id
 
 
-async def lees_opschorting(opschorting_id: str, uow: UnitOfWork, deps: Deps) -> Opschorting:
+async def lees_opschorting(
+    opschorting_id: str, uow: UnitOfWork, deps: Deps, *, uitvoerder: str | None = None
+) -> Opschorting:
+    """The time-out; for an agency (``uitvoerder``) only its own part of it, and not found when
+    it takes no part: that a time-out exists for a household is itself sensitive."""
     async with uow:
         opschorting = await uow.opschortingen.get(opschorting_id)
+    if opschorting is not None and uitvoerder is not None:
+        opschorting = opschorting.voor_uitvoerder(uitvoerder)
     if opschorting is None:
         raise NietGevonden(f"opschorting {opschorting_id} not found", field="opschorting_id")
     return opschorting

@@ -16,9 +16,6 @@ from hub.service.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-OPERATOR = "operator"
-"""The actor of an operator's retry in the audit trail, until operators sign in."""
-
 CASUS_ID_CHARS = 24
 """The audit trail's casus id column; a key that is longer is no casus id."""
 
@@ -56,10 +53,10 @@ async def dead_rows(uow: UnitOfWork, newest: int) -> DeadRows:
         )
 
 
-async def retry(seq: int, uow: UnitOfWork, deps: Deps, *, actor: str = OPERATOR) -> OutboxEntry:
+async def retry(seq: int, uow: UnitOfWork, deps: Deps, *, door: str) -> OutboxEntry:
     """Put a dead or pending row back in the queue: due now, attempts from zero. Recorded in the
-    audit trail. A dead row that is retried goes out after the later rows of its key that were
-    sent while it was dead."""
+    audit trail with ``door`` (the proven operator) as actor. A dead row that is retried goes out
+    after the later rows of its key that were sent while it was dead."""
     now = deps.clock()
     async with uow:
         entry = await uow.outbox.get(seq)
@@ -68,7 +65,7 @@ async def retry(seq: int, uow: UnitOfWork, deps: Deps, *, actor: str = OPERATOR)
         if entry.status is OutboxStatus.SENT or not await uow.outbox.requeue(seq, now):
             raise Conflict(f"outbox row {seq} was sent already", field="seq")
         uow.audit.record(
-            actor=actor,
+            actor=door,
             actie="outbox.retry",
             casus_id=entry.key if len(entry.key) <= CASUS_ID_CHARS else None,
             details={

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from hub.domain.casus import CasusStatus
 from hub.domain.opschorting import NL
+from hub.domain.verzoek import VerzoekStatus
 from schemas.casus import Urgentie
 from schemas.organisaties import Uitvoerder
 
@@ -106,3 +107,19 @@ class ZoekCasussen(BaseModel):
 
 def _begin_van(dag: dt.date) -> dt.datetime:
     return dt.datetime.combine(dag, dt.time(), tzinfo=NL).astimezone(dt.UTC)
+
+
+class ZoekVerzoeken(BaseModel):
+    """An agency lists its own requests: by default the open ones, soonest deadline first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: list[VerzoekStatus] = Field(
+        default_factory=lambda: [VerzoekStatus.PENDING],
+        description="Any of these statuses (default: pending, the ones still to answer).",
+    )
+    pagina: int = Field(default=1, ge=1)
+    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+
+    def als_pagina(self) -> Pagina:
+        return Pagina(nummer=self.pagina, grootte=self.per_pagina)

@@ -16,7 +16,7 @@ from hub.domain.opschorting import NL, OngeldigeOpschorting, Opschorting
 from hub.service.commands import HefOpschortingOp, VerlengOpschorting
 from hub.service.deps import Deps
 from hub.service.errors import NietGevonden
-from hub.service.opschorting import LOKET, weiger
+from hub.service.opschorting import weiger
 from hub.service.unit_of_work import UnitOfWork
 
 HUB = "hub"
@@ -48,7 +48,7 @@ async def _wijzig(
 
 
 async def verleng_opschorting(
-    opschorting_id: str, cmd: VerlengOpschorting, uow: UnitOfWork, deps: Deps
+    opschorting_id: str, cmd: VerlengOpschorting, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> str:
     """Extend a running time-out to a later end date. Returns the change's id."""
     return await _wijzig(
@@ -63,14 +63,14 @@ async def verleng_opschorting(
                 nu=now,
                 instructies=ids,
                 reageer_uiterlijk=deadline,
-                door=LOKET,
+                door=door,
             ).wijziging_id
         ),
     )
 
 
 async def hef_opschorting_op(
-    opschorting_id: str, cmd: HefOpschortingOp, uow: UnitOfWork, deps: Deps
+    opschorting_id: str, cmd: HefOpschortingOp, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> str:
     """Lift a running time-out: collection resumes on the lifting date. Returns the change id."""
     opheffingsdatum = cmd.opheffingsdatum or deps.clock().astimezone(NL).date()
@@ -86,7 +86,7 @@ async def hef_opschorting_op(
                 nu=now,
                 instructies=ids,
                 reageer_uiterlijk=deadline,
-                door=LOKET,
+                door=door,
             ).wijziging_id
         ),
     )

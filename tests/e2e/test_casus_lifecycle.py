@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from schemas.topics import CASUS
 from tests.support.kafka import consume_until
 from tests.support.loket import casus_body
+from tests.support.pki import Pki, make_pki
 from tests.support.processes import ManagedProcess, console_script, free_port, running_process
-from tests.support.stack import tls_env
+from tests.support.stack import hub_client, hub_tls_env, tls_env
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +23,9 @@ BSN = "999990019"
 @pytest.fixture(scope="module")
 def hub(
     kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, ManagedProcess]]:
+) -> Iterator[tuple[str, ManagedProcess, Pki]]:
     root = tmp_path_factory.mktemp("casus-e2e")
+    pki = make_pki(root / "pki")
     port = free_port()
     with running_process(
         "hub",
@@ -35,12 +36,14 @@ def hub(
             "HUB_KEYS_DIR": str(root / "keys"),
             "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
             **tls_env("HUB_", "hub"),
+            **hub_tls_env(pki),
         },
         log_dir=root / "logs",
-        health_url=f"http://127.0.0.1:{port}/health",
+        health_url=f"https://127.0.0.1:{port}/health",
         timeout=60,
+        ca=pki.ca,
     ) as process:
-        yield f"http://127.0.0.1:{port}", process
+        yield f"https://127.0.0.1:{port}", process, pki
 
 
 STEPS = [
@@ -65,8 +68,8 @@ TYPES = [
 async def test_a_casus_walks_from_ingediend_to_gesloten_and_each_step_is_on_the_topic(
     hub, kafka_bootstrap
 ):
-    hub_url, process = hub
-    async with httpx.AsyncClient(base_url=hub_url, timeout=10) as client:
+    hub_url, process, pki = hub
+    async with hub_client(hub_url, pki, timeout=10) as client:
         submitted = await client.post("/api/v1/casussen", json=casus_body(BSN))
         assert submitted.status_code == 201, submitted.text
         casus_id = submitted.json()["casus_id"]

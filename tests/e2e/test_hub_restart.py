@@ -22,7 +22,7 @@ def stack(kafka_bootstrap, tmp_path_factory):
 
 
 async def test_chain_completes_after_the_hub_is_killed_right_after_an_order(stack: Stack):
-    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+    async with stack.client(timeout=10) as client:
         casus = (await client.post("/api/v1/casussen", json=casus_body("999990019"))).json()
         ordered = await client.post(
             f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
@@ -34,7 +34,7 @@ async def test_chain_completes_after_the_hub_is_killed_right_after_an_order(stac
     await asyncio.sleep(3)  # agencies may answer while the hub is down
     stack.restart_hub()
     url = f"/api/v1/opschortingen/{ordered.json()['opschorting_id']}"
-    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+    async with stack.client(timeout=10) as client:
         async with asyncio.timeout(60):
             while True:
                 chain = (await client.get(url)).json()

@@ -20,7 +20,7 @@ ALL_CJIB_CLAIMS_UNDER_APPEAL = "999990032"
 
 
 async def run_order(stack, bsn: str, body: dict, within: float = 60.0) -> tuple[dict, float]:
-    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+    async with stack.client(timeout=10) as client:
         casus = await client.post("/api/v1/casussen", json=casus_body(bsn))
         assert casus.status_code == 201, casus.text
         started = time.perf_counter()
@@ -98,7 +98,7 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
     assert chain["status"] == "confirmed"
     url = f"/api/v1/opschortingen/{chain['opschorting_id']}"
     new_end = dt.date.fromisoformat(chain["einddatum"]) + dt.timedelta(days=30)
-    async with httpx.AsyncClient(base_url=stack.hub_url, timeout=10) as client:
+    async with stack.client(timeout=10) as client:
         extended = await client.post(
             f"{url}/verlengingen", json={"einddatum": new_end.isoformat(), "reden": "Meer tijd"}
         )

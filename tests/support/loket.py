@@ -46,3 +46,9 @@ def opschorting_body(
         "grondslag": "Time-outbevoegdheid Landelijk Maatwerkloket",
         "reden": "Ruimte om een schuldregeling te treffen",
     }
+
+
+LOKET_DOOR = "urn:nld:oin:00000001999999990001"
+"""The actor of what the loket does: its proven OIN (``schemas.organisaties.LOKET``)."""
+OPERATOR_DOOR = "urn:nld:oin:00000001999999990004"
+"""The actor of what an operator does (``schemas.organisaties.BEHEER``)."""

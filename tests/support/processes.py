@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -89,14 +90,15 @@ class ManagedProcess:
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.output().splitlines()[-lines:])
 
-    def wait_for_http(self, url: str, timeout: float = 30.0) -> None:
-        """Wait until ``url`` answers with a 2xx status."""
+    def wait_for_http(self, url: str, timeout: float = 30.0, ca: str | Path | None = None) -> None:
+        """Wait until ``url`` answers with a 2xx status (``https://``: verified against ``ca``)."""
+        context = ssl.create_default_context(cafile=str(ca)) if ca is not None else None
         deadline = time.monotonic() + timeout
         last_error = "no attempt"
         while time.monotonic() < deadline:
             self._check_alive(f"waiting for {url}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:
+                with urllib.request.urlopen(url, timeout=2, context=context) as response:
                     if 200 <= response.status < 300:
                         return
                     last_error = f"HTTP {response.status}"
@@ -157,6 +159,7 @@ def start_process(
     health_url: str | None = None,
     ready_line: str | None = None,
     timeout: float = 30.0,
+    ca: str | Path | None = None,
 ) -> ManagedProcess:
     """Start ``argv`` with ``env`` added to this environment; wait for ``health_url`` (2xx) and/or
     ``ready_line`` in its output. On failure the process is stopped and ProcessFailed raised."""
@@ -177,7 +180,7 @@ def start_process(
     process = ManagedProcess(name, popen, log_path)
     try:
         if health_url is not None:
-            process.wait_for_http(health_url, timeout)
+            process.wait_for_http(health_url, timeout, ca=ca)
         if ready_line is not None:
             process.wait_for_line(ready_line, timeout)
     except BaseException:
@@ -197,6 +200,7 @@ def running_process(
     health_url: str | None = None,
     ready_line: str | None = None,
     timeout: float = 30.0,
+    ca: str | Path | None = None,
 ) -> Iterator[ManagedProcess]:
     """``start_process`` as a context manager that always terminates the process."""
     process = start_process(
@@ -208,6 +212,7 @@ def running_process(
         health_url=health_url,
         ready_line=ready_line,
         timeout=timeout,
+        ca=ca,
     )
     try:
         yield process

@@ -1,19 +1,49 @@
 """The whole stack as real processes: three simulators, the hub and three connectors.
 
+The hub serves HTTPS with mutual TLS; the stack makes a local CA in its directory
+(``deploy/pki/local_ca.py``) and :meth:`Stack.client` gives a client with an organisation's
+certificate (the loket's by default).
+
 Used by the end-to-end tests and by the benchmarks under ``bench/``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from simulators import AGENCIES
 from tests.support.kafka import kafka_tls
+from tests.support.pki import Pki, make_pki
 from tests.support.processes import ManagedProcess, console_script, free_ports, start_process
+
+
+def hub_tls_env(pki: Pki) -> dict[str, str]:
+    """The hub's settings for mutual TLS with the local CA: its own certificate, the CA."""
+    cert, key = pki.cert("hub")
+    return {"HUB_TLS_CERT": cert, "HUB_TLS_KEY": key, "HUB_TLS_CA": str(pki.ca)}
+
+
+def tls_context(pki: Pki, org: str | None = "loket") -> ssl.SSLContext:
+    """A client's TLS: trusts the local CA; presents ``org``'s certificate (``None``: none)."""
+    context = ssl.create_default_context(cafile=str(pki.ca))
+    if org is not None:
+        context.load_cert_chain(*pki.cert(org))
+    return context
+
+
+def hub_client(
+    hub_url: str, pki: Pki, org: str | None = "loket", **kwargs: Any
+) -> httpx.AsyncClient:
+    """An HTTP client for the hub as organisation ``org`` (its certificate from ``pki``)."""
+    return httpx.AsyncClient(base_url=hub_url, verify=tls_context(pki, org), **kwargs)
 
 
 @dataclass
@@ -24,6 +54,11 @@ class Stack:
     hub: ManagedProcess
     restart_hub: Callable[[], ManagedProcess]
     """Start the hub again, same port, store and consumer group (after it stopped or was killed)."""
+    pki: Pki = field(default_factory=lambda: Pki(Path(".")))
+
+    def client(self, org: str | None = "loket", **kwargs: Any) -> httpx.AsyncClient:
+        """A client for the hub's API as ``org`` (default: the loket)."""
+        return hub_client(self.hub_url, self.pki, org, **kwargs)
 
 
 def tls_env(prefix: str, als: str) -> dict[str, str]:
@@ -44,6 +79,7 @@ def running_stack(
     kafka_bootstrap: str, root: Path, agencies: Sequence[str] = AGENCIES
 ) -> Iterator[Stack]:
     keys, logs = root / "keys", root / "logs"
+    pki = make_pki(root / "pki")
     hub_port, *sim_ports = free_ports(1 + len(agencies))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(agencies, sim_ports, strict=True)}
     connector = console_script("maatwerk-connector")
@@ -69,6 +105,7 @@ def running_stack(
             "HUB_KEYS_DIR": str(keys),
             "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
             **tls_env("HUB_", "hub"),
+            **hub_tls_env(pki),
         }
 
         def start_hub() -> ManagedProcess:
@@ -77,8 +114,9 @@ def running_stack(
                 [console_script("maatwerk-hub"), "serve", "--port", str(hub_port)],
                 env=hub_env,
                 log_dir=logs,
-                health_url=f"http://127.0.0.1:{hub_port}/health",
+                health_url=f"https://127.0.0.1:{hub_port}/health",
                 timeout=60,
+                ca=pki.ca,
             )
             stack.callback(process.terminate)
             return process
@@ -97,7 +135,7 @@ def running_stack(
                 log_dir=logs,
             )
             stack.callback(proc.terminate)
-        running = Stack(f"http://127.0.0.1:{hub_port}", simulator_urls, logs, hub, start_hub)
+        running = Stack(f"https://127.0.0.1:{hub_port}", simulator_urls, logs, hub, start_hub, pki)
 
         def restart_hub() -> ManagedProcess:
             running.hub.terminate()

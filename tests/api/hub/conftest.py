@@ -17,6 +17,8 @@ from hub.settings import Settings
 from schemas.topics import CASUS, DEAD_LETTER, instructie_topic
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
 from simulators import AGENCIES
+from tests.support.identiteit import client_for
+from tests.support.pki import Pki, make_pki
 
 
 @pytest.fixture
@@ -48,8 +50,32 @@ async def running(app) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """The local CA's certificates, once per run (the hub trusts them by their OINs)."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
 @pytest.fixture
-async def loket(hub_settings):
+async def clients(pki: Pki) -> AsyncIterator[Any]:
+    """``clients(app, "cjib")``: a client with that organisation's certificate (``None``: none);
+    closed after the test."""
+    opened: list[httpx.AsyncClient] = []
+
+    def make(app: Any, code: str | None) -> httpx.AsyncClient:
+        client = client_for(app, pki.pem(code) if code is not None else None)
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        await client.aclose()
+
+
+@pytest.fixture
+async def hub_app(hub_settings):
+    """The hub, started, with FastStream's in-memory broker; what it publishes is captured in
+    ``app.state.published``."""
     app = create_app(hub_settings)
     broker = app.state.broker
     published: dict[str, list[bytes]] = {}
@@ -63,11 +89,45 @@ async def loket(hub_settings):
         capture_on(topic)
 
     async with TestKafkaBroker(broker), running(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            client.published = published  # type: ignore[attr-defined]
-            client.broker = broker  # type: ignore[attr-defined]
-            yield client
+        app.state.published = published
+        yield app
+
+
+def _with_hub(client: httpx.AsyncClient, app: Any) -> httpx.AsyncClient:
+    client.published = app.state.published  # type: ignore[attr-defined]
+    client.broker = app.state.broker  # type: ignore[attr-defined]
+    client.app = app  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+async def loket(hub_app, clients):
+    """The loket's client (its certificate)."""
+    return _with_hub(clients(hub_app, "loket"), hub_app)
+
+
+@pytest.fixture
+async def cjib(hub_app, clients):
+    """An agency's client: the CJIB."""
+    return _with_hub(clients(hub_app, "cjib"), hub_app)
+
+
+@pytest.fixture
+async def duo(hub_app, clients):
+    """Another agency's client: DUO."""
+    return _with_hub(clients(hub_app, "duo"), hub_app)
+
+
+@pytest.fixture
+async def operator(hub_app, clients):
+    """An operator's client (the organisation ``beheer``)."""
+    return _with_hub(clients(hub_app, "beheer"), hub_app)
+
+
+@pytest.fixture
+async def anoniem(hub_app, clients):
+    """A caller without a certificate."""
+    return _with_hub(clients(hub_app, None), hub_app)
 
 
 async def wait_for(predicate, within: float = 5.0) -> Any:

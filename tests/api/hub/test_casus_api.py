@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from schemas import parse_event
+from schemas.organisaties import LOKET
 from schemas.topics import CASUS
 from tests.api.hub.conftest import wait_for
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import LOKET_INDIENER_OIN, casus_body, opschorting_body
 
 BSN = "999990019"
 API = "/api/v1/casussen"
@@ -62,7 +63,9 @@ async def test_the_casus_view_shows_state_history_and_instruments(loket):
     assert casus["toegestaan"] == ["geaccepteerd", "afgewezen", "gesloten"]
     [ingediend] = casus["transities"]
     assert ingediend["van"] is None and ingediend["naar"] == "ingediend"
-    assert ingediend["door"] == "urn:nld:oin:00000001999999990201"
+    # The actor is the proven caller (the loket's certificate), not the body's indiener_oin.
+    assert ingediend["door"] == f"urn:nld:oin:{LOKET.oin}"
+    assert casus["indiener_oin"] == LOKET_INDIENER_OIN
     opschorting_id = ordered.json()["opschorting_id"]
     assert casus["instrumenten"] == {"opschortingen": [opschorting_id]}
     assert casus["opschortingen"] == [opschorting_id]

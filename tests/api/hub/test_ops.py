@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 
-import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
 from prometheus_client.parser import text_string_to_metric_families
@@ -35,18 +34,18 @@ class Clock:
 
 
 @pytest.fixture
-async def ops(hub_settings):
+async def ops(hub_settings, clients):
     app = create_app(hub_settings)
     broker = app.state.broker
     async with TestKafkaBroker(broker), running(app):
         clock = Clock()
         app.state.hub.deps = dataclasses.replace(app.state.hub.deps, clock=clock)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            client.broker = broker  # type: ignore[attr-defined]
-            client.clock = clock  # type: ignore[attr-defined]
-            client.settings = hub_settings  # type: ignore[attr-defined]
-            yield client
+        client = clients(app, "beheer")  # an operator
+        client.loket = clients(app, "loket")  # type: ignore[attr-defined]
+        client.broker = broker  # type: ignore[attr-defined]
+        client.clock = clock  # type: ignore[attr-defined]
+        client.settings = hub_settings  # type: ignore[attr-defined]
+        yield client
 
 
 async def overzicht(client) -> dict:
@@ -90,7 +89,7 @@ async def test_overview_counts_move_as_answers_arrive(ops):
     assert empty["opschortingen"] == {"pending": 0, "confirmed": 0, "incomplete": 0}
     assert per_agency(empty) == dict.fromkeys(AGENCIES, links())  # connected, nothing yet
 
-    chain = await order(ops)
+    chain = await order(ops.loket)
     body = await overzicht(ops)
     assert body["opschortingen"] == {"pending": 1, "confirmed": 0, "incomplete": 0}
     assert body["verzoeken"] == links(pending=3)
@@ -117,7 +116,7 @@ async def test_overview_counts_move_as_answers_arrive(ops):
     ]
     assert flow[-1] == ("casus.ingediend", chain["casus_id"])
 
-    second = await order(ops)
+    second = await order(ops.loket)
     for agency in AGENCIES:
         await publish(ops, answer_event(second, agency))
     body = await overzicht(ops)
@@ -126,7 +125,7 @@ async def test_overview_counts_move_as_answers_arrive(ops):
 
 
 async def test_a_link_past_its_deadline_is_counted_late_until_answered(ops):
-    chain = await order(ops)
+    chain = await order(ops.loket)
     deadline = dt.timedelta(hours=ops.settings.answer_deadline_hours)
     ops.clock.now += deadline - dt.timedelta(minutes=1)
     assert (await overzicht(ops))["verzoeken"]["late"] == 0
@@ -211,7 +210,7 @@ async def test_metrics_count_answers_and_show_the_outbox_backlog(ops, monkeypatc
         raise ConnectionError("broker away")
 
     monkeypatch.setattr(ops.broker, "publish", broker_away)
-    chain = await order(ops)  # casus.ingediend, opschorting.opgedragen, three instructions
+    chain = await order(ops.loket)  # casus.ingediend, opschorting.opgedragen, three instructions
 
     async def backlog() -> float:
         return (await metrics(ops))[("hub_outbox_backlog", ())]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
 
 from hub.adapters.outbox import Undeliverable
 from hub.app import create_app
 from hub.bootstrap import bootstrap
+from schemas.organisaties import BEHEER
 from schemas.topics import instructie_topic
 from tests.api.hub.conftest import running, wait_for
 from tests.api.hub.test_api import BSN, submit_casus
@@ -25,18 +25,18 @@ CJIB = instructie_topic("cjib").name
 
 
 @pytest.fixture
-async def ops(hub_settings):
+async def ops(hub_settings, clients):
     klok = Klok()
     process = bootstrap(hub_settings, clock=klok)
     publisher = FakePublisher()
     process.publisher = publisher  # type: ignore[assignment]
     app = create_app(process=process)
     async with TestKafkaBroker(process.broker), running(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            client.publisher = publisher  # type: ignore[attr-defined]
-            client.klok = klok  # type: ignore[attr-defined]
-            yield client
+        client = clients(app, "beheer")  # an operator
+        client.loket = clients(app, "loket")  # type: ignore[attr-defined]
+        client.publisher = publisher  # type: ignore[attr-defined]
+        client.klok = klok  # type: ignore[attr-defined]
+        yield client
 
 
 async def outbox(client, status: str, **params) -> dict:
@@ -59,8 +59,8 @@ async def items_when(client, status: str, done) -> list[dict]:
 
 async def order_with_cjib_undeliverable(client) -> str:
     client.publisher.fail = lambda m: Undeliverable("too large") if m.topic == CJIB else None
-    casus_id = await submit_casus(client)
-    response = await client.post(
+    casus_id = await submit_casus(client.loket)
+    response = await client.loket.post(
         f"/api/v1/casussen/{casus_id}/opschortingen",
         json=opschorting_body("belastingdienst", "cjib", "duo"),
     )
@@ -71,7 +71,7 @@ async def order_with_cjib_undeliverable(client) -> str:
 
 async def test_a_committed_message_is_pending_until_the_broker_has_it(ops):
     ops.publisher.gate.clear()  # the relay will wait inside its publish call
-    casus_id = await submit_casus(ops)
+    casus_id = await submit_casus(ops.loket)
     await ops.publisher.entered.wait()
 
     [row] = (await outbox(ops, "pending"))["items"]
@@ -113,8 +113,11 @@ async def test_a_dead_message_is_shown_counted_and_retried_by_an_operator(ops):
     await items_when(ops, "pending", lambda items: not items)
     assert (await metrics(ops))[("hub_outbox_dead", ())] == 0
 
-    audit = (await ops.get(f"/api/v1/casussen/{casus_id}/audit")).json()
-    assert [(e["actie"], e["actor"]) for e in audit][-1] == ("outbox.retry", "operator")
+    audit = (await ops.loket.get(f"/api/v1/casussen/{casus_id}/audit")).json()
+    assert [(e["actie"], e["actor"]) for e in audit][-1] == (
+        "outbox.retry",
+        f"urn:nld:oin:{BEHEER.oin}",  # the proven operator
+    )
     assert (await overzicht(ops))["recente_audit"][0]["actie"] == "outbox.retry"
 
     again = await ops.post(f"/api/v1/ops/outbox/{dead['seq']}/retry")
@@ -126,7 +129,7 @@ async def test_a_dead_message_is_shown_counted_and_retried_by_an_operator(ops):
 async def test_outbox_pages_newest_first_and_takes_only_pending_or_dead(ops):
     ops.publisher.gate.clear()
     for _ in range(3):
-        await submit_casus(ops)
+        await submit_casus(ops.loket)
     await ops.publisher.entered.wait()
     first = await outbox(ops, "pending", limit=2)
     second = await outbox(ops, "pending", limit=2, before=first["next_before"])

@@ -95,13 +95,13 @@ async def test_changes_to_an_unknown_time_out_are_404(loket):
     assert response.status_code == 404
 
 
-async def test_an_unanswered_extension_counts_as_pending_for_its_agencies(loket):
+async def test_an_unanswered_extension_counts_as_pending_for_its_agencies(loket, operator):
     chain = await answered(loket)
     later = dt.date.fromisoformat(chain["einddatum"]) + dt.timedelta(days=30)
     await loket.post(
         f"/api/v1/opschortingen/{chain['opschorting_id']}/verlengingen",
         json={"einddatum": later.isoformat(), "reden": "r"},
     )
-    body = (await loket.get("/api/v1/ops/overzicht")).json()
+    body = (await operator.get("/api/v1/ops/overzicht")).json()
     pending = {a["uitvoerder"]: a["pending"] for a in body["per_uitvoerder"]}
     assert pending == {"belastingdienst": 1, "cjib": 0, "duo": 1}

@@ -21,7 +21,7 @@ from hub.service.commands import (
 )
 from hub.service.errors import Conflict
 from hub.service.queries import ZoekCasussen
-from tests.support.loket import casus_body
+from tests.support.loket import LOKET_DOOR, casus_body
 from tests.unit.hub.fakes import Klok
 
 BSN = "999990019"
@@ -36,7 +36,7 @@ def klok(hub):
 
 async def submit(hub, **changes) -> str:
     cmd = DienCasusIn(**{**casus_body(BSN), **changes})
-    return await service.dien_casus_in(cmd, hub.uow(), hub.deps)
+    return await service.dien_casus_in(cmd, hub.uow(), hub.deps, door=LOKET_DOOR)
 
 
 async def outbox_types(hub, casus_id: str) -> list[str]:
@@ -60,7 +60,7 @@ async def test_lifecycle_state_history_messages_and_audit_commit_together(hub, k
         (service.sluit_casus, SluitCasus(redencode="opgelost", toelichting="Klaar")),
     ]:
         klok.verzet(hours=1)
-        await handler(casus_id, cmd, hub.uow(), hub.deps)
+        await handler(casus_id, cmd, hub.uow(), hub.deps, door=LOKET_DOOR)
 
     casus = (await service.lees_casus(casus_id, hub.uow())).casus
     assert casus.status == "gesloten"
@@ -99,7 +99,9 @@ async def test_lifecycle_state_history_messages_and_audit_commit_together(hub, k
 async def test_a_refused_step_leaves_state_outbox_and_audit_as_they_were(hub, klok):
     casus_id = await submit(hub)
     with pytest.raises(Conflict):
-        await service.sluit_casus(casus_id, SluitCasus(redencode="opgelost"), hub.uow(), hub.deps)
+        await service.sluit_casus(
+            casus_id, SluitCasus(redencode="opgelost"), hub.uow(), hub.deps, door=LOKET_DOOR
+        )
     assert await outbox_types(hub, casus_id) == ["nl.maatwerk.casus.ingediend.v1"]
     async with hub.sessions() as session:
         row = await session.get(CasusRow, casus_id)
@@ -115,7 +117,7 @@ async def test_list_filters_sorts_pages_and_counts_in_sql(hub, klok):
     klok.verzet(days=1)
     hoog = await submit(hub, urgentie="hoog", betrokken_organisaties=["cjib", "duo"])
     klok.verzet(hours=1)
-    await service.accepteer_casus(hoog, AccepteerCasus(), hub.uow(), hub.deps)
+    await service.accepteer_casus(hoog, AccepteerCasus(), hub.uow(), hub.deps, door=LOKET_DOOR)
 
     async def ids(**vraag) -> tuple[list[str], int]:
         lijst = await service.zoek_casussen(ZoekCasussen(**vraag), hub.uow())

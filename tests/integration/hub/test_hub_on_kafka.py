@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -18,8 +17,10 @@ from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_t
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
+from tests.support.identiteit import client_for
 from tests.support.kafka import client_kwargs, kafka_tls
 from tests.support.loket import casus_body, opschorting_body
+from tests.support.pki import make_pki
 
 pytestmark = pytest.mark.kafka
 
@@ -46,13 +47,17 @@ async def hub_client(kafka_bootstrap, tmp_path):
         outbox_poll_seconds=0.1,
     )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            client.private_keys = private  # type: ignore[attr-defined]
-            client.consumer_group = settings.consumer_group  # type: ignore[attr-defined]
-            client.app = app  # type: ignore[attr-defined]
-            yield client
+    pki = make_pki(tmp_path / "pki")
+    async with (
+        app.router.lifespan_context(app),
+        client_for(app, pki.pem("loket")) as client,
+        client_for(app, pki.pem("beheer")) as operator,
+    ):
+        client.operator = operator  # type: ignore[attr-defined]
+        client.private_keys = private  # type: ignore[attr-defined]
+        client.consumer_group = settings.consumer_group  # type: ignore[attr-defined]
+        client.app = app  # type: ignore[attr-defined]
+        yield client
 
 
 async def read_matching(
@@ -191,7 +196,7 @@ async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_does_n
     assert small.value == b'{"small": true}'
     async with asyncio.timeout(20):
         while True:
-            dead = (await hub_client.get("/api/v1/ops/outbox?status=dead")).json()["items"]
+            dead = (await hub_client.operator.get("/api/v1/ops/outbox?status=dead")).json()["items"]
             if any(d["key"] == casus_id for d in dead):
                 break
             await asyncio.sleep(0.1)

@@ -64,7 +64,7 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     finally:
         await producer.stop()
 
-    [letter] = await dead_letter_with_key(hub_client, casus_id)
+    [letter] = await dead_letter_with_key(hub_client.operator, casus_id)
     assert letter["reason_code"] == "bsn-niet-te-openen"
     assert letter["reason"] == "personen.0.bsn_versleuteld: cannot be opened with the cjib key"
     assert (
@@ -80,5 +80,5 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     assert letter["value_sha256"] == hashlib.sha256(value).hexdigest()
     assert letter["dead_lettered_at"].startswith("2026-11-22T10:15:00")
 
-    overzicht = (await hub_client.get("/api/v1/ops/overzicht")).json()
+    overzicht = (await hub_client.operator.get("/api/v1/ops/overzicht")).json()
     assert overzicht["dead_letters"]["last_hour"] >= 1

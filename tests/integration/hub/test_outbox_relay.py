@@ -20,6 +20,7 @@ from hub.service.errors import Conflict, NietGevonden
 from hub.service.retention import purge_expired
 from hub.settings import Settings
 from schemas import CONTENT_TYPE
+from tests.support.loket import OPERATOR_DOOR
 from tests.unit.hub.fakes import Klok
 
 BASE = 5.0
@@ -222,20 +223,20 @@ async def test_an_operator_puts_a_dead_row_back_in_the_queue_and_it_is_audited(
     assert dead.seq == seq and dead.status.value == "dead"
 
     klok.verzet(hours=1)
-    retried = await outbox_service.retry(seq, hub.uow(), hub.deps)
+    retried = await outbox_service.retry(seq, hub.uow(), hub.deps, door=OPERATOR_DOOR)
     assert (retried.attempts, retried.dead_at, retried.execute_after) == (0, None, klok.now)
     assert (await outbox_service.dead_rows(hub.uow(), 5)).count == 0
     async with hub.uow() as uow:
         [entry] = await uow.audit.for_casus("MWL-2026-0000000001")
-        assert (entry.actor, entry.actie, entry.at) == ("operator", "outbox.retry", klok.now)
+        assert (entry.actor, entry.actie, entry.at) == (OPERATOR_DOOR, "outbox.retry", klok.now)
         assert entry.details["status"] == "dead" and entry.details["attempts"] == 1
 
     publisher.fail = lambda m: None
     assert await relay(hub) == 1
     with pytest.raises(Conflict):
-        await outbox_service.retry(seq, hub.uow(), hub.deps)
+        await outbox_service.retry(seq, hub.uow(), hub.deps, door=OPERATOR_DOOR)
     with pytest.raises(NietGevonden):
-        await outbox_service.retry(seq + 100, hub.uow(), hub.deps)
+        await outbox_service.retry(seq + 100, hub.uow(), hub.deps, door=OPERATOR_DOOR)
 
 
 async def test_a_retry_wakes_the_relay(hub, publisher):
@@ -244,7 +245,7 @@ async def test_a_retry_wakes_the_relay(hub, publisher):
     await relay(hub)
     assert hub.relay is not None
     hub.relay._wake.clear()
-    await outbox_service.retry(seq, hub.uow(), hub.deps)
+    await outbox_service.retry(seq, hub.uow(), hub.deps, door=OPERATOR_DOOR)
     assert hub.relay._wake.is_set()
 
 

@@ -14,6 +14,7 @@ from hub.adapters.outbox_queries import OutboxStatus
 from hub.service import outbox as outbox_service
 from hub.service.retention import purge_expired
 from tests.integration.hub.test_outbox_relay import FakePublisher
+from tests.support.loket import OPERATOR_DOOR
 from tests.unit.hub.fakes import Klok
 
 VALUE = b'{"id": "x"}' * 100
@@ -69,7 +70,7 @@ async def test_due_rows_keep_order_per_key_and_dead_rows_do_not_block(hub):
     assert [e.key for e in page.entries] == ["MWL-A", "MWL-A"]
     assert page.entries[-1].seq == a1 and page.entries[-1].attempts == 1
 
-    await outbox_service.retry(a1, hub.uow(), hub.deps)
+    await outbox_service.retry(a1, hub.uow(), hub.deps, door=OPERATOR_DOOR)
     assert await relay.relay_once() == 2
     assert [m.key for m in publisher.published[3:]] == [b"MWL-A", b"MWL-A"]
 

@@ -22,15 +22,17 @@ from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import CASUS, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
 from simulators import AGENCIES
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
 
 BSN = "999990019"
 
 
 async def order(hub) -> str:
-    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), hub.uow(), hub.deps)
+    casus_id = await dien_casus_in(
+        DienCasusIn(**casus_body(BSN)), hub.uow(), hub.deps, door=LOKET_DOOR
+    )
     cmd = DraagOpschortingOp(**opschorting_body(*AGENCIES))
-    return await draag_opschorting_op(casus_id, cmd, hub.uow(), hub.deps)
+    return await draag_opschorting_op(casus_id, cmd, hub.uow(), hub.deps, door=LOKET_DOOR)
 
 
 def op_topic(event) -> str:
@@ -81,7 +83,7 @@ async def test_failed_order_leaves_no_state_and_no_messages(hub):
     async with hub.sessions() as session:
         before = len((await session.scalars(select(OutboxRow))).all())
     with pytest.raises(NietGevonden):
-        await draag_opschorting_op("MWL-2026-0000000000", cmd, hub.uow(), hub.deps)
+        await draag_opschorting_op("MWL-2026-0000000000", cmd, hub.uow(), hub.deps, door=LOKET_DOOR)
     async with hub.sessions() as session:
         assert len((await session.scalars(select(OutboxRow))).all()) == before
 

@@ -32,7 +32,7 @@ from schemas.casus import (
     CasusOpgeschaald,
 )
 from schemas.topics import CASUS
-from tests.support.loket import casus_body
+from tests.support.loket import LOKET_DOOR, casus_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN = "999990019"
@@ -59,7 +59,9 @@ def uow(store, deps):
 
 
 async def submit(uow, deps, **changes) -> str:
-    return await service.dien_casus_in(DienCasusIn(**{**casus_body(BSN), **changes}), uow(), deps)
+    return await service.dien_casus_in(
+        DienCasusIn(**{**casus_body(BSN), **changes}), uow(), deps, door=LOKET_DOOR
+    )
 
 
 async def test_submission_publishes_casus_ingediend_and_audits_pseudonyms_only(uow, deps, store):
@@ -76,7 +78,7 @@ async def test_submission_publishes_casus_ingediend_and_audits_pseudonyms_only(u
     ]
     [entry] = store.audit
     assert (entry.actor, entry.actie, entry.casus_id) == (
-        "urn:nld:oin:00000001999999990201",
+        LOKET_DOOR,  # the proven caller, not the body's indiener_oin
         "casus.ingediend",
         casus_id,
     )
@@ -107,7 +109,7 @@ async def test_the_whole_lifecycle_publishes_each_step_in_order(uow, deps, store
     ]
     for handler, cmd in steps:
         klok.verzet(minutes=5)
-        await handler(casus_id, cmd, uow(), deps)
+        await handler(casus_id, cmd, uow(), deps, door=LOKET_DOOR)
     types = [type(event.data) for _, event in store.published]
     assert types == [
         CasusIngediend,
@@ -129,7 +131,7 @@ async def test_the_whole_lifecycle_publishes_each_step_in_order(uow, deps, store
         "casus.opgelost",
         "casus.gesloten",
     ]
-    assert all(e.actor == "loket" for e in store.audit[1:])
+    assert all(e.actor == LOKET_DOOR for e in store.audit[1:])
     assert store.audit[3].details["van"] == "in_behandeling"
     escalatie = store.published[3][1].data
     assert store.audit[3].details["escalatie_id"] == escalatie.escalatie_id
@@ -142,7 +144,7 @@ async def test_the_whole_lifecycle_publishes_each_step_in_order(uow, deps, store
 async def test_refusal_carries_code_reason_and_advice(uow, deps, store):
     casus_id = await submit(uow, deps)
     cmd = WijsCasusAf(redencode="niet-alles-geprobeerd", reden="Eerst lokaal", advies="Wijkteam")
-    await service.wijs_casus_af(casus_id, cmd, uow(), deps)
+    await service.wijs_casus_af(casus_id, cmd, uow(), deps, door=LOKET_DOOR)
     data = store.published[-1][1].data
     assert isinstance(data, CasusAfgewezen)
     assert (data.redencode, data.reden, data.advies) == (
@@ -162,7 +164,9 @@ async def test_a_refused_step_is_a_conflict_and_commits_nothing(uow, deps, store
     casus_id = await submit(uow, deps)
     commits, published, audit = store.commits, len(store.published), len(store.audit)
     with pytest.raises(Conflict) as raised:
-        await service.los_casus_op(casus_id, LosCasusOp(oplossing="Te vroeg"), uow(), deps)
+        await service.los_casus_op(
+            casus_id, LosCasusOp(oplossing="Te vroeg"), uow(), deps, door=LOKET_DOOR
+        )
     assert raised.value.status_code == 409
     assert raised.value.message == (
         f"casus {casus_id} is ingediend: it cannot become opgelost; "
@@ -175,14 +179,18 @@ async def test_a_refused_step_is_a_conflict_and_commits_nothing(uow, deps, store
 async def test_a_closing_reason_that_does_not_fit_names_the_ones_that_do(uow, deps):
     casus_id = await submit(uow, deps)
     with pytest.raises(Conflict) as raised:
-        await service.sluit_casus(casus_id, SluitCasus(redencode="opgelost"), uow(), deps)
+        await service.sluit_casus(
+            casus_id, SluitCasus(redencode="opgelost"), uow(), deps, door=LOKET_DOOR
+        )
     assert raised.value.field == "redencode"
     assert raised.value.message.endswith("allowed: ingetrokken, overgedragen")
 
 
 async def test_unknown_casus_is_not_found(uow, deps):
     with pytest.raises(NietGevonden):
-        await service.accepteer_casus("MWL-2026-0000000000", AccepteerCasus(), uow(), deps)
+        await service.accepteer_casus(
+            "MWL-2026-0000000000", AccepteerCasus(), uow(), deps, door=LOKET_DOOR
+        )
     with pytest.raises(NietGevonden):
         await service.lees_casus("MWL-2026-0000000000", uow())
 
@@ -193,7 +201,7 @@ async def test_list_filters_sorts_pages_and_counts(uow, deps, klok):
     acuut = await submit(uow, deps, urgentie="acuut", betrokken_organisaties=["cjib"])
     klok.verzet(days=1)
     hoog = await submit(uow, deps, urgentie="hoog", betrokken_organisaties=["cjib", "duo"])
-    await service.accepteer_casus(hoog, AccepteerCasus(), uow(), deps)
+    await service.accepteer_casus(hoog, AccepteerCasus(), uow(), deps, door=LOKET_DOOR)
 
     async def ids(**vraag) -> tuple[list[str], int]:
         lijst = await service.zoek_casussen(ZoekCasussen(**vraag), uow())

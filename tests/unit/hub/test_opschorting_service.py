@@ -31,7 +31,7 @@ from schemas.opschorting import (
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import DEAD_LETTER, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
 from simulators import AGENCIES
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN = "999990019"
@@ -59,9 +59,9 @@ def uow(store, deps):
 
 async def order(uow, deps, *agencies: str) -> tuple[str, str]:
     agencies = agencies or AGENCIES
-    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
     cmd = DraagOpschortingOp(**opschorting_body(*agencies))
-    return casus_id, await draag_opschorting_op(casus_id, cmd, uow(), deps)
+    return casus_id, await draag_opschorting_op(casus_id, cmd, uow(), deps, door=LOKET_DOOR)
 
 
 def answer(store, opschorting_id: str, agency: str, data_type=OpschortingBevestigd, **extra):
@@ -106,7 +106,7 @@ async def test_an_order_queues_the_record_and_one_sealed_instruction_per_agency(
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)
     assert [v.instructie_id for v in opschorting.keten] == [e.id for e in instructies]
     assert store.audit[-1].actie == "opschorting.opgedragen"
-    assert store.audit[-1].actor == "loket"
+    assert store.audit[-1].actor == LOKET_DOOR
 
 
 async def test_an_order_on_an_unknown_casus_or_an_unconnected_agency_changes_nothing(
@@ -114,17 +114,21 @@ async def test_an_order_on_an_unknown_casus_or_an_unconnected_agency_changes_not
 ):
     cmd = DraagOpschortingOp(**opschorting_body("cjib"))
     with pytest.raises(NietGevonden):
-        await draag_opschorting_op("MWL-2026-0000000000", cmd, uow(), deps)
-    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+        await draag_opschorting_op("MWL-2026-0000000000", cmd, uow(), deps, door=LOKET_DOOR)
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
     before = len(store.published)
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
-            casus_id, DraagOpschortingOp(**opschorting_body("svb")), uow(), deps
+            casus_id, DraagOpschortingOp(**opschorting_body("svb")), uow(), deps, door=LOKET_DOOR
         )
     assert info.value.field == "uitvoerders.0.uitvoerder"
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
-            casus_id, DraagOpschortingOp(**opschorting_body("cjib", days=-1)), uow(), deps
+            casus_id,
+            DraagOpschortingOp(**opschorting_body("cjib", days=-1)),
+            uow(),
+            deps,
+            door=LOKET_DOOR,
         )
     assert info.value.field == "einddatum"
     assert len(store.published) == before
@@ -239,7 +243,7 @@ async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, 
     await verwerk_antwoord(refusal, uow(), deps, topic=op_topic(refusal))
     before = len(store.published)
     cmd = VerlengOpschorting(einddatum=dt.date(2027, 12, 1), reden="meer tijd")
-    await verleng_opschorting(opschorting_id, cmd, uow(), deps)
+    await verleng_opschorting(opschorting_id, cmd, uow(), deps, door=LOKET_DOOR)
     nieuw = store.published[before:]
     assert [t for t, _ in nieuw] == [OPSCHORTING.name, instructie_topic("cjib").name]
     instructie = nieuw[1][1].data
@@ -260,12 +264,17 @@ async def test_a_lifted_time_out_takes_no_change_and_a_short_extension_names_its
             VerlengOpschorting(einddatum=dt.date(2026, 12, 2), reden="r"),
             uow(),
             deps,
+            door=LOKET_DOOR,
         )
     assert info.value.field == "einddatum"
-    await hef_opschorting_op(opschorting_id, HefOpschortingOp(reden="klaar"), uow(), deps)
+    await hef_opschorting_op(
+        opschorting_id, HefOpschortingOp(reden="klaar"), uow(), deps, door=LOKET_DOOR
+    )
     before = len(store.published)
     with pytest.raises(Conflict):
-        await hef_opschorting_op(opschorting_id, HefOpschortingOp(reden="nog eens"), uow(), deps)
+        await hef_opschorting_op(
+            opschorting_id, HefOpschortingOp(reden="nog eens"), uow(), deps, door=LOKET_DOOR
+        )
     assert len(store.published) == before
 
 
@@ -284,10 +293,14 @@ async def test_expiry_is_recorded_once_by_the_hub(uow, deps, store, klok):
 
 async def test_a_failed_handler_leaves_nothing_behind(uow, deps, store):
     """Rolled back: a unit of work left without commit writes no message and no audit entry."""
-    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps)
+    casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
     before = (len(store.published), len(store.audit), store.commits)
     with pytest.raises(Ongeldig):
         await draag_opschorting_op(
-            casus_id, DraagOpschortingOp(**opschorting_body("cjib", days=-1)), uow(), deps
+            casus_id,
+            DraagOpschortingOp(**opschorting_body("cjib", days=-1)),
+            uow(),
+            deps,
+            door=LOKET_DOOR,
         )
     assert (len(store.published), len(store.audit), store.commits) == before
