@@ -16,7 +16,7 @@ from schemas.organisaties import LOKET
 from tests.support.loket import casus_body
 from tests.support.pki import Pki, make_pki
 from tests.support.processes import console_script, free_port, running_process
-from tests.support.stack import hub_client, hub_tls_env
+from tests.support.stack import hub_client, hub_tls_env, tls_env
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +36,7 @@ def hub(
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(root / "keys"),
             "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+            **tls_env("HUB_", "hub"),
             **hub_tls_env(pki),
         },
         log_dir=root / "logs",
