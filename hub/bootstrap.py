@@ -27,6 +27,7 @@ from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.store import SqlUnitOfWork
 from hub.service import berichten
+from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
 from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
@@ -79,7 +80,8 @@ class Hub:
 
 
 async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
-    """Open the store (create or upgrade its schema) and load the secrets."""
+    """Open the store (create or upgrade its schema), load the secrets, and fill the BSN lookup
+    keys the migrations could not (``vul_zoeksleutels_aan``)."""
     engine = create_engine(settings.database_url)
     await create_schema(engine)
     deps = Deps(
@@ -92,7 +94,13 @@ async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
         keys=AgencyKeys(settings.keys_dir),
         clock=clock,
     )
-    return Hub(settings=settings, engine=engine, sessions=session_factory(engine), deps=deps)
+    hub = Hub(settings=settings, engine=engine, sessions=session_factory(engine), deps=deps)
+    try:
+        await vul_zoeksleutels_aan(hub.uow, deps)
+    except BaseException:
+        await hub.close()
+        raise
+    return hub
 
 
 class HubProcess:

@@ -66,6 +66,7 @@ class CasusRepository:
                     pseudoniem=lid.pseudoniem,
                     rol=lid.rol,
                     bsn_opgeslagen=lid.bsn_opgeslagen,
+                    bsn_zoeksleutel=lid.bsn_zoeksleutel,
                 )
             )
         self._opgeslagen[casus.casus_id] = 0
@@ -99,7 +100,38 @@ class CasusRepository:
         rows = await self._session.scalars(
             select(LidRow).where(LidRow.casus_id == casus_id).order_by(LidRow.id)
         )
-        return [Lid(r.pseudoniem, r.rol, r.bsn_opgeslagen) for r in rows]
+        return [_lid(r) for r in rows]
+
+    async def casus_ids_van(self, zoeksleutel: str) -> builtins.list[str]:
+        """The casussen with a household member of this lookup key (``HubSecrets.zoeksleutel``),
+        in order of id: how the hub finds one person's casussen. For the hub's own use only."""
+        rows = await self._session.scalars(
+            select(LidRow.casus_id)
+            .where(LidRow.bsn_zoeksleutel == zoeksleutel)
+            .distinct()
+            .order_by(LidRow.casus_id)
+        )
+        return builtins.list(rows)
+
+    async def leden_zonder_zoeksleutel(
+        self, *, na: int, limit: int
+    ) -> builtins.list[tuple[int, str]]:
+        """(row id, stored BSN) of up to ``limit`` members without a lookup key whose row id is
+        above ``na``, by row id: the rows from before revision 0009, to fill."""
+        rows = await self._session.execute(
+            select(LidRow.id, LidRow.bsn_opgeslagen)
+            .where(LidRow.bsn_zoeksleutel.is_(None), LidRow.id > na)
+            .order_by(LidRow.id)
+            .limit(limit)
+        )
+        return [(lid_id, opgeslagen) for lid_id, opgeslagen in rows]
+
+    async def zet_zoeksleutel(self, lid_id: int, zoeksleutel: str) -> None:
+        await self._session.execute(
+            update(LidRow)
+            .where(LidRow.id == lid_id, LidRow.bsn_zoeksleutel.is_(None))
+            .values(bsn_zoeksleutel=zoeksleutel)
+        )
 
     def _add_transities(self, casus: Casus) -> None:
         nieuw = casus.transities[self._opgeslagen.get(casus.casus_id, 0) :]
@@ -125,9 +157,7 @@ class CasusRepository:
         for lid in await self._session.scalars(
             select(LidRow).where(LidRow.casus_id.in_(ids)).order_by(LidRow.id)
         ):
-            leden.setdefault(lid.casus_id, []).append(
-                Lid(lid.pseudoniem, lid.rol, lid.bsn_opgeslagen)
-            )
+            leden.setdefault(lid.casus_id, []).append(_lid(lid))
         organisaties: dict[str, list[Uitvoerder]] = {}
         for org in await self._session.scalars(
             select(CasusOrganisatieRow)
@@ -185,6 +215,10 @@ class CasusRepository:
             )
         ).all()
         return await self._assemble(rows), total or 0
+
+
+def _lid(row: LidRow) -> Lid:
+    return Lid(row.pseudoniem, row.rol, row.bsn_opgeslagen, row.bsn_zoeksleutel)
 
 
 def _gefilterd(filters: CasusFilter) -> Select[CasusRow]:

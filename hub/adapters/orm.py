@@ -88,13 +88,22 @@ class CasusTransitieRow(Base):
 
 
 class LidRow(Base):
+    """A household member of a casus (``hub.domain.casus.Lid``)."""
+
     __tablename__ = "huishoudlid"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
-    pseudoniem: Mapped[str] = mapped_column(String(40))
+    pseudoniem: Mapped[str] = mapped_column(String(40), doc="Pseudonym in this casus.")
     rol: Mapped[str] = mapped_column(String(40))
     bsn_opgeslagen: Mapped[str] = mapped_column(Text, doc="BSN encrypted at rest (Fernet).")
+    bsn_zoeksleutel: Mapped[str | None] = mapped_column(
+        String(64),
+        nullable=True,
+        index=True,
+        doc="The hub's lookup key of the BSN, equal across casussen; never leaves the hub. "
+        "Null until the hub fills it at start-up for rows from before revision 0009.",
+    )
 
 
 class OpschortingRow(Base):

@@ -1,6 +1,7 @@
 """The hub's own secrets and the agencies' public keys.
 
-- pseudonym key: HMAC key that turns a BSN into a stable pseudonym (``psn-<32 hex>``);
+- pseudonym key: HMAC key that turns a BSN into its pseudonym in one casus (``psn-<32 hex>``),
+  and (through a key derived from it) into the hub's own lookup key for that BSN;
 - storage key: Fernet key that encrypts BSNs at rest in the store;
 - ``<agency>.pub``: each agency's X25519 public key, to seal a BSN for that agency alone.
 
@@ -18,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from pydantic import SecretStr
 
@@ -33,6 +34,11 @@ def _read_or_create(path: Path, make: bytes) -> bytes:
     with os.fdopen(fd, "wb") as handle:
         handle.write(make)
     return make
+
+
+_ZOEKSLEUTEL_LABEL = b"maatwerk-hub\0bsn-zoeksleutel\0v1"
+"""Derives the lookup key's HMAC key from the pseudonym key: a key of its own, so that no
+pseudonym and no lookup key can be computed from the other."""
 
 
 def _given(key: SecretStr | None) -> bytes:
@@ -61,9 +67,31 @@ class HubSecrets:
         )
         return cls(pseudonym_key=pseudonym, storage=Fernet(storage))
 
-    def pseudoniem(self, bsn: str) -> str:
-        digest = hmac.new(self.pseudonym_key, bsn.encode(), hashlib.sha256).hexdigest()
+    def pseudoniem(self, casus_id: str, bsn: str) -> str:
+        """The BSN's pseudonym in this casus: ``psn-`` + 32 hex of HMAC(key, casus id, BSN).
+
+        Per casus on purpose: the same person has another pseudonym in every casus, so whoever
+        sees two casussen (on a topic, in an API answer) cannot link them without the hub's key.
+        Within one casus it is stable."""
+        bericht = b"casus\0" + casus_id.encode() + b"\0" + bsn.encode()
+        digest = hmac.new(self.pseudonym_key, bericht, hashlib.sha256).hexdigest()
         return f"psn-{digest[:32]}"
+
+    def zoeksleutel(self, bsn: str) -> str:
+        """The hub's lookup key for a BSN (64 hex), the same in every casus: HMAC under a key
+        derived from the pseudonym key. Only for the hub's own look-ups across casussen (is a
+        time-out in force for this person?); it never leaves the hub (no topic, no API answer,
+        no log line)."""
+        sleutel = hmac.new(self.pseudonym_key, _ZOEKSLEUTEL_LABEL, hashlib.sha256).digest()
+        return hmac.new(sleutel, bsn.encode(), hashlib.sha256).hexdigest()
+
+    def zoeksleutel_uit_opslag(self, token: str) -> str | None:
+        """The lookup key of a BSN stored encrypted, or None when the storage key cannot open
+        it."""
+        try:
+            return self.zoeksleutel(self.ontsleutel_opslag(token))
+        except InvalidToken:
+            return None
 
     def versleutel_opslag(self, bsn: str) -> str:
         return self.storage.encrypt(bsn.encode()).decode()

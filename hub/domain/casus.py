@@ -102,11 +102,18 @@ def nieuw_casus_id(now: dt.datetime) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Lid:
-    """A household member as the hub keeps it: a pseudonym and the BSN sealed at rest."""
+    """A household member as the hub keeps it: its pseudonym in this casus, the BSN sealed at
+    rest, and the hub's lookup key for the BSN.
+
+    ``pseudoniem`` differs per casus (``HubSecrets.pseudoniem``); it is what leaves the hub.
+    ``bsn_zoeksleutel`` is the same in every casus, for the hub's own look-ups across casussen,
+    and never leaves the hub (not in ``repr`` either). None for a member stored before revision
+    0009 whose BSN the hub could not open to compute it (``vul_zoeksleutels_aan``)."""
 
     pseudoniem: str
     rol: str
     bsn_opgeslagen: str
+    bsn_zoeksleutel: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

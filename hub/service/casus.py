@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
+
 from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
 from hub.service.commands import (
     AccepteerCasus,
@@ -27,6 +29,8 @@ from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden
 from hub.service.queries import ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +56,18 @@ async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps, *, door: 
     ``door`` is the proven caller (``urn:nld:oin:<OIN>``), the actor in the audit trail; the
     body's ``indiener_oin`` is the submitting organisation, an attribute of the casus only."""
     now = deps.clock()
+    casus_id = nieuw_casus_id(now)
     leden = tuple(
         Lid(
-            pseudoniem=deps.secrets.pseudoniem(lid.bsn),
+            pseudoniem=deps.secrets.pseudoniem(casus_id, lid.bsn),
             rol=lid.rol,
             bsn_opgeslagen=deps.secrets.versleutel_opslag(lid.bsn),
+            bsn_zoeksleutel=deps.secrets.zoeksleutel(lid.bsn),
         )
         for lid in cmd.huishouden
     )
     casus = Casus.dien_in(
-        casus_id=nieuw_casus_id(now),
+        casus_id=casus_id,
         indiener_oin=cmd.indiener_oin,
         maatwerkfunctionaris=Maatwerkfunctionaris(**cmd.maatwerkfunctionaris.model_dump()),
         leden=leden,
@@ -202,3 +208,43 @@ async def lees_audit(casus_id: str, uow: UnitOfWork) -> list[dict[str, Any]]:
             }
             for row in await uow.audit.for_casus(casus_id)
         ]
+
+
+async def casussen_van(bsn: str, uow: UnitOfWork, deps: Deps) -> list[str]:
+    """The ids of the casussen this person is a household member of, by the hub's lookup key
+    (pseudonyms differ per casus and cannot find them). For the hub's own checks only, such as
+    whether a time-out is in force for this person; never an answer to a caller as such."""
+    async with uow:
+        return await uow.casussen.casus_ids_van(deps.secrets.zoeksleutel(bsn))
+
+
+async def vul_zoeksleutels_aan(
+    uow: Callable[[], UnitOfWork], deps: Deps, *, per_keer: int = 500
+) -> int:
+    """Give every household member stored before revision 0009 its lookup key; returns how many.
+
+    The migration cannot: it has no access to the hub's secrets. The hub calls this when it
+    starts, after the migrations (``hub.bootstrap.build_hub``), so every look-up across casussen
+    sees every casus. It commits per ``per_keer`` rows; once filled, a start costs one indexed
+    query. Idempotent: hub processes starting at once write the same values. A stored BSN the
+    storage key cannot open keeps no key (counted, never logged itself); its pseudonym is never
+    changed."""
+    gevuld = onleesbaar = 0
+    na = 0
+    while True:
+        async with uow() as work:
+            rijen = await work.casussen.leden_zonder_zoeksleutel(na=na, limit=per_keer)
+            if not rijen:
+                break
+            for lid_id, opgeslagen in rijen:
+                na = lid_id
+                zoeksleutel = deps.secrets.zoeksleutel_uit_opslag(opgeslagen)
+                if zoeksleutel is None:
+                    onleesbaar += 1
+                    continue
+                await work.casussen.zet_zoeksleutel(lid_id, zoeksleutel)
+                gevuld += 1
+            await work.commit()
+    if gevuld or onleesbaar:
+        log.info("bsn lookup keys filled", filled=gevuld, unreadable=onleesbaar)
+    return gevuld

@@ -166,6 +166,13 @@ class FakeCasusRepository:
         casus = self._rows.get(casus_id)
         return list(casus.leden) if casus is not None else []
 
+    async def casus_ids_van(self, zoeksleutel: str) -> list[str]:
+        return sorted(
+            casus_id
+            for casus_id, casus in self._rows.items()
+            if any(lid.bsn_zoeksleutel == zoeksleutel for lid in casus.leden)
+        )
+
     async def list(
         self, filters: CasusFilter, sort: CasusSortering, page: Pagina
     ) -> tuple[list[Casus], int]:

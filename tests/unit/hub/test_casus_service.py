@@ -70,7 +70,7 @@ async def test_submission_publishes_casus_ingediend_and_audits_pseudonyms_only(u
     assert topic == CASUS.name
     assert isinstance(event.data, CasusIngediend)
     assert event.subject == casus_id and event.time == deps.clock()
-    assert event.data.huishouden[0].pseudoniem == deps.secrets.pseudoniem(BSN)
+    assert event.data.huishouden[0].pseudoniem == deps.secrets.pseudoniem(casus_id, BSN)
     assert [lid.value for lid in event.data.betrokken_organisaties] == [
         "belastingdienst",
         "cjib",
@@ -82,7 +82,7 @@ async def test_submission_publishes_casus_ingediend_and_audits_pseudonyms_only(u
         "casus.ingediend",
         casus_id,
     )
-    assert entry.details == {"leden": [deps.secrets.pseudoniem(BSN)]}
+    assert entry.details == {"leden": [deps.secrets.pseudoniem(casus_id, BSN)]}
     assert BSN not in repr(store)
 
 
