@@ -19,8 +19,13 @@ on a secured broker, the catalogue's ACLs):
   are never skipped, CI must run them. One database for the whole session: tests that need an
   empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards).
 
-Tests that use a fixture get its marker (``kafka``, ``postgres``) added, so ``-m "not kafka"``
-selects the tests that need no broker.
+``chromium_executable`` (the path of Debian's Chromium, which Playwright drives headless):
+  ``deploy/browser/chromium.sh path``: ``CHROMIUM`` when set, else ``chromium`` on PATH, installed
+  from Debian (apt-get install chromium) when missing and running as root. When there is none
+  the tests that need it fail, like those on PostgreSQL.
+
+Tests that use a fixture get its marker (``kafka``, ``postgres``, ``browser``) added, so
+``-m "not kafka"`` selects the tests that need no broker.
 """
 
 from __future__ import annotations
@@ -44,10 +49,12 @@ from tests.support.processes import free_port, free_ports
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
 LOCAL_POSTGRES = REPO_ROOT / "deploy" / "postgres" / "local-postgres.sh"
+CHROMIUM = REPO_ROOT / "deploy" / "browser" / "chromium.sh"
 FIXTURE_MARKERS = {
     "kafka_bootstrap": "kafka",
     "postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
+    "chromium_executable": "browser",
 }
 
 
@@ -281,3 +288,20 @@ async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ----------------------------------------------------------------------------------- Chromium
+
+
+@pytest.fixture(scope="session")
+def chromium_executable(pytestconfig: pytest.Config) -> str:
+    """The path of a Chromium for Playwright (Debian's; installed when missing)."""
+    started = time.monotonic()
+    stdout = _run_script(
+        [str(CHROMIUM), "path"],
+        what="finding or installing Chromium (deploy/browser/chromium.sh)",
+        timeout=900,
+    )
+    path = stdout.strip().splitlines()[-1]
+    _announce(pytestconfig, f"chromium: {path} ({time.monotonic() - started:.1f}s)")
+    return path
