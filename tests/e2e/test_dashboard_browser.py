@@ -108,8 +108,7 @@ def problems_of(page: Page) -> list[str]:
 
     def console(message: ConsoleMessage) -> None:
         source = message.location.get("url", "")
-        # The browser asks for /favicon.ico by itself; the hub has none (404): not the page's.
-        if message.type == "error" and not source.endswith("/favicon.ico"):
+        if message.type == "error":
             seen.append(f"console: {message.text} ({source})")
 
     page.on("console", console)
