@@ -189,18 +189,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_kafka_tls(self) -> Self:
-        files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
-        if any(f is not None for f in files) and any(f is None for f in files):
-            raise ValueError("kafka_ssl_cafile, kafka_ssl_certfile, kafka_ssl_keyfile: all or none")
+        self.kafka_tls  # noqa: B018 (all three files or none: raises otherwise)
         return self
 
     @property
     def kafka_tls(self) -> KafkaTls | None:
         """How the hub proves itself to the broker, or None (PLAINTEXT: in-memory tests only)."""
-        if self.kafka_ssl_cafile is None or self.kafka_ssl_certfile is None:
-            return None
-        assert self.kafka_ssl_keyfile is not None  # all or none, checked above
-        return KafkaTls(self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        return KafkaTls.uit_bestanden(
+            self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile
+        )
 
     @model_validator(mode="after")
     def _check_tls(self) -> Self:

@@ -56,6 +56,18 @@ class KafkaTls:
     """Its private key (PEM)."""
 
     @classmethod
+    def uit_bestanden(
+        cls, cafile: Path | None, certfile: Path | None, keyfile: Path | None
+    ) -> KafkaTls | None:
+        """From three configured files: all three, or none (PLAINTEXT); a half configuration
+        would silently go without TLS, so it is refused (``ValueError``)."""
+        if cafile is None and certfile is None and keyfile is None:
+            return None
+        if cafile is None or certfile is None or keyfile is None:
+            raise ValueError("kafka_ssl_cafile, kafka_ssl_certfile, kafka_ssl_keyfile: all or none")
+        return cls(cafile, certfile, keyfile)
+
+    @classmethod
     def uit_pki(cls, pki_dir: Path, code: str) -> KafkaTls:
         """The files ``deploy/pki/local_ca.py`` writes for organisation ``code``."""
         return cls(pki_dir / "ca.pem", pki_dir / f"{code}.pem", pki_dir / f"{code}.key")

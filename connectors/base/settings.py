@@ -44,18 +44,15 @@ class ConnectorSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_kafka_tls(self) -> Self:
-        files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
-        if any(f is not None for f in files) and any(f is None for f in files):
-            raise ValueError("kafka_ssl_cafile, kafka_ssl_certfile, kafka_ssl_keyfile: all or none")
+        self.kafka_tls  # noqa: B018 (all three files or none: raises otherwise)
         return self
 
     @property
     def kafka_tls(self) -> KafkaTls | None:
         """How the connector proves its agency to the broker, or None (PLAINTEXT)."""
-        if self.kafka_ssl_cafile is None or self.kafka_ssl_certfile is None:
-            return None
-        assert self.kafka_ssl_keyfile is not None  # all or none, checked above
-        return KafkaTls(self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        return KafkaTls.uit_bestanden(
+            self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile
+        )
 
 
 def get_settings() -> ConnectorSettings:

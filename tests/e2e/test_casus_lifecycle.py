@@ -3,7 +3,6 @@ on a real broker. Only the hub runs: the casus lifecycle needs no agency."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -12,8 +11,8 @@ from schemas.topics import CASUS
 from tests.support.kafka import consume_until
 from tests.support.loket import casus_body
 from tests.support.pki import Pki, make_pki
-from tests.support.processes import ManagedProcess, console_script, free_port, running_process
-from tests.support.stack import hub_client, hub_tls_env, tls_env
+from tests.support.processes import ManagedProcess
+from tests.support.stack import hub_client, running_hub
 
 pytestmark = pytest.mark.e2e
 
@@ -26,24 +25,8 @@ def hub(
 ) -> Iterator[tuple[str, ManagedProcess, Pki]]:
     root = tmp_path_factory.mktemp("casus-e2e")
     pki = make_pki(root / "pki")
-    port = free_port()
-    with running_process(
-        "hub",
-        [console_script("maatwerk-hub"), "serve", "--port", str(port)],
-        env={
-            "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
-            "HUB_KEYS_DIR": str(root / "keys"),
-            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
-            **tls_env("HUB_", "hub"),
-            **hub_tls_env(pki),
-        },
-        log_dir=root / "logs",
-        health_url=f"https://127.0.0.1:{port}/health",
-        timeout=60,
-        ca=pki.ca,
-    ) as process:
-        yield f"https://127.0.0.1:{port}", process, pki
+    with running_hub(kafka_bootstrap, root, pki) as (url, process):
+        yield url, process, pki
 
 
 STEPS = [

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -25,8 +24,8 @@ from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import Pki, make_pki
-from tests.support.processes import console_script, free_port, running_process, start_process
-from tests.support.stack import hub_client, hub_tls_env, tls_env
+from tests.support.processes import console_script, start_process
+from tests.support.stack import hub_client, running_hub
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +39,6 @@ def hub(
 ) -> Iterator[tuple[str, Pki]]:
     root = tmp_path_factory.mktemp("dashboard-browser")
     pki = make_pki(root / "pki")
-    port = free_port()
     keygen = start_process(  # the agency's public key in the hub's keys: it is connected
         "keygen",
         [
@@ -54,23 +52,8 @@ def hub(
         log_dir=root / "logs",
     )
     assert keygen.popen.wait(30) == 0, keygen.output()
-    with running_process(
-        "hub",
-        [console_script("maatwerk-hub"), "serve", "--port", str(port)],
-        env={
-            "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
-            "HUB_KEYS_DIR": str(root / "keys"),
-            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
-            **tls_env("HUB_", "hub"),
-            **hub_tls_env(pki),
-        },
-        log_dir=root / "logs",
-        health_url=f"https://127.0.0.1:{port}/health",
-        timeout=60,
-        ca=pki.ca,
-    ):
-        yield f"https://127.0.0.1:{port}", pki
+    with running_hub(kafka_bootstrap, root, pki) as (url, _process):
+        yield url, pki
 
 
 def spki_sha256(cert_path: str) -> str:

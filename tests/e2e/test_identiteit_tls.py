@@ -5,7 +5,6 @@ it with its OIN, and the roles decide."""
 from __future__ import annotations
 
 import ssl
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +14,7 @@ import pytest
 from schemas.organisaties import LOKET
 from tests.support.loket import casus_body
 from tests.support.pki import Pki, make_pki
-from tests.support.processes import console_script, free_port, running_process
-from tests.support.stack import hub_client, hub_tls_env, tls_env
+from tests.support.stack import hub_client, running_hub
 
 pytestmark = pytest.mark.e2e
 
@@ -27,24 +25,8 @@ def hub(
 ) -> Iterator[tuple[str, Pki]]:
     root = tmp_path_factory.mktemp("tls-e2e")
     pki = make_pki(root / "pki")
-    port = free_port()
-    with running_process(
-        "hub",
-        [console_script("maatwerk-hub"), "serve", "--port", str(port)],
-        env={
-            "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
-            "HUB_KEYS_DIR": str(root / "keys"),
-            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
-            **tls_env("HUB_", "hub"),
-            **hub_tls_env(pki),
-        },
-        log_dir=root / "logs",
-        health_url=f"https://127.0.0.1:{port}/health",
-        timeout=60,
-        ca=pki.ca,
-    ):
-        yield f"https://127.0.0.1:{port}", pki
+    with running_hub(kafka_bootstrap, root, pki) as (url, _process):
+        yield url, pki
 
 
 async def test_the_loket_is_known_by_its_certificate_and_the_actor_is_its_oin(hub):

@@ -22,7 +22,14 @@ import httpx
 from simulators import AGENCIES
 from tests.support.kafka import kafka_tls
 from tests.support.pki import Pki, make_pki
-from tests.support.processes import ManagedProcess, console_script, free_ports, start_process
+from tests.support.processes import (
+    ManagedProcess,
+    console_script,
+    free_port,
+    free_ports,
+    running_process,
+    start_process,
+)
 
 
 def hub_tls_env(pki: Pki) -> dict[str, str]:
@@ -72,6 +79,34 @@ def tls_env(prefix: str, als: str) -> dict[str, str]:
         f"{prefix}KAFKA_SSL_CERTFILE": str(tls.certfile),
         f"{prefix}KAFKA_SSL_KEYFILE": str(tls.keyfile),
     }
+
+
+@contextlib.contextmanager
+def running_hub(
+    kafka_bootstrap: str, root: Path, pki: Pki, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, ManagedProcess]]:
+    """The hub alone as a process: HTTPS with mutual TLS (callers' certificates from ``pki``), on
+    the session's secured broker with its own certificate, its store and keys under ``root``.
+    Yields its base URL and the process."""
+    port = free_port()
+    with running_process(
+        "hub",
+        [console_script("maatwerk-hub"), "serve", "--port", str(port)],
+        env={
+            "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
+            "HUB_KEYS_DIR": str(root / "keys"),
+            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+            **tls_env("HUB_", "hub"),
+            **hub_tls_env(pki),
+            **(env or {}),
+        },
+        log_dir=root / "logs",
+        health_url=f"https://127.0.0.1:{port}/health",
+        timeout=60,
+        ca=pki.ca,
+    ) as process:
+        yield f"https://127.0.0.1:{port}", process
 
 
 @contextlib.contextmanager

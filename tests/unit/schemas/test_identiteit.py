@@ -64,3 +64,23 @@ def test_a_certificate_without_a_valid_oin_proves_nothing():
     )
     with pytest.raises(GeenOin):
         oin_van_certificaat(twice)
+
+
+def test_kafka_tls_takes_all_three_files_or_none():
+    from pathlib import Path
+
+    from connectors.base.settings import ConnectorSettings
+    from hub.settings import Settings
+    from schemas.identiteit import KafkaTls
+
+    ca, cert, key = Path("ca.pem"), Path("hub.pem"), Path("hub.key")
+    assert KafkaTls.uit_bestanden(None, None, None) is None
+    assert KafkaTls.uit_bestanden(ca, cert, key) == KafkaTls(ca, cert, key)
+    with pytest.raises(ValueError, match="all or none"):
+        KafkaTls.uit_bestanden(ca, cert, None)
+    for settings in (Settings, ConnectorSettings):
+        with pytest.raises(ValueError, match="all or none"):
+            settings(kafka_ssl_cafile=ca, kafka_ssl_certfile=cert)
+        assert settings(
+            kafka_ssl_cafile=ca, kafka_ssl_certfile=cert, kafka_ssl_keyfile=key
+        ).kafka_tls
