@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from hub.adapters import expiry, periodic
+from hub.adapters import periodic
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.kafka import KafkaPublisher, create_broker
 from hub.adapters.metrics import HubMetrics
@@ -133,9 +133,10 @@ class HubProcess:
         self._tasks = [
             asyncio.create_task(relay.run(), name="outbox-relay"),
             asyncio.create_task(
-                expiry.watch(
-                    lambda: verloop_opschortingen(hub.uow(), hub.deps),
+                periodic.every(
                     self.settings.expiry_check_seconds,
+                    lambda: verloop_opschortingen(hub.uow(), hub.deps),
+                    name="expiry-watcher",
                 ),
                 name="expiry-watcher",
             ),

@@ -12,12 +12,16 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
+import structlog
+
 from hub.domain.opschorting import NL, OngeldigeOpschorting, Opschorting
 from hub.service.commands import HefOpschortingOp, VerlengOpschorting
 from hub.service.deps import Deps
 from hub.service.errors import NietGevonden
 from hub.service.opschorting import weiger
 from hub.service.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
 
 HUB = "hub"
 """The actor of what the hub does by itself (its deadline watcher)."""
@@ -104,4 +108,6 @@ async def verloop_opschortingen(uow: UnitOfWork, deps: Deps) -> list[str]:
             await uow.opschortingen.save(opschorting)
             verlopen.append(opschorting_id)
         await uow.commit()
+    if verlopen:
+        log.info("time-outs expired", count=len(verlopen), opschortingen=verlopen)
     return verlopen
