@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from hub.adapters.database import create_engine
-from hub.adapters.migrations import alembic_config
+from hub.adapters.migrations import downgrade, upgrade
 
 CASUS_ID = "MWL-2026-OUD0000001"
 GEGEVENS = {
@@ -30,23 +28,6 @@ GEGEVENS = {
     "ingediend_op": "2026-11-20T08:30:00Z",
 }
 INGEDIEND_OP = dt.datetime(2026, 11, 20, 8, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_url")
-
-
-async def migrate(engine, revision: str, *, down: bool = False) -> None:
-    def run(sync):
-        config = alembic_config()
-        config.attributes["connection"] = sync
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
 
 
 def old_casus_rows(sync) -> None:
@@ -96,11 +77,11 @@ def rows(sync, table: str) -> list[dict]:
 async def test_existing_casus_is_converted_and_restored(database_url):
     engine = create_engine(database_url)
     try:
-        await migrate(engine, "0005")
+        await upgrade(engine, "0005")
         async with engine.begin() as conn:
             await conn.run_sync(old_casus_rows)
 
-        await migrate(engine, "head")
+        await upgrade(engine, "head")
         async with engine.connect() as conn:
             [casus] = await conn.run_sync(rows, "casus")
             organisaties = await conn.run_sync(rows, "casus_organisatie")
@@ -124,7 +105,7 @@ async def test_existing_casus_is_converted_and_restored(database_url):
         )
         assert lid["bsn_opgeslagen"] == "sealed-bsn" and opschorting["casus_id"] == CASUS_ID
 
-        await migrate(engine, "0005", down=True)
+        await downgrade(engine, "0005")
         async with engine.connect() as conn:
             [casus] = await conn.run_sync(rows, "casus")
             tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
@@ -132,7 +113,7 @@ async def test_existing_casus_is_converted_and_restored(database_url):
         assert "functionaris_naam" not in casus
         assert not {"casus_organisatie", "casus_transitie"} & set(tables)
 
-        await migrate(engine, "head")  # and up again
+        await upgrade(engine, "head")  # and up again
     finally:
         await engine.dispose()
 
@@ -144,7 +125,7 @@ async def test_converted_casus_loads_as_an_aggregate(database_url, tmp_path):
 
     engine = create_engine(database_url)
     try:
-        await migrate(engine, "0005")
+        await upgrade(engine, "0005")
         async with engine.begin() as conn:
             await conn.run_sync(old_casus_rows)
     finally:

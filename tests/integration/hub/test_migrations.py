@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,13 +10,6 @@ from sqlalchemy import inspect, text
 from hub.adapters.database import create_engine, create_schema
 from hub.adapters.migrations import alembic_config, downgrade, upgrade
 from hub.adapters.orm import Base
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_url")
 
 
 async def test_migrated_store_matches_the_models_and_upgrading_twice_is_harmless(database_url):

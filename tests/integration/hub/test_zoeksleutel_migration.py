@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from hub.adapters.database import create_engine
-from hub.adapters.migrations import alembic_config
+from hub.adapters.migrations import downgrade, upgrade
 from hub.adapters.secrets import HubSecrets
 from hub.bootstrap import build_hub
 from hub.service.casus import casussen_van, lees_casus
@@ -24,23 +22,6 @@ LEDEN = [  # (casus, pseudonym, stored BSN: None = the real one, sealed with the
     ("MWL-2026-OUD0000002", OUDE_PSEUDONIEM, None),
     ("MWL-2026-OUD0000003", "psn-00000000000000000000000000000003", "not-a-fernet-token"),
 ]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_url")
-
-
-async def migrate(engine, revision: str, *, down: bool = False) -> None:
-    def run(sync):
-        config = alembic_config()
-        config.attributes["connection"] = sync
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
 
 
 def rows_before_0009(sync, secrets: HubSecrets) -> None:
@@ -87,10 +68,10 @@ async def test_the_hub_fills_the_lookup_keys_at_start_and_keeps_the_pseudonyms(
     secrets = HubSecrets.load(settings.keys_dir)
     engine = create_engine(database_url)
     try:
-        await migrate(engine, "0008")
+        await upgrade(engine, "0008")
         async with engine.begin() as conn:
             await conn.run_sync(rows_before_0009, secrets)
-        await migrate(engine, "0009")
+        await upgrade(engine, "0009")
         async with engine.connect() as conn:
             assert [lid["bsn_zoeksleutel"] for lid in await conn.run_sync(leden)] == [None] * 3
     finally:
@@ -117,11 +98,11 @@ async def test_the_hub_fills_the_lookup_keys_at_start_and_keeps_the_pseudonyms(
 
     engine = create_engine(database_url)
     try:
-        await migrate(engine, "0008", down=True)
+        await downgrade(engine, "0008")
         async with engine.connect() as conn:
             rows = await conn.run_sync(leden)
         assert "bsn_zoeksleutel" not in rows[0] and len(rows) == 3
-        await migrate(engine, "head")
+        await upgrade(engine, "head")
     finally:
         await engine.dispose()
 
