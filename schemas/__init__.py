@@ -10,6 +10,7 @@ publishes it (JSON Schema per type, AsyncAPI, examples).
 """
 
 from schemas import (
+    aflevering,
     afwijking,
     casus,
     escalatie,
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidEvent",
     "Oin",
     "SubjectKind",
+    "aflevering",
     "afwijking",
     "casus",
     "escalatie",

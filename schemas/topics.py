@@ -26,6 +26,9 @@ from schemas.organisaties import ORGANISATIES, Uitvoerder
 
 DAY_MS = 24 * 60 * 60 * 1000
 
+AFLEVERING_MISLUKT = "nl.maatwerk.aflevering.mislukt.v1"
+"""A connector's report that it could not deliver an instruction: on every answer topic."""
+
 AGENCIES: tuple[str, ...] = tuple(u.value for u in Uitvoerder)
 """Organisation codes of every agency."""
 
@@ -178,11 +181,13 @@ def opschorting_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
     return Topic(
         name=f"maatwerk.opschorting.antwoord.{code}.v1",
         description=f"{code}'s answers to time-out instructions: confirmed, partly confirmed, "
-        "refused. Written by that agency alone: an answer here speaks for it and no other.",
+        "refused; and delivery trouble (aflevering.mislukt). Written by that agency alone: an "
+        "answer here speaks for it and no other.",
         message_types=(
             "nl.maatwerk.opschorting.bevestigd.v1",
             "nl.maatwerk.opschorting.deels-bevestigd.v1",
             "nl.maatwerk.opschorting.geweigerd.v1",
+            AFLEVERING_MISLUKT,
         ),
         producers=(code,),
         consumers=("hub",),
@@ -209,11 +214,13 @@ def informatie_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
     code = Uitvoerder(uitvoerder).value
     return Topic(
         name=f"maatwerk.informatie.antwoord.{code}.v1",
-        description=f"{code}'s answers to information requests: shared (minimised) or refused. "
-        "Holds personal data: read by the hub only, short retention.",
+        description=f"{code}'s answers to information requests: shared (minimised) or refused; "
+        "and delivery trouble (aflevering.mislukt). Holds personal data: read by the hub only, "
+        "short retention.",
         message_types=(
             "nl.maatwerk.informatie.verstrekt.v1",
             "nl.maatwerk.informatie.geweigerd.v1",
+            AFLEVERING_MISLUKT,
         ),
         producers=(code,),
         consumers=("hub",),

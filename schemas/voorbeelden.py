@@ -11,7 +11,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from schemas import afwijking, casus, escalatie, informatie, opschorting, overbrugging, register
+from schemas import (
+    aflevering,
+    afwijking,
+    casus,
+    escalatie,
+    informatie,
+    opschorting,
+    overbrugging,
+    register,
+)
 from schemas.envelope import CloudEvent, EventData, event_types, make_event
 from schemas.gedeeld import Bedrag, Bestuurder, Partij, Partijsoort, Regel
 from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
@@ -200,6 +209,7 @@ def _payloads() -> list[EventData]:
         *_escalatie_payloads(),
         *_overbrugging_payloads(),
         *_informatie_payloads(),
+        *_aflevering_payloads(),
         afwijking.AfwijkingBesloten(
             afwijking_id=_id("afwijking"),
             casus_id=CASUS_ID,
@@ -388,9 +398,25 @@ def _informatie_payloads() -> list[EventData]:
     ]
 
 
+def _aflevering_payloads() -> list[EventData]:
+    return [
+        aflevering.AfleveringMislukt(
+            casus_id=CASUS_ID,
+            uitvoerder=Uitvoerder.CJIB,
+            instructie_id=INSTRUCTIE_ID,
+            instructie_type="nl.maatwerk.opschorting.instructie.v1",
+            reden_code=aflevering.AfleveringReden.BACKOFFICE_FOUT,
+            toelichting="The back-office answered HTTP 500 to each of 5 attempts.",
+            definitief=True,
+            pogingen=5,
+            gemeld_op=TIJD,
+        )
+    ]
+
+
 def _source(data: EventData) -> str:
     agency = getattr(data, "verstrekker", None) if isinstance(data, informatie._Antwoord) else None
-    if isinstance(data, opschorting._Antwoord):
+    if isinstance(data, opschorting._Antwoord | aflevering.AfleveringMislukt):
         agency = data.uitvoerder
     return UITVOERDERS[agency].source if agency is not None else HUB.source
 

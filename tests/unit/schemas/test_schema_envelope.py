@@ -192,4 +192,5 @@ def test_importing_schemas_registers_every_instrument() -> None:
         "informatie",
         "afwijking",
         "register",
+        "aflevering",
     }
