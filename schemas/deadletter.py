@@ -2,15 +2,21 @@
 hub and every connector use to set a record aside.
 
 A dead-lettered record keeps its original key, value and headers; the builder adds the ``dlq-*``
-headers below (why, where from, who gave up, when). The reason may quote the record (a type or a
-source the consumer did not expect), so every run of nine digits (what a BSN looks like) is masked
-in it before it goes into a header or a log line, and it is cut to :data:`MAX_REASON` characters.
+headers below (why, where from, who gave up, when). The copy always fits on the topic, whatever the
+original was: a value over :data:`MAX_VALUE` bytes is cut (its size and SHA-256 kept in headers, so
+an operator knows it cannot be replayed as it was), and the original headers are kept up to
+:data:`MAX_HEADERS` of them, each value cut to :data:`MAX_HEADER_VALUE` characters.
+
+The reason may quote the record (a type or a source the consumer did not expect), so every run of
+nine digits (what a BSN looks like) is masked in it before it goes into a header or a log line,
+and it is cut to :data:`MAX_REASON` characters.
 
 Pure Python: no broker, no I/O.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +30,9 @@ HEADER_ORIGIN_OFFSET = "dlq-origin-offset"
 HEADER_FAILED_BY = "dlq-failed-by"
 HEADER_CONSUMER = "dlq-consumer"
 HEADER_TIME = "dlq-time"
+HEADER_VALUE_CUT = "dlq-value-cut"
+HEADER_VALUE_SIZE = "dlq-value-size"
+HEADER_VALUE_SHA256 = "dlq-value-sha256"
 
 HEADERS: dict[str, str] = {
     HEADER_REASON: "Why the message could not be processed: '<reason code>: <detail>' (field and "
@@ -36,6 +45,10 @@ HEADERS: dict[str, str] = {
     HEADER_REASON_CODE: "Short machine-readable reason (e.g. ongeldig-bericht, "
     "bsn-niet-te-openen).",
     HEADER_TIME: "When it was dead-lettered (ISO 8601, UTC).",
+    HEADER_VALUE_CUT: "Present ('true') when the value was too large and was cut to its first "
+    "bytes: the copy cannot be replayed as it was.",
+    HEADER_VALUE_SIZE: "With a cut value: the original value's size in bytes (decimal).",
+    HEADER_VALUE_SHA256: "With a cut value: the original value's SHA-256 (hex).",
 }
 """Headers a dead-lettered record carries beside its original key, value and headers."""
 
@@ -50,6 +63,15 @@ REQUIRED_HEADERS: tuple[str, ...] = (
 
 MAX_REASON = 1000
 """Longest ``dlq-reason`` value, in characters."""
+
+MAX_VALUE = 256 * 1024
+"""Largest value a dead-letter copy keeps, in bytes (the topic takes up to 1 MiB a record)."""
+
+MAX_HEADERS = 64
+"""Most original headers a dead-letter copy keeps."""
+
+MAX_HEADER_VALUE = 1024
+"""Longest original header value a dead-letter copy keeps, in characters."""
 
 _NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 MASK = "*********"
@@ -94,7 +116,13 @@ def dead_letter_headers(
 
     ``detail`` says what broke; it is masked and cut, never holds a BSN in clear.
     """
-    headers = {name: header_text(value) for name, value in original if not name.startswith("dlq-")}
+    headers: dict[str, str] = {}
+    for name, value in original:
+        if len(headers) >= MAX_HEADERS:
+            break
+        if not isinstance(name, str) or name.startswith("dlq-") or len(name) > 200:
+            continue
+        headers[name] = header_text(value)[:MAX_HEADER_VALUE]
     headers.update(
         {
             HEADER_REASON: mask_bsn_like(f"{reason_code}: {detail}")[:MAX_REASON],
@@ -108,3 +136,38 @@ def dead_letter_headers(
         }
     )
     return headers
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterCopy:
+    """What goes on the dead-letter topic: a value that fits, and the headers to send with it."""
+
+    value: bytes
+    headers: dict[str, str]
+
+    @property
+    def cut(self) -> bool:
+        return HEADER_VALUE_CUT in self.headers
+
+
+def dead_letter_copy(
+    *,
+    origin: Origin,
+    reason_code: str,
+    detail: str,
+    at: datetime,
+    value: bytes | None,
+    original: Iterable[tuple[str, bytes | str | None]] = (),
+) -> DeadLetterCopy:
+    """The dead-letter copy of a record: :func:`dead_letter_headers`, and the value cut to
+    :data:`MAX_VALUE` bytes when it is larger (then marked, with its size and digest)."""
+    headers = dead_letter_headers(
+        origin=origin, reason_code=reason_code, detail=detail, at=at, original=original
+    )
+    raw = value or b""
+    if len(raw) > MAX_VALUE:
+        headers[HEADER_VALUE_CUT] = "true"
+        headers[HEADER_VALUE_SIZE] = str(len(raw))
+        headers[HEADER_VALUE_SHA256] = hashlib.sha256(raw).hexdigest()
+        raw = raw[:MAX_VALUE]
+    return DeadLetterCopy(value=raw, headers=headers)
