@@ -1,6 +1,10 @@
 """``maatwerk-simulator``: run a SIMULATED agency back-office as a real HTTP server.
 
-maatwerk-simulator run --agency cjib --port 8102 [--seed PATH]
+maatwerk-simulator run --agency cjib --port 8102 [--seed PATH] [--state-file PATH]
+
+With ``--state-file`` (or ``SIMULATOR_STATE_FILE``) the back-office keeps its state in that SQLite
+file (created on first start; ``make run`` uses ``.var/simulators/<agency>.sqlite3``), so a restart
+forgets nothing; without it the state lives in memory only.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ def run(
         Path | None, typer.Option(help="Seed file (default simulators/<agency>/seed.json).")
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    state_file: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="SIMULATOR_STATE_FILE",
+            help="Keep the state in this SQLite file (created when missing; default: memory).",
+        ),
+    ] = None,
 ) -> None:
     """Serve one simulator until interrupted."""
     if agency not in AGENCIES:
@@ -39,7 +50,7 @@ def run(
         raise typer.BadParameter(f"seed file not found: {seed}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     module = importlib.import_module(f"simulators.{agency}")
-    asgi = module.create_app(seed)
+    asgi = module.create_app(seed, toestand=state_file)
     uvicorn.run(asgi, host=host, port=port or POORTEN[agency], log_level="info")
 
 

@@ -184,7 +184,7 @@ def behandel(
                 }
             )
     kenmerk = f"BD-IS-{vandaag.year}-{register.volgnummer():06d}"
-    register.opschortingen.append(
+    register.registreer(
         Opschorting(
             referentie=kenmerk,
             sleutel=verzoek.verzoek_kenmerk,
@@ -381,7 +381,10 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
 
 
 def create_app(
-    seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
+    seed: Path | None = None,
+    *,
+    vandaag: Callable[[], dt.date] = dt.date.today,
+    toestand: Path | None = None,
 ) -> FastAPI:
     simulator = Simulator.uit_seed(
         naam=NAAM,
@@ -390,5 +393,6 @@ def create_app(
         lees_persoon=lees_persoon,
         lees_vordering=lees_vordering,
         fout=fout,
+        toestand=toestand,
     )
     return maak_app(titel="Belastingdienst", simulator=simulator, api=_api(simulator, vandaag))

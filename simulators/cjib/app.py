@@ -187,7 +187,7 @@ def behandel(verzoek: Opschortingsverzoek, register: Register) -> tuple[int, dic
         }
 
     referentie = f"CJIB-OPS-{register.volgnummer():08d}"
-    register.opschortingen.append(
+    register.registreer(
         Opschorting(
             referentie=referentie,
             sleutel=verzoek.referentie_ketenpartner,
@@ -337,7 +337,10 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
 
 
 def create_app(
-    seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
+    seed: Path | None = None,
+    *,
+    vandaag: Callable[[], dt.date] = dt.date.today,
+    toestand: Path | None = None,
 ) -> FastAPI:
     """``vandaag`` is the default date of an INTREKKING without ``per``."""
     simulator = Simulator.uit_seed(
@@ -347,5 +350,6 @@ def create_app(
         lees_persoon=lees_persoon,
         lees_vordering=lees_vordering,
         fout=fout,
+        toestand=toestand,
     )
     return maak_app(titel="CJIB", simulator=simulator, api=_api(simulator, vandaag))

@@ -1,9 +1,11 @@
-"""What every simulated back-office shares: the app skeleton, health, the admin API, idempotency.
+"""What every simulated back-office shares: the app skeleton, health, the admin API, idempotency,
+the state file and the fault switch.
 
 The agency's own API (paths, field names, reference formats, error shape, refusal rules) lives in
 the agency's package; this module only wires it into a FastAPI app. The admin API under
-``/_simulator/`` is the simulator's, not the agency's: tests and demos use it to look inside.
-BSNs only ever travel in request bodies, never in a URL or a log line.
+``/_simulator/`` is the simulator's, not the agency's: tests and demos use it to look inside and
+to switch faults on (``/_simulator/storingen``). BSNs only ever travel in request bodies, never in
+a URL or a log line.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from typing import Any
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from simulators.common.opslag import Opslag
 from simulators.common.register import (
     Opschorting,
     Persoon,
     Register,
     SleutelConflict,
+    Storing,
     Vordering,
     elfproef,
 )
@@ -35,7 +39,8 @@ FoutVorm = Callable[[str, str], dict[str, Any]]
 
 @dataclass
 class Simulator:
-    """One simulated agency: its seed, how to read it, and its current register."""
+    """One simulated agency: its seed, how to read it, its current register and, when it keeps
+    its state in a file, that file (``opslag``)."""
 
     naam: str
     seed: dict[str, Any]
@@ -44,6 +49,7 @@ class Simulator:
     lees_vordering: Callable[[dict[str, Any]], Vordering]
     fout: FoutVorm
     register: Register
+    opslag: Opslag | None = None
 
     @classmethod
     def uit_seed(
@@ -55,7 +61,14 @@ class Simulator:
         lees_persoon: Callable[[dict[str, Any]], Persoon],
         lees_vordering: Callable[[dict[str, Any]], Vordering],
         fout: FoutVorm,
+        toestand: Path | None = None,
     ) -> Simulator:
+        """``toestand``: the state file (created on first start; ``None``: memory only)."""
+        opslag = None if toestand is None else Opslag(toestand)
+        geheim = None if opslag is None else opslag.geheim
+        register = Register(lees_personen(seed), geheim=geheim)
+        if opslag is not None:
+            opslag.laad(register)
         return cls(
             naam=naam,
             seed=seed,
@@ -63,12 +76,23 @@ class Simulator:
             lees_persoon=lees_persoon,
             lees_vordering=lees_vordering,
             fout=fout,
-            register=Register(lees_personen(seed)),
+            register=register,
+            opslag=opslag,
         )
 
     def reset(self) -> None:
-        """Back to the seed: no suspensions, no answered requests, no added persons."""
-        self.register = Register(self.lees_personen(self.seed))
+        """Back to the seed: no suspensions, no answered requests, no added persons, no faults."""
+        with self.register.lock:
+            geheim = None if self.opslag is None else self.opslag.geheim
+            if self.opslag is not None:
+                self.opslag.wis()
+            self.register = Register(self.lees_personen(self.seed), geheim=geheim)
+
+    def bewaar(self) -> None:
+        """Write what changed in the register to the state file (under the register's lock)."""
+        wijzigingen = self.register.neem_wijzigingen()
+        if self.opslag is not None:
+            self.opslag.bewaar(wijzigingen)
 
     def idempotent(
         self,
@@ -77,9 +101,20 @@ class Simulator:
         behandel: Callable[[Register], tuple[int, dict[str, Any]]],
     ) -> JSONResponse:
         """Answer ``verzoek`` once per ``sleutel``: a repeat gets the stored answer, a reuse with
-        other content gets 409."""
+        other content gets 409. A fault that hits it (``/_simulator/storingen``) answers first,
+        and nothing is applied or remembered."""
         register = self.register
         with register.lock:
+            storing = register.storing_voor(sleutel, verzoek)
+            if storing is not None:
+                self.bewaar()
+                logger(self.naam).warning(
+                    "storing %d: HTTP %d on request %s", storing.id, storing.status, sleutel
+                )
+                return JSONResponse(
+                    status_code=storing.status,
+                    content=self.fout("STORING", f"simulated fault {storing.id} (simulator)"),
+                )
             try:
                 bekend = register.eerder_antwoord(sleutel, verzoek)
             except SleutelConflict:
@@ -98,6 +133,7 @@ class Simulator:
                 )
             status, body = behandel(register)
             register.bewaar_antwoord(sleutel, verzoek, status, body)
+            self.bewaar()
             return JSONResponse(status_code=status, content=body)
 
 
@@ -130,7 +166,9 @@ def _admin_router(simulator: Simulator) -> APIRouter:
         """Add a person, in the same shape as one person in this agency's seed file."""
         try:
             persoon = simulator.lees_persoon(body)
-            simulator.register.voeg_persoon_toe(persoon)
+            with simulator.register.lock:
+                simulator.register.voeg_persoon_toe(persoon)
+                simulator.bewaar()
         except (ValueError, KeyError, ValidationError) as exc:
             return JSONResponse(status_code=400, content=simulator.fout("ONGELDIG", _kort(exc)))
         return {"internId": persoon.intern_id, "vorderingen": len(persoon.vorderingen)}
@@ -146,7 +184,9 @@ def _admin_router(simulator: Simulator) -> APIRouter:
             if not isinstance(ruw, dict):
                 raise ValueError("vordering must be an object")
             vordering = simulator.lees_vordering(ruw)
-            simulator.register.voeg_vordering_toe(bsn, vordering)
+            with simulator.register.lock:
+                simulator.register.voeg_vordering_toe(bsn, vordering)
+                simulator.bewaar()
         except KeyError:
             return JSONResponse(status_code=404, content=simulator.fout("ONBEKEND", "person"))
         except (ValueError, ValidationError) as exc:
@@ -158,7 +198,77 @@ def _admin_router(simulator: Simulator) -> APIRouter:
         simulator.reset()
         return Response(status_code=204)
 
+    @router.post("/storingen", status_code=201)
+    def storing_zetten(storing: NieuweStoring) -> dict[str, Any]:
+        """Switch a fault on: the agency's instructions it hits are answered with HTTP ``status``
+        (default 500, the agency's error shape, code ``STORING``) and not applied. ``vordering``:
+        requests that name that claim, a person who holds it or a suspension that covers it;
+        ``sleutel``: the request with that key (the instruction's event id); ``aantal``: only the
+        next N hits (default: until removed). Nothing given: every instruction."""
+        with simulator.register.lock:
+            gezet = simulator.register.zet_storing(
+                status=storing.status,
+                vordering=storing.vordering,
+                sleutel=storing.sleutel,
+                aantal=storing.aantal,
+            )
+            simulator.bewaar()
+            return _storing_json(gezet)
+
+    @router.get("/storingen")
+    def storingen() -> dict[str, Any]:
+        """The faults switched on, with how often each answered (``geraakt``)."""
+        with simulator.register.lock:
+            items = [_storing_json(s) for s in simulator.register.storingen]
+        return {"aantal": len(items), "storingen": items}
+
+    @router.delete("/storingen", status_code=204)
+    def storingen_uit() -> Response:
+        with simulator.register.lock:
+            simulator.register.verwijder_storingen()
+            simulator.bewaar()
+        return Response(status_code=204)
+
+    @router.delete("/storingen/{nummer}", status_code=204)
+    def storing_uit(nummer: int) -> Response:
+        with simulator.register.lock:
+            weg = simulator.register.verwijder_storingen(nummer)
+            simulator.bewaar()
+        if not weg:
+            return JSONResponse(status_code=404, content=simulator.fout("ONBEKEND", "storing"))
+        return Response(status_code=204)
+
     return router
+
+
+class NieuweStoring(BaseModel):
+    """A fault to switch on (``POST /_simulator/storingen``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: int = Field(default=500, ge=500, le=599)
+    vordering: str | None = Field(default=None, min_length=1)
+    sleutel: str | None = Field(default=None, min_length=1)
+    aantal: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _geen_bsn(self) -> NieuweStoring:
+        # A URL-free admin body, but still: a fault is never set by BSN.
+        for waarde in (self.vordering, self.sleutel):
+            if waarde is not None and elfproef(waarde):
+                raise ValueError("name a claim or a request key, never a BSN")
+        return self
+
+
+def _storing_json(s: Storing) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "status": s.status,
+        "vordering": s.vordering,
+        "sleutel": s.sleutel,
+        "resterend": s.resterend,
+        "geraakt": s.geraakt,
+    }
 
 
 def _opschorting_json(o: Opschorting) -> dict[str, Any]:

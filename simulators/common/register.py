@@ -8,9 +8,11 @@ registered so far and the requests already answered (for idempotency).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -138,35 +140,84 @@ def vingerafdruk(verzoek: dict[str, Any]) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()
 
 
-class Register:
-    """Persons, claims, suspensions and answered requests of one simulated agency."""
+@dataclass
+class Storing:
+    """A fault switched on by a test: matching instructions get HTTP ``status`` (500) instead of
+    being handled. ``vordering`` matches a request that names that claim, a person who holds it
+    or a suspension that covers it; ``sleutel`` matches one request key; neither: every request.
+    ``resterend``: how many more requests it hits (``None``: until it is removed)."""
 
-    def __init__(self, personen: Iterable[Persoon] = ()) -> None:
+    id: int
+    status: int = 500
+    vordering: str | None = None
+    sleutel: str | None = None
+    resterend: int | None = None
+    geraakt: int = 0
+    """How many requests it answered so far."""
+
+
+@dataclass(frozen=True)
+class Wijzigingen:
+    """What changed in a register since the last :meth:`Register.neem_wijzigingen`."""
+
+    teller: int
+    personen: dict[str, Persoon]
+    """By the person's key (a keyed hash of the BSN, never the BSN)."""
+    opschortingen: list[Opschorting]
+    antwoorden: dict[str, OpgeslagenAntwoord]
+    storingen: list[Storing] | None
+    """The whole list when it changed, else ``None``."""
+
+
+class Register:
+    """Persons, claims, suspensions, answered requests and faults of one simulated agency.
+
+    It knows a person by a keyed hash of the BSN (``geheim``), so what it hands to a file never
+    holds a BSN in clear. Every change is noted, so :class:`~simulators.common.opslag.Opslag` saves
+    only what changed (:meth:`neem_wijzigingen`).
+    """
+
+    def __init__(self, personen: Iterable[Persoon] = (), *, geheim: bytes | None = None) -> None:
         self._lock = threading.Lock()
+        self._geheim = geheim or secrets.token_bytes(32)
         self._personen: dict[str, Persoon] = {}
         self.opschortingen: list[Opschorting] = []
         self._antwoorden: dict[str, OpgeslagenAntwoord] = {}
+        self.storingen: list[Storing] = []
         self._teller = 0
+        self._gewijzigde_personen: set[str] = set()
+        self._gewijzigde_opschortingen: dict[str, Opschorting] = {}
+        self._nieuwe_antwoorden: set[str] = set()
+        self._storingen_gewijzigd = False
         for persoon in personen:
             self.voeg_persoon_toe(persoon)
+        self.neem_wijzigingen()  # the seed is not a change
 
     @property
     def lock(self) -> threading.Lock:
         return self._lock
 
+    def sleutel(self, bsn: str) -> str:
+        """The key a person is known by: HMAC-SHA256 of the BSN under this register's secret."""
+        return hmac.new(self._geheim, bsn.encode(), hashlib.sha256).hexdigest()
+
     def voeg_persoon_toe(self, persoon: Persoon) -> None:
         if not elfproef(persoon.bsn):
             raise ValueError("bsn fails the elfproef")
-        self._personen[persoon.bsn] = persoon
+        sleutel = self.sleutel(persoon.bsn)
+        self._personen[sleutel] = persoon
+        self._gewijzigde_personen.add(sleutel)
 
     def voeg_vordering_toe(self, bsn: str, vordering: Vordering) -> None:
-        persoon = self._personen.get(bsn)
+        sleutel = self.sleutel(bsn)
+        persoon = self._personen.get(sleutel)
         if persoon is None:
             raise KeyError("unknown person")
         persoon.vorderingen[vordering.nummer] = vordering
+        self._gewijzigde_personen.add(sleutel)
 
     def persoon(self, bsn: str) -> Persoon | None:
-        return self._personen.get(bsn)
+        return self._personen.get(self.sleutel(bsn))
 
     @property
     def aantal_personen(self) -> int:
@@ -189,10 +240,19 @@ class Register:
         self, sleutel: str, verzoek: dict[str, Any], status: int, body: dict[str, Any]
     ) -> None:
         self._antwoorden[sleutel] = OpgeslagenAntwoord(vingerafdruk(verzoek), status, body)
+        self._nieuwe_antwoorden.add(sleutel)
+
+    def registreer(self, opschorting: Opschorting) -> None:
+        """A new suspension."""
+        self.opschortingen.append(opschorting)
+        self._gewijzigde_opschortingen[opschorting.referentie] = opschorting
 
     def opschorting(self, referentie: str) -> Opschorting | None:
-        """The suspension with this agency reference."""
-        return next((o for o in self.opschortingen if o.referentie == referentie), None)
+        """The suspension with this agency reference, to change (it is saved with the request)."""
+        gevonden = next((o for o in self.opschortingen if o.referentie == referentie), None)
+        if gevonden is not None:
+            self._gewijzigde_opschortingen[referentie] = gevonden
+        return gevonden
 
     def opschorting_met_sleutel(self, sleutel: str) -> Opschorting | None:
         """The suspension registered under this request key (the original request's)."""
@@ -200,3 +260,103 @@ class Register:
 
     def opgeschorte_vorderingen(self) -> set[str]:
         return {nummer for o in self.opschortingen for nummer in o.vorderingen}
+
+    # --- faults --------------------------------------------------------------------------------
+
+    def zet_storing(
+        self,
+        *,
+        status: int = 500,
+        vordering: str | None = None,
+        sleutel: str | None = None,
+        aantal: int | None = None,
+    ) -> Storing:
+        nummer = max((s.id for s in self.storingen), default=0) + 1
+        storing = Storing(nummer, status, vordering, sleutel, aantal)
+        self.storingen.append(storing)
+        self._storingen_gewijzigd = True
+        return storing
+
+    def verwijder_storingen(self, nummer: int | None = None) -> int:
+        """Remove fault ``nummer`` (or all); how many were removed."""
+        blijft = [s for s in self.storingen if nummer is not None and s.id != nummer]
+        weg = len(self.storingen) - len(blijft)
+        self.storingen = blijft
+        self._storingen_gewijzigd = True
+        return weg
+
+    def storing_voor(self, sleutel: str, verzoek: dict[str, Any]) -> Storing | None:
+        """The first fault that hits this request (counted as a hit), or ``None``."""
+        for storing in self.storingen:
+            if storing.sleutel is not None and storing.sleutel != sleutel:
+                continue
+            if storing.vordering is not None and not self._betreft(verzoek, storing.vordering):
+                continue
+            storing.geraakt += 1
+            if storing.resterend is not None:
+                storing.resterend -= 1
+                if storing.resterend <= 0:
+                    self.storingen.remove(storing)
+            self._storingen_gewijzigd = True
+            return storing
+        return None
+
+    def _betreft(self, verzoek: dict[str, Any], nummer: str) -> bool:
+        """Whether the request names claim ``nummer``, a person who holds it, or a suspension
+        that covers it."""
+        for tekst in _teksten(verzoek):
+            if tekst == nummer:
+                return True
+            persoon = self._personen.get(self.sleutel(tekst)) if elfproef(tekst) else None
+            if persoon is not None and nummer in persoon.vorderingen:
+                return True
+            opschorting = next((o for o in self.opschortingen if o.referentie == tekst), None)
+            if opschorting is not None and nummer in opschorting.vorderingen:
+                return True
+        return False
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def neem_wijzigingen(self) -> Wijzigingen:
+        """What changed since the last call (and forget it)."""
+        wijzigingen = Wijzigingen(
+            teller=self._teller,
+            personen={s: self._personen[s] for s in self._gewijzigde_personen},
+            opschortingen=list(self._gewijzigde_opschortingen.values()),
+            antwoorden={s: self._antwoorden[s] for s in self._nieuwe_antwoorden},
+            storingen=list(self.storingen) if self._storingen_gewijzigd else None,
+        )
+        self._gewijzigde_personen.clear()
+        self._gewijzigde_opschortingen.clear()
+        self._nieuwe_antwoorden.clear()
+        self._storingen_gewijzigd = False
+        return wijzigingen
+
+    def herstel(
+        self,
+        *,
+        teller: int,
+        personen: dict[str, Persoon],
+        opschortingen: Iterable[Opschorting],
+        antwoorden: dict[str, OpgeslagenAntwoord],
+        storingen: Iterable[Storing],
+    ) -> None:
+        """Put back what a file held (over the seed): nothing counts as changed afterwards."""
+        self._teller = teller
+        self._personen.update(personen)
+        self.opschortingen = list(opschortingen)
+        self._antwoorden = dict(antwoorden)
+        self.storingen = list(storingen)
+        self.neem_wijzigingen()
+
+
+def _teksten(waarde: Any) -> Iterator[str]:
+    """Every string in a JSON value."""
+    if isinstance(waarde, str):
+        yield waarde
+    elif isinstance(waarde, dict):
+        for v in waarde.values():
+            yield from _teksten(v)
+    elif isinstance(waarde, list | tuple):
+        for v in waarde:
+            yield from _teksten(v)

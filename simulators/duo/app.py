@@ -169,7 +169,7 @@ def behandel(
         return 422, fout("SCHULD_ONBEKEND", "Geen van de schuldnummers hoort bij de debiteuren.")
 
     kenmerk = f"DUO-BP-{vandaag:%Y%m%d}-{register.volgnummer():05d}"
-    register.opschortingen.append(
+    register.registreer(
         Opschorting(
             referentie=kenmerk,
             sleutel=verzoek.verzoek_id,
@@ -302,7 +302,10 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
 
 
 def create_app(
-    seed: Path | None = None, *, vandaag: Callable[[], dt.date] = dt.date.today
+    seed: Path | None = None,
+    *,
+    vandaag: Callable[[], dt.date] = dt.date.today,
+    toestand: Path | None = None,
 ) -> FastAPI:
     simulator = Simulator.uit_seed(
         naam=NAAM,
@@ -311,5 +314,6 @@ def create_app(
         lees_persoon=lees_persoon,
         lees_vordering=lees_vordering,
         fout=fout,
+        toestand=toestand,
     )
     return maak_app(titel="DUO", simulator=simulator, api=_api(simulator, vandaag))
