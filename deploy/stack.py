@@ -4,10 +4,16 @@ A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in `
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
 the three simulated agency back-offices, the hub (HTTPS, mutual TLS) and the three connectors
 (each with its own certificate), each as its own process with its output prefixed by its name.
-Ctrl-C (or SIGTERM) stops them in reverse order and then the broker. When a process dies on its
-own, the runner names it, stops everything and exits non-zero.
 
-    .venv/bin/python deploy/stack.py [--skip NAME ...] [--port-offset N] [--var-dir DIR]
+It supervises them: when a process (or the broker it started) dies on its own, the runner says so
+(name, exit code or signal) and starts it again after a back-off (``RestartPolicy``: 1 s doubling to
+30 s, from 1 s again once it ran a minute), waiting for its health check again. Only Ctrl-C (or
+SIGTERM) stops everything: the processes in reverse order, then the broker. The simulated
+back-offices keep their state in ``<var-dir>/simulators/<agency>.sqlite3``, so a restarted one
+forgets nothing.
+
+    .venv/bin/python deploy/stack.py [--skip NAME ...] [--var-dir DIR] [--port-offset N]
+        [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP`` and ``SERVICES`` below.
@@ -27,6 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -74,7 +81,16 @@ SERVICES: tuple[Command, ...] = (
     *(
         Command(
             f"simulator-{agency}",
-            ("maatwerk-simulator", "run", "--agency", agency, "--port", "{port}"),
+            (
+                "maatwerk-simulator",
+                "run",
+                "--agency",
+                agency,
+                "--port",
+                "{port}",
+                "--state-file",
+                f"{{var_dir}}/simulators/{agency}.sqlite3",
+            ),
             port=POORTEN[agency],
             health_path="/health",
             describe=f"simulator {agency} (SIMULATED back-office)",
@@ -126,7 +142,60 @@ LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
 LOCAL_CA = REPO_ROOT / "deploy" / "pki" / "local_ca.py"
 HEALTH_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+WATCH_INTERVAL = 0.25
 COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93", "95", "92")
+
+
+# ------------------------------------------------------------------------------- supervision
+
+
+@dataclass
+class RestartPolicy:
+    """When to start a crashed process again: ``first`` seconds after its first crash, doubling
+    with every crash in a row up to ``maximum``. A process that ran ``stable_after`` seconds or
+    longer before it crashed starts the count again. Pure: the caller says how long it ran."""
+
+    first: float = 1.0
+    maximum: float = 30.0
+    stable_after: float = 60.0
+    crashes: int = 0
+    """Crashes in a row, each after less than ``stable_after`` seconds."""
+
+    def delay(self, ran_for: float) -> float:
+        """Seconds to wait before the next start, after a run of ``ran_for`` seconds."""
+        if ran_for >= self.stable_after:
+            self.crashes = 0
+        self.crashes += 1
+        return min(self.maximum, self._backoff())
+
+    @property
+    def at_maximum(self) -> bool:
+        """The last delay was the maximum: the process keeps crashing fast."""
+        return self.crashes > 0 and self._backoff() >= self.maximum
+
+    def _backoff(self) -> float:
+        return self.first * 2.0 ** min(self.crashes - 1, 64)
+
+
+def describe_exit(returncode: int) -> str:
+    """``exit code 3`` or ``signal SIGKILL`` (a negative return code of ``subprocess``)."""
+    if returncode < 0:
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+def crash_message(name: str, how: str, ran_for: float, policy: RestartPolicy, delay: float) -> str:
+    """The line the runner prints when a process died on its own."""
+    text = (
+        f"{name} exited unexpectedly ({how}) after {ran_for:.1f}s: "
+        f"restart #{policy.crashes} in {delay:g}s"
+    )
+    if policy.at_maximum:
+        text += f" (it keeps crashing: retrying every {policy.maximum:g}s)"
+    return text
 
 
 class Stop(Exception):
@@ -134,7 +203,8 @@ class Stop(Exception):
 
 
 class Failed(Exception):
-    """A command failed or a process died: stop everything and exit 1."""
+    """A setup command failed or a process did not come up the first time: stop everything and
+    exit 1."""
 
 
 class Output:
@@ -169,6 +239,7 @@ class Child:
     def __init__(self, command: Command, argv: list[str], env: dict[str, str], out: Output) -> None:
         self.command = command
         self.name = command.name
+        self.started = time.monotonic()
         # Its own session: Ctrl-C in the terminal reaches only the runner, which stops the
         # children in order.
         self.popen = subprocess.Popen(  # noqa: S603
@@ -208,15 +279,54 @@ class Child:
             os.killpg(self.popen.pid, sig)
 
 
+@dataclass
+class Service:
+    """A long-running command under supervision: its current process and its restart policy."""
+
+    command: Command
+    health_url: str | None
+    child: Child | None = None
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    restart_at: float | None = None
+    """Set while it waits for its next start (monotonic time)."""
+    health_deadline: float | None = None
+    """Set while a restarted process has not answered its health check yet."""
+
+    @property
+    def name(self) -> str:
+        return self.command.name
+
+
+def answers(url: str, context: ssl.SSLContext | None) -> bool:
+    """One health probe: ``url`` answers 2xx."""
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
+            return bool(200 <= response.status < 300)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 class Stack:
     def __init__(self, args: argparse.Namespace) -> None:
         self.var_dir: Path = args.var_dir.resolve()
         self.offset: int = args.port_offset
         self.skip: tuple[str, ...] = tuple(args.skip)
-        self.kafka_port = KAFKA_PORT + self.offset
+        self.kafka_port: int = args.kafka_port or KAFKA_PORT + self.offset
+        self.kafka_controller_port: int = args.kafka_controller_port or self.kafka_port + 1
+        self.ports: dict[str, int] = {
+            "hub": args.hub_port or HUB_PORT + self.offset,
+            **{f"simulator-{a}": p + self.offset for a, p in POORTEN.items()},
+            **{f"simulator-{a}": p for a, p in args.simulator_port},
+        }
         self.bin_dir = Path(sys.executable).parent
-        self.children: list[Child] = []
+        self.services: list[Service] = []
+        self.setup_child: Child | None = None
         self.broker_started = False
+        self.broker_policy = RestartPolicy()
+        self.broker_since = 0.0
+        self.broker_restart_at: float | None = None
+        self.stop_signal: str | None = None
+        self._interruptible = False
         commands = [*SETUP, *SERVICES]
         self.out = Output(max(len(c.name) for c in commands))
         self.values = {
@@ -224,8 +334,28 @@ class Stack:
             "keys_dir": str(self.var_dir / "keys"),
             "pki_dir": str(self.var_dir / "pki"),
             "var_dir": str(self.var_dir),
-            **{f"port_{a}": str(p + self.offset) for a, p in POORTEN.items()},
+            **{f"port_{a}": str(self.ports[f"simulator-{a}"]) for a in POORTEN},
         }
+        self._tls: ssl.SSLContext | None = None
+
+    # ------------------------------------------------------------------------------ signals
+
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """SIGINT/SIGTERM: noted, and raised as Stop at once when the runner is only waiting (never
+        half-way through starting a process, which would leave it behind)."""
+        self.stop_signal = signal.Signals(signum).name
+        if self._interruptible:
+            raise Stop(self.stop_signal)
+
+    @contextlib.contextmanager
+    def interruptible(self) -> Iterator[None]:
+        self._interruptible = True
+        try:
+            if self.stop_signal is not None:
+                raise Stop(self.stop_signal)
+            yield
+        finally:
+            self._interruptible = False
 
     # ------------------------------------------------------------------------------ commands
 
@@ -233,7 +363,7 @@ class Stack:
         return any(command.name.startswith(prefix) for prefix in self.skip)
 
     def port(self, command: Command) -> int | None:
-        return None if command.port is None else command.port + self.offset
+        return None if command.port is None else self.ports[command.name]
 
     def resolve(self, command: Command) -> tuple[list[str], dict[str, str]]:
         values = {**self.values, "port": str(self.port(command))}
@@ -248,49 +378,57 @@ class Stack:
         }
         return argv, env
 
+    def health_url(self, command: Command) -> str | None:
+        port = self.port(command)
+        if command.health_path is None or port is None:
+            return None
+        scheme = "https" if command.tls else "http"
+        return f"{scheme}://127.0.0.1:{port}{command.health_path}"
+
+    def tls_context(self, url: str) -> ssl.SSLContext | None:
+        if not url.startswith("https"):
+            return None
+        if self._tls is None:
+            self._tls = ssl.create_default_context(cafile=self.values["pki_dir"] + "/ca.pem")
+        return self._tls
+
     def run_setup(self, command: Command) -> None:
         argv, env = self.resolve(command)
-        child = Child(command, argv, env, self.out)
-        self.children.append(child)  # so that Ctrl-C meanwhile stops it too
-        code = child.popen.wait()
-        child.reader.join(5)
-        self.children.remove(child)
+        self.setup_child = Child(command, argv, env, self.out)
+        with self.interruptible():
+            code = self.setup_child.popen.wait()
+        self.setup_child.reader.join(5)
+        self.setup_child = None
         if code != 0:
             raise Failed(f"{command.name} failed with exit code {code}")
 
+    def spawn(self, service: Service) -> None:
+        argv, env = self.resolve(service.command)
+        service.child = Child(service.command, argv, env, self.out)
+
     def start_service(self, command: Command) -> None:
-        argv, env = self.resolve(command)
-        child = Child(command, argv, env, self.out)
-        self.children.append(child)
-        port = self.port(command)
-        if command.health_path and port is not None:
-            scheme = "https" if command.tls else "http"
-            self.wait_healthy(child, f"{scheme}://127.0.0.1:{port}{command.health_path}")
-
-    def wait_healthy(self, child: Child, url: str) -> None:
-        context = (
-            ssl.create_default_context(cafile=self.values["pki_dir"] + "/ca.pem")
-            if url.startswith("https")
-            else None
-        )
+        """The first start: a process that does not come up stops the stack (a configuration
+        error, not a crash)."""
+        service = Service(command, self.health_url(command))
+        self.services.append(service)
+        self.spawn(service)
+        assert service.child is not None
+        if service.health_url is None:
+            return
         deadline = time.monotonic() + HEALTH_TIMEOUT
-        while time.monotonic() < deadline:
-            self.check_children()
-            try:
-                with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
-                    if 200 <= response.status < 300:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.25)
-        raise Failed(f"{child.name}: {url} did not answer within {HEALTH_TIMEOUT:.0f}s")
-
-    def check_children(self) -> None:
-        for child in self.children:
-            code = child.popen.poll()
-            if code is not None:
-                child.reader.join(2)
-                raise Failed(f"{child.name} exited with code {code}")
+        with self.interruptible():
+            while not answers(service.health_url, self.tls_context(service.health_url)):
+                code = service.child.popen.poll()
+                if code is not None:
+                    service.child.reader.join(2)
+                    raise Failed(f"{command.name} exited with {describe_exit(code)}")
+                if time.monotonic() > deadline:
+                    raise Failed(
+                        f"{command.name}: {service.health_url} did not answer within "
+                        f"{HEALTH_TIMEOUT:.0f}s"
+                    )
+                time.sleep(WATCH_INTERVAL)
+        service.child.started = time.monotonic()
 
     # -------------------------------------------------------------------------------- broker
 
@@ -307,18 +445,67 @@ class Stack:
             raise Failed(f"local-kafka.sh {args[0]} failed with exit code {result.returncode}")
         return result
 
+    def launch_broker(self) -> bool:
+        """``local-kafka.sh start``; whether the broker answers."""
+        with self.interruptible():
+            result = self.local_kafka(
+                "start",
+                "--port",
+                str(self.kafka_port),
+                "--controller-port",
+                str(self.kafka_controller_port),
+                "--pki-dir",
+                self.values["pki_dir"],
+                check=False,
+            )
+        self.broker_since = time.monotonic()
+        return result.returncode == 0
+
     def start_broker(self) -> None:
-        if self.local_kafka("status", check=False).returncode == 0:
+        with self.interruptible():
+            running = self.local_kafka("status", check=False).returncode == 0
+        if running:
             self.out.say(f"Kafka already runs from {self.var_dir / 'kafka'}: using it as it is")
             return
         self.out.say("starting Kafka (deploy/kafka/local-kafka.sh)")
         started = time.monotonic()
         self.broker_started = True
         # Creates the local CA in pki_dir when missing (deploy/pki/local_ca.py).
-        self.local_kafka(
-            "start", "--port", str(self.kafka_port), "--pki-dir", self.values["pki_dir"]
-        )
+        if not self.launch_broker():
+            raise Failed("local-kafka.sh start failed")
         self.out.say(f"Kafka answers after {time.monotonic() - started:.1f}s")
+
+    def broker_pid(self) -> int | None:
+        """The pid of the broker we started while it runs, else ``None``."""
+        try:
+            pid = int((self.var_dir / "kafka" / "broker.pid").read_text().strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def watch_broker(self, now: float) -> None:
+        if not self.broker_started:
+            return
+        if self.broker_restart_at is None:
+            if self.broker_pid() is not None:
+                return
+            ran_for = now - self.broker_since
+            delay = self.broker_policy.delay(ran_for)
+            self.out.say(crash_message("Kafka", "process gone", ran_for, self.broker_policy, delay))
+            self.broker_restart_at = now + delay
+        elif now >= self.broker_restart_at:
+            self.out.say("starting Kafka again")
+            if self.launch_broker():
+                self.broker_restart_at = None
+                self.out.say("Kafka answers again")
+            else:
+                ran_for = time.monotonic() - self.broker_since
+                delay = self.broker_policy.delay(ran_for)
+                self.out.say(
+                    crash_message("Kafka", "did not start", ran_for, self.broker_policy, delay)
+                )
+                self.broker_restart_at = time.monotonic() + delay
 
     # --------------------------------------------------------------------------------- run
 
@@ -338,6 +525,7 @@ class Stack:
 
     def up(self) -> None:
         (self.var_dir / "keys").mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "simulators").mkdir(parents=True, exist_ok=True)
         self.make_pki()
         self.start_broker()
         for command in SETUP:
@@ -349,16 +537,61 @@ class Stack:
         self.print_table()
 
     def watch(self) -> None:
+        """Until SIGINT or SIGTERM: restart what died, with back-off."""
         while True:
-            self.check_children()
-            time.sleep(0.5)
+            now = time.monotonic()
+            self.watch_broker(now)
+            for service in self.services:
+                self.supervise(service, now)
+            with self.interruptible():
+                time.sleep(WATCH_INTERVAL)
+
+    def supervise(self, service: Service, now: float) -> None:
+        child = service.child
+        if service.restart_at is not None:
+            if now >= service.restart_at:
+                service.restart_at = None
+                self.spawn(service)
+                assert service.child is not None
+                self.out.say(f"{service.name} started again (pid {service.child.popen.pid})")
+                if service.health_url is not None:
+                    service.health_deadline = now + HEALTH_TIMEOUT
+            return
+        assert child is not None
+        code = child.popen.poll()
+        if code is None and service.health_deadline is not None:
+            assert service.health_url is not None
+            if answers(service.health_url, self.tls_context(service.health_url)):
+                service.health_deadline = None
+                child.started = time.monotonic()
+                self.out.say(f"{service.name} is healthy again ({service.health_url})")
+            elif now > service.health_deadline:
+                self.out.say(f"{service.name}: no answer within {HEALTH_TIMEOUT:.0f}s: stopping it")
+                child.stop()
+                code = child.popen.returncode
+        if code is None:
+            return
+        child.reader.join(2)
+        ran_for = now - child.started
+        delay = service.policy.delay(ran_for)
+        self.out.say(
+            crash_message(service.name, describe_exit(code), ran_for, service.policy, delay)
+        )
+        service.health_deadline = None
+        service.restart_at = now + delay
 
     def down(self) -> None:
-        for child in reversed(self.children):
+        if self.setup_child is not None:
+            self.setup_child.stop()
+            self.setup_child = None
+        for service in reversed(self.services):
+            child = service.child
+            if child is None:
+                continue
             if child.popen.poll() is None:
-                self.out.say(f"stopping {child.name}")
+                self.out.say(f"stopping {service.name}")
             child.stop()
-        self.children.clear()
+        self.services.clear()
         if self.broker_started:
             self.out.say("stopping Kafka")
             self.local_kafka("stop", check=False)
@@ -368,24 +601,31 @@ class Stack:
         rows = [
             (
                 "Kafka broker (KRaft)",
-                f"127.0.0.1:{self.kafka_port} (controller {self.kafka_port + 1}), "
+                f"127.0.0.1:{self.kafka_port} (controller {self.kafka_controller_port}), "
                 f"log {self.var_dir / 'kafka' / 'broker.log'}",
             ),
             ("Kafka security", f"mTLS, principal = OIN; certificates {self.values['pki_dir']}"),
         ]
-        for child in self.children:
-            port = self.port(child.command)
-            what = child.command.describe or child.name
-            scheme = "https" if child.command.tls else "http"
-            where = f"{scheme}://127.0.0.1:{port}" if port is not None else f"pid {child.popen.pid}"
+        for service in self.services:
+            command = service.command
+            port = self.port(command)
+            what = command.describe or command.name
+            scheme = "https" if command.tls else "http"
+            assert service.child is not None
+            where = (
+                f"{scheme}://127.0.0.1:{port}"
+                if port is not None
+                else f"pid {service.child.popen.pid}"
+            )
             rows.append((what, where))
         rows.append(("hub database", self.values["var_dir"] + "/hub.sqlite3"))
+        rows.append(("simulators' state", self.values["var_dir"] + "/simulators/<agency>.sqlite3"))
         rows.append(("agency keys", self.values["keys_dir"]))
         rows.append(("certificates (local CA)", self.values["pki_dir"]))
         width = max(len(what) for what, _ in rows)
         lines = ["", "maatwerk-hub stack is up:", ""]
         lines += [f"  {what:<{width}}  {where}" for what, where in rows]
-        hub_port = HUB_PORT + self.offset
+        hub_port = self.ports["hub"]
         pki = os.path.relpath(self.values["pki_dir"], Path.cwd())
         if pki.startswith(".."):  # outside the working directory: say where it is
             pki = self.values["pki_dir"]
@@ -398,19 +638,23 @@ class Stack:
             f"             https://127.0.0.1:{hub_port}/api/v1/casussen",
             f"        operators: --cert {pki}/beheer.pem --key {pki}/beheer.key for /dashboard",
             "        (README.md shows how to submit a casus and follow a time-out)",
-            "  Ctrl-C stops everything.",
+            "  A process that dies is started again (with back-off); Ctrl-C stops everything.",
             "",
         ]
         with self.out.lock:
             print("\n".join(lines), flush=True)
 
 
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise Stop(signal.Signals(signum).name)
+def agency_port(value: str) -> tuple[str, int]:
+    """``cjib=18102`` -> ("cjib", 18102), for ``--simulator-port``."""
+    agency, _, port = value.partition("=")
+    if agency not in POORTEN or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected AGENCY=PORT with AGENCY one of {AGENCIES}")
+    return agency, int(port)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--skip",
         action="append",
@@ -422,12 +666,36 @@ def main() -> int:
         "--port-offset",
         type=int,
         default=0,
-        help="add N to every port (to run a second stack beside the first)",
+        help="add N to every default port (to run a second stack beside the first)",
     )
-    parser.add_argument("--var-dir", type=Path, default=REPO_ROOT / ".var", help="state directory")
-    stack = Stack(parser.parse_args())
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+    parser.add_argument("--hub-port", type=int, help=f"the hub's HTTPS port (default {HUB_PORT})")
+    parser.add_argument(
+        "--kafka-port", type=int, help=f"the broker's client port (default {KAFKA_PORT})"
+    )
+    parser.add_argument(
+        "--kafka-controller-port", type=int, help="the KRaft controller port (default kafka+1)"
+    )
+    parser.add_argument(
+        "--simulator-port",
+        type=agency_port,
+        action="append",
+        default=[],
+        metavar="AGENCY=PORT",
+        help="a simulator's port (default simulators.POORTEN)",
+    )
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        default=REPO_ROOT / ".var",
+        help="state directory: certificates, keys, Kafka's data, the hub's and simulators' files",
+    )
+    return parser.parse_args(argv)
+
+
+def main() -> int:
+    stack = Stack(parse_args())
+    signal.signal(signal.SIGTERM, stack.on_signal)
+    signal.signal(signal.SIGINT, stack.on_signal)
     code = 0
     try:
         stack.up()

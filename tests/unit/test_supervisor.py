@@ -1,0 +1,102 @@
+"""The restart policy of ``make run`` (deploy/stack.py): pure logic, no processes."""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _stack() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("deploy_stack", ROOT / "deploy" / "stack.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+stack = _stack()
+
+
+def test_the_delay_doubles_from_one_second_up_to_thirty() -> None:
+    policy = stack.RestartPolicy()
+    delays = [policy.delay(ran_for=0.5) for _ in range(8)]
+    assert delays == [1, 2, 4, 8, 16, 30, 30, 30]
+
+
+def test_a_process_that_keeps_crashing_is_retried_at_the_maximum_and_says_so() -> None:
+    policy = stack.RestartPolicy()
+    for _ in range(5):
+        policy.delay(ran_for=2)
+        assert not policy.at_maximum
+    for _ in range(1000):  # hours of crashing: still the maximum, no overflow
+        assert policy.delay(ran_for=2) == 30
+        assert policy.at_maximum
+    line = stack.crash_message("connector-cjib", "exit code 1", 2.0, policy, 30)
+    assert "keeps crashing: retrying every 30s" in line
+
+
+def test_a_stable_run_starts_the_count_again() -> None:
+    policy = stack.RestartPolicy()
+    assert [policy.delay(ran_for=3) for _ in range(4)] == [1, 2, 4, 8]
+    assert policy.delay(ran_for=60) == 1  # ran a minute: a fresh crash
+    assert policy.delay(ran_for=59.9) == 2
+
+
+def test_the_policy_takes_its_numbers() -> None:
+    policy = stack.RestartPolicy(first=0.5, maximum=3, stable_after=10)
+    assert [policy.delay(ran_for=1) for _ in range(5)] == [0.5, 1, 2, 3, 3]
+    assert policy.delay(ran_for=10) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (0, "exit code 0"),
+        (3, "exit code 3"),
+        (-signal.SIGKILL, "signal SIGKILL"),
+        (-200, "signal 200"),
+    ],
+)
+def test_an_exit_is_described_by_code_or_signal(code: int, text: str) -> None:
+    assert stack.describe_exit(code) == text
+
+
+def test_the_crash_line_names_the_process_how_it_ended_and_the_wait() -> None:
+    policy = stack.RestartPolicy()
+    delay = policy.delay(ran_for=12.34)
+    assert stack.crash_message("simulator-duo", "signal SIGKILL", 12.34, policy, delay) == (
+        "simulator-duo exited unexpectedly (signal SIGKILL) after 12.3s: restart #1 in 1s"
+    )
+
+
+def test_every_port_can_be_chosen() -> None:
+    args = stack.parse_args(
+        [
+            "--hub-port",
+            "1001",
+            "--kafka-port",
+            "1002",
+            "--kafka-controller-port",
+            "1003",
+            "--simulator-port",
+            "cjib=1004",
+            "--var-dir",
+            "/tmp/x",
+        ]
+    )
+    s = stack.Stack(args)
+    assert s.ports["hub"] == 1001
+    assert s.ports["simulator-cjib"] == 1004
+    assert s.values["port_cjib"] == "1004"
+    assert (s.kafka_port, s.kafka_controller_port) == (1002, 1003)
+    assert s.values["bootstrap"] == "127.0.0.1:1002"
+    with pytest.raises(SystemExit):
+        stack.parse_args(["--simulator-port", "nasa=1"])
