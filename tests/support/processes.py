@@ -218,3 +218,26 @@ def running_process(
         yield process
     finally:
         process.terminate()
+
+
+def child_processes(pid: int) -> dict[int, str]:
+    """The direct children of process ``pid`` (Linux ``/proc``): pid -> command line."""
+    children: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                cmdline = (stat.parent / "cmdline").read_bytes()
+                children[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode().strip()
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
