@@ -67,6 +67,7 @@ production): the broker's mTLS listener and the hub's API trust it."""
 IMAGE = "maatwerk-hub:0.1.0"
 HUB_REPLICAS = 2
 HUB_PORT = 8443
+CONNECTOR_HEALTH_PORT = 8080
 APP_LABEL = "app.kubernetes.io/name"
 PART_OF = {"app.kubernetes.io/part-of": "maatwerk-hub"}
 
@@ -418,20 +419,25 @@ def connector(agency: str) -> list[Document]:
             # The agency's back-office: set per deployment (an overlay patches this ConfigMap).
             "CONNECTOR_BACKOFFICE_URL": f"https://backoffice.{agency}.invalid",
             "CONNECTOR_GROUP_ID": consumer_group(agency),
+            "CONNECTOR_HEALTH_HOST": "0.0.0.0",  # noqa: S104 (the kubelet probes the pod's address)
+            "CONNECTOR_HEALTH_PORT": str(CONNECTOR_HEALTH_PORT),
         },
+    }
+    probe: Document = {
+        "httpGet": {"path": "/health", "port": "health"},
+        "timeoutSeconds": 6,
     }
     container: Document = {
         "name": "connector",
         "image": IMAGE,
         "command": ["maatwerk-connector", "run", "--agency", agency],
         "envFrom": [{"configMapRef": {"name": name}}],
-        # The connector serves no HTTP: the probe asks the process itself (its PID 1 is alive and
-        # it is the connector of this agency); a crash ends the container and Kubernetes restarts
-        # it with backoff.
-        "livenessProbe": {
-            "exec": {"command": ["sh", "-c", f"grep -q -- '--agency.{agency}' /proc/1/cmdline"]},
-            "periodSeconds": 30,
-        },
+        "ports": [{"name": "health", "containerPort": CONNECTOR_HEALTH_PORT}],
+        # /health pings the broker (204, else 500 after 5 s). Not ready while the broker is out
+        # of reach; restarted when it has been for two minutes (a wedged client).
+        "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": 24},
+        "readinessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3},
+        "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 6},
         "resources": {
             "requests": {"cpu": "100m", "memory": "128Mi"},
             "limits": {"memory": "256Mi"},
@@ -477,10 +483,17 @@ HEADER = (
 )
 
 
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML: a value used twice is written twice, not as an anchor and an alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(documents: list[Document]) -> str:
     """YAML documents, keys in the order written, one file."""
     return HEADER + "".join(
-        "---\n" + yaml.safe_dump(d, sort_keys=False, default_flow_style=False, width=100)
+        "---\n" + yaml.dump(d, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=100)
         for d in documents
     )
 

@@ -322,13 +322,18 @@ def test_a_connector_deployment_per_agency_with_a_connector(
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         assert container["command"] == ["maatwerk-connector", "run", "--agency", agency]
         assert _env_names(container, configmaps) <= fields
-        assert "livenessProbe" in container
+        (port,) = container["ports"]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert container[probe]["httpGet"] == {"path": "/health", "port": port["name"]}
+            assert container[probe]["timeoutSeconds"] > 5, "the broker ping may take 5 s"
         with monkeypatch.context() as patch:
             for key, value in configmaps[name].items():
                 patch.setenv(key, value)
             settings = ConnectorSettings()
         assert settings.kafka_tls is not None
         assert settings.group_id == f"connector-{agency}"
+        assert settings.health_port == port["containerPort"]
+        assert settings.health_host == "0.0.0.0"
 
 
 def test_the_kustomization_lists_every_manifest_but_the_optional_cluster() -> None:
