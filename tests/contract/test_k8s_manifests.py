@@ -11,6 +11,7 @@ import copy
 import importlib.util
 import json
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -54,6 +55,25 @@ def _one(name: str, kind: str, metadata_name: str) -> dict[str, Any]:
 def test_committed_manifests_match_the_catalogue(generator: ModuleType) -> None:
     problems = generator.differences(ROOT)
     assert problems == [], "run: python scripts/generate_k8s.py\n" + "\n".join(problems)
+
+
+def test_drift_is_found_edited_missing_and_stale(generator: ModuleType, tmp_path: Path) -> None:
+    copy_root = tmp_path / "repo"
+    shutil.copytree(K8S, copy_root / "deploy" / "k8s")
+    assert generator.differences(copy_root) == []
+    topics = copy_root / "deploy" / "k8s" / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("partitions: 3", "partitions: 6"))
+    (copy_root / "deploy" / "k8s" / "users.yaml").unlink()
+    (copy_root / "deploy" / "k8s" / "old.yaml").write_text("kind: ConfigMap\n")
+    problems = generator.differences(copy_root)
+    assert [p.split("\n")[0] for p in problems] == [
+        "differs: deploy/k8s/topics.yaml",
+        "missing: deploy/k8s/users.yaml",
+        "stale: deploy/k8s/old.yaml",
+    ]
+    assert generator.main(["--out", str(copy_root / "deploy" / "k8s")]) == 0
+    (copy_root / "deploy" / "k8s" / "old.yaml").unlink()
+    assert generator.differences(copy_root) == []
 
 
 def test_every_committed_manifest_is_valid_for_its_schema(generator: ModuleType) -> None:
