@@ -490,6 +490,20 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+NUMBER_LIKE = re.compile(r"^[-+]?[0-9_.]+([eE][-+]?[0-9]+)?$")
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """A string that looks like a number is quoted: PyYAML reads ``00000001999999990002`` back
+    as a string, but Kubernetes' YAML reader takes it for a number (an OIN as a KafkaUser's name,
+    ``HUB_OIN`` in a ConfigMap) and refuses the manifest."""
+    style = "'" if NUMBER_LIKE.match(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
+
+
 def dump(documents: list[Document]) -> str:
     """YAML documents, keys in the order written, one file."""
     return HEADER + "".join(

@@ -76,6 +76,16 @@ def test_drift_is_found_edited_missing_and_stale(generator: ModuleType, tmp_path
     assert generator.differences(copy_root) == []
 
 
+def test_strings_that_look_like_numbers_are_quoted() -> None:
+    """Kubernetes' YAML reader takes an unquoted ``00000001999999990002`` for a number: an OIN
+    (a KafkaUser's name, HUB_OIN) must be quoted to stay a string."""
+    for path in K8S.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(:|-) [0-9]{20}$", text, re.MULTILINE), path
+    assert f"name: '{HUB.oin}'" in (K8S / "users.yaml").read_text(encoding="utf-8")
+    assert f"HUB_OIN: '{HUB.oin}'" in (K8S / "hub.yaml").read_text(encoding="utf-8")
+
+
 def test_every_committed_manifest_is_valid_for_its_schema(generator: ModuleType) -> None:
     problems = generator.invalid(ROOT)
     assert problems == [], "\n".join(problems)
