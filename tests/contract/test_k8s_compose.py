@@ -78,3 +78,13 @@ def test_the_broker_refuses_whatever_no_acl_allows(services: dict[str, dict[str,
     assert environment["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
     assert environment["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     assert environment["KAFKA_SSL_CLIENT_AUTH"] == "required"
+
+
+def test_every_connector_is_health_checked_on_its_health_port(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    connectors = {n: s for n, s in services.items() if n.startswith("connector-")}
+    assert connectors
+    for name, service in connectors.items():
+        port = service["environment"]["CONNECTOR_HEALTH_PORT"]
+        assert f"http://127.0.0.1:{port}/health" in " ".join(service["healthcheck"]["test"]), name
