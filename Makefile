@@ -15,7 +15,7 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ $(VENV_STAMP): pyproject.toml
 
 kafka-jars: ## fetch the pinned Apache Kafka jars (cached in ~/.cache/maatwerk-hub)
 	$(LOCAL_KAFKA) fetch
+
+k8s: venv ## regenerate deploy/k8s/ (Strimzi topics and users, hub, connectors) and validate it
+	$(BIN)/python scripts/generate_k8s.py
+	$(BIN)/python scripts/generate_k8s.py --check
 
 run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
 	$(BIN)/python deploy/stack.py

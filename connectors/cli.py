@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from faststream import FastStream
+from faststream.asgi import AsgiFastStream, make_ping_asgi
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
@@ -53,7 +54,18 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
             ),
             group_id=settings.group_id,
         )
-        await FastStream(broker).run()
+        if settings.health_port is None:
+            await FastStream(broker).run()
+            return
+        # GET /health: 204 while the broker answers a ping, 500 otherwise (deploy/k8s probes).
+        asgi = AsgiFastStream(broker, asgi_routes=[("/health", make_ping_asgi(broker, timeout=5))])
+        await asgi.run(
+            run_extra_options={
+                "host": settings.health_host,
+                "port": settings.health_port,
+                "access_log": "false",
+            }
+        )
 
 
 @app.command()

@@ -41,6 +41,14 @@ class ConnectorSettings(BaseSettings):
     )
     retry_backoff_initial: float = Field(default=0.5, ge=0, description="First wait, seconds.")
     retry_backoff_max: float = Field(default=8.0, ge=0, description="Longest wait, seconds.")
+    health_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve GET /health on this port: 204 while the broker answers, 500 otherwise "
+        "(Kubernetes' probes, deploy/k8s). None: the connector serves no HTTP.",
+    )
+    health_host: str = Field(default="127.0.0.1", description="Interface of /health.")
 
     @model_validator(mode="after")
     def _check_kafka_tls(self) -> Self:
