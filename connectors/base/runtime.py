@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,23 +44,30 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity
 
+from connectors.base.aflevering import maak_melding, melding_event_id, meldingstopic
 from connectors.base.backoffice import (
     BackofficeAntwoord,
     BackofficeClient,
+    BackofficeFout,
     BackofficeOnbereikbaar,
     HttpVerzoek,
 )
 from connectors.base.koppeling import Koppeling
+from connectors.base.logbegrenzer import LogBegrenzer
+from connectors.base.omvang import MAX_ANTWOORD, past, zonder_detail
 from connectors.base.opdracht import (
     DeadLetterReden,
     Onverwerkbaar,
     Opdracht,
+    adressaat,
+    is_instructie,
     lees_event,
     open_opdracht,
 )
 from connectors.base.vertaling import Opzoeking, Vertaling
-from schemas import CONTENT_TYPE, EventData, make_event
-from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
+from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
+from schemas.aflevering import AfleveringReden
+from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
@@ -78,11 +86,18 @@ def antwoord_event_id(instructie_id: str) -> str:
 
 @dataclass(frozen=True)
 class Herhaalbeleid:
-    """Bounded exponential backoff for transient back-office failures."""
+    """Bounded exponential backoff for back-office failures.
+
+    ``pogingen`` attempts per round while the back-office is away, after which the record is
+    handed back for redelivery (rounds go on for as long as it takes: never dead-lettered);
+    ``fout_pogingen`` attempts in all (counted across redeliveries) while it answers a server
+    error to the instruction, after which the instruction is dead-lettered.
+    """
 
     pogingen: int = 4
     eerste_wachttijd: float = 0.5
     max_wachttijd: float = 8.0
+    fout_pogingen: int = 5
 
     def wachttijd(self, poging: int) -> float:
         """Wait after failed attempt ``poging`` (1-based)."""
@@ -93,6 +108,23 @@ class Publiceer(Protocol):
     async def __call__(
         self, body: bytes, *, topic: str, key: bytes | None, headers: dict[str, str]
     ) -> None: ...
+
+
+Positie = tuple[str, int, int]
+"""Where a record was read: topic, partition, offset."""
+
+MAX_ONTHOUDEN = 10_000
+"""Most records and instructions the in-memory counters keep (the oldest go first)."""
+
+
+@dataclass(frozen=True)
+class _Werk:
+    """The record in hand: where it came from, what to log, the instruction once opened."""
+
+    positie: Positie
+    ids: Mapping[str, Any]
+    opdracht: Opdracht[EventData]
+    instructie_type: str
 
 
 class InstructieVerwerker:
@@ -108,6 +140,7 @@ class InstructieVerwerker:
         herhaalbeleid: Herhaalbeleid | None = None,
         klok: Callable[[], datetime] = lambda: datetime.now(UTC),
         slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        logbegrenzer: LogBegrenzer | None = None,
     ) -> None:
         self.koppeling = koppeling
         self._client = client
@@ -117,9 +150,16 @@ class InstructieVerwerker:
         self._klok = klok
         self._slaap = slaap
         self._catalogus = {t.name: t for t in catalogue()}
+        self._logbegrenzer = logbegrenzer or LogBegrenzer()
+        self._fouten: OrderedDict[Positie, int] = OrderedDict()
+        """Server errors per record so far, across redeliveries."""
+        self._gemeld: OrderedDict[str, None] = OrderedDict()
+        """Instructions reported as backoffice-onbereikbaar (once each)."""
 
     async def verwerk(self, record: ConsumerRecord[Any, Any]) -> None:
+        positie: Positie = (record.topic, record.partition, record.offset)
         raw = record.value if isinstance(record.value, bytes) else b""
+        event: CloudEvent[Any] | None = None
         try:
             event = lees_event(raw)
             vertaling = self._vertaling(event.type, record.topic)
@@ -134,19 +174,33 @@ class InstructieVerwerker:
                 "event_type": event.type,
                 "casus_id": opdracht.casus_id,
             }
+            werk = _Werk(positie=positie, ids=ids, opdracht=opdracht, instructie_type=event.type)
             nu = self._klok()
-            antwoord = await self._vertaal(vertaling, opdracht, nu, ids)
+            antwoord = await self._vertaal(vertaling, werk, nu)
             topic = self._antwoordtopic(antwoord)
+            antwoord, body = self._inpassen(antwoord, opdracht, nu, ids)
         except Onverwerkbaar as exc:
             await self._dead_letter(record, exc)
+            await self._meld_definitief(event, exc)
+            self._vergeet(positie)
             return
-        await self._beantwoord(opdracht, antwoord, topic=topic, nu=nu)
+        await self._publiceer(
+            body,
+            topic=topic,
+            key=opdracht.casus_id.encode(),
+            headers={"content-type": CONTENT_TYPE},
+        )
+        self._vergeet(positie)
         log.info(
             "instruction answered",
             **ids,
             answer=antwoord.event_type,
             referentie=getattr(antwoord, "referentie", None),
         )
+
+    def _vergeet(self, positie: Positie) -> None:
+        self._fouten.pop(positie, None)
+        self._logbegrenzer.vergeet(positie)
 
     def _vertaling(self, event_type: str, topic: str) -> Vertaling[Any, Any]:
         """The translation for ``event_type``, or why there is none."""
@@ -164,73 +218,95 @@ class InstructieVerwerker:
         )
 
     async def _vertaal(
-        self,
-        vertaling: Vertaling[Any, Any],
-        opdracht: Opdracht[EventData],
-        nu: datetime,
-        ids: Mapping[str, Any],
+        self, vertaling: Vertaling[Any, Any], werk: _Werk, nu: datetime
     ) -> EventData:
         """Look up (if the translation asks), send, read, answer; pure steps run ``_veilig``."""
+        opdracht = werk.opdracht
         if vertaling.opzoeking is not None:
-            gevonden = await self._zoek(vertaling.opzoeking, opdracht, ids)
+            gevonden = await self._zoek(vertaling.opzoeking, werk)
             if not isinstance(gevonden, str):  # the look-up answered the instruction itself
                 return _veilig(vertaling.maak_antwoord, opdracht, gevonden, nu)
             opdracht = dataclasses.replace(opdracht, referentie=gevonden)
         verzoek = _veilig(vertaling.naar_verzoek, opdracht)
         if not isinstance(verzoek, HttpVerzoek):  # the translation answered without a request
             return _veilig(vertaling.maak_antwoord, opdracht, verzoek, nu)
-        bo_antwoord = await self._stuur(verzoek, opdracht, ids)
+        bo_antwoord = await self._stuur(verzoek, werk)
         uitkomst = _veilig(vertaling.lees_antwoord, opdracht, bo_antwoord)
         return _veilig(vertaling.maak_antwoord, opdracht, uitkomst, nu)
 
-    async def _zoek(
-        self, opzoeking: Opzoeking[Any, Any], opdracht: Opdracht[EventData], ids: Mapping[str, Any]
-    ) -> object:
+    async def _zoek(self, opzoeking: Opzoeking[Any, Any], werk: _Werk) -> object:
         """The agency's reference: known from the instruction, or looked up (or an outcome)."""
+        opdracht = werk.opdracht
         bekend = _veilig(opzoeking.bekend, opdracht)
         if bekend is not None:
             return bekend
         zoekvraag = _veilig(opzoeking.zoek, opdracht)
-        gevonden = _veilig(opzoeking.lees, opdracht, await self._stuur(zoekvraag, opdracht, ids))
+        gevonden = _veilig(opzoeking.lees, opdracht, await self._stuur(zoekvraag, werk))
         if isinstance(gevonden, str):
-            log.info("reference looked up", **ids, referentie=gevonden)
+            log.info("reference looked up", **werk.ids, referentie=gevonden)
         return gevonden
 
-    async def _stuur(
-        self, verzoek: HttpVerzoek, opdracht: Opdracht[EventData], ids: Mapping[str, Any]
-    ) -> BackofficeAntwoord:
+    async def _stuur(self, verzoek: HttpVerzoek, werk: _Werk) -> BackofficeAntwoord:
         url = verzoek.pad + "?" + urlencode(dict(verzoek.query))
-        if any(bsn in url for bsn in opdracht.bsns):
+        if any(bsn in url for bsn in werk.opdracht.bsns):
             # A translation bug; the detail says where, not what.
             raise Onverwerkbaar(
                 DeadLetterReden.VERWERKINGSFOUT, "the request URL would hold a BSN: not sent"
             )
         client = self._client
-        return await self._lever_af(lambda: client.stuur(verzoek), ids)
+        return await self._lever_af(lambda: client.stuur(verzoek), werk)
 
     async def _lever_af(
-        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], ids: Mapping[str, Any]
+        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], werk: _Werk
     ) -> BackofficeAntwoord:
+        """Send with backoff. Away: ``pogingen`` attempts, then report (once) and raise for
+        redelivery. A server error: ``fout_pogingen`` attempts in all, then ``backoffice-fout``."""
         beleid = self._beleid
-        for poging in range(1, beleid.pogingen + 1):
+        weg = 0
+        while True:
+            fouten = self._fouten.get(werk.positie, 0)
+            if fouten >= beleid.fout_pogingen:  # e.g. redelivered after the dead letter failed
+                raise _backoffice_fout(fouten, None)
             try:
                 return await stuur()
+            except BackofficeFout as exc:
+                fouten += 1
+                self._fouten[werk.positie] = fouten
+                self._fouten.move_to_end(werk.positie)
+                _begrens(self._fouten)
+                if fouten >= beleid.fout_pogingen:
+                    raise _backoffice_fout(fouten, exc.status) from None
+                self._log(
+                    "back-office server error",
+                    werk,
+                    attempt=fouten,
+                    of=beleid.fout_pogingen,
+                    error=str(exc),
+                )
+                await self._slaap(beleid.wachttijd(fouten))
             except BackofficeOnbereikbaar as exc:
-                laatste = poging == beleid.pogingen
-                log.warning(
+                weg += 1
+                laatste = weg == beleid.pogingen
+                self._log(
                     "back-office unavailable",
-                    **ids,
-                    attempt=poging,
+                    werk,
+                    attempt=weg,
                     of=beleid.pogingen,
                     error=str(exc),
                     redelivery=laatste,
                 )
                 if laatste:
+                    await self._meld_onbereikbaar(werk, weg)
                     # Bound the redelivery rate too: wait before handing the message back.
                     await self._slaap(beleid.max_wachttijd)
                     raise
-                await self._slaap(beleid.wachttijd(poging))
-        raise AssertionError("unreachable")  # pragma: no cover
+                await self._slaap(beleid.wachttijd(weg))
+
+    def _log(self, tekst: str, werk: _Werk, **velden: Any) -> None:
+        """A warning about the record in hand, at most one per record per interval."""
+        onderdrukt = self._logbegrenzer.mag(werk.positie)
+        if onderdrukt is not None:
+            log.warning(tekst, **werk.ids, **velden, suppressed=onderdrukt)
 
     def _antwoordtopic(self, antwoord: EventData) -> str:
         """The one topic the catalogue gives for the answer's type that this agency writes."""
@@ -243,9 +319,31 @@ class InstructieVerwerker:
             )
         return topics[0].name
 
-    async def _beantwoord(
-        self, opdracht: Opdracht[EventData], antwoord: EventData, *, topic: str, nu: datetime
-    ) -> None:
+    def _inpassen(
+        self,
+        antwoord: EventData,
+        opdracht: Opdracht[EventData],
+        nu: datetime,
+        ids: Mapping[str, Any],
+    ) -> tuple[EventData, bytes]:
+        """The answer as a CloudEvent that fits :data:`~connectors.base.omvang.MAX_ANTWOORD`:
+        as built, else without per-claim detail, else ``antwoord-te-groot``."""
+        body = self._als_event(antwoord, opdracht, nu)
+        if past(body):
+            return antwoord, body
+        kleiner = _veilig(zonder_detail, antwoord)
+        if kleiner is not None:
+            kort = self._als_event(kleiner, opdracht, nu)
+            if past(kort):
+                log.warning("answer shortened to fit", **ids, size=len(body), shortened=len(kort))
+                return kleiner, kort
+        raise Onverwerkbaar(
+            DeadLetterReden.ANTWOORD_TE_GROOT,
+            f"the answer ({antwoord.event_type}, {len(body)} bytes) exceeds "
+            f"{MAX_ANTWOORD} bytes even without per-claim detail",
+        )
+
+    def _als_event(self, antwoord: EventData, opdracht: Opdracht[EventData], nu: datetime) -> bytes:
         event = make_event(
             antwoord,
             source=self.koppeling.organisatie.source,
@@ -253,17 +351,94 @@ class InstructieVerwerker:
             event_id=antwoord_event_id(opdracht.instructie_id),
             time=nu,
         )
+        return event.to_bytes()
+
+    async def _meld(
+        self,
+        *,
+        casus_id: str,
+        instructie_id: str,
+        instructie_type: str,
+        reden: AfleveringReden,
+        dead_letter_code: str | None,
+        pogingen: int,
+    ) -> None:
+        """Publish an AfleveringMislukt on the instrument's answer topic (if it has one)."""
+        uitvoerder = self.koppeling.uitvoerder
+        topic = meldingstopic(instructie_type, uitvoerder)
+        if topic is None:
+            log.warning("no answer topic to report on", event_type=instructie_type)
+            return
+        nu = self._klok()
+        melding = maak_melding(
+            casus_id=casus_id,
+            uitvoerder=uitvoerder,
+            instructie_id=instructie_id,
+            instructie_type=instructie_type,
+            reden=reden,
+            dead_letter_code=dead_letter_code,
+            pogingen=pogingen,
+            nu=nu,
+        )
+        event = make_event(
+            melding,
+            source=self.koppeling.organisatie.source,
+            subject=casus_id,
+            event_id=melding_event_id(instructie_id, reden),
+            time=nu,
+        )
         await self._publiceer(
             event.to_bytes(),
             topic=topic,
-            key=opdracht.casus_id.encode(),
+            key=casus_id.encode(),
             headers={"content-type": CONTENT_TYPE},
+        )
+        log.warning(
+            "delivery trouble reported",
+            event_id=instructie_id,
+            casus_id=casus_id,
+            reason=reden.value,
+            definitive=melding.definitief,
+            attempts=melding.pogingen,
+        )
+
+    async def _meld_onbereikbaar(self, werk: _Werk, pogingen: int) -> None:
+        """Once per instruction: the back-office stays away, the connector keeps trying."""
+        opdracht = werk.opdracht
+        if opdracht.instructie_id in self._gemeld:
+            return
+        await self._meld(
+            casus_id=opdracht.casus_id,
+            instructie_id=opdracht.instructie_id,
+            instructie_type=werk.instructie_type,
+            reden=AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
+            dead_letter_code=None,
+            pogingen=pogingen,
+        )
+        self._gemeld[opdracht.instructie_id] = None
+        _begrens(self._gemeld)
+
+    async def _meld_definitief(self, event: CloudEvent[Any] | None, fout: Onverwerkbaar) -> None:
+        """After a dead letter: report it when the record was an instruction for this agency."""
+        if event is None:
+            return
+        data = event.data
+        if not is_instructie(type(data)) or adressaat(data) is not self.koppeling.uitvoerder:
+            return
+        await self._meld(
+            casus_id=str(getattr(data, "casus_id")),  # noqa: B009  (is_instructie checked it)
+            instructie_id=event.id,
+            instructie_type=event.type,
+            reden=AFLEVERING_REDENEN.get(fout.reden, AfleveringReden.ONVERWERKBAAR),
+            dead_letter_code=fout.reden.value,
+            pogingen=fout.pogingen,
         )
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], fout: Onverwerkbaar) -> None:
-        """Park the original record (key, value, headers) with why and where it came from."""
+        """Park the original record (key, value, headers) with why and where it came from; the
+        copy always fits (a value over 256 KiB is cut, see :mod:`schemas.deadletter`)."""
         code = self.koppeling.uitvoerder.value
-        headers = dead_letter_headers(
+        kopie = dead_letter_copy(
             origin=Origin(
                 topic=record.topic,
                 partition=record.partition,
@@ -274,11 +449,11 @@ class InstructieVerwerker:
             reason_code=fout.reden.value,
             detail=fout.detail,
             at=self._klok(),
+            value=record.value if isinstance(record.value, bytes) else None,
             original=record.headers or (),
         )
-        value = record.value if isinstance(record.value, bytes) else b""
         key = record.key if isinstance(record.key, bytes) else None
-        await self._publiceer(value, topic=DEAD_LETTER.name, key=key, headers=headers)
+        await self._publiceer(kopie.value, topic=DEAD_LETTER.name, key=key, headers=kopie.headers)
         log.error(
             "instruction dead-lettered",
             topic=record.topic,
@@ -286,7 +461,29 @@ class InstructieVerwerker:
             offset=record.offset,
             reason=fout.reden.value,
             detail=mask_bsn_like(fout.detail),
+            value_cut=kopie.cut,
         )
+
+
+AFLEVERING_REDENEN: dict[DeadLetterReden, AfleveringReden] = {
+    DeadLetterReden.BACKOFFICE_FOUT: AfleveringReden.BACKOFFICE_FOUT,
+    DeadLetterReden.BACKOFFICE_AFGEWEZEN: AfleveringReden.BACKOFFICE_AFGEWEZEN,
+}
+"""A dead letter's reason -> the reason reported to the hub (any other: ``onverwerkbaar``)."""
+
+
+def _backoffice_fout(pogingen: int, status: int | None) -> Onverwerkbaar:
+    wat = f"HTTP {status}" if status is not None else "a server error"
+    return Onverwerkbaar(
+        DeadLetterReden.BACKOFFICE_FOUT,
+        f"the back-office answered {wat} on each of {pogingen} attempts",
+        pogingen=pogingen,
+    )
+
+
+def _begrens(onthouden: OrderedDict[Any, Any]) -> None:
+    while len(onthouden) > MAX_ONTHOUDEN:
+        onthouden.popitem(last=False)
 
 
 def _veilig(functie: Callable[..., T], *args: Any) -> T:

@@ -23,6 +23,7 @@ from connectors.base.runtime import (
 from connectors.cjib import KOPPELING
 from schemas import CONTENT_TYPE, parse_event
 from schemas import deadletter as dl
+from schemas.aflevering import AfleveringMislukt, AfleveringReden
 from schemas.opschorting import (
     OpschortingBevestigd,
     OpschortingGeweigerd,
@@ -203,7 +204,13 @@ async def test_a_back_office_that_stays_down_makes_the_handler_fail_for_redelive
             await broker.publish(opstelling.instructie().to_bytes(), TOPIC)
     assert len(backoffice.verzoeken) == 3
     assert opstelling.wachttijden == [0.5, 1.0, 4]
-    assert opstelling.antwoorden == []
+    (melding,) = [parse_event(a.value).data for a in opstelling.antwoorden]
+    assert isinstance(melding, AfleveringMislukt)  # the loket sees it at once; still retrying
+    assert (melding.reden_code, melding.definitief, melding.pogingen) == (
+        AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
+        False,
+        3,
+    )
     assert opstelling.dead_letters == []
 
 
@@ -304,4 +311,6 @@ async def test_a_bug_in_a_translation_parks_the_message_without_quoting_it():
     assert dlq.headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
     assert "KeyError" in dlq.headers[dl.HEADER_REASON]
     assert BSN not in str(dlq.headers)
-    assert opstelling.antwoorden == []
+    (melding,) = [parse_event(a.value).data for a in opstelling.antwoorden]
+    assert isinstance(melding, AfleveringMislukt)
+    assert (melding.reden_code, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)
