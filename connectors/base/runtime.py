@@ -4,22 +4,37 @@ Per record on one of the agency's own topics that carry a type it has a translat
 ``maatwerk.opschorting.instructie.<agency>.v1``; consumer group ``connector-<agency>``, ack policy
 NACK_ON_ERROR, so the offset is committed only after the work):
 
-1. read the raw bytes: a valid CloudEvent of a type the agency has a translation for (else
+1. read the raw bytes, whatever they are (not JSON, not UTF-8, nested without end, a MiB
+   long): a valid CloudEvent of a type the agency has a translation for (else
    ``niet-ondersteund`` when the topic carries the type, ``onverwacht-type`` when it does not), an
    instruction addressed to this agency whose BSNs its key opens (an
    :class:`~connectors.base.opdracht.Opdracht`); a message that can never be processed goes to the
-   dead-letter topic with the reason and its origin in headers, and is acked so the consumer
-   keeps going;
+   dead-letter topic with the reason and its origin in headers (a copy that always fits), and is
+   acked so the consumer keeps going;
 2. run the type's :class:`~connectors.base.vertaling.Vertaling`: its optional look-up step, then
    its request, delivered with the instruction's event id as idempotency key (in the body the
-   translation builds), retrying transient failures with bounded exponential backoff; when the
-   back-office stays away the handler raises, the message is nacked (the consumer seeks back) and
-   redelivered;
+   translation builds), with exponential backoff:
+
+   - back-office away (no connection, time-out, 429, 502, 503, 504): ``pogingen`` attempts, then
+     the handler raises, the message is nacked (the consumer seeks back) and redelivered, for as
+     long as it takes: never dead-lettered. After the first such round the hub gets one
+     ``AfleveringMislukt`` (``backoffice-onbereikbaar``, not final), so the loket sees it at once;
+   - a server error on this instruction (500, 501, ...): ``fout_pogingen`` attempts in all,
+     counted across redeliveries, then ``backoffice-fout``;
+   - a client error the translation does not read as an answer: ``backoffice-afgewezen`` at once;
+
+   every dead letter of an instruction for this agency is reported to the hub as a final
+   ``AfleveringMislukt`` (:mod:`connectors.base.aflevering`);
 3. publish the contract answer the translation builds, as a CloudEvent whose id is derived from
    the instruction id (a redelivered instruction yields the same answer id, which the hub ignores
-   as a duplicate), on the topic the catalogue gives for the answer's type;
-4. return, so the offset is committed.
+   as a duplicate), on the topic the catalogue gives for the answer's type; an answer over 64 KB
+   loses its per-claim detail, or is dead-lettered (``antwoord-te-groot``) if it still does not
+   fit (:mod:`connectors.base.omvang`);
+4. return, so the offset is committed. A publish that fails (broker away) raises: the record is
+   redelivered, nothing is lost.
 
+Warnings about a record that keeps failing are rate-limited per record
+(:mod:`connectors.base.logbegrenzer`).
 No BSN is ever logged: logs carry topic, partition, offset, event id, casus id and references.
 """
 
@@ -527,6 +542,7 @@ def bouw_broker(
     group_id: str | None = None,
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    logbegrenzer: LogBegrenzer | None = None,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
@@ -553,6 +569,7 @@ def bouw_broker(
         herhaalbeleid=herhaalbeleid,
         klok=klok,
         slaap=slaap,
+        logbegrenzer=logbegrenzer,
     )
     topics = [t.name for t in koppeling.topics]
 
