@@ -585,6 +585,11 @@ def bouw_broker(
     )
     async def instructie_ontvangen(body: bytes, message: KafkaMessage) -> None:
         # A single-record subscriber: the raw message is one ConsumerRecord.
-        await verwerker.verwerk(cast("ConsumerRecord[Any, Any]", message.raw_message))
+        try:
+            await verwerker.verwerk(cast("ConsumerRecord[Any, Any]", message.raw_message))
+        except BackofficeOnbereikbaar:
+            # Hand the record back (the consumer seeks back to it) without FastStream logging a
+            # traceback each round: the runtime has logged it, at most once per interval.
+            await message.nack()
 
     return broker
