@@ -31,7 +31,8 @@ NACK_ON_ERROR, so the offset is committed only after the work):
    loses its per-claim detail, or is dead-lettered (``antwoord-te-groot``) if it still does not
    fit (:mod:`connectors.base.omvang`);
 4. return, so the offset is committed. A publish that fails (broker away) raises: the record is
-   redelivered, nothing is lost.
+   redelivered, nothing is lost. Any other failure (a bug) is bounded like a server error, then
+   dead-lettered ``verwerkingsfout``.
 
 Warnings about a record that keeps failing are rate-limited per record
 (:mod:`connectors.base.logbegrenzer`).
@@ -52,6 +53,7 @@ from urllib.parse import urlencode
 
 import structlog
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -170,9 +172,59 @@ class InstructieVerwerker:
         """Server errors per record so far, across redeliveries."""
         self._gemeld: OrderedDict[str, None] = OrderedDict()
         """Instructions reported as backoffice-onbereikbaar (once each)."""
+        self._onverwachte: OrderedDict[Positie, int] = OrderedDict()
+        """Unexpected failures per record so far, across redeliveries."""
 
     async def verwerk(self, record: ConsumerRecord[Any, Any]) -> None:
+        """Process one record: answered, or dead-lettered, or (a failure that passes) raised
+        for redelivery. Anything else that goes wrong is bounded too: ``fout_pogingen`` times,
+        then the record is dead-lettered ``verwerkingsfout``."""
         positie: Positie = (record.topic, record.partition, record.offset)
+        try:
+            await self._verwerk(record, positie)
+        except TIJDELIJK:
+            raise
+        except Exception as exc:
+            await self._onverwacht(record, positie, exc)
+
+    async def _onverwacht(
+        self, record: ConsumerRecord[Any, Any], positie: Positie, fout: Exception
+    ) -> None:
+        """A failure the runtime does not know (a bug): retried a bounded number of times."""
+        pogingen = self._onverwachte.get(positie, 0) + 1
+        self._onverwachte[positie] = pogingen
+        _begrens(self._onverwachte)
+        beleid = self._beleid
+        if pogingen < beleid.fout_pogingen:
+            onderdrukt = self._logbegrenzer.mag(positie)
+            if onderdrukt is not None:
+                log.warning(
+                    "unexpected error",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    error=type(fout).__name__,
+                    attempt=pogingen,
+                    of=beleid.fout_pogingen,
+                    suppressed=onderdrukt,
+                )
+            await self._slaap(beleid.wachttijd(pogingen))
+            raise fout
+        onverwerkbaar = Onverwerkbaar(
+            DeadLetterReden.VERWERKINGSFOUT,
+            f"unexpected {type(fout).__name__} on each of {pogingen} attempts",
+            pogingen=pogingen,
+        )
+        await self._dead_letter(record, onverwerkbaar)
+        try:
+            event: CloudEvent[Any] | None = lees_event(record.value)
+        except Onverwerkbaar:
+            event = None
+        await self._meld_definitief(event, onverwerkbaar)
+        self._onverwachte.pop(positie, None)
+        self._vergeet(positie)
+
+    async def _verwerk(self, record: ConsumerRecord[Any, Any], positie: Positie) -> None:
         raw = record.value if isinstance(record.value, bytes) else b""
         event: CloudEvent[Any] | None = None
         try:
@@ -479,6 +531,14 @@ class InstructieVerwerker:
             value_cut=kopie.cut,
         )
 
+
+TIJDELIJK: tuple[type[Exception], ...] = (
+    BackofficeOnbereikbaar,
+    KafkaError,
+    OSError,
+    TimeoutError,
+)
+"""Failures that pass (back-office or broker away): redelivered for as long as it takes."""
 
 AFLEVERING_REDENEN: dict[DeadLetterReden, AfleveringReden] = {
     DeadLetterReden.BACKOFFICE_FOUT: AfleveringReden.BACKOFFICE_FOUT,

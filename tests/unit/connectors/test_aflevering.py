@@ -56,6 +56,7 @@ class Verbinding:
         self.gepubliceerd: list[tuple[str, bytes, dict[str, str]]] = []
         self.wachttijden: list[float] = []
         self.broker_weg = False
+        self.kapotte_topics: set[str] = set()
         self._offset = 0
 
         def transport(request: httpx.Request) -> httpx.Response:
@@ -68,6 +69,8 @@ class Verbinding:
         async def publiceer(body: bytes, *, topic: str, key: Any, headers: Any) -> None:
             if self.broker_weg:
                 raise ConnectionError("broker away")
+            if topic in self.kapotte_topics and b"aflevering.mislukt" not in body:
+                raise ValueError("a bug, not a failure that passes")
             self.gepubliceerd.append((topic, body, headers))
 
         async def slaap(seconden: float) -> None:
@@ -192,6 +195,25 @@ async def test_a_dead_letter_the_broker_did_not_take_is_retried_without_asking_t
     ((_, headers),) = verbinding.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "backoffice-fout"
     assert len(verbinding.meldingen()) == 1
+
+
+async def test_an_unexpected_error_is_bounded_too_then_dead_lettered_as_verwerkingsfout():
+    verbinding = Verbinding()
+    verbinding.kapotte_topics.add(ANTWOORDEN)
+    order = verbinding.order()
+    record = verbinding.record(order.to_bytes())
+    for _ in range(BELEID.fout_pogingen - 1):
+        with pytest.raises(ValueError):
+            await verbinding.verwerker.verwerk(record)
+    assert verbinding.dead_letters() == []
+    await verbinding.verwerker.verwerk(record)  # the last attempt: set aside, the next goes on
+
+    ((_, headers),) = verbinding.dead_letters()
+    assert headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
+    assert "unexpected ValueError on each of 5 attempts" in headers[dl.HEADER_REASON]
+    (melding,) = verbinding.meldingen()
+    assert (melding.data.reden_code, melding.data.pogingen) == (AfleveringReden.ONVERWERKBAAR, 5)
+    assert verbinding.wachttijden == [0.5, 1.0, 2.0, 4]
 
 
 # -------------------------------------------------------------- a client error: at once
