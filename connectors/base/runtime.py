@@ -48,7 +48,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 import structlog
@@ -61,7 +61,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity
 
-from connectors.base.aflevering import maak_melding, melding_event_id, meldingstopic
+from connectors.base.aflevering import Melder, Publiceer
 from connectors.base.backoffice import (
     BackofficeAntwoord,
     BackofficeClient,
@@ -76,14 +76,11 @@ from connectors.base.opdracht import (
     DeadLetterReden,
     Onverwerkbaar,
     Opdracht,
-    adressaat,
-    is_instructie,
     lees_event,
     open_opdracht,
 )
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
-from schemas.aflevering import AfleveringReden
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
@@ -119,12 +116,6 @@ class Herhaalbeleid:
     def wachttijd(self, poging: int) -> float:
         """Wait after failed attempt ``poging`` (1-based)."""
         return float(min(self.eerste_wachttijd * 2 ** (poging - 1), self.max_wachttijd))
-
-
-class Publiceer(Protocol):
-    async def __call__(
-        self, body: bytes, *, topic: str, key: bytes | None, headers: dict[str, str]
-    ) -> None: ...
 
 
 Positie = tuple[str, int, int]
@@ -170,8 +161,7 @@ class InstructieVerwerker:
         self._logbegrenzer = logbegrenzer or LogBegrenzer()
         self._fouten: OrderedDict[Positie, int] = OrderedDict()
         """Server errors per record so far, across redeliveries."""
-        self._gemeld: OrderedDict[str, None] = OrderedDict()
-        """Instructions reported as backoffice-onbereikbaar (once each)."""
+        self._melder = Melder(koppeling=koppeling, publiceer=publiceer, klok=klok)
         self._onverwachte: OrderedDict[Positie, int] = OrderedDict()
         """Unexpected failures per record so far, across redeliveries."""
 
@@ -220,7 +210,7 @@ class InstructieVerwerker:
             event: CloudEvent[Any] | None = lees_event(record.value)
         except Onverwerkbaar:
             event = None
-        await self._meld_definitief(event, onverwerkbaar)
+        await self._melder.na_dead_letter(event, onverwerkbaar)
         self._onverwachte.pop(positie, None)
         self._vergeet(positie)
 
@@ -248,7 +238,7 @@ class InstructieVerwerker:
             antwoord, body = self._inpassen(antwoord, opdracht, nu, ids)
         except Onverwerkbaar as exc:
             await self._dead_letter(record, exc)
-            await self._meld_definitief(event, exc)
+            await self._melder.na_dead_letter(event, exc)
             self._vergeet(positie)
             return
         await self._publiceer(
@@ -363,7 +353,8 @@ class InstructieVerwerker:
                     redelivery=laatste,
                 )
                 if laatste:
-                    await self._meld_onbereikbaar(werk, weg)
+                    opdracht = werk.opdracht
+                    await self._melder.onbereikbaar(opdracht, werk.instructie_type, weg)
                     # Bound the redelivery rate too: wait before handing the message back.
                     await self._slaap(beleid.max_wachttijd)
                     raise
@@ -420,87 +411,6 @@ class InstructieVerwerker:
         )
         return event.to_bytes()
 
-    async def _meld(
-        self,
-        *,
-        casus_id: str,
-        instructie_id: str,
-        instructie_type: str,
-        reden: AfleveringReden,
-        dead_letter_code: str | None,
-        pogingen: int,
-    ) -> None:
-        """Publish an AfleveringMislukt on the instrument's answer topic (if it has one)."""
-        uitvoerder = self.koppeling.uitvoerder
-        topic = meldingstopic(instructie_type, uitvoerder)
-        if topic is None:
-            log.warning("no answer topic to report on", event_type=instructie_type)
-            return
-        nu = self._klok()
-        melding = maak_melding(
-            casus_id=casus_id,
-            uitvoerder=uitvoerder,
-            instructie_id=instructie_id,
-            instructie_type=instructie_type,
-            reden=reden,
-            dead_letter_code=dead_letter_code,
-            pogingen=pogingen,
-            nu=nu,
-        )
-        event = make_event(
-            melding,
-            source=self.koppeling.organisatie.source,
-            subject=casus_id,
-            event_id=melding_event_id(instructie_id, reden),
-            time=nu,
-        )
-        await self._publiceer(
-            event.to_bytes(),
-            topic=topic,
-            key=casus_id.encode(),
-            headers={"content-type": CONTENT_TYPE},
-        )
-        log.warning(
-            "delivery trouble reported",
-            event_id=instructie_id,
-            casus_id=casus_id,
-            reason=reden.value,
-            definitive=melding.definitief,
-            attempts=melding.pogingen,
-        )
-
-    async def _meld_onbereikbaar(self, werk: _Werk, pogingen: int) -> None:
-        """Once per instruction: the back-office stays away, the connector keeps trying."""
-        opdracht = werk.opdracht
-        if opdracht.instructie_id in self._gemeld:
-            return
-        await self._meld(
-            casus_id=opdracht.casus_id,
-            instructie_id=opdracht.instructie_id,
-            instructie_type=werk.instructie_type,
-            reden=AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
-            dead_letter_code=None,
-            pogingen=pogingen,
-        )
-        self._gemeld[opdracht.instructie_id] = None
-        _begrens(self._gemeld)
-
-    async def _meld_definitief(self, event: CloudEvent[Any] | None, fout: Onverwerkbaar) -> None:
-        """After a dead letter: report it when the record was an instruction for this agency."""
-        if event is None:
-            return
-        data = event.data
-        if not is_instructie(type(data)) or adressaat(data) is not self.koppeling.uitvoerder:
-            return
-        await self._meld(
-            casus_id=str(getattr(data, "casus_id")),  # noqa: B009  (is_instructie checked it)
-            instructie_id=event.id,
-            instructie_type=event.type,
-            reden=AFLEVERING_REDENEN.get(fout.reden, AfleveringReden.ONVERWERKBAAR),
-            dead_letter_code=fout.reden.value,
-            pogingen=fout.pogingen,
-        )
-
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], fout: Onverwerkbaar) -> None:
         """Park the original record (key, value, headers) with why and where it came from; the
         copy always fits (a value over 256 KiB is cut, see :mod:`schemas.deadletter`)."""
@@ -539,12 +449,6 @@ TIJDELIJK: tuple[type[Exception], ...] = (
     TimeoutError,
 )
 """Failures that pass (back-office or broker away): redelivered for as long as it takes."""
-
-AFLEVERING_REDENEN: dict[DeadLetterReden, AfleveringReden] = {
-    DeadLetterReden.BACKOFFICE_FOUT: AfleveringReden.BACKOFFICE_FOUT,
-    DeadLetterReden.BACKOFFICE_AFGEWEZEN: AfleveringReden.BACKOFFICE_AFGEWEZEN,
-}
-"""A dead letter's reason -> the reason reported to the hub (any other: ``onverwerkbaar``)."""
 
 
 def _backoffice_fout(pogingen: int, status: int | None) -> Onverwerkbaar:
