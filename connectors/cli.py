@@ -21,6 +21,7 @@ from faststream.asgi import AsgiFastStream, make_ping_asgi
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
+from connectors.base.logbegrenzer import LogBegrenzer
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
@@ -51,7 +52,9 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
                 pogingen=settings.retry_attempts,
                 eerste_wachttijd=settings.retry_backoff_initial,
                 max_wachttijd=settings.retry_backoff_max,
+                fout_pogingen=settings.retry_server_error_attempts,
             ),
+            logbegrenzer=LogBegrenzer(interval=settings.log_interval),
             group_id=settings.group_id,
         )
         if settings.health_port is None:

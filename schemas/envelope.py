@@ -203,27 +203,68 @@ def make_event(
     )
 
 
+MAX_NESTING = 32
+"""Deepest nesting of objects and arrays :func:`parse_event` reads: every payload of the contract
+is far shallower; deeper input is refused before the JSON parser sees it (its recursion would
+otherwise escape as ``RecursionError``)."""
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(rb"[^\[\]{}]")
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\x02\x02")
+
+
+def nesting_depth(raw: bytes, *, limit: int | None = None) -> int:
+    """How deep objects and arrays nest in JSON text ``raw`` (strings skipped): linear, no
+    recursion, so it is safe on any input. Stops counting once past ``limit``."""
+    brackets = _NOT_A_BRACKET.sub(b"", _JSON_STRING.sub(b"", raw)).translate(_DEPTH_STEP)
+    depth = deepest = 0
+    for step in brackets:
+        depth += 1 if step == 1 else -1
+        if depth > deepest:
+            deepest = depth
+            if limit is not None and deepest > limit:
+                break
+    return deepest
+
+
 def parse_event(raw: bytes | str | dict[str, Any]) -> CloudEvent[Any]:
     """Parse and validate one event of any registered type.
 
-    Raises :class:`InvalidEvent` naming the field and the rule broken.
+    Takes any input: whatever the bytes (not UTF-8, not JSON, nested beyond :data:`MAX_NESTING`,
+    large), the only exception is :class:`InvalidEvent` naming the field and the rule broken.
     """
+    try:
+        return _parse_event(raw)
+    except InvalidEvent:
+        raise
+    except Exception as exc:  # any input: InvalidEvent, never another error
+        raise InvalidEvent(f"not a readable event ({type(exc).__name__})") from None
+
+
+def _parse_event(raw: bytes | str | dict[str, Any]) -> CloudEvent[Any]:
     import json
 
-    try:
-        body = raw if isinstance(raw, dict) else json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidEvent(f"not valid JSON: {exc}") from exc
+    if isinstance(raw, dict):
+        body: Any = raw
+    else:
+        text = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
+        if nesting_depth(text, limit=MAX_NESTING) > MAX_NESTING:
+            raise InvalidEvent(f"not valid JSON: nested deeper than {MAX_NESTING}")
+        try:
+            body = json.loads(text)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise InvalidEvent(f"not valid JSON: {type(exc).__name__}: {str(exc)[:200]}") from None
     if not isinstance(body, dict):
         raise InvalidEvent("event is not a JSON object")
     event_type = body.get("type")
     model = _REGISTRY.get(event_type) if isinstance(event_type, str) else None
     if model is None:
-        raise InvalidEvent(f"type: unknown event type {event_type!r}")
+        shown = event_type if isinstance(event_type, str | None) else type(event_type).__name__
+        raise InvalidEvent(f"type: unknown event type {str(shown)[:200]!r}")
     try:
         return CloudEvent[model].model_validate(body)  # type: ignore[valid-type]
     except ValidationError as exc:
-        raise InvalidEvent(describe_errors(exc)) from exc
+        raise InvalidEvent(describe_errors(exc)) from None
 
 
 def describe_errors(exc: ValidationError) -> str:

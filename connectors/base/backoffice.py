@@ -3,10 +3,16 @@
 :class:`BackofficeClient` wraps one ``httpx.AsyncClient`` with an injectable transport (tests pass
 ``httpx.MockTransport``). It separates what is worth retrying from what is an answer:
 
-- 5xx, 408, 425, 429, timeouts and connection errors raise :class:`BackofficeOnbereikbaar`
-  (the runtime backs off, and lets the instruction be redelivered if it keeps failing);
+- timeouts, connection errors and 408, 425, 429, 502, 503, 504 raise
+  :class:`BackofficeOnbereikbaar`: the back-office is away or overloaded, nothing is wrong with
+  the request (the runtime backs off and lets the instruction be redelivered for as long as it
+  takes, and never dead-letters it);
+- any other 5xx (500, 501, 505, ...) raises :class:`BackofficeFout`: the back-office fails on
+  this request (the runtime tries a bounded number of times, then dead-letters it);
 - every other status, 2xx or 4xx, is an answer (:class:`BackofficeAntwoord`) for the agency's
-  translation to read, including business refusals.
+  translation to read, including business refusals (a client error the translation does not
+  read as an answer is dead-lettered as ``backoffice-afgewezen``, see
+  :mod:`connectors.base.lezer`).
 
 One client serves every agency: what to send where is data, an :class:`HttpVerzoek` (method,
 path, query, body) that the agency's translation describes, sent with
@@ -23,7 +29,8 @@ from urllib.parse import quote
 
 import httpx
 
-TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429})
+TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429, 502, 503, 504})
+"""Statuses of a back-office that is away or overloaded: retried for as long as it takes."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,20 @@ def padsegment(waarde: str) -> str:
     return quote(waarde, safe="")
 
 
-class BackofficeOnbereikbaar(Exception):
+class BackofficeStoring(Exception):
+    """The back-office gave no answer to read (base of the two kinds below)."""
+
+
+class BackofficeOnbereikbaar(BackofficeStoring):
     """The back-office could not answer now; trying again later may work."""
+
+
+class BackofficeFout(BackofficeStoring):
+    """The back-office failed on this request with a server error (HTTP 500 and the like)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
 
 
 class BackofficeClient:
@@ -110,8 +129,10 @@ class BackofficeClient:
         except httpx.TransportError as exc:
             raise BackofficeOnbereikbaar(f"{type(exc).__name__}: {exc}") from None
         status = response.status_code
-        if status >= 500 or status in TIJDELIJKE_STATUSSEN:
+        if status in TIJDELIJKE_STATUSSEN:
             raise BackofficeOnbereikbaar(f"HTTP {status}")
+        if status >= 500:
+            raise BackofficeFout(status)
         try:
             body = response.json()
         except ValueError:

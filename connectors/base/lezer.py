@@ -8,7 +8,9 @@ itself happens here:
 - 2xx: the success model, and its :meth:`Gelukt.uitkomst` (the agency's field mapping);
 - a status in ``weigering`` (e.g. 422): a :class:`~connectors.base.opschorting.Weigering` with the
   standard code from ``codes`` and ``"<code>: <text>"`` as reason;
-- any other status: ``onverwerkbaar``, quoting the agency's code and text when it gave them;
+- any other status (a client error that is no answer): :class:`~connectors.base.opdracht.
+  Onverwerkbaar` ``backoffice-afgewezen``: the back-office rejected the request itself, so the
+  runtime dead-letters the instruction and reports it to the hub (retrying will not help);
 - a body that does not fit the models: ``onverwerkbaar``.
 
 Usage::
@@ -38,7 +40,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from connectors.base.backoffice import BackofficeAntwoord
-from connectors.base.opdracht import Opdracht
+from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, Opdracht
 from connectors.base.opschorting import Weigering, onverwacht
 from schemas.opschorting import Redencode, VorderingResultaat
 
@@ -80,24 +82,27 @@ class Antwoordlezer(Generic[T]):
     codes: Mapping[str, Redencode] = field(default_factory=dict)
     """The agency's refusal code -> the standard reason code."""
     weigering: frozenset[int] = frozenset({422})
-    """Statuses that are a business refusal (the others are unexpected)."""
+    """Statuses that are a business refusal (another non-2xx is the request rejected)."""
     overige: Redencode = Redencode.ONVERWERKBAAR
     """The standard code of a refusal whose code is not in ``codes``."""
 
     def __call__(self, opdracht: Opdracht[Any], antwoord: BackofficeAntwoord) -> T | Weigering:
         """Read ``antwoord``; a refusal names ``opdracht.referentie`` (what it would change)."""
+        if not 200 <= antwoord.status < 300 and antwoord.status not in self.weigering:
+            raise Onverwerkbaar(
+                DeadLetterReden.BACKOFFICE_AFGEWEZEN,
+                f"the {self.agency} back-office rejected the request: HTTP {antwoord.status}",
+            )
         try:
             if 200 <= antwoord.status < 300:
                 return self.gelukt.model_validate(antwoord.body).uitkomst()
             fout = self.fout.model_validate(antwoord.body)
             code, tekst = fout.code_en_tekst()
-            if antwoord.status in self.weigering:
-                return Weigering(
-                    redencode=self.codes.get(code, self.overige),
-                    reden=f"{code}: {tekst}",
-                    referentie=opdracht.referentie,
-                    vorderingen=fout.vorderingen(),
-                )
-            return onverwacht(self.agency, antwoord.status, f"{code}: {tekst}")
+            return Weigering(
+                redencode=self.codes.get(code, self.overige),
+                reden=f"{code}: {tekst}",
+                referentie=opdracht.referentie,
+                vorderingen=fout.vorderingen(),
+            )
         except ValidationError:
             return onverwacht(self.agency, antwoord.status)

@@ -45,6 +45,14 @@ class DeadLetterReden(StrEnum):
     replay."""
     VERWERKINGSFOUT = "verwerkingsfout"
     """The connector's own translation failed on this message (a bug): parked for replay."""
+    BACKOFFICE_FOUT = "backoffice-fout"
+    """The back-office answered a server error to this instruction on every one of a bounded
+    number of attempts: parked for replay once the back-office is fixed."""
+    BACKOFFICE_AFGEWEZEN = "backoffice-afgewezen"
+    """The back-office rejected the request itself (a client error that is no answer the
+    translation reads): parked for replay."""
+    ANTWOORD_TE_GROOT = "antwoord-te-groot"
+    """The contract answer would not fit on the answer topic, even without per-claim detail."""
 
 
 class Onverwerkbaar(Exception):
@@ -53,10 +61,12 @@ class Onverwerkbaar(Exception):
     ``detail`` is safe to log and to put in a header: it never holds a BSN.
     """
 
-    def __init__(self, reden: DeadLetterReden, detail: str) -> None:
+    def __init__(self, reden: DeadLetterReden, detail: str, *, pogingen: int = 1) -> None:
         super().__init__(f"{reden.value}: {detail}")
         self.reden = reden
         self.detail = detail
+        self.pogingen = pogingen
+        """Delivery attempts made before giving up (1 when no delivery was tried)."""
 
 
 I_co = TypeVar("I_co", bound=EventData, covariant=True)
@@ -102,15 +112,22 @@ def _geldige_bsn(waarde: str) -> bool:
     return True
 
 
-def lees_event(raw: bytes) -> CloudEvent[Any]:
-    """Parse one record's bytes as a CloudEvent of a registered type."""
+def lees_event(raw: bytes | None) -> CloudEvent[Any]:
+    """Parse one record's bytes (any bytes, or none) as a CloudEvent of a registered type.
+
+    The only exception is :class:`Onverwerkbaar` (``ongeldig-bericht``).
+    """
     try:
-        return parse_event(raw)
+        return parse_event(raw or b"")
     except InvalidEvent as exc:
         raise Onverwerkbaar(DeadLetterReden.ONGELDIG_BERICHT, str(exc)) from None
+    except Exception as exc:  # parse_event promises InvalidEvent; be sure
+        raise Onverwerkbaar(
+            DeadLetterReden.ONGELDIG_BERICHT, f"not a readable event ({type(exc).__name__})"
+        ) from None
 
 
-def _adressaat(data: EventData) -> Any:
+def adressaat(data: EventData) -> Any:
     for veld in ADRESSAAT_VELDEN:
         if veld in type(data).model_fields:
             return getattr(data, veld)
@@ -134,9 +151,9 @@ def open_opdracht(
         raise Onverwerkbaar(
             DeadLetterReden.ONVERWACHT_TYPE, f"type {event.type} is not an instruction to an agency"
         )
-    adressaat = _adressaat(instructie)
-    if adressaat is not uitvoerder:
-        naam = getattr(adressaat, "value", adressaat)
+    aan = adressaat(instructie)
+    if aan is not uitvoerder:
+        naam = getattr(aan, "value", aan)
         raise Onverwerkbaar(
             DeadLetterReden.ANDERE_UITVOERDER,
             f"instruction for {naam}, this connector is {uitvoerder.value}",

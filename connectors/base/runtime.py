@@ -4,22 +4,38 @@ Per record on one of the agency's own topics that carry a type it has a translat
 ``maatwerk.opschorting.instructie.<agency>.v1``; consumer group ``connector-<agency>``, ack policy
 NACK_ON_ERROR, so the offset is committed only after the work):
 
-1. read the raw bytes: a valid CloudEvent of a type the agency has a translation for (else
+1. read the raw bytes, whatever they are (not JSON, not UTF-8, nested without end, a MiB
+   long): a valid CloudEvent of a type the agency has a translation for (else
    ``niet-ondersteund`` when the topic carries the type, ``onverwacht-type`` when it does not), an
    instruction addressed to this agency whose BSNs its key opens (an
    :class:`~connectors.base.opdracht.Opdracht`); a message that can never be processed goes to the
-   dead-letter topic with the reason and its origin in headers, and is acked so the consumer
-   keeps going;
+   dead-letter topic with the reason and its origin in headers (a copy that always fits), and is
+   acked so the consumer keeps going;
 2. run the type's :class:`~connectors.base.vertaling.Vertaling`: its optional look-up step, then
    its request, delivered with the instruction's event id as idempotency key (in the body the
-   translation builds), retrying transient failures with bounded exponential backoff; when the
-   back-office stays away the handler raises, the message is nacked (the consumer seeks back) and
-   redelivered;
+   translation builds), with exponential backoff:
+
+   - back-office away (no connection, time-out, 429, 502, 503, 504): ``pogingen`` attempts, then
+     the handler raises, the message is nacked (the consumer seeks back) and redelivered, for as
+     long as it takes: never dead-lettered. After the first such round the hub gets one
+     ``AfleveringMislukt`` (``backoffice-onbereikbaar``, not final), so the loket sees it at once;
+   - a server error on this instruction (500, 501, ...): ``fout_pogingen`` attempts in all,
+     counted across redeliveries, then ``backoffice-fout``;
+   - a client error the translation does not read as an answer: ``backoffice-afgewezen`` at once;
+
+   every dead letter of an instruction for this agency is reported to the hub as a final
+   ``AfleveringMislukt`` (:mod:`connectors.base.aflevering`);
 3. publish the contract answer the translation builds, as a CloudEvent whose id is derived from
    the instruction id (a redelivered instruction yields the same answer id, which the hub ignores
-   as a duplicate), on the topic the catalogue gives for the answer's type;
-4. return, so the offset is committed.
+   as a duplicate), on the topic the catalogue gives for the answer's type; an answer over 64 KB
+   loses its per-claim detail, or is dead-lettered (``antwoord-te-groot``) if it still does not
+   fit (:mod:`connectors.base.omvang`);
+4. return, so the offset is committed. A publish that fails (broker away) raises: the record is
+   redelivered, nothing is lost. Any other failure (a bug) is bounded like a server error, then
+   dead-lettered ``verwerkingsfout``.
 
+Warnings about a record that keeps failing are rate-limited per record
+(:mod:`connectors.base.logbegrenzer`).
 No BSN is ever logged: logs carry topic, partition, offset, event id, casus id and references.
 """
 
@@ -28,14 +44,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 import structlog
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -43,13 +61,17 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity
 
+from connectors.base.aflevering import Melder, Publiceer
 from connectors.base.backoffice import (
     BackofficeAntwoord,
     BackofficeClient,
+    BackofficeFout,
     BackofficeOnbereikbaar,
     HttpVerzoek,
 )
 from connectors.base.koppeling import Koppeling
+from connectors.base.logbegrenzer import LogBegrenzer
+from connectors.base.omvang import MAX_ANTWOORD, past, zonder_detail
 from connectors.base.opdracht import (
     DeadLetterReden,
     Onverwerkbaar,
@@ -58,8 +80,8 @@ from connectors.base.opdracht import (
     open_opdracht,
 )
 from connectors.base.vertaling import Opzoeking, Vertaling
-from schemas import CONTENT_TYPE, EventData, make_event
-from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
+from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
+from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
@@ -78,21 +100,39 @@ def antwoord_event_id(instructie_id: str) -> str:
 
 @dataclass(frozen=True)
 class Herhaalbeleid:
-    """Bounded exponential backoff for transient back-office failures."""
+    """Bounded exponential backoff for back-office failures.
+
+    ``pogingen`` attempts per round while the back-office is away, after which the record is
+    handed back for redelivery (rounds go on for as long as it takes: never dead-lettered);
+    ``fout_pogingen`` attempts in all (counted across redeliveries) while it answers a server
+    error to the instruction, after which the instruction is dead-lettered.
+    """
 
     pogingen: int = 4
     eerste_wachttijd: float = 0.5
     max_wachttijd: float = 8.0
+    fout_pogingen: int = 5
 
     def wachttijd(self, poging: int) -> float:
         """Wait after failed attempt ``poging`` (1-based)."""
         return float(min(self.eerste_wachttijd * 2 ** (poging - 1), self.max_wachttijd))
 
 
-class Publiceer(Protocol):
-    async def __call__(
-        self, body: bytes, *, topic: str, key: bytes | None, headers: dict[str, str]
-    ) -> None: ...
+Positie = tuple[str, int, int]
+"""Where a record was read: topic, partition, offset."""
+
+MAX_ONTHOUDEN = 10_000
+"""Most records and instructions the in-memory counters keep (the oldest go first)."""
+
+
+@dataclass(frozen=True)
+class _Werk:
+    """The record in hand: where it came from, what to log, the instruction once opened."""
+
+    positie: Positie
+    ids: Mapping[str, Any]
+    opdracht: Opdracht[EventData]
+    instructie_type: str
 
 
 class InstructieVerwerker:
@@ -108,6 +148,7 @@ class InstructieVerwerker:
         herhaalbeleid: Herhaalbeleid | None = None,
         klok: Callable[[], datetime] = lambda: datetime.now(UTC),
         slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        logbegrenzer: LogBegrenzer | None = None,
     ) -> None:
         self.koppeling = koppeling
         self._client = client
@@ -117,9 +158,65 @@ class InstructieVerwerker:
         self._klok = klok
         self._slaap = slaap
         self._catalogus = {t.name: t for t in catalogue()}
+        self._logbegrenzer = logbegrenzer or LogBegrenzer()
+        self._fouten: OrderedDict[Positie, int] = OrderedDict()
+        """Server errors per record so far, across redeliveries."""
+        self._melder = Melder(koppeling=koppeling, publiceer=publiceer, klok=klok)
+        self._onverwachte: OrderedDict[Positie, int] = OrderedDict()
+        """Unexpected failures per record so far, across redeliveries."""
 
     async def verwerk(self, record: ConsumerRecord[Any, Any]) -> None:
+        """Process one record: answered, or dead-lettered, or (a failure that passes) raised
+        for redelivery. Anything else that goes wrong is bounded too: ``fout_pogingen`` times,
+        then the record is dead-lettered ``verwerkingsfout``."""
+        positie: Positie = (record.topic, record.partition, record.offset)
+        try:
+            await self._verwerk(record, positie)
+        except TIJDELIJK:
+            raise
+        except Exception as exc:
+            await self._onverwacht(record, positie, exc)
+
+    async def _onverwacht(
+        self, record: ConsumerRecord[Any, Any], positie: Positie, fout: Exception
+    ) -> None:
+        """A failure the runtime does not know (a bug): retried a bounded number of times."""
+        pogingen = self._onverwachte.get(positie, 0) + 1
+        self._onverwachte[positie] = pogingen
+        _begrens(self._onverwachte)
+        beleid = self._beleid
+        if pogingen < beleid.fout_pogingen:
+            onderdrukt = self._logbegrenzer.mag(positie)
+            if onderdrukt is not None:
+                log.warning(
+                    "unexpected error",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    error=type(fout).__name__,
+                    attempt=pogingen,
+                    of=beleid.fout_pogingen,
+                    suppressed=onderdrukt,
+                )
+            await self._slaap(beleid.wachttijd(pogingen))
+            raise fout
+        onverwerkbaar = Onverwerkbaar(
+            DeadLetterReden.VERWERKINGSFOUT,
+            f"unexpected {type(fout).__name__} on each of {pogingen} attempts",
+            pogingen=pogingen,
+        )
+        await self._dead_letter(record, onverwerkbaar)
+        try:
+            event: CloudEvent[Any] | None = lees_event(record.value)
+        except Onverwerkbaar:
+            event = None
+        await self._melder.na_dead_letter(event, onverwerkbaar)
+        self._onverwachte.pop(positie, None)
+        self._vergeet(positie)
+
+    async def _verwerk(self, record: ConsumerRecord[Any, Any], positie: Positie) -> None:
         raw = record.value if isinstance(record.value, bytes) else b""
+        event: CloudEvent[Any] | None = None
         try:
             event = lees_event(raw)
             vertaling = self._vertaling(event.type, record.topic)
@@ -134,19 +231,33 @@ class InstructieVerwerker:
                 "event_type": event.type,
                 "casus_id": opdracht.casus_id,
             }
+            werk = _Werk(positie=positie, ids=ids, opdracht=opdracht, instructie_type=event.type)
             nu = self._klok()
-            antwoord = await self._vertaal(vertaling, opdracht, nu, ids)
+            antwoord = await self._vertaal(vertaling, werk, nu)
             topic = self._antwoordtopic(antwoord)
+            antwoord, body = self._inpassen(antwoord, opdracht, nu, ids)
         except Onverwerkbaar as exc:
             await self._dead_letter(record, exc)
+            await self._melder.na_dead_letter(event, exc)
+            self._vergeet(positie)
             return
-        await self._beantwoord(opdracht, antwoord, topic=topic, nu=nu)
+        await self._publiceer(
+            body,
+            topic=topic,
+            key=opdracht.casus_id.encode(),
+            headers={"content-type": CONTENT_TYPE},
+        )
+        self._vergeet(positie)
         log.info(
             "instruction answered",
             **ids,
             answer=antwoord.event_type,
             referentie=getattr(antwoord, "referentie", None),
         )
+
+    def _vergeet(self, positie: Positie) -> None:
+        self._fouten.pop(positie, None)
+        self._logbegrenzer.vergeet(positie)
 
     def _vertaling(self, event_type: str, topic: str) -> Vertaling[Any, Any]:
         """The translation for ``event_type``, or why there is none."""
@@ -164,73 +275,96 @@ class InstructieVerwerker:
         )
 
     async def _vertaal(
-        self,
-        vertaling: Vertaling[Any, Any],
-        opdracht: Opdracht[EventData],
-        nu: datetime,
-        ids: Mapping[str, Any],
+        self, vertaling: Vertaling[Any, Any], werk: _Werk, nu: datetime
     ) -> EventData:
         """Look up (if the translation asks), send, read, answer; pure steps run ``_veilig``."""
+        opdracht = werk.opdracht
         if vertaling.opzoeking is not None:
-            gevonden = await self._zoek(vertaling.opzoeking, opdracht, ids)
+            gevonden = await self._zoek(vertaling.opzoeking, werk)
             if not isinstance(gevonden, str):  # the look-up answered the instruction itself
                 return _veilig(vertaling.maak_antwoord, opdracht, gevonden, nu)
             opdracht = dataclasses.replace(opdracht, referentie=gevonden)
         verzoek = _veilig(vertaling.naar_verzoek, opdracht)
         if not isinstance(verzoek, HttpVerzoek):  # the translation answered without a request
             return _veilig(vertaling.maak_antwoord, opdracht, verzoek, nu)
-        bo_antwoord = await self._stuur(verzoek, opdracht, ids)
+        bo_antwoord = await self._stuur(verzoek, werk)
         uitkomst = _veilig(vertaling.lees_antwoord, opdracht, bo_antwoord)
         return _veilig(vertaling.maak_antwoord, opdracht, uitkomst, nu)
 
-    async def _zoek(
-        self, opzoeking: Opzoeking[Any, Any], opdracht: Opdracht[EventData], ids: Mapping[str, Any]
-    ) -> object:
+    async def _zoek(self, opzoeking: Opzoeking[Any, Any], werk: _Werk) -> object:
         """The agency's reference: known from the instruction, or looked up (or an outcome)."""
+        opdracht = werk.opdracht
         bekend = _veilig(opzoeking.bekend, opdracht)
         if bekend is not None:
             return bekend
         zoekvraag = _veilig(opzoeking.zoek, opdracht)
-        gevonden = _veilig(opzoeking.lees, opdracht, await self._stuur(zoekvraag, opdracht, ids))
+        gevonden = _veilig(opzoeking.lees, opdracht, await self._stuur(zoekvraag, werk))
         if isinstance(gevonden, str):
-            log.info("reference looked up", **ids, referentie=gevonden)
+            log.info("reference looked up", **werk.ids, referentie=gevonden)
         return gevonden
 
-    async def _stuur(
-        self, verzoek: HttpVerzoek, opdracht: Opdracht[EventData], ids: Mapping[str, Any]
-    ) -> BackofficeAntwoord:
+    async def _stuur(self, verzoek: HttpVerzoek, werk: _Werk) -> BackofficeAntwoord:
         url = verzoek.pad + "?" + urlencode(dict(verzoek.query))
-        if any(bsn in url for bsn in opdracht.bsns):
+        if any(bsn in url for bsn in werk.opdracht.bsns):
             # A translation bug; the detail says where, not what.
             raise Onverwerkbaar(
                 DeadLetterReden.VERWERKINGSFOUT, "the request URL would hold a BSN: not sent"
             )
         client = self._client
-        return await self._lever_af(lambda: client.stuur(verzoek), ids)
+        return await self._lever_af(lambda: client.stuur(verzoek), werk)
 
     async def _lever_af(
-        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], ids: Mapping[str, Any]
+        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], werk: _Werk
     ) -> BackofficeAntwoord:
+        """Send with backoff. Away: ``pogingen`` attempts, then report (once) and raise for
+        redelivery. A server error: ``fout_pogingen`` attempts in all, then ``backoffice-fout``."""
         beleid = self._beleid
-        for poging in range(1, beleid.pogingen + 1):
+        weg = 0
+        while True:
+            fouten = self._fouten.get(werk.positie, 0)
+            if fouten >= beleid.fout_pogingen:  # e.g. redelivered after the dead letter failed
+                raise _backoffice_fout(fouten, None)
             try:
                 return await stuur()
+            except BackofficeFout as exc:
+                fouten += 1
+                self._fouten[werk.positie] = fouten
+                self._fouten.move_to_end(werk.positie)
+                _begrens(self._fouten)
+                if fouten >= beleid.fout_pogingen:
+                    raise _backoffice_fout(fouten, exc.status) from None
+                self._log(
+                    "back-office server error",
+                    werk,
+                    attempt=fouten,
+                    of=beleid.fout_pogingen,
+                    error=str(exc),
+                )
+                await self._slaap(beleid.wachttijd(fouten))
             except BackofficeOnbereikbaar as exc:
-                laatste = poging == beleid.pogingen
-                log.warning(
+                weg += 1
+                laatste = weg == beleid.pogingen
+                self._log(
                     "back-office unavailable",
-                    **ids,
-                    attempt=poging,
+                    werk,
+                    attempt=weg,
                     of=beleid.pogingen,
                     error=str(exc),
                     redelivery=laatste,
                 )
                 if laatste:
+                    opdracht = werk.opdracht
+                    await self._melder.onbereikbaar(opdracht, werk.instructie_type, weg)
                     # Bound the redelivery rate too: wait before handing the message back.
                     await self._slaap(beleid.max_wachttijd)
                     raise
-                await self._slaap(beleid.wachttijd(poging))
-        raise AssertionError("unreachable")  # pragma: no cover
+                await self._slaap(beleid.wachttijd(weg))
+
+    def _log(self, tekst: str, werk: _Werk, **velden: Any) -> None:
+        """A warning about the record in hand, at most one per record per interval."""
+        onderdrukt = self._logbegrenzer.mag(werk.positie)
+        if onderdrukt is not None:
+            log.warning(tekst, **werk.ids, **velden, suppressed=onderdrukt)
 
     def _antwoordtopic(self, antwoord: EventData) -> str:
         """The one topic the catalogue gives for the answer's type that this agency writes."""
@@ -243,9 +377,31 @@ class InstructieVerwerker:
             )
         return topics[0].name
 
-    async def _beantwoord(
-        self, opdracht: Opdracht[EventData], antwoord: EventData, *, topic: str, nu: datetime
-    ) -> None:
+    def _inpassen(
+        self,
+        antwoord: EventData,
+        opdracht: Opdracht[EventData],
+        nu: datetime,
+        ids: Mapping[str, Any],
+    ) -> tuple[EventData, bytes]:
+        """The answer as a CloudEvent that fits :data:`~connectors.base.omvang.MAX_ANTWOORD`:
+        as built, else without per-claim detail, else ``antwoord-te-groot``."""
+        body = self._als_event(antwoord, opdracht, nu)
+        if past(body):
+            return antwoord, body
+        kleiner = _veilig(zonder_detail, antwoord)
+        if kleiner is not None:
+            kort = self._als_event(kleiner, opdracht, nu)
+            if past(kort):
+                log.warning("answer shortened to fit", **ids, size=len(body), shortened=len(kort))
+                return kleiner, kort
+        raise Onverwerkbaar(
+            DeadLetterReden.ANTWOORD_TE_GROOT,
+            f"the answer ({antwoord.event_type}, {len(body)} bytes) exceeds "
+            f"{MAX_ANTWOORD} bytes even without per-claim detail",
+        )
+
+    def _als_event(self, antwoord: EventData, opdracht: Opdracht[EventData], nu: datetime) -> bytes:
         event = make_event(
             antwoord,
             source=self.koppeling.organisatie.source,
@@ -253,17 +409,13 @@ class InstructieVerwerker:
             event_id=antwoord_event_id(opdracht.instructie_id),
             time=nu,
         )
-        await self._publiceer(
-            event.to_bytes(),
-            topic=topic,
-            key=opdracht.casus_id.encode(),
-            headers={"content-type": CONTENT_TYPE},
-        )
+        return event.to_bytes()
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], fout: Onverwerkbaar) -> None:
-        """Park the original record (key, value, headers) with why and where it came from."""
+        """Park the original record (key, value, headers) with why and where it came from; the
+        copy always fits (a value over 256 KiB is cut, see :mod:`schemas.deadletter`)."""
         code = self.koppeling.uitvoerder.value
-        headers = dead_letter_headers(
+        kopie = dead_letter_copy(
             origin=Origin(
                 topic=record.topic,
                 partition=record.partition,
@@ -274,11 +426,11 @@ class InstructieVerwerker:
             reason_code=fout.reden.value,
             detail=fout.detail,
             at=self._klok(),
+            value=record.value if isinstance(record.value, bytes) else None,
             original=record.headers or (),
         )
-        value = record.value if isinstance(record.value, bytes) else b""
         key = record.key if isinstance(record.key, bytes) else None
-        await self._publiceer(value, topic=DEAD_LETTER.name, key=key, headers=headers)
+        await self._publiceer(kopie.value, topic=DEAD_LETTER.name, key=key, headers=kopie.headers)
         log.error(
             "instruction dead-lettered",
             topic=record.topic,
@@ -286,7 +438,31 @@ class InstructieVerwerker:
             offset=record.offset,
             reason=fout.reden.value,
             detail=mask_bsn_like(fout.detail),
+            value_cut=kopie.cut,
         )
+
+
+TIJDELIJK: tuple[type[Exception], ...] = (
+    BackofficeOnbereikbaar,
+    KafkaError,
+    OSError,
+    TimeoutError,
+)
+"""Failures that pass (back-office or broker away): redelivered for as long as it takes."""
+
+
+def _backoffice_fout(pogingen: int, status: int | None) -> Onverwerkbaar:
+    wat = f"HTTP {status}" if status is not None else "a server error"
+    return Onverwerkbaar(
+        DeadLetterReden.BACKOFFICE_FOUT,
+        f"the back-office answered {wat} on each of {pogingen} attempts",
+        pogingen=pogingen,
+    )
+
+
+def _begrens(onthouden: OrderedDict[Any, Any]) -> None:
+    while len(onthouden) > MAX_ONTHOUDEN:
+        onthouden.popitem(last=False)
 
 
 def _veilig(functie: Callable[..., T], *args: Any) -> T:
@@ -330,6 +506,7 @@ def bouw_broker(
     group_id: str | None = None,
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    logbegrenzer: LogBegrenzer | None = None,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
@@ -356,6 +533,7 @@ def bouw_broker(
         herhaalbeleid=herhaalbeleid,
         klok=klok,
         slaap=slaap,
+        logbegrenzer=logbegrenzer,
     )
     topics = [t.name for t in koppeling.topics]
 
@@ -371,6 +549,11 @@ def bouw_broker(
     )
     async def instructie_ontvangen(body: bytes, message: KafkaMessage) -> None:
         # A single-record subscriber: the raw message is one ConsumerRecord.
-        await verwerker.verwerk(cast("ConsumerRecord[Any, Any]", message.raw_message))
+        try:
+            await verwerker.verwerk(cast("ConsumerRecord[Any, Any]", message.raw_message))
+        except BackofficeOnbereikbaar:
+            # Hand the record back (the consumer seeks back to it) without FastStream logging a
+            # traceback each round: the runtime has logged it, at most once per interval.
+            await message.nack()
 
     return broker

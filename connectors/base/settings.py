@@ -49,6 +49,16 @@ class ConnectorSettings(BaseSettings):
         "(Kubernetes' probes, deploy/k8s). None: the connector serves no HTTP.",
     )
     health_host: str = Field(default="127.0.0.1", description="Interface of /health.")
+    retry_server_error_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Attempts in all (across redeliveries) while the back-office answers a server "
+        "error (HTTP 500 and the like) to one instruction; then it is dead-lettered "
+        "(backoffice-fout) and reported to the hub.",
+    )
+    log_interval: float = Field(
+        default=30.0, ge=0, description="At most one log line per failing record per interval, s."
+    )
 
     @model_validator(mode="after")
     def _check_kafka_tls(self) -> Self:

@@ -211,7 +211,8 @@ async def test_an_agency_without_change_support_parks_changes():
     assert dlq[dl.HEADER_REASON_CODE] == "niet-ondersteund"
     assert "verlenging-instructie" in dlq[dl.HEADER_REASON]
     assert keten.opname.verzoeken == []
-    assert keten.antwoorden == []
+    (melding,) = keten.antwoorden  # no answer: only the report that the change is parked
+    assert melding.type == "nl.maatwerk.aflevering.mislukt.v1" and melding.data.definitief
 
 
 async def test_a_translation_that_would_put_a_bsn_in_a_url_is_stopped():

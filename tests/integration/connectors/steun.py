@@ -9,7 +9,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,13 @@ from connectors.base.koppeling import laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.sleutels import laad_private_key
 from schemas import CONTENT_TYPE, CloudEvent
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import (
+    AFLEVERING_MISLUKT,
+    DEAD_LETTER,
+    Topic,
+    instructie_topic,
+    opschorting_antwoord_topic,
+)
 from tests.support.kafka import client_kwargs, consume_until, kafka_tls
 from tests.support.processes import ManagedProcess, console_script, start_process
 from tests.unit.connectors.berichten import instructie
@@ -46,8 +52,15 @@ async def connector_in_process(
     keys_dir: Path,
     backoffice_url: str,
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    *,
+    vanaf_einde: bool = False,
 ) -> AsyncIterator[None]:
+    """The agency's connector under a consumer group of its own; with ``vanaf_einde`` that group
+    starts at the current end of the agency's topics (records of earlier tests are not read)."""
     koppeling = laad_koppeling(agency)
+    group_id = f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}"
+    if vanaf_einde:
+        await _commit_at_end(bootstrap, group_id, koppeling.topics)
     async with BackofficeClient(base_url=backoffice_url, timeout=5.0) as client:
         broker = bouw_broker(
             koppeling=koppeling,
@@ -56,7 +69,7 @@ async def connector_in_process(
             bootstrap_servers=bootstrap,
             tls=kafka_tls(agency),  # the agency's own certificate: its ACLs, nothing more
             herhaalbeleid=SNEL,
-            group_id=f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}",
+            group_id=group_id,
             slaap=slaap,
         )
         await broker.start()
@@ -64,6 +77,20 @@ async def connector_in_process(
             yield
         finally:
             await broker.stop()
+
+
+async def _commit_at_end(bootstrap: str, group_id: str, topics: Iterable[Topic]) -> None:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False, **client_kwargs()
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t.name, p) for t in topics for p in range(t.partitions)]
+        consumer.assign(partitions)
+        end = await consumer.end_offsets(partitions)
+        await consumer.commit(dict(end))
+    finally:
+        await consumer.stop()
 
 
 async def publish(bootstrap: str, topic: str, value: bytes, key: bytes | None) -> RecordMetadata:
@@ -88,7 +115,10 @@ async def answers_to(
     return await consume_until(
         bootstrap,
         opschorting_antwoord_topic(event.data.uitvoerder).name,
-        lambda answer: answer.get("data", {}).get("instructie_id") == event.id,
+        lambda answer: (
+            answer.get("type") != AFLEVERING_MISLUKT
+            and answer.get("data", {}).get("instructie_id") == event.id
+        ),
         seconds,
         count=count,
     )
@@ -119,6 +149,8 @@ async def answers_so_far(bootstrap: str, event: CloudEvent[Any]) -> list[dict[st
             for records in (await consumer.getmany(*partitions, timeout_ms=500)).values():
                 for record in records:
                     answer = json.loads(record.value or b"{}")
+                    if answer.get("type") == AFLEVERING_MISLUKT:
+                        continue  # a report of delivery trouble, not an answer
                     if answer.get("data", {}).get("instructie_id") == event.id:
                         found.append(answer)
         return found
@@ -151,8 +183,35 @@ async def dead_letter_for(
         await consumer.stop()
 
 
+async def dead_letters_so_far(
+    bootstrap: str, match: Callable[[ConsumerRecord[bytes, bytes]], bool]
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """The matching records on the dead-letter topic now: read up to its current end, no waiting
+    for what might come."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"maatwerk-tests-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **client_kwargs(),
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(DEAD_LETTER.name, p) for p in range(DEAD_LETTER.partitions)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        found: list[ConsumerRecord[bytes, bytes]] = []
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+            for records in (await consumer.getmany(*partitions, timeout_ms=500)).values():
+                found.extend(r for r in records if match(r))
+        return found
+    finally:
+        await consumer.stop()
+
+
 def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:
-    return {k: v.decode() for k, v in record.headers}
+    return {k: (v or b"").decode("utf-8", "replace") for k, v in record.headers}
 
 
 async def suspensions(url: str) -> list[dict[str, Any]]:

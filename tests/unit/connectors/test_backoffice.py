@@ -7,6 +7,7 @@ import pytest
 
 from connectors.base.backoffice import (
     BackofficeClient,
+    BackofficeFout,
     BackofficeOnbereikbaar,
     HttpVerzoek,
     padsegment,
@@ -23,11 +24,20 @@ def _order(body) -> HttpVerzoek:
     return HttpVerzoek("POST", PAD, body=body)
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504, 408, 429])
-async def test_transient_statuses_raise(status):
+@pytest.mark.parametrize("status", [502, 503, 504, 408, 425, 429])
+async def test_a_back_office_away_or_overloaded_is_onbereikbaar(status):
     async with _client(lambda request: httpx.Response(status)) as client:
         with pytest.raises(BackofficeOnbereikbaar, match=str(status)):
             await client.stuur(_order({"a": 1}))
+
+
+@pytest.mark.parametrize("status", [500, 501, 505, 599])
+async def test_a_server_error_on_the_request_is_a_backoffice_fout(status):
+    async with _client(lambda request: httpx.Response(status)) as client:
+        with pytest.raises(BackofficeFout, match=str(status)) as fout:
+            await client.stuur(_order({"a": 1}))
+    assert fout.value.status == status
+    assert not isinstance(fout.value, BackofficeOnbereikbaar)  # bounded, not retried forever
 
 
 @pytest.mark.parametrize("fout", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow")])

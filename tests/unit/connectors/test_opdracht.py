@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, lees_instructie
+from connectors.base.opdracht import DeadLetterReden, Onverwerkbaar, lees_event, lees_instructie
 from schemas import make_event
 from schemas.casus import CasusIngediend
 from schemas.opschorting import OpschortingOpheffingInstructie, OpschortingVerlengingInstructie
@@ -118,3 +118,42 @@ def test_changes_get_the_same_checks_as_the_order(key):
     body = json.loads(verlenging(instructie("cjib", BSNS, key.public_key())).to_bytes())
     body["subject"] = casus_id()
     assert _reden(json.dumps(body).encode(), key) is DeadLetterReden.ONGELDIG_BERICHT
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b"\xff\xfe\xfa",
+        b"\xc3\x28",
+        b"x" * (1024 * 1024),
+        b"",
+        b"null",
+        b'{"type": {"nested": true}}',
+        b'{"type": "' + b"\\" * 10 + b'"}',
+    ],
+    ids=[
+        "deep-array",
+        "deep-object",
+        "not-utf8",
+        "bad-utf8",
+        "1MiB",
+        "empty",
+        "null",
+        "type",
+        "esc",
+    ],
+)
+def test_any_bytes_give_an_event_or_ongeldig_bericht(raw):
+    with pytest.raises(Onverwerkbaar) as fout:
+        lees_event(raw)
+    assert fout.value.reden is DeadLetterReden.ONGELDIG_BERICHT
+
+
+def test_parse_event_refuses_nesting_before_parsing_with_invalid_event():
+    from schemas import InvalidEvent, parse_event
+
+    for raw in (b"[" * 40 + b"]" * 40, "[" * 100_000, "\ud800"):
+        with pytest.raises(InvalidEvent):
+            parse_event(raw)

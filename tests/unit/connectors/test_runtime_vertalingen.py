@@ -20,6 +20,7 @@ from connectors.base.runtime import InstructieVerwerker, antwoord_event_id, bouw
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, make_event, parse_event
 from schemas import deadletter as dl
+from schemas.aflevering import AfleveringMislukt, AfleveringReden
 from schemas.casus import CasusIngediend
 from schemas.informatie import InformatieGeweigerd, InformatieVerzoek, Weigeringsgrond
 from schemas.opschorting import (
@@ -146,8 +147,12 @@ async def test_a_type_the_topic_carries_without_translation_is_niet_ondersteund_
     assert headers[dl.HEADER_FAILED_BY] == f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}"
     assert headers[dl.HEADER_ORIGIN_TOPIC] == CJIB_TOPIC
     assert len(verwerking.verzoeken) == 1  # only the order, not the extension
-    ((antwoord, _),) = verwerking.op(OPSCHORTING_ANTWOORD.name)
-    assert parse_event(antwoord).data.instructie_id == origineel.id
+    melding, antwoord = (parse_event(body) for body, _ in verwerking.op(OPSCHORTING_ANTWOORD.name))
+    assert isinstance(melding.data, AfleveringMislukt)  # the hub learns the extension is parked
+    assert melding.data.reden_code is AfleveringReden.ONVERWERKBAAR
+    assert melding.data.definitief
+    assert "niet-ondersteund" in melding.data.toelichting
+    assert antwoord.data.instructie_id == origineel.id
 
 
 async def test_a_type_that_does_not_belong_on_the_topic_is_onverwacht_type_and_we_go_on():
@@ -299,7 +304,11 @@ async def test_a_bug_in_the_look_up_parks_the_message_with_only_the_exception_ty
     assert headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
     assert "ValueError" in headers[dl.HEADER_REASON]
     assert BSN not in str(headers)
-    assert verwerking.op(OPSCHORTING_ANTWOORD.name) == []
+    ((body, _),) = verwerking.op(OPSCHORTING_ANTWOORD.name)
+    melding = parse_event(body).data
+    assert isinstance(melding, AfleveringMislukt)
+    assert (melding.reden_code, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)
+    assert BSN not in body.decode()
 
 
 # ------------------------------------------------------- a new instrument is a new translation

@@ -1,6 +1,9 @@
 import datetime as dt
 
+import pytest
+
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opdracht import Onverwerkbaar
 from connectors.belastingdienst import vertaling
 from schemas.opschorting import (
     Maatregel,
@@ -112,13 +115,16 @@ def test_refusals_map_to_reason_codes():
     assert anders.redencode is Redencode.ONVERWERKBAAR
 
 
-def test_unreadable_or_unexpected_answers_are_onverwerkbaar():
-    for status, body in [
-        (201, {"onzin": 1}),
-        (201, None),
-        (409, {"foutcode": "SLEUTEL_HERGEBRUIKT"}),
-    ]:
+def test_unreadable_answers_are_onverwerkbaar():
+    for status, body in [(201, {"onzin": 1}), (201, None)]:
         a = _antwoord(status, body)
         assert isinstance(a, OpschortingGeweigerd)
         assert a.redencode is Redencode.ONVERWERKBAAR
         assert str(status) in a.reden
+
+
+def test_a_client_error_that_is_no_refusal_is_the_request_rejected():
+    with pytest.raises(Onverwerkbaar) as fout:
+        _antwoord(409, {"foutcode": "SLEUTEL_HERGEBRUIKT"})
+    assert fout.value.reden.value == "backoffice-afgewezen"
+    assert "409" in fout.value.detail

@@ -1,6 +1,9 @@
 import datetime as dt
 
+import pytest
+
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opdracht import Onverwerkbaar
 from connectors.base.opschorting import Weigering
 from connectors.cjib import vertaling
 from schemas.opschorting import (
@@ -124,6 +127,5 @@ def test_unknown_person_and_unknown_cases():
     assert _antwoord(422, {"code": "GEEN_OPSCHORTBARE_ZAKEN", "melding": "?"}).redencode is (
         Redencode.ONBEKENDE_VORDERING
     )
-    assert _antwoord(400, {"code": "ONGELDIG_VERZOEK", "melding": "?"}).redencode is (
-        Redencode.ONVERWERKBAAR
-    )
+    with pytest.raises(Onverwerkbaar, match="backoffice-afgewezen"):
+        _antwoord(400, {"code": "ONGELDIG_VERZOEK", "melding": "?"})

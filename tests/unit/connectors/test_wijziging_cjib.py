@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from connectors.base.backoffice import BackofficeAntwoord
+from connectors.base.opdracht import Onverwerkbaar
 from connectors.base.opschorting import Weigering
 from connectors.cjib import wijziging
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
@@ -116,7 +117,6 @@ def test_refusals(code, redencode):
     assert a.referentie == REF
 
 
-def test_other_statuses_are_onverwerkbaar():
-    _, a = _antwoord(400, {"code": "ONGELDIG_VERZOEK", "melding": "soort"})
-    assert isinstance(a, OpschortingGeweigerd)
-    assert a.redencode is Redencode.ONVERWERKBAAR
+def test_other_statuses_are_the_request_rejected():
+    with pytest.raises(Onverwerkbaar, match="backoffice-afgewezen"):
+        _antwoord(400, {"code": "ONGELDIG_VERZOEK", "melding": "soort"})
