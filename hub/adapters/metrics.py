@@ -15,7 +15,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from hub.adapters.outbox import NotAttempted
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen")
+HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen", "verwerkingsfout")
 """Why the hub itself dead-letters a message (``hub.entrypoints.stream``)."""
 
 
@@ -42,6 +42,20 @@ class HubMetrics:
         )
         for code in HUB_REASON_CODES:
             self.dead_lettered.labels(reason_code=code)
+        self.consumer_retries = Counter(
+            "hub_consumer_records_handed_back",
+            "Records a hub consumer handed back to be redelivered after a wait, by consumer "
+            "(antwoorden, dead-letters) and whether the failure was transient (database or broker "
+            "away: retried as long as it lasts) or the record's own (bounded attempts).",
+            ["consumer", "transient"],
+            registry=self.registry,
+        )
+        self.dead_letters_skipped = Counter(
+            "hub_dead_letters_skipped",
+            "Records on the dead-letter topic the hub could not store after its attempts, and "
+            "skipped (logged as an error).",
+            registry=self.registry,
+        )
         self.outbox_published = Counter(
             "hub_outbox_published",
             "Outbox messages the broker acknowledged.",
