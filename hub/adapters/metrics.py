@@ -89,9 +89,18 @@ class HubMetrics:
             ["uitvoerder"],
             registry=self.registry,
         )
+        self.requests_undeliverable = Gauge(
+            "hub_requests_undeliverable",
+            "Requests whose instruction could not be delivered to the agency's back-office "
+            "(reported by its connector, or given up by the hub's outbox): no answer is coming "
+            "until the cause is fixed.",
+            ["uitvoerder"],
+            registry=self.registry,
+        )
         self.requests_late = Gauge(
             "hub_requests_late",
-            "Requests still pending past their answer deadline (reageer_uiterlijk).",
+            "Requests still unanswered (pending or undeliverable) past their answer deadline "
+            "(reageer_uiterlijk).",
             ["uitvoerder"],
             registry=self.registry,
         )
@@ -110,6 +119,7 @@ class HubMetrics:
         pending: Mapping[str, int],
         late: Mapping[str, int],
         outbox_dead: int = 0,
+        undeliverable: Mapping[str, int] | None = None,
     ) -> bytes:
         """The text exposition, with the gauges set to the values read at scrape time."""
         self.outbox_backlog.set(outbox_unsent)
@@ -117,6 +127,9 @@ class HubMetrics:
         self.outbox_oldest_age.set(outbox_oldest_age_seconds or 0.0)
         self.requests_pending.clear()
         self.requests_late.clear()
+        self.requests_undeliverable.clear()
+        for uitvoerder, count in (undeliverable or {}).items():
+            self.requests_undeliverable.labels(uitvoerder=uitvoerder).set(count)
         for uitvoerder, count in pending.items():
             self.requests_pending.labels(uitvoerder=uitvoerder).set(count)
         for uitvoerder, count in late.items():
