@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 
 from schemas import CONTENT_TYPE
 from schemas.topics import DEAD_LETTER, opschorting_antwoord_topic
@@ -140,3 +141,53 @@ async def test_hostile_records_on_the_dead_letter_topic_do_not_stop_the_operator
     assert letters[keys["nested"]]["event_type"] is None
     assert letters[valid]["reason_code"] == "ongeldig-bericht"
     assert letters[valid]["event_type"] == "nl.maatwerk.opschorting.bevestigd.v1"
+
+
+async def test_an_answer_that_fails_in_processing_every_time_is_dead_lettered_after_bounded_tries(
+    hub_client, kafka_bootstrap
+):
+    """Not the record's bytes but its processing fails, every time (here: the store refuses to
+    update the request). After a bounded number of attempts it is set aside as
+    ``verwerkingsfout`` with the exception's type only, and the partition goes on."""
+    casus = (await hub_client.post("/api/v1/casussen", json=casus_body(BSN))).json()
+    chain = (
+        await hub_client.post(
+            f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
+            json=opschorting_body("cjib"),
+        )
+    ).json()
+    casus_id = casus["casus_id"]
+    hub = hub_client.app.state.hub
+    async with hub.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "CREATE TRIGGER refuse_answer BEFORE UPDATE ON verzoek "
+                "BEGIN SELECT RAISE(ABORT, 'refused 999990019'); END"
+            )
+        )
+    topic = opschorting_antwoord_topic("cjib").name
+    doomed = answer_event(chain, "cjib")
+    await produce(kafka_bootstrap, "cjib", topic, [(casus_id, doomed.to_bytes(), CE)])
+
+    group = hub_client.consumer_group
+    [dead] = await read_matching(
+        kafka_bootstrap,
+        DEAD_LETTER.name,
+        casus_id,
+        1,
+        within=60,
+        where=lambda r: dict(r.headers)["dlq-consumer"] == group.encode(),
+    )
+    headers = dict(dead.headers)
+    assert headers["dlq-reason-code"] == b"verwerkingsfout"
+    assert headers["dlq-reason"] == b"verwerkingsfout: IntegrityError after 5 attempts"
+    assert dead.value == doomed.to_bytes()
+
+    async with hub.engine.begin() as conn:
+        await conn.execute(text("DROP TRIGGER refuse_answer"))
+    later = answer_event(chain, "cjib")
+    await produce(kafka_bootstrap, "cjib", topic, [(casus_id, later.to_bytes(), CE)])
+    final = await status_when(
+        hub_client, chain["opschorting_id"], lambda b: b["status"] != "pending", within=30
+    )
+    assert final["keten"][0]["status"] == "confirmed"
