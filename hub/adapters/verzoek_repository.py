@@ -74,6 +74,18 @@ class VerzoekRepository:
         )
         return [_verzoek(row) for row in rows]
 
+    async def van_casus(self, casus_id: str, statussen: Sequence[VerzoekStatus]) -> list[Verzoek]:
+        """A casus's requests with one of ``statussen``, soonest deadline first."""
+        rows = await self._session.scalars(
+            select(VerzoekRow)
+            .where(
+                VerzoekRow.casus_id == casus_id,
+                VerzoekRow.status.in_([s.value for s in statussen]),
+            )
+            .order_by(VerzoekRow.reageer_uiterlijk, VerzoekRow.instructie_id)
+        )
+        return [_verzoek(row) for row in rows]
+
     async def van_uitvoerder(
         self, uitvoerder: str, statussen: Sequence[VerzoekStatus], pagina: Pagina
     ) -> tuple[list[Verzoek], int]:

@@ -67,6 +67,12 @@ async def test_an_undeliverable_request_shows_with_its_reason_until_the_answer_c
         == 1
     )
 
+    casus = (await ops.loket.get(f"/api/v1/casussen/{chain['casus_id']}")).json()
+    [onbestelbaar] = casus["onbestelbaar"]
+    assert onbestelbaar["uitvoerder"] == "cjib" and onbestelbaar["soort"] == "opschorting"
+    assert onbestelbaar["instrument_id"] == chain["opschorting_id"]
+    assert onbestelbaar["aflevering"]["reden_code"] == "backoffice-fout"
+
     audit = (await ops.loket.get(f"/api/v1/casussen/{chain['casus_id']}/audit")).json()
     assert "verzoek.undeliverable" in [entry["actie"] for entry in audit]
 
@@ -75,3 +81,5 @@ async def test_an_undeliverable_request_shows_with_its_reason_until_the_answer_c
     cjib = next(link for link in body["keten"] if link["uitvoerder"] == "cjib")
     assert cjib["status"] == "confirmed" and cjib["aflevering"] is None
     assert (await overzicht(ops))["verzoeken"]["undeliverable"] == 0
+    casus = (await ops.loket.get(f"/api/v1/casussen/{chain['casus_id']}")).json()
+    assert casus["onbestelbaar"] == []

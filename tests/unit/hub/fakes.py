@@ -279,6 +279,14 @@ class FakeVerzoekRepository:
                     )
         return None
 
+    async def van_casus(self, casus_id: str, statussen: Any) -> list[Any]:
+        return [
+            copy.deepcopy(v)
+            for opschorting in self._opschortingen.values()
+            for v in opschorting.verzoeken()
+            if v.casus_id == casus_id and v.status in statussen
+        ]
+
     async def get(self, instructie_id: str, *, for_update: bool = False) -> Any:
         for opschorting in self._opschortingen.values():
             for v in opschorting.verzoeken():
