@@ -27,6 +27,7 @@ from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.store import SqlUnitOfWork
 from hub.service import berichten
+from hub.service.aflevering import publicatie_opgegeven
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
 from hub.service.retention import purge_expired
@@ -72,6 +73,7 @@ class Hub:
                 max_seconds=settings.outbox_backoff_max_seconds,
             ),
             poll_seconds=settings.outbox_poll_seconds,
+            on_dead=lambda dead: publicatie_opgegeven(dead, self.uow(), self.deps),
         )
         return self.relay
 

@@ -15,7 +15,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from hub.adapters.outbox import NotAttempted
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen")
+HUB_REASON_CODES = ("ongeldig-bericht", "antwoord-afgewezen", "verwerkingsfout")
 """Why the hub itself dead-letters a message (``hub.entrypoints.stream``)."""
 
 
@@ -42,6 +42,20 @@ class HubMetrics:
         )
         for code in HUB_REASON_CODES:
             self.dead_lettered.labels(reason_code=code)
+        self.consumer_retries = Counter(
+            "hub_consumer_records_handed_back",
+            "Records a hub consumer handed back to be redelivered after a wait, by consumer "
+            "(antwoorden, dead-letters) and whether the failure was transient (database or broker "
+            "away: retried as long as it lasts) or the record's own (bounded attempts).",
+            ["consumer", "transient"],
+            registry=self.registry,
+        )
+        self.dead_letters_skipped = Counter(
+            "hub_dead_letters_skipped",
+            "Records on the dead-letter topic the hub could not store after its attempts, and "
+            "skipped (logged as an error).",
+            registry=self.registry,
+        )
         self.outbox_published = Counter(
             "hub_outbox_published",
             "Outbox messages the broker acknowledged.",
@@ -75,9 +89,18 @@ class HubMetrics:
             ["uitvoerder"],
             registry=self.registry,
         )
+        self.requests_undeliverable = Gauge(
+            "hub_requests_undeliverable",
+            "Requests whose instruction could not be delivered to the agency's back-office "
+            "(reported by its connector, or given up by the hub's outbox): no answer is coming "
+            "until the cause is fixed.",
+            ["uitvoerder"],
+            registry=self.registry,
+        )
         self.requests_late = Gauge(
             "hub_requests_late",
-            "Requests still pending past their answer deadline (reageer_uiterlijk).",
+            "Requests still unanswered (pending or undeliverable) past their answer deadline "
+            "(reageer_uiterlijk).",
             ["uitvoerder"],
             registry=self.registry,
         )
@@ -96,6 +119,7 @@ class HubMetrics:
         pending: Mapping[str, int],
         late: Mapping[str, int],
         outbox_dead: int = 0,
+        undeliverable: Mapping[str, int] | None = None,
     ) -> bytes:
         """The text exposition, with the gauges set to the values read at scrape time."""
         self.outbox_backlog.set(outbox_unsent)
@@ -103,6 +127,9 @@ class HubMetrics:
         self.outbox_oldest_age.set(outbox_oldest_age_seconds or 0.0)
         self.requests_pending.clear()
         self.requests_late.clear()
+        self.requests_undeliverable.clear()
+        for uitvoerder, count in (undeliverable or {}).items():
+            self.requests_undeliverable.labels(uitvoerder=uitvoerder).set(count)
         for uitvoerder, count in pending.items():
             self.requests_pending.labels(uitvoerder=uitvoerder).set(count)
         for uitvoerder, count in late.items():

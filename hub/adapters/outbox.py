@@ -18,6 +18,9 @@ of its casus. A dead row no longer blocks its key: the later rows go out, and a 
 operator retries arrives after them. Within one batch a record that fails after it was queued (a
 broker timeout) can be overtaken by a later one of its key that was acknowledged; the relay logs
 that, it cannot undo a publish.
+
+The relay tells ``on_dead`` which messages died (after its commit), so an instruction it gave up
+on makes its request undeliverable (``hub.service.aflevering.publicatie_opgegeven``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ class Outgoing:
     value: bytes
     headers: dict[str, str]
 
+
+OnDead = Callable[[Sequence[tuple[str, str]]], Awaitable[object]]
+"""Told ``(event id, error type)`` of the messages that just died."""
 
 PublishBatch = Callable[[Sequence[Outgoing]], Awaitable[Sequence[BaseException | None]]]
 """Publish messages in the given order; per message ``None`` once the broker acknowledged it,
@@ -142,6 +148,7 @@ class OutboxRelay:
         policy: RetryPolicy | None = None,
         poll_seconds: float = 0.5,
         batch_size: int = 500,
+        on_dead: OnDead | None = None,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
@@ -149,6 +156,7 @@ class OutboxRelay:
         self._policy = policy or RetryPolicy()
         self._poll = poll_seconds
         self._batch = batch_size
+        self._on_dead = on_dead
         self._wake = asyncio.Event()
         self.failures = 0
         """Consecutive rounds in which not everything went out; the relay backs off meanwhile."""
@@ -173,8 +181,10 @@ class OutboxRelay:
                     .where(OutboxRow.seq.in_(sent))
                     .values(sent_at=now, attempts=OutboxRow.attempts + 1)
                 )
-            await self._record_failures(session, rows, outcomes, now)
+            dead = await self._record_failures(session, rows, outcomes, now)
             await session.commit()
+            if dead and self._on_dead is not None:
+                await self._on_dead(dead)
             self.failures = 0 if len(sent) == len(rows) else self.failures + 1
             return len(sent)
 
@@ -184,9 +194,11 @@ class OutboxRelay:
         rows: Sequence[OutboxRow],
         outcomes: Sequence[BaseException | None],
         now: dt.datetime,
-    ) -> None:
+    ) -> list[tuple[str, str]]:
         """Count the attempt of each failed row and set its next one, or make it dead. Rows
-        alike (same attempt count, error and fate: an outage) are updated in one statement."""
+        alike (same attempt count, error and fate: an outage) are updated in one statement.
+        Returns ``(event id, error type)`` of the rows that died."""
+        died: list[tuple[str, str]] = []
         alike: dict[tuple[int, str, bool], list[int]] = defaultdict(list)
         failed_keys: set[str] = set()
         for row, error in zip(rows, outcomes, strict=True):
@@ -201,6 +213,8 @@ class OutboxRelay:
             dead = isinstance(error, Undeliverable) or self._policy.exhausted(attempts)
             text = (f"{type(error).__name__}: {error}")[:ERROR_CHARS]
             alike[(attempts, text, dead)].append(row.seq)
+            if dead:
+                died.append((row.event_id, type(error).__name__))
             log.warning(
                 "outbox publish failed",
                 seq=row.seq,
@@ -221,6 +235,7 @@ class OutboxRelay:
             )
             if dead:
                 log.error("outbox rows dead: operators must retry them", seqs=seqs, error=text)
+        return died
 
     async def run(self) -> None:
         """Relay until cancelled."""

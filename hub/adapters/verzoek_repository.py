@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import VerzoekRow
 from hub.domain.verzoek import (
+    ONBEANTWOORD,
+    MisluktAflevering,
     Verzoek,
     VerzoekSoort,
     VerzoekStatus,
@@ -43,6 +45,14 @@ class VerzoekRepository:
     async def save(self, verzoek: Verzoek) -> None:
         await self._session.merge(VerzoekRow(**_kolommen(verzoek)))
 
+    async def get(self, instructie_id: str, *, for_update: bool = False) -> Verzoek | None:
+        """One request by its instruction's event id."""
+        query = select(VerzoekRow).where(VerzoekRow.instructie_id == instructie_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return None if row is None else _verzoek(row)
+
     async def sleutel(self, instructie_id: str) -> VerzoekSleutel | None:
         row = await self._session.get(VerzoekRow, instructie_id)
         if row is None:
@@ -61,6 +71,18 @@ class VerzoekRepository:
             select(VerzoekRow)
             .where(VerzoekRow.instrument_id == instrument_id)
             .order_by(VerzoekRow.uitvoerder)
+        )
+        return [_verzoek(row) for row in rows]
+
+    async def van_casus(self, casus_id: str, statussen: Sequence[VerzoekStatus]) -> list[Verzoek]:
+        """A casus's requests with one of ``statussen``, soonest deadline first."""
+        rows = await self._session.scalars(
+            select(VerzoekRow)
+            .where(
+                VerzoekRow.casus_id == casus_id,
+                VerzoekRow.status.in_([s.value for s in statussen]),
+            )
+            .order_by(VerzoekRow.reageer_uiterlijk, VerzoekRow.instructie_id)
         )
         return [_verzoek(row) for row in rows]
 
@@ -92,8 +114,9 @@ class VerzoekRepository:
         return [VerzoekStatus(status) for status in rows]
 
     async def telling_per_uitvoerder(self, now: dt.datetime) -> dict[str, dict[str, int]]:
-        """Per agency: requests by status, and ``late`` ones (:func:`is_laat`), of every kind:
-        an unanswered extension is as much a pending instruction as an unanswered order."""
+        """Per agency: requests by status, and ``late`` ones (:func:`is_laat`: unanswered, that is
+        pending or undeliverable, past the deadline), of every kind: an unanswered extension is as
+        much a pending instruction as an unanswered order."""
         counts: dict[str, dict[str, int]] = {}
 
         def of(uitvoerder: str) -> dict[str, int]:
@@ -106,13 +129,14 @@ class VerzoekRepository:
         )
         for uitvoerder, status, count in by_status:
             of(uitvoerder)[status] += count
-        pending = await self._session.execute(
-            select(VerzoekRow.uitvoerder, VerzoekRow.reageer_uiterlijk).where(
-                VerzoekRow.status == VerzoekStatus.PENDING.value
+        unanswered = await self._session.execute(
+            select(VerzoekRow.uitvoerder, VerzoekRow.status, VerzoekRow.reageer_uiterlijk).where(
+                VerzoekRow.status.in_([s.value for s in ONBEANTWOORD]),
+                VerzoekRow.reageer_uiterlijk < now,
             )
         )
-        for uitvoerder, deadline in pending:
-            if is_laat(VerzoekStatus.PENDING, deadline, now):
+        for uitvoerder, status, deadline in unanswered:
+            if is_laat(VerzoekStatus(status), deadline, now):
                 of(uitvoerder)["late"] += 1
         return counts
 
@@ -135,6 +159,34 @@ def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
         beantwoord_op=verzoek.beantwoord_op,
         verwerkt_op=verzoek.verwerkt_op,
         pogingen=verzoek.pogingen,
+        **_aflevering_kolommen(verzoek.aflevering),
+    )
+
+
+def _aflevering_kolommen(aflevering: MisluktAflevering | None) -> dict[str, Any]:
+    if aflevering is None:
+        return dict(
+            aflevering_reden_code=None,
+            aflevering_toelichting=None,
+            aflevering_definitief=None,
+            aflevering_sinds=None,
+        )
+    return dict(
+        aflevering_reden_code=aflevering.reden_code,
+        aflevering_toelichting=aflevering.toelichting,
+        aflevering_definitief=aflevering.definitief,
+        aflevering_sinds=aflevering.sinds,
+    )
+
+
+def _aflevering(row: VerzoekRow) -> MisluktAflevering | None:
+    if row.aflevering_reden_code is None or row.aflevering_sinds is None:
+        return None
+    return MisluktAflevering(
+        reden_code=row.aflevering_reden_code,
+        toelichting=row.aflevering_toelichting or "",
+        definitief=bool(row.aflevering_definitief),
+        sinds=row.aflevering_sinds,
     )
 
 
@@ -162,4 +214,5 @@ def _verzoek(row: VerzoekRow) -> Verzoek:
         beantwoord_op=row.beantwoord_op,
         verwerkt_op=row.verwerkt_op,
         pogingen=row.pogingen,
+        aflevering=_aflevering(row),
     )

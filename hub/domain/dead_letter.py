@@ -2,8 +2,10 @@
 
 The value of a dead-lettered record can be anything (a garbage message may even hold a BSN in
 clear), so it is never kept: only its size and SHA-256, and the event type and id when the value
-is a JSON object that has them. Every text taken from the record is cut to size and has each run
-of nine digits (what a BSN looks like) masked.
+is a JSON object that has them. Any value is summarised without raising: one over
+:data:`MAX_PARSED` bytes, or nested deeper than Python parses, is not read for them. Every text
+taken from the record is cut to size and has each run of nine digits (what a BSN looks like)
+masked.
 
 Pure Python: no I/O.
 """
@@ -28,30 +30,49 @@ from schemas.deadletter import (
     mask_bsn_like,
 )
 
+MAX_PARSED = 64 * 1024
+"""Largest value read for its event type and id; a larger one is only measured and digested."""
+
 
 def _text(value: object, limit: int) -> str | None:
     if not isinstance(value, str) or not value:
         return None
-    return mask_bsn_like(value)[:limit]
+    # NUL cannot be stored in a PostgreSQL text column.
+    return mask_bsn_like(value[: limit * 2].replace("\x00", "\ufffd"))[:limit] or None
 
 
-def _number(value: str | None) -> int | None:
-    if value is None:
+def _fields(body: bytes) -> tuple[str | None, str | None]:
+    """The event type and id when the value is a (small enough) JSON object that has them."""
+    if len(body) > MAX_PARSED or not body.lstrip().startswith(b"{"):
+        return None, None
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None, None
+    if not isinstance(parsed, dict):
+        return None, None
+    return _text(parsed.get("type"), 200), _text(parsed.get("id"), 64)
+
+
+def _number(value: str | None, limit: int) -> int | None:
+    """A decimal header value in ``0 .. limit - 1`` (what the column takes), else None."""
+    if value is None or len(value) > 40:
         return None
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
         return None
+    return number if 0 <= number < limit else None
 
 
 def _time(value: str | None) -> dt.datetime | None:
-    if not value:
+    if not value or len(value) > 64:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
+        return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +107,14 @@ class DeadLetter:
         headers: Mapping[str, str],
     ) -> DeadLetter:
         """Summarise a record read from the dead-letter topic."""
-        body = value or b""
-        event_type: str | None = None
-        event_id: str | None = None
-        try:
-            parsed = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            parsed = None
-        if isinstance(parsed, dict):
-            event_type = _text(parsed.get("type"), 200)
-            event_id = _text(parsed.get("id"), 64)
+        body = bytes(value or b"")
+        event_type, event_id = _fields(body)
         return cls(
             dlq_partition=partition,
             dlq_offset=offset,
             origin_topic=_text(headers.get(HEADER_ORIGIN_TOPIC), 249),
-            origin_partition=_number(headers.get(HEADER_ORIGIN_PARTITION)),
-            origin_offset=_number(headers.get(HEADER_ORIGIN_OFFSET)),
+            origin_partition=_number(headers.get(HEADER_ORIGIN_PARTITION), 2**31),
+            origin_offset=_number(headers.get(HEADER_ORIGIN_OFFSET), 2**63),
             reason=_text(headers.get(HEADER_REASON), 1000),
             reason_code=_text(headers.get(HEADER_REASON_CODE), 60),
             consumer=_text(headers.get(HEADER_CONSUMER), 200),

@@ -11,6 +11,7 @@ Pure Python: no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,19 +32,27 @@ class VerzoekSoort(StrEnum):
 class VerzoekStatus(StrEnum):
     """Where one agency is with one request. The contract's answer types map onto these:
     ``bevestigd`` -> ``confirmed``, ``deels-bevestigd`` -> ``partially_confirmed``,
-    ``geweigerd`` -> ``refused``."""
+    ``geweigerd`` -> ``refused``. ``undeliverable``: no answer yet, and the instruction could not
+    be delivered to the agency's back-office (a connector's ``aflevering.mislukt`` report, or the
+    hub's outbox gave up on it); it counts as unanswered, and an answer that comes later (after a
+    retry or a replay) takes its place."""
 
     PENDING = "pending"
     CONFIRMED = "confirmed"
     PARTIALLY_CONFIRMED = "partially_confirmed"
     REFUSED = "refused"
+    UNDELIVERABLE = "undeliverable"
+
+
+ONBEANTWOORD = frozenset({VerzoekStatus.PENDING, VerzoekStatus.UNDELIVERABLE})
+"""The statuses of a request the agency has not answered (yet)."""
 
 
 class KetenStatus(StrEnum):
     """Where a whole chain is."""
 
     PENDING = "pending"
-    """At least one agency has not answered."""
+    """At least one agency has not answered (its request pending or undeliverable)."""
     CONFIRMED = "confirmed"
     """Every agency did everything asked."""
     INCOMPLETE = "incomplete"
@@ -73,13 +82,28 @@ class Uitkomst:
     vorderingen: tuple[VorderingUitkomst, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class MisluktAflevering:
+    """Why a request could not be delivered to the agency's back-office (yet)."""
+
+    reden_code: str
+    """``schemas.aflevering.AfleveringReden`` from a connector; ``publicatie-opgegeven`` when the
+    hub's own outbox gave up on the instruction."""
+    toelichting: str
+    definitief: bool
+    """True: set aside, it waits for an operator; False: still being retried."""
+    sinds: dt.datetime
+    """When the request was first reported undeliverable (kept over later reports)."""
+
+
 class OnverwachtAntwoord(ValueError):
     """An answer that does not belong to the request it names."""
 
 
 def is_laat(status: VerzoekStatus, reageer_uiterlijk: dt.datetime, now: dt.datetime) -> bool:
-    """The one rule for lateness: still pending past the answer deadline."""
-    return status is VerzoekStatus.PENDING and now > reageer_uiterlijk
+    """The one rule for lateness: still unanswered (pending or undeliverable) past the answer
+    deadline."""
+    return status in ONBEANTWOORD and now > reageer_uiterlijk
 
 
 @dataclass(slots=True)
@@ -108,9 +132,26 @@ class Verzoek:
     """When the hub recorded the answer."""
     pogingen: int = 1
     """How often the hub sent the instruction."""
+    aflevering: MisluktAflevering | None = None
+    """Set while the request is ``undeliverable``: why."""
 
     def is_late(self, now: dt.datetime) -> bool:
         return is_laat(self.status, self.reageer_uiterlijk, now)
+
+    def meld_onbestelbaar(self, melding: MisluktAflevering) -> bool:
+        """The instruction could not be delivered: the request becomes ``undeliverable`` with
+        the reason. Only an unanswered request changes (an answer given stays); a later report
+        replaces the reason, and the request stays undeliverable since the first one. Returns
+        False when nothing changes."""
+        if self.status not in ONBEANTWOORD:
+            return False
+        eerder = self.aflevering
+        nieuw = dataclasses.replace(melding, sinds=eerder.sinds) if eerder else melding
+        if self.status is VerzoekStatus.UNDELIVERABLE and eerder == nieuw:
+            return False
+        self.status = VerzoekStatus.UNDELIVERABLE
+        self.aflevering = nieuw
+        return True
 
     def verwerk(self, uitkomst: Uitkomst, nu: dt.datetime) -> bool:
         """Apply the agency's answer. Returns False when it changes nothing (already answered:
@@ -120,10 +161,11 @@ class Verzoek:
                 f"answer for instruction {uitkomst.instructie_id} does not match "
                 f"{self.uitvoerder}'s instruction {self.instructie_id}"
             )
-        if uitkomst.status is VerzoekStatus.PENDING:
-            raise OnverwachtAntwoord("an answer cannot set a request back to pending")
-        if self.status is not VerzoekStatus.PENDING:
+        if uitkomst.status in ONBEANTWOORD:
+            raise OnverwachtAntwoord(f"an answer cannot make a request {uitkomst.status.value}")
+        if self.status not in ONBEANTWOORD:
             return False
+        self.aflevering = None
         self.status = uitkomst.status
         self.referentie = uitkomst.referentie
         self.redencode = uitkomst.redencode
@@ -135,10 +177,10 @@ class Verzoek:
 
 
 def keten_status(statussen: Iterable[VerzoekStatus]) -> KetenStatus:
-    """The one chain-status rule: pending while any agency is, else confirmed when every agency
-    confirmed, else incomplete."""
+    """The one chain-status rule: pending while any agency has not answered (pending or
+    undeliverable), else confirmed when every agency confirmed, else incomplete."""
     alle = list(statussen)
-    if any(s is VerzoekStatus.PENDING for s in alle):
+    if any(s in ONBEANTWOORD for s in alle):
         return KetenStatus.PENDING
     if all(s is VerzoekStatus.CONFIRMED for s in alle):
         return KetenStatus.CONFIRMED

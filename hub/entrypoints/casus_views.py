@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from hub.domain.casus import Casus, CasusStatus
+from hub.domain.verzoek import Verzoek, VerzoekSoort
+from hub.entrypoints.opschorting_views import AfleveringView
 from hub.service.casus import CasusDossier, CasusLijst
 from schemas.casus import Instrument, Probleemdomein, Urgentie
 from schemas.organisaties import Uitvoerder
@@ -44,6 +46,30 @@ class InstrumentenView(BaseModel):
     opschortingen: list[str] = Field(description="Ids of its time-out orders, oldest first.")
 
 
+class OnbestelbaarView(BaseModel):
+    """A request of this casus whose instruction could not be delivered to the agency."""
+
+    uitvoerder: str
+    soort: VerzoekSoort
+    instrument_id: str = Field(description="The instrument that owns it (the time-out's id).")
+    instructie_id: str
+    reageer_uiterlijk: dt.datetime
+    aflevering: AfleveringView
+
+    @classmethod
+    def of(cls, v: Verzoek) -> OnbestelbaarView:
+        aflevering = AfleveringView.of(v.aflevering)
+        assert aflevering is not None
+        return cls(
+            uitvoerder=v.uitvoerder,
+            soort=v.soort,
+            instrument_id=v.instrument_id,
+            instructie_id=v.instructie_id,
+            reageer_uiterlijk=v.reageer_uiterlijk,
+            aflevering=aflevering,
+        )
+
+
 class CasusView(BaseModel):
     casus_id: str
     status: CasusStatus
@@ -60,6 +86,11 @@ class CasusView(BaseModel):
     gewijzigd_op: dt.datetime = Field(description="When the casus took its latest step.")
     transities: list[TransitieView] = Field(description="The history, oldest first.")
     instrumenten: InstrumentenView
+    onbestelbaar: list[OnbestelbaarView] = Field(
+        default_factory=list,
+        description="Requests of this casus (of any instrument) whose instruction could not be "
+        "delivered to the agency's back-office: status undeliverable, with why.",
+    )
     opschortingen: list[str] = Field(
         deprecated=True, description="Same as instrumenten.opschortingen; kept for older clients."
     )
@@ -82,6 +113,9 @@ class CasusView(BaseModel):
                 for t in c.transities
             ],
             instrumenten=InstrumentenView(opschortingen=dossier.opschortingen),
+            onbestelbaar=[
+                OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None
+            ],
             opschortingen=dossier.opschortingen,
         )
 

@@ -96,6 +96,7 @@ async def metrics(request: Request, hub: HubDep) -> Response:
         outbox_dead=current.outbox_dead,
         pending={a.uitvoerder: a.counts["pending"] for a in current.agencies},
         late={a.uitvoerder: a.counts["late"] for a in current.agencies},
+        undeliverable={a.uitvoerder: a.counts["undeliverable"] for a in current.agencies},
     )
     return Response(content=body, media_type=CONTENT_TYPE)
 

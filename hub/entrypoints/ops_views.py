@@ -16,7 +16,9 @@ from schemas.organisaties import UITVOERDERS, Uitvoerder
 class OpschortingenTelling(BaseModel):
     """Time-out orders by chain status."""
 
-    pending: int = Field(description="At least one agency has not answered.")
+    pending: int = Field(
+        description="At least one agency has not answered (pending or undeliverable)."
+    )
     confirmed: int = Field(description="Every agency suspended everything in scope.")
     incomplete: int = Field(description="Every agency answered, but not all suspended everything.")
 
@@ -28,7 +30,15 @@ class VerzoekenTelling(BaseModel):
     confirmed: int
     partially_confirmed: int
     refused: int
-    late: int = Field(description="Pending past the answer deadline (reageer_uiterlijk).")
+    undeliverable: int = Field(
+        default=0,
+        description="Not answered, and the instruction could not be delivered to the agency's "
+        "back-office (its connector reported it, or the hub's outbox gave up on it).",
+    )
+    late: int = Field(
+        description="Unanswered (pending or undeliverable) past the answer deadline "
+        "(reageer_uiterlijk)."
+    )
 
 
 class UitvoerderTelling(VerzoekenTelling):

@@ -8,7 +8,13 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from hub.domain.opschorting import Opschorting, WijzigingSoort
-from hub.domain.verzoek import KetenStatus, Verzoek, VerzoekStatus, keten_telling
+from hub.domain.verzoek import (
+    KetenStatus,
+    MisluktAflevering,
+    Verzoek,
+    VerzoekStatus,
+    keten_telling,
+)
 
 
 class VorderingView(BaseModel):
@@ -18,12 +24,35 @@ class VorderingView(BaseModel):
     toelichting: str | None
 
 
+class AfleveringView(BaseModel):
+    """Why a request is undeliverable: its instruction did not reach the agency's back-office."""
+
+    reden_code: str = Field(
+        description="backoffice-onbereikbaar, backoffice-fout, backoffice-afgewezen, "
+        "onverwerkbaar (the agency's connector reports it), publicatie-opgegeven (the hub could "
+        "not publish the instruction)."
+    )
+    toelichting: str = Field(description="What went wrong, in words, without personal data.")
+    definitief: bool = Field(
+        description="True: set aside until an operator fixes the cause and replays it; False: "
+        "still being retried."
+    )
+    sinds: dt.datetime = Field(description="When the request was first reported undeliverable.")
+
+    @classmethod
+    def of(cls, a: MisluktAflevering | None) -> AfleveringView | None:
+        return None if a is None else cls(**dataclasses.asdict(a))
+
+
 class VerzoekView(BaseModel):
     """One agency's request in a chain, and its answer."""
 
     uitvoerder: str
     status: VerzoekStatus
-    late: bool = Field(description="Pending past the answer deadline.")
+    late: bool = Field(description="Unanswered (pending or undeliverable) past the deadline.")
+    aflevering: AfleveringView | None = Field(
+        default=None, description="Set while the status is undeliverable: why."
+    )
     referentie: str | None = Field(description="The agency's own reference.")
     redencode: str | None
     reden: str | None = Field(description="The agency's reason when it refused.")
@@ -40,6 +69,7 @@ def _verzoeken(keten: list[Verzoek], now: dt.datetime) -> list[VerzoekView]:
             uitvoerder=s.uitvoerder,
             status=s.status,
             late=s.is_late(now),
+            aflevering=AfleveringView.of(s.aflevering),
             referentie=s.referentie,
             redencode=s.redencode,
             reden=s.reden,

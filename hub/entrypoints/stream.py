@@ -1,12 +1,27 @@
 """FastStream handlers: the agencies' answers to the hub's requests, and the dead letters.
 
-Ack policy is explicit: NACK_ON_ERROR, so an offset is committed only after the answer is stored
-(a crash or a database error means redelivery). A message that can never be processed (not JSON,
-wrong schema, unknown request, a source that is not the agency it speaks for) goes to the
-dead-letter topic with its reason and is then acknowledged, so the consumer keeps going.
+No record stalls a partition. Ack policy is explicit: NACK_ON_ERROR, so an offset is committed
+only after the answer is stored (a crash or a database error means redelivery). The handlers get
+the raw bytes (no decoding by content type) and header values decoded leniently (not UTF-8, or
+null, never stops them). Then, for an answer:
+
+- whatever cannot be read (not JSON, nested too deep, wrong schema: any exception from parsing)
+  is dead-lettered as ``ongeldig-bericht``, an answer that belongs to no request as
+  ``antwoord-afgewezen``, and acknowledged;
+- a transient failure (the database locked or away: :func:`hub.adapters.transient.is_transient`)
+  is retried with backoff for as long as it lasts, never dead-lettered;
+- any other failure is the record's: after a bounded number of attempts it is dead-lettered as
+  ``verwerkingsfout`` with the exception's type (never its message: it may quote personal data);
+- a dead letter that cannot be published (the broker away) is retried like a transient failure;
+  the copy always fits (``schemas.deadletter.dead_letter_copy`` cuts a value that is too large).
+
+Before a failing record is handed back the handler waits (backoff), and it logs one line per
+record per interval (``hub.entrypoints.redelivery``).
 
 The hub also reads the dead-letter topic itself (its own consumer group, ``<group>-deadletters``),
-whoever put the record there, and keeps a record of each for operators (``hub.service.ops``).
+whoever put the record there, and keeps a record of each for operators (``hub.service.ops``). A
+dead letter it cannot store after a bounded number of attempts is skipped, with an error log line
+and a metric (it cannot be dead-lettered to itself); transient failures are retried.
 """
 
 from __future__ import annotations
@@ -14,26 +29,35 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import structlog
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
+from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from hub.adapters.metrics import HubMetrics
+from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
+from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
 from hub.service.antwoorden import AntwoordAfgewezen, routes, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
-from schemas.deadletter import HEADER_REASON, Origin, dead_letter_headers
+from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
 from schemas.topics import DEAD_LETTER, principal, topics_for_type
 
 log = structlog.get_logger(__name__)
 
 HUB_PRINCIPAL = principal("hub")
+
+
+def _record(message: Any) -> ConsumerRecord[bytes, bytes]:
+    """A single-record subscriber's message is one ConsumerRecord."""
+    return cast(ConsumerRecord[bytes, bytes], message.raw_message)
 
 
 async def dead_letter(
@@ -46,22 +70,25 @@ async def dead_letter(
     at: datetime,
     metrics: HubMetrics | None = None,
 ) -> None:
-    """Set the message aside on the dead-letter topic, with why and where it came from."""
-    raw = message.raw_message
-    headers = dead_letter_headers(
+    """Set the message aside on the dead-letter topic, with why and where it came from. The copy
+    always fits: a value too large is cut (its size and digest kept in headers)."""
+    raw = _record(message)
+    copy = dead_letter_copy(
         origin=Origin(str(raw.topic), raw.partition, raw.offset, consumer, HUB_PRINCIPAL),
         reason_code=reason_code,
         detail=reason,
         at=at,
+        value=raw.value,
         original=raw.headers or (),
     )
-    await broker.publish(message.body, DEAD_LETTER.name, key=raw.key, headers=headers)
+    await broker.publish(copy.value, DEAD_LETTER.name, key=raw.key, headers=copy.headers)
     log.warning(
         "message dead-lettered",
         topic=raw.topic,
         partition=raw.partition,
         offset=raw.offset,
-        reason=headers[HEADER_REASON],
+        reason=copy.headers[HEADER_REASON],
+        value_cut=copy.cut,
     )
     if metrics is not None:
         metrics.dead_lettered.labels(reason_code=reason_code).inc()
@@ -72,55 +99,117 @@ def answer_topics() -> list[str]:
     return sorted({t.name for event_type in routes() for t in topics_for_type(event_type)})
 
 
-def _topic_of(message: KafkaMessage) -> str:
-    """The topic a single-record subscriber's message came from."""
-    return str(cast(ConsumerRecord[bytes, bytes], message.raw_message).topic)
-
-
 async def _lenient_headers(
     record: ConsumerRecord[bytes, bytes],
     original: Callable[[ConsumerRecord[bytes, bytes]], Awaitable[Any]],
 ) -> Any:
-    """Parse with header values decoded leniently: FastStream decodes them as strict UTF-8, and a
-    record someone else put on the dead-letter topic must never stop the hub reading it."""
+    """Parse with header values decoded leniently: FastStream decodes them as strict UTF-8 (and
+    drops a record it cannot, with a CRITICAL log line only); not UTF-8 or null must never stop
+    the hub reading a topic."""
     headers = [
-        (name, (value or b"").decode("utf-8", "replace").encode()) for name, value in record.headers
+        (str(name), (value or b"").decode("utf-8", "replace").encode())
+        for name, value in record.headers or ()
     ]
     return await original(dataclasses.replace(record, headers=headers))
 
 
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    """Hand the handler the raw bytes, whatever the content-type says: FastStream would decode
+    ``application/json`` before the handler runs, and a body that is not JSON would fail there,
+    on every redelivery."""
+    return bytes(message.body or b"")
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why a record could not be parsed: the contract's own explanation, or only the type of an
+    unexpected exception (its message might quote the record)."""
+    if isinstance(exc, InvalidEvent):
+        return str(exc)
+    return f"unreadable: {type(exc).__name__}"
+
+
 def register_handlers(
-    broker: KafkaBroker, get_hub: Callable[[], Hub], group_id: str, metrics: HubMetrics
+    broker: KafkaBroker,
+    get_hub: Callable[[], Hub],
+    group_id: str,
+    metrics: HubMetrics,
+    *,
+    policy: RedeliveryPolicy | None = None,
 ) -> None:
+    antwoorden = Redelivery(policy)
+    dead_letters = Redelivery(policy)
+
+    async def retry_later(
+        redelivery: Redelivery, place: Place, attempts: int, exc: BaseException, **fields: Any
+    ) -> NoReturn:
+        """Hand the record back (it is redelivered) after a wait; log it now and then."""
+        transient = is_transient(exc)
+        metrics.consumer_retries.labels(
+            consumer=fields["consumer"], transient=str(transient).lower()
+        ).inc()
+        redelivery.log(
+            place,
+            "record failed, handed back",
+            error=type(exc).__name__,
+            transient=transient,
+            attempts=attempts,
+            **fields,
+        )
+        await redelivery.wait(attempts)
+        raise NackMessage()
+
     @broker.subscriber(
         *answer_topics(),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=_lenient_headers,
+        decoder=_raw_body,
         title="hub-antwoorden",
         description="Agencies' answers to the hub's requests, of every instrument.",
     )
-    async def on_antwoord(message: KafkaMessage) -> None:
+    async def on_antwoord(body: bytes, message: KafkaMessage) -> None:
         hub = get_hub()
+        record = _record(message)
+        place = place_of(record)
         try:
-            event = parse_event(message.body)
-            result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=_topic_of(message))
-        except (InvalidEvent, AntwoordAfgewezen) as exc:
-            code = "ongeldig-bericht" if isinstance(exc, InvalidEvent) else "antwoord-afgewezen"
+            event = parse_event(body)
+        except Exception as exc:  # anything at all: InvalidEvent, RecursionError, ...
+            reden = ("ongeldig-bericht", _unreadable(exc))
+        else:
+            try:
+                result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=str(record.topic))
+            except AntwoordAfgewezen as exc:
+                reden = ("antwoord-afgewezen", str(exc))
+            except Exception as exc:
+                attempts = antwoorden.failed(place)
+                if is_transient(exc) or not antwoorden.exhausted(attempts):
+                    await retry_later(antwoorden, place, attempts, exc, consumer="antwoorden")
+                reden = ("verwerkingsfout", f"{type(exc).__name__} after {attempts} attempts")
+            else:
+                antwoorden.done(place)
+                if result.gewijzigd:
+                    metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
+                else:
+                    metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
+                return
+        code, detail = reden
+        try:
             await dead_letter(
                 broker,
                 message,
-                str(exc),
+                detail,
                 reason_code=code,
                 consumer=group_id,
                 at=hub.deps.clock(),
                 metrics=metrics,
             )
-            return
-        if result.gewijzigd:
-            metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
-        else:
-            metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
+        except Exception as exc:  # the broker away: never lose the record, try again later
+            attempts = antwoorden.failed(place)
+            await retry_later(
+                antwoorden, place, attempts, exc, consumer="antwoorden", reason_code=code
+            )
+        antwoorden.done(place)
 
     @broker.subscriber(
         DEAD_LETTER.name,
@@ -128,18 +217,35 @@ def register_handlers(
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_lenient_headers,
+        decoder=_raw_body,
         title="hub-dead-letters",
         description="Every dead-lettered record, whoever set it aside: kept for operators "
         "(headers and a digest of the value, never the value).",
     )
-    async def on_dead_letter(message: KafkaMessage) -> None:
-        raw = cast(ConsumerRecord[bytes, bytes], message.raw_message)
-        letter = DeadLetter.of(
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            value=message.body,
-            headers=message.headers,
-        )
+    async def on_dead_letter(body: bytes, message: KafkaMessage) -> None:
+        raw = _record(message)
+        place = place_of(raw)
         hub = get_hub()
-        await record_dead_letter(letter, hub.uow(), hub.deps)
+        try:
+            letter = DeadLetter.of(
+                partition=raw.partition,
+                offset=raw.offset,
+                key=raw.key,
+                value=body,
+                headers=message.headers,
+            )
+            await record_dead_letter(letter, hub.uow(), hub.deps)
+        except Exception as exc:
+            attempts = dead_letters.failed(place)
+            if is_transient(exc) or not dead_letters.exhausted(attempts):
+                await retry_later(dead_letters, place, attempts, exc, consumer="dead-letters")
+            # It cannot be dead-lettered to itself: skip it, loudly.
+            log.error(
+                "dead letter skipped: it cannot be stored",
+                partition=raw.partition,
+                offset=raw.offset,
+                error=type(exc).__name__,
+                attempts=attempts,
+            )
+            metrics.dead_letters_skipped.inc()
+        dead_letters.done(place)

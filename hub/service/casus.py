@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
 from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
+from hub.domain.verzoek import Verzoek, VerzoekStatus
 from hub.service.commands import (
     AccepteerCasus,
     DienCasusIn,
@@ -40,6 +41,8 @@ class CasusDossier:
     casus: Casus
     opschortingen: list[str]
     """Ids of its time-outs, oldest first."""
+    onbestelbaar: list[Verzoek] = field(default_factory=list)
+    """Its requests that are undeliverable now (``hub.service.aflevering``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +185,11 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
         casus = await uow.casussen.get(casus_id)
         if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
-        return CasusDossier(casus=casus, opschortingen=await uow.opschortingen.for_casus(casus_id))
+        return CasusDossier(
+            casus=casus,
+            opschortingen=await uow.opschortingen.for_casus(casus_id),
+            onbestelbaar=await uow.verzoeken.van_casus(casus_id, [VerzoekStatus.UNDELIVERABLE]),
+        )
 
 
 async def zoek_casussen(vraag: ZoekCasussen, uow: UnitOfWork) -> CasusLijst:

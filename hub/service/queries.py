@@ -115,8 +115,9 @@ class ZoekVerzoeken(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     status: list[VerzoekStatus] = Field(
-        default_factory=lambda: [VerzoekStatus.PENDING],
-        description="Any of these statuses (default: pending, the ones still to answer).",
+        default_factory=lambda: [VerzoekStatus.PENDING, VerzoekStatus.UNDELIVERABLE],
+        description="Any of these statuses (default: pending and undeliverable, the ones still "
+        "to answer).",
     )
     pagina: int = Field(default=1, ge=1)
     per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)

@@ -62,12 +62,15 @@ def per_agency(body: dict) -> dict[str, dict[str, int]]:
     }
 
 
-def links(pending=0, confirmed=0, partially_confirmed=0, refused=0, late=0) -> dict[str, int]:
+def links(
+    pending=0, confirmed=0, partially_confirmed=0, refused=0, late=0, undeliverable=0
+) -> dict[str, int]:
     return {
         "pending": pending,
         "confirmed": confirmed,
         "partially_confirmed": partially_confirmed,
         "refused": refused,
+        "undeliverable": undeliverable,
         "late": late,
     }
 

@@ -55,6 +55,7 @@ async def test_overview_counts_orders_links_late_links_and_the_outbox(hub):
         "confirmed": 4,
         "partially_confirmed": 0,
         "refused": 0,
+        "undeliverable": 0,
         "late": 2,
     }
     by_agency = {a.uitvoerder: a.counts for a in overview.agencies}

@@ -279,6 +279,30 @@ class FakeVerzoekRepository:
                     )
         return None
 
+    async def van_casus(self, casus_id: str, statussen: Any) -> list[Any]:
+        return [
+            copy.deepcopy(v)
+            for opschorting in self._opschortingen.values()
+            for v in opschorting.verzoeken()
+            if v.casus_id == casus_id and v.status in statussen
+        ]
+
+    async def get(self, instructie_id: str, *, for_update: bool = False) -> Any:
+        for opschorting in self._opschortingen.values():
+            for v in opschorting.verzoeken():
+                if v.instructie_id == instructie_id:
+                    return copy.deepcopy(v)
+        return None
+
+    async def save(self, verzoek: Any) -> None:
+        for opschorting in self._opschortingen.values():
+            for keten in (opschorting.keten, *(w.keten for w in opschorting.wijzigingen)):
+                for index, v in enumerate(keten):
+                    if v.instructie_id == verzoek.instructie_id:
+                        keten[index] = copy.deepcopy(verzoek)
+                        return
+        raise LookupError(verzoek.instructie_id)
+
 
 REPOSITORIES.update(
     opschortingen=FakeOpschortingRepository,

@@ -225,6 +225,7 @@ async def test_every_answer_type_has_a_route_and_topic(uow, deps):
         OpschortingBevestigd.event_type,
         "nl.maatwerk.opschorting.deels-bevestigd.v1",
         OpschortingGeweigerd.event_type,
+        "nl.maatwerk.aflevering.mislukt.v1",
     }
 
 
