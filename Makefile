@@ -13,9 +13,10 @@ BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.installed
 LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
+KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars kafka-cluster run test test-unit test-api test-integration test-e2e lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -33,6 +34,9 @@ $(VENV_STAMP): pyproject.toml
 
 kafka-jars: ## fetch the pinned Apache Kafka jars (cached in ~/.cache/maatwerk-hub)
 	$(LOCAL_KAFKA) fetch
+
+kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
+	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
 
 run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
 	$(BIN)/python deploy/stack.py
@@ -63,6 +67,7 @@ format: venv ## apply ruff's fixes and formatting
 
 clean: ## stop the local broker and database, remove .var/ and caches (keeps .venv and the jars)
 	-$(LOCAL_KAFKA) stop
+	-$(LOCAL_KAFKA) stop --data-dir $(KAFKA_CLUSTER_DIR)
 	-$(LOCAL_POSTGRES) stop
 	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
