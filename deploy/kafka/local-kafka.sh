@@ -217,15 +217,16 @@ port_list() {
 plan_nodes() {
     NODES="${NODES:-1}"
     [[ "$NODES" =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9, got '$NODES'"
-    # shellcheck disable=SC2207 # port_list prints numbers only
-    CLIENT_PORTS=($(port_list "$PORT" "$NODES" --port))
+    local ports
+    ports="$(port_list "$PORT" "$NODES" --port)"  # an error in it stops the script (set -e)
+    read -r -a CLIENT_PORTS <<<"$ports"
     # One node: the controller on port+1 (as always); several: after the client ports.
     CONTROLLER_PORT="${CONTROLLER_PORT:-$((CLIENT_PORTS[NODES - 1] + 1))}"
-    # shellcheck disable=SC2207
-    CONTROLLER_PORTS=($(port_list "$CONTROLLER_PORT" "$NODES" --controller-port))
-    NODE_IDS=($(seq 1 "$NODES"))
+    ports="$(port_list "$CONTROLLER_PORT" "$NODES" --controller-port)"
+    read -r -a CONTROLLER_PORTS <<<"$ports"
+    mapfile -t NODE_IDS < <(seq 1 "$NODES")
     local all
-    all="$(printf '%s\n' "${CLIENT_PORTS[@]}" "${CONTROLLER_PORTS[@]}" | sort | uniq -d)"
+    all="$(printf '%s\n' "${CLIENT_PORTS[@]}" "${CONTROLLER_PORTS[@]}" | sort | uniq -d | xargs)"
     [[ -z "$all" ]] || die "--port and --controller-port must differ (twice: $all)"
 }
 
