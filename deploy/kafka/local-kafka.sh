@@ -412,7 +412,6 @@ format_once() {
     local cluster_id
     local -a mode=(--standalone)
     if is_cluster; then
-        [[ -f "$DATA_DIR/cluster-id" ]] || random_cluster_id >"$DATA_DIR/cluster-id"
         cluster_id="$(<"$DATA_DIR/cluster-id")"
         mode=()  # the voters are in the configuration (controller.quorum.voters)
     else
@@ -443,14 +442,17 @@ start_watchdog() {
         </dev/null >/dev/null 2>&1 &
 }
 
-# Prepare and launch the selected node in the background; its pid in LAUNCHED_PID.
-launch_node() {
+# The selected node's config, rendered; formatting is left to format_once.
+prepare_node() {
     port_in_use "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
     port_in_use "$CONTROLLER_PORT" && die "port $CONTROLLER_PORT on 127.0.0.1 is already in use"
     mkdir -p "$NODE_DIR"
     render "$SCRIPT_DIR/server.properties" "$NODE_DIR/server.properties"
     cp "$SCRIPT_DIR/log4j2.properties" "$NODE_DIR/log4j2.properties"
-    format_once
+}
+
+# Launch the prepared, formatted node in the background; its pid in LAUNCHED_PID.
+launch_node() {
     local -a java
     mapfile -t java < <(java_cmd)
     mkdir -p "$(dirname "$NODE_LOG")"
@@ -502,6 +504,18 @@ cmd_start() {
         done >"$CLUSTER_FILE"
     fi
     local started=$SECONDS
+    # Formatting starts a JVM per node: all at once (one cluster id, chosen first).
+    ! is_cluster || [[ -f "$DATA_DIR/cluster-id" ]] || random_cluster_id >"$DATA_DIR/cluster-id"
+    local -a formatting=()
+    for index in "${todo[@]}"; do
+        select_node "$index"
+        prepare_node
+        format_once &
+        formatting+=($!)
+    done
+    for pid in "${formatting[@]}"; do
+        wait "$pid" || die "formatting the KRaft directories failed"
+    done
     # Every node first, then wait: a cluster's node answers only once a quorum of controllers runs.
     for index in "${todo[@]}"; do
         select_node "$index"
