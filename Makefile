@@ -16,7 +16,7 @@ LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars kafka-cluster run test test-unit test-api test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -35,9 +35,6 @@ $(VENV_STAMP): pyproject.toml
 kafka-jars: ## fetch the pinned Apache Kafka jars (cached in ~/.cache/maatwerk-hub)
 	$(LOCAL_KAFKA) fetch
 
-kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
-	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
-
 run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
 	$(BIN)/python deploy/stack.py
 
@@ -55,6 +52,10 @@ test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
 
 test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+.PHONY: kafka-cluster
+kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
+	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
 
 lint: venv ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
