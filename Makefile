@@ -13,6 +13,7 @@ BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.installed
 LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
+KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 
 .PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e lint format clean distclean
@@ -56,6 +57,10 @@ test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
 test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+.PHONY: kafka-cluster
+kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
+	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
+
 lint: venv ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -67,6 +72,7 @@ format: venv ## apply ruff's fixes and formatting
 
 clean: ## stop the local broker and database, remove .var/ and caches (keeps .venv and the jars)
 	-$(LOCAL_KAFKA) stop
+	-$(LOCAL_KAFKA) stop --data-dir $(KAFKA_CLUSTER_DIR)
 	-$(LOCAL_POSTGRES) stop
 	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

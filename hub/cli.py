@@ -51,7 +51,9 @@ def serve(
 @app.command()
 def topics(
     bootstrap: str = typer.Option("127.0.0.1:19092", help="Kafka bootstrap servers."),
-    replication_factor: int = typer.Option(1, help="Replication factor for new topics."),
+    replication_factor: int | None = typer.Option(
+        None, help="Replication factor for new topics (default: min(3, brokers))."
+    ),
     pki_dir: Annotated[
         Path | None,
         typer.Option(

@@ -13,6 +13,12 @@ on a secured broker, the catalogue's ACLs):
   ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2. The certificates of a secured broker
   are announced to every client through ``MAATWERK_TEST_KAFKA_PKI`` (``tests.support.kafka``).
 
+``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test module): three
+  local KRaft nodes (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir,
+  the catalogue's topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs;
+  for tests that kill a broker. Its certificates are the session broker's when there is one
+  (``MAATWERK_TEST_KAFKA_PKI``), else its own, announced there while the module runs.
+
 ``postgres_url`` (an SQLAlchemy asyncpg URL):
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
   with a temporary data dir. When PostgreSQL cannot be started the tests that need it fail: they
@@ -41,10 +47,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.processes import free_port, free_ports
+
+if TYPE_CHECKING:
+    from tests.support.kafka_cluster import KafkaCluster
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
@@ -52,6 +62,7 @@ LOCAL_POSTGRES = REPO_ROOT / "deploy" / "postgres" / "local-postgres.sh"
 CHROMIUM = REPO_ROOT / "deploy" / "browser" / "chromium.sh"
 FIXTURE_MARKERS = {
     "kafka_bootstrap": "kafka",
+    "kafka_cluster": "kafka",
     "postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
     "chromium_executable": "browser",
@@ -217,6 +228,66 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
             os.environ[PKI_ENV] = previous_pki
         subprocess.run(
             [str(LOCAL_KAFKA), "stop", "--data-dir", data_dir],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
+    """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs."""
+    from hub.adapters.topic_admin import ensure_acls
+    from schemas.topics import acl_entries, catalogue
+    from tests.support.kafka import PKI_ENV, ensure_topics, kafka_tls
+    from tests.support.kafka_cluster import KafkaCluster
+
+    _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
+    data_dir = Path(tempfile.mkdtemp(prefix="maatwerk-kafka-cluster-"))
+    previous_pki = os.environ.get(PKI_ENV)
+    pki_dir = previous_pki or str(data_dir / "pki")
+    ports = free_ports(6)  # three client listeners, three controllers
+    started = time.monotonic()
+    try:
+        stdout = _run_script(
+            [
+                str(LOCAL_KAFKA),
+                "start",
+                "--nodes",
+                "3",
+                "--port",
+                ",".join(map(str, ports[:3])),
+                "--controller-port",
+                ",".join(map(str, ports[3:])),
+                "--data-dir",
+                str(data_dir),
+                "--pki-dir",
+                pki_dir,
+                "--watch-pid",
+                str(os.getpid()),
+            ],
+            what="starting the local Kafka cluster",
+            timeout=300,
+        )
+        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir)
+        os.environ[PKI_ENV] = pki_dir
+        admin = kafka_tls("beheer")
+        asyncio.run(ensure_topics(cluster.bootstrap, catalogue(), tls=admin))
+        asyncio.run(ensure_acls(cluster.bootstrap, acl_entries(), tls=admin))
+        _announce(
+            pytestconfig,
+            f"kafka cluster: {cluster.bootstrap} (3 local nodes, mTLS, "
+            f"{time.monotonic() - started:.1f}s, {data_dir})",
+        )
+        yield cluster
+    finally:
+        if previous_pki is None:
+            os.environ.pop(PKI_ENV, None)
+        else:
+            os.environ[PKI_ENV] = previous_pki
+        subprocess.run(
+            [str(LOCAL_KAFKA), "stop", "--data-dir", str(data_dir)],
             capture_output=True,
             timeout=120,
             check=False,

@@ -512,7 +512,7 @@ def bouw_broker(
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
     then lets it read only its own instruction topics and write only its own answer topics."""
     broker = KafkaBroker(
-        bootstrap_servers,
+        bootstrap_servers.split(","),  # a cluster: host:port,host:port,...
         security=None if tls is None else BaseSecurity(ssl_context=tls.context()),
         client_id=koppeling.naam,
         allow_auto_create_topics=False,

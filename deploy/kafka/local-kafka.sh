@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
-# The project's own local Apache Kafka broker: KRaft, one node (broker + controller), no Docker.
+# The project's own local Apache Kafka: KRaft, no Docker; one node (broker + controller) or a
+# cluster of such nodes (--nodes 3: replication factor 3, min.insync.replicas=2).
 #
 #   local-kafka.sh fetch                      resolve the pinned jars from Maven Central (cached)
 #   local-kafka.sh start [options]            format (first time only), start in the background, wait
-#   local-kafka.sh stop  [--data-dir DIR]     SIGTERM, wait, then SIGKILL
-#   local-kafka.sh status [--data-dir DIR]    exit 0 when running and answering
+#   local-kafka.sh stop  [--data-dir DIR] [--node ID]   SIGTERM, wait, then SIGKILL (all nodes, or one)
+#   local-kafka.sh kill  [--data-dir DIR] --node ID     SIGKILL one node of a cluster (fault tests)
+#   local-kafka.sh status [--data-dir DIR] [--node ID]  exit 0 when every node runs and answers
 #
 # start options (environment variable in brackets):
-#   --port PORT             client listener on 127.0.0.1 (LOCAL_KAFKA_PORT, default 19092)
-#   --controller-port PORT  KRaft controller listener (LOCAL_KAFKA_CONTROLLER_PORT, default port+1)
+#   --nodes N               N nodes, each a broker and a KRaft controller (LOCAL_KAFKA_NODES,
+#                           default 1); a cluster's node ID lives in DIR/node-ID with its own
+#                           broker.log, and its nodes and ports are kept in DIR/cluster.nodes
+#   --node ID               of an existing cluster, start only node ID again (after stop/kill);
+#                           without it, start starts every node of the data dir that is not running
+#   --port PORT             client listener on 127.0.0.1 (LOCAL_KAFKA_PORT, default 19092); a
+#                           cluster: the first of N consecutive ports, or a list P1,P2,P3
+#   --controller-port PORT  KRaft controller listener (LOCAL_KAFKA_CONTROLLER_PORT, default the port
+#                           after the last client port); a cluster: first of N, or a list
 #   --data-dir DIR          KRaft data, rendered config, pid file (LOCAL_KAFKA_DATA_DIR, default
 #                           .var/kafka in the repository); an existing formatted dir is reused
-#   --log-file FILE         broker output (LOCAL_KAFKA_LOG_FILE, default DIR/broker.log)
+#   --log-file FILE         broker output of one node (LOCAL_KAFKA_LOG_FILE, default DIR/broker.log)
 #   --timeout SECONDS       how long to wait for the broker (LOCAL_KAFKA_START_TIMEOUT, default 90)
-#   --watch-pid PID         stop the broker when process PID ends (test sessions use their own pid)
-#   --pki-dir DIR           certificates (LOCAL_KAFKA_PKI_DIR, default .var/pki in the repository):
+#   --watch-pid PID         stop the broker(s) when process PID ends (test sessions use their own pid)
+#   --pki-dir DIR           certificates (LOCAL_KAFKA_PKI_DIR, default: those the data dir was started
+#                           with, else .var/pki in the repository):
 #                           ca.pem is the trust anchor, kafka.p12 the broker's identity,
 #                           kafka.super-users its super users; created by deploy/pki/local_ca.py
 #                           when missing (with PKI_PYTHON, default .venv/bin/python)
 #
 # The client listener is TLS with client certificates (mTLS) and the principal is the OIN in the
 # certificate's subject serialNumber (User:<OIN>); ACLs decide the rest (deploy/kafka/server.properties).
-# Clients need ca.pem plus their own <code>.pem/.key; `start` prints the bootstrap as its last line.
+# Clients need ca.pem plus their own <code>.pem/.key; `start` prints the bootstrap servers (comma-
+# separated for a cluster) as its last line. The nodes of a cluster talk to each other (inter-broker
+# and controller) over the same mTLS listeners, as the broker (User:kafka-broker, a super user).
 #
 # Other environment: MAATWERK_CACHE (jar cache root, default ~/.cache/maatwerk-hub), PYTHON (a
 # python3 for the readiness probe, standard library only), JAVA (default java),
@@ -121,6 +133,8 @@ require_jars() {
 
 # ------------------------------------------------------------------------------- start / stop
 
+NODES="${LOCAL_KAFKA_NODES:-}"
+NODE=""
 PORT="${LOCAL_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${LOCAL_KAFKA_CONTROLLER_PORT:-}"
 DATA_DIR="${LOCAL_KAFKA_DATA_DIR:-$REPO_ROOT/.var/kafka}"
@@ -128,7 +142,13 @@ LOG_FILE="${LOCAL_KAFKA_LOG_FILE:-}"
 START_TIMEOUT="${LOCAL_KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${LOCAL_KAFKA_STOP_TIMEOUT:-30}"
 WATCH_PID=""
-PKI_DIR="${LOCAL_KAFKA_PKI_DIR:-$REPO_ROOT/.var/pki}"
+PKI_DIR="${LOCAL_KAFKA_PKI_DIR:-}"
+PORT_GIVEN=""
+
+# The nodes of this data dir: their ids, client and controller ports (one element per node).
+NODE_IDS=()
+CLIENT_PORTS=()
+CONTROLLER_PORTS=()
 
 # ssl.principal.mapping.rules. Java writes the subject in RFC 2253 form, where serialNumber has no
 # keyword: 2.5.4.5=#1314 then the hex of the 20 ASCII digits (0x30..0x39) of the OIN. The first rule
@@ -149,8 +169,10 @@ principal_rules() {
 parse_options() {
     while [[ $# -gt 0 ]]; do
         case "$1" in
-            --port) PORT="${2:?--port needs a value}"; shift 2 ;;
-            --controller-port) CONTROLLER_PORT="${2:?--controller-port needs a value}"; shift 2 ;;
+            --nodes) NODES="${2:?--nodes needs a value}"; shift 2 ;;
+            --node) NODE="${2:?--node needs a value}"; shift 2 ;;
+            --port) PORT="${2:?--port needs a value}"; PORT_GIVEN=1; shift 2 ;;
+            --controller-port) CONTROLLER_PORT="${2:?--controller-port needs a value}"; PORT_GIVEN=1; shift 2 ;;
             --data-dir) DATA_DIR="${2:?--data-dir needs a value}"; shift 2 ;;
             --log-file) LOG_FILE="${2:?--log-file needs a value}"; shift 2 ;;
             --timeout) START_TIMEOUT="${2:?--timeout needs a value}"; shift 2 ;;
@@ -160,19 +182,121 @@ parse_options() {
             *) log "unknown option: $1"; usage ;;
         esac
     done
-    [[ "$PORT" =~ ^[0-9]+$ ]] || die "--port must be a number, got '$PORT'"
-    CONTROLLER_PORT="${CONTROLLER_PORT:-$((PORT + 1))}"
-    [[ "$CONTROLLER_PORT" =~ ^[0-9]+$ ]] || die "--controller-port must be a number"
-    [[ "$PORT" != "$CONTROLLER_PORT" ]] || die "--port and --controller-port must differ"
     [[ "$DATA_DIR" == /* ]] || DATA_DIR="$PWD/$DATA_DIR"
     DATA_DIR="$(realpath -m "$DATA_DIR")"
-    LOG_FILE="${LOG_FILE:-$DATA_DIR/broker.log}"
+    # The certificates: given, else those the data dir was started with, else the default.
+    [[ -n "$PKI_DIR" || ! -f "$DATA_DIR/pki-dir" ]] || PKI_DIR="$(<"$DATA_DIR/pki-dir")"
+    PKI_DIR="${PKI_DIR:-$REPO_ROOT/.var/pki}"
     [[ "$PKI_DIR" == /* ]] || PKI_DIR="$PWD/$PKI_DIR"
     PKI_DIR="$(realpath -m "$PKI_DIR")"
-    PID_FILE="$DATA_DIR/broker.pid"
+    CLUSTER_FILE="$DATA_DIR/cluster.nodes"
+    if [[ -f "$CLUSTER_FILE" ]]; then
+        read_cluster_file
+    else
+        plan_nodes
+    fi
+    if [[ -n "$NODE" ]]; then
+        [[ " ${NODE_IDS[*]} " == *" $NODE "* ]] || die "--node $NODE: the nodes are ${NODE_IDS[*]}"
+    fi
 }
 
-# The pid of our broker if it is running, else nothing (a stale pid file is removed).
+# A comma-separated list of ports, or one port and the next ones: exactly $2 numbers.
+port_list() {
+    local value="$1" count="$2" name="$3" i
+    local -a ports
+    IFS=, read -r -a ports <<<"$value"
+    for i in "${ports[@]}"; do [[ "$i" =~ ^[0-9]+$ ]] || die "$name must be numbers, got '$value'"; done
+    if ((${#ports[@]} == 1)); then
+        for ((i = 1; i < count; i++)); do ports+=($((ports[0] + i))); done
+    fi
+    ((${#ports[@]} == count)) || die "$name needs $count ports, got '$value'"
+    echo "${ports[*]}"
+}
+
+# A new data dir: the nodes from --nodes, --port and --controller-port.
+plan_nodes() {
+    NODES="${NODES:-1}"
+    [[ "$NODES" =~ ^[1-9]$ ]] || die "--nodes must be 1 to 9, got '$NODES'"
+    local ports
+    ports="$(port_list "$PORT" "$NODES" --port)"  # an error in it stops the script (set -e)
+    read -r -a CLIENT_PORTS <<<"$ports"
+    # One node: the controller on port+1 (as always); several: after the client ports.
+    CONTROLLER_PORT="${CONTROLLER_PORT:-$((CLIENT_PORTS[NODES - 1] + 1))}"
+    ports="$(port_list "$CONTROLLER_PORT" "$NODES" --controller-port)"
+    read -r -a CONTROLLER_PORTS <<<"$ports"
+    mapfile -t NODE_IDS < <(seq 1 "$NODES")
+    local all
+    all="$(printf '%s\n' "${CLIENT_PORTS[@]}" "${CONTROLLER_PORTS[@]}" | sort | uniq -d | xargs)"
+    [[ -z "$all" ]] || die "--port and --controller-port must differ (twice: $all)"
+}
+
+# A cluster's data dir keeps its nodes and ports (the KRaft voter set records them).
+read_cluster_file() {
+    local id port controller
+    NODE_IDS=() CLIENT_PORTS=() CONTROLLER_PORTS=()
+    while read -r id port controller; do
+        NODE_IDS+=("$id") CLIENT_PORTS+=("$port") CONTROLLER_PORTS+=("$controller")
+    done <"$CLUSTER_FILE"
+    if [[ -n "$NODES" && "$NODES" != "${#NODE_IDS[@]}" ]]; then
+        die "$DATA_DIR holds a cluster of ${#NODE_IDS[@]} nodes, not $NODES: remove it first"
+    fi
+    if [[ -n "$PORT_GIVEN" ]]; then
+        local wanted
+        wanted="$(port_list "$PORT" "${#NODE_IDS[@]}" --port)"
+        [[ "$wanted" == "${CLIENT_PORTS[*]}" ]] ||
+            die "$DATA_DIR was formatted for ports ${CLIENT_PORTS[*]}: use those or remove it"
+    fi
+    NODES="${#NODE_IDS[@]}"
+}
+
+is_cluster() { ((${#NODE_IDS[@]} > 1)); }
+
+# Select node $1 (its index in NODE_IDS): NODE_ID, NODE_DIR, PORT, CONTROLLER_PORT, PID_FILE,
+# NODE_LOG. One node lives in the data dir itself (as it always did); a cluster's in node-<id>/.
+select_node() {
+    NODE_INDEX="$1"
+    local index="$1"
+    NODE_ID="${NODE_IDS[index]}"
+    PORT="${CLIENT_PORTS[index]}"
+    CONTROLLER_PORT="${CONTROLLER_PORTS[index]}"
+    if is_cluster; then
+        NODE_DIR="$DATA_DIR/node-$NODE_ID"
+        NODE_LOG="$NODE_DIR/broker.log"
+    else
+        NODE_DIR="$DATA_DIR"
+        NODE_LOG="${LOG_FILE:-$DATA_DIR/broker.log}"
+    fi
+    PID_FILE="$NODE_DIR/broker.pid"
+}
+
+# How log lines name the selected node.
+node_name() { if is_cluster; then echo "node $NODE_ID"; else echo "broker"; fi; }
+
+# The client port the selected node was rendered with (a running node listens there).
+use_rendered_port() {
+    local rendered=""
+    [[ ! -f "$NODE_DIR/server.properties" ]] ||
+        rendered="$(sed -n 's/^advertised.listeners=SSL:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
+            "$NODE_DIR/server.properties")"
+    PORT="${rendered:-$PORT}"
+    CLIENT_PORTS[NODE_INDEX]="$PORT"
+}
+
+# The indexes of the nodes a command acts on: --node, else all.
+selected_indexes() {
+    local i
+    for i in "${!NODE_IDS[@]}"; do
+        [[ -n "$NODE" && "${NODE_IDS[i]}" != "$NODE" ]] || echo "$i"
+    done
+}
+
+bootstrap_servers() {
+    local IFS=,
+    local -a addresses=("${CLIENT_PORTS[@]/#/127.0.0.1:}")
+    echo "${addresses[*]}"
+}
+
+# The pid of the selected node if it is running, else nothing (a stale pid file is removed).
 running_pid() {
     [[ -f "$PID_FILE" ]] || return 0
     local pid
@@ -181,7 +305,7 @@ running_pid() {
     if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
         cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
     fi
-    if [[ "$cmdline" == *"$DATA_DIR/server.properties"* ]]; then
+    if [[ "$cmdline" == *"$NODE_DIR/server.properties"* ]]; then
         echo "$pid"
     else
         rm -f "$PID_FILE"
@@ -192,10 +316,12 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# The selected node answers a Metadata request that lists at least $1 brokers (default 1).
 answers() {
     # As the broker itself: the probe's Metadata request must pass mTLS like any client's.
     "$PYTHON" "$SCRIPT_DIR/probe.py" --quiet --timeout 2 --cafile "$PKI_DIR/ca.pem" \
-        --certfile "$PKI_DIR/kafka.pem" --keyfile "$PKI_DIR/kafka.key" "127.0.0.1:$PORT"
+        --certfile "$PKI_DIR/kafka.pem" --keyfile "$PKI_DIR/kafka.key" \
+        --brokers "${1:-1}" "127.0.0.1:$PORT"
 }
 
 # The local CA and the broker's identity, created when missing (idempotent: kept while valid).
@@ -215,12 +341,32 @@ ensure_pki() {
     done
 }
 
+# The KRaft quorum: one node finds itself; a cluster lists its voters (a static quorum).
+quorum_setting() {
+    if ! is_cluster; then
+        echo "controller.quorum.bootstrap.servers=127.0.0.1:$CONTROLLER_PORT"
+        return
+    fi
+    local i voters=()
+    for i in "${!NODE_IDS[@]}"; do voters+=("${NODE_IDS[i]}@127.0.0.1:${CONTROLLER_PORTS[i]}"); done
+    local IFS=,
+    echo "controller.quorum.voters=${voters[*]}"
+}
+
 render() {
-    local template="$1" target="$2" text
+    local template="$1" target="$2" text replication=1 min_isr=1
+    if is_cluster; then
+        replication=$((NODES < 3 ? NODES : 3))
+        min_isr=$((replication - 1))
+    fi
     text="$(<"$template")"
+    text="${text//@NODE_ID@/$NODE_ID}"
+    text="${text//@QUORUM@/$(quorum_setting)}"
+    text="${text//@REPLICATION_FACTOR@/$replication}"
+    text="${text//@MIN_ISR@/$min_isr}"
     text="${text//@PORT@/$PORT}"
     text="${text//@CONTROLLER_PORT@/$CONTROLLER_PORT}"
-    text="${text//@LOG_DIRS@/$DATA_DIR/kraft}"
+    text="${text//@LOG_DIRS@/$NODE_DIR/kraft}"
     text="${text//@KEYSTORE@/$PKI_DIR/kafka.p12}"
     text="${text//@KEYSTORE_PASSWORD@/$(<"$PKI_DIR/kafka.p12.password")}"
     text="${text//@TRUSTSTORE@/$PKI_DIR/ca.pem}"
@@ -243,19 +389,20 @@ random_cluster_id() {
 
 java_cmd() {
     local -a opts=(-Xmx512m -Xms128m -XX:MaxGCPauseMillis=20
-        -Djava.awt.headless=true "-Dlog4j2.configurationFile=$DATA_DIR/log4j2.properties")
+        -Djava.awt.headless=true "-Dlog4j2.configurationFile=$NODE_DIR/log4j2.properties")
     # shellcheck disable=SC2206 # word splitting of extra JVM options is intended
     [[ -z "${LOCAL_KAFKA_JAVA_OPTS:-}" ]] || opts+=($LOCAL_KAFKA_JAVA_OPTS)
     printf '%s\n' "$JAVA" "${opts[@]}" -cp "$LIB_DIR/*"
 }
 
+# Format the selected node's KRaft directory unless it is; a cluster's nodes share one cluster id.
 format_once() {
-    local marker="$DATA_DIR/kraft/meta.properties"
+    local marker="$NODE_DIR/kraft/meta.properties"
     if [[ -f "$marker" ]]; then
         local formatted_port
-        formatted_port="$(cat "$DATA_DIR/controller-port" 2>/dev/null || true)"
+        formatted_port="$(cat "$NODE_DIR/controller-port" 2>/dev/null || true)"
         if [[ -n "$formatted_port" && "$formatted_port" != "$CONTROLLER_PORT" ]]; then
-            die "$DATA_DIR was formatted for controller port $formatted_port (the KRaft voter set" \
+            die "$NODE_DIR was formatted for controller port $formatted_port (the KRaft voter set" \
                 "records it): use --controller-port $formatted_port or remove the directory"
         fi
         return 0
@@ -263,97 +410,163 @@ format_once() {
     local -a java
     mapfile -t java < <(java_cmd)
     local cluster_id
-    cluster_id="$(random_cluster_id)"
-    log "formatting $DATA_DIR/kraft (cluster $cluster_id)"
-    if ! "${java[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
-        -c "$DATA_DIR/server.properties" >"$DATA_DIR/format.log" 2>&1; then
-        cat "$DATA_DIR/format.log" >&2
+    local -a mode=(--standalone)
+    if is_cluster; then
+        cluster_id="$(<"$DATA_DIR/cluster-id")"
+        mode=()  # the voters are in the configuration (controller.quorum.voters)
+    else
+        cluster_id="$(random_cluster_id)"
+    fi
+    log "formatting $NODE_DIR/kraft (cluster $cluster_id, node $NODE_ID)"
+    if ! "${java[@]}" kafka.tools.StorageTool format "${mode[@]}" -t "$cluster_id" \
+        -c "$NODE_DIR/server.properties" >"$NODE_DIR/format.log" 2>&1; then
+        cat "$NODE_DIR/format.log" >&2
         die "formatting the KRaft directory failed"
     fi
-    echo "$CONTROLLER_PORT" >"$DATA_DIR/controller-port"
+    echo "$CONTROLLER_PORT" >"$NODE_DIR/controller-port"
 }
 
+# Stop the whole data dir once process $WATCH_PID ends (a test session killed hard). One node:
+# also ends when that node does; a cluster's watchdog outlives a node that is killed on purpose.
 start_watchdog() {
     local broker_pid="$1"
     [[ -n "$WATCH_PID" ]] || return 0
     kill -0 "$WATCH_PID" 2>/dev/null || die "--watch-pid $WATCH_PID is not running"
-    # Detached: stops the broker once the watched process is gone (a test session killed hard).
     # shellcheck disable=SC2016 # expanded by the inner shell
     setsid bash -c '
-        while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done
+        while kill -0 "$1" 2>/dev/null && { [[ -z "$2" ]] || kill -0 "$2" 2>/dev/null; }; do
+            sleep 2
+        done
         exec "$3" stop --data-dir "$4"
     ' watchdog "$WATCH_PID" "$broker_pid" "$SCRIPT_DIR/local-kafka.sh" "$DATA_DIR" \
         </dev/null >/dev/null 2>&1 &
+}
+
+# The selected node's config, rendered; formatting is left to format_once.
+prepare_node() {
+    port_in_use "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
+    port_in_use "$CONTROLLER_PORT" && die "port $CONTROLLER_PORT on 127.0.0.1 is already in use"
+    mkdir -p "$NODE_DIR"
+    render "$SCRIPT_DIR/server.properties" "$NODE_DIR/server.properties"
+    cp "$SCRIPT_DIR/log4j2.properties" "$NODE_DIR/log4j2.properties"
+}
+
+# Launch the prepared, formatted node in the background; its pid in LAUNCHED_PID.
+launch_node() {
+    local -a java
+    mapfile -t java < <(java_cmd)
+    mkdir -p "$(dirname "$NODE_LOG")"
+    printf '\n==== local-kafka start %s (node %s, port %s) ====\n' "$(date -Is)" "$NODE_ID" \
+        "$PORT" >>"$NODE_LOG"
+    rm -f "$PID_FILE"
+    # setsid: the broker has its own session, so Ctrl-C in the terminal that started it (make run)
+    # reaches the runner, which then stops the broker in order. The shell writes its own pid and
+    # then becomes java, so the pid file holds the JVM's pid.
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' start-broker "$PID_FILE" \
+        "${java[@]}" kafka.Kafka "$NODE_DIR/server.properties" </dev/null >>"$NODE_LOG" 2>&1 &
+    local launcher=$!
+    while [[ ! -s "$PID_FILE" ]] && kill -0 "$launcher" 2>/dev/null; do sleep 0.1; done
+    LAUNCHED_PID="$(cat "$PID_FILE" 2>/dev/null || true)"
+    LAUNCHED_PID="${LAUNCHED_PID:-$launcher}"
 }
 
 cmd_start() {
     parse_options "$@"
     require_jars
     command -v "$JAVA" >/dev/null || die "Java ($JAVA) not found: Kafka $KAFKA_VERSION needs Java 17+"
-    local pid
-    pid="$(running_pid)"
-    if [[ -n "$pid" ]]; then
-        if answers; then
-            log "already running (pid $pid) on 127.0.0.1:$PORT"
-            echo "127.0.0.1:$PORT"
-            return 0
+    local index pid
+    local -a todo=() pids=() log_starts=()
+    for index in $(selected_indexes); do
+        select_node "$index"
+        pid="$(running_pid)"
+        if [[ -z "$pid" ]]; then
+            todo+=("$index")
+            continue
         fi
-        die "a broker from $DATA_DIR is running (pid $pid) but does not answer on 127.0.0.1:$PORT"
+        use_rendered_port
+        if ! is_cluster && ! answers; then
+            die "a broker from $DATA_DIR is running (pid $pid) but does not answer on 127.0.0.1:$PORT"
+        fi
+    done
+    if ((${#todo[@]} == 0)); then
+        log "already running: $(bootstrap_servers) ($DATA_DIR)"
+        bootstrap_servers
+        return 0
     fi
-    port_in_use "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
-    port_in_use "$CONTROLLER_PORT" && die "port $CONTROLLER_PORT on 127.0.0.1 is already in use"
 
     mkdir -p "$DATA_DIR"
     ensure_pki
     echo "$PKI_DIR" >"$DATA_DIR/pki-dir"
-    render "$SCRIPT_DIR/server.properties" "$DATA_DIR/server.properties"
-    cp "$SCRIPT_DIR/log4j2.properties" "$DATA_DIR/log4j2.properties"
-    format_once
-
-    local -a java
-    mapfile -t java < <(java_cmd)
-    mkdir -p "$(dirname "$LOG_FILE")"
-    local log_start=1
-    [[ ! -f "$LOG_FILE" ]] || log_start=$(($(wc -l <"$LOG_FILE") + 1))
-    printf '\n==== local-kafka start %s (port %s) ====\n' "$(date -Is)" "$PORT" >>"$LOG_FILE"
+    if is_cluster && [[ ! -f "$CLUSTER_FILE" ]]; then
+        for index in "${!NODE_IDS[@]}"; do
+            echo "${NODE_IDS[index]} ${CLIENT_PORTS[index]} ${CONTROLLER_PORTS[index]}"
+        done >"$CLUSTER_FILE"
+    fi
     local started=$SECONDS
-    # setsid: the broker has its own session, so Ctrl-C in the terminal that started it (make run)
-    # reaches the runner, which then stops the broker in order. The shell writes its own pid and
-    # then becomes java, so the pid file holds the JVM's pid.
-    # shellcheck disable=SC2016 # expanded by the inner shell
-    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' start-broker "$PID_FILE" \
-        "${java[@]}" kafka.Kafka "$DATA_DIR/server.properties" </dev/null >>"$LOG_FILE" 2>&1 &
-    local launcher=$!
-    local deadline=$((SECONDS + START_TIMEOUT))
-    while [[ ! -s "$PID_FILE" ]] && kill -0 "$launcher" 2>/dev/null; do sleep 0.1; done
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    [[ -n "$pid" ]] || pid="$launcher"
-    start_watchdog "$pid"
-
-    until answers; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            log "the broker exited during start; last lines of $LOG_FILE:"
-            tail -n "+$log_start" "$LOG_FILE" | tail -n 40 >&2
-            rm -f "$PID_FILE"
-            die "broker did not start"
-        fi
-        if ((SECONDS >= deadline)); then
-            log "no answer from 127.0.0.1:$PORT after ${START_TIMEOUT}s; last lines of $LOG_FILE:"
-            tail -n "+$log_start" "$LOG_FILE" | tail -n 40 >&2
-            stop_pid "$pid"
-            die "broker did not start in time"
-        fi
-        sleep 0.5
+    # Formatting starts a JVM per node: all at once (one cluster id, chosen first).
+    ! is_cluster || [[ -f "$DATA_DIR/cluster-id" ]] || random_cluster_id >"$DATA_DIR/cluster-id"
+    local -a formatting=()
+    for index in "${todo[@]}"; do
+        select_node "$index"
+        prepare_node
+        format_once &
+        formatting+=($!)
     done
-    log "Kafka $KAFKA_VERSION up on 127.0.0.1:$PORT (TLS, client certificates from $PKI_DIR;" \
-        "controller $CONTROLLER_PORT, pid $pid, data $DATA_DIR, log $LOG_FILE)" \
-        "after $((SECONDS - started))s"
-    echo "127.0.0.1:$PORT"
+    for pid in "${formatting[@]}"; do
+        wait "$pid" || die "formatting the KRaft directories failed"
+    done
+    # Every node first, then wait: a cluster's node answers only once a quorum of controllers runs.
+    for index in "${todo[@]}"; do
+        select_node "$index"
+        local log_start=1
+        [[ ! -f "$NODE_LOG" ]] || log_start=$(($(wc -l <"$NODE_LOG") + 1))
+        log_starts+=("$log_start")
+        launch_node
+        pids+=("$LAUNCHED_PID")
+    done
+    # One watchdog per start of the whole data dir (not for one node started again).
+    if [[ -z "$NODE" ]]; then
+        if is_cluster; then start_watchdog ""; else start_watchdog "${pids[0]}"; fi
+    fi
+
+    # A whole cluster is up when each node sees all brokers (topics then get their full
+    # replication factor); a node started again, when it answers.
+    local want=1 deadline=$((SECONDS + START_TIMEOUT)) n
+    [[ -n "$NODE" ]] || want="$NODES"
+    for n in "${!todo[@]}"; do
+        select_node "${todo[n]}"
+        pid="${pids[n]}"
+        until answers "$want"; do
+            if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+                if kill -0 "$pid" 2>/dev/null; then
+                    log "no answer from 127.0.0.1:$PORT after ${START_TIMEOUT}s"
+                else
+                    log "$(node_name) exited during start"
+                fi
+                log "last lines of $NODE_LOG:"
+                tail -n "+${log_starts[n]}" "$NODE_LOG" | tail -n 40 >&2
+                local k
+                for k in "${!todo[@]}"; do
+                    select_node "${todo[k]}"
+                    stop_pid "${pids[k]}"
+                done
+                die "Kafka did not start"
+            fi
+            sleep 0.5
+        done
+        log "$(node_name) up on 127.0.0.1:$PORT (controller $CONTROLLER_PORT, pid $pid, log" \
+            "$NODE_LOG)"
+    done
+    log "Kafka $KAFKA_VERSION up on $(bootstrap_servers) (TLS, client certificates from $PKI_DIR;" \
+        "data $DATA_DIR) after $((SECONDS - started))s"
+    bootstrap_servers
 }
 
+# SIGTERM (or the signal $2), wait, SIGKILL after the stop timeout; removes the selected pid file.
 stop_pid() {
-    local pid="$1" waited=0
-    kill -TERM "$pid" 2>/dev/null || true
+    local pid="$1" signal="${2:-TERM}" waited=0
+    kill "-$signal" "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do
         if ((waited >= STOP_TIMEOUT * 10)); then
             log "still running after ${STOP_TIMEOUT}s: SIGKILL"
@@ -366,37 +579,63 @@ stop_pid() {
     rm -f "$PID_FILE"
 }
 
+# Stop the selected nodes (all by default) with signal $1: all signalled at once, then waited
+# for, so the last nodes of a cluster do not wait for controllers already gone.
+stop_nodes() {
+    local signal="$1" index pid
+    local -a indexes=() pids=()
+    for index in $(selected_indexes); do
+        select_node "$index"
+        pid="$(running_pid)"
+        if [[ -z "$pid" ]]; then
+            log "$(node_name) not running ($NODE_DIR)"
+            continue
+        fi
+        log "stopping $(node_name) (pid $pid, SIG$signal)"
+        kill "-$signal" "$pid" 2>/dev/null || true
+        indexes+=("$index") pids+=("$pid")
+    done
+    for index in "${!indexes[@]}"; do
+        select_node "${indexes[index]}"
+        stop_pid "${pids[index]}" "$signal"
+    done
+    ((${#pids[@]} == 0)) || log "stopped"
+}
+
 cmd_stop() {
     parse_options "$@"
-    local pid
-    pid="$(running_pid)"
-    if [[ -z "$pid" ]]; then
-        log "not running ($DATA_DIR)"
-        return 0
-    fi
-    log "stopping broker (pid $pid)"
-    stop_pid "$pid"
-    log "stopped"
+    stop_nodes TERM
+}
+
+cmd_kill() {
+    parse_options "$@"
+    [[ -n "$NODE" ]] || die "kill needs --node ID (stop stops them all)"
+    stop_nodes KILL
 }
 
 cmd_status() {
-    # The port to probe comes from the rendered config of the data dir, not from --port.
+    # The ports to probe come from the data dir (rendered config, cluster file), not from --port.
     parse_options "$@"
-    local pid
-    pid="$(running_pid)"
-    if [[ -z "$pid" ]]; then
-        echo "stopped ($DATA_DIR)"
-        return 3
-    fi
-    PORT="$(sed -n 's/^advertised.listeners=SSL:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
-        "$DATA_DIR/server.properties")"
-    PKI_DIR="$(cat "$DATA_DIR/pki-dir" 2>/dev/null || echo "$PKI_DIR")"
-    if answers; then
-        echo "running (pid $pid) on 127.0.0.1:$PORT, data $DATA_DIR"
-    else
-        echo "running (pid $pid) but not answering on 127.0.0.1:$PORT"
-        return 1
-    fi
+    local index pid result=0
+    for index in $(selected_indexes); do
+        select_node "$index"
+        local what="node $NODE_ID"
+        is_cluster || what=""
+        pid="$(running_pid)"
+        if [[ -z "$pid" ]]; then
+            echo "${what:+$what }stopped ($NODE_DIR)"
+            ((result != 0)) || result=3
+            continue
+        fi
+        use_rendered_port
+        if answers; then
+            echo "${what:+$what }running (pid $pid) on 127.0.0.1:$PORT, data $NODE_DIR"
+        else
+            echo "${what:+$what }running (pid $pid) but not answering on 127.0.0.1:$PORT"
+            result=1
+        fi
+    done
+    return "$result"
 }
 
 main() {
@@ -408,6 +647,7 @@ main() {
         start) cmd_start "$@" ;;
         stop) cmd_stop "$@" ;;
         status) cmd_status "$@" ;;
+        kill) cmd_kill "$@" ;;
         -h | --help | help) usage 0 ;;
         *) log "unknown command: $command"; usage ;;
     esac

@@ -1,4 +1,5 @@
-"""Ask a Kafka broker for its cluster metadata: exit 0 once it answers with at least one broker.
+"""Ask a Kafka broker for its cluster metadata: exit 0 once it answers with at least one broker
+(``--brokers N``: N brokers, a whole cluster).
 
 Standard library only, so ``local-kafka.sh`` can poll a starting broker with any ``python3``:
 
@@ -96,6 +97,9 @@ def main() -> int:
     parser.add_argument("--cafile", help="trust anchor (PEM): speak TLS")
     parser.add_argument("--certfile", help="client certificate (PEM)")
     parser.add_argument("--keyfile", help="its private key (PEM)")
+    parser.add_argument(
+        "--brokers", type=int, default=1, help="answer only once it reports this many brokers"
+    )
     args = parser.parse_args()
     host, _, port = args.bootstrap.rpartition(":")
     try:
@@ -109,9 +113,12 @@ def main() -> int:
         if not args.quiet:
             print(f"no answer from {args.bootstrap}: {exc}", file=sys.stderr)
         return 1
-    if not brokers:
+    if len(brokers) < args.brokers:
         if not args.quiet:
-            print(f"{args.bootstrap} answered but reports no brokers yet", file=sys.stderr)
+            print(
+                f"{args.bootstrap} answered but reports {len(brokers)} of {args.brokers} brokers",
+                file=sys.stderr,
+            )
         return 1
     if not args.quiet:
         print(f"cluster {cluster_id}: brokers {', '.join(brokers)}")

@@ -43,7 +43,7 @@ def create_broker(settings: Settings) -> KafkaBroker:
     """
     tls = settings.kafka_tls
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        settings.kafka_bootstrap_servers.split(","),  # a cluster: host:port,host:port,...
         security=None if tls is None else BaseSecurity(ssl_context=tls.context()),
         enable_idempotence=True,
         acks="all",

@@ -1,7 +1,11 @@
 """Create or update the catalogue's topics and their ACLs on a broker, idempotently.
 
 Missing topics are created with the catalogue's partitions and configs (and waited for until every
-partition has a leader); existing ones get their configs set again. Topics are never created by
+partition has a leader); existing ones get their configs set again. On a cluster every partition
+has three replicas (fewer brokers: one per broker) and ``min.insync.replicas`` one less than its
+replicas, at most 2: with ``acks=all`` a write is acknowledged once two of three brokers have it,
+so one broker may die without losing an acknowledged record or refusing writes. A single broker
+keeps replication 1 and the broker's default. Topics are never created by
 the broker itself (``auto.create.topics.enable=false``).
 
 ACLs: the broker allows only what an ACL allows (``allow.everyone.if.no.acl.found=false``), and
@@ -30,6 +34,7 @@ from schemas.identiteit import KafkaTls
 from schemas.topics import AclEntry, Topic
 
 TOPIC_ALREADY_EXISTS = 36
+MAX_REPLICATION_FACTOR = 3
 
 # Kafka's enum codes (org.apache.kafka.common.resource / acl).
 RESOURCE_TYPES = {"ANY": 1, "TOPIC": 2, "GROUP": 3, "CLUSTER": 4, "TRANSACTIONAL_ID": 5}
@@ -83,7 +88,7 @@ async def ensure_topics(
     try:
         if replication_factor is None:
             cluster = await admin.describe_cluster()
-            replication_factor = max(1, min(3, len(cluster["brokers"])))
+            replication_factor = max(1, min(MAX_REPLICATION_FACTOR, len(cluster["brokers"])))
         existing = set(await admin.list_topics())
         missing = [t for t in topics if t.name not in existing]
         created: list[str] = []
@@ -94,7 +99,7 @@ async def ensure_topics(
                         name=t.name,
                         num_partitions=t.partitions,
                         replication_factor=replication_factor,
-                        topic_configs=t.kafka_configs(),
+                        topic_configs=topic_configs(t, replication_factor),
                     )
                     for t in missing
                 ],
@@ -109,9 +114,16 @@ async def ensure_topics(
             await _wait_for_leaders(admin, [t.name for t in missing], wait_seconds)
         present = [t for t in topics if t.name in existing]
         if present:
+            # AlterConfigs replaces a topic's whole config: min.insync.replicas is set again too,
+            # from the replicas the topic has.
+            replicas = await _replicas(admin, [t.name for t in present])
             responses = await admin.alter_configs(
                 [
-                    ConfigResource(ConfigResourceType.TOPIC, t.name, configs=t.kafka_configs())
+                    ConfigResource(
+                        ConfigResourceType.TOPIC,
+                        t.name,
+                        configs=topic_configs(t, replicas.get(t.name, replication_factor)),
+                    )
                     for t in present
                 ]
             )
@@ -122,6 +134,29 @@ async def ensure_topics(
         return created
     finally:
         await admin.close()
+
+
+def min_insync_replicas(replication_factor: int) -> int:
+    """Replicas that must have a write before ``acks=all`` acknowledges it: 2 of 3, 1 of 1 or 2."""
+    return max(1, min(2, replication_factor - 1))
+
+
+def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
+    """The catalogue's configs of ``topic``, plus ``min.insync.replicas`` when it is replicated."""
+    configs = topic.kafka_configs()
+    if replication_factor > 1:
+        configs["min.insync.replicas"] = str(min_insync_replicas(replication_factor))
+    return configs
+
+
+async def _replicas(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, int]:
+    """The replication factor of each existing topic (its first partition's replicas)."""
+    described = await admin.describe_topics(names)
+    return {
+        topic["topic"]: len(topic["partitions"][0]["replicas"])
+        for topic in described
+        if topic["error_code"] == 0 and topic["partitions"]
+    }
 
 
 async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], seconds: float) -> None:
