@@ -52,9 +52,12 @@ def _settings(kafka_bootstrap: str, tmp_path, *, operator_identity: bool) -> Set
     )
 
 
-@pytest.fixture(params=[True, False], ids=["operator-identity", "hub-only"])
+@pytest.fixture
 async def hub_client(request, kafka_bootstrap, tmp_path):
-    settings = _settings(kafka_bootstrap, tmp_path, operator_identity=request.param)
+    """The hub in process, with the operators' Kafka identity unless the test's parameter says
+    otherwise (``indirect``)."""
+    identity = getattr(request, "param", True)
+    settings = _settings(kafka_bootstrap, tmp_path, operator_identity=identity)
     app = create_app(settings)
     pki = make_pki(tmp_path / "pki")
     async with (
@@ -64,7 +67,7 @@ async def hub_client(request, kafka_bootstrap, tmp_path):
     ):
         client.operator = operator  # type: ignore[attr-defined]
         client.app = app  # type: ignore[attr-defined]
-        client.operator_identity = request.param  # type: ignore[attr-defined]
+        client.operator_identity = identity  # type: ignore[attr-defined]
         yield client
 
 
@@ -143,8 +146,6 @@ def copy_headers(origin: str, reason_code: str, **extra: str) -> dict[str, str]:
 async def test_an_answer_the_hub_dead_lettered_is_replayed_after_the_fix_and_confirms_the_request(
     hub_client, kafka_bootstrap
 ):
-    if not hub_client.operator_identity:
-        pytest.skip("an answer topic is written with the operators' identity only")
     hub = hub_client.app.state.hub
     casus = (await hub_client.post("/api/v1/casussen", json=casus_body(BSN))).json()
     casus_id = casus["casus_id"]
@@ -212,6 +213,9 @@ async def test_an_answer_the_hub_dead_lettered_is_replayed_after_the_fix_and_con
     assert entry["details"]["topic"] == answer_topic
 
 
+@pytest.mark.parametrize(
+    "hub_client", [True, False], indirect=True, ids=["operator-identity", "hub-only"]
+)
 async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_refused_with_why(
     hub_client, kafka_bootstrap
 ):
