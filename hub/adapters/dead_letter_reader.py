@@ -33,18 +33,35 @@ def _tls_kwargs(tls: KafkaTls | None) -> dict[str, Any]:
 
 
 class _OpenReader:
+    """One consumer for all the reads of a request. The offsets a partition holds are asked
+    once (again only for an offset past the known end); reads in offset order need no seek, so
+    they come from what the consumer fetched ahead."""
+
     def __init__(self, consumer: AIOKafkaConsumer, topic: str) -> None:
         self._consumer = consumer
         self._topic = topic
+        self._bounds: dict[int, tuple[int, int]] = {}
+        self._next: tuple[int, int] | None = None
+        """(partition, offset) the consumer reads next without a seek."""
+
+    async def _held(self, tp: TopicPartition, offset: int) -> bool:
+        bounds = self._bounds.get(tp.partition)
+        if bounds is None or offset >= bounds[1]:
+            first = (await self._consumer.beginning_offsets([tp]))[tp]
+            end = (await self._consumer.end_offsets([tp]))[tp]
+            bounds = self._bounds[tp.partition] = (first, end)
+        return bounds[0] <= offset < bounds[1]
 
     async def read(self, partition: int, offset: int) -> StoredRecord | None:
         tp = TopicPartition(self._topic, partition)
-        self._consumer.assign([tp])
-        first = (await self._consumer.beginning_offsets([tp]))[tp]
-        end = (await self._consumer.end_offsets([tp]))[tp]
-        if not first <= offset < end:
+        if tp not in self._consumer.assignment():
+            self._consumer.assign([tp])
+            self._next = None
+        if not await self._held(tp, offset):
             return None  # deleted by retention, or never there
-        self._consumer.seek(tp, offset)
+        if self._next != (partition, offset):
+            self._consumer.seek(tp, offset)
+        self._next = None
         records: list[Any] = []
         try:
             async with asyncio.timeout(READ_TIMEOUT_SECONDS):
@@ -54,6 +71,7 @@ class _OpenReader:
         except TimeoutError:
             return None  # nothing readable from there on (only a transaction marker)
         record = records[0]
+        self._next = (partition, record.offset + 1)
         if record.offset != offset:
             return None  # the offset itself is gone (compacted, or a transaction marker)
         return StoredRecord(key=record.key, value=record.value, headers=list(record.headers))

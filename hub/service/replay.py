@@ -21,12 +21,14 @@ replayed before is left alone unless the operator asks again (``opnieuw``). The 
 idempotent on the event id as well, so a replay of something already processed changes nothing.
 Audited: each replay is an audit entry with the proven operator as actor.
 
-A record is produced first and recorded after; a crash in between means a later replay produces
-it again, which the consumers' idempotency absorbs (at least once, never lost).
+Records are produced first (up to :data:`CHUNK` at once) and recorded after, in one transaction;
+a crash in between means a later replay produces them again, which the consumers' idempotency
+absorbs (at least once, never lost).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -54,6 +56,9 @@ HEADER_REPLAYED_FROM = "dlq-replayed-from"
 
 MAX_SELECTIE = 500
 """Most dead letters one replay request takes on."""
+
+CHUNK = 100
+"""Dead letters produced at once, then recorded in one transaction."""
 
 CASUS_ID_CHARS = 24
 """The audit trail's casus id column; a key that is longer is no casus id."""
@@ -248,36 +253,95 @@ async def _letters(
         return sorted(found, key=lambda letter: letter.id), []
 
 
+@dataclass(frozen=True, slots=True)
+class _Klaar:
+    """A dead letter read and checked: what to produce, where, with whom."""
+
+    letter: RecordedDeadLetter
+    producer: ReplayProducer
+    topic: str
+    record: StoredRecord
+
+
 async def _record(
-    letter: RecordedDeadLetter,
+    done: list[tuple[RecordedDeadLetter, str, Placement]],
     uow: UnitOfWork,
     deps: Deps,
     *,
     door: str,
     opnieuw: bool,
-    topic: str,
-    placement: Placement,
 ) -> None:
-    key = letter.letter.key
+    """Mark the dead letters produced as replayed, each with its audit entry: one transaction."""
     async with uow:
-        await uow.dead_letters.mark_replayed(letter.id, at=deps.clock(), by=door)
-        uow.audit.record(
-            actor=door,
-            actie="dead-letter.replay",
-            casus_id=key if key and len(key) <= CASUS_ID_CHARS else None,
-            details={
-                "dead_letter_id": letter.id,
-                "reason_code": letter.letter.reason_code,
-                "event_type": letter.letter.event_type,
-                "event_id": letter.letter.event_id,
-                "dlq": f"{letter.letter.dlq_partition}:{letter.letter.dlq_offset}",
-                "topic": topic,
-                "partition": placement.partition,
-                "offset": placement.offset,
-                "opnieuw": opnieuw,
-            },
-        )
+        for letter, topic, placement in done:
+            key = letter.letter.key
+            await uow.dead_letters.mark_replayed(letter.id, at=deps.clock(), by=door)
+            uow.audit.record(
+                actor=door,
+                actie="dead-letter.replay",
+                casus_id=key if key and len(key) <= CASUS_ID_CHARS else None,
+                details={
+                    "dead_letter_id": letter.id,
+                    "reason_code": letter.letter.reason_code,
+                    "event_type": letter.letter.event_type,
+                    "event_id": letter.letter.event_id,
+                    "dlq": f"{letter.letter.dlq_partition}:{letter.letter.dlq_offset}",
+                    "topic": topic,
+                    "partition": placement.partition,
+                    "offset": placement.offset,
+                    "opnieuw": opnieuw,
+                },
+            )
         await uow.commit()
+
+
+async def _produce(
+    klaar: list[_Klaar],
+    uow: Callable[[], UnitOfWork],
+    deps: Deps,
+    *,
+    door: str,
+    opnieuw: bool,
+) -> list[ReplayResultaat]:
+    """Produce a chunk at once (the producers batch what is in flight), then record what the
+    broker took in one transaction."""
+    sent = await asyncio.gather(
+        *(
+            k.producer.send(
+                k.topic,
+                key=k.record.key,
+                value=k.record.value,
+                headers=replay_headers(
+                    k.record, k.letter.letter.dlq_partition, k.letter.letter.dlq_offset
+                ),
+            )
+            for k in klaar
+        ),
+        return_exceptions=True,
+    )
+    resultaten: list[ReplayResultaat] = []
+    done: list[tuple[RecordedDeadLetter, str, Placement]] = []
+    for k, outcome in zip(klaar, sent, strict=True):
+        if isinstance(outcome, BaseException):  # the broker refused it (ACLs, size): say so
+            log.warning(
+                "dead letter not replayed", id=k.letter.id, topic=k.topic, error=repr(outcome)
+            )
+            resultaten.append(
+                _weiger(
+                    k.letter.id,
+                    Weigering.NIET_GEPRODUCEERD,
+                    f"{type(outcome).__name__}: {outcome}",
+                )
+            )
+            continue
+        done.append((k.letter, k.topic, outcome))
+        resultaten.append(
+            ReplayResultaat(k.letter.id, Uitkomst.REPLAYED, topic=k.topic, placement=outcome)
+        )
+    if done:
+        await _record(done, uow(), deps, door=door, opnieuw=opnieuw)
+        log.info("dead letters replayed", count=len(done), ids=[d[0].id for d in done])
+    return resultaten
 
 
 async def replay(
@@ -294,6 +358,7 @@ async def replay(
     letters, resultaten = await _letters(selectie, uow(), opnieuw=opnieuw)
     topics = {t.name: t for t in catalogue()}
     source: DeadLetterSource | None = None
+    klaar: list[_Klaar] = []
     async with contextlib.AsyncExitStack() as stack:
         for letter in letters:
             if letter.replay is not None and not opnieuw:
@@ -318,40 +383,19 @@ async def replay(
             if refusal is not None or record is None:
                 resultaten.append(refusal or _weiger(letter.id, Weigering.NIET_MEER_OP_TOPIC, ""))
                 continue
-            topic = str(dlq.origin_topic)
-            try:
-                placement = await producer.send(
-                    topic,
-                    key=record.key,
-                    value=record.value,
-                    headers=replay_headers(record, dlq.dlq_partition, dlq.dlq_offset),
-                )
-            except Exception as exc:  # the broker refused it (ACLs, size, gone): say so, go on
-                log.warning("dead letter not replayed", id=letter.id, topic=topic, error=repr(exc))
-                resultaten.append(
-                    _weiger(letter.id, Weigering.NIET_GEPRODUCEERD, f"{type(exc).__name__}: {exc}")
-                )
-                continue
-            await _record(
-                letter, uow(), deps, door=door, opnieuw=opnieuw, topic=topic, placement=placement
-            )
-            log.info(
-                "dead letter replayed",
-                id=letter.id,
-                topic=topic,
-                partition=placement.partition,
-                offset=placement.offset,
-                event_id=dlq.event_id,
-            )
-            resultaten.append(
-                ReplayResultaat(letter.id, Uitkomst.REPLAYED, topic=topic, placement=placement)
-            )
+            klaar.append(_Klaar(letter, producer, str(dlq.origin_topic), record))
+            if len(klaar) >= CHUNK:
+                resultaten += await _produce(klaar, uow, deps, door=door, opnieuw=opnieuw)
+                klaar = []
+        if klaar:
+            resultaten += await _produce(klaar, uow, deps, door=door, opnieuw=opnieuw)
     resterend = None
     if selectie.criteria is not None:
         async with uow() as counting:
             resterend = await counting.dead_letters.count_matching(
                 dataclasses.replace(selectie.criteria, replayed=False)
             )
+    resultaten.sort(key=lambda r: r.id)
     return ReplayUitslag(resultaten=resultaten, resterend=resterend)
 
 
