@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from hub.app import create_app
+from hub.domain.dead_letter import DeadLetter
+from hub.service.ops import record_dead_letter
 from hub.settings import Settings
 from schemas.organisaties import BEHEER, Uitvoerder
 from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
@@ -282,3 +285,31 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
     )
     assert forced.json()["replayed"] == 1
     assert len(await records_up_to_now(kafka_bootstrap, instruction, key)) == 2
+
+
+async def test_a_dead_letter_no_longer_on_the_topic_is_refused(hub_client):
+    """Retention took it (here: an offset past the topic's end, as the reader sees both)."""
+    hub = hub_client.app.state.hub
+    value = b'{"id": "gone"}'
+    letter = DeadLetter(
+        dlq_partition=0,
+        dlq_offset=10**12,
+        origin_topic=instructie_topic("cjib").name,
+        origin_partition=0,
+        origin_offset=1,
+        reason="backoffice-weigert: no",
+        reason_code=f"test-{uuid.uuid4().hex[:12]}",
+        consumer="connector-cjib",
+        failed_by=None,
+        dead_lettered_at=None,
+        key=None,
+        event_type=None,
+        event_id=None,
+        value_size=len(value),
+        value_sha256=hashlib.sha256(value).hexdigest(),
+    )
+    assert await record_dead_letter(letter, hub.uow(), hub.deps)
+    [shown] = await dead_letters(hub_client.operator, reason_code=letter.reason_code)
+    response = await hub_client.operator.post(f"/api/v1/ops/dead-letters/{shown['id']}/replay")
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["type"] == "niet-meer-op-topic"
