@@ -200,8 +200,10 @@ def _producer_for(
     return kafka.operator
 
 
-def _check(letter: RecordedDeadLetter, record: StoredRecord | None) -> ReplayResultaat | None:
-    """Why the record read cannot be replayed, or None."""
+def _check(
+    letter: RecordedDeadLetter, record: StoredRecord | None
+) -> StoredRecord | ReplayResultaat:
+    """The record read, or why it cannot be replayed."""
     where = f"{DEAD_LETTER.name} {letter.letter.dlq_partition}:{letter.letter.dlq_offset}"
     if record is None:
         return _weiger(
@@ -217,7 +219,7 @@ def _check(letter: RecordedDeadLetter, record: StoredRecord | None) -> ReplayRes
         return _weiger(
             letter.id, Weigering.ANDER_RECORD, f"the record at {where} is not the one recorded"
         )
-    return None
+    return record
 
 
 def replay_headers(record: StoredRecord, partition: int, offset: int) -> list[tuple[str, bytes]]:
@@ -378,12 +380,11 @@ async def replay(
             if source is None:
                 source = await stack.enter_async_context(kafka.open_source())
             dlq = letter.letter
-            record = await source.read(dlq.dlq_partition, dlq.dlq_offset)
-            refusal = _check(letter, record)
-            if refusal is not None or record is None:
-                resultaten.append(refusal or _weiger(letter.id, Weigering.NIET_MEER_OP_TOPIC, ""))
+            checked = _check(letter, await source.read(dlq.dlq_partition, dlq.dlq_offset))
+            if isinstance(checked, ReplayResultaat):
+                resultaten.append(checked)
                 continue
-            klaar.append(_Klaar(letter, producer, str(dlq.origin_topic), record))
+            klaar.append(_Klaar(letter, producer, str(dlq.origin_topic), checked))
             if len(klaar) >= CHUNK:
                 resultaten += await _produce(klaar, uow, deps, door=door, opnieuw=opnieuw)
                 klaar = []
