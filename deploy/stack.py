@@ -108,6 +108,9 @@ SERVICES: tuple[Command, ...] = (
             "HUB_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
             "HUB_KAFKA_SSL_CERTFILE": "{pki_dir}/hub.pem",
             "HUB_KAFKA_SSL_KEYFILE": "{pki_dir}/hub.key",
+            # The operators' certificate, only to replay dead letters to an agency's topic.
+            "HUB_REPLAY_KAFKA_SSL_CERTFILE": "{pki_dir}/beheer.pem",
+            "HUB_REPLAY_KAFKA_SSL_KEYFILE": "{pki_dir}/beheer.key",
             # Mutual TLS: callers prove their OIN with a certificate of the local CA.
             "HUB_TLS_CERT": "{pki_dir}/hub.pem",
             "HUB_TLS_KEY": "{pki_dir}/hub.key",

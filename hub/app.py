@@ -11,7 +11,14 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from hub.bootstrap import HubProcess, bootstrap
-from hub.entrypoints import beveiliging, casus_api, ops, opschorting_api, verzoek_api
+from hub.entrypoints import (
+    beveiliging,
+    casus_api,
+    dead_letter_api,
+    ops,
+    opschorting_api,
+    verzoek_api,
+)
 from hub.entrypoints.api import install_error_handlers
 from hub.entrypoints.docs import install_docs
 from hub.entrypoints.hygiene import install_hygiene
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(casus_api.router)
     app.include_router(opschorting_api.router)
     app.include_router(ops.router)
+    app.include_router(dead_letter_api.router)
     app.include_router(verzoek_api.router)
     app.include_router(ops.pages)
     # Every path but /health needs a proven caller; the routes check its role.

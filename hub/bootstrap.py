@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters import periodic
 from hub.adapters.database import create_engine, create_schema, session_factory
+from hub.adapters.dead_letter_reader import BrokerProducer, DeadLetterReader, OperatorProducer
 from hub.adapters.kafka import KafkaPublisher, create_broker
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
@@ -30,6 +31,7 @@ from hub.service import berichten
 from hub.service.aflevering import publicatie_opgegeven
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
+from hub.service.replay import ReplayKafka
 from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
@@ -115,6 +117,18 @@ class HubProcess:
         self.metrics = HubMetrics()
         self.broker: KafkaBroker = create_broker(settings)
         self.publisher = KafkaPublisher(self.broker, on_outcomes=self.metrics.record_publish)
+        operator_tls = settings.replay_kafka_tls
+        self.operator_producer = (
+            None
+            if operator_tls is None
+            else OperatorProducer(settings.kafka_bootstrap_servers, operator_tls)
+        )
+        self.replay = ReplayKafka(
+            open_source=DeadLetterReader(settings.kafka_bootstrap_servers, settings.kafka_tls).open,
+            hub=BrokerProducer(self.broker),
+            operator=self.operator_producer,
+        )
+        """What replaying dead letters needs of Kafka (``hub.service.replay``)."""
         self._hub: Hub | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -160,6 +174,8 @@ class HubProcess:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        if self.operator_producer is not None:
+            await self.operator_producer.stop()
         await self.broker.stop()
         if self._hub is not None:
             await self._hub.close()

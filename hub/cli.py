@@ -173,5 +173,10 @@ async def _verify(url: str) -> Verificatie:
         await engine.dispose()
 
 
+from hub.entrypoints import dead_letter_cli  # noqa: E402 (a command group of its own)
+
+app.add_typer(dead_letter_cli.app, name="deadletters")
+
+
 if __name__ == "__main__":
     app()

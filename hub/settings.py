@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         default=None, description="The hub's certificate (PEM), its OIN in subject serialNumber."
     )
     kafka_ssl_keyfile: Path | None = Field(default=None, description="Its private key (PEM).")
+    replay_kafka_ssl_certfile: Path | None = Field(
+        default=None,
+        description="The operators' certificate (PEM; beheer, a super user of the broker), used "
+        "only to replay dead letters to topics that only an agency may write (its answers). "
+        "With replay_kafka_ssl_keyfile and kafka_ssl_cafile; without it those are refused.",
+    )
+    replay_kafka_ssl_keyfile: Path | None = Field(default=None, description="Its private key.")
     database_url: str = Field(
         default="sqlite+aiosqlite:///.var/hub.sqlite3",
         description="SQLAlchemy async URL: an SQLite file by default, or postgresql+asyncpg://...",
@@ -198,6 +205,20 @@ class Settings(BaseSettings):
         return KafkaTls.uit_bestanden(
             self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile
         )
+
+    @property
+    def replay_kafka_tls(self) -> KafkaTls | None:
+        """The operators' identity for replays to agencies' topics, or None (not given)."""
+        if self.replay_kafka_ssl_certfile is None and self.replay_kafka_ssl_keyfile is None:
+            return None
+        return KafkaTls.uit_bestanden(
+            self.kafka_ssl_cafile, self.replay_kafka_ssl_certfile, self.replay_kafka_ssl_keyfile
+        )
+
+    @model_validator(mode="after")
+    def _check_replay_kafka_tls(self) -> Self:
+        self.replay_kafka_tls  # noqa: B018 (both files and the CA, or neither: raises otherwise)
+        return self
 
     @model_validator(mode="after")
     def _check_tls(self) -> Self:

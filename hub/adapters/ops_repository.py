@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow
-from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter, Replay
+from hub.service.dead_letters import DeadLetterFilter
+from hub.service.queries import Pagina
 
 UNKNOWN_TOPIC = ""
 UNKNOWN_NUMBER = -1
@@ -75,6 +79,72 @@ class DeadLetterRepository:
             query = query.where(DeadLetterRow.received_at >= since)
         return int(await self._session.scalar(query) or 0)
 
+    async def get(self, letter_id: int) -> RecordedDeadLetter | None:
+        row = await self._session.get(DeadLetterRow, letter_id)
+        return None if row is None else _recorded(row)
+
+    async def search(self, criteria: DeadLetterFilter, page: Pagina) -> list[RecordedDeadLetter]:
+        """One page of the letters that pass, newest first (the id breaks ties)."""
+        rows = await self._session.scalars(
+            select(DeadLetterRow)
+            .where(*_conditions(criteria))
+            .order_by(DeadLetterRow.received_at.desc(), DeadLetterRow.id.desc())
+            .offset(page.offset)
+            .limit(page.grootte)
+        )
+        return [_recorded(row) for row in rows]
+
+    async def count_matching(self, criteria: DeadLetterFilter) -> int:
+        query = select(func.count()).select_from(DeadLetterRow).where(*_conditions(criteria))
+        return int(await self._session.scalar(query) or 0)
+
+    async def ids_matching(self, criteria: DeadLetterFilter, limit: int) -> list[int]:
+        """The ids of the letters that pass, oldest first: the order a replay goes in."""
+        ids = await self._session.scalars(
+            select(DeadLetterRow.id)
+            .where(*_conditions(criteria))
+            .order_by(DeadLetterRow.id)
+            .limit(limit)
+        )
+        return list(ids)
+
+    async def mark_replayed(self, letter_id: int, *, at: dt.datetime, by: str) -> None:
+        """Record a replay: when, by whom, one more."""
+        await self._session.execute(
+            update(DeadLetterRow)
+            .where(DeadLetterRow.id == letter_id)
+            .values(
+                replayed_at=at,
+                replayed_by=by,
+                replay_count=DeadLetterRow.replay_count + 1,
+            )
+        )
+
+
+def _any_of(column: Any, values: Iterable[Any]) -> list[ColumnElement[bool]]:
+    chosen = list(values)
+    return [column.in_(chosen)] if chosen else []
+
+
+def _conditions(criteria: DeadLetterFilter) -> list[ColumnElement[bool]]:
+    row = DeadLetterRow
+    conditions = [
+        *_any_of(row.id, criteria.ids),
+        *_any_of(row.reason_code, criteria.reason_codes),
+        *_any_of(row.origin_topic, criteria.origin_topics),
+        *_any_of(row.consumer, criteria.consumers),
+        *_any_of(row.event_type, criteria.event_types),
+    ]
+    if criteria.vanaf is not None:
+        conditions.append(row.received_at >= criteria.vanaf)
+    if criteria.tot is not None:
+        conditions.append(row.received_at < criteria.tot)
+    if criteria.replayed is True:
+        conditions.append(row.replayed_at.is_not(None))
+    elif criteria.replayed is False:
+        conditions.append(row.replayed_at.is_(None))
+    return conditions
+
 
 def _stored(number: int | None) -> int:
     return UNKNOWN_NUMBER if number is None else number
@@ -104,6 +174,11 @@ def _recorded(row: DeadLetterRow) -> RecordedDeadLetter:
             event_id=row.event_id,
             value_size=row.value_size,
             value_sha256=row.value_sha256,
+        ),
+        replay=(
+            None
+            if row.replayed_at is None
+            else Replay(at=row.replayed_at, by=row.replayed_by or "", count=row.replay_count)
         ),
     )
 

@@ -284,13 +284,13 @@ class DeadLetterRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    origin_topic: Mapped[str] = mapped_column(String(249))
+    origin_topic: Mapped[str] = mapped_column(String(249), index=True)
     origin_partition: Mapped[int] = mapped_column(Integer)
     origin_offset: Mapped[int] = mapped_column(BigInteger)
     dlq_partition: Mapped[int] = mapped_column(Integer)
     dlq_offset: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    reason_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    reason_code: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
     consumer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     failed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     dead_lettered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
@@ -300,3 +300,7 @@ class DeadLetterRow(Base):
     value_size: Mapped[int] = mapped_column(Integer)
     value_sha256: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    replayed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    """When an operator last replayed it to its origin topic (``hub.service.replay``)."""
+    replayed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    replay_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -129,9 +129,23 @@ class DeadLetter:
 
 
 @dataclass(frozen=True, slots=True)
+class Replay:
+    """An operator put the record back on its origin topic (``hub.service.replay``)."""
+
+    at: dt.datetime
+    """The last time."""
+    by: str
+    """Who did it the last time: the proven operator (``urn:nld:oin:<OIN>``)."""
+    count: int
+    """How often, in all (more than once only when asked for explicitly)."""
+
+
+@dataclass(frozen=True, slots=True)
 class RecordedDeadLetter:
     """A dead letter as the hub recorded it."""
 
     id: int
     received_at: dt.datetime
     letter: DeadLetter
+    replay: Replay | None = None
+    """None while it was never replayed."""

@@ -1,5 +1,5 @@
-"""For operators: the overview, dead letters and the outbox (``/api/v1/ops``), ``/metrics`` and
-``/dashboard``.
+"""For operators: the overview and the outbox (``/api/v1/ops``), ``/metrics`` and ``/dashboard``
+(dead letters: ``hub.entrypoints.dead_letter_api``).
 
 The dashboard is one static page that reads the two API paths itself; the hub serves it with a
 Content-Security-Policy that allows its own inline script and style (by hash) and requests to the
@@ -21,7 +21,7 @@ from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
 from hub.adapters.outbox_queries import OutboxStatus
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
-from hub.entrypoints.ops_views import DeadLetterView, OutboxPagina, OutboxRegel, Overzicht
+from hub.entrypoints.ops_views import OutboxPagina, OutboxRegel, Overzicht
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
 
@@ -42,15 +42,6 @@ async def overzicht(hub: HubDep) -> Overzicht:
     late), the outbox backlog, the newest audit entries across all casussen and the dead
     letters."""
     return Overzicht.of(await ops_service.overview(hub.uow(), hub.deps))
-
-
-@router.get("/dead-letters", response_model=list[DeadLetterView])
-async def dead_letters(
-    hub: HubDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
-) -> list[DeadLetterView]:
-    """The newest records of the dead-letter topic first: why, from where, which event."""
-    recorded = await ops_service.recent_dead_letters(hub.uow(), limit)
-    return [DeadLetterView.of(r) for r in recorded]
 
 
 @router.get("/outbox", response_model=OutboxPagina)

@@ -7,7 +7,6 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
-from hub.domain.dead_letter import RecordedDeadLetter
 from hub.service.ops import Overview
 from hub.service.outbox import OutboxPage
 from schemas.organisaties import UITVOERDERS, Uitvoerder
@@ -162,49 +161,4 @@ class Overzicht(BaseModel):
             dead_letters=DeadLetterTelling(
                 last_hour=o.dead_letters_last_hour, total=o.dead_letters_total
             ),
-        )
-
-
-class DeadLetterView(BaseModel):
-    """A record on the dead-letter topic: why and where from. The value itself is never kept."""
-
-    id: int
-    received_at: dt.datetime = Field(description="When the hub read it from the dead-letter topic.")
-    dead_lettered_at: dt.datetime | None = Field(description="Header dlq-time.")
-    reason: str | None = Field(description="Header dlq-reason (nine-digit numbers masked).")
-    reason_code: str | None = Field(description="Header dlq-reason-code.")
-    consumer: str | None = Field(description="Header dlq-consumer: the group that gave up.")
-    failed_by: str | None = Field(description="Header dlq-failed-by: its Kafka principal.")
-    origin_topic: str | None
-    origin_partition: int | None
-    origin_offset: int | None
-    dlq_partition: int
-    dlq_offset: int
-    key: str | None = Field(description="The record key: the casus id, when it was set.")
-    event_type: str | None = Field(description="The value's 'type', when it is such JSON.")
-    event_id: str | None = Field(description="The value's 'id', when it is such JSON.")
-    value_size: int = Field(description="Size of the value in bytes.")
-    value_sha256: str = Field(description="SHA-256 of the value, hex.")
-
-    @classmethod
-    def of(cls, recorded: RecordedDeadLetter) -> DeadLetterView:
-        letter = recorded.letter
-        return cls(
-            id=recorded.id,
-            received_at=recorded.received_at,
-            dead_lettered_at=letter.dead_lettered_at,
-            reason=letter.reason,
-            reason_code=letter.reason_code,
-            consumer=letter.consumer,
-            failed_by=letter.failed_by,
-            origin_topic=letter.origin_topic,
-            origin_partition=letter.origin_partition,
-            origin_offset=letter.origin_offset,
-            dlq_partition=letter.dlq_partition,
-            dlq_offset=letter.dlq_offset,
-            key=letter.key,
-            event_type=letter.event_type,
-            event_id=letter.event_id,
-            value_size=letter.value_size,
-            value_sha256=letter.value_sha256,
         )

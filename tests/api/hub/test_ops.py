@@ -162,7 +162,7 @@ async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_t
     assert BSN not in response.text
     assert "onzin" in response.text  # the type is kept, as the operator's clue
     assert "not json" not in response.text and '"bsn"' not in response.text
-    newest, middle, oldest = response.json()
+    newest, middle, oldest = response.json()["items"]
     assert [oldest["value_sha256"], middle["value_sha256"], newest["value_sha256"]] == [
         hashlib.sha256(raw).hexdigest() for raw in (not_json, unknown_type, bsn_as_type)
     ]
@@ -186,7 +186,7 @@ async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_t
     assert (
         samples[("hub_messages_dead_lettered_total", (("reason_code", "ongeldig-bericht"),))] == 3
     )
-    assert len((await ops.get("/api/v1/ops/dead-letters?limit=2")).json()) == 2
+    assert len((await ops.get("/api/v1/ops/dead-letters?per_pagina=2")).json()["items"]) == 2
 
 
 async def test_a_dead_letter_read_twice_is_recorded_once(ops):
@@ -202,7 +202,7 @@ async def test_a_dead_letter_read_twice_is_recorded_once(ops):
         await ops.broker.publish(
             b"{}", DEAD_LETTER.name, key=b"MWL-2026-0000000001", headers=headers
         )
-    [letter] = (await ops.get("/api/v1/ops/dead-letters")).json()
+    [letter] = (await ops.get("/api/v1/ops/dead-letters")).json()["items"]
     assert letter["consumer"] == "connector-cjib"
     assert (letter["origin_partition"], letter["origin_offset"]) == (2, 41)
     assert (await overzicht(ops))["dead_letters"]["total"] == 1

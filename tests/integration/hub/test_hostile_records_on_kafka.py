@@ -129,10 +129,10 @@ async def test_hostile_records_on_the_dead_letter_topic_do_not_stop_the_operator
     async with asyncio.timeout(60):
         while True:
             response = await hub_client.operator.get(
-                "/api/v1/ops/dead-letters", params={"limit": 500}
+                "/api/v1/ops/dead-letters", params={"per_pagina": 500}
             )
             assert response.status_code == 200
-            letters = {d["key"]: d for d in response.json() if d["key"] in wanted}
+            letters = {d["key"]: d for d in response.json()["items"] if d["key"] in wanted}
             if valid in letters:
                 break
             await asyncio.sleep(0.2)

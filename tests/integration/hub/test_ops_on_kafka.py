@@ -24,9 +24,9 @@ CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 async def dead_letter_with_key(client, key: str, within: float = 30) -> dict:
     async with asyncio.timeout(within):
         while True:
-            response = await client.get("/api/v1/ops/dead-letters", params={"limit": 500})
+            response = await client.get("/api/v1/ops/dead-letters", params={"per_pagina": 500})
             assert response.status_code == 200
-            found = [d for d in response.json() if d["key"] == key]
+            found = [d for d in response.json()["items"] if d["key"] == key]
             if found:
                 assert BSN not in response.text
                 return found
