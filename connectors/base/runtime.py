@@ -57,6 +57,7 @@ from connectors.base.opdracht import (
     lees_event,
     open_opdracht,
 )
+from connectors.base.telemetry import broker_middleware
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, EventData, make_event
 from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
@@ -341,6 +342,7 @@ def bouw_broker(
         allow_auto_create_topics=False,
         acks="all",
         enable_idempotence=True,
+        middlewares=[broker_middleware()],  # traceparent in, and on to the answer
     )
 
     async def publiceer(

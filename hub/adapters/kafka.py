@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity
 
 from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
+from hub.adapters.telemetry import broker_middleware, traced_from
 from hub.settings import Settings
 
 NEVER_DELIVERABLE: tuple[type[BaseException], ...] = (
@@ -38,6 +39,9 @@ def create_broker(settings: Settings) -> KafkaBroker:
     id generator gives an empty one: the hub's records carry only their content type (the
     CloudEvent, with its id, is the value: structured mode).
 
+    Its telemetry middleware continues a consumed record's trace from its ``traceparent`` header
+    and puts the current trace context on every record it publishes (``hub.adapters.telemetry``).
+
     With the settings' certificate it connects over TLS as itself: the broker makes the OIN in
     that certificate its principal and allows only what the catalogue's ACLs give the hub.
     """
@@ -49,6 +53,7 @@ def create_broker(settings: Settings) -> KafkaBroker:
         acks="all",
         client_id="maatwerk-hub",
         id_generator=_no_correlation_id,
+        middlewares=[broker_middleware()],
     )
 
 
@@ -100,15 +105,15 @@ class KafkaPublisher:
         refused: dict[int, BaseException] = {}
         for position, message in enumerate(batch):
             try:
-                pending.append(
-                    await self._broker.publish(
+                with traced_from(message.headers):  # the row's trace: the record continues it
+                    published = await self._broker.publish(
                         message.value,
                         message.topic,
                         key=message.key,
-                        headers=message.headers,
+                        headers=dict(message.headers),
                         no_confirm=True,
                     )
-                )
+                pending.append(published)
             except NEVER_DELIVERABLE as exc:  # this one only (too large): go on with the rest
                 refused[position] = _classified(exc)
                 pending.append(None)
