@@ -15,17 +15,23 @@ agency's connector (``connector-<agency>``, the topics the catalogue lets it rea
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+from aiokafka.structs import OffsetAndMetadata
 
 from schemas.identiteit import KafkaTls
 from schemas.topics import AGENCIES, catalogue, consumer_group
 
 CHECK_SECONDS = 15.0
 """How often the hub measures the lag."""
+
+ATTEMPTS = 5
+"""Tries per group when the broker says to try again (its group coordinator is still loading)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +101,14 @@ class ConsumerLagMonitor:
         try:
             await admin.start()
             await reader.start()
-            await reader.topics()  # fresh metadata: the partitions of every topic we may see
+            watched = sorted({t for topics in self._groups.values() for t in topics})
             partitions = {
-                topic: [TopicPartition(topic, p) for p in sorted(found)]
-                for topic in {t for topics in self._groups.values() for t in topics}
-                if (found := reader.partitions_for_topic(topic))
+                found["topic"]: [
+                    TopicPartition(found["topic"], p["partition"])
+                    for p in sorted(found["partitions"], key=lambda p: int(p["partition"]))
+                ]
+                for found in await admin.describe_topics(watched)
+                if found["error_code"] == 0  # a topic missing, or not ours to see: left out
             }
             every = [tp for tps in partitions.values() for tp in tps]
             ends = await reader.end_offsets(every)
@@ -109,7 +118,7 @@ class ConsumerLagMonitor:
                 wanted = [tp for topic in topics for tp in partitions.get(topic, [])]
                 if not wanted:
                     continue
-                committed = await admin.list_consumer_group_offsets(group, partitions=wanted)
+                committed = await _committed(admin, group, wanted)
                 for tp in wanted:
                     offset = committed.get(tp)
                     lags.append(
@@ -126,3 +135,18 @@ class ConsumerLagMonitor:
         finally:
             await reader.stop()
             await admin.close()
+
+
+async def _committed(
+    admin: AIOKafkaAdminClient, group: str, partitions: list[TopicPartition]
+) -> dict[TopicPartition, OffsetAndMetadata]:
+    """The group's committed offsets; a retriable refusal (a coordinator that is loading) is
+    tried again a few times, briefly, within the round."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await admin.list_consumer_group_offsets(group, partitions=partitions)
+        except KafkaError as exc:
+            if not exc.retriable or attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
