@@ -37,9 +37,7 @@ async def test_an_order_with_a_traceparent_reaches_every_agency_in_that_trace(
         assert headers[TRACEPARENT] != INCOMING  # a span of the hub's, in the caller's trace
 
 
-async def test_a_request_without_traceparent_starts_a_trace_of_its_own(
-    hub_client, kafka_bootstrap
-):
+async def test_a_request_without_traceparent_starts_a_trace_of_its_own(hub_client, kafka_bootstrap):
     casus = (await hub_client.post("/api/v1/casussen", json=casus_body(BSN))).json()
     ordered = await hub_client.post(
         f"/api/v1/casussen/{casus['casus_id']}/opschortingen", json=opschorting_body("cjib")
