@@ -144,7 +144,10 @@ async def _committed(
     tried again a few times, briefly, within the round."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return await admin.list_consumer_group_offsets(group, partitions=partitions)
+            found: dict[
+                TopicPartition, OffsetAndMetadata
+            ] = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            return found
         except KafkaError as exc:
             if not exc.retriable or attempt == ATTEMPTS:
                 raise
