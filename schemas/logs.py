@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,10 @@ import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 from schemas.deadletter import mask_bsn_like
+
+BROKER_LOGGER = "faststream.access.kafka"
+"""The logger a process hands its FastStream broker (``logger=``): FastStream then adds no
+handler of its own, and its lines are JSON like the rest."""
 
 LOG_FORMAT_ENV = "LOG_FORMAT"
 """``json`` (the default) or ``console``."""
@@ -39,9 +44,26 @@ def _masked(value: Any) -> Any:
     return value
 
 
+TRACE_KEYS = frozenset({"trace_id", "span_id", "traceparent"})
+"""Keys whose value, when it has the shape of a W3C id, is an id: hex that may hold nine digits
+in a row by chance and is not masked."""
+
+_TRACE_ID = re.compile(
+    r"^(?:[0-9a-f]{16}|[0-9a-f]{32}|[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})$"
+)
+
+
+def _is_trace_id(key: str, value: Any) -> bool:
+    return key in TRACE_KEYS and isinstance(value, str) and _TRACE_ID.match(value) is not None
+
+
 def mask_bsns(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """structlog processor: every nine-digit run in every string value (nested too) masked."""
-    return {key: _masked(value) for key, value in event_dict.items()}
+    """structlog processor: every nine-digit run in every string value (nested too) masked, but
+    for trace ids (:data:`TRACE_KEYS`)."""
+    return {
+        key: value if _is_trace_id(key, value) else _masked(value)
+        for key, value in event_dict.items()
+    }
 
 
 def processors(extra: Iterable[Processor] = ()) -> list[Processor]:
@@ -81,7 +103,8 @@ def configure_logging(
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared[:-2],
+        # A foreign line's ``extra`` (FastStream's topic, group and message id) are fields too.
+        foreign_pre_chain=[*shared[:-2], structlog.stdlib.ExtraAdder()],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             *shared[-2:],
@@ -93,7 +116,8 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    # Loggers that come with a handler of their own (FastStream's app logger: at import).
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream", BROKER_LOGGER):
         named = logging.getLogger(name)
         named.handlers[:] = []
         named.propagate = True

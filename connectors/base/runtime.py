@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, EventData, make_event
 from schemas.deadletter import Origin, dead_letter_headers, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
+from schemas.logs import BROKER_LOGGER
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
@@ -343,6 +345,7 @@ def bouw_broker(
         acks="all",
         enable_idempotence=True,
         middlewares=[broker_middleware()],  # traceparent in, and on to the answer
+        logger=logging.getLogger(BROKER_LOGGER),  # JSON lines like the rest
     )
 
     async def publiceer(

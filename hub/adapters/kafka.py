@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from faststream.security import BaseSecurity
 from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
 from hub.adapters.telemetry import broker_middleware, traced_from
 from hub.settings import Settings
+from schemas.logs import BROKER_LOGGER
 
 NEVER_DELIVERABLE: tuple[type[BaseException], ...] = (
     MessageSizeTooLargeError,
@@ -54,6 +56,7 @@ def create_broker(settings: Settings) -> KafkaBroker:
         client_id="maatwerk-hub",
         id_generator=_no_correlation_id,
         middlewares=[broker_middleware()],
+        logger=logging.getLogger(BROKER_LOGGER),  # through the process's log configuration
     )
 
 

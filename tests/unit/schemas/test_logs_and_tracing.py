@@ -61,6 +61,16 @@ def test_mask_bsns_is_a_processor_on_its_own():
     assert mask_bsns(None, "info", {"event": f"x {BSN} y"}) == {"event": "x ********* y"}
 
 
+def test_trace_ids_are_ids_not_bsns_even_with_nine_digits_in_a_row():
+    trace_id = "5b8efff798038103d269b633813fc60c"  # "798038103": nine digits by chance
+    event = {"trace_id": trace_id, "traceparent": f"00-{trace_id}-eee19b7ec3c1b174-01"}
+    assert mask_bsns(None, "info", dict(event)) == event
+    smuggled = {"trace_id": f"bsn {BSN}", "event": f"00-{trace_id}-eee19b7ec3c1b174-01"}
+    masked = mask_bsns(None, "info", smuggled)
+    assert masked["trace_id"] == "bsn *********"  # not the shape of an id: masked
+    assert "798038103" not in masked["event"]  # under another key: masked
+
+
 def test_console_rendering_is_there_for_humans():
     assert not isinstance(renderer("console"), structlog.processors.JSONRenderer)
     assert isinstance(renderer("json"), structlog.processors.JSONRenderer)
