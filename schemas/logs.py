@@ -116,6 +116,7 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # a warning is a log line too, not free text on stderr
     # Loggers that come with a handler of their own (FastStream's app logger: at import).
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream", BROKER_LOGGER):
         named = logging.getLogger(name)

@@ -20,7 +20,6 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 
-import structlog
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -107,10 +106,3 @@ def broker_middleware() -> KafkaTelemetryMiddleware:
     """FastStream's OpenTelemetry middleware: a consumer span continued from each record's
     ``traceparent``, and a producer span whose context goes into each published record's."""
     return KafkaTelemetryMiddleware(include_messages_counters=False)
-
-
-def bind(**values: str | None) -> contextlib.AbstractContextManager[object]:
-    """Bind ids (``casus_id``, ``event_id``) to every log line of the block."""
-    return structlog.contextvars.bound_contextvars(
-        **{k: v for k, v in values.items() if v is not None}
-    )

@@ -89,15 +89,18 @@ from schemas.logs import configure_logging
 configure_logging()
 structlog.get_logger("hub.test").info("casus {BSN} seen", casus_id="CAS-1")
 logging.getLogger("uvicorn.error").warning("foreign line about %s", "{BSN}")
+import warnings
+warnings.warn("old API")
 """
 
 
 def test_a_configured_process_writes_json_lines_only_and_masks_the_standard_librarys_too():
+    """structlog's lines, the standard library's and warnings: each one JSON object."""
     done = subprocess.run(
         [sys.executable, "-c", CONFIGURED], capture_output=True, text=True, check=True, timeout=60
     )
     lines = [json.loads(line) for line in done.stderr.splitlines()]
-    assert [line["logger"] for line in lines] == ["hub.test", "uvicorn.error"]
+    assert [line["logger"] for line in lines] == ["hub.test", "uvicorn.error", "py.warnings"]
     assert lines[0]["casus_id"] == "CAS-1" and lines[0]["level"] == "info"
     assert lines[1]["event"] == "foreign line about *********" and lines[1]["level"] == "warning"
     assert BSN not in done.stderr
