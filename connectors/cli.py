@@ -11,7 +11,6 @@ Settings come from the environment (prefix ``CONNECTOR_``: ``CONNECTOR_KAFKA_BOO
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,7 @@ from connectors.base.logbegrenzer import LogBegrenzer
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
+from connectors.base.telemetry import configure as configure_telemetry
 
 app = typer.Typer(help="Agency connectors of maatwerk-hub.")
 
@@ -101,7 +101,7 @@ def run(
     if not prive.is_file():
         typer.echo(f"no private key at {prive}: run `maatwerk-connector keygen` first", err=True)
         raise typer.Exit(code=2)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_telemetry(koppeling.naam)
     asyncio.run(_draai(koppeling, settings))
 
 

@@ -9,7 +9,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from hub.adapters.telemetry import EXCLUDED_URLS
 from hub.bootstrap import HubProcess, bootstrap
 from hub.entrypoints import (
     beveiliging,
@@ -60,6 +62,10 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     # Every path but /health needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())
     beveiliging.installeer(app)
+    # Outermost: a request's span (its incoming traceparent honoured) spans every middleware.
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls=EXCLUDED_URLS, exclude_spans=["receive", "send"]
+    )
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:

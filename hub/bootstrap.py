@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters import periodic
+from hub.adapters.consumer_lag import CHECK_SECONDS, ConsumerLagMonitor, connector_groups
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.dead_letter_reader import BrokerProducer, DeadLetterReader, OperatorProducer
 from hub.adapters.kafka import KafkaPublisher, create_broker
@@ -27,6 +28,7 @@ from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.store import SqlUnitOfWork
+from hub.adapters.telemetry import configure_tracing
 from hub.service import berichten
 from hub.service.aflevering import publicatie_opgegeven
 from hub.service.casus import vul_zoeksleutels_aan
@@ -36,6 +38,7 @@ from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
+from schemas.topics import DEAD_LETTER
 
 Clock = Callable[[], dt.datetime]
 
@@ -112,6 +115,7 @@ class HubProcess:
     :meth:`start`."""
 
     def __init__(self, settings: Settings, *, clock: Clock) -> None:
+        configure_tracing()
         self.settings = settings
         self.clock = clock
         self.metrics = HubMetrics()
@@ -129,6 +133,7 @@ class HubProcess:
             operator=self.operator_producer,
         )
         """What replaying dead letters needs of Kafka (``hub.service.replay``)."""
+        self.lag: ConsumerLagMonitor | None = None
         self._hub: Hub | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -165,6 +170,13 @@ class HubProcess:
                 name="retention-purge",
             ),
         ]
+        if self.lag is not None:
+            self._tasks.append(
+                asyncio.create_task(
+                    periodic.every(CHECK_SECONDS, self.lag.refresh, name="consumer-lag"),
+                    name="consumer-lag",
+                )
+            )
         return hub
 
     async def stop(self) -> None:
@@ -185,10 +197,15 @@ class HubProcess:
 def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> HubProcess:
     """Build the whole hub, connected but not started."""
     # Imported here: the stream handlers import this module (for ``Hub``).
-    from hub.entrypoints.stream import register_handlers
+    from hub.entrypoints.stream import answer_topics, register_handlers
 
     process = HubProcess(settings or get_settings(), clock=clock)
-    register_handlers(
-        process.broker, lambda: process.hub, process.settings.consumer_group, process.metrics
+    group = process.settings.consumer_group
+    register_handlers(process.broker, lambda: process.hub, group, process.metrics)
+    process.lag = ConsumerLagMonitor(
+        process.settings.kafka_bootstrap_servers,
+        {group: answer_topics(), f"{group}-deadletters": [DEAD_LETTER.name], **connector_groups()},
+        tls=process.settings.kafka_tls,
+        on_lags=process.metrics.record_lag,
     )
     return process

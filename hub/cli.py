@@ -25,15 +25,17 @@ def serve(
 ) -> None:
     """Run the hub (settings from HUB_* environment variables). With HUB_TLS_CERT, HUB_TLS_KEY
     and HUB_TLS_CA it serves HTTPS with mutual TLS: callers prove their OIN by certificate."""
+    from hub.adapters import telemetry
     from hub.adapters.tls import server_config
     from hub.app import create_app
     from hub.settings import get_settings
 
+    telemetry.configure()
     settings = get_settings()
     app = create_app(settings)
     if not settings.tls:
         typer.echo("maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health is refused")
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info", log_config=None)
         return
     assert settings.tls_cert and settings.tls_key and settings.tls_ca
     config = server_config(
@@ -44,6 +46,7 @@ def serve(
         key=str(settings.tls_key),
         ca=str(settings.tls_ca),
         log_level="info",
+        log_config=None,
     )
     uvicorn.Server(config).run()
 

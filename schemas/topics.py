@@ -310,7 +310,8 @@ def acl_entries(
 ) -> tuple[AclEntry, ...]:
     """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE; every
     consumer READ on its consumer group (that name, and every name starting with ``<group>-``, so
-    a second consumer such as ``hub-deadletters`` or a test's own group works).
+    a second consumer such as ``hub-deadletters`` or a test's own group works), and the hub
+    DESCRIBE on every consumer group (it measures their lag).
 
     Nothing else is allowed (``allow.everyone.if.no.acl.found=false``): a principal missing here
     has no access to the topic. WRITE on a topic is all an idempotent producer needs (since Kafka
@@ -330,4 +331,6 @@ def acl_entries(
             who = principal(code, oins)
             entries.append(AclEntry(who, "READ", group, "GROUP"))
             entries.append(AclEntry(who, "READ", f"{group}-", "GROUP", "PREFIXED"))
+            if code != "hub":  # the hub measures every consumer's lag: DESCRIBE its group
+                entries.append(AclEntry(principal("hub", oins), "DESCRIBE", group, "GROUP"))
     return tuple(dict.fromkeys(entries))

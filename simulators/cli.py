@@ -10,13 +10,13 @@ forgets nothing; without it the state lives in memory only.
 from __future__ import annotations
 
 import importlib
-import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from schemas.logs import configure_logging
 from simulators import AGENCIES, POORTEN
 
 app = typer.Typer(help="Simulated agency back-offices (development and tests only).")
@@ -48,10 +48,10 @@ def run(
         raise typer.BadParameter(f"unknown agency {agency!r}; choose from {', '.join(AGENCIES)}")
     if seed is not None and not seed.is_file():
         raise typer.BadParameter(f"seed file not found: {seed}")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     module = importlib.import_module(f"simulators.{agency}")
     asgi = module.create_app(seed, toestand=state_file)
-    uvicorn.run(asgi, host=host, port=port or POORTEN[agency], log_level="info")
+    uvicorn.run(asgi, host=host, port=port or POORTEN[agency], log_level="info", log_config=None)
 
 
 @app.command()

@@ -29,6 +29,8 @@ from urllib.parse import quote
 
 import httpx
 
+from connectors.base.telemetry import instrument_client
+
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429, 502, 503, 504})
 """Statuses of a back-office that is away or overloaded: retried for as long as it takes."""
 
@@ -100,6 +102,7 @@ class BackofficeClient:
             timeout=timeout,
             headers={"accept": "application/json", **(headers or {})},
         )
+        instrument_client(self._http)  # the request carries the current trace's traceparent
 
     async def __aenter__(self) -> Self:
         return self

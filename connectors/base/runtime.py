@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -79,10 +80,12 @@ from connectors.base.opdracht import (
     lees_event,
     open_opdracht,
 )
+from connectors.base.telemetry import broker_middleware
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
+from schemas.logs import BROKER_LOGGER
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
@@ -518,6 +521,8 @@ def bouw_broker(
         allow_auto_create_topics=False,
         acks="all",
         enable_idempotence=True,
+        middlewares=[broker_middleware()],  # traceparent in, and on to the answer
+        logger=logging.getLogger(BROKER_LOGGER),  # JSON lines like the rest
     )
 
     async def publiceer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,7 +17,9 @@ from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity
 
 from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
+from hub.adapters.telemetry import broker_middleware, traced_from
 from hub.settings import Settings
+from schemas.logs import BROKER_LOGGER
 
 NEVER_DELIVERABLE: tuple[type[BaseException], ...] = (
     MessageSizeTooLargeError,
@@ -38,6 +41,9 @@ def create_broker(settings: Settings) -> KafkaBroker:
     id generator gives an empty one: the hub's records carry only their content type (the
     CloudEvent, with its id, is the value: structured mode).
 
+    Its telemetry middleware continues a consumed record's trace from its ``traceparent`` header
+    and puts the current trace context on every record it publishes (``hub.adapters.telemetry``).
+
     With the settings' certificate it connects over TLS as itself: the broker makes the OIN in
     that certificate its principal and allows only what the catalogue's ACLs give the hub.
     """
@@ -49,6 +55,8 @@ def create_broker(settings: Settings) -> KafkaBroker:
         acks="all",
         client_id="maatwerk-hub",
         id_generator=_no_correlation_id,
+        middlewares=[broker_middleware()],
+        logger=logging.getLogger(BROKER_LOGGER),  # through the process's log configuration
     )
 
 
@@ -100,15 +108,15 @@ class KafkaPublisher:
         refused: dict[int, BaseException] = {}
         for position, message in enumerate(batch):
             try:
-                pending.append(
-                    await self._broker.publish(
+                with traced_from(message.headers):  # the row's trace: the record continues it
+                    published = await self._broker.publish(
                         message.value,
                         message.topic,
                         key=message.key,
-                        headers=message.headers,
+                        headers=dict(message.headers),
                         no_confirm=True,
                     )
-                )
+                pending.append(published)
             except NEVER_DELIVERABLE as exc:  # this one only (too large): go on with the rest
                 refused[position] = _classified(exc)
                 pending.append(None)

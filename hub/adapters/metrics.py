@@ -1,8 +1,9 @@
 """Prometheus metrics of one hub instance, in a registry of its own (not the global default one,
 so that several apps in one process, as in the tests, do not collide).
 
-Labels are only ever agency codes, chain statuses and dead-letter reason codes: a few known
-values each, never anything taken from a message.
+Labels are only ever agency codes, chain statuses, dead-letter reason codes and the catalogue's
+consumer groups, topics and partitions: a few known values each, never anything taken from a
+message.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from hub.adapters.consumer_lag import Lag
 from hub.adapters.outbox import NotAttempted
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -104,6 +106,21 @@ class HubMetrics:
             ["uitvoerder"],
             registry=self.registry,
         )
+
+        self.consumer_lag = Gauge(
+            "hub_consumer_lag",
+            "Records a consumer group has yet to process, per topic partition (end offset minus "
+            "committed offset), measured every few seconds (hub.adapters.consumer_lag).",
+            ["group", "topic", "partition"],
+            registry=self.registry,
+        )
+
+    def record_lag(self, lags: Sequence[Lag]) -> None:
+        self.consumer_lag.clear()
+        for lag in lags:
+            self.consumer_lag.labels(
+                group=lag.group, topic=lag.topic, partition=str(lag.partition)
+            ).set(lag.lag)
 
     def record_publish(self, outcomes: Sequence[BaseException | None]) -> None:
         published = sum(1 for outcome in outcomes if outcome is None)

@@ -199,6 +199,9 @@ class OutboxRow(Base):
         UtcDateTime(), doc="The next attempt not before this moment."
     )
     dead_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
+    traceparent: Mapped[str | None] = mapped_column(
+        String(55), nullable=True, doc="W3C trace context of the span that wrote the row."
+    )
 
 
 class ProcessedEventRow(Base):

@@ -21,6 +21,10 @@ that, it cannot undo a publish.
 
 The relay tells ``on_dead`` which messages died (after its commit), so an instruction it gave up
 on makes its request undeliverable (``hub.service.aflevering.publicatie_opgegeven``).
+
+Trace context: a row keeps the W3C ``traceparent`` of the span that wrote it (the API request,
+or the answer being processed), and the relay hands it on as the record's ``traceparent`` header
+(``hub.adapters.telemetry``), so the trace goes on at the connector.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from hub.adapters.orm import OutboxRow
+from hub.adapters.telemetry import current_traceparent
 from schemas import CONTENT_TYPE, CloudEvent
+from schemas.tracing import TRACEPARENT
 
 log = structlog.get_logger(__name__)
 
@@ -104,6 +110,7 @@ def add_to_outbox(
             created_at=created_at,
             execute_after=created_at,
             attempts=0,
+            traceparent=current_traceparent(),
         )
     )
 
@@ -134,8 +141,12 @@ def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
 
 def _outgoing(row: OutboxRow) -> Outgoing:
     # Structured content mode only (CNCF Kafka binding): the CloudEvent is the value, and no
-    # ce_* header (that would be binary mode) sits next to it.
-    return Outgoing(row.topic, row.key.encode(), row.value, {"content-type": CONTENT_TYPE})
+    # ce_* header (that would be binary mode) sits next to it. The trace context is a header of
+    # its own (the Kafka binding of the CloudEvents distributed-tracing extension).
+    headers = {"content-type": CONTENT_TYPE}
+    if row.traceparent:
+        headers[TRACEPARENT] = row.traceparent
+    return Outgoing(row.topic, row.key.encode(), row.value, headers)
 
 
 class OutboxRelay:

@@ -192,6 +192,15 @@ def register_handlers(
                     metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
                 else:
                     metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
+                log.info(  # in the trace the record's traceparent continues (broker middleware)
+                    "answer processed",
+                    event_id=event.id,
+                    casus_id=event.subject,
+                    event_type=event.type,
+                    uitvoerder=result.uitvoerder,
+                    status=result.status,
+                    duplicate=not result.gewijzigd,
+                )
                 return
         code, detail = reden
         try:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from schemas.tracing import TRACEPARENT, trace_id_of
 from simulators.common.opslag import Opslag
 from simulators.common.register import (
     Opschorting,
@@ -309,6 +311,17 @@ def maak_app(*, titel: str, simulator: Simulator, api: APIRouter) -> FastAPI:
         description=f"Simulated back-office of {titel}, for development and tests only.",
     )
     app.state.simulator = simulator
+
+    @app.middleware("http")
+    async def traceparent(request: Request, call_next: Any) -> Any:
+        """Log each request with the trace it belongs to (the caller's ``traceparent``)."""
+        tp = request.headers.get(TRACEPARENT)
+        response = await call_next(request)
+        structlog.get_logger("simulators.http").info(
+            "request", method=request.method, path=request.url.path,
+            status=response.status_code, traceparent=tp, trace_id=trace_id_of(tp),
+        )  # fmt: skip
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def ongeldig(request: Request, exc: RequestValidationError) -> JSONResponse:

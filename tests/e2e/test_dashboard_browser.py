@@ -132,6 +132,9 @@ async def test_the_operator_sees_the_counts_of_the_ops_api(hub, browser: Browser
             waiting = page.locator(".tegel", has_text="Verzoeken in afwachting")
             await expect(waiting.locator(".getal")).to_have_text("1")
             await expect(page.locator("#uitvoerders tr", has_text=AGENCY)).to_have_count(1)
+            # Consumer lag, from /metrics: every connector's group is measured.
+            lag = page.locator("#lag tr", has_text=f"connector-{AGENCY}")
+            await expect(lag).to_have_count(1, timeout=30_000)
             ordered = page.locator("#audit tr", has_text=casus_id).filter(
                 has_text="Time-out opgedragen"
             )

@@ -121,8 +121,10 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
         [record] = await read_matching(
             kafka_bootstrap, instructie_topic(agency).name, casus["casus_id"], 1
         )
-        # Structured mode only: the content type, and no ce_* (binary mode) header beside it.
-        assert list(record.headers) == [("content-type", CONTENT_TYPE.encode())]
+        # Structured mode only: the content type and the trace context, and no ce_* (binary
+        # mode) header beside them.
+        assert [name for name, _ in record.headers] == ["content-type", "traceparent"]
+        assert dict(record.headers)["content-type"] == CONTENT_TYPE.encode()
         assert BSN.encode() not in record.value
         event = parse_event(record.value)
         assert event.data.opschorting_id == chain["opschorting_id"]
