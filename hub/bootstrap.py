@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
@@ -24,6 +24,7 @@ from hub.adapters.consumer_lag import CHECK_SECONDS, ConsumerLagMonitor, connect
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.dead_letter_reader import BrokerProducer, DeadLetterReader, OperatorProducer
 from hub.adapters.kafka import KafkaPublisher, create_broker
+from hub.adapters.leader import LeaderLease
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
@@ -66,7 +67,10 @@ class Hub:
             on_outbox_commit=self.relay.wake if self.relay is not None else None,
         )
 
-    def attach_relay(self, publish: PublishBatch) -> OutboxRelay:
+    def attach_relay(
+        self, publish: PublishBatch, *, leader: Callable[[], Awaitable[bool]] | None = None
+    ) -> OutboxRelay:
+        """The outbox relay; with ``leader`` it relays only in the rounds this replica leads."""
         settings = self.settings
         self.relay = OutboxRelay(
             self.sessions,
@@ -79,6 +83,7 @@ class Hub:
             ),
             poll_seconds=settings.outbox_poll_seconds,
             on_dead=lambda dead: publicatie_opgegeven(dead, self.uow(), self.deps),
+            leader=leader,
         )
         return self.relay
 
@@ -134,6 +139,8 @@ class HubProcess:
         )
         """What replaying dead letters needs of Kafka (``hub.service.replay``)."""
         self.lag: ConsumerLagMonitor | None = None
+        self.lease: LeaderLease | None = None
+        """Whether this replica runs the once-only jobs (relay, expiry, purge)."""
         self._hub: Hub | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -145,7 +152,8 @@ class HubProcess:
 
     async def start(self) -> Hub:
         hub = self._hub = await build_hub(self.settings, clock=self.clock)
-        relay = hub.attach_relay(self.publisher)
+        lease = self.lease = LeaderLease(hub.engine)
+        relay = hub.attach_relay(self.publisher, leader=lease.held)
         try:
             await self.broker.start()
         except BaseException:
@@ -156,7 +164,7 @@ class HubProcess:
             asyncio.create_task(
                 periodic.every(
                     self.settings.expiry_check_seconds,
-                    lambda: verloop_opschortingen(hub.uow(), hub.deps),
+                    _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
                     name="expiry-watcher",
                 ),
                 name="expiry-watcher",
@@ -164,7 +172,7 @@ class HubProcess:
             asyncio.create_task(
                 periodic.every(
                     self.settings.retention_check_seconds,
-                    lambda: purge_expired(hub.uow(), hub.deps),
+                    _when_leading(lease, lambda: purge_expired(hub.uow(), hub.deps)),
                     name="retention-purge",
                 ),
                 name="retention-purge",
@@ -186,12 +194,26 @@ class HubProcess:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        if self.lease is not None:
+            await self.lease.release()
+            self.lease = None
         if self.operator_producer is not None:
             await self.operator_producer.stop()
         await self.broker.stop()
         if self._hub is not None:
             await self._hub.close()
             self._hub = None
+
+
+def _when_leading(
+    lease: LeaderLease, job: Callable[[], Awaitable[object]]
+) -> Callable[[], Awaitable[object]]:
+    """``job``, run only in the rounds this replica is the leader."""
+
+    async def gated() -> object:
+        return await job() if await lease.held() else None
+
+    return gated
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> HubProcess:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,16 +45,30 @@ def run_with_foreign_keys_deferred(connection: Connection, migrate: Callable[[],
             connection.commit()
 
 
+MIGRATION_LOCK_KEY = 0x6D61617477657267
+"""PostgreSQL advisory lock taken while migrating: replicas starting together migrate in turn."""
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the store to ``revision`` (a no-op when it is there already)."""
+    """Bring the store to ``revision`` (a no-op when it is there already). On PostgreSQL, hub
+    replicas that start at once (a first install) take turns: the first migrates, the others
+    then find the store at ``revision``."""
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         run_with_foreign_keys_deferred(connection, lambda: command.upgrade(config, revision))
 
-    async with engine.connect() as connection:
-        await connection.run_sync(run)
+    async with contextlib.AsyncExitStack() as stack:
+        if engine.dialect.name == "postgresql":
+            lock = await stack.enter_async_context(engine.connect())
+            key = {"key": MIGRATION_LOCK_KEY}
+            await lock.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            await lock.commit()
+            stack.push_async_callback(lock.commit)
+            stack.push_async_callback(lock.execute, text("SELECT pg_advisory_unlock(:key)"), key)
+        async with engine.connect() as connection:
+            await connection.run_sync(run)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

@@ -160,8 +160,10 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         batch_size: int = 500,
         on_dead: OnDead | None = None,
+        leader: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._leader = leader
         self._publish = publish
         self._clock = clock
         self._policy = policy or RetryPolicy()
@@ -253,6 +255,9 @@ class OutboxRelay:
         while True:
             self._wake.clear()
             try:
+                if self._leader is not None and not await self._leader():
+                    await asyncio.sleep(self._poll)  # another replica relays
+                    continue
                 sent = await self.relay_once()
             except asyncio.CancelledError:
                 raise
