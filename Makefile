@@ -15,7 +15,7 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars run test test-unit test-api test-integration test-e2e test-faults lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
 
 test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+test-faults: venv kafka-jars ## the full fault suite: kills, freezes, broker restarts, hostile records under load
+	MAATWERK_FAULTS=full $(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
