@@ -576,7 +576,8 @@ class Tally:
             ("stuck (pending)", len(self.stuck)),
             ("other outcome", len(self.wrong_outcome)),
             *((f"suspensions at {a}", n) for a, n in sorted(self.suspensions.items())),
-            *((f"dead-lettered: {c}", n) for c, n in sorted(self.dead_letters.items())),
+            ("records dead-lettered", self.dead_letters.total()),
+            *((f"  of which {c}", n) for c, n in sorted(self.dead_letters.items())),
             *((f"fault: {what}", f"{away:.1f}s") for what, away in faults),
         ]
         width = max(len(name) for name, _ in rows)
