@@ -7,8 +7,11 @@ several rounds. Without it (``make test``) the short one: each fault once.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -48,7 +51,12 @@ def scale() -> Scale:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
-    root = tmp_path_factory.mktemp("faults")
+def stack(request: pytest.FixtureRequest) -> Iterator[FaultStack]:
+    """The stack, in a directory of its own outside pytest's (which other sessions of the same
+    user prune): kept, with every process's log, when a test of the suite failed."""
+    root = Path(tempfile.mkdtemp(prefix="maatwerk-faults-"))
+    failed_before = request.session.testsfailed
     with own_broker(root) as broker, fault_stack(broker, root) as running:
         yield running
+    if request.session.testsfailed == failed_before:
+        shutil.rmtree(root, ignore_errors=True)

@@ -52,7 +52,7 @@ async def pace(load: Load, more: int) -> None:
 
 
 def report(title: str, stack: FaultStack, tally_table: str) -> str:
-    text = f"\n{title}\n{tally_table}"
+    text = f"\n{title}\n{tally_table}\n  (logs: {stack.logs})"
     print(text)
     (stack.root / "counts.txt").open("a").write(text + "\n")
     return text
