@@ -337,22 +337,40 @@ def _kill9(process: ManagedProcess) -> None:
     process.popen.wait(10)
 
 
+def _switch_storing_on(simulator_url: str) -> bool:
+    """Ask the simulator itself to answer 500 to every request naming the claim
+    :data:`STORING` (its fault switch, ``POST /_simulator/storingen``); False when it has none."""
+    request = urllib.request.Request(
+        f"{simulator_url}/_simulator/storingen",
+        data=json.dumps({"vordering": STORING}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return bool(answer.status == 201)
+    except urllib.error.HTTPError:
+        return False
+
+
 @contextlib.contextmanager
 def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> Iterator[FaultStack]:
-    """Three simulators (``faulty_agency``'s behind a :class:`FaultyBackOffice`), the hub and
-    three connectors on ``broker``."""
+    """Three simulators, the hub and three connectors on ``broker``. ``faulty_agency``'s
+    back-office answers 500 to every request naming the claim :data:`STORING`: by its own fault
+    switch, or, for a simulator without one, behind a :class:`FaultyBackOffice`."""
     hub_port, proxy_port, *sim_ports = free_ports(2 + len(AGENCIES))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(AGENCIES, sim_ports, strict=True)}
-    proxy = FaultyBackOffice(simulator_urls[faulty_agency], proxy_port)
     stack = FaultStack(
         root=root,
         broker=broker,
         pki=make_pki(root / "pki"),
         hub_port=hub_port,
         simulator_urls=simulator_urls,
-        backoffice_urls={**simulator_urls, faulty_agency: proxy.url},
+        backoffice_urls=dict(simulator_urls),
         faulty_agency=faulty_agency,
     )
+    proxy: FaultyBackOffice | None = None
+    (root / "simulators").mkdir(parents=True, exist_ok=True)
     try:
         for agency, port in zip(AGENCIES, sim_ports, strict=True):
             keygen = start_process(
@@ -374,17 +392,22 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
                     console_script("maatwerk-simulator"),
                     *("run", "--agency", agency, "--port", str(port)),
                 ],
+                env={"SIMULATOR_STATE_FILE": str(root / "simulators" / f"{agency}.sqlite3")},
                 cwd=root,  # whatever a back-office keeps on disk stays in this run
                 log_dir=stack.logs,
                 health_url=f"{simulator_urls[agency]}/health",
             )
+        if not _switch_storing_on(simulator_urls[faulty_agency]):
+            proxy = FaultyBackOffice(simulator_urls[faulty_agency], proxy_port)
+            stack.backoffice_urls[faulty_agency] = proxy.url
         stack.start_hub()
         for agency in AGENCIES:
             stack.start_connector(agency)
         yield stack
     finally:
         stack.stop()
-        proxy.close()
+        if proxy is not None:
+            proxy.close()
 
 
 # -------------------------------------------------------------------------------------- load
@@ -618,14 +641,23 @@ async def settle(stack: FaultStack, orders: list[Order], within: float) -> None:
 
 
 async def dead_letters(stack: FaultStack) -> list[dict[str, Any]]:
-    """The newest dead letters the hub recorded (at most 500), as the operators see them."""
+    """Every dead letter the hub recorded, newest first, as the operators see them (page by
+    page; a hub without paging gives its newest 500)."""
+    listed: list[dict[str, Any]] = []
     async with stack.client("beheer", timeout=15) as client:
-        answer = await client.get("/api/v1/ops/dead-letters", params={"limit": 500})
-        answer.raise_for_status()
-        body = answer.json()
-    if isinstance(body, dict):  # a page: its one list of dead letters
-        body = next((v for v in body.values() if isinstance(v, list)), [])
-    listed: list[dict[str, Any]] = body
+        for page in range(1, 100):
+            answer = await client.get(
+                "/api/v1/ops/dead-letters", params={"per_pagina": 500, "pagina": page}
+            )
+            if answer.status_code == 422:  # the list before paging came in
+                answer = await client.get("/api/v1/ops/dead-letters", params={"limit": 500})
+                answer.raise_for_status()
+                return list(answer.json())
+            answer.raise_for_status()
+            items = answer.json()["items"]
+            listed.extend(items)
+            if not items or len(listed) >= answer.json()["totaal"]:
+                break
     return listed
 
 
