@@ -649,11 +649,11 @@ async def dead_letters(stack: FaultStack) -> list[dict[str, Any]]:
             answer = await client.get(
                 "/api/v1/ops/dead-letters", params={"per_pagina": 500, "pagina": page}
             )
-            if answer.status_code == 422:  # the list before paging came in
+            answer.raise_for_status()
+            if isinstance(answer.json(), list):  # the list before paging came in
                 answer = await client.get("/api/v1/ops/dead-letters", params={"limit": 500})
                 answer.raise_for_status()
                 return list(answer.json())
-            answer.raise_for_status()
             items = answer.json()["items"]
             listed.extend(items)
             if not items or len(listed) >= answer.json()["totaal"]:
