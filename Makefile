@@ -16,7 +16,7 @@ LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 
-.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e lint format clean distclean
+.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e test-faults lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 .PHONY: kafka-cluster
 kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
 	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
+
+test-faults: venv kafka-jars ## the full fault suite: kills, freezes, broker restarts, hostile records under load
+	MAATWERK_FAULTS=full $(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

@@ -1,0 +1,62 @@
+"""The fault suite's stack: its own broker (which it restarts), hub, connectors, simulators.
+
+``MAATWERK_FAULTS=full`` (``make test-faults``) runs the full suite: more orders, every fault
+several rounds. Without it (``make test``) the short one: each fault once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.faults import FaultStack, fault_stack, own_broker
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    orders: int
+    """Orders in the steady load (at least; it goes on while faults are injected)."""
+    interval: float
+    """Seconds between two orders."""
+    rounds: int
+    """Times every process fault is injected."""
+    freeze_seconds: float
+    settle_seconds: float
+    """Longest wait for every order to be final after the faults (beyond it: stuck)."""
+
+
+SCALES = {
+    "short": Scale(
+        "short", orders=40, interval=0.5, rounds=1, freeze_seconds=5, settle_seconds=120
+    ),
+    "full": Scale(
+        "full", orders=200, interval=0.4, rounds=3, freeze_seconds=20, settle_seconds=300
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scale() -> Scale:
+    name = os.environ.get("MAATWERK_FAULTS", "short")
+    if name not in SCALES:
+        raise pytest.UsageError(f"MAATWERK_FAULTS must be one of {', '.join(SCALES)}, not {name!r}")
+    return SCALES[name]
+
+
+@pytest.fixture(scope="module")
+def stack(request: pytest.FixtureRequest) -> Iterator[FaultStack]:
+    """The stack, in a directory of its own outside pytest's (which other sessions of the same
+    user prune): kept, with every process's log, when a test of the suite failed."""
+    root = Path(tempfile.mkdtemp(prefix="maatwerk-faults-"))
+    failed_before = request.session.testsfailed
+    with own_broker(root) as broker, fault_stack(broker, root) as running:
+        yield running
+    if request.session.testsfailed == failed_before:
+        shutil.rmtree(root, ignore_errors=True)
