@@ -10,7 +10,6 @@ The tables are printed (``-s``, or with the failure).
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 
 import pytest
@@ -35,15 +34,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 DEAD_LETTER_TOPIC = "maatwerk.deadletter.v1"
 HOSTILE_AGENCY = "duo"
-
-
-def hardened() -> bool:
-    """Whether the consumers are hardened against hostile records (issue 7): the request status
-    ``undeliverable`` comes with it. ``MAATWERK_FAULTS_HOSTILE=1`` runs the part regardless."""
-    from hub.domain.verzoek import VerzoekStatus
-
-    forced = os.environ.get("MAATWERK_FAULTS_HOSTILE") == "1"
-    return forced or "undeliverable" in {status.value for status in VerzoekStatus}
 
 
 async def pace(load: Load, more: int) -> None:
@@ -88,7 +78,6 @@ async def test_an_order_with_10000_claims_is_refused_at_the_door(stack: FaultSta
     assert 400 <= ordered.status_code < 500, ordered.status_code
 
 
-@pytest.mark.skipif(not hardened(), reason="needs the consumers hardened (issue 7, hub/connector)")
 async def test_hostile_records_are_dead_lettered_and_stall_nothing(stack: FaultStack, scale: Scale):
     """Every hostile kind on every partition of an instruction topic, an answer topic and the
     dead-letter topic, and an order whose back-office answers 500, under load: each record is

@@ -22,7 +22,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -30,7 +29,6 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +49,7 @@ LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
 BSN = "999990019"
 """Seeded at all three simulators with claims that are not under appeal: every order confirms."""
 STORING = "STORING-500"
-"""A claim reference the faulty back-office (:class:`FaultyBackOffice`) answers HTTP 500 to."""
+"""A claim reference the faulty back-office answers HTTP 500 to (the simulator's fault switch)."""
 
 
 # ------------------------------------------------------------------------------------ broker
@@ -154,67 +152,6 @@ def own_broker(root: Path) -> Iterator[OwnBroker]:
         yield broker
     finally:
         broker.stop()
-
-
-# ---------------------------------------------------------------------- a faulty back-office
-
-
-class FaultyBackOffice:
-    """A small real HTTP server in front of a simulator: answers 500 to every request whose body
-    names the claim :data:`STORING`, forwards everything else unchanged."""
-
-    def __init__(self, upstream: str, port: int) -> None:
-        self.upstream = upstream
-        self.port = port
-        self.refused = 0
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _forward(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                if body is not None and STORING.encode() in body:
-                    owner.refused += 1
-                    self._answer(500, b'{"fout": "storing"}', "application/json")
-                    return
-                request = urllib.request.Request(
-                    owner.upstream + self.path,
-                    data=body,
-                    method=self.command,
-                    headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as answer:
-                        self._answer(answer.status, answer.read(), answer.headers["Content-Type"])
-                except urllib.error.HTTPError as exc:
-                    self._answer(exc.code, exc.read(), exc.headers["Content-Type"])
-                except OSError:
-                    self._answer(502, b"", "text/plain")
-
-            def _answer(self, status: int, body: bytes, content_type: str | None) -> None:
-                with contextlib.suppress(OSError):  # the connector gave up waiting: fine
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type or "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # ------------------------------------------------------------------------------------- stack
@@ -338,28 +275,24 @@ def _kill9(process: ManagedProcess) -> None:
     process.popen.wait(10)
 
 
-def _switch_storing_on(simulator_url: str) -> bool:
-    """Ask the simulator itself to answer 500 to every request naming the claim
-    :data:`STORING` (its fault switch, ``POST /_simulator/storingen``); False when it has none."""
+def _switch_storing_on(simulator_url: str) -> None:
+    """Ask the simulator to answer 500 to every request naming the claim :data:`STORING` (its
+    fault switch, ``POST /_simulator/storingen``)."""
     request = urllib.request.Request(
         f"{simulator_url}/_simulator/storingen",
         data=json.dumps({"vordering": STORING}).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return bool(answer.status == 201)
-    except urllib.error.HTTPError:
-        return False
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 201, answer.status
 
 
 @contextlib.contextmanager
 def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> Iterator[FaultStack]:
     """Three simulators, the hub and three connectors on ``broker``. ``faulty_agency``'s
-    back-office answers 500 to every request naming the claim :data:`STORING`: by its own fault
-    switch, or, for a simulator without one, behind a :class:`FaultyBackOffice`."""
-    hub_port, proxy_port, *sim_ports = free_ports(2 + len(AGENCIES))
+    back-office answers 500 to every request naming the claim :data:`STORING` (its fault switch)."""
+    hub_port, *sim_ports = free_ports(1 + len(AGENCIES))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(AGENCIES, sim_ports, strict=True)}
     stack = FaultStack(
         root=root,
@@ -370,7 +303,6 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
         backoffice_urls=dict(simulator_urls),
         faulty_agency=faulty_agency,
     )
-    proxy: FaultyBackOffice | None = None
     (root / "simulators").mkdir(parents=True, exist_ok=True)
     try:
         for agency, port in zip(AGENCIES, sim_ports, strict=True):
@@ -398,17 +330,13 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
                 log_dir=stack.logs,
                 health_url=f"{simulator_urls[agency]}/health",
             )
-        if not _switch_storing_on(simulator_urls[faulty_agency]):
-            proxy = FaultyBackOffice(simulator_urls[faulty_agency], proxy_port)
-            stack.backoffice_urls[faulty_agency] = proxy.url
+        _switch_storing_on(simulator_urls[faulty_agency])
         stack.start_hub()
         for agency in AGENCIES:
             stack.start_connector(agency)
         yield stack
     finally:
         stack.stop()
-        if proxy is not None:
-            proxy.close()
 
 
 # -------------------------------------------------------------------------------------- load
