@@ -16,9 +16,11 @@ from hub.bootstrap import HubProcess, bootstrap
 from hub.entrypoints import (
     beveiliging,
     casus_api,
+    controle_api,
     dead_letter_api,
     ops,
     opschorting_api,
+    verwerking_api,
     verzoek_api,
 )
 from hub.entrypoints.api import install_error_handlers
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(ops.router)
     app.include_router(dead_letter_api.router)
     app.include_router(verzoek_api.router)
+    app.include_router(controle_api.router)
+    app.include_router(verwerking_api.router)
     app.include_router(ops.pages)
     # Every path but /health needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())

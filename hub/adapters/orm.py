@@ -95,7 +95,7 @@ class LidRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
-    pseudoniem: Mapped[str] = mapped_column(String(40), doc="Pseudonym in this casus.")
+    pseudoniem: Mapped[str] = mapped_column(String(40), index=True, doc="Pseudonym in this casus.")
     rol: Mapped[str] = mapped_column(String(40))
     bsn_opgeslagen: Mapped[str] = mapped_column(Text, doc="BSN encrypted at rest (Fernet).")
     bsn_zoeksleutel: Mapped[str | None] = mapped_column(
@@ -307,3 +307,32 @@ class DeadLetterRow(Base):
     """When an operator last replayed it to its origin topic (``hub.service.replay``)."""
     replayed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     replay_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class VerwerkingRow(Base):
+    """The processing log (``hub.domain.verwerking``): one row per exchange of personal data."""
+
+    __tablename__ = "verwerking"
+
+    verwerking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    vrager: Mapped[str] = mapped_column(String(40), doc="OIN of the party that asked.")
+    verstrekker: Mapped[str] = mapped_column(String(40), doc="OIN of the party that gave.")
+    ontvanger: Mapped[str] = mapped_column(String(40), doc="OIN of the party that received.")
+    doel: Mapped[str] = mapped_column(String(80))
+    grondslag: Mapped[str] = mapped_column(Text)
+    categorieen: Mapped[list[str]] = mapped_column(JSON)
+    casus_id: Mapped[str | None] = mapped_column(String(24), index=True, nullable=True)
+    uitkomst: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    trace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class VerwerkingBetrokkeneRow(Base):
+    """A person a processing activity is about: pseudonym and/or lookup key, never a BSN."""
+
+    __tablename__ = "verwerking_betrokkene"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    verwerking_id: Mapped[str] = mapped_column(ForeignKey("verwerking.verwerking_id"), index=True)
+    pseudoniem: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
+    bsn_zoeksleutel: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)

@@ -3,7 +3,9 @@
 - pseudonym key: HMAC key that turns a BSN into its pseudonym in one casus (``psn-<32 hex>``),
   and (through a key derived from it) into the hub's own lookup key for that BSN;
 - storage key: Fernet key that encrypts BSNs at rest in the store;
-- ``<agency>.pub``: each agency's X25519 public key, to seal a BSN for that agency alone.
+- ``<agency>.pub``: each agency's X25519 public key, to seal a BSN for that agency alone;
+- ``hub.key`` / ``hub.pub``: the hub's own X25519 key pair, so an agency can seal a BSN for the
+  hub (a check before collecting); the public key is also served at ``/api/v1/sleutels/hub``.
 
 Secrets come from the settings (``HUB_PSEUDONYM_KEY``, ``HUB_STORAGE_KEY``) or, for a
 development stack, from files in the keys directory, created on first use with mode 0600.
@@ -12,6 +14,7 @@ development stack, from files in the keys directory, created on first use with m
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -20,10 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from pydantic import SecretStr
 
-from schemas.versleuteling import load_public_key, seal
+from schemas.versleuteling import (
+    generate_private_key,
+    load_private_key,
+    load_public_key,
+    open_sealed,
+    private_key_pem,
+    public_key_pem,
+    seal,
+)
 
 
 def _read_or_create(path: Path, make: bytes) -> bytes:
@@ -49,6 +60,8 @@ def _given(key: SecretStr | None) -> bytes:
 class HubSecrets:
     pseudonym_key: bytes
     storage: Fernet
+    keys_dir: Path | None = None
+    """Where the hub's own key pair lives (``hub.key``, ``hub.pub``); None: a key in memory."""
 
     @classmethod
     def load(
@@ -65,7 +78,32 @@ class HubSecrets:
         storage = _given(storage_key) or _read_or_create(
             keys_dir / "hub-storage.key", Fernet.generate_key()
         )
-        return cls(pseudonym_key=pseudonym, storage=Fernet(storage))
+        return cls(pseudonym_key=pseudonym, storage=Fernet(storage), keys_dir=keys_dir)
+
+    @functools.cached_property
+    def bsn_sleutel(self) -> X25519PrivateKey:
+        """The hub's X25519 private key, which opens a BSN an agency sealed for the hub: read
+        from ``hub.key`` in the keys directory (created on first use, with ``hub.pub`` beside
+        it, for a development stack; a deployment puts its own there)."""
+        if self.keys_dir is None:
+            return generate_private_key()
+        key = load_private_key(
+            _read_or_create(self.keys_dir / "hub.key", private_key_pem(generate_private_key()))
+        )
+        publiek = self.keys_dir / "hub.pub"
+        pem = public_key_pem(key.public_key())
+        if not publiek.exists() or publiek.read_bytes() != pem:
+            publiek.write_bytes(pem)
+        return key
+
+    @property
+    def publieke_bsn_sleutel(self) -> bytes:
+        """The hub's public key (PEM): an agency seals a BSN for the hub with it."""
+        return public_key_pem(self.bsn_sleutel.public_key())
+
+    def open_bsn(self, verzegeld: str) -> str:
+        """A BSN an agency sealed for the hub (``schemas.versleuteling.SealError`` if not)."""
+        return open_sealed(verzegeld, self.bsn_sleutel)
 
     def pseudoniem(self, casus_id: str, bsn: str) -> str:
         """The BSN's pseudonym in this casus: ``psn-`` + 32 hex of HMAC(key, casus id, BSN).

@@ -16,6 +16,7 @@ from hub.adapters.outbox import add_to_outbox
 from hub.adapters.outbox_queries import OutboxQueries
 from hub.adapters.repository import AuditTrail, ProcessedEvents
 from hub.adapters.retention import RetentionQueries
+from hub.adapters.verwerking_repository import VerwerkingRepository
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
@@ -47,6 +48,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.outbox = OutboxQueries(self.session, on_change=self._outbox_changed)
         self.retention = RetentionQueries(self.session)
         self.idempotency = IdempotencyKeys(self.session)
+        self.verwerkingen = VerwerkingRepository(self.session)
         self._outbox_written = False
 
     async def _end(self) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hub.adapters.outbox_queries import OutboxQueries
     from hub.adapters.repository import AuditTrail, ProcessedEvents
     from hub.adapters.retention import RetentionQueries
+    from hub.adapters.verwerking_repository import VerwerkingRepository
     from hub.adapters.verzoek_repository import VerzoekRepository
 
 Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
@@ -43,6 +44,7 @@ class UnitOfWork(abc.ABC):
     outbox: OutboxQueries
     retention: RetentionQueries
     idempotency: IdempotencyKeys
+    verwerkingen: VerwerkingRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

@@ -15,6 +15,7 @@ from hub.domain.opschorting import (
     Wijziging,
 )
 from hub.domain.verzoek import Verzoek
+from hub.service import verwerkingen
 from hub.service.berichten import Bericht, Uitgaand, vertaalt
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
@@ -36,9 +37,11 @@ from schemas.topics import OPSCHORTING, instructie_topic
 
 
 async def _personen(
-    casus_id: str, uitvoerder: str, uow: UnitOfWork, deps: Deps
+    o: Opschorting, uitvoerder: str, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> tuple[PersoonVersleuteld, ...]:
-    """The household, each BSN sealed for ``uitvoerder`` only."""
+    """The household, each BSN sealed for ``uitvoerder`` only; logged as a processing activity."""
+    leden = await uow.casussen.leden(o.casus_id)
+    verwerkingen.log_instructie(uow, o, uitvoerder, leden, door=door)
     return tuple(
         PersoonVersleuteld(
             pseudoniem=lid.pseudoniem,
@@ -46,7 +49,7 @@ async def _personen(
                 uitvoerder, deps.secrets.ontsleutel_opslag(lid.bsn_opgeslagen)
             ),
         )
-        for lid in await uow.casussen.leden(casus_id)
+        for lid in leden
     )
 
 
@@ -87,7 +90,7 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                     opschorting_id=o.opschorting_id,
                     casus_id=o.casus_id,
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
-                    personen=await _personen(o.casus_id, verzoek.uitvoerder, uow, deps),
+                    personen=await _personen(o, verzoek.uitvoerder, uow, deps, door=g.door),
                     vorderingen=verzoek.vorderingen_in_scope,
                     maatregelen=maatregelen,
                     periode=_periode(o),
@@ -112,7 +115,7 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
 
 
 async def _wijzigingsinstructies(
-    o: Opschorting, w: Wijziging, uow: UnitOfWork, deps: Deps, **eigen: Any
+    o: Opschorting, w: Wijziging, uow: UnitOfWork, deps: Deps, *, door: str, **eigen: Any
 ) -> list[Bericht]:
     """One instruction per agency in the change's chain; ``eigen`` are the fields of its kind."""
     soort = (
@@ -129,7 +132,7 @@ async def _wijzigingsinstructies(
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
                     instructie_id=origineel.instructie_id,
                     referentie=origineel.referentie,
-                    personen=await _personen(o.casus_id, verzoek.uitvoerder, uow, deps),
+                    personen=await _personen(o, verzoek.uitvoerder, uow, deps, door=door),
                     vorderingen=origineel.vorderingen_in_scope,
                     reden=w.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
@@ -168,7 +171,7 @@ async def verlengd(g: Verlengd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
         details=_wijziging_details(o, w),
         berichten=(
             Bericht(record, OPSCHORTING.name),
-            *await _wijzigingsinstructies(o, w, uow, deps, periode=periode),
+            *await _wijzigingsinstructies(o, w, uow, deps, door=g.door, periode=periode),
         ),
     )
 
@@ -190,7 +193,9 @@ async def opgeheven(g: Opgeheven, uow: UnitOfWork, deps: Deps) -> Uitgaand:
         details=_wijziging_details(o, w),
         berichten=(
             Bericht(record, OPSCHORTING.name),
-            *await _wijzigingsinstructies(o, w, uow, deps, opheffingsdatum=w.opheffingsdatum),
+            *await _wijzigingsinstructies(
+                o, w, uow, deps, door=g.door, opheffingsdatum=w.opheffingsdatum
+            ),
         ),
     )
 

@@ -308,3 +308,74 @@ REPOSITORIES.update(
     opschortingen=FakeOpschortingRepository,
     verzoeken=FakeVerzoekRepository,
 )
+
+
+class FakeVerwerkingRepository:
+    """``hub.adapters.verwerking_repository.VerwerkingRepository`` in memory: the processing log,
+    and the check's look-up over the fake casussen and time-outs."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("verwerkingen", {})
+
+    def add(self, verwerking: Any) -> None:
+        self._rows[verwerking.verwerking_id] = verwerking
+
+    async def zoek(
+        self,
+        pagina: Pagina,
+        *,
+        pseudoniem: str | None = None,
+        bsn_zoeksleutel: str | None = None,
+        casus_id: str | None = None,
+    ) -> tuple[list[Any], int]:
+        found = [
+            v
+            for v in self._rows.values()
+            if (pseudoniem is None or any(p.pseudoniem == pseudoniem for p in v.betrokkenen))
+            and (
+                bsn_zoeksleutel is None
+                or any(p.bsn_zoeksleutel == bsn_zoeksleutel for p in v.betrokkenen)
+            )
+            and (casus_id is None or v.casus_id == casus_id)
+        ]
+        found.sort(key=lambda v: (-v.op.timestamp(), v.verwerking_id))
+        return found[pagina.offset : pagina.offset + pagina.grootte], len(found)
+
+    async def zoeksleutel_van(self, pseudoniem: str) -> str | None:
+        for casus in self._uow.work.tables.get("casussen", {}).values():
+            for lid in casus.leden:
+                if lid.pseudoniem == pseudoniem and lid.bsn_zoeksleutel is not None:
+                    return str(lid.bsn_zoeksleutel)
+        return None
+
+    async def lopend_bij(self, bsn_zoeksleutel: str, uitvoerder: str, dag: dt.date) -> list[Any]:
+        from hub.domain.verzoek import VerzoekStatus
+        from hub.service.controle import Lopend
+
+        casussen = self._uow.work.tables.get("casussen", {})
+        found = []
+        for o in self._uow.work.tables.get("opschortingen", {}).values():
+            casus = casussen.get(o.casus_id)
+            if casus is None or not any(m.bsn_zoeksleutel == bsn_zoeksleutel for m in casus.leden):
+                continue
+            for v in o.keten:
+                if (
+                    v.uitvoerder == uitvoerder
+                    and v.status is not VerzoekStatus.REFUSED
+                    and o.verlopen_op is None
+                    and o.ingangsdatum <= dag <= o.einddatum
+                ):
+                    found.append(
+                        Lopend(
+                            o.ingangsdatum,
+                            o.einddatum,
+                            o.opgeheven_per,
+                            tuple(o.maatregelen),
+                            v.vorderingen_in_scope,
+                        )
+                    )
+        return sorted(found, key=lambda t: t.ingangsdatum)
+
+
+REPOSITORIES["verwerkingen"] = FakeVerwerkingRepository

@@ -1,0 +1,157 @@
+"""The processing log (``hub.domain.verwerking``) in the store, and the one query a check before
+collecting needs. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.adapters.orm import (
+    LidRow,
+    OpschortingRow,
+    VerwerkingBetrokkeneRow,
+    VerwerkingRow,
+    VerzoekRow,
+)
+from hub.domain.verwerking import Betrokkene, Verwerking
+from hub.domain.verzoek import VerzoekStatus
+from hub.service.controle import Lopend
+from hub.service.queries import Pagina
+
+
+class VerwerkingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, verwerking: Verwerking) -> None:
+        self._session.add(
+            VerwerkingRow(
+                verwerking_id=verwerking.verwerking_id,
+                op=verwerking.op,
+                vrager=verwerking.vrager,
+                verstrekker=verwerking.verstrekker,
+                ontvanger=verwerking.ontvanger,
+                doel=verwerking.doel,
+                grondslag=verwerking.grondslag,
+                categorieen=list(verwerking.categorieen),
+                casus_id=verwerking.casus_id,
+                uitkomst=verwerking.uitkomst,
+                trace_id=verwerking.trace_id,
+            )
+        )
+        for persoon in verwerking.betrokkenen:
+            self._session.add(
+                VerwerkingBetrokkeneRow(
+                    verwerking_id=verwerking.verwerking_id,
+                    pseudoniem=persoon.pseudoniem,
+                    bsn_zoeksleutel=persoon.bsn_zoeksleutel,
+                )
+            )
+
+    async def zoek(
+        self,
+        pagina: Pagina,
+        *,
+        pseudoniem: str | None = None,
+        bsn_zoeksleutel: str | None = None,
+        casus_id: str | None = None,
+    ) -> tuple[list[Verwerking], int]:
+        """One page of the activities about a person (by pseudonym or lookup key) or on a casus,
+        newest first, and how many there are in all."""
+        ids: Select[tuple[str]] = select(VerwerkingRow.verwerking_id)
+        if pseudoniem is not None or bsn_zoeksleutel is not None:
+            persoon = select(VerwerkingBetrokkeneRow.verwerking_id)
+            if pseudoniem is not None:
+                persoon = persoon.where(VerwerkingBetrokkeneRow.pseudoniem == pseudoniem)
+            if bsn_zoeksleutel is not None:
+                persoon = persoon.where(VerwerkingBetrokkeneRow.bsn_zoeksleutel == bsn_zoeksleutel)
+            ids = ids.where(VerwerkingRow.verwerking_id.in_(persoon))
+        if casus_id is not None:
+            ids = ids.where(VerwerkingRow.casus_id == casus_id)
+        totaal = await self._session.scalar(select(func.count()).select_from(ids.subquery()))
+        rows = (
+            await self._session.scalars(
+                select(VerwerkingRow)
+                .where(VerwerkingRow.verwerking_id.in_(ids))
+                .order_by(VerwerkingRow.op.desc(), VerwerkingRow.verwerking_id)
+                .offset(pagina.offset)
+                .limit(pagina.grootte)
+            )
+        ).all()
+        personen: dict[str, list[Betrokkene]] = {}
+        if rows:
+            for p in await self._session.scalars(
+                select(VerwerkingBetrokkeneRow)
+                .where(VerwerkingBetrokkeneRow.verwerking_id.in_([r.verwerking_id for r in rows]))
+                .order_by(VerwerkingBetrokkeneRow.id)
+            ):
+                personen.setdefault(p.verwerking_id, []).append(
+                    Betrokkene(pseudoniem=p.pseudoniem, bsn_zoeksleutel=p.bsn_zoeksleutel)
+                )
+        return [
+            Verwerking(
+                verwerking_id=r.verwerking_id,
+                op=r.op,
+                vrager=r.vrager,
+                verstrekker=r.verstrekker,
+                ontvanger=r.ontvanger,
+                doel=r.doel,
+                grondslag=r.grondslag,
+                categorieen=tuple(r.categorieen),
+                betrokkenen=tuple(personen.get(r.verwerking_id, ())),
+                casus_id=r.casus_id,
+                uitkomst=r.uitkomst,
+                trace_id=r.trace_id,
+            )
+            for r in rows
+        ], totaal or 0
+
+    async def zoeksleutel_van(self, pseudoniem: str) -> str | None:
+        """The lookup key of the person with this pseudonym (in whichever casus), if known."""
+        return await self._session.scalar(
+            select(LidRow.bsn_zoeksleutel)
+            .where(LidRow.pseudoniem == pseudoniem, LidRow.bsn_zoeksleutel.is_not(None))
+            .limit(1)
+        )
+
+    async def lopend_bij(self, bsn_zoeksleutel: str, uitvoerder: str, dag: dt.date) -> list[Lopend]:
+        """The time-outs in force on ``dag`` for the person with this lookup key whose order went
+        to ``uitvoerder`` and was not refused by it: one indexed join (lookup key -> household
+        members -> orders of their casussen -> the agency's request in each order)."""
+        rows = await self._session.execute(
+            select(
+                OpschortingRow.ingangsdatum,
+                OpschortingRow.einddatum,
+                OpschortingRow.opgeheven_per,
+                OpschortingRow.maatregelen,
+                VerzoekRow.vorderingen_in_scope,
+            )
+            .join(LidRow, LidRow.casus_id == OpschortingRow.casus_id)
+            .join(
+                VerzoekRow,
+                (VerzoekRow.keten_id == OpschortingRow.opschorting_id)
+                & (VerzoekRow.uitvoerder == uitvoerder),
+            )
+            .where(
+                LidRow.bsn_zoeksleutel == bsn_zoeksleutel,
+                VerzoekRow.status != VerzoekStatus.REFUSED.value,
+                OpschortingRow.verlopen_op.is_(None),
+                OpschortingRow.ingangsdatum <= dag,
+                OpschortingRow.einddatum >= dag,
+            )
+            .order_by(OpschortingRow.ingangsdatum, OpschortingRow.opschorting_id)
+        )
+        return [
+            Lopend(
+                ingangsdatum=r.ingangsdatum,
+                einddatum=r.einddatum,
+                opgeheven_per=r.opgeheven_per,
+                maatregelen=tuple(r.maatregelen),
+                vorderingen=None
+                if r.vorderingen_in_scope is None
+                else tuple(r.vorderingen_in_scope),
+            )
+            for r in rows
+        ]
