@@ -25,7 +25,7 @@ class VerwerkingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, verwerking: Verwerking) -> None:
+    async def add(self, verwerking: Verwerking) -> None:
         self._session.add(
             VerwerkingRow(
                 verwerking_id=verwerking.verwerking_id,
@@ -41,6 +41,7 @@ class VerwerkingRepository:
                 trace_id=verwerking.trace_id,
             )
         )
+        await self._session.flush()  # the row the persons refer to, first
         for persoon in verwerking.betrokkenen:
             self._session.add(
                 VerwerkingBetrokkeneRow(

@@ -129,7 +129,7 @@ async def controleer(
             else await uow.verwerkingen.lopend_bij(zoeksleutel, uitvoerder, dag)
         )
         controle = in_werking(lopend, dag)
-        uow.verwerkingen.add(
+        await uow.verwerkingen.add(
             Verwerking(
                 verwerking_id=str(uuid.uuid4()),
                 op=deps.clock(),

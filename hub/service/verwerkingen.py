@@ -76,12 +76,12 @@ async def zoek_per_persoon(
         )
 
 
-def log_instructie(
+async def log_instructie(
     uow: UnitOfWork, o: Opschorting, uitvoerder: str, leden: Iterable[Lid], *, door: str
 ) -> None:
     """Log that the hub gives ``uitvoerder`` the household of a time-out (each BSN sealed for
     it): a processing activity in the transaction that queues the instruction."""
-    uow.verwerkingen.add(
+    await uow.verwerkingen.add(
         Verwerking(
             verwerking_id=str(uuid.uuid4()),
             op=uow.clock(),

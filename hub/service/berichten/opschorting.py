@@ -41,7 +41,7 @@ async def _personen(
 ) -> tuple[PersoonVersleuteld, ...]:
     """The household, each BSN sealed for ``uitvoerder`` only; logged as a processing activity."""
     leden = await uow.casussen.leden(o.casus_id)
-    verwerkingen.log_instructie(uow, o, uitvoerder, leden, door=door)
+    await verwerkingen.log_instructie(uow, o, uitvoerder, leden, door=door)
     return tuple(
         PersoonVersleuteld(
             pseudoniem=lid.pseudoniem,

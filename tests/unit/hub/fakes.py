@@ -318,7 +318,7 @@ class FakeVerwerkingRepository:
         self._uow = uow
         self._rows: dict[str, Any] = uow.work.tables.setdefault("verwerkingen", {})
 
-    def add(self, verwerking: Any) -> None:
+    async def add(self, verwerking: Any) -> None:
         self._rows[verwerking.verwerking_id] = verwerking
 
     async def zoek(
