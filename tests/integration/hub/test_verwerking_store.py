@@ -1,0 +1,64 @@
+"""On SQLite and PostgreSQL: the check before collecting finds a time-out by the person's lookup
+key in one query, every check and instruction is in the processing log, and no table holds a
+BSN."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from hub.adapters.orm import VerwerkingBetrokkeneRow, VerwerkingRow
+from hub.service.controle import ControleerOpschorting, controleer
+from hub.service.opschorting import lees_opschorting
+from hub.service.queries import Pagina
+from hub.service.verwerkingen import ZoekVerwerkingenPerPersoon, zoek_per_persoon
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.versleuteling import load_public_key, seal
+from tests.integration.hub.test_store import BSN, order
+
+CJIB_OIN = UITVOERDERS[Uitvoerder.CJIB].oin
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+async def check(hub, **vraag) -> bool:
+    controle = await controleer(
+        ControleerOpschorting(**vraag),
+        hub.uow(),
+        hub.deps,
+        uitvoerder="cjib",
+        oin=CJIB_OIN,
+        trace_id=TRACE_ID,
+    )
+    return controle.in_force
+
+
+async def test_check_by_sealed_bsn_and_pseudonym_is_logged_and_no_table_holds_a_bsn(hub):
+    opschorting_id = await order(hub)
+    opschorting = await lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    async with hub.uow() as uow:
+        [lid] = await uow.casussen.leden(opschorting.casus_id)
+    sealed = seal(BSN, load_public_key(hub.deps.secrets.publieke_bsn_sleutel))
+
+    assert await check(hub, bsn_versleuteld=sealed) is True
+    assert await check(hub, pseudoniem=lid.pseudoniem) is True
+    after = opschorting.einddatum + dt.timedelta(days=1)
+    assert await check(hub, pseudoniem=lid.pseudoniem, peildatum=after) is False
+
+    log, totaal = await zoek_per_persoon(ZoekVerwerkingenPerPersoon(bsn=BSN), hub.uow(), hub.deps)
+    checks = [v for v in log if v.doel == "controle-opschorting"]
+    assert totaal == len(log) == 3 + len(opschorting.keten)
+    assert [v.uitkomst for v in checks] == ["not-in-force", "in-force", "in-force"]
+    assert {v.trace_id for v in checks} == {TRACE_ID}
+
+    async with hub.uow() as uow:
+        by_casus, _ = await uow.verwerkingen.zoek(Pagina(1, 10), casus_id=opschorting.casus_id)
+    assert {v.doel for v in by_casus} == {"opschorting-instructie"}
+
+    async with hub.sessions() as session:
+        rows = [
+            *(await session.execute(select(VerwerkingRow))).all(),
+            *(await session.execute(select(VerwerkingBetrokkeneRow))).all(),
+        ]
+    text = " ".join(str(row[0].__dict__) for row in rows)
+    assert "verwerking_id" in text and BSN not in text
