@@ -119,8 +119,16 @@ class VerwerkingRepository:
 
     async def lopend_bij(self, bsn_zoeksleutel: str, uitvoerder: str, dag: dt.date) -> list[Lopend]:
         """The time-outs in force on ``dag`` for the person with this lookup key whose order went
-        to ``uitvoerder`` and was not refused by it: one indexed join (lookup key -> household
-        members -> orders of their casussen -> the agency's request in each order)."""
+        to ``uitvoerder`` and was not refused by it: two queries, each step through an index
+        (lookup key -> the person's casussen -> their orders -> the agency's request in each,
+        by its unique chain and agency)."""
+        casussen = list(
+            await self._session.scalars(
+                select(LidRow.casus_id).where(LidRow.bsn_zoeksleutel == bsn_zoeksleutel)
+            )
+        )
+        if not casussen:
+            return []
         rows = await self._session.execute(
             select(
                 OpschortingRow.ingangsdatum,
@@ -129,14 +137,13 @@ class VerwerkingRepository:
                 OpschortingRow.maatregelen,
                 VerzoekRow.vorderingen_in_scope,
             )
-            .join(LidRow, LidRow.casus_id == OpschortingRow.casus_id)
             .join(
                 VerzoekRow,
                 (VerzoekRow.keten_id == OpschortingRow.opschorting_id)
                 & (VerzoekRow.uitvoerder == uitvoerder),
             )
             .where(
-                LidRow.bsn_zoeksleutel == bsn_zoeksleutel,
+                OpschortingRow.casus_id.in_(casussen),
                 VerzoekRow.status != VerzoekStatus.REFUSED.value,
                 OpschortingRow.verlopen_op.is_(None),
                 OpschortingRow.ingangsdatum <= dag,

@@ -2,8 +2,9 @@
 
 The agency names the person by a BSN sealed for the hub or by a pseudonym it got with an
 instruction. The hub turns either into its lookup key, finds the time-outs in force at that
-agency in one indexed query, and answers yes/no with the periods and the measures, nothing about
-the casus. Every check is a processing activity: it is logged and committed before the answer
+agency in two indexed look-ups (the person's casussen, then their orders with the agency's
+request), and answers yes/no with the periods and the measures, nothing about the casus. Every
+check is a processing activity: it is logged and committed before the answer
 goes out (a check that cannot be logged is not answered).
 """
 
