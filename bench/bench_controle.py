@@ -120,21 +120,18 @@ async def main(args: argparse.Namespace) -> None:
             f"max {max(timings):.2f} ms"
         )
         if url.startswith("sqlite"):
-            await explain(hub, hub.deps.secrets.zoeksleutel(people[0]))
+            await explain(hub)
     finally:
         await hub.close()
 
 
-async def explain(hub, zoeksleutel: str) -> None:  # type: ignore[no-untyped-def]
+async def explain(hub) -> None:  # type: ignore[no-untyped-def]
     """The SQLite plan of the look-up: each table reached through an index."""
     from hub.adapters.verwerking_repository import VerwerkingRepository
 
     captured: list[str] = []
 
     class Capture:
-        async def scalars(self, statement):  # type: ignore[no-untyped-def]
-            return ["MWL-2026-0000000000"]
-
         async def execute(self, statement):  # type: ignore[no-untyped-def]
             captured.append(
                 str(
@@ -145,7 +142,9 @@ async def explain(hub, zoeksleutel: str) -> None:  # type: ignore[no-untyped-def
             )
             return []
 
-    await VerwerkingRepository(Capture()).lopend_bij(zoeksleutel, "cjib", dt.date.today())  # type: ignore[arg-type]
+    await VerwerkingRepository(Capture()).lopend_bij(
+        ["MWL-2026-0000000000"], "cjib", dt.date.today()
+    )  # type: ignore[arg-type]
     async with hub.sessions() as session:
         plan = (await session.execute(_text(f"EXPLAIN QUERY PLAN {captured[0]}"))).all()
     print("query plan:")

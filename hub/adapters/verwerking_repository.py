@@ -4,6 +4,7 @@ collecting needs. Never commits."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,17 +118,14 @@ class VerwerkingRepository:
             .limit(1)
         )
 
-    async def lopend_bij(self, bsn_zoeksleutel: str, uitvoerder: str, dag: dt.date) -> list[Lopend]:
-        """The time-outs in force on ``dag`` for the person with this lookup key whose order went
-        to ``uitvoerder`` and was not refused by it: two queries, each step through an index
-        (lookup key -> the person's casussen -> their orders -> the agency's request in each,
-        by its unique chain and agency)."""
-        casussen = list(
-            await self._session.scalars(
-                select(LidRow.casus_id).where(LidRow.bsn_zoeksleutel == bsn_zoeksleutel)
-            )
-        )
-        if not casussen:
+    async def lopend_bij(
+        self, casus_ids: Sequence[str], uitvoerder: str, dag: dt.date
+    ) -> list[Lopend]:
+        """The time-outs in force on ``dag`` on these casussen (one person's:
+        ``CasusRepository.casus_ids_van``) whose order went to ``uitvoerder`` and was not refused
+        by it: one query, each step through an index (the casussen's orders, then the agency's
+        request in each by its unique chain and agency)."""
+        if not casus_ids:
             return []
         rows = await self._session.execute(
             select(
@@ -143,7 +141,7 @@ class VerwerkingRepository:
                 & (VerzoekRow.uitvoerder == uitvoerder),
             )
             .where(
-                OpschortingRow.casus_id.in_(casussen),
+                OpschortingRow.casus_id.in_(casus_ids),
                 VerzoekRow.status != VerzoekStatus.REFUSED.value,
                 OpschortingRow.verlopen_op.is_(None),
                 OpschortingRow.ingangsdatum <= dag,

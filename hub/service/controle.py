@@ -124,11 +124,8 @@ async def controleer(
     async with uow:
         if zoeksleutel is None and vraag.pseudoniem is not None:
             zoeksleutel = await uow.verwerkingen.zoeksleutel_van(vraag.pseudoniem)
-        lopend = (
-            []
-            if zoeksleutel is None
-            else await uow.verwerkingen.lopend_bij(zoeksleutel, uitvoerder, dag)
-        )
+        casussen = [] if zoeksleutel is None else await uow.casussen.casus_ids_van(zoeksleutel)
+        lopend = await uow.verwerkingen.lopend_bij(casussen, uitvoerder, dag)
         controle = in_werking(lopend, dag)
         await uow.verwerkingen.add(
             Verwerking(

@@ -349,15 +349,13 @@ class FakeVerwerkingRepository:
                     return str(lid.bsn_zoeksleutel)
         return None
 
-    async def lopend_bij(self, bsn_zoeksleutel: str, uitvoerder: str, dag: dt.date) -> list[Any]:
+    async def lopend_bij(self, casus_ids: Any, uitvoerder: str, dag: dt.date) -> list[Any]:
         from hub.domain.verzoek import VerzoekStatus
         from hub.service.controle import Lopend
 
-        casussen = self._uow.work.tables.get("casussen", {})
         found = []
         for o in self._uow.work.tables.get("opschortingen", {}).values():
-            casus = casussen.get(o.casus_id)
-            if casus is None or not any(m.bsn_zoeksleutel == bsn_zoeksleutel for m in casus.leden):
+            if o.casus_id not in casus_ids:
                 continue
             for v in o.keten:
                 if (
