@@ -28,7 +28,7 @@ from hub.domain.verwerking import (
 from hub.service.deps import Deps
 from hub.service.errors import Ongeldig
 from hub.service.unit_of_work import UnitOfWork
-from schemas.ids import Pseudoniem
+from schemas.ids import Pseudoniem, elfproef
 from schemas.versleuteling import SealError
 
 IN_WERKING = "in-force"
@@ -119,6 +119,8 @@ async def controleer(
             raise Ongeldig(
                 "cannot open bsn_versleuteld with the hub's key", field="bsn_versleuteld"
             ) from exc
+        if not (len(bsn) == 9 and bsn.isdigit() and elfproef(bsn)):
+            raise Ongeldig("the sealed value is not a BSN", field="bsn_versleuteld")
         zoeksleutel = deps.secrets.zoeksleutel(bsn)
     dag = vraag.peildatum or deps.clock().astimezone(NL).date()
     async with uow:

@@ -112,6 +112,10 @@ async def test_a_seal_the_hub_cannot_open_is_invalid_and_names_the_field(uow, de
     with pytest.raises(Ongeldig) as info:
         await ask(uow, deps, bsn_versleuteld=seal(BSN, someone_else))
     assert info.value.field == "bsn_versleuteld"
+    not_a_bsn = seal("123456789", load_public_key(deps.secrets.publieke_bsn_sleutel))
+    with pytest.raises(Ongeldig) as info:
+        await ask(uow, deps, bsn_versleuteld=not_a_bsn)
+    assert info.value.field == "bsn_versleuteld" and "123456789" not in info.value.message
     assert "verwerkingen" not in store.tables  # nothing answered, nothing logged
 
 
