@@ -125,6 +125,32 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
             assert suspension["opgeheven"] is True, link["uitvoerder"]
 
 
+async def test_cjib_checks_before_collecting_and_the_check_is_in_the_processing_log(stack):
+    """Over HTTPS with mutual TLS: the CJIB seals the BSN for the hub; the loket then finds the
+    check (and the instructions) in the person's processing log."""
+    from schemas.versleuteling import load_public_key, seal
+
+    await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body("cjib"))
+    async with stack.client("cjib", timeout=10) as cjib:
+        key = (await cjib.get("/api/v1/sleutels/hub")).json()["public_key_pem"]
+        body = {"bsn_versleuteld": seal(CONFIRMED_EVERYWHERE, load_public_key(key.encode()))}
+        timings = []
+        for _ in range(20):  # the first opens the TLS connection
+            started = time.perf_counter()
+            check = await cjib.post("/api/v1/opschortingen/controle", json=body)
+            timings.append((time.perf_counter() - started) * 1000)
+        warm = sorted(timings[1:])
+        print(f"\ncheck over mTLS: first {timings[0]:.1f} ms, then p50 {warm[9]:.1f} ms")
+    assert check.status_code == 200, check.text
+    assert check.json()["in_force"] is True
+    async with stack.client(timeout=10) as loket:
+        log = await loket.post(
+            "/api/v1/verwerkingen/zoek", json={"bsn": CONFIRMED_EVERYWHERE, "per_pagina": 100}
+        )
+    doelen = {v["doel"] for v in log.json()["verwerkingen"]}
+    assert {"controle-opschorting", "opschorting-instructie"} <= doelen
+
+
 def test_no_bsn_appears_in_any_process_output(stack):
     """Runs last in this module: every BSN used above went through hub, connectors and
     simulators; none may show in what they printed."""
