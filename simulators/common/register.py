@@ -36,6 +36,8 @@ class Vordering:
     soort: str
     bedrag: str
     in_beroep: bool = False
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    """The claim as the agency records it (its own seed shape), for its query API."""
 
 
 @dataclass
@@ -44,6 +46,11 @@ class Persoon:
     intern_id: str
     naam: str
     vorderingen: dict[str, Vordering] = field(default_factory=dict)
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    """What else the agency records about the person (its own seed shape, no BSN), for its
+    query API: e.g. allowances and income, garnishments and procedures, student finance."""
+    afgeschermd: bool = False
+    """A protected status (seeded flag): the agency shares nothing about this person."""
 
 
 class WijzigingSoort(StrEnum):
