@@ -1,6 +1,7 @@
 """What the three query APIs share: read only, the fault switch, no BSN in a URL, the totals of the
 household of test person 999990019 (the table in the README, "Simulated back-offices")."""
 
+import logging
 import re
 import sqlite3
 
@@ -189,3 +190,24 @@ async def test_a_shielded_person_stays_shielded_after_a_restart(tmp_path):
     async with client(duo, toestand) as c:
         r = await c.post(api.PAD, json=api.vraag("999990068"))
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("agency", list(AGENCIES))
+async def test_no_bsn_in_a_log_line(agency, caplog):
+    module, api, _ = AGENCIES[agency]
+    caplog.set_level(logging.DEBUG)
+    async with client(module) as c:
+        for bsn in PERSONEN:
+            await c.post(api.PAD, json=api.vraag(bsn, sleutel=f"q-{bsn[-3:]}"))
+        body = api.vraag()
+        body.pop(
+            next(
+                k
+                for k in body
+                if k not in ("verzoekKenmerk", "referentieKetenpartner", "verzoekId")
+            )
+        )
+        await c.post(api.PAD, json=body)  # a 400 does not echo the BSN into a log line either
+    assert caplog.records
+    for bsn in PERSONEN:
+        assert bsn not in caplog.text
