@@ -4,7 +4,8 @@
 (*belastingplichtige*, BSN in the body), for the ``gegevenssoorten`` named:
 
 - ``AANSLAGEN``: open assessments, per assessment its original and outstanding amount in cents,
-  the collection measures running (``invorderingsmaatregelen``), objection/appeal, arrangement;
+  the collection measures running (``invorderingsmaatregelen``), objection/appeal, arrangement
+  and the *invorderingsstop* that covers it and has not ended (``null``: none);
 - ``BETALINGSREGELINGEN``: payment arrangements in force;
 - ``VERREKENINGEN``: set-offs against allowances;
 - ``TOESLAGEN``: allowances paid (advance per month);
@@ -171,6 +172,17 @@ def beantwoord(
         if code in bekend:
             veld, waarde = _soort(persoon, bekend[code])
             body[veld] = waarde
+    for aanslag in body.get("aanslagen", {}).get("items", []):
+        stop = register.lopende_opschorting(aanslag["aanslagnummer"], vandaag)
+        aanslag["invorderingsstop"] = (
+            None
+            if stop is None
+            else {
+                "stopKenmerk": stop.referentie,
+                "ingangsdatum": stop.van.isoformat(),
+                "einddatum": stop.tot_en_met.isoformat(),
+            }
+        )
     body["nietLeverbaar"] = [c for c in gevraagd if c not in bekend]
     log.info("inlichtingen %s verstrekt over %s", verzoek.verzoek_kenmerk, persoon.intern_id)
     return 200, body

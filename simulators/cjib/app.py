@@ -375,7 +375,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return simulator.bevraag(
             vraag.referentie_ketenpartner,
             vraag.model_dump(mode="json"),
-            lambda register: bevraging.zoek(vraag, register),
+            lambda register: bevraging.zoek(vraag, register, vandaag()),
         )
 
     return router

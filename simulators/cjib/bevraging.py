@@ -22,6 +22,7 @@ Refusals, in the CJIB's error shape ``{"code", "melding"}``:
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -134,7 +135,7 @@ def _rubriek(persoon: Persoon, rubriek: Rubriek) -> tuple[str, Any]:
     return "procedures", list(g.get("procedures", []))
 
 
-def zoek(vraag: Zoekvraag, register: Register) -> tuple[int, dict[str, Any]]:
+def zoek(vraag: Zoekvraag, register: Register, vandaag: dt.date) -> tuple[int, dict[str, Any]]:
     """The CJIB's rules for a search; returns HTTP status and body."""
     persoon = register.persoon(vraag.betrokkene.burgerservicenummer)
     if persoon is None:
@@ -152,6 +153,17 @@ def zoek(vraag: Zoekvraag, register: Register) -> tuple[int, dict[str, Any]]:
         if code in bekend:
             veld, waarde = _rubriek(persoon, bekend[code])
             resultaat[veld] = waarde
+    for zaak in resultaat.get("zaken", {}).get("lijst", []):
+        ops = register.lopende_opschorting(zaak["zaaknummer"], vandaag)
+        zaak["opschorting"] = (
+            None
+            if ops is None
+            else {
+                "cjibReferentie": ops.referentie,
+                "van": ops.van.isoformat(),
+                "tot": (ops.tot_en_met + dt.timedelta(days=1)).isoformat(),
+            }
+        )
     log.info("bevraging %s beantwoord (%s)", vraag.referentie_ketenpartner, persoon.intern_id)
     return 200, {
         "referentieKetenpartner": vraag.referentie_ketenpartner,

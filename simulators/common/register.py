@@ -265,6 +265,14 @@ class Register:
         """The suspension registered under this request key (the original request's)."""
         return next((o for o in self.opschortingen if o.sleutel == sleutel), None)
 
+    def lopende_opschorting(self, nummer: str, vandaag: date) -> Opschorting | None:
+        """The suspension covering claim ``nummer`` that has not ended by ``vandaag`` (it may
+        start later), or ``None``."""
+        return next(
+            (o for o in self.opschortingen if nummer in o.vorderingen and not o.afgelopen(vandaag)),
+            None,
+        )
+
     def opgeschorte_vorderingen(self) -> set[str]:
         return {nummer for o in self.opschortingen for nummer in o.vorderingen}
 

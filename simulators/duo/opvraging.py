@@ -6,7 +6,8 @@ the body), for the numeric ``gegevensSoorten`` named (DUO's own codes, like its 
 - ``100`` debts (*schulden*): per debt its principal (``hoofdsomCenten``) and what is left
   (``restschuldCenten``), the collection steps running (``invorderingsstappen``, in DUO's
   ``pauzeSoort`` codes: 10 repayment, 20 garnishment, 30 set-off, 60 writ, ...), whether an
-  objection is pending (``bezwaarLopend``) and a repayment arrangement (``aflosregeling``);
+  objection is pending (``bezwaarLopend``), a repayment arrangement (``aflosregeling``) and the
+  *betalingspauze* that covers it and has not ended (``null``: none);
 - ``200`` repayment arrangements (*aflosregelingen*) in force;
 - ``300`` student finance (*studiefinanciering*): running or not, repayment phase.
 
@@ -135,6 +136,17 @@ def beantwoord(
         if code in bekend:
             veld, waarde = _soort(persoon, bekend[code])
             gegevens[veld] = waarde
+    for schuld in gegevens.get("schulden", {}).get("items", []):
+        pauze = register.lopende_opschorting(schuld["schuldnummer"], vandaag)
+        schuld["betalingspauze"] = (
+            None
+            if pauze is None
+            else {
+                "duoKenmerk": pauze.referentie,
+                "startDatum": pauze.van.isoformat(),
+                "eindDatum": pauze.tot_en_met.isoformat(),
+            }
+        )
     log.info("gegevensopvraging %s beantwoord (%s)", opvraging.verzoek_id, persoon.intern_id)
     return 200, {
         "verzoekId": opvraging.verzoek_id,

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api.simulators import test_belastingdienst
+
 PAD = "/api/v1/inlichtingenverzoeken"
 ALLE = ["AANSLAGEN", "BETALINGSREGELINGEN", "VERREKENINGEN", "TOESLAGEN", "INKOMEN"]
 
@@ -39,6 +41,7 @@ async def test_the_assessments_of_999990019_with_exact_amounts(bd):
                     "aantalTermijnen": 24,
                     "ingangsdatum": "2025-09-01",
                 },
+                "invorderingsstop": None,
             },
             {
                 "aanslagnummer": "2023.ZVW.000102",
@@ -49,6 +52,7 @@ async def test_the_assessments_of_999990019_with_exact_amounts(bd):
                 "invorderingsmaatregelen": ["DWANGBEVEL", "VERREKENING"],
                 "bezwaarOfBeroep": False,
                 "betalingsregeling": None,
+                "invorderingsstop": None,
             },
         ],
         "totaalOpenstaandInCenten": 225250,
@@ -138,3 +142,18 @@ async def test_no_purpose_or_ground_is_a_bad_request(bd, veld):
 async def test_an_empty_purpose_is_a_bad_request(bd):
     r = await bd.post(PAD, json=vraag(doelbinding=""))
     assert r.status_code == 400
+
+
+async def test_an_assessment_under_a_stop_shows_it(bd):
+    stop = await bd.post(test_belastingdienst.PAD, json=test_belastingdienst.verzoek("k-1"))
+    assert stop.status_code == 201
+    body = (await bd.post(PAD, json=vraag())).json()
+    assert [a["invorderingsstop"] for a in body["aanslagen"]["items"]] == [
+        {
+            "stopKenmerk": stop.json()["stopKenmerk"],
+            "ingangsdatum": "2026-12-01",
+            "einddatum": "2027-02-28",
+        }
+    ] * 2
+    partner = (await bd.post(PAD, json=vraag("999990020"))).json()
+    assert partner["aanslagen"]["items"][0]["invorderingsstop"] is None

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api.simulators import test_cjib
+
 PAD = "/cjib/bevragingen/zoeken"
 ALLE = ["ZAKEN", "BETALINGSREGELINGEN", "BESLAGEN", "PROCEDURES"]
 
@@ -36,6 +38,7 @@ async def test_the_cases_of_999990019_with_exact_amounts(cjib_client):
                     "maatregelen": ["INNING"],
                     "inBeroep": False,
                     "betalingsregeling": None,
+                    "opschorting": None,
                 },
                 {
                     "zaaknummer": "STRAF-2024-000219",
@@ -44,6 +47,7 @@ async def test_the_cases_of_999990019_with_exact_amounts(cjib_client):
                     "maatregelen": ["INNING", "BESLAGLEGGING"],
                     "inBeroep": False,
                     "betalingsregeling": None,
+                    "opschorting": None,
                 },
             ],
         },
@@ -118,3 +122,14 @@ async def test_no_purpose_or_ground_is_a_bad_request(cjib_client, veld):
     assert r.json()["code"] == "ONGELDIG_VERZOEK"
     assert veld in r.json()["melding"]
     assert "999990019" not in r.text
+
+
+async def test_a_suspended_case_shows_its_suspension(cjib_client):
+    ops = await cjib_client.post(test_cjib.PAD, json=test_cjib.verzoek("k-1"))
+    assert ops.status_code == 201
+    body = (await cjib_client.post(PAD, json=vraag())).json()
+    gezien = {z["zaaknummer"]: z["opschorting"] for z in body["zoekresultaat"]["zaken"]["lijst"]}
+    periode = ops.json()["periode"]
+    assert all(o is not None for o in gezien.values())
+    assert {o["cjibReferentie"] for o in gezien.values()} == {ops.json()["cjibReferentie"]}
+    assert {(o["van"], o["tot"]) for o in gezien.values()} == {(periode["van"], periode["tot"])}

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api.simulators import test_duo
+
 PAD = "/duo/v2/gegevensopvragingen"
 SCHULDEN, AFLOSREGELINGEN, STUDIEFINANCIERING = 100, 200, 300
 
@@ -39,6 +41,7 @@ async def test_the_debts_of_999990019_with_exact_amounts(duo_client):
                         "draagkrachtmeting": True,
                         "ingangsdatum": "2024-01-01",
                     },
+                    "betalingspauze": None,
                 }
             ],
             "totaal": 1,
@@ -101,3 +104,15 @@ async def test_no_purpose_or_ground_is_a_bad_request(duo_client, veld):
     assert r.json()["fout"]["code"] == "ONGELDIG_VERZOEK"
     assert veld in r.json()["fout"]["bericht"]
     assert "999990019" not in r.text
+
+
+async def test_a_paused_debt_shows_its_pause(duo_client):
+    pauze = await duo_client.post(test_duo.PAD, json=test_duo.verzoek("k-1"))
+    assert pauze.status_code == 201
+    body = (await duo_client.post(PAD, json=vraag())).json()
+    (schuld,) = body["gegevens"]["schulden"]["items"]
+    assert schuld["betalingspauze"] == {
+        "duoKenmerk": pauze.json()["duoKenmerk"],
+        "startDatum": pauze.json()["startDatum"],
+        "eindDatum": pauze.json()["eindDatum"],
+    }
