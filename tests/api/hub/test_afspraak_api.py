@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,6 @@ async def test_a_broken_agreement_file_stops_the_hub(hub_settings, tmp_path: Pat
     kapot = tmp_path / "afspraken.yaml"
     kapot.write_text('formaat: 1\neditie: "x"\nafspraken:\n  - kenmerk: AFS-X\n', encoding="utf-8")
     app = create_app(hub_settings.model_copy(update={"afspraken_bestand": kapot}))
-    with pytest.raises(AfsprakenOngeldig, match=f"agreement file {kapot} is invalid"):
+    with pytest.raises(AfsprakenOngeldig, match=re.escape(f"agreement file {kapot} is invalid")):
         async with running(app):
             pass

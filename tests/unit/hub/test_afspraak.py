@@ -192,7 +192,7 @@ def test_a_valid_file_loads_with_its_versions():
     ],
 )
 def test_a_broken_file_is_refused_naming_what_is_wrong(inhoud, meldt):
-    with pytest.raises(AfsprakenOngeldig, match="agreement file test.yaml") as fout:
+    with pytest.raises(AfsprakenOngeldig, match=r"agreement file test\.yaml") as fout:
         lees_afspraken(inhoud, bron="test.yaml")
     assert meldt in str(fout.value)
 
