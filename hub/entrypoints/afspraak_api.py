@@ -1,7 +1,7 @@
 """The agreement routes: read the agreement table, and check an information request against it.
 
 ``GET /api/v1/afspraken`` (filters ``uitvoerder``, ``doel``, ``geldig_op``) and
-``GET /api/v1/afspraken/{kenmerk}`` (every version) for every proven caller with a role;
+``GET /api/v1/afspraken/{kenmerk}`` (every version) for the loket, agencies and operators;
 ``POST /api/v1/casussen/{casus_id}/informatieverzoeken/toets`` for the loket and agencies: a dry
 run of the check every information request will pass (``hub.service.afspraken``).
 """
@@ -29,9 +29,7 @@ from hub.service.afspraken import BuitenAfspraak, toets_informatieverzoek
 from hub.service.errors import NietGevonden
 from schemas.organisaties import Uitvoerder
 
-LezerDep = Annotated[
-    Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER, Rol.OPERATOR, Rol.LET_SECRETARIS))
-]
+LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER, Rol.OPERATOR))]
 VerzoekerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER))]
 
 router = APIRouter(
