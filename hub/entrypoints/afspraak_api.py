@@ -78,6 +78,7 @@ async def lees_afspraak(kenmerk: str, hub: HubDep, _: LezerDep) -> AfsprakenLijs
     responses={
         403: {"model": Fouten, "description": "The requester takes no part in the casus."},
         404: {"model": Fouten, "description": "Unknown casus."},
+        409: {"model": Fouten, "description": "The casus is refused or closed."},
     },
 )
 async def toets_verzoek(

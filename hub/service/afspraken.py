@@ -5,7 +5,9 @@ toets``) answers with it, and the request API will run it before it records a re
 request outside the agreements never reaches an agency.
 
 Who may ask on a casus (``verzoeker``): the loket always; an agency when the casus has a request
-to it (it takes part in a time-out of the casus). Anyone else: :class:`Verboden` (403).
+to it (it takes part in a time-out of the casus). Anyone else: :class:`Verboden` (403). Only
+for a casus still open: a refused or closed one (``afgewezen``, ``gesloten``) is
+:class:`Conflict` (409): nothing is shared for it any more.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hub.domain.afspraak import LOKET, Afspraak, Afsprakentabel, Doel, Weigering, beoordeel
+from hub.domain.casus import CasusStatus
 from hub.domain.verzoek import VerzoekStatus
-from hub.service.errors import NietGevonden, Ongeldig, Verboden
+from hub.service.errors import Conflict, NietGevonden, Ongeldig, Verboden
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
 from schemas.informatie import Gegevenscategorie
 from schemas.organisaties import Uitvoerder
+
+AFGEDAAN = frozenset({CasusStatus.AFGEWEZEN, CasusStatus.GESLOTEN})
+"""A casus in these states asks nothing any more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +82,26 @@ async def verzoeker_op_casus(
     """The requester's organisation code on this casus and the casus's household pseudonyms.
 
     :class:`NietGevonden` for an unknown casus, :class:`Verboden` for a requester that takes no
-    part in it."""
+    part in it, :class:`Conflict` for a casus refused or closed."""
     async with uow:
         casus = await uow.casussen.get(casus_id)
         if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
-        personen = frozenset(lid.pseudoniem for lid in casus.leden)
+        verzoeker: str | None = None
         if rol_loket:
-            return LOKET, personen
-        if uitvoerder is not None:
+            verzoeker = LOKET
+        elif uitvoerder is not None:
             verzoeken = await uow.verzoeken.van_casus(casus_id, list(VerzoekStatus))
             if any(v.uitvoerder == uitvoerder for v in verzoeken):
-                return uitvoerder, personen
-    raise Verboden(f"the requester takes no part in casus {casus_id}", field="casus_id")
+                verzoeker = uitvoerder
+    if verzoeker is None:
+        raise Verboden(f"the requester takes no part in casus {casus_id}", field="casus_id")
+    if casus.status in AFGEDAAN:
+        raise Conflict(
+            f"casus {casus_id} is {casus.status}: no information is shared for it",
+            field="casus_id",
+        )
+    return verzoeker, frozenset(lid.pseudoniem for lid in casus.leden)
 
 
 async def toets_informatieverzoek(

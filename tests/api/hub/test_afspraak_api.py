@@ -211,6 +211,17 @@ async def test_an_agency_takes_part_only_in_a_casus_with_a_time_out_to_it(loket,
     assert "cjib" in response.json()["detail"][0]["message"]
 
 
+async def test_a_refused_casus_is_409(loket):
+    casus_id = await submit_casus(loket)
+    body = verzoek(await pseudoniemen(loket, casus_id), ("duo", ["vorderingen"]))
+    afwijzing = {"redencode": "niet-alles-geprobeerd", "reden": "Eerst lokaal", "advies": "Wijk"}
+    response = await loket.post(f"/api/v1/casussen/{casus_id}/afwijzing", json=afwijzing)
+    assert response.status_code == 200, response.text
+    response = await toets(loket, casus_id, body)
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["field"] == "casus_id"
+
+
 async def test_an_operator_may_not_check_a_request(loket, operator):
     casus_id = await submit_casus(loket)
     body = verzoek(await pseudoniemen(loket, casus_id), ("duo", ["vorderingen"]))
