@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hub.domain.afspraak import Afspraak, Doel
 from hub.service.afspraken import Gevraagd, Oordeel
@@ -48,6 +48,15 @@ class AfsprakenLijst(BaseModel):
     items: list[AfspraakView]
 
 
+T = TypeVar("T")
+
+
+def _eenmaal(waarden: list[T], wat: str) -> list[T]:
+    if len(set(waarden)) != len(waarden):
+        raise ValueError(f"names {wat} twice")
+    return waarden
+
+
 class GevraagdeUitvoerder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,11 +67,10 @@ class GevraagdeUitvoerder(BaseModel):
         json_schema_extra={"uniqueItems": True},
     )
 
-    @model_validator(mode="after")
-    def _zonder_dubbelen(self) -> Self:
-        if len(set(self.categorieen)) != len(self.categorieen):
-            raise ValueError("categorieen names a category twice")
-        return self
+    @field_validator("categorieen")
+    @classmethod
+    def _zonder_dubbelen(cls, categorieen: list[Gegevenscategorie]) -> list[Gegevenscategorie]:
+        return _eenmaal(categorieen, "a category")
 
 
 class ToetsInformatieverzoek(BaseModel):
@@ -82,14 +90,16 @@ class ToetsInformatieverzoek(BaseModel):
         json_schema_extra={"uniqueItems": True},
     )
 
-    @model_validator(mode="after")
-    def _elk_eenmaal(self) -> Self:
-        codes = [u.uitvoerder for u in self.uitvoerders]
-        if len(set(codes)) != len(codes):
-            raise ValueError("uitvoerders names an agency twice")
-        if len(set(self.personen)) != len(self.personen):
-            raise ValueError("personen names a person twice")
-        return self
+    @field_validator("uitvoerders")
+    @classmethod
+    def _elke_uitvoerder_eenmaal(cls, uitvoerders: list[GevraagdeUitvoerder]) -> list[Any]:
+        _eenmaal([u.uitvoerder for u in uitvoerders], "an agency")
+        return uitvoerders
+
+    @field_validator("personen")
+    @classmethod
+    def _elke_persoon_eenmaal(cls, personen: list[str]) -> list[str]:
+        return _eenmaal(personen, "a person")
 
     def gevraagd(self) -> list[Gevraagd]:
         return [Gevraagd(u.uitvoerder, tuple(u.categorieen)) for u in self.uitvoerders]

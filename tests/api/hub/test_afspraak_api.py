@@ -167,6 +167,19 @@ async def test_another_legal_ground_is_422_naming_grondslag(loket):
             "uitvoerders.0.categorieen.1",
         ),
         ({"personen": ["999990019"]}, "personen.0"),
+        (
+            {"uitvoerders": [{"uitvoerder": "duo", "categorieen": ["beslagen", "beslagen"]}]},
+            "uitvoerders.0.categorieen",
+        ),
+        (
+            {
+                "uitvoerders": [
+                    {"uitvoerder": "duo", "categorieen": ["beslagen"]},
+                    {"uitvoerder": "duo", "categorieen": ["vorderingen"]},
+                ]
+            },
+            "uitvoerders",
+        ),
     ],
 )
 async def test_bad_input_is_422_naming_the_field(loket, wijziging, veld):
