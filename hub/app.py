@@ -14,6 +14,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from hub.adapters.telemetry import EXCLUDED_URLS
 from hub.bootstrap import HubProcess, bootstrap
 from hub.entrypoints import (
+    afspraak_api,
     beveiliging,
     casus_api,
     dead_letter_api,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(ops.router)
     app.include_router(dead_letter_api.router)
     app.include_router(verzoek_api.router)
+    app.include_router(afspraak_api.router)
     app.include_router(ops.pages)
     # Every path but /health needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())
