@@ -14,6 +14,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from hub.adapters.telemetry import EXCLUDED_URLS
 from hub.bootstrap import HubProcess, bootstrap
 from hub.entrypoints import (
+    afspraak_api,
     beveiliging,
     casus_api,
     controle_api,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(verzoek_api.router)
     app.include_router(controle_api.router)
     app.include_router(verwerking_api.router)
+    app.include_router(afspraak_api.router)
     app.include_router(ops.pages)
     # Every path but /health needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())

@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters import periodic
+from hub.adapters.afspraken_loader import laad_afspraken
 from hub.adapters.consumer_lag import CHECK_SECONDS, ConsumerLagMonitor, connector_groups
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.dead_letter_reader import BrokerProducer, DeadLetterReader, OperatorProducer
@@ -30,6 +31,7 @@ from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.store import SqlUnitOfWork
 from hub.adapters.telemetry import configure_tracing
+from hub.domain.afspraak import Afsprakentabel
 from hub.service import berichten
 from hub.service.aflevering import publicatie_opgegeven
 from hub.service.casus import vul_zoeksleutels_aan
@@ -52,6 +54,8 @@ class Hub:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     deps: Deps
+    afspraken: Afsprakentabel
+    """The agreement table, loaded at start (``hub.adapters.afspraken_loader``)."""
     relay: OutboxRelay | None = None
 
     def now(self) -> dt.datetime:
@@ -93,7 +97,9 @@ class Hub:
 
 async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
     """Open the store (create or upgrade its schema), load the secrets, and fill the BSN lookup
-    keys the migrations could not (``vul_zoeksleutels_aan``)."""
+    keys the migrations could not (``vul_zoeksleutels_aan``). The agreement table is loaded
+    first: a broken one stops the start (``AfsprakenOngeldig``)."""
+    afspraken = laad_afspraken(settings.afspraken_bestand)
     engine = create_engine(settings.database_url)
     await create_schema(engine)
     deps = Deps(
@@ -106,7 +112,13 @@ async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
         keys=AgencyKeys(settings.keys_dir),
         clock=clock,
     )
-    hub = Hub(settings=settings, engine=engine, sessions=session_factory(engine), deps=deps)
+    hub = Hub(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        deps=deps,
+        afspraken=afspraken,
+    )
     try:
         await vul_zoeksleutels_aan(hub.uow, deps)
     except BaseException:

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///.var/hub.sqlite3",
         description="SQLAlchemy async URL: an SQLite file by default, or postgresql+asyncpg://...",
     )
+    afspraken_bestand: Path | None = Field(
+        default=None,
+        description="The agreement table (YAML, docs/afspraken.md); default: the one shipped "
+        "in hub/afspraken/. A file that does not pass its checks stops the hub at start.",
+    )
     keys_dir: Path = Field(
         default=Path(".var/keys"),
         description="Where the agencies' public keys (<agency>.pub) and, for a development stack, "

@@ -2,6 +2,7 @@
 
 ``POST /api/v1/invorderingsstops`` registers a stop on the collection of tax assessments
 (*aanslagen*) of one or more taxpayers (*belastingplichtigen*). Idempotent on ``verzoekKenmerk``.
+``POST /api/v1/inlichtingenverzoeken`` answers queries (see :mod:`.inlichtingen`).
 
 Refusals (HTTP 422, body ``{"foutcode", "omschrijving"}``):
 - ``TERMIJN_TE_LANG``: the stop would last longer than 12 months;
@@ -41,6 +42,7 @@ from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field, model_validator
 
+from simulators.belastingdienst import inlichtingen
 from simulators.common import (
     Bsn,
     CamelModel,
@@ -76,24 +78,62 @@ class Maatregel(StrEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
+class SeedBetalingsregeling(CamelModel):
+    regelingnummer: str
+    termijnbedrag: str
+    aantal_termijnen: int = Field(ge=1)
+    ingangsdatum: dt.date
+
+
 class SeedAanslag(CamelModel):
     aanslagnummer: str = Field(pattern=r"^[0-9]{4}\.[A-Z]{2,4}\.[0-9]{6}$")
     middel: str
     belastingjaar: int
+    oorspronkelijk_bedrag: str | None = Field(default=None, description="Default: openstaand.")
     openstaand_bedrag: str
+    invorderingsmaatregelen: list[str] = Field(default_factory=list)
+    bezwaar_of_beroep: bool = False
+    betalingsregeling: SeedBetalingsregeling | None = None
+
+
+class SeedToeslag(CamelModel):
+    toeslag: str
+    berekeningsjaar: int
+    voorschot_per_maand: str
+
+
+class SeedInkomen(CamelModel):
+    belastingjaar: int
+    verzamelinkomen: str
+    bron: str
+
+
+class SeedVerrekening(CamelModel):
+    aanslagnummer: str
+    verrekend_met: str
+    bedrag_per_maand: str
+    sinds: dt.date
 
 
 class SeedBelastingplichtige(CamelModel):
     bsn: Bsn
     relatienummer: str
     naam: str
+    afgeschermd: bool = False
     aanslagen: list[SeedAanslag] = Field(default_factory=list)
+    toeslagen: list[SeedToeslag] = Field(default_factory=list)
+    inkomen: SeedInkomen | None = None
+    verrekeningen: list[SeedVerrekening] = Field(default_factory=list)
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
     a = SeedAanslag.model_validate(data)
     return Vordering(
-        nummer=a.aanslagnummer, soort=f"{a.middel} {a.belastingjaar}", bedrag=a.openstaand_bedrag
+        nummer=a.aanslagnummer,
+        soort=f"{a.middel} {a.belastingjaar}",
+        bedrag=a.openstaand_bedrag,
+        in_beroep=a.bezwaar_of_beroep,
+        gegevens=a.model_dump(mode="json", by_alias=True),
     )
 
 
@@ -106,6 +146,10 @@ def lees_persoon(data: dict[str, Any]) -> Persoon:
         vorderingen={
             a.aanslagnummer: lees_vordering(a.model_dump(by_alias=True)) for a in b.aanslagen
         },
+        gegevens=b.model_dump(
+            mode="json", by_alias=True, include={"toeslagen", "inkomen", "verrekeningen"}
+        ),
+        afgeschermd=b.afgeschermd,
     )
 
 
@@ -375,6 +419,14 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
                 **verzoek.model_dump(mode="json"),
             },
             lambda register: beeindig(stop_kenmerk, verzoek, register, vandaag()),
+        )
+
+    @router.post("/inlichtingenverzoeken", tags=["inlichtingen"])
+    def inlichtingenverzoek(verzoek: inlichtingen.Inlichtingenverzoek) -> JSONResponse:
+        return simulator.bevraag(
+            verzoek.verzoek_kenmerk,
+            verzoek.model_dump(mode="json"),
+            lambda register: inlichtingen.beantwoord(verzoek, register, vandaag()),
         )
 
     return router

@@ -26,6 +26,8 @@ ends earlier by itself).
 
 ``GET /cjib/ketenpartnerverzoeken/{referentieKetenpartner}`` finds the suspension registered for a
 partner's original request (404 ``VERZOEK_ONBEKEND`` when none was).
+
+``POST /cjib/bevragingen/zoeken`` answers searches (see :mod:`.bevraging`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import Field, StringConstraints, model_validator
 
+from simulators.cjib import bevraging
 from simulators.common import (
     CamelModel,
     Opschorting,
@@ -75,24 +78,56 @@ class Maatregel(StrEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
+class SeedBetalingsregeling(CamelModel):
+    regeling_id: str
+    termijnbedrag: str
+    aantal_termijnen: int = Field(ge=1)
+    eerste_termijn: dt.date
+
+
 class SeedZaak(CamelModel):
     zaaknummer: str = Field(pattern=r"^[A-Z]+-[0-9]{4}-[0-9]{6}$")
     soort: str
+    opgelegd_bedrag: str | None = Field(default=None, description="Default: openstaand.")
     openstaand_bedrag: str
     in_beroep: bool = False
+    maatregelen: list[Maatregel] = Field(default_factory=list)
+    betalingsregeling: SeedBetalingsregeling | None = None
+
+
+class SeedBeslag(CamelModel):
+    beslagkenmerk: str
+    soort: str
+    zaaknummer: str
+    maandbedrag: str
+    sinds: dt.date
+
+
+class SeedProcedure(CamelModel):
+    zaaknummer: str
+    soort: str
+    status: str
+    ingediend_op: dt.date
 
 
 class SeedBetrokkene(CamelModel):
     burgerservicenummer: Burgerservicenummer
     betrokkene_id: str
     naam: str
+    geheimhouding: bool = False
     zaken: list[SeedZaak] = Field(default_factory=list)
+    beslagen: list[SeedBeslag] = Field(default_factory=list)
+    procedures: list[SeedProcedure] = Field(default_factory=list)
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
     z = SeedZaak.model_validate(data)
     return Vordering(
-        nummer=z.zaaknummer, soort=z.soort, bedrag=z.openstaand_bedrag, in_beroep=z.in_beroep
+        nummer=z.zaaknummer,
+        soort=z.soort,
+        bedrag=z.openstaand_bedrag,
+        in_beroep=z.in_beroep,
+        gegevens=z.model_dump(mode="json", by_alias=True),
     )
 
 
@@ -103,6 +138,8 @@ def lees_persoon(data: dict[str, Any]) -> Persoon:
         intern_id=b.betrokkene_id,
         naam=b.naam,
         vorderingen={z.zaaknummer: lees_vordering(z.model_dump(by_alias=True)) for z in b.zaken},
+        gegevens=b.model_dump(mode="json", by_alias=True, include={"beslagen", "procedures"}),
+        afgeschermd=b.geheimhouding,
     )
 
 
@@ -332,6 +369,14 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
                     "periode": _periode(ops),
                 }
             )
+
+    @router.post("/bevragingen/zoeken", tags=["bevragingen"])
+    def bevraging_zoeken(vraag: bevraging.Zoekvraag) -> JSONResponse:
+        return simulator.bevraag(
+            vraag.referentie_ketenpartner,
+            vraag.model_dump(mode="json"),
+            lambda register: bevraging.zoek(vraag, register, vandaag()),
+        )
 
     return router
 

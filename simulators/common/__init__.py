@@ -10,7 +10,7 @@ from simulators.common.register import (
     WijzigingSoort,
     elfproef,
 )
-from simulators.common.velden import Bsn, CamelModel
+from simulators.common.velden import Bsn, CamelModel, centen
 
 __all__ = [
     "Bsn",
@@ -22,6 +22,7 @@ __all__ = [
     "Vordering",
     "Wijziging",
     "WijzigingSoort",
+    "centen",
     "elfproef",
     "lees_seedbestand",
     "maak_app",

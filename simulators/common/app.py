@@ -138,6 +138,30 @@ class Simulator:
             self.bewaar()
             return JSONResponse(status_code=status, content=body)
 
+    def bevraag(
+        self,
+        sleutel: str,
+        verzoek: dict[str, Any],
+        beantwoord: Callable[[Register], tuple[int, dict[str, Any]]],
+    ) -> JSONResponse:
+        """Answer a query (read only): nothing is applied or remembered, so a repeat gets the
+        same answer as long as the register is unchanged. A fault that hits it
+        (``/_simulator/storingen``) answers first, as for an instruction."""
+        register = self.register
+        with register.lock:
+            storing = register.storing_voor(sleutel, verzoek)
+            if storing is not None:
+                self.bewaar()
+                logger(self.naam).warning(
+                    "storing %d: HTTP %d on query %s", storing.id, storing.status, sleutel
+                )
+                return JSONResponse(
+                    status_code=storing.status,
+                    content=self.fout("STORING", f"simulated fault {storing.id} (simulator)"),
+                )
+            status, body = beantwoord(register)
+        return JSONResponse(status_code=status, content=body)
+
 
 def lees_seedbestand(pad: Path) -> dict[str, Any]:
     data = json.loads(pad.read_text(encoding="utf-8"))

@@ -152,6 +152,8 @@ def _persoon_json(p: Persoon) -> dict[str, Any]:
         "internId": p.intern_id,
         "naam": p.naam,
         "vorderingen": [vars(v) for v in p.vorderingen.values()],
+        "gegevens": p.gegevens,
+        "afgeschermd": p.afgeschermd,
     }
 
 
@@ -163,6 +165,8 @@ def _persoon(data: dict[str, Any]) -> Persoon:
         intern_id=data["internId"],
         naam=data["naam"],
         vorderingen={v.nummer: v for v in vorderingen},
+        gegevens=data.get("gegevens", {}),
+        afgeschermd=data.get("afgeschermd", False),
     )
 
 

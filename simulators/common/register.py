@@ -36,6 +36,8 @@ class Vordering:
     soort: str
     bedrag: str
     in_beroep: bool = False
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    """The claim as the agency records it (its own seed shape), for its query API."""
 
 
 @dataclass
@@ -44,6 +46,11 @@ class Persoon:
     intern_id: str
     naam: str
     vorderingen: dict[str, Vordering] = field(default_factory=dict)
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    """What else the agency records about the person (its own seed shape, no BSN), for its
+    query API: e.g. allowances and income, garnishments and procedures, student finance."""
+    afgeschermd: bool = False
+    """A protected status (seeded flag): the agency shares nothing about this person."""
 
 
 class WijzigingSoort(StrEnum):
@@ -257,6 +264,14 @@ class Register:
     def opschorting_met_sleutel(self, sleutel: str) -> Opschorting | None:
         """The suspension registered under this request key (the original request's)."""
         return next((o for o in self.opschortingen if o.sleutel == sleutel), None)
+
+    def lopende_opschorting(self, nummer: str, vandaag: date) -> Opschorting | None:
+        """The suspension covering claim ``nummer`` that has not ended by ``vandaag`` (it may
+        start later), or ``None``."""
+        return next(
+            (o for o in self.opschortingen if nummer in o.vorderingen and not o.afgelopen(vandaag)),
+            None,
+        )
 
     def opgeschorte_vorderingen(self) -> set[str]:
         return {nummer for o in self.opschortingen for nummer in o.vorderingen}

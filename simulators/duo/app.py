@@ -24,6 +24,8 @@ has passed (DUO neither extends nor ends a pause that is over).
 
 ``GET /duo/v2/betalingspauzes?verzoekId=...`` finds a pause by the ``verzoekId`` that registered it
 (``{"items": [...], "totaal": n}``).
+
+``POST /duo/v2/gegevensopvragingen`` answers queries (see :mod:`.opvraging`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.duo import opvraging
 
 NAAM = "duo"
 SEED = Path(__file__).with_name("seed.json")
@@ -73,22 +76,48 @@ class PauzeSoort(IntEnum):
 # --- seed shape -----------------------------------------------------------------------------
 
 
+class SeedAflosregeling(CamelModel):
+    regeling_id: str
+    maandbedrag: str
+    draagkrachtmeting: bool
+    ingangsdatum: dt.date
+
+
+class SeedStudiefinanciering(CamelModel):
+    lopend: bool
+    aflosfase_vanaf: dt.date | None = None
+    looptijd_jaren: int
+    aflosvrije_maanden_resterend: int
+
+
 class SeedSchuld(CamelModel):
     schuldnummer: str = Field(pattern=r"^[A-Z]{2}-[0-9]{4}-[0-9]{6}$")
     soort: str
+    hoofdsom: str | None = Field(default=None, description="Default: openstaand.")
     openstaand_bedrag: str
+    invorderingsstappen: list[PauzeSoort] = Field(default_factory=list)
+    bezwaar_lopend: bool = False
+    aflosregeling: SeedAflosregeling | None = None
 
 
 class SeedDebiteur(CamelModel):
     bsn: Bsn
     debiteurnummer: str
     naam: str
+    vertrouwelijk: bool = False
     schulden: list[SeedSchuld] = Field(default_factory=list)
+    studiefinanciering: SeedStudiefinanciering | None = None
 
 
 def lees_vordering(data: dict[str, Any]) -> Vordering:
     s = SeedSchuld.model_validate(data)
-    return Vordering(nummer=s.schuldnummer, soort=s.soort, bedrag=s.openstaand_bedrag)
+    return Vordering(
+        nummer=s.schuldnummer,
+        soort=s.soort,
+        bedrag=s.openstaand_bedrag,
+        in_beroep=s.bezwaar_lopend,
+        gegevens=s.model_dump(mode="json", by_alias=True),
+    )
 
 
 def lees_persoon(data: dict[str, Any]) -> Persoon:
@@ -100,6 +129,8 @@ def lees_persoon(data: dict[str, Any]) -> Persoon:
         vorderingen={
             s.schuldnummer: lees_vordering(s.model_dump(by_alias=True)) for s in d.schulden
         },
+        gegevens=d.model_dump(mode="json", by_alias=True, include={"studiefinanciering"}),
+        afgeschermd=d.vertrouwelijk,
     )
 
 
@@ -296,6 +327,14 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             mutatie.verzoek_id,
             {"duoKenmerk": duo_kenmerk, "mutatie": True, **mutatie.model_dump(mode="json")},
             lambda register: muteer(duo_kenmerk, mutatie, register, vandaag()),
+        )
+
+    @router.post("/gegevensopvragingen", tags=["gegevensopvragingen"])
+    def gegevensopvraging(verzoek: opvraging.Gegevensopvraging) -> JSONResponse:
+        return simulator.bevraag(
+            verzoek.verzoek_id,
+            verzoek.model_dump(mode="json"),
+            lambda register: opvraging.beantwoord(verzoek, register, vandaag()),
         )
 
     return router
