@@ -60,7 +60,9 @@ class Idempotency:
             hub.deps,
             caller=caller,
             key=key,
-            hash_=idempotentie.request_hash(scope["method"], scope["path"], bytes(body)),
+            hash_=idempotentie.request_hash(
+                scope["method"], scope["path"], bytes(body), key=hub.deps.secrets.pseudonym_key
+            ),
         )
         if claim.uitkomst is Uitkomst.ANDERS:
             await send_error(

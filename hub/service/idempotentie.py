@@ -15,6 +15,7 @@ key is purged (``HUB_IDEMPOTENCY_KEY_RETENTION_DAYS``). That errs on the side of
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,8 +23,11 @@ from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 
 
-def request_hash(method: str, path: str, body: bytes) -> str:
-    digest = hashlib.sha256()
+def request_hash(method: str, path: str, body: bytes, *, key: bytes) -> str:
+    """The request's fingerprint: an HMAC under the hub's secret ``key``, not a bare digest. A
+    body may hold a BSN (a casus submission, a right-of-access search), and a bare SHA-256 of a
+    small body is found again by trying every BSN; without the key it cannot be."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
     for part in (method.encode(), path.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)

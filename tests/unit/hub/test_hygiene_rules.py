@@ -157,7 +157,22 @@ def test_the_token_bucket_allows_a_burst_then_the_rate():
 
 
 def test_the_request_hash_covers_method_path_and_body():
-    base = request_hash("POST", "/a", b"{}")
-    assert base == request_hash("POST", "/a", b"{}")
-    assert len({base, request_hash("POST", "/b", b"{}"), request_hash("POST", "/a", b"{ }")}) == 3
-    assert request_hash("POST", "/ab", b"") != request_hash("POST", "/a", b"b")
+    key = b"k" * 32
+    base = request_hash("POST", "/a", b"{}", key=key)
+    assert base == request_hash("POST", "/a", b"{}", key=key)
+    assert (
+        len(
+            {
+                base,
+                request_hash("POST", "/b", b"{}", key=key),
+                request_hash("POST", "/a", b"{ }", key=key),
+            }
+        )
+        == 3
+    )
+    assert request_hash("POST", "/ab", b"", key=key) != request_hash("POST", "/a", b"b", key=key)
+    # Keyed: whoever reads the table cannot find a BSN in it by hashing every candidate body.
+    body = b'{"bsn": "999990019"}'
+    assert request_hash("POST", "/z", body, key=key) != request_hash(
+        "POST", "/z", body, key=b"x" * 32
+    )
