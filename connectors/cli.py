@@ -20,11 +20,11 @@ from faststream.asgi import AsgiFastStream, make_ping_asgi
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
-from connectors.base.logbegrenzer import LogBegrenzer
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
 from connectors.base.telemetry import configure as configure_telemetry
+from schemas.logs import LogThrottle
 
 app = typer.Typer(help="Agency connectors of maatwerk-hub.")
 
@@ -54,7 +54,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
                 max_wachttijd=settings.retry_backoff_max,
                 fout_pogingen=settings.retry_server_error_attempts,
             ),
-            logbegrenzer=LogBegrenzer(interval=settings.log_interval),
+            log_throttle=LogThrottle(settings.log_interval),
             group_id=settings.group_id,
         )
         if settings.health_port is None:

@@ -9,7 +9,7 @@ bound (``casus_id``, ``event_id``, ...).
 
 :func:`mask_bsns` is the last line of defence: every run of nine digits in any string value is
 masked before the line is rendered, whatever a caller passed. ``LOG_FORMAT=console`` renders for
-humans instead of JSON.
+humans instead of JSON. :class:`LogThrottle` rate-limits the lines of a record that keeps failing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import structlog
@@ -122,3 +124,41 @@ def configure_logging(
         named = logging.getLogger(name)
         named.handlers[:] = []
         named.propagate = True
+
+
+class LogThrottle:
+    """At most one log line per key (a failing record's topic, partition and offset) every
+    ``interval`` seconds, counting the lines held back: a record that fails on every delivery
+    must not fill the disk with the same line hundreds of times a second. The number of keys is
+    bounded (the oldest is forgotten first). The PyPI filters for this key on the message text
+    of stdlib logging; the hub and the connectors log through structlog and key on the record."""
+
+    def __init__(
+        self,
+        interval: float = 10.0,
+        *,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._interval = interval
+        self._max_keys = max_keys
+        self._clock = clock
+        self._keys: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+
+    def allow(self, key: Hashable) -> int | None:
+        """``None``: hold this line back. Otherwise log it, with the returned count of lines
+        held back for ``key`` since its last one."""
+        now = self._clock()
+        last = self._keys.get(key)
+        if last is not None and now - last[0] < self._interval:
+            self._keys[key] = (last[0], last[1] + 1)
+            return None
+        self._keys[key] = (now, 0)
+        self._keys.move_to_end(key)
+        while len(self._keys) > self._max_keys:
+            self._keys.popitem(last=False)
+        return 0 if last is None else last[1]
+
+    def forget(self, key: Hashable) -> None:
+        """The record is done (processed or dead-lettered): its next line is not held back."""
+        self._keys.pop(key, None)

@@ -35,7 +35,7 @@ NACK_ON_ERROR, so the offset is committed only after the work):
    dead-lettered ``verwerkingsfout``.
 
 Warnings about a record that keeps failing are rate-limited per record
-(:mod:`connectors.base.logbegrenzer`).
+(:class:`schemas.logs.LogThrottle`).
 No BSN is ever logged: logs carry topic, partition, offset, event id, casus id and references.
 """
 
@@ -71,7 +71,6 @@ from connectors.base.backoffice import (
     HttpVerzoek,
 )
 from connectors.base.koppeling import Koppeling
-from connectors.base.logbegrenzer import LogBegrenzer
 from connectors.base.omvang import MAX_ANTWOORD, past, zonder_detail
 from connectors.base.opdracht import (
     DeadLetterReden,
@@ -85,7 +84,7 @@ from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
-from schemas.logs import BROKER_LOGGER
+from schemas.logs import BROKER_LOGGER, LogThrottle
 from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
@@ -151,7 +150,7 @@ class InstructieVerwerker:
         herhaalbeleid: Herhaalbeleid | None = None,
         klok: Callable[[], datetime] = lambda: datetime.now(UTC),
         slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        logbegrenzer: LogBegrenzer | None = None,
+        log_throttle: LogThrottle | None = None,
     ) -> None:
         self.koppeling = koppeling
         self._client = client
@@ -161,7 +160,7 @@ class InstructieVerwerker:
         self._klok = klok
         self._slaap = slaap
         self._catalogus = {t.name: t for t in catalogue()}
-        self._logbegrenzer = logbegrenzer or LogBegrenzer()
+        self._log_throttle = log_throttle or LogThrottle(30.0)
         self._fouten: OrderedDict[Positie, int] = OrderedDict()
         """Server errors per record so far, across redeliveries."""
         self._melder = Melder(koppeling=koppeling, publiceer=publiceer, klok=klok)
@@ -189,7 +188,7 @@ class InstructieVerwerker:
         _begrens(self._onverwachte)
         beleid = self._beleid
         if pogingen < beleid.fout_pogingen:
-            onderdrukt = self._logbegrenzer.mag(positie)
+            onderdrukt = self._log_throttle.allow(positie)
             if onderdrukt is not None:
                 log.warning(
                     "unexpected error",
@@ -260,7 +259,7 @@ class InstructieVerwerker:
 
     def _vergeet(self, positie: Positie) -> None:
         self._fouten.pop(positie, None)
-        self._logbegrenzer.vergeet(positie)
+        self._log_throttle.forget(positie)
 
     def _vertaling(self, event_type: str, topic: str) -> Vertaling[Any, Any]:
         """The translation for ``event_type``, or why there is none."""
@@ -365,7 +364,7 @@ class InstructieVerwerker:
 
     def _log(self, tekst: str, werk: _Werk, **velden: Any) -> None:
         """A warning about the record in hand, at most one per record per interval."""
-        onderdrukt = self._logbegrenzer.mag(werk.positie)
+        onderdrukt = self._log_throttle.allow(werk.positie)
         if onderdrukt is not None:
             log.warning(tekst, **werk.ids, **velden, suppressed=onderdrukt)
 
@@ -509,7 +508,7 @@ def bouw_broker(
     group_id: str | None = None,
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    logbegrenzer: LogBegrenzer | None = None,
+    log_throttle: LogThrottle | None = None,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
@@ -538,7 +537,7 @@ def bouw_broker(
         herhaalbeleid=herhaalbeleid,
         klok=klok,
         slaap=slaap,
-        logbegrenzer=logbegrenzer,
+        log_throttle=log_throttle,
     )
     topics = [t.name for t in koppeling.topics]
 

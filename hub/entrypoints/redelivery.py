@@ -5,7 +5,7 @@ same place. A failure of the record itself is tried :attr:`RedeliveryPolicy.max_
 then the consumer sets the record aside; a transient failure (database or broker away) is retried
 for as long as it lasts. Before a record is handed back the consumer waits (capped exponential
 backoff), so a failing record is redelivered a few times a second at most, not hundreds; and it
-logs one line per record per interval (:class:`~hub.adapters.log_throttle.LogThrottle`).
+logs one line per record per interval (:class:`~schemas.logs.LogThrottle`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import structlog
 from aiokafka import ConsumerRecord
 
-from hub.adapters.log_throttle import LogThrottle
+from schemas.logs import LogThrottle
 
 log = structlog.get_logger(__name__)
 

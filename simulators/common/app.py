@@ -107,16 +107,9 @@ class Simulator:
         and nothing is applied or remembered."""
         register = self.register
         with register.lock:
-            storing = register.storing_voor(sleutel, verzoek)
-            if storing is not None:
-                self.bewaar()
-                logger(self.naam).warning(
-                    "storing %d: HTTP %d on request %s", storing.id, storing.status, sleutel
-                )
-                return JSONResponse(
-                    status_code=storing.status,
-                    content=self.fout("STORING", f"simulated fault {storing.id} (simulator)"),
-                )
+            geraakt = self._storing(sleutel, verzoek, "request")
+            if geraakt is not None:
+                return geraakt
             try:
                 bekend = register.eerder_antwoord(sleutel, verzoek)
             except SleutelConflict:
@@ -149,18 +142,26 @@ class Simulator:
         (``/_simulator/storingen``) answers first, as for an instruction."""
         register = self.register
         with register.lock:
-            storing = register.storing_voor(sleutel, verzoek)
-            if storing is not None:
-                self.bewaar()
-                logger(self.naam).warning(
-                    "storing %d: HTTP %d on query %s", storing.id, storing.status, sleutel
-                )
-                return JSONResponse(
-                    status_code=storing.status,
-                    content=self.fout("STORING", f"simulated fault {storing.id} (simulator)"),
-                )
+            geraakt = self._storing(sleutel, verzoek, "query")
+            if geraakt is not None:
+                return geraakt
             status, body = beantwoord(register)
         return JSONResponse(status_code=status, content=body)
+
+    def _storing(self, sleutel: str, verzoek: dict[str, Any], wat: str) -> JSONResponse | None:
+        """The answer of a fault (``/_simulator/storingen``) that hits this request, if one does
+        (its hit is counted and kept); call with the register's lock held."""
+        storing = self.register.storing_voor(sleutel, verzoek)
+        if storing is None:
+            return None
+        self.bewaar()
+        logger(self.naam).warning(
+            "storing %d: HTTP %d on %s %s", storing.id, storing.status, wat, sleutel
+        )
+        return JSONResponse(
+            status_code=storing.status,
+            content=self.fout("STORING", f"simulated fault {storing.id} (simulator)"),
+        )
 
 
 def lees_seedbestand(pad: Path) -> dict[str, Any]:

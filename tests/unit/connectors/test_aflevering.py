@@ -14,7 +14,6 @@ from aiokafka import ConsumerRecord
 
 from connectors.base.aflevering import melding_event_id, meldingstopic
 from connectors.base.backoffice import BackofficeClient, BackofficeFout
-from connectors.base.logbegrenzer import LogBegrenzer
 from connectors.base.omvang import MAX_ANTWOORD
 from connectors.base.runtime import Herhaalbeleid, InstructieVerwerker, antwoord_event_id
 from connectors.cjib import KOPPELING
@@ -22,6 +21,7 @@ from schemas import CloudEvent, parse_event
 from schemas import deadletter as dl
 from schemas.aflevering import AfleveringMislukt, AfleveringReden
 from schemas.informatie import InformatieVerzoek
+from schemas.logs import LogThrottle
 from schemas.opschorting import (
     OpschortingBevestigd,
     OpschortingDeelsBevestigd,
@@ -395,7 +395,7 @@ async def test_an_answer_that_does_not_fit_even_without_detail_is_dead_lettered_
 async def test_a_record_that_keeps_failing_logs_once_per_interval(capsys):
     klok = [0.0]
     verbinding = Verbinding(*[httpx.Response(503)] * 9)
-    verbinding.verwerker._logbegrenzer = LogBegrenzer(interval=30, klok=lambda: klok[0])
+    verbinding.verwerker._log_throttle = LogThrottle(30, clock=lambda: klok[0])
     record = verbinding.record(verbinding.order().to_bytes())
     for _ in range(3):  # 9 failed attempts within the interval
         with pytest.raises(Exception, match="HTTP 503"):

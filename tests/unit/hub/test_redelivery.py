@@ -8,10 +8,10 @@ import pytest
 from aiokafka.errors import KafkaConnectionError
 from sqlalchemy import exc as sa_exc
 
-from hub.adapters.log_throttle import LogThrottle
 from hub.adapters.transient import is_transient
 from hub.domain.dead_letter import DeadLetter
 from hub.entrypoints.redelivery import Redelivery, RedeliveryPolicy
+from schemas.logs import LogThrottle
 
 
 def wrapped(orig: BaseException, cls=sa_exc.OperationalError) -> BaseException:
