@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import casus_body, opschorting_body, vandaag
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +61,7 @@ async def test_cjib_refuses_when_every_claim_is_under_appeal(stack):
 
 
 async def test_duo_refuses_a_retroactive_pause(stack):
-    body = opschorting_body("duo", start=dt.date.today() - dt.timedelta(days=60))
+    body = opschorting_body("duo", start=vandaag() - dt.timedelta(days=60))
     chain, _ = await run_order(stack, CONFIRMED_EVERYWHERE, body)
     duo = links(chain)["duo"]
     assert duo["status"] == "refused"
@@ -119,7 +119,7 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
         assert lifted.status_code == 201, lifted.text
         after = await wait_for_change(client, url)
         assert after["wijzigingen"][-1]["status"] == "confirmed", after["wijzigingen"]
-        assert after["opgeheven_per"] == dt.date.today().isoformat()
+        assert after["opgeheven_per"] == vandaag().isoformat()
         for link in chain["keten"]:
             suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
             assert suspension["opgeheven"] is True, link["uitvoerder"]

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 LOKET_INDIENER_OIN = "00000001999999990201"
+
+
+def vandaag() -> dt.date:
+    """Today in the Netherlands, the calendar the hub keeps: between 23:00 and 00:00 UTC (22:00 in
+    summer) the machine's own date is a day behind it."""
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 def casus_body(*bsns: str) -> dict[str, Any]:
@@ -33,7 +40,7 @@ def opschorting_body(
     days: int = 90,
     vorderingen: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
-    start = start or dt.date.today()
+    start = start or vandaag()
     vorderingen = vorderingen or {}
     return {
         "uitvoerders": [

@@ -15,6 +15,7 @@ from tests.api.hub.test_api import (
     publish,
     status,
 )
+from tests.support.loket import vandaag
 
 
 async def answered(loket) -> dict:
@@ -79,7 +80,7 @@ async def test_lifting_once_then_no_more_changes(loket):
     lifted = await loket.post(f"{url}/opheffing", json={"reden": "Schuldregeling getroffen"})
     assert lifted.status_code == 201, lifted.text
     body = lifted.json()
-    assert body["opgeheven_per"] == dt.date.today().isoformat()
+    assert body["opgeheven_per"] == vandaag().isoformat()
     assert body["wijzigingen"][0]["soort"] == "opheffing"
     again = await loket.post(f"{url}/opheffing", json={"reden": "nog eens"})
     assert again.status_code == 409
