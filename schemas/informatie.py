@@ -8,6 +8,14 @@ logged by the hub on its event id.
 
 Minimisation is checked in the messages themselves: a request asks only for categories that the
 sharing agreement (``afspraak``) allows, and an answer carries only categories that were asked.
+The hub checks it once more against the request it recorded.
+
+The personal content of an answer (each ``Gegeven.inhoud``) travels sealed for the receiver only:
+the request names the receiver's X25519 public key (``ontvanger_sleutel``) and the agency seals
+each ``inhoud`` with it (:func:`schemas.versleuteling.seal`). Only the category, the person's
+pseudonym and the reference date stay readable, so the hub can check minimisation without reading
+the content. Sealed content of category ``vorderingen`` opens to JSON of :class:`VorderingInhoud`
+(one claim), which is what a debt overview (schuldenoverzicht) is made of.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from schemas.envelope import Contract, EventData, register
 from schemas.gedeeld import Partij, Regel
 from schemas.ids import CasusId, Pseudoniem
-from schemas.opschorting import PersoonVersleuteld
+from schemas.opschorting import Maatregel, PersoonVersleuteld
 from schemas.organisaties import Uitvoerder
 
 
@@ -100,6 +108,19 @@ class InformatieVerzoek(EventData):
     )
     reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
     gevraagd_op: AwareDatetime = Field(description="When the request was made.")
+    ontvanger_sleutel: str | None = Field(
+        default=None,
+        description=(
+            "X25519 public key of the receiver of the answer (base64url of its 32 raw bytes, no "
+            "padding): the agency seals every gegevens[].inhoud with it, so only the receiver "
+            "can read the content. The hub's own key when the hub assembles the answer (a debt "
+            "overview). Without it an agency refuses (onverwerkbaar): content never travels in "
+            "clear."
+        ),
+        min_length=43,
+        max_length=43,
+        pattern=r"^[A-Za-z0-9_-]{43}$",
+    )
 
     @model_validator(mode="after")
     def _binnen_afspraak(self) -> Self:
@@ -117,11 +138,52 @@ class Gegeven(Contract):
     categorie: Gegevenscategorie = Field(description="The category.")
     pseudoniem: Pseudoniem = Field(description="The household member it is about.")
     inhoud: str = Field(
-        description="The information, minimised (no BSN or other identifiers).",
+        description=(
+            "The information, minimised (no BSN or other identifiers), sealed for the request's "
+            "ontvanger_sleutel (schemas.versleuteling: v1.<epk>.<nonce>.<ciphertext>). Opened: "
+            "JSON of VorderingInhoud for category vorderingen, text (at most 4000 characters) "
+            "for the others."
+        ),
         min_length=1,
-        max_length=4000,
+        max_length=8000,
     )
     peildatum: dt.date = Field(description="The day the information reflects.")
+
+
+class VorderingInhoud(Contract):
+    """One open claim, as an agency shares it for category ``vorderingen`` (the opened content of
+    a ``Gegeven``). Amounts in integer euro cents."""
+
+    referentie: str = Field(
+        description="The agency's own reference of the claim (as a time-out's scope names it).",
+        min_length=1,
+        max_length=64,
+    )
+    soort: str = Field(
+        description="What the claim is, in the agency's words (e.g. 'inkomstenbelasting 2023').",
+        min_length=1,
+        max_length=200,
+    )
+    oorspronkelijk_bedrag_centen: int = Field(ge=0, description="The amount first due, in cents.")
+    openstaand_bedrag_centen: int = Field(ge=0, description="The amount still open, in cents.")
+    maatregelen: tuple[Maatregel, ...] = Field(
+        default=(),
+        description="Collection measures running on the claim now.",
+        json_schema_extra={"uniqueItems": True},
+    )
+    bezwaar_of_beroep: bool = Field(
+        default=False, description="An objection or appeal against the claim is pending."
+    )
+    betalingsregeling: bool = Field(
+        default=False, description="A payment arrangement for the claim is in force."
+    )
+    opgeschort: bool = Field(
+        default=False, description="Collection of the claim is suspended now (a time-out or stop)."
+    )
+
+
+MAX_INHOUD_TEKST = 4000
+"""The longest opened ``Gegeven.inhoud`` of a category other than ``vorderingen``."""
 
 
 class Weigeringsgrond(StrEnum):

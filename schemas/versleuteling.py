@@ -83,6 +83,28 @@ def public_key_pem(key: X25519PublicKey) -> bytes:
     )
 
 
+def public_key_text(key: X25519PublicKey) -> str:
+    """The public key as a message carries it: base64url of its 32 raw bytes, no padding."""
+    return _b64(_raw(key))
+
+
+def load_public_key_text(text: str) -> X25519PublicKey:
+    """A public key from :func:`public_key_text` (:class:`SealError` if it is none)."""
+    try:
+        raw = _unb64(text)
+        if len(raw) != 32:
+            raise ValueError("not 32 bytes")
+        return X25519PublicKey.from_public_bytes(raw)
+    except Exception as exc:
+        raise SealError("not an X25519 public key (base64url, 32 bytes)") from exc
+
+
+def is_sealed(text: str) -> bool:
+    """Whether ``text`` has the shape of a sealed value (not whether it opens)."""
+    parts = text.split(".")
+    return len(parts) == 4 and parts[0] == "v1" and all(parts[1:])
+
+
 def load_private_key(pem: bytes) -> X25519PrivateKey:
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, X25519PrivateKey):

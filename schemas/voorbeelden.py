@@ -32,6 +32,10 @@ PSEUDONIEM_AANVRAGER = "psn-" + uuid.uuid5(uuid.NAMESPACE_URL, "voorbeeld:aanvra
 PSEUDONIEM_PARTNER = "psn-" + uuid.uuid5(uuid.NAMESPACE_URL, "voorbeeld:partner").hex
 VERZEGELD = "v1.dm9vcmJlZWxkLWVwaw.dm9vcmJlZWxkLW5vbmNl.Z2VlbiBlY2h0ZSBic24"
 """Shape of a sealed BSN; base64url of placeholder words, opened by no key."""
+VERZEGELDE_INHOUD = "v1.dm9vcmJlZWxkLWVwaw.dm9vcmJlZWxkLW5vbmNl.Z2VlbiBlY2h0ZSB2b3JkZXJpbmdlbg"
+"""Shape of sealed answer content; placeholder words, opened by no key."""
+ONTVANGER_SLEUTEL = "dm9vcmJlZWxkIG9udHZhbmdlcnNsZXV0ZWwgMzIgYiE"
+"""Shape of a receiver's public key (base64url of 32 placeholder bytes)."""
 
 
 def _id(naam: str) -> str:
@@ -367,6 +371,7 @@ def _informatie_payloads() -> list[EventData]:
             personen=PERSONEN,
             reageer_uiterlijk=DEADLINE,
             gevraagd_op=TIJD,
+            ontvanger_sleutel=ONTVANGER_SLEUTEL,
         ),
         informatie.InformatieVerstrekt(
             **_informatie,
@@ -376,7 +381,7 @@ def _informatie_payloads() -> list[EventData]:
                 informatie.Gegeven(
                     categorie=informatie.Gegevenscategorie.VORDERINGEN,
                     pseudoniem=PSEUDONIEM_AANVRAGER,
-                    inhoud="Twee openstaande vorderingen, samen EUR 1.840,00.",
+                    inhoud=VERZEGELDE_INHOUD,
                     peildatum=dt.date(2026, 3, 2),
                 ),
             ),
