@@ -1,8 +1,11 @@
-"""Connector for the Belastingdienst: time-out instructions become *invorderingsstops*."""
+"""Connector for the Belastingdienst: time-out instructions become *invorderingsstops*, information
+requests *inlichtingenverzoeken*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.belastingdienst.informatie import INFORMATIE
 from connectors.belastingdienst.vertaling import OPDRACHT
 from connectors.belastingdienst.wijziging import OPHEFFING, VERLENGING
+from schemas.informatie import InformatieVerzoek
 from schemas.opschorting import (
     OpschortingInstructie,
     OpschortingOpheffingInstructie,
@@ -17,6 +20,7 @@ KOPPELING = Koppeling(
         OpschortingInstructie.event_type: OPDRACHT,
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
+        InformatieVerzoek.event_type: INFORMATIE,
     },
 )
 

@@ -1,8 +1,11 @@
-"""Connector for the CJIB: time-out instructions become *opschortingsverzoeken*."""
+"""Connector for the CJIB: time-out instructions become *opschortingsverzoeken*, information
+requests *bevragingen*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.cjib.informatie import INFORMATIE
 from connectors.cjib.vertaling import OPDRACHT
 from connectors.cjib.wijziging import OPHEFFING, VERLENGING
+from schemas.informatie import InformatieVerzoek
 from schemas.opschorting import (
     OpschortingInstructie,
     OpschortingOpheffingInstructie,
@@ -17,6 +20,7 @@ KOPPELING = Koppeling(
         OpschortingInstructie.event_type: OPDRACHT,
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
+        InformatieVerzoek.event_type: INFORMATIE,
     },
 )
 

@@ -1,8 +1,11 @@
-"""Connector for DUO: time-out instructions become *betalingspauzes*."""
+"""Connector for DUO: time-out instructions become *betalingspauzes*, information requests
+*gegevensopvragingen*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.duo.informatie import INFORMATIE
 from connectors.duo.vertaling import OPDRACHT
 from connectors.duo.wijziging import OPHEFFING, VERLENGING
+from schemas.informatie import InformatieVerzoek
 from schemas.opschorting import (
     OpschortingInstructie,
     OpschortingOpheffingInstructie,
@@ -17,6 +20,7 @@ KOPPELING = Koppeling(
         OpschortingInstructie.event_type: OPDRACHT,
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
+        InformatieVerzoek.event_type: INFORMATIE,
     },
 )
 

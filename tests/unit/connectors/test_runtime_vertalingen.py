@@ -169,7 +169,7 @@ async def test_a_type_that_does_not_belong_on_the_topic_is_onverwacht_type_and_w
 
 
 async def test_an_information_request_on_its_topic_without_translation_is_niet_ondersteund():
-    verwerking = Verwerking(laad_koppeling("cjib"))
+    verwerking = Verwerking(_alleen(laad_koppeling("cjib"), ORDER))
     await verwerking.verwerk(
         _informatieverzoek(verwerking).to_bytes(), topic=informatie_verzoek_topic("cjib").name
     )
@@ -192,10 +192,11 @@ def _abonnementen(koppeling: Koppeling) -> set[str]:
 
 
 @pytest.mark.parametrize("agency", ["belastingdienst", "cjib", "duo"])
-def test_each_connector_reads_exactly_its_instruction_topic(agency):
+def test_each_connector_reads_exactly_its_instruction_and_information_request_topics(agency):
     koppeling = laad_koppeling(agency)
-    assert [t.name for t in koppeling.topics] == [instructie_topic(agency).name]
-    assert _abonnementen(koppeling) == {instructie_topic(agency).name}
+    eigen = [instructie_topic(agency).name, informatie_verzoek_topic(agency).name]
+    assert [t.name for t in koppeling.topics] == eigen
+    assert _abonnementen(koppeling) == set(eigen)
 
 
 def test_a_translated_information_request_adds_its_topic_and_nothing_else():
