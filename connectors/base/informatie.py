@@ -163,10 +163,12 @@ def niet_te_beantwoorden(opdracht: Opdracht[InformatieVerzoek]) -> Weigering | N
             "The request names no ontvanger_sleutel: content is never shared in clear.",
         )
     try:
-        load_public_key_text(instructie.ontvanger_sleutel)
-    except SealError:
+        # Any 32 bytes load; a low-order point (e.g. all zeros) fails only when sealing.
+        seal("", load_public_key_text(instructie.ontvanger_sleutel))
+    except (SealError, ValueError):
         return Weigering(
-            Weigeringsgrond.ONVERWERKBAAR, "The ontvanger_sleutel is not an X25519 public key."
+            Weigeringsgrond.ONVERWERKBAAR,
+            "The ontvanger_sleutel is not an X25519 public key one can seal for.",
         )
     return None
 

@@ -6,6 +6,12 @@ API keeps an order to at most 200 claims per agency, but an agency may report mo
 was sent (``vorderingen`` omitted means all of the household's). :func:`zonder_detail` keeps the
 decision and every claim that was *not* suspended (with its reason code) and drops what the hub
 can do without: the entries of suspended claims and the agency's notes per claim.
+
+An information answer (``InformatieVerstrekt``) has no such detail: every ``Gegeven`` is content
+asked for, and a debt overview missing a claim would be wrong without anyone noticing. It is never
+trimmed: :func:`zonder_detail` leaves it alone, so one that does not fit is dead-lettered
+``antwoord-te-groot`` (and reported to the hub). A sealed claim takes about 520 bytes: some 125
+claims of one person at one agency fit.
 """
 
 from __future__ import annotations
