@@ -1,8 +1,9 @@
 """The connector runtime shared by all agencies and instruments: consume, deliver, answer.
 
 Per record on one of the agency's own topics that carry a type it has a translation for (today
-``maatwerk.opschorting.instructie.<agency>.v1``; consumer group ``connector-<agency>``, ack policy
-NACK_ON_ERROR, so the offset is committed only after the work):
+``maatwerk.opschorting.instructie.<agency>.v1`` and ``maatwerk.informatie.verzoek.<agency>.v1``;
+consumer group ``connector-<agency>``, ack policy NACK_ON_ERROR, so the offset is committed only
+after the work):
 
 1. read the raw bytes, whatever they are (not JSON, not UTF-8, nested without end, a MiB
    long): a valid CloudEvent of a type the agency has a translation for (else
