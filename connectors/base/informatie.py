@@ -139,13 +139,13 @@ def niets_te_vragen(agency: str, instructie: InformatieVerzoek) -> Weigering:
 
 def grondslag(regel: Regel) -> str:
     """The legal ground as one line (``regeling, artikel``), as long as a back-office takes."""
-    tekst_ = regel.regeling if not regel.artikel else f"{regel.regeling}, {regel.artikel}"
-    return tekst_[:MAX_GRONDSLAG]
+    regel_tekst = regel.regeling if not regel.artikel else f"{regel.regeling}, {regel.artikel}"
+    return regel_tekst[:MAX_GRONDSLAG]
 
 
-def _kort(tekst_: str) -> str:
-    tekst_ = mask_bsn_like(tekst_.strip()) or "-"
-    return tekst_ if len(tekst_) <= MAX_REDEN else tekst_[: MAX_REDEN - 1] + "…"
+def _kort(reden: str) -> str:
+    reden = mask_bsn_like(reden.strip()) or "-"
+    return reden if len(reden) <= MAX_REDEN else reden[: MAX_REDEN - 1] + "…"
 
 
 def niet_te_beantwoorden(opdracht: Opdracht[InformatieVerzoek]) -> Weigering | None:
@@ -213,10 +213,10 @@ def maak_antwoord(
             Gegeven(
                 categorie=categorie,
                 pseudoniem=pseudoniem,
-                inhoud=seal(tekst_, sleutel),
+                inhoud=seal(stuk, sleutel),
                 peildatum=peildatum,
             )
-            for tekst_ in inhoud
+            for stuk in inhoud
         )
     if not gegevens:
         namen = ", ".join(c.value for c in instructie.gevraagde_categorieen)
