@@ -86,7 +86,7 @@ async def verwerk(gebeurtenis: Gebeurtenis, uow: UnitOfWork, *, deps: Deps) -> N
 def bus(deps: Deps) -> Callable[[Gebeurtenis, UnitOfWork], Awaitable[None]]:
     """The bus as a unit of work takes it, bound to the hub's dependencies. Importing the
     instrument modules registers their translations."""
-    from hub.service.berichten import casus, opschorting  # noqa: F401
+    from hub.service.berichten import casus, informatie, opschorting  # noqa: F401
 
     async def handle(gebeurtenis: Gebeurtenis, uow: UnitOfWork) -> None:
         await verwerk(gebeurtenis, uow, deps=deps)
