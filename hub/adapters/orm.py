@@ -12,11 +12,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -130,10 +132,20 @@ class VerzoekRow(Base):
     (``hub.domain.verzoek``): the time-out order, its extension and its lifting are kinds of it.
 
     ``keten_id`` groups the requests that went out together (a chain); ``instrument_id`` names the
-    instrument that owns the request. Unique per chain and agency: one request each."""
+    instrument that owns the request. Unique per chain and agency (one request each), except for an
+    information request, which asks each agency once per person."""
 
     __tablename__ = "verzoek"
-    __table_args__ = (UniqueConstraint("keten_id", "uitvoerder", name="uq_verzoek_keten"),)
+    __table_args__ = (
+        Index(
+            "uq_verzoek_keten",
+            "keten_id",
+            "uitvoerder",
+            unique=True,
+            sqlite_where=text("soort <> 'informatie'"),
+            postgresql_where=text("soort <> 'informatie'"),
+        ),
+    )
 
     instructie_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     soort: Mapped[str] = mapped_column(String(20))

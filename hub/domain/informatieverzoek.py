@@ -132,11 +132,6 @@ def toets_verstrekking(vraag: Vraag, antwoord: Verstrekking) -> None:
     """The hub's second minimisation check: an answer carries only what was asked of that agency
     about that person, its content sealed. :class:`OnverwachtAntwoord` naming what is wrong."""
     wie = vraag.uitvoerder
-    if set(antwoord.gevraagde_categorieen) != set(vraag.categorieen):
-        raise OnverwachtAntwoord(
-            f"gevraagde_categorieen {', '.join(antwoord.gevraagde_categorieen)} are not what was "
-            f"asked of {wie} ({', '.join(vraag.categorieen)})"
-        )
     for i, gegeven in enumerate(antwoord.gegevens):
         if gegeven.categorie not in vraag.categorieen:
             raise OnverwachtAntwoord(f"gegevens carries {gegeven.categorie}, not asked of {wie}")
@@ -149,6 +144,11 @@ def toets_verstrekking(vraag: Vraag, antwoord: Verstrekking) -> None:
     for niet in antwoord.niet_verstrekt:
         if niet.categorie not in vraag.categorieen:
             raise OnverwachtAntwoord(f"niet_verstrekt names {niet.categorie}, not asked of {wie}")
+    if set(antwoord.gevraagde_categorieen) != set(vraag.categorieen):
+        raise OnverwachtAntwoord(
+            f"gevraagde_categorieen {', '.join(antwoord.gevraagde_categorieen)} are not what was "
+            f"asked of {wie} ({', '.join(vraag.categorieen)})"
+        )
 
 
 def verstrekking_status(vraag: Vraag, antwoord: Verstrekking) -> VerzoekStatus:

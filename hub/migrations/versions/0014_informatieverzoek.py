@@ -5,6 +5,10 @@ person; each question is a ``verzoek`` row (soort ``informatie``) with an ``info
 row saying what it asks. What an agency gives is kept in ``informatie_gegeven`` sealed for the
 receiver, until the retention purge deletes the content (``inhoud`` null, ``verwijderd_op``).
 
+A chain's requests stay unique per agency, except an information request's (one per agency per
+person): the unique constraint on ``verzoek (keten_id, uitvoerder)`` becomes a partial unique
+index that leaves soort ``informatie`` out.
+
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30
@@ -21,7 +25,20 @@ branch_labels = None
 depends_on = None
 
 
+_NIET_INFORMATIE = "soort <> 'informatie'"
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("verzoek", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_verzoek_keten", type_="unique")
+    op.create_index(
+        "uq_verzoek_keten",
+        "verzoek",
+        ["keten_id", "uitvoerder"],
+        unique=True,
+        sqlite_where=sa.text(_NIET_INFORMATIE),
+        postgresql_where=sa.text(_NIET_INFORMATIE),
+    )
     op.create_table(
         "informatieverzoek",
         sa.Column("informatieverzoek_id", sa.String(length=36), nullable=False),
@@ -87,3 +104,7 @@ def downgrade() -> None:
     op.drop_table("informatie_gegeven")
     op.drop_table("informatie_vraag")
     op.drop_table("informatieverzoek")
+    op.execute("DELETE FROM verzoek WHERE soort = 'informatie'")
+    op.drop_index("uq_verzoek_keten", table_name="verzoek")
+    with op.batch_alter_table("verzoek", schema=None) as batch_op:
+        batch_op.create_unique_constraint("uq_verzoek_keten", ["keten_id", "uitvoerder"])
