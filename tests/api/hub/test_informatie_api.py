@@ -505,3 +505,19 @@ async def test_an_agency_in_a_time_out_asks_and_sees_only_its_own_requests(loket
     assert [v["informatieverzoek_id"] for v in lijst["items"]] == [
         loket_vraag["informatieverzoek_id"]
     ]
+
+
+async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_out(
+    loket, operator
+):
+    casus_id, personen = await casus(loket, BSN, ANDER)
+    await vraag(loket, casus_id, body(personen, ("cjib", ["vorderingen"])))
+    response = await operator.get("/api/v1/ops/overzicht")
+    assert response.status_code == 200
+    overzicht = response.json()
+    assert overzicht["opschortingen"] == {"pending": 0, "confirmed": 0, "incomplete": 0}
+    assert overzicht["verzoeken"]["pending"] == 2
+    metrics = (await operator.get("/metrics")).text
+    assert 'hub_requests_pending{uitvoerder="cjib"} 2.0' in metrics
+    view = (await loket.get(f"/api/v1/casussen/{casus_id}")).json()
+    assert view["instrumenten"]["opschortingen"] == [] and view["onbestelbaar"] == []
