@@ -521,3 +521,16 @@ async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_o
     assert 'hub_requests_pending{uitvoerder="cjib"} 2.0' in metrics
     view = (await loket.get(f"/api/v1/casussen/{casus_id}")).json()
     assert view["instrumenten"]["opschortingen"] == [] and view["onbestelbaar"] == []
+
+
+async def test_an_idempotency_key_records_and_sends_the_request_once(loket):
+    casus_id, personen = await casus(loket)
+    verzoek = body(personen, ("duo", ["vorderingen"]))
+    pad = f"/api/v1/casussen/{casus_id}/informatieverzoeken"
+    headers = {"Idempotency-Key": "vraag-1"}
+    eerste = await loket.post(pad, json=verzoek, headers=headers)
+    tweede = await loket.post(pad, json=verzoek, headers=headers)
+    assert eerste.status_code == tweede.status_code == 201
+    assert eerste.json() == tweede.json()
+    assert (await loket.get(pad)).json()["totaal"] == 1
+    assert len(await berichten(loket, "duo", 1)) == 1
