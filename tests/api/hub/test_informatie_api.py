@@ -507,9 +507,7 @@ async def test_an_agency_in_a_time_out_asks_and_sees_only_its_own_requests(loket
     ]
 
 
-async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_out(
-    loket, operator
-):
+async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_out(loket, operator):
     casus_id, personen = await casus(loket, BSN, ANDER)
     await vraag(loket, casus_id, body(personen, ("cjib", ["vorderingen"])))
     response = await operator.get("/api/v1/ops/overzicht")
