@@ -59,6 +59,9 @@ class UitvoerderSchulden:
     redencode: str | None
     reden: str | None
     vorderingen: tuple[Vordering, ...]
+    onleesbaar: int = 0
+    """Contents that did not open as a claim (not sealed for the hub, or not a claim): left out
+    of the claims and totals, and counted here so that the totals are not taken as complete."""
 
     @property
     def beantwoord(self) -> bool:
@@ -135,25 +138,29 @@ def samengestelde_status(keten: list[Verzoek]) -> VerzoekStatus:
 
 def stel_samen(
     verzoek: Informatieverzoek,
-    open_vordering: Callable[[str], VorderingInhoud],
+    open_vordering: Callable[[str], VorderingInhoud | None],
     nu: dt.datetime,
 ) -> Schuldenoverzicht:
     """The overview of a debt-overview request as its answers stand at ``nu``;
-    ``open_vordering`` opens one sealed content of category ``vorderingen``."""
+    ``open_vordering`` opens one sealed content of category ``vorderingen`` (None: it does not
+    open as a claim)."""
     delen: list[UitvoerderSchulden] = []
     verwijderd: list[dt.datetime] = []
     for deel in verzoek.delen:
         keten = [v for v in verzoek.keten if v.uitvoerder == deel.uitvoerder]
         vorderingen: list[Vordering] = []
+        onleesbaar = 0
         for vraag in (w for w in verzoek.vragen if w.uitvoerder == deel.uitvoerder):
             for gegeven in vraag.gegevens:
                 if gegeven.verwijderd_op is not None:
                     verwijderd.append(gegeven.verwijderd_op)
                 if gegeven.categorie != Gegevenscategorie.VORDERINGEN or gegeven.inhoud is None:
                     continue
-                vorderingen.append(
-                    Vordering.uit(gegeven.pseudoniem, open_vordering(gegeven.inhoud))
-                )
+                inhoud = open_vordering(gegeven.inhoud)
+                if inhoud is None:
+                    onleesbaar += 1
+                else:
+                    vorderingen.append(Vordering.uit(gegeven.pseudoniem, inhoud))
         geweigerd = next((v for v in keten if v.status is VerzoekStatus.REFUSED), None)
         delen.append(
             UitvoerderSchulden(
@@ -163,6 +170,7 @@ def stel_samen(
                 redencode=geweigerd.redencode if geweigerd else None,
                 reden=geweigerd.reden if geweigerd else None,
                 vorderingen=tuple(vorderingen),
+                onleesbaar=onleesbaar,
             )
         )
     return Schuldenoverzicht(

@@ -240,6 +240,10 @@ class UitvoerderSchuldenView(BaseModel):
     vorderingen: list[VorderingView]
     totaal_oorspronkelijk_centen: int
     totaal_openstaand_centen: int
+    onleesbaar: int = Field(
+        description="Contents from this agency that did not open as a claim: left out of its "
+        "claims and totals."
+    )
 
     @classmethod
     def of(cls, u: UitvoerderSchulden) -> Self:
@@ -252,6 +256,7 @@ class UitvoerderSchuldenView(BaseModel):
             vorderingen=[VorderingView.of(v) for v in u.vorderingen],
             totaal_oorspronkelijk_centen=u.totaal_oorspronkelijk_centen,
             totaal_openstaand_centen=u.totaal_openstaand_centen,
+            onleesbaar=u.onleesbaar,
         )
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import structlog
+from pydantic import ValidationError
+
 from hub.domain.afspraak import LOKET, Afsprakentabel, Doel
 from hub.domain.opschorting import NL
 from hub.domain.schuldenoverzicht import Schuldenoverzicht, stel_samen
@@ -24,9 +27,11 @@ from hub.service.unit_of_work import UnitOfWork
 from schemas.informatie import Gegevenscategorie, VorderingInhoud
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
-from schemas.versleuteling import open_sealed
+from schemas.versleuteling import SealError, open_sealed
 
 VORDERINGEN = Gegevenscategorie.VORDERINGEN
+
+log = structlog.get_logger(__name__)
 
 
 def _in_scope(tabel: Afsprakentabel, uitvoerder: Uitvoerder, op: dt.date) -> bool:
@@ -110,8 +115,12 @@ async def lees_schuldenoverzicht(
         )
     sleutel = deps.secrets.bsn_sleutel
 
-    def open_vordering(inhoud: str) -> VorderingInhoud:
-        return VorderingInhoud.model_validate_json(open_sealed(inhoud, sleutel))
+    def open_vordering(inhoud: str) -> VorderingInhoud | None:
+        try:
+            return VorderingInhoud.model_validate_json(open_sealed(inhoud, sleutel))
+        except (SealError, ValidationError):
+            log.warning("a claim in a debt overview does not open", overzicht=schuldenoverzicht_id)
+            return None
 
     overzicht = stel_samen(verzoek, open_vordering, deps.clock())
     if informatie.heeft_leesbare_inhoud(verzoek):

@@ -12,7 +12,7 @@ from schemas import CloudEvent, parse_event
 from schemas.informatie import InformatieVerzoek, VorderingInhoud, Weigeringsgrond
 from schemas.opschorting import Maatregel
 from schemas.topics import informatie_verzoek_topic, instructie_topic
-from schemas.versleuteling import public_key_text
+from schemas.versleuteling import generate_private_key, public_key_text, seal
 from tests.api.hub import test_informatie_api
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import BSN
@@ -224,3 +224,20 @@ async def test_a_time_out_from_the_overview_covers_exactly_its_claims(loket, klo
         assert list(instructie.vorderingen) == [c.referentie for c in CLAIMS[agency]]
         assert [m.value for m in instructie.maatregelen] == ["invordering", "beslag"]
     assert not loket.published.get(instructie_topic("cjib").name)
+
+
+async def test_a_claim_sealed_for_another_key_is_counted_and_the_overview_still_reads(loket, klok):
+    casus_id, _ = await casus(loket, BSN)
+    overzicht_id = (await vraag_overzicht(loket, casus_id, {"uitvoerders": ["duo"]})).json()[
+        "schuldenoverzicht_id"
+    ]
+    [event] = await berichten(loket, "duo", 1)
+    vreemd = generate_private_key().public_key()
+    antwoord = verstrekt(event, [("vorderingen", CLAIMS["duo"][0].model_dump_json())])
+    gegeven = antwoord.data.gegevens[0]
+    verkeerd = gegeven.model_copy(update={"inhoud": seal("{}", vreemd)})
+    data = antwoord.data.model_copy(update={"gegevens": (gegeven, verkeerd)})
+    await publiceer(loket, antwoord.model_copy(update={"data": data}))
+    view = await wacht_op(loket, overzicht_id, lambda v: v["compleet"])
+    [duo] = view["uitvoerders"]
+    assert duo["onleesbaar"] == 1 and duo["totaal_openstaand_centen"] == 1845000

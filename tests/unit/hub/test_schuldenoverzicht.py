@@ -175,3 +175,25 @@ def test_an_agencys_status_over_the_household():
     assert met(c, c) is c
     assert met(r, r) is r
     assert met(c, r) is d
+
+
+def test_a_content_that_does_not_open_as_a_claim_is_counted_not_added():
+    verzoek = overzicht_verzoek("duo", personen=("psn-a",))
+    anders = OntvangenGegeven(
+        categorie="vorderingen",
+        pseudoniem="psn-a",
+        peildatum=dt.date(2026, 11, 30),
+        inhoud=seal("geen vordering", HUB.public_key()),
+        ontvangen_op=NU,
+    )
+    geef(verzoek, "duo", "psn-a", claim("DUO-1", 700, 700), anders)
+
+    def open_of_niets(inhoud: str) -> VorderingInhoud | None:
+        try:
+            return opener(inhoud)
+        except ValueError:
+            return None
+
+    [duo] = stel_samen(verzoek, open_of_niets, NU).uitvoerders
+    assert duo.onleesbaar == 1 and [v.referentie for v in duo.vorderingen] == ["DUO-1"]
+    assert duo.totaal_openstaand_centen == 700
