@@ -532,3 +532,13 @@ async def test_an_idempotency_key_records_and_sends_the_request_once(loket):
     assert eerste.json() == tweede.json()
     assert (await loket.get(pad)).json()["totaal"] == 1
     assert len(await berichten(loket, "duo", 1)) == 1
+
+
+async def test_being_asked_for_information_is_no_part_in_the_casus(loket, cjib):
+    casus_id, personen = await casus(loket)
+    await vraag(loket, casus_id, body(personen, ("cjib", ["vorderingen"])))
+    verzoek = body(personen, ("duo", ["vorderingen"]))
+    response = await cjib.post(f"/api/v1/casussen/{casus_id}/informatieverzoeken", json=verzoek)
+    assert response.status_code == 403
+    toets = await cjib.post(f"/api/v1/casussen/{casus_id}/informatieverzoeken/toets", json=verzoek)
+    assert toets.status_code == 403
