@@ -349,7 +349,7 @@ async def test_the_hub_opens_content_sealed_for_it_for_the_requester_and_audits_
     audit = (await loket.get(f"/api/v1/casussen/{casus_id}/audit")).json()
     acties = [a["actie"] for a in audit]
     assert acties[-3:] == ["informatie.gevraagd", "informatie.confirmed", "informatie.gelezen"]
-    assert "678" not in str(audit)
+    assert "Boete" not in str(audit)
     assert BSN not in str(audit)
 
 
