@@ -11,6 +11,7 @@ from hub.domain.informatieverzoek import Informatieverzoek, Ontvanger
 from hub.domain.schuldenoverzicht import Schuldenoverzicht, UitvoerderSchulden, Vordering
 from hub.domain.verzoek import KetenStatus, VerzoekStatus
 from hub.entrypoints.afspraak_views import ToetsInformatieverzoek
+from hub.entrypoints.opschorting_views import AfleveringView
 from hub.service.deps import Deps
 from hub.service.informatie import Vragen, open_inhoud
 from hub.service.vrije_tekst import VrijeTekst
@@ -95,6 +96,9 @@ class AntwoordView(BaseModel):
     instructie_id: str
     status: VerzoekStatus
     laat: bool = Field(description="Unanswered (pending or undeliverable) past the deadline.")
+    aflevering: AfleveringView | None = Field(
+        default=None, description="Set while the status is undeliverable: why."
+    )
     afspraak: AfspraakVersieView = Field(description="The agreement version relied on.")
     categorieen: list[str] = Field(description="The categories asked.")
     redencode: str | None = Field(description="Why the agency refused.")
@@ -133,6 +137,7 @@ class InformatieverzoekView(BaseModel):
                     instructie_id=vraag.instructie_id,
                     status=verzoek.status,
                     laat=verzoek.is_late(now),
+                    aflevering=AfleveringView.of(verzoek.aflevering),
                     afspraak=AfspraakVersieView(kenmerk=deel.kenmerk, versie=deel.versie),
                     categorieen=list(vraag.categorieen),
                     redencode=verzoek.redencode,

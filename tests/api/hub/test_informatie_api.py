@@ -423,6 +423,11 @@ async def test_a_refusal_and_a_delivery_failure_show_per_question(loket, klok):
     refused = antwoord_van(gelezen, "duo", personen[0])
     assert (refused["redencode"], refused["reden"]) == ("onbekende-persoon", "Niet bekend bij DUO")
     assert gelezen["status"] == "pending"
+    aflevering = antwoord_van(gelezen, "duo", personen[1])["aflevering"]
+    assert (aflevering["reden_code"], aflevering["definitief"]) == (
+        "backoffice-onbereikbaar",
+        False,
+    )
     klok.nu += dt.timedelta(hours=49)
     assert antwoord_van(await lees(loket, view["informatieverzoek_id"]), "duo", personen[1])["laat"]
 
