@@ -19,6 +19,7 @@ from hub.entrypoints import (
     casus_api,
     controle_api,
     dead_letter_api,
+    informatie_api,
     ops,
     opschorting_api,
     verwerking_api,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(controle_api.router)
     app.include_router(verwerking_api.router)
     app.include_router(afspraak_api.router)
+    app.include_router(informatie_api.router)
     app.include_router(ops.pages)
     # Every path but /health needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())

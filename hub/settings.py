@@ -11,11 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.identiteit import KafkaTls
 from schemas.organisaties import BEHEER, HUB, LET, LOKET, UITVOERDERS, Uitvoerder
-from schemas.topics import DAY_MS, Topic, opschorting_antwoord_topic
+from schemas.topics import DAY_MS, Topic, informatie_antwoord_topic, opschorting_antwoord_topic
 
 Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
 
-DEDUPLICATED_TOPICS: tuple[Topic, ...] = tuple(opschorting_antwoord_topic(u) for u in Uitvoerder)
+DEDUPLICATED_TOPICS: tuple[Topic, ...] = tuple(
+    t(u) for t in (opschorting_antwoord_topic, informatie_antwoord_topic) for u in Uitvoerder
+)
 """Topics whose events the hub recognises again by their id (``processed_event``). A new consumer
 that marks processed events adds its topic here, so the retention check below covers it."""
 
@@ -100,6 +102,13 @@ class Settings(BaseSettings):
     )
     answer_deadline_hours: int = Field(
         default=48, ge=1, description="How long an agency has to answer a time-out instruction."
+    )
+    informatie_bewaartermijn_uren: float = Field(
+        default=720,
+        gt=0,
+        description="How long the hub keeps the (sealed) content an agency gave in answer to an "
+        "information request, from when it arrived; then the retention purge deletes it. That "
+        "it was given stays (category, person's pseudonym, agency, when, when it was deleted).",
     )
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_max_attempts: int = Field(

@@ -12,11 +12,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -130,10 +132,20 @@ class VerzoekRow(Base):
     (``hub.domain.verzoek``): the time-out order, its extension and its lifting are kinds of it.
 
     ``keten_id`` groups the requests that went out together (a chain); ``instrument_id`` names the
-    instrument that owns the request. Unique per chain and agency: one request each."""
+    instrument that owns the request. Unique per chain and agency (one request each), except for an
+    information request, which asks each agency once per person."""
 
     __tablename__ = "verzoek"
-    __table_args__ = (UniqueConstraint("keten_id", "uitvoerder", name="uq_verzoek_keten"),)
+    __table_args__ = (
+        Index(
+            "uq_verzoek_keten",
+            "keten_id",
+            "uitvoerder",
+            unique=True,
+            sqlite_where=text("soort <> 'informatie'"),
+            postgresql_where=text("soort <> 'informatie'"),
+        ),
+    )
 
     instructie_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     soort: Mapped[str] = mapped_column(String(20))
@@ -336,3 +348,63 @@ class VerwerkingBetrokkeneRow(Base):
     verwerking_id: Mapped[str] = mapped_column(ForeignKey("verwerking.verwerking_id"), index=True)
     pseudoniem: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
     bsn_zoeksleutel: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+
+
+class InformatieverzoekRow(Base):
+    """An information request (``hub.domain.informatieverzoek``); its questions are ``verzoek``
+    rows (soort ``informatie``) with an ``informatie_vraag`` row each."""
+
+    __tablename__ = "informatieverzoek"
+
+    informatieverzoek_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    verzoeker: Mapped[str] = mapped_column(String(40), doc="Organisation code of the requester.")
+    door: Mapped[str] = mapped_column(String(200), doc="The proven actor that asked.")
+    doel: Mapped[str] = mapped_column(String(40))
+    grondslag: Mapped[dict[str, Any]] = mapped_column(JSON)
+    delen: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, doc="Per agency: categories asked, the agreement (kenmerk, versie) relied on."
+    )
+    personen: Mapped[list[str]] = mapped_column(JSON, doc="Pseudonyms, never a BSN.")
+    ontvanger: Mapped[str] = mapped_column(String(20))
+    ontvanger_sleutel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    gevraagd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    reageer_uiterlijk: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    schuldenoverzicht: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+
+
+class InformatieVraagRow(Base):
+    """What one question (one ``verzoek`` row) asks of its agency about one person."""
+
+    __tablename__ = "informatie_vraag"
+
+    instructie_id: Mapped[str] = mapped_column(
+        ForeignKey("verzoek.instructie_id"), primary_key=True
+    )
+    informatieverzoek_id: Mapped[str] = mapped_column(
+        ForeignKey("informatieverzoek.informatieverzoek_id"), index=True
+    )
+    uitvoerder: Mapped[str] = mapped_column(String(40))
+    pseudoniem: Mapped[str] = mapped_column(String(40), index=True)
+    categorieen: Mapped[list[str]] = mapped_column(JSON)
+    niet_verstrekt: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class InformatieGegevenRow(Base):
+    """Information of one category about one person as an agency gave it: the content sealed
+    for the receiver, deleted (``inhoud`` null, ``verwijderd_op`` set) after the retention."""
+
+    __tablename__ = "informatie_gegeven"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instructie_id: Mapped[str] = mapped_column(
+        ForeignKey("informatie_vraag.instructie_id"), index=True
+    )
+    informatieverzoek_id: Mapped[str] = mapped_column(String(36), index=True)
+    categorie: Mapped[str] = mapped_column(String(40))
+    pseudoniem: Mapped[str] = mapped_column(String(40))
+    peildatum: Mapped[dt.date] = mapped_column(Date)
+    inhoud: Mapped[str | None] = mapped_column(Text, nullable=True, doc="Sealed; never clear.")
+    ontvangen_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    verwijderd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
+from hub.adapters.informatie_repository import InformatieRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
@@ -49,6 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.retention = RetentionQueries(self.session)
         self.idempotency = IdempotencyKeys(self.session)
         self.verwerkingen = VerwerkingRepository(self.session)
+        self.informatieverzoeken = InformatieRepository(self.session, self)
         self._outbox_written = False
 
     async def _end(self) -> None:

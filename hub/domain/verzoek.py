@@ -1,7 +1,7 @@
 """The agency request (verzoek): one instruction from the hub to one agency, and its answer.
 
 Every instrument that asks something of the agencies (the time-out order, its extension and its
-lifting; the information request next) does so through requests of this one shape, kept in one
+lifting; the information request) does so through requests of this one shape, kept in one
 table. The requests that go out together form a chain (``keten``, grouped by ``keten_id``); the
 chain's status follows from its requests by one rule, :func:`keten_status`, which the API, the
 operators' overview and the metrics all use.
@@ -27,6 +27,8 @@ class VerzoekSoort(StrEnum):
     """Keep a suspension in place for longer."""
     OPHEFFING = "opheffing"
     """End a suspension early."""
+    INFORMATIE = "informatie"
+    """Give information of the categories asked about one person (an information request)."""
 
 
 class VerzoekStatus(StrEnum):

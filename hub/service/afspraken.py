@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from hub.domain.afspraak import LOKET, Afspraak, Afsprakentabel, Doel, Weigering, beoordeel
 from hub.domain.casus import CasusStatus
-from hub.domain.verzoek import VerzoekStatus
+from hub.domain.verzoek import VerzoekSoort, VerzoekStatus
 from hub.service.errors import Conflict, NietGevonden, Ongeldig, Verboden
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
@@ -92,7 +92,11 @@ async def verzoeker_op_casus(
             verzoeker = LOKET
         elif uitvoerder is not None:
             verzoeken = await uow.verzoeken.van_casus(casus_id, list(VerzoekStatus))
-            if any(v.uitvoerder == uitvoerder for v in verzoeken):
+            # A time-out's request, not an information request: being asked is no part in it.
+            if any(
+                v.uitvoerder == uitvoerder and v.soort is not VerzoekSoort.INFORMATIE
+                for v in verzoeken
+            ):
                 verzoeker = uitvoerder
     if verzoeker is None:
         raise Verboden(f"the requester takes no part in casus {casus_id}", field="casus_id")

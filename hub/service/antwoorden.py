@@ -68,7 +68,7 @@ def route(nieuw: Route) -> None:
 
 def routes() -> dict[str, Route]:
     """Every answer type the hub takes, and its route."""
-    from hub.service import aflevering, opschorting  # noqa: F401  (register their routes)
+    from hub.service import aflevering, informatie, opschorting  # noqa: F401  (their routes)
 
     return dict(_ROUTES)
 

@@ -21,6 +21,7 @@ from schemas import CloudEvent
 if TYPE_CHECKING:
     from hub.adapters.casus_repository import CasusRepository
     from hub.adapters.idempotency_repository import IdempotencyKeys
+    from hub.adapters.informatie_repository import InformatieRepository
     from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
     from hub.adapters.opschorting_repository import OpschortingRepository
     from hub.adapters.outbox_queries import OutboxQueries
@@ -45,6 +46,7 @@ class UnitOfWork(abc.ABC):
     retention: RetentionQueries
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
+    informatieverzoeken: InformatieRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

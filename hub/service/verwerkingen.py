@@ -1,5 +1,6 @@
 """Reading the processing log: per pseudonym, per casus, and per person (the right of access:
-the loket gives the BSN in a body, the hub looks it up by its lookup key)."""
+the loket gives the BSN in a body, the hub looks it up by its lookup key); and writing the entries
+of the time-out's instructions and of information requests and their answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hub.adapters.telemetry import current_traceparent
 from hub.domain.casus import Lid
+from hub.domain.informatieverzoek import Informatieverzoek, Vraag
 from hub.domain.opschorting import Opschorting
 from hub.domain.verwerking import (
     CATEGORIE_BSN,
@@ -20,9 +22,11 @@ from hub.domain.verwerking import (
     Verwerking,
     oin_van_door,
 )
+from hub.domain.verzoek import Verzoek
 from hub.service.deps import Deps
 from hub.service.queries import MAX_PER_PAGINA, Pagina
 from hub.service.unit_of_work import UnitOfWork
+from schemas.gedeeld import Regel
 from schemas.ids import Bsn, CasusId, Pseudoniem
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.tracing import trace_id_of
@@ -97,5 +101,75 @@ async def log_instructie(
             ),
             casus_id=o.casus_id,
             trace_id=trace_id_of(current_traceparent()),
+        )
+    )
+
+
+UITKOMST_INFORMATIE = {
+    "confirmed": "verstrekt",
+    "partially_confirmed": "deels-verstrekt",
+    "refused": "geweigerd",
+}
+"""The outcome of an information request's answer in the log, by the status it gave."""
+
+
+def grondslag_tekst(regel: Regel) -> str:
+    """A legal ground in one line, as the log keeps it."""
+    return f"{regel.regeling}, {regel.artikel}" if regel.artikel else regel.regeling
+
+
+def _informatie(
+    uow: UnitOfWork,
+    verzoek: Informatieverzoek,
+    vraag: Vraag,
+    lid: Lid | None,
+    categorieen: tuple[str, ...],
+    uitkomst: str | None,
+) -> Verwerking:
+    vrager = oin_van_door(verzoek.door)
+    return Verwerking(
+        verwerking_id=str(uuid.uuid4()),
+        op=uow.clock(),
+        vrager=vrager,
+        verstrekker=UITVOERDERS[Uitvoerder(vraag.uitvoerder)].oin,
+        ontvanger=vrager,
+        doel=verzoek.doel,
+        grondslag=grondslag_tekst(verzoek.grondslag),
+        categorieen=categorieen,
+        betrokkenen=(
+            Betrokkene(
+                pseudoniem=vraag.pseudoniem,
+                bsn_zoeksleutel=lid.bsn_zoeksleutel if lid is not None else None,
+            ),
+        ),
+        casus_id=verzoek.casus_id,
+        uitkomst=uitkomst,
+        trace_id=trace_id_of(current_traceparent()),
+    )
+
+
+async def log_informatieverzoek(
+    uow: UnitOfWork, verzoek: Informatieverzoek, vraag: Vraag, lid: Lid
+) -> None:
+    """Log that the hub asks ``vraag.uitvoerder`` for information about one person (its BSN
+    sealed for that agency), in the transaction that queues the message."""
+    await uow.verwerkingen.add(_informatie(uow, verzoek, vraag, lid, vraag.categorieen, None))
+
+
+async def log_informatie_antwoord(
+    uow: UnitOfWork, verzoek: Informatieverzoek, vraag: Vraag, antwoord: Verzoek
+) -> None:
+    """Log an agency's answer taken: what it gave (the categories actually given) or that it
+    refused, in the transaction that records the answer."""
+    leden = {lid.pseudoniem: lid for lid in await uow.casussen.leden(verzoek.casus_id)}
+    gegeven = tuple(dict.fromkeys(g.categorie for g in vraag.gegevens))
+    await uow.verwerkingen.add(
+        _informatie(
+            uow,
+            verzoek,
+            vraag,
+            leden.get(vraag.pseudoniem),
+            gegeven,
+            UITKOMST_INFORMATIE.get(antwoord.status.value, antwoord.status.value),
         )
     )

@@ -1,11 +1,11 @@
 """The message bus: the one place where a domain event becomes contract messages and an audit
 entry (cosmicpython's message bus, kept to what the hub needs).
 
-Each instrument has a module here (``casus``, ``opschorting``) whose functions, registered with
-:func:`vertaalt`, say for one kind of domain event which contract payloads go to which topic and
-what the audit trail records. :func:`verwerk` is called by the unit of work on commit for every
-event the aggregates recorded, so messages and audit entry land in the same transaction as the
-state change (transactional outbox).
+Each instrument has a module here (``casus``, ``opschorting``, ``informatie``) whose functions,
+registered with :func:`vertaalt`, say for one kind of domain event which contract payloads go to
+which topic and what the audit trail records. :func:`verwerk` is called by the unit of work on
+commit for every event the aggregates recorded, so messages and audit entry land in the same
+transaction as the state change (transactional outbox).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ async def verwerk(gebeurtenis: Gebeurtenis, uow: UnitOfWork, *, deps: Deps) -> N
 def bus(deps: Deps) -> Callable[[Gebeurtenis, UnitOfWork], Awaitable[None]]:
     """The bus as a unit of work takes it, bound to the hub's dependencies. Importing the
     instrument modules registers their translations."""
-    from hub.service.berichten import casus, opschorting  # noqa: F401
+    from hub.service.berichten import casus, informatie, opschorting  # noqa: F401
 
     async def handle(gebeurtenis: Gebeurtenis, uow: UnitOfWork) -> None:
         await verwerk(gebeurtenis, uow, deps=deps)

@@ -14,7 +14,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from hub.app import create_app
 from hub.settings import Settings
-from schemas.topics import CASUS, DEAD_LETTER, instructie_topic
+from schemas.topics import CASUS, DEAD_LETTER, informatie_verzoek_topic, instructie_topic
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
 from simulators import AGENCIES
 from tests.support.identiteit import client_for
@@ -85,7 +85,12 @@ async def hub_app(hub_settings):
         async def capture(message: KafkaMessage) -> None:
             published.setdefault(topic, []).append(message.body)
 
-    for topic in [*(instructie_topic(a).name for a in AGENCIES), DEAD_LETTER.name, CASUS.name]:
+    for topic in [
+        *(instructie_topic(a).name for a in AGENCIES),
+        *(informatie_verzoek_topic(a).name for a in AGENCIES),
+        DEAD_LETTER.name,
+        CASUS.name,
+    ]:
         capture_on(topic)
 
     async with TestKafkaBroker(broker), running(app):

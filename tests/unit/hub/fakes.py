@@ -263,35 +263,40 @@ class FakeOpschortingRepository:
 
 
 class FakeVerzoekRepository:
-    """The requests, read from the stored time-outs (one table in SQL, derived here)."""
+    """The requests, read from the stored time-outs and information requests (one table in SQL,
+    derived here)."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._opschortingen: dict[str, Any] = uow.work.tables.setdefault("opschortingen", {})
+        self._informatie: dict[str, Any] = uow.work.tables.setdefault("informatieverzoeken", {})
+
+    def _alle(self) -> list[Any]:
+        return [
+            *(v for o in self._opschortingen.values() for v in o.verzoeken()),
+            *(v for i in self._informatie.values() for v in i.keten),
+        ]
 
     async def sleutel(self, instructie_id: str) -> Any:
         from hub.adapters.verzoek_repository import VerzoekSleutel
 
-        for opschorting in self._opschortingen.values():
-            for v in opschorting.verzoeken():
-                if v.instructie_id == instructie_id:
-                    return VerzoekSleutel(
-                        v.instructie_id, v.soort, v.instrument_id, v.casus_id, v.uitvoerder
-                    )
+        for v in self._alle():
+            if v.instructie_id == instructie_id:
+                return VerzoekSleutel(
+                    v.instructie_id, v.soort, v.instrument_id, v.casus_id, v.uitvoerder
+                )
         return None
 
     async def van_casus(self, casus_id: str, statussen: Any) -> list[Any]:
         return [
             copy.deepcopy(v)
-            for opschorting in self._opschortingen.values()
-            for v in opschorting.verzoeken()
+            for v in self._alle()
             if v.casus_id == casus_id and v.status in statussen
         ]
 
     async def get(self, instructie_id: str, *, for_update: bool = False) -> Any:
-        for opschorting in self._opschortingen.values():
-            for v in opschorting.verzoeken():
-                if v.instructie_id == instructie_id:
-                    return copy.deepcopy(v)
+        for v in self._alle():
+            if v.instructie_id == instructie_id:
+                return copy.deepcopy(v)
         return None
 
     async def save(self, verzoek: Any) -> None:
@@ -301,6 +306,11 @@ class FakeVerzoekRepository:
                     if v.instructie_id == verzoek.instructie_id:
                         keten[index] = copy.deepcopy(verzoek)
                         return
+        for informatieverzoek in self._informatie.values():
+            for index, v in enumerate(informatieverzoek.keten):
+                if v.instructie_id == verzoek.instructie_id:
+                    informatieverzoek.keten[index] = copy.deepcopy(verzoek)
+                    return
         raise LookupError(verzoek.instructie_id)
 
 
@@ -377,3 +387,56 @@ class FakeVerwerkingRepository:
 
 
 REPOSITORIES["verwerkingen"] = FakeVerwerkingRepository
+
+
+class FakeInformatieRepository:
+    """``hub.adapters.informatie_repository.InformatieRepository`` in memory: information requests
+    kept whole; ``get`` hands out a copy, so a change counts only once saved."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("informatieverzoeken", {})
+
+    async def add(self, verzoek: Any) -> None:
+        self._rows[verzoek.informatieverzoek_id] = _bewaar(verzoek)
+        self._uow.zie(verzoek)
+
+    async def get(self, informatieverzoek_id: str, *, for_update: bool = False) -> Any:
+        stored = self._rows.get(informatieverzoek_id)
+        if stored is None:
+            return None
+        verzoek = copy.deepcopy(stored)
+        self._uow.zie(verzoek)
+        return verzoek
+
+    async def save_antwoord(self, verzoek: Any, antwoord: Any) -> None:
+        self._rows[verzoek.informatieverzoek_id] = _bewaar(verzoek)
+
+    async def van_casus(
+        self, casus_id: str, verzoeker: str, pagina: Pagina, *, schuldenoverzicht: bool | None
+    ) -> tuple[list[str], int]:
+        found = sorted(
+            (
+                v
+                for v in self._rows.values()
+                if v.casus_id == casus_id
+                and v.verzoeker == verzoeker
+                and schuldenoverzicht in (None, v.schuldenoverzicht)
+            ),
+            key=lambda v: (-v.gevraagd_op.timestamp(), v.informatieverzoek_id),
+        )
+        ids = [v.informatieverzoek_id for v in found]
+        return ids[pagina.offset : pagina.offset + pagina.grootte], len(ids)
+
+    async def wis_inhoud(self, ontvangen_voor: dt.datetime, nu: dt.datetime, limit: int) -> int:
+        gewist = 0
+        for verzoek in self._rows.values():
+            for vraag in verzoek.vragen:
+                for gegeven in vraag.gegevens:
+                    if gewist < limit and gegeven.inhoud and gegeven.ontvangen_op < ontvangen_voor:
+                        gegeven.inhoud, gegeven.verwijderd_op = None, nu
+                        gewist += 1
+        return gewist
+
+
+REPOSITORIES["informatieverzoeken"] = FakeInformatieRepository

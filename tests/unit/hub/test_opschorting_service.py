@@ -226,6 +226,8 @@ async def test_every_answer_type_has_a_route_and_topic(uow, deps):
         "nl.maatwerk.opschorting.deels-bevestigd.v1",
         OpschortingGeweigerd.event_type,
         "nl.maatwerk.aflevering.mislukt.v1",
+        "nl.maatwerk.informatie.verstrekt.v1",
+        "nl.maatwerk.informatie.geweigerd.v1",
     }
 
 
