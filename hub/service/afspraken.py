@@ -1,7 +1,7 @@
 """The hub's check of an information request against the agreements, before anything is sent.
 
 :func:`toets_informatieverzoek` is the one check: the dry run (``POST .../informatieverzoeken/
-toets``) answers with it, and the request API will run it before it records a request, so a
+toets``) answers with it, and the request API (``hub.service.informatie``) runs it before it records a request, so a
 request outside the agreements never reaches an agency.
 
 Who may ask on a casus (``verzoeker``): the loket always; an agency when the casus has a request
