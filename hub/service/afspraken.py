@@ -1,8 +1,8 @@
 """The hub's check of an information request against the agreements, before anything is sent.
 
 :func:`toets_informatieverzoek` is the one check: the dry run (``POST .../informatieverzoeken/
-toets``) answers with it, and the request API (``hub.service.informatie``) runs it before it records a request, so a
-request outside the agreements never reaches an agency.
+toets``) answers with it, and the request API (``hub.service.informatie``) runs it before it
+records a request, so a request outside the agreements never reaches an agency.
 
 Who may ask on a casus (``verzoeker``): the loket always; an agency when the casus has a request
 to it (it takes part in a time-out of the casus). Anyone else: :class:`Verboden` (403). Only
