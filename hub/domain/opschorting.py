@@ -178,7 +178,8 @@ class Opschorting(Aggregaat):
     ) -> Opschorting:
         """The loket's order: one request per agency in ``scope``; ``instructies`` maps each
         agency to the id of its instruction. A scope's ``personen`` must be members of the
-        casus household (``huishouden``: their pseudonyms)."""
+        casus household (``huishouden``: their pseudonyms, in its order, which the requests
+        keep)."""
         _controleer_personen(scope, huishouden)
         _controleer_bereik(ingangsdatum, nu, field="ingangsdatum", terug=True)
         _controleer_bereik(einddatum, nu, field="einddatum", terug=False)
@@ -205,7 +206,7 @@ class Opschorting(Aggregaat):
                 instructies[s.uitvoerder],
                 reageer_uiterlijk,
                 s.vorderingen,
-                s.personen,
+                _in_volgorde(s.personen, huishouden),
             )
             for s in scope
         ]
@@ -451,6 +452,13 @@ def _controleer_personen(scope: Sequence[Scope], huishouden: Collection[str]) ->
                 raise OngeldigeOpschorting(
                     "not a member of the casus household", field=f"uitvoerders.{i}.personen.{j}"
                 )
+
+
+def _in_volgorde(
+    personen: tuple[str, ...] | None, huishouden: Collection[str]
+) -> tuple[str, ...] | None:
+    """``personen`` in the household's order."""
+    return None if personen is None else tuple(p for p in huishouden if p in personen)
 
 
 def _controleer_ids(ontvangers: set[str], instructies: Mapping[str, str]) -> None:

@@ -186,3 +186,8 @@ async def test_a_person_of_another_household_is_refused_and_nothing_is_sent(uow,
         )
     assert info.value.field == "uitvoerders.0.personen.0"
     assert instructies(store, OpschortingInstructie, "duo") == []
+
+
+def test_the_request_keeps_the_persons_in_the_household_order():
+    o = draag_op(Scope("cjib", None, ("p-partner", "p-aanvrager")))
+    assert o.verzoek_van("cjib").personen_in_scope == ("p-aanvrager", "p-partner")
