@@ -155,6 +155,8 @@ class VerzoekRow(Base):
     uitvoerder: Mapped[str] = mapped_column(String(40), index=True)
     reageer_uiterlijk: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     vorderingen_in_scope: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # The household members (pseudonyms) the request names; null: the whole household.
+    personen_in_scope: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(24), index=True)
     referentie: Mapped[str | None] = mapped_column(String(200), nullable=True)
     redencode: Mapped[str | None] = mapped_column(String(60), nullable=True)

@@ -151,6 +151,7 @@ def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
         uitvoerder=verzoek.uitvoerder,
         reageer_uiterlijk=verzoek.reageer_uiterlijk,
         vorderingen_in_scope=_lijst(verzoek.vorderingen_in_scope),
+        personen_in_scope=_lijst(verzoek.personen_in_scope),
         status=verzoek.status.value,
         referentie=verzoek.referentie,
         redencode=verzoek.redencode,
@@ -194,6 +195,10 @@ def _lijst(waarden: Sequence[str] | None) -> list[str] | None:
     return None if waarden is None else list(waarden)
 
 
+def _tupel(waarden: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if waarden is None else tuple(waarden)
+
+
 def _verzoek(row: VerzoekRow) -> Verzoek:
     return Verzoek(
         instructie_id=row.instructie_id,
@@ -203,9 +208,8 @@ def _verzoek(row: VerzoekRow) -> Verzoek:
         casus_id=row.casus_id,
         uitvoerder=row.uitvoerder,
         reageer_uiterlijk=row.reageer_uiterlijk,
-        vorderingen_in_scope=(
-            tuple(row.vorderingen_in_scope) if row.vorderingen_in_scope is not None else None
-        ),
+        vorderingen_in_scope=_tupel(row.vorderingen_in_scope),
+        personen_in_scope=_tupel(row.personen_in_scope),
         status=VerzoekStatus(row.status),
         referentie=row.referentie,
         redencode=row.redencode,

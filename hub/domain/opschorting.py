@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -129,10 +129,13 @@ class Beantwoord(Gebeurtenis):
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """One agency in an order, and which of its claims (``None``: all of the household's)."""
+    """One agency in an order, which of its claims (``None``: all of the household's) and which
+    household members, by pseudonym (``None``: the whole household): an agency gets only the
+    persons who hold the claims in its scope."""
 
     uitvoerder: str
     vorderingen: tuple[str, ...] | None = None
+    personen: tuple[str, ...] | None = None
 
 
 @dataclass(kw_only=True)
@@ -171,9 +174,13 @@ class Opschorting(Aggregaat):
         reageer_uiterlijk: dt.datetime,
         nu: dt.datetime,
         door: str,
+        huishouden: Collection[str] = (),
     ) -> Opschorting:
         """The loket's order: one request per agency in ``scope``; ``instructies`` maps each
-        agency to the id of its instruction."""
+        agency to the id of its instruction. A scope's ``personen`` must be members of the
+        casus household (``huishouden``: their pseudonyms, in its order, which the requests
+        keep)."""
+        _controleer_personen(scope, huishouden)
         _controleer_bereik(ingangsdatum, nu, field="ingangsdatum", terug=True)
         _controleer_bereik(einddatum, nu, field="einddatum", terug=False)
         if einddatum < ingangsdatum:
@@ -199,6 +206,7 @@ class Opschorting(Aggregaat):
                 instructies[s.uitvoerder],
                 reageer_uiterlijk,
                 s.vorderingen,
+                _in_volgorde(s.personen, huishouden),
             )
             for s in scope
         ]
@@ -213,6 +221,7 @@ class Opschorting(Aggregaat):
         instructie_id: str,
         reageer_uiterlijk: dt.datetime,
         vorderingen: tuple[str, ...] | None,
+        personen: tuple[str, ...] | None,
     ) -> Verzoek:
         return Verzoek(
             instructie_id=instructie_id,
@@ -223,6 +232,7 @@ class Opschorting(Aggregaat):
             uitvoerder=uitvoerder,
             reageer_uiterlijk=reageer_uiterlijk,
             vorderingen_in_scope=vorderingen,
+            personen_in_scope=personen,
         )
 
     def verzoek_van(self, uitvoerder: str) -> Verzoek:
@@ -390,6 +400,7 @@ class Opschorting(Aggregaat):
                 instructies[v.uitvoerder],
                 reageer_uiterlijk,
                 v.vorderingen_in_scope,
+                v.personen_in_scope,
             )
             for v in ontvangers
         ]
@@ -418,6 +429,36 @@ class Opschorting(Aggregaat):
         self.verlopen_op = nu
         self.registreer(Verlopen(opschorting=self, door=door, op=nu))
         return True
+
+
+def _controleer_personen(scope: Sequence[Scope], huishouden: Collection[str]) -> None:
+    """Every person named in a scope is a member of the household, named once; a scope names at
+    least one."""
+    leden = set(huishouden)
+    for i, s in enumerate(scope):
+        if s.personen is None:
+            continue
+        if not s.personen:
+            raise OngeldigeOpschorting(
+                "personen must name at least one household member (omit it for the household)",
+                field=f"uitvoerders.{i}.personen",
+            )
+        if len(set(s.personen)) != len(s.personen):
+            raise OngeldigeOpschorting(
+                "each person may appear only once", field=f"uitvoerders.{i}.personen"
+            )
+        for j, pseudoniem in enumerate(s.personen):
+            if pseudoniem not in leden:
+                raise OngeldigeOpschorting(
+                    "not a member of the casus household", field=f"uitvoerders.{i}.personen.{j}"
+                )
+
+
+def _in_volgorde(
+    personen: tuple[str, ...] | None, huishouden: Collection[str]
+) -> tuple[str, ...] | None:
+    """``personen`` in the household's order."""
+    return None if personen is None else tuple(p for p in huishouden if p in personen)
 
 
 def _controleer_ids(ontvangers: set[str], instructies: Mapping[str, str]) -> None:

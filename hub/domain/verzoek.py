@@ -124,6 +124,9 @@ class Verzoek:
     reageer_uiterlijk: dt.datetime
     vorderingen_in_scope: tuple[str, ...] | None = None
     """The agency's claims the request covers; ``None``: all claims of the household."""
+    personen_in_scope: tuple[str, ...] | None = None
+    """The household members (pseudonyms) the request names to the agency; ``None``: the whole
+    household."""
     status: VerzoekStatus = VerzoekStatus.PENDING
     referentie: str | None = None
     redencode: str | None = None

@@ -57,6 +57,10 @@ class VerzoekView(BaseModel):
     redencode: str | None
     reden: str | None = Field(description="The agency's reason when it refused.")
     vorderingen: list[VorderingView]
+    personen: list[str] | None = Field(
+        default=None,
+        description="The household members (pseudonyms) the request names; null: all of them.",
+    )
     reageer_uiterlijk: dt.datetime
     beantwoord_op: dt.datetime | None = Field(description="When the agency answered.")
     verwerkt_op: dt.datetime | None = Field(description="When the hub recorded the answer.")
@@ -74,6 +78,7 @@ def _verzoeken(keten: list[Verzoek], now: dt.datetime) -> list[VerzoekView]:
             redencode=s.redencode,
             reden=s.reden,
             vorderingen=[VorderingView(**dataclasses.asdict(v)) for v in s.vorderingen],
+            personen=None if s.personen_in_scope is None else list(s.personen_in_scope),
             reageer_uiterlijk=s.reageer_uiterlijk,
             beantwoord_op=s.beantwoord_op,
             verwerkt_op=s.verwerkt_op,

@@ -18,7 +18,7 @@ from schemas.casus import (
     Sluitingsreden,
     Urgentie,
 )
-from schemas.ids import Bsn, Oin
+from schemas.ids import Bsn, Oin, Pseudoniem
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
 
@@ -26,6 +26,9 @@ MAX_VORDERINGEN = 200
 """Claim references per agency in one order: a household with more is one the loket orders for
 all claims of (``vorderingen`` omitted). Keeps an instruction well under the 64 KB the NL GOV
 CloudEvents profile guarantees."""
+
+MAX_HUISHOUDEN = 20
+"""Members of one household."""
 
 Vordering = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 """An agency's own claim reference."""
@@ -53,7 +56,7 @@ class DienCasusIn(_Command):
 
     indiener_oin: Oin
     maatwerkfunctionaris: Contactpersoon
-    huishouden: list[NieuwLid] = Field(min_length=1, max_length=20)
+    huishouden: list[NieuwLid] = Field(min_length=1, max_length=MAX_HUISHOUDEN)
     probleemdomeinen: list[Probleemdomein] = Field(min_length=1, max_length=len(Probleemdomein))
     betrokken_organisaties: list[Uitvoerder] = Field(
         default_factory=list, max_length=len(Uitvoerder)
@@ -121,6 +124,14 @@ class ScopeIn(_Command):
         default=None,
         max_length=MAX_VORDERINGEN,
         description="The agency's own claim references; omit for all claims of the household.",
+    )
+    personen: list[Pseudoniem] | None = Field(
+        default=None,
+        max_length=MAX_HUISHOUDEN,
+        description=(
+            "The household members (pseudonyms) the agency gets, e.g. those who hold the claims "
+            "in scope; omit for the whole household."
+        ),
     )
 
 

@@ -43,7 +43,8 @@ async def draag_opschorting_op(
     """
     now = deps.clock()
     async with uow:
-        if await uow.casussen.get(casus_id) is None:
+        casus = await uow.casussen.get(casus_id)
+        if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
         for index, scope in enumerate(cmd.uitvoerders):
             if not deps.keys.is_connected(scope.uitvoerder.value):
@@ -59,9 +60,11 @@ async def draag_opschorting_op(
                     Scope(
                         s.uitvoerder.value,
                         tuple(s.vorderingen) if s.vorderingen is not None else None,
+                        tuple(s.personen) if s.personen is not None else None,
                     )
                     for s in cmd.uitvoerders
                 ],
+                huishouden=[lid.pseudoniem for lid in casus.leden],
                 maatregelen=tuple(m.value for m in cmd.maatregelen),
                 ingangsdatum=cmd.ingangsdatum,
                 einddatum=cmd.einddatum,

@@ -130,6 +130,16 @@ async def lees_schuldenoverzicht(
     return overzicht
 
 
+def _houders(overzicht: Schuldenoverzicht) -> dict[str, list[str]]:
+    """Per agency, the household members (pseudonyms) who hold its claims in the overview: the
+    only persons its time-out instruction names (an agency that does not know a partner refuses
+    a pause naming them; and a BSN goes only where it is needed)."""
+    return {
+        u.uitvoerder: list(dict.fromkeys(v.pseudoniem for v in u.vorderingen))
+        for u in overzicht.uitvoerders
+    }
+
+
 async def schort_op(
     schuldenoverzicht_id: str,
     *,
@@ -143,9 +153,10 @@ async def schort_op(
     door: str,
 ) -> tuple[str, list[str]]:
     """Order a time-out on the overview's casus whose scope is every agency that answered with
-    claims, each with exactly the claims of the overview (``draag_opschorting_op``: same rules
-    and answers). Returns the time-out's id and the agencies left out because they had not
-    answered; 409 when no agency answered with claims yet."""
+    claims, each with exactly the claims of the overview and only the household members who hold
+    them (``draag_opschorting_op``: same rules and answers). Returns the time-out's id and the
+    agencies left out because they had not answered; 409 when no agency answered with claims
+    yet."""
     overzicht = await lees_schuldenoverzicht(schuldenoverzicht_id, uow, deps, door=door)
     scope = overzicht.scope()
     if not scope:
@@ -153,9 +164,11 @@ async def schort_op(
             f"no agency answered schuldenoverzicht {schuldenoverzicht_id} with claims yet",
             field="schuldenoverzicht_id",
         )
+    houders = _houders(overzicht)
     cmd = DraagOpschortingOp(
         uitvoerders=[
-            ScopeIn(uitvoerder=Uitvoerder(u), vorderingen=list(refs)) for u, refs in scope.items()
+            ScopeIn(uitvoerder=Uitvoerder(u), vorderingen=list(refs), personen=houders[u])
+            for u, refs in scope.items()
         ],
         maatregelen=list(maatregelen),
         ingangsdatum=ingangsdatum or deps.clock().astimezone(NL).date(),

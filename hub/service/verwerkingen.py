@@ -83,8 +83,9 @@ async def zoek_per_persoon(
 async def log_instructie(
     uow: UnitOfWork, o: Opschorting, uitvoerder: str, leden: Iterable[Lid], *, door: str
 ) -> None:
-    """Log that the hub gives ``uitvoerder`` the household of a time-out (each BSN sealed for
-    it): a processing activity in the transaction that queues the instruction."""
+    """Log that the hub gives ``uitvoerder`` these members of a time-out's household (the
+    persons its instruction names, each BSN sealed for it): a processing activity in the
+    transaction that queues the instruction."""
     await uow.verwerkingen.add(
         Verwerking(
             verwerking_id=str(uuid.uuid4()),

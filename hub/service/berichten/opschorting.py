@@ -37,16 +37,21 @@ from schemas.topics import OPSCHORTING, instructie_topic
 
 
 async def _personen(
-    o: Opschorting, uitvoerder: str, uow: UnitOfWork, deps: Deps, *, door: str
+    o: Opschorting, verzoek: Verzoek, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> tuple[PersoonVersleuteld, ...]:
-    """The household, each BSN sealed for ``uitvoerder`` only; logged as a processing activity."""
+    """The persons the order's request to the agency names (``personen_in_scope``; else the
+    whole household), each BSN sealed for that agency only; logged as a processing activity.
+    An extension or lifting passes the order's request: it reaches the same persons."""
     leden = await uow.casussen.leden(o.casus_id)
-    await verwerkingen.log_instructie(uow, o, uitvoerder, leden, door=door)
+    if verzoek.personen_in_scope is not None:
+        in_scope = set(verzoek.personen_in_scope)
+        leden = [lid for lid in leden if lid.pseudoniem in in_scope]
+    await verwerkingen.log_instructie(uow, o, verzoek.uitvoerder, leden, door=door)
     return tuple(
         PersoonVersleuteld(
             pseudoniem=lid.pseudoniem,
             bsn_versleuteld=deps.keys.seal_for(
-                uitvoerder, deps.secrets.ontsleutel_opslag(lid.bsn_opgeslagen)
+                verzoek.uitvoerder, deps.secrets.ontsleutel_opslag(lid.bsn_opgeslagen)
             ),
         )
         for lid in leden
@@ -90,7 +95,7 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                     opschorting_id=o.opschorting_id,
                     casus_id=o.casus_id,
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
-                    personen=await _personen(o, verzoek.uitvoerder, uow, deps, door=g.door),
+                    personen=await _personen(o, verzoek, uow, deps, door=g.door),
                     vorderingen=verzoek.vorderingen_in_scope,
                     maatregelen=maatregelen,
                     periode=_periode(o),
@@ -132,7 +137,7 @@ async def _wijzigingsinstructies(
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
                     instructie_id=origineel.instructie_id,
                     referentie=origineel.referentie,
-                    personen=await _personen(o, verzoek.uitvoerder, uow, deps, door=door),
+                    personen=await _personen(o, origineel, uow, deps, door=door),
                     vorderingen=origineel.vorderingen_in_scope,
                     reden=w.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
