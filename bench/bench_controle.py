@@ -142,9 +142,8 @@ async def explain(hub) -> None:  # type: ignore[no-untyped-def]
             )
             return []
 
-    await VerwerkingRepository(Capture()).lopend_bij(
-        ["MWL-2026-0000000000"], "cjib", dt.date.today()
-    )  # type: ignore[arg-type]
+    repository = VerwerkingRepository(Capture())  # type: ignore[arg-type]
+    await repository.lopend_bij(["MWL-2026-0000000000"], "cjib", dt.date.today(), "0" * 64)
     async with hub.sessions() as session:
         plan = (await session.execute(_text(f"EXPLAIN QUERY PLAN {captured[0]}"))).all()
     print("query plan:")

@@ -119,12 +119,13 @@ class VerwerkingRepository:
         )
 
     async def lopend_bij(
-        self, casus_ids: Sequence[str], uitvoerder: str, dag: dt.date
+        self, casus_ids: Sequence[str], uitvoerder: str, dag: dt.date, zoeksleutel: str
     ) -> list[Lopend]:
-        """The time-outs in force on ``dag`` on these casussen (one person's:
-        ``CasusRepository.casus_ids_van``) whose order went to ``uitvoerder`` and was not refused
-        by it: one query, each step through an index (the casussen's orders, then the agency's
-        request in each by its unique chain and agency)."""
+        """The time-outs in force on ``dag`` on these casussen (one person's, by its lookup key
+        ``zoeksleutel``: ``CasusRepository.casus_ids_van``) whose order went to ``uitvoerder``
+        with this person among its persons (the whole household, or the persons in scope) and
+        was not refused by it: one query, each step through an index (the casussen's orders, the
+        agency's request in each by its chain and agency, the person's membership)."""
         if not casus_ids:
             return []
         rows = await self._session.execute(
@@ -134,11 +135,18 @@ class VerwerkingRepository:
                 OpschortingRow.opgeheven_per,
                 OpschortingRow.maatregelen,
                 VerzoekRow.vorderingen_in_scope,
+                VerzoekRow.personen_in_scope,
+                LidRow.pseudoniem,
             )
             .join(
                 VerzoekRow,
                 (VerzoekRow.keten_id == OpschortingRow.opschorting_id)
                 & (VerzoekRow.uitvoerder == uitvoerder),
+            )
+            .join(
+                LidRow,
+                (LidRow.casus_id == OpschortingRow.casus_id)
+                & (LidRow.bsn_zoeksleutel == zoeksleutel),
             )
             .where(
                 OpschortingRow.casus_id.in_(casus_ids),
@@ -160,4 +168,5 @@ class VerwerkingRepository:
                 else tuple(r.vorderingen_in_scope),
             )
             for r in rows
+            if r.personen_in_scope is None or r.pseudoniem in r.personen_in_scope
         ]

@@ -126,8 +126,13 @@ async def controleer(
     async with uow:
         if zoeksleutel is None and vraag.pseudoniem is not None:
             zoeksleutel = await uow.verwerkingen.zoeksleutel_van(vraag.pseudoniem)
-        casussen = [] if zoeksleutel is None else await uow.casussen.casus_ids_van(zoeksleutel)
-        lopend = await uow.verwerkingen.lopend_bij(casussen, uitvoerder, dag)
+        lopend = (
+            []
+            if zoeksleutel is None
+            else await uow.verwerkingen.lopend_bij(
+                await uow.casussen.casus_ids_van(zoeksleutel), uitvoerder, dag, zoeksleutel
+            )
+        )
         controle = in_werking(lopend, dag)
         await uow.verwerkingen.add(
             Verwerking(

@@ -12,6 +12,8 @@ from schemas.versleuteling import load_public_key, seal
 from tests.api.hub.test_api import BSN, answer_event, publish, status
 from tests.support.loket import casus_body, opschorting_body
 
+PARTNER = "999990020"
+
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 CONTROLE = "/api/v1/opschortingen/controle"
@@ -168,3 +170,28 @@ async def test_every_check_is_logged_with_the_asker_outcome_and_trace_id(loket, 
     doelen = [v["doel"] for v in person.json()["verwerkingen"]]
     assert doelen.count("controle-opschorting") == 2  # by pseudonym and by sealed BSN
     assert BSN not in person.text
+
+
+async def test_a_person_left_out_of_an_agencys_scope_is_not_covered_there(loket, cjib, duo):
+    """The order names to DUO only the applicant: DUO hears "in force" for the applicant and
+    "not in force" for the partner (it never got the partner), the CJIB (whole household) for
+    both."""
+    casus = await loket.post("/api/v1/casussen", json=casus_body(BSN, PARTNER))
+    assert casus.status_code == 201, casus.text
+    aanvrager, partner = (lid["pseudoniem"] for lid in casus.json()["huishouden"])
+    body = opschorting_body("cjib", "duo")
+    body["uitvoerders"][1]["personen"] = [aanvrager]
+    response = await loket.post(
+        f"/api/v1/casussen/{casus.json()['casus_id']}/opschortingen", json=body
+    )
+    assert response.status_code == 201, response.text
+
+    async def in_force(client, **vraag: str) -> bool:
+        answer = await client.post(CONTROLE, json=vraag)
+        assert answer.status_code == 200, answer.text
+        return bool(answer.json()["in_force"])
+
+    assert await in_force(duo, pseudoniem=aanvrager) is True
+    assert await in_force(duo, pseudoniem=partner) is False
+    assert await in_force(duo, bsn_versleuteld=await sealed_for_hub(duo, PARTNER)) is False
+    assert await in_force(cjib, pseudoniem=partner) is True

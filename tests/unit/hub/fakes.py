@@ -359,17 +359,23 @@ class FakeVerwerkingRepository:
                     return str(lid.bsn_zoeksleutel)
         return None
 
-    async def lopend_bij(self, casus_ids: Any, uitvoerder: str, dag: dt.date) -> list[Any]:
+    async def lopend_bij(
+        self, casus_ids: Any, uitvoerder: str, dag: dt.date, zoeksleutel: str
+    ) -> list[Any]:
         from hub.domain.verzoek import VerzoekStatus
         from hub.service.controle import Lopend
 
+        casussen = self._uow.work.tables.get("casussen", {})
         found = []
         for o in self._uow.work.tables.get("opschortingen", {}).values():
             if o.casus_id not in casus_ids:
                 continue
+            leden = getattr(casussen.get(o.casus_id), "leden", ())
+            pseudoniemen = {lid.pseudoniem for lid in leden if lid.bsn_zoeksleutel == zoeksleutel}
             for v in o.keten:
                 if (
                     v.uitvoerder == uitvoerder
+                    and (v.personen_in_scope is None or pseudoniemen & set(v.personen_in_scope))
                     and v.status is not VerzoekStatus.REFUSED
                     and o.verlopen_op is None
                     and o.ingangsdatum <= dag <= o.einddatum
