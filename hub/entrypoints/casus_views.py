@@ -44,6 +44,15 @@ class InstrumentenView(BaseModel):
     """The instruments used on this casus; more kinds join as the hub supports them."""
 
     opschortingen: list[str] = Field(description="Ids of its time-out orders, oldest first.")
+    informatieverzoeken: list[str] = Field(
+        default_factory=list,
+        description="Ids of the loket's information requests on it, newest first (at most 100; "
+        "GET /api/v1/casussen/{id}/informatieverzoeken pages through all).",
+    )
+    schuldenoverzichten: list[str] = Field(
+        default_factory=list,
+        description="Ids of the loket's debt overviews of it, newest first (at most 100).",
+    )
 
 
 class OnbestelbaarView(BaseModel):
@@ -112,7 +121,11 @@ class CasusView(BaseModel):
                 TransitieView(van=t.van, naar=t.naar, op=t.op, door=t.door, details=dict(t.details))
                 for t in c.transities
             ],
-            instrumenten=InstrumentenView(opschortingen=dossier.opschortingen),
+            instrumenten=InstrumentenView(
+                opschortingen=dossier.opschortingen,
+                informatieverzoeken=dossier.informatieverzoeken,
+                schuldenoverzichten=dossier.schuldenoverzichten,
+            ),
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None
             ],

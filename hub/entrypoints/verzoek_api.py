@@ -31,8 +31,13 @@ class VerzoekRegel(BaseModel):
 
     instructie_id: str = Field(description="The instruction's event id; the answer names it.")
     soort: VerzoekSoort
-    instrument_id: str = Field(description="The time-out's id (GET /api/v1/opschortingen/{id}).")
-    keten_id: str = Field(description="The order's id, or the change's.")
+    instrument_id: str = Field(
+        description="The time-out's id (GET /api/v1/opschortingen/{id}), or the information "
+        "request's (soort informatie)."
+    )
+    keten_id: str = Field(
+        description="The chain: the order's id or the change's; an information request's id."
+    )
     casus_id: str
     status: VerzoekStatus
     reageer_uiterlijk: dt.datetime

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 
+from hub.domain.afspraak import LOKET
 from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
 from hub.domain.verzoek import Verzoek, VerzoekStatus
 from hub.service.commands import (
@@ -28,7 +29,7 @@ from hub.service.commands import (
 )
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden
-from hub.service.queries import ZoekCasussen
+from hub.service.queries import Pagina, ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -43,6 +44,16 @@ class CasusDossier:
     """Ids of its time-outs, oldest first."""
     onbestelbaar: list[Verzoek] = field(default_factory=list)
     """Its requests that are undeliverable now (``hub.service.aflevering``)."""
+    informatieverzoeken: list[str] = field(default_factory=list)
+    """Ids of the loket's information requests on it, newest first (at most
+    :data:`MAX_IN_DOSSIER`)."""
+    schuldenoverzichten: list[str] = field(default_factory=list)
+    """Ids of the loket's debt overviews of it, newest first (at most :data:`MAX_IN_DOSSIER`)."""
+
+
+MAX_IN_DOSSIER = 100
+"""How many information requests (and debt overviews) the casus view lists; the paged list
+``GET /api/v1/casussen/{id}/informatieverzoeken`` has every one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +200,16 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
             casus=casus,
             opschortingen=await uow.opschortingen.for_casus(casus_id),
             onbestelbaar=await uow.verzoeken.van_casus(casus_id, [VerzoekStatus.UNDELIVERABLE]),
+            informatieverzoeken=await _informatie(uow, casus_id, schuldenoverzicht=False),
+            schuldenoverzichten=await _informatie(uow, casus_id, schuldenoverzicht=True),
         )
+
+
+async def _informatie(uow: UnitOfWork, casus_id: str, *, schuldenoverzicht: bool) -> list[str]:
+    ids, _ = await uow.informatieverzoeken.van_casus(
+        casus_id, LOKET, Pagina(1, MAX_IN_DOSSIER), schuldenoverzicht=schuldenoverzicht
+    )
+    return ids
 
 
 async def zoek_casussen(vraag: ZoekCasussen, uow: UnitOfWork) -> CasusLijst:

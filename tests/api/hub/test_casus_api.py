@@ -67,7 +67,11 @@ async def test_the_casus_view_shows_state_history_and_instruments(loket):
     assert ingediend["door"] == f"urn:nld:oin:{LOKET.oin}"
     assert casus["indiener_oin"] == LOKET_INDIENER_OIN
     opschorting_id = ordered.json()["opschorting_id"]
-    assert casus["instrumenten"] == {"opschortingen": [opschorting_id]}
+    assert casus["instrumenten"] == {
+        "opschortingen": [opschorting_id],
+        "informatieverzoeken": [],
+        "schuldenoverzichten": [],
+    }
     assert casus["opschortingen"] == [opschorting_id]
 
 

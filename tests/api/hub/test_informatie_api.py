@@ -514,7 +514,7 @@ async def test_an_agency_in_a_time_out_asks_and_sees_only_its_own_requests(loket
 
 async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_out(loket, operator):
     casus_id, personen = await casus(loket, BSN, ANDER)
-    await vraag(loket, casus_id, body(personen, ("cjib", ["vorderingen"])))
+    gevraagd = await vraag(loket, casus_id, body(personen, ("cjib", ["vorderingen"])))
     response = await operator.get("/api/v1/ops/overzicht")
     assert response.status_code == 200
     overzicht = response.json()
@@ -523,7 +523,12 @@ async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_o
     metrics = (await operator.get("/metrics")).text
     assert 'hub_requests_pending{uitvoerder="cjib"} 2.0' in metrics
     view = (await loket.get(f"/api/v1/casussen/{casus_id}")).json()
-    assert view["instrumenten"]["opschortingen"] == [] and view["onbestelbaar"] == []
+    assert view["instrumenten"] == {
+        "opschortingen": [],
+        "informatieverzoeken": [gevraagd["informatieverzoek_id"]],
+        "schuldenoverzichten": [],
+    }
+    assert view["onbestelbaar"] == []
 
 
 async def test_an_idempotency_key_records_and_sends_the_request_once(loket):

@@ -139,6 +139,9 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
     audit = (await loket.get(f"/api/v1/casussen/{casus_id}/audit")).json()
     assert "schuldenoverzicht.gelezen" in [a["actie"] for a in audit]
     assert "DUO-SF-0042" not in str(audit) and "studieschuld" not in str(audit)
+    instrumenten = (await loket.get(f"/api/v1/casussen/{casus_id}")).json()["instrumenten"]
+    assert instrumenten["schuldenoverzichten"] == [overzicht_id]
+    assert instrumenten["informatieverzoeken"] == []
 
 
 async def test_missing_and_late_agencies_and_the_purge(loket, klok):
