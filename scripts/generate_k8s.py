@@ -288,6 +288,45 @@ _SECURITY = {
 _POD_SECURITY = {"runAsUser": 10001, "fsGroup": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
 
 
+def _deployment(
+    name: str,
+    labels: Mapping[str, str],
+    container: Document,
+    volumes: list[Document],
+    *,
+    replicas: int,
+    strategy: Document | None = None,
+) -> Document:
+    """A Deployment of one non-root container with its secret volumes and a scratch ``/tmp``
+    (``container`` gets the matching mounts: ``volume_mounts``)."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": dict(labels)},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {APP_LABEL: name}},
+            **({"strategy": strategy} if strategy is not None else {}),
+            "template": {
+                "metadata": {"labels": dict(labels)},
+                "spec": {
+                    "securityContext": _POD_SECURITY,
+                    "containers": [container],
+                    "volumes": [*volumes, {"name": "tmp", "emptyDir": {}}],
+                },
+            },
+        },
+    }
+
+
+def _volume_mounts(paths: Mapping[str, str]) -> list[Document]:
+    """A mount per secret volume (name -> path), and the scratch ``/tmp``."""
+    return [
+        *(_mount(name, path) for name, path in paths.items()),
+        {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108
+    ]
+
+
 def _labels(name: str, component: str) -> dict[str, str]:
     return {APP_LABEL: name, "app.kubernetes.io/component": component, **PART_OF}
 
@@ -346,44 +385,28 @@ def hub(oins: Mapping[str, str]) -> list[Document]:
             "limits": {"memory": "512Mi"},
         },
         "securityContext": _SECURITY,
-        "volumeMounts": [
-            _mount("kafka-ca", "/etc/maatwerk/kafka-ca"),
-            _mount("kafka-tls", "/etc/maatwerk/kafka-tls"),
-            _mount("api-tls", "/etc/maatwerk/api-tls"),
-            _mount("pki-ca", "/etc/maatwerk/pki-ca"),
-            _mount("uitvoerder-sleutels", "/etc/maatwerk/uitvoerder-sleutels"),
-            {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108
+        "volumeMounts": _volume_mounts(
+            {
+                name: f"/etc/maatwerk/{name}"
+                for name in ("kafka-ca", "kafka-tls", "api-tls", "pki-ca", "uitvoerder-sleutels")
+            }
+        ),
+    }
+    deployment = _deployment(
+        "hub",
+        labels,
+        container,
+        [
+            _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
+            _secret_volume("kafka-tls", "hub-kafka-tls"),
+            _secret_volume("api-tls", "hub-api-tls"),
+            _secret_volume("pki-ca", PKI_CA_SECRET, {"ca.pem": "ca.pem"}),
+            _secret_volume("uitvoerder-sleutels", "uitvoerder-sleutels"),
         ],
-    }
-    deployment: Document = {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": "hub", "labels": labels},
-        "spec": {
-            "replicas": HUB_REPLICAS,
-            "selector": {"matchLabels": selector},
-            # One new replica at a time: the first one of a release migrates the store alone.
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
-            },
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {
-                    "securityContext": _POD_SECURITY,
-                    "containers": [container],
-                    "volumes": [
-                        _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
-                        _secret_volume("kafka-tls", "hub-kafka-tls"),
-                        _secret_volume("api-tls", "hub-api-tls"),
-                        _secret_volume("pki-ca", PKI_CA_SECRET, {"ca.pem": "ca.pem"}),
-                        _secret_volume("uitvoerder-sleutels", "uitvoerder-sleutels"),
-                        {"name": "tmp", "emptyDir": {}},
-                    ],
-                },
-            },
-        },
-    }
+        replicas=HUB_REPLICAS,
+        # One new replica at a time: the first one of a release migrates the store alone.
+        strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+    )
     service: Document = {
         "apiVersion": "v1",
         "kind": "Service",
@@ -443,35 +466,21 @@ def connector(agency: str) -> list[Document]:
             "limits": {"memory": "256Mi"},
         },
         "securityContext": _SECURITY,
-        "volumeMounts": [
-            _mount("kafka-ca", "/etc/maatwerk/kafka-ca"),
-            _mount("kafka-tls", "/etc/maatwerk/kafka-tls"),
-            _mount("sleutel", "/etc/maatwerk/sleutel"),
-            {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108
+        "volumeMounts": _volume_mounts(
+            {name: f"/etc/maatwerk/{name}" for name in ("kafka-ca", "kafka-tls", "sleutel")}
+        ),
+    }
+    deployment = _deployment(
+        name,
+        labels,
+        container,
+        [
+            _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
+            _secret_volume("kafka-tls", f"{name}-kafka-tls"),
+            _secret_volume("sleutel", f"{name}-sleutel", {"key": f"{agency}.key"}),
         ],
-    }
-    deployment: Document = {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": name, "labels": labels},
-        "spec": {
-            "replicas": 1,
-            "selector": {"matchLabels": {APP_LABEL: name}},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {
-                    "securityContext": _POD_SECURITY,
-                    "containers": [container],
-                    "volumes": [
-                        _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
-                        _secret_volume("kafka-tls", f"{name}-kafka-tls"),
-                        _secret_volume("sleutel", f"{name}-sleutel", {"key": f"{agency}.key"}),
-                        {"name": "tmp", "emptyDir": {}},
-                    ],
-                },
-            },
-        },
-    }
+        replicas=1,
+    )
     return [config, deployment]
 
 
