@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas.tracing import TRACEPARENT, trace_id_of
-from simulators.common.opslag import Opslag
+from simulators.common.opslag import Opslag, opschorting_json
 from simulators.common.register import (
     Opschorting,
     Persoon,
@@ -299,28 +299,7 @@ def _storing_json(s: Storing) -> dict[str, Any]:
 
 
 def _opschorting_json(o: Opschorting) -> dict[str, Any]:
-    oorspronkelijk = o.oorspronkelijk_tot_en_met or o.tot_en_met
-    return {
-        "referentie": o.referentie,
-        "sleutel": o.sleutel,
-        "personen": list(o.personen),
-        "vorderingen": list(o.vorderingen),
-        "van": o.van.isoformat(),
-        "totEnMet": o.tot_en_met.isoformat(),
-        "oorspronkelijkTotEnMet": oorspronkelijk.isoformat(),
-        "maatregelen": list(o.maatregelen),
-        "opgeheven": o.opgeheven,
-        "opgehevenPer": o.opgeheven_per.isoformat() if o.opgeheven_per else None,
-        "wijzigingen": [
-            {
-                "referentie": w.referentie,
-                "sleutel": w.sleutel,
-                "soort": w.soort.value,
-                "totEnMet": w.tot_en_met.isoformat(),
-            }
-            for w in o.wijzigingen
-        ],
-    }
+    return {**opschorting_json(o), "opgeheven": o.opgeheven}
 
 
 def _kort(exc: Exception) -> str:

@@ -114,7 +114,7 @@ class Opslag:
                 "insert into opschorting (referentie, gegevens) values (?, ?) "
                 "on conflict(referentie) do update set gegevens = excluded.gegevens",
                 [
-                    (o.referentie, json.dumps(_opschorting_json(o)))
+                    (o.referentie, json.dumps(opschorting_json(o)))
                     for o in wijzigingen.opschortingen
                 ],
             )
@@ -174,7 +174,9 @@ def _datum(waarde: str | None) -> dt.date | None:
     return None if waarde is None else dt.date.fromisoformat(waarde)
 
 
-def _opschorting_json(o: Opschorting) -> dict[str, Any]:
+def opschorting_json(o: Opschorting) -> dict[str, Any]:
+    """A suspension as JSON: a row of the state file, and the base of what
+    ``GET /_simulator/opschortingen`` shows."""
     return {
         "referentie": o.referentie,
         "sleutel": o.sleutel,
