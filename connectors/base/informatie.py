@@ -48,6 +48,7 @@ from schemas.informatie import (
     VorderingInhoud,
     Weigeringsgrond,
 )
+from schemas.opschorting import Maatregel
 from schemas.versleuteling import SealError, load_public_key_text, seal
 
 NL = ZoneInfo("Europe/Amsterdam")
@@ -122,6 +123,13 @@ def teksten(
     """:func:`tekst` of each category that has content."""
     uit = {categorie: tekst(waarde) for categorie, waarde in per_categorie.items()}
     return {categorie: t for categorie, t in uit.items() if t is not None}
+
+
+def maatregelen(codes: Sequence[Any], tabel: Mapping[Any, Maatregel]) -> tuple[Maatregel, ...]:
+    """The agency's measure codes running on a claim as standard measures, each once, in order;
+    a code the table does not know counts as ``invordering``, so a running measure is never
+    hidden."""
+    return tuple(dict.fromkeys(tabel.get(code, Maatregel.INVORDERING) for code in codes))
 
 
 def codes(instructie: InformatieVerzoek, tabel: Mapping[Gegevenscategorie, Any]) -> list[Any]:

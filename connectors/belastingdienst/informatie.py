@@ -101,9 +101,6 @@ class _Aanslag(Lezer):
 
     def vordering(self) -> Vordering:
         middel = MIDDELEN.get(self.middel, self.middel)
-        maatregelen = dict.fromkeys(
-            MAATREGELEN.get(m, Maatregel.INVORDERING) for m in self.invorderingsmaatregelen
-        )
         stop = self.invorderingsstop
         return Vordering(
             inhoud=VorderingInhoud(
@@ -111,7 +108,7 @@ class _Aanslag(Lezer):
                 soort=f"{middel} {self.belastingjaar}",
                 oorspronkelijk_bedrag_centen=self.oorspronkelijkBedragInCenten,
                 openstaand_bedrag_centen=self.openstaandBedragInCenten,
-                maatregelen=tuple(maatregelen),
+                maatregelen=informatie.maatregelen(self.invorderingsmaatregelen, MAATREGELEN),
                 bezwaar_of_beroep=self.bezwaarOfBeroep,
                 betalingsregeling=self.betalingsregeling is not None,
             ),

@@ -87,9 +87,6 @@ class _Zaak(Lezer):
     opschorting: _Opschorting | None = None
 
     def vordering(self) -> Vordering:
-        maatregelen = dict.fromkeys(
-            MAATREGELEN.get(m, Maatregel.INVORDERING) for m in self.maatregelen
-        )
         ops = self.opschorting
         return Vordering(
             inhoud=VorderingInhoud(
@@ -97,7 +94,7 @@ class _Zaak(Lezer):
                 soort=self.soort,
                 oorspronkelijk_bedrag_centen=self.bedrag.opgelegdCent,
                 openstaand_bedrag_centen=self.bedrag.openstaandCent,
-                maatregelen=tuple(maatregelen),
+                maatregelen=informatie.maatregelen(self.maatregelen, MAATREGELEN),
                 bezwaar_of_beroep=self.inBeroep,
                 betalingsregeling=self.betalingsregeling is not None,
             ),

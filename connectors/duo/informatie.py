@@ -81,9 +81,6 @@ class _Schuld(Lezer):
     betalingspauze: _Pauze | None = None
 
     def vordering(self) -> Vordering:
-        maatregelen = dict.fromkeys(
-            STAPPEN.get(s, Maatregel.INVORDERING) for s in self.invorderingsstappen
-        )
         pauze = self.betalingspauze
         return Vordering(
             inhoud=VorderingInhoud(
@@ -91,7 +88,7 @@ class _Schuld(Lezer):
                 soort=self.soort,
                 oorspronkelijk_bedrag_centen=self.hoofdsomCenten,
                 openstaand_bedrag_centen=self.restschuldCenten,
-                maatregelen=tuple(maatregelen),
+                maatregelen=informatie.maatregelen(self.invorderingsstappen, STAPPEN),
                 bezwaar_of_beroep=self.bezwaarLopend,
                 betalingsregeling=self.aflosregeling is not None,
             ),
