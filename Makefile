@@ -15,8 +15,11 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
+# Moments at which a hub that keeps Dutch calendar days is easy to get wrong: a year end in the hour
+# the Netherlands is a day ahead of UTC, both daylight-saving switches, the last minute of a leap day.
+CLOCK_MOMENTS ?= 2026-12-31T23:30:00+00:00 2027-03-28T01:30:00+00:00 2027-10-31T00:30:00+00:00 2028-02-29T22:59:00+00:00
 
-.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e test-faults lint format clean distclean
+.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e test-faults test-clock test-clock-unit lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -42,8 +45,21 @@ k8s: venv ## regenerate deploy/k8s/ (Strimzi topics and users, hub, connectors) 
 run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
 	$(BIN)/python deploy/stack.py
 
-test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL
+test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL; then the unit tests at other moments
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-clock-unit
+
+test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
+	for at in $(CLOCK_MOMENTS); do \
+		echo "clock: unit tests at $$at"; \
+		MAATWERK_TEST_NOW=$$at $(BIN)/pytest tests/unit -q $(PYTEST_ARGS); \
+	done
+
+test-clock: venv ## the unit and API tests at each of CLOCK_MOMENTS, or at one: make test-clock CLOCK_MOMENTS=...
+	for at in $(CLOCK_MOMENTS); do \
+		echo "clock: unit and API tests at $$at"; \
+		MAATWERK_TEST_NOW=$$at $(BIN)/pytest tests/unit tests/api -q $(PYTEST_ARGS); \
+	done
 
 test-unit: venv ## unit tests only: no FastAPI, no database, no broker
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)

@@ -53,6 +53,8 @@ import pytest
 
 from tests.support.processes import free_port, free_ports
 
+pytest_plugins = ["tests.support.klok"]
+
 if TYPE_CHECKING:
     from tests.support.kafka_cluster import KafkaCluster
 

@@ -19,6 +19,7 @@ from typing import Any
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.domain.auditketen import GENESIS, canonieke_details, entry_hash
 from hub.domain.casus import Casus, Lid
+from hub.domain.opschorting import NL
 from hub.service import berichten
 from hub.service.deps import Deps
 from hub.service.queries import CasusFilter, CasusSortering, Pagina
@@ -40,6 +41,11 @@ class Klok:
     def verzet(self, **delta: float) -> dt.datetime:
         self.now += dt.timedelta(**delta)
         return self.now
+
+    def vandaag(self) -> dt.date:
+        """Today by this clock in the Netherlands, the calendar the hub keeps: a test dates what it
+        sends the hub by the clock it gives the hub, never by the machine's own today."""
+        return self.now.astimezone(NL).date()
 
 
 @dataclass

@@ -147,14 +147,16 @@ async def test_the_order_its_extension_and_lifting_carry_only_the_persons_in_sco
     uow, deps, store
 ):
     casus_id, [aanvrager, partner] = await household(uow, deps)
-    body = opschorting_body("cjib", "duo")
+    body = opschorting_body("cjib", "duo", start=deps.clock.vandaag())
     body["uitvoerders"][1]["personen"] = [aanvrager]
     opschorting_id = await draag_opschorting_op(
         casus_id, DraagOpschortingOp(**body), uow(), deps, door=LOKET_DOOR
     )
     await verleng_opschorting(
         opschorting_id,
-        VerlengOpschorting(einddatum=dt.date(2027, 6, 1), reden="meer tijd"),
+        VerlengOpschorting(
+            einddatum=deps.clock.vandaag() + dt.timedelta(days=180), reden="meer tijd"
+        ),
         uow(),
         deps,
         door=LOKET_DOOR,
@@ -178,7 +180,7 @@ async def test_the_order_its_extension_and_lifting_carry_only_the_persons_in_sco
 async def test_a_person_of_another_household_is_refused_and_nothing_is_sent(uow, deps, store):
     casus_id, _ = await household(uow, deps)
     _, [ander, _] = await household(uow, deps)
-    body = opschorting_body("duo")
+    body = opschorting_body("duo", start=deps.clock.vandaag())
     body["uitvoerders"][0]["personen"] = [ander]
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(

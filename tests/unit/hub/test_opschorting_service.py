@@ -60,7 +60,7 @@ def uow(store, deps):
 async def order(uow, deps, *agencies: str) -> tuple[str, str]:
     agencies = agencies or AGENCIES
     casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
-    cmd = DraagOpschortingOp(**opschorting_body(*agencies))
+    cmd = DraagOpschortingOp(**opschorting_body(*agencies, start=deps.clock.vandaag()))
     return casus_id, await draag_opschorting_op(casus_id, cmd, uow(), deps, door=LOKET_DOOR)
 
 
@@ -79,7 +79,7 @@ def answer(store, opschorting_id: str, agency: str, data_type=OpschortingBevesti
         casus_id=instructie.data.casus_id,
         uitvoerder=Uitvoerder(agency),
         instructie_id=instructie.id,
-        beantwoord_op=dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC),
+        beantwoord_op=instructie.time + dt.timedelta(minutes=1),
         **{**fields, **extra},
     )
     return make_event(
@@ -112,20 +112,24 @@ async def test_an_order_queues_the_record_and_one_sealed_instruction_per_agency(
 async def test_an_order_on_an_unknown_casus_or_an_unconnected_agency_changes_nothing(
     uow, deps, store
 ):
-    cmd = DraagOpschortingOp(**opschorting_body("cjib"))
+    cmd = DraagOpschortingOp(**opschorting_body("cjib", start=deps.clock.vandaag()))
     with pytest.raises(NietGevonden):
         await draag_opschorting_op("MWL-2026-0000000000", cmd, uow(), deps, door=LOKET_DOOR)
     casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
     before = len(store.published)
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
-            casus_id, DraagOpschortingOp(**opschorting_body("svb")), uow(), deps, door=LOKET_DOOR
+            casus_id,
+            DraagOpschortingOp(**opschorting_body("svb", start=deps.clock.vandaag())),
+            uow(),
+            deps,
+            door=LOKET_DOOR,
         )
     assert info.value.field == "uitvoerders.0.uitvoerder"
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
             casus_id,
-            DraagOpschortingOp(**opschorting_body("cjib", days=-1)),
+            DraagOpschortingOp(**opschorting_body("cjib", start=deps.clock.vandaag(), days=-1)),
             uow(),
             deps,
             door=LOKET_DOOR,
@@ -231,7 +235,7 @@ async def test_every_answer_type_has_a_route_and_topic(uow, deps):
     }
 
 
-async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, store):
+async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, store, klok):
     _, opschorting_id = await order(uow, deps, "cjib", "duo")
     bevestiging = answer(store, opschorting_id, "cjib")
     await verwerk_antwoord(bevestiging, uow(), deps, topic=op_topic(bevestiging))
@@ -245,26 +249,27 @@ async def test_an_extension_goes_to_every_agency_that_did_not_refuse(uow, deps, 
     )
     await verwerk_antwoord(refusal, uow(), deps, topic=op_topic(refusal))
     before = len(store.published)
-    cmd = VerlengOpschorting(einddatum=dt.date(2027, 12, 1), reden="meer tijd")
+    later = klok.vandaag() + dt.timedelta(days=365)
+    cmd = VerlengOpschorting(einddatum=later, reden="meer tijd")
     await verleng_opschorting(opschorting_id, cmd, uow(), deps, door=LOKET_DOOR)
     nieuw = store.published[before:]
     assert [t for t, _ in nieuw] == [OPSCHORTING.name, instructie_topic("cjib").name]
     instructie = nieuw[1][1].data
     assert isinstance(instructie, OpschortingVerlengingInstructie)
-    assert instructie.referentie == "cjib-1" and instructie.periode.einddatum.year == 2027
+    assert instructie.referentie == "cjib-1" and instructie.periode.einddatum == later
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)
-    assert opschorting.einddatum == dt.date(2027, 12, 1)
+    assert opschorting.einddatum == later
     assert [v.instructie_id for v in opschorting.wijzigingen[0].keten] == [nieuw[1][1].id]
 
 
 async def test_a_lifted_time_out_takes_no_change_and_a_short_extension_names_its_field(
-    uow, deps, store
+    uow, deps, store, klok
 ):
     _, opschorting_id = await order(uow, deps, "cjib")
     with pytest.raises(Ongeldig) as info:
         await verleng_opschorting(
             opschorting_id,
-            VerlengOpschorting(einddatum=dt.date(2026, 12, 2), reden="r"),
+            VerlengOpschorting(einddatum=klok.vandaag() + dt.timedelta(days=1), reden="r"),
             uow(),
             deps,
             door=LOKET_DOOR,
@@ -301,7 +306,7 @@ async def test_a_failed_handler_leaves_nothing_behind(uow, deps, store):
     with pytest.raises(Ongeldig):
         await draag_opschorting_op(
             casus_id,
-            DraagOpschortingOp(**opschorting_body("cjib", days=-1)),
+            DraagOpschortingOp(**opschorting_body("cjib", start=deps.clock.vandaag(), days=-1)),
             uow(),
             deps,
             door=LOKET_DOOR,
