@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import AliasChoices, AwareDatetime, Field
 
 from schemas.envelope import EventData, register
 from schemas.ids import CasusId
@@ -50,7 +50,12 @@ class AfleveringMislukt(EventData):
     instructie_type: str = Field(
         description="CloudEvent type of that instruction or request.", max_length=200
     )
-    reden_code: AfleveringReden = Field(description="Why, as a code.")
+    redencode: AfleveringReden = Field(
+        description="Why, as a code (`redencode`, as in every answer of the contract).",
+        validation_alias=AliasChoices("redencode", "reden_code"),
+    )
+    """Read also as ``reden_code``, its name before one word was used for it everywhere: a record
+    written by a connector of that time still opens."""
     toelichting: str = Field(
         description="What went wrong, in words, without personal data.",
         min_length=1,

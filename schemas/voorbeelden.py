@@ -410,7 +410,7 @@ def _aflevering_payloads() -> list[EventData]:
             uitvoerder=Uitvoerder.CJIB,
             instructie_id=INSTRUCTIE_ID,
             instructie_type="nl.maatwerk.opschorting.instructie.v1",
-            reden_code=aflevering.AfleveringReden.BACKOFFICE_FOUT,
+            redencode=aflevering.AfleveringReden.BACKOFFICE_FOUT,
             toelichting="The back-office answered HTTP 500 to each of 5 attempts.",
             definitief=True,
             pogingen=5,

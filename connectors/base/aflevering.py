@@ -113,7 +113,7 @@ def maak_melding(
         uitvoerder=uitvoerder,
         instructie_id=instructie_id,
         instructie_type=instructie_type[:200],
-        reden_code=reden,
+        redencode=reden,
         toelichting=mask_bsn_like(toelichting),
         definitief=reden is not AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
         pogingen=max(pogingen, 1),

@@ -166,7 +166,7 @@ class VerzoekRow(Base):
     verwerkt_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     pogingen: Mapped[int] = mapped_column(Integer, default=1)
     # Set while the request is undeliverable (hub.domain.verzoek.MisluktAflevering).
-    aflevering_reden_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    aflevering_redencode: Mapped[str | None] = mapped_column(String(60), nullable=True)
     aflevering_toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
     aflevering_definitief: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     aflevering_sinds: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)

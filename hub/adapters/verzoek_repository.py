@@ -167,13 +167,13 @@ def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
 def _aflevering_kolommen(aflevering: MisluktAflevering | None) -> dict[str, Any]:
     if aflevering is None:
         return dict(
-            aflevering_reden_code=None,
+            aflevering_redencode=None,
             aflevering_toelichting=None,
             aflevering_definitief=None,
             aflevering_sinds=None,
         )
     return dict(
-        aflevering_reden_code=aflevering.reden_code,
+        aflevering_redencode=aflevering.redencode,
         aflevering_toelichting=aflevering.toelichting,
         aflevering_definitief=aflevering.definitief,
         aflevering_sinds=aflevering.sinds,
@@ -181,10 +181,10 @@ def _aflevering_kolommen(aflevering: MisluktAflevering | None) -> dict[str, Any]
 
 
 def _aflevering(row: VerzoekRow) -> MisluktAflevering | None:
-    if row.aflevering_reden_code is None or row.aflevering_sinds is None:
+    if row.aflevering_redencode is None or row.aflevering_sinds is None:
         return None
     return MisluktAflevering(
-        reden_code=row.aflevering_reden_code,
+        redencode=row.aflevering_redencode,
         toelichting=row.aflevering_toelichting or "",
         definitief=bool(row.aflevering_definitief),
         sinds=row.aflevering_sinds,

@@ -55,7 +55,7 @@ class UitvoerderSchulden:
 
     uitvoerder: str
     status: VerzoekStatus
-    laat: bool
+    late: bool
     redencode: str | None
     reden: str | None
     vorderingen: tuple[Vordering, ...]
@@ -98,9 +98,9 @@ class Schuldenoverzicht:
         return [u.uitvoerder for u in self.uitvoerders if not u.beantwoord]
 
     @property
-    def laat(self) -> list[str]:
+    def late(self) -> list[str]:
         """The agencies that have not answered past the deadline."""
-        return [u.uitvoerder for u in self.uitvoerders if u.laat]
+        return [u.uitvoerder for u in self.uitvoerders if u.late]
 
     @property
     def totaal_oorspronkelijk_centen(self) -> int:
@@ -166,7 +166,7 @@ def stel_samen(
             UitvoerderSchulden(
                 uitvoerder=deel.uitvoerder,
                 status=samengestelde_status(keten),
-                laat=any(v.is_late(nu) for v in keten),
+                late=any(v.is_late(nu) for v in keten),
                 redencode=geweigerd.redencode if geweigerd else None,
                 reden=geweigerd.reden if geweigerd else None,
                 vorderingen=tuple(vorderingen),

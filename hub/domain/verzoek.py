@@ -88,7 +88,7 @@ class Uitkomst:
 class MisluktAflevering:
     """Why a request could not be delivered to the agency's back-office (yet)."""
 
-    reden_code: str
+    redencode: str
     """``schemas.aflevering.AfleveringReden`` from a connector; ``publicatie-opgegeven`` when the
     hub's own outbox gave up on the instruction."""
     toelichting: str

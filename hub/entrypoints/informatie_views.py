@@ -95,7 +95,7 @@ class AntwoordView(BaseModel):
     pseudoniem: str
     instructie_id: str
     status: VerzoekStatus
-    laat: bool = Field(description="Unanswered (pending or undeliverable) past the deadline.")
+    late: bool = Field(description="Unanswered (pending or undeliverable) past the deadline.")
     aflevering: AfleveringView | None = Field(
         default=None, description="Set while the status is undeliverable: why."
     )
@@ -136,7 +136,7 @@ class InformatieverzoekView(BaseModel):
                     pseudoniem=vraag.pseudoniem,
                     instructie_id=vraag.instructie_id,
                     status=verzoek.status,
-                    laat=verzoek.is_late(now),
+                    late=verzoek.is_late(now),
                     aflevering=AfleveringView.of(verzoek.aflevering),
                     afspraak=AfspraakVersieView(kenmerk=deel.kenmerk, versie=deel.versie),
                     categorieen=list(vraag.categorieen),
@@ -239,7 +239,7 @@ class VorderingView(BaseModel):
 class UitvoerderSchuldenView(BaseModel):
     uitvoerder: str
     status: VerzoekStatus = Field(description="The agency's answer over the whole household.")
-    laat: bool
+    late: bool
     redencode: str | None
     reden: str | None
     vorderingen: list[VorderingView]
@@ -255,7 +255,7 @@ class UitvoerderSchuldenView(BaseModel):
         return cls(
             uitvoerder=u.uitvoerder,
             status=u.status,
-            laat=u.laat,
+            late=u.late,
             redencode=u.redencode,
             reden=u.reden,
             vorderingen=[VorderingView.of(v) for v in u.vorderingen],
@@ -276,7 +276,7 @@ class SchuldenoverzichtView(BaseModel):
     totaal_oorspronkelijk_centen: int = Field(description="The household's, in cents.")
     totaal_openstaand_centen: int = Field(description="The household's, in cents.")
     ontbrekend: list[str] = Field(description="Agencies that have not answered (yet).")
-    laat: list[str] = Field(description="Agencies that have not answered past the deadline.")
+    late: list[str] = Field(description="Agencies that have not answered past the deadline.")
     verwijderd_op: dt.datetime | None = Field(
         description="Set once the retention purge deleted the claims (agencies and statuses stay)."
     )
@@ -294,7 +294,7 @@ class SchuldenoverzichtView(BaseModel):
             totaal_oorspronkelijk_centen=o.totaal_oorspronkelijk_centen,
             totaal_openstaand_centen=o.totaal_openstaand_centen,
             ontbrekend=o.ontbrekend,
-            laat=o.laat,
+            late=o.late,
             verwijderd_op=o.verwijderd_op,
         )
 

@@ -27,7 +27,7 @@ class VorderingView(BaseModel):
 class AfleveringView(BaseModel):
     """Why a request is undeliverable: its instruction did not reach the agency's back-office."""
 
-    reden_code: str = Field(
+    redencode: str = Field(
         description="backoffice-onbereikbaar, backoffice-fout, backoffice-afgewezen, "
         "onverwerkbaar (the agency's connector reports it), publicatie-opgegeven (the hub could "
         "not publish the instruction)."

@@ -50,7 +50,7 @@ async def meld_onbestelbaar(
             "soort": verzoek.soort.value,
             "instrument_id": verzoek.instrument_id,
             "uitvoerder": verzoek.uitvoerder,
-            "reden_code": melding.reden_code,
+            "redencode": melding.redencode,
             "definitief": melding.definitief,
             "event_id": bron_id,
             "status": verzoek.status.value,
@@ -61,7 +61,7 @@ async def meld_onbestelbaar(
 
 def _melding(data: AfleveringMislukt) -> MisluktAflevering:
     return MisluktAflevering(
-        reden_code=data.reden_code.value,
+        redencode=data.redencode.value,
         toelichting=data.toelichting,
         definitief=data.definitief,
         sinds=data.gemeld_op,
@@ -98,7 +98,7 @@ async def publicatie_opgegeven(dood: Sequence[tuple[str, str]], uow: UnitOfWork,
             if await uow.verzoeken.sleutel(event_id) is None:
                 continue  # not an instruction (the hub's own record of an event)
             melding = MisluktAflevering(
-                reden_code=PUBLICATIE_OPGEGEVEN,
+                redencode=PUBLICATIE_OPGEGEVEN,
                 toelichting=f"the hub could not publish the instruction ({fout}); an operator "
                 "can retry it (/api/v1/ops/outbox?status=dead)",
                 definitief=True,

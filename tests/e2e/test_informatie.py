@@ -103,7 +103,7 @@ async def test_debt_overview_lists_every_claim_and_a_time_out_follows_from_it(st
             assert sum(v["openstaand_bedrag_centen"] for v in deel["vorderingen"]) == totaal
             assert all(v["referentie"] and v["soort"] for v in deel["vorderingen"])
         assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 2253550
-        assert overzicht["ontbrekend"] == [] and overzicht["laat"] == []
+        assert overzicht["ontbrekend"] == [] and overzicht["late"] == []
 
         claims = {a: {v["referentie"] for v in per[a]["vorderingen"]} for a in AGENCIES}
         betwist = {

@@ -402,7 +402,7 @@ async def test_a_refusal_and_a_delivery_failure_show_per_question(loket, klok):
             uitvoerder=Uitvoerder.DUO,
             instructie_id=tweede.id,
             instructie_type=tweede.type,
-            reden_code=AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
+            redencode=AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
             toelichting="DUO antwoordt niet",
             definitief=False,
             pogingen=3,
@@ -424,12 +424,12 @@ async def test_a_refusal_and_a_delivery_failure_show_per_question(loket, klok):
     assert (refused["redencode"], refused["reden"]) == ("onbekende-persoon", "Niet bekend bij DUO")
     assert gelezen["status"] == "pending"
     aflevering = antwoord_van(gelezen, "duo", personen[1])["aflevering"]
-    assert (aflevering["reden_code"], aflevering["definitief"]) == (
+    assert (aflevering["redencode"], aflevering["definitief"]) == (
         "backoffice-onbereikbaar",
         False,
     )
     klok.nu += dt.timedelta(hours=49)
-    assert antwoord_van(await lees(loket, view["informatieverzoek_id"]), "duo", personen[1])["laat"]
+    assert antwoord_van(await lees(loket, view["informatieverzoek_id"]), "duo", personen[1])["late"]
 
 
 async def test_the_content_is_purged_after_the_retention_and_the_fact_stays(loket, klok):

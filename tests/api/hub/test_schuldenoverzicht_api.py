@@ -130,7 +130,7 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
     }
     assert view["totaal_openstaand_centen"] == 2253550
     assert view["totaal_oorspronkelijk_centen"] == 245000 + 100000 + 45000 + 50000 + 2100000
-    assert view["status"] == "confirmed" and view["ontbrekend"] == [] and view["laat"] == []
+    assert view["status"] == "confirmed" and view["ontbrekend"] == [] and view["late"] == []
     bd = per["belastingdienst"]["vorderingen"]
     assert [v["referentie"] for v in bd] == ["BD-IB-2023-001", "BD-TS-2024-017"]
     assert bd[0]["maatregelen"] == ["invordering", "verrekening"] and bd[1]["betalingsregeling"]
@@ -156,11 +156,11 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
     view = await wacht_op(
         loket, overzicht_id, lambda v: v["ontbrekend"] == ["duo"] and v["totaal_openstaand_centen"]
     )
-    assert view["laat"] == [] and not view["compleet"]
+    assert view["late"] == [] and not view["compleet"]
     per = {u["uitvoerder"]: u for u in view["uitvoerders"]}
     assert (per["cjib"]["status"], per["cjib"]["redencode"]) == ("refused", "onbekende-persoon")
     klok.nu += dt.timedelta(hours=3)
-    assert (await overzicht(loket, overzicht_id))["laat"] == ["duo"]
+    assert (await overzicht(loket, overzicht_id))["late"] == ["duo"]
     hub = loket.app.state.hub
     klok.nu += dt.timedelta(hours=hub.settings.informatie_bewaartermijn_uren)
     assert (await purge_expired(hub.uow(), hub.deps)).informatie_inhoud == 2

@@ -24,7 +24,7 @@ def mislukt(chain, agency: str, *, definitief: bool):
         uitvoerder=Uitvoerder(agency),
         instructie_id=link["instructie_id"],
         instructie_type="nl.maatwerk.opschorting.instructie.v1",
-        reden_code=AfleveringReden.BACKOFFICE_FOUT,
+        redencode=AfleveringReden.BACKOFFICE_FOUT,
         toelichting="HTTP 500 on each of 5 attempts",
         definitief=definitief,
         pogingen=5,
@@ -46,7 +46,7 @@ async def test_an_undeliverable_request_shows_with_its_reason_until_the_answer_c
     links = {link["uitvoerder"]: link for link in body["keten"]}
     assert links["cjib"]["status"] == "undeliverable"
     assert links["cjib"]["aflevering"] == {
-        "reden_code": "backoffice-fout",
+        "redencode": "backoffice-fout",
         "toelichting": "HTTP 500 on each of 5 attempts",
         "definitief": True,
         "sinds": "2026-12-01T09:30:00Z",
@@ -71,7 +71,7 @@ async def test_an_undeliverable_request_shows_with_its_reason_until_the_answer_c
     [onbestelbaar] = casus["onbestelbaar"]
     assert onbestelbaar["uitvoerder"] == "cjib" and onbestelbaar["soort"] == "opschorting"
     assert onbestelbaar["instrument_id"] == chain["opschorting_id"]
-    assert onbestelbaar["aflevering"]["reden_code"] == "backoffice-fout"
+    assert onbestelbaar["aflevering"]["redencode"] == "backoffice-fout"
 
     audit = (await ops.loket.get(f"/api/v1/casussen/{chain['casus_id']}/audit")).json()
     assert "verzoek.undeliverable" in [entry["actie"] for entry in audit]

@@ -153,7 +153,7 @@ async def test_a_server_error_on_one_instruction_is_set_aside_and_the_next_is_an
     assert h[dl.HEADER_REASON_CODE] == "backoffice-fout"
     assert record.value == kapot.to_bytes()
     assert report["data"]["definitief"] is True
-    assert report["data"]["reden_code"] == "backoffice-fout"
+    assert report["data"]["redencode"] == "backoffice-fout"
     assert report["data"]["pogingen"] == SNEL.fout_pogingen
     assert Cjib.gezien.count(kapot.id) == SNEL.fout_pogingen
     assert answer["type"] == "nl.maatwerk.opschorting.bevestigd.v1"
@@ -232,7 +232,7 @@ async def test_a_back_office_down_is_reported_at_once_never_dead_lettered_then_a
         meta = await publish_instruction(kafka_bootstrap, event)
         (report,) = await _reports(kafka_bootstrap, event, timeout=BOUND_SECONDS)
         assert report["data"]["definitief"] is False
-        assert report["data"]["reden_code"] == "backoffice-onbereikbaar"
+        assert report["data"]["redencode"] == "backoffice-onbereikbaar"
         assert report["data"]["pogingen"] >= 1
         assert await dead_letters_so_far(kafka_bootstrap, _from(meta, event.subject.encode())) == []
 

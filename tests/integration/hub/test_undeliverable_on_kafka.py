@@ -41,7 +41,7 @@ async def test_a_delivery_report_shows_undeliverable_and_a_later_confirmation_re
         within=30,
     )
     cjib = link(body, "cjib")
-    assert cjib["aflevering"]["reden_code"] == "backoffice-fout"
+    assert cjib["aflevering"]["redencode"] == "backoffice-fout"
     assert cjib["aflevering"]["definitief"] is False
     assert cjib["aflevering"]["toelichting"] == "HTTP 500 on each of 5 attempts"
     assert body["status"] == "pending"

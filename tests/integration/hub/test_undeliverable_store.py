@@ -37,7 +37,7 @@ async def test_an_instruction_the_outbox_gives_up_on_makes_its_request_undeliver
     cjib = links["cjib"]
     assert cjib.status is VerzoekStatus.UNDELIVERABLE
     assert cjib.aflevering is not None and cjib.aflevering.definitief is True
-    assert cjib.aflevering.reden_code == "publicatie-opgegeven"
+    assert cjib.aflevering.redencode == "publicatie-opgegeven"
     assert "Undeliverable" in cjib.aflevering.toelichting
     assert "2000000" not in cjib.aflevering.toelichting  # the type only, never the message
     assert {v.status for u, v in links.items() if u != "cjib"} == {VerzoekStatus.PENDING}

@@ -145,7 +145,7 @@ async def test_a_server_error_on_one_instruction_is_dead_lettered_after_bounded_
     assert melding.data.instructie_id == kapot.id
     assert melding.data.instructie_type == OpschortingInstructie.event_type
     assert melding.data.uitvoerder is Uitvoerder.CJIB
-    assert (melding.data.reden_code, melding.data.definitief, melding.data.pogingen) == (
+    assert (melding.data.redencode, melding.data.definitief, melding.data.pogingen) == (
         AfleveringReden.BACKOFFICE_FOUT,
         True,
         5,
@@ -212,7 +212,7 @@ async def test_an_unexpected_error_is_bounded_too_then_dead_lettered_as_verwerki
     assert headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
     assert "unexpected ValueError on each of 5 attempts" in headers[dl.HEADER_REASON]
     (melding,) = verbinding.meldingen()
-    assert (melding.data.reden_code, melding.data.pogingen) == (AfleveringReden.ONVERWERKBAAR, 5)
+    assert (melding.data.redencode, melding.data.pogingen) == (AfleveringReden.ONVERWERKBAAR, 5)
     assert verbinding.wachttijden == [0.5, 1.0, 2.0, 4]
 
 
@@ -229,7 +229,7 @@ async def test_a_client_error_is_dead_lettered_at_once_and_reported():
     ((_, headers),) = verbinding.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "backoffice-afgewezen"
     (melding,) = verbinding.meldingen()
-    assert melding.data.reden_code is AfleveringReden.BACKOFFICE_AFGEWEZEN
+    assert melding.data.redencode is AfleveringReden.BACKOFFICE_AFGEWEZEN
     assert melding.data.definitief
     assert verbinding.antwoorden() == []
 
@@ -246,7 +246,7 @@ async def test_a_back_office_away_is_reported_once_never_dead_lettered_then_answ
             await verbinding.verwerker.verwerk(record)
     (melding,) = verbinding.meldingen()
     assert melding.id == melding_event_id(order.id, AfleveringReden.BACKOFFICE_ONBEREIKBAAR)
-    assert (melding.data.reden_code, melding.data.definitief, melding.data.pogingen) == (
+    assert (melding.data.redencode, melding.data.definitief, melding.data.pogingen) == (
         AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
         False,
         3,
@@ -296,7 +296,7 @@ async def test_an_instruction_the_connector_cannot_open_is_reported_as_onverwerk
     ((_, headers),) = verbinding.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "bsn-niet-te-openen"
     (melding,) = verbinding.meldingen()
-    assert (melding.data.reden_code, melding.data.definitief) == (
+    assert (melding.data.redencode, melding.data.definitief) == (
         AfleveringReden.ONVERWERKBAAR,
         True,
     )
@@ -382,7 +382,7 @@ async def test_an_answer_that_does_not_fit_even_without_detail_is_dead_lettered_
     ((_, headers),) = verbinding.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "antwoord-te-groot"
     (melding,) = verbinding.meldingen()
-    assert (melding.data.reden_code, melding.data.definitief) == (
+    assert (melding.data.redencode, melding.data.definitief) == (
         AfleveringReden.ONVERWERKBAAR,
         True,
     )

@@ -89,7 +89,7 @@ async def test_a_back_office_away_is_retried_and_reported_once_not_final():
             await duo.verwerker.verwerk(duo.record)
     assert duo.verzoeken == 6
     (melding,) = duo.meldingen()
-    assert (melding.reden_code, melding.definitief) == (
+    assert (melding.redencode, melding.definitief) == (
         AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
         False,
     )
@@ -108,7 +108,7 @@ async def test_a_server_error_is_bounded_then_dead_lettered_and_reported_final()
     (headers,) = duo.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "backoffice-fout"
     (melding,) = duo.meldingen()
-    assert (melding.reden_code, melding.definitief) == (AfleveringReden.BACKOFFICE_FOUT, True)
+    assert (melding.redencode, melding.definitief) == (AfleveringReden.BACKOFFICE_FOUT, True)
 
 
 async def test_another_client_error_is_backoffice_afgewezen_at_once():
@@ -118,5 +118,5 @@ async def test_another_client_error_is_backoffice_afgewezen_at_once():
     (headers,) = duo.dead_letters()
     assert headers[dl.HEADER_REASON_CODE] == "backoffice-afgewezen"
     (melding,) = duo.meldingen()
-    assert (melding.reden_code, melding.definitief) == (AfleveringReden.BACKOFFICE_AFGEWEZEN, True)
+    assert (melding.redencode, melding.definitief) == (AfleveringReden.BACKOFFICE_AFGEWEZEN, True)
     assert BSN not in str(duo.gepubliceerd)

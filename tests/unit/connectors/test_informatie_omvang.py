@@ -105,7 +105,7 @@ async def test_an_answer_over_64_kb_is_dead_lettered_antwoord_te_groot_and_repor
     assert headers[dl.HEADER_REASON_CODE] == "antwoord-te-groot"
     (melding,) = [parse_event(b) for t, b, _ in gepubliceerd if t == ANTWOORDEN]
     assert isinstance(melding.data, AfleveringMislukt)
-    assert (melding.data.reden_code, melding.data.definitief) == (
+    assert (melding.data.redencode, melding.data.definitief) == (
         AfleveringReden.ONVERWERKBAAR,
         True,
     )

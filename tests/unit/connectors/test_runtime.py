@@ -219,7 +219,7 @@ async def test_a_back_office_that_stays_down_hands_the_record_back_for_redeliver
     assert opstelling.wachttijden == [0.5, 1.0, 4]
     (melding,) = [parse_event(a.value).data for a in opstelling.antwoorden]
     assert isinstance(melding, AfleveringMislukt)  # the loket sees it at once; still retrying
-    assert (melding.reden_code, melding.definitief, melding.pogingen) == (
+    assert (melding.redencode, melding.definitief, melding.pogingen) == (
         AfleveringReden.BACKOFFICE_ONBEREIKBAAR,
         False,
         3,
@@ -325,4 +325,4 @@ async def test_a_bug_in_a_translation_parks_the_message_without_quoting_it():
     assert BSN not in str(dlq.headers)
     (melding,) = [parse_event(a.value).data for a in opstelling.antwoorden]
     assert isinstance(melding, AfleveringMislukt)
-    assert (melding.reden_code, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)
+    assert (melding.redencode, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)

@@ -149,7 +149,7 @@ async def test_a_type_the_topic_carries_without_translation_is_niet_ondersteund_
     assert len(verwerking.verzoeken) == 1  # only the order, not the extension
     melding, antwoord = (parse_event(body) for body, _ in verwerking.op(OPSCHORTING_ANTWOORD.name))
     assert isinstance(melding.data, AfleveringMislukt)  # the hub learns the extension is parked
-    assert melding.data.reden_code is AfleveringReden.ONVERWERKBAAR
+    assert melding.data.redencode is AfleveringReden.ONVERWERKBAAR
     assert melding.data.definitief
     assert "niet-ondersteund" in melding.data.toelichting
     assert antwoord.data.instructie_id == origineel.id
@@ -308,7 +308,7 @@ async def test_a_bug_in_the_look_up_parks_the_message_with_only_the_exception_ty
     ((body, _),) = verwerking.op(OPSCHORTING_ANTWOORD.name)
     melding = parse_event(body).data
     assert isinstance(melding, AfleveringMislukt)
-    assert (melding.reden_code, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)
+    assert (melding.redencode, melding.definitief) == (AfleveringReden.ONVERWERKBAAR, True)
     assert BSN not in body.decode()
 
 

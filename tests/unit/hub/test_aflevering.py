@@ -85,7 +85,7 @@ def test_a_later_report_replaces_the_reason_and_keeps_since_when():
     v.meld_onbestelbaar(melding())
     later = melding("backoffice-afgewezen", True, T0 + dt.timedelta(minutes=5))
     assert v.meld_onbestelbaar(later) is True
-    assert v.aflevering == MisluktAflevering(later.reden_code, later.toelichting, True, T0)
+    assert v.aflevering == MisluktAflevering(later.redencode, later.toelichting, True, T0)
     assert v.meld_onbestelbaar(later) is False  # the same again changes nothing
 
 
@@ -132,7 +132,7 @@ def mislukt(
         uitvoerder=Uitvoerder(agency),
         instructie_id=instructie.id,
         instructie_type=instructie.type,
-        reden_code=AfleveringReden.BACKOFFICE_FOUT,
+        redencode=AfleveringReden.BACKOFFICE_FOUT,
         toelichting="HTTP 500 on each of 5 attempts",
         definitief=definitief,
         pogingen=5,
@@ -227,7 +227,7 @@ async def test_an_instruction_the_outbox_gave_up_on_makes_its_request_undelivera
     link = (await lees_opschorting(opschorting_id, uow(), deps)).verzoek_van("cjib")
     assert link.status is VerzoekStatus.UNDELIVERABLE
     assert link.aflevering is not None
-    assert link.aflevering.reden_code == PUBLICATIE_OPGEGEVEN
+    assert link.aflevering.redencode == PUBLICATIE_OPGEGEVEN
     assert link.aflevering.definitief is True and link.aflevering.sinds == klok.now
     assert "MessageSizeTooLargeError" in link.aflevering.toelichting
     assert store.audit[-1].actie == "verzoek.undeliverable"

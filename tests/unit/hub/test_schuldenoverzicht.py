@@ -110,7 +110,7 @@ def test_totals_per_agency_and_for_the_household_in_cents():
     assert per["duo"].totaal_openstaand_centen == 1845000
     assert overzicht.totaal_openstaand_centen == 2253550
     assert overzicht.totaal_oorspronkelijk_centen == 2417800
-    assert overzicht.compleet and overzicht.ontbrekend == [] and overzicht.laat == []
+    assert overzicht.compleet and overzicht.ontbrekend == [] and overzicht.late == []
     assert overzicht.status is KetenStatus.CONFIRMED
     assert per["duo"].vorderingen[0].maatregelen == ("beslag",)
     assert overzicht.scope() == {
@@ -128,9 +128,9 @@ def test_missing_and_late_agencies_and_a_scope_only_of_agencies_with_claims():
     weiger(verzoek, "cjib", "psn-b")
     geef(verzoek, "duo", "psn-a", claim("DUO-1", 700, 700))
     binnen = stel_samen(verzoek, opener, NU)
-    assert binnen.ontbrekend == ["duo"] and binnen.laat == [] and not binnen.compleet
+    assert binnen.ontbrekend == ["duo"] and binnen.late == [] and not binnen.compleet
     te_laat = stel_samen(verzoek, opener, NU + dt.timedelta(hours=49))
-    assert te_laat.laat == ["duo"]
+    assert te_laat.late == ["duo"]
     per = {u.uitvoerder: u for u in te_laat.uitvoerders}
     assert per["cjib"].status is VerzoekStatus.REFUSED
     assert per["cjib"].redencode == "onbekende-persoon"

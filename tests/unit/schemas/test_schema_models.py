@@ -164,3 +164,15 @@ class TestInformatieMinimisation:
 def test_periode_end_before_start_is_rejected() -> None:
     with pytest.raises(ValidationError, match="einddatum must not lie before ingangsdatum"):
         opschorting.Periode(ingangsdatum=dt.date(2026, 5, 1), einddatum=dt.date(2026, 4, 1))
+
+
+def test_a_delivery_failure_says_redencode_and_an_older_record_with_reden_code_still_opens():
+    """One word for a reason code across the contract; a connector of before that choice wrote
+    ``reden_code``, and its records on the answer topics must still be read, not dead-lettered."""
+    from schemas.aflevering import AfleveringMislukt
+
+    voorbeeld = voorbeelden()[AfleveringMislukt.event_type]
+    written = voorbeeld.data.model_dump(mode="json")
+    assert "redencode" in written and "reden_code" not in written
+    older = {("reden_code" if k == "redencode" else k): v for k, v in written.items()}
+    assert AfleveringMislukt.model_validate(older).redencode == voorbeeld.data.redencode
