@@ -64,10 +64,11 @@ kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29
 test-faults: venv kafka-jars ## the full fault suite: kills, freezes, broker restarts, hostile records under load
 	MAATWERK_FAULTS=full $(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
 
-lint: venv ## ruff (lint and format check) and mypy
+lint: venv ## ruff (lint and format check), mypy, and the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy hub connectors schemas simulators
+	$(BIN)/lint-imports
 
 format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
