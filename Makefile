@@ -78,7 +78,7 @@ clean: ## stop the local broker and database, remove .var/ and caches (keeps .ve
 	-$(LOCAL_KAFKA) stop
 	-$(LOCAL_KAFKA) stop --data-dir $(KAFKA_CLUSTER_DIR)
 	-$(LOCAL_POSTGRES) stop
-	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## clean, and remove .venv too
