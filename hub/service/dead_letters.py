@@ -1,8 +1,8 @@
 """Operators' questions about dead letters: which ones, by what criteria, which page.
 
 :class:`ZoekDeadLetters` is what an operator sends (it doubles as the API's query parameters, so
-its validation errors name the field); :class:`DeadLetterFilter` is what the repository answers
-to. The same filter selects what to replay (``hub.service.replay``).
+its validation errors name the field); ``hub.domain.selectie.DeadLetterFilter`` is what the
+repository answers to. The same filter selects what to replay (``hub.service.replay``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Questions the loket asks the hub (the read side): which casussen, in what order, which page.
 
 :class:`ZoekCasussen` is what the loket sends (it doubles as the API's query parameters, so its
-validation errors name the field); :class:`CasusFilter`, :class:`CasusSortering` and
-:class:`Pagina` are what a repository answers to, in the hub's own terms (instants, not days).
+validation errors name the field); ``CasusFilter``, ``CasusSortering`` and ``Pagina``
+(``hub.domain.selectie``, where the adapters may import them) are what a repository answers to,
+in the hub's own terms (instants, not days).
 """
 
 from __future__ import annotations
