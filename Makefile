@@ -80,10 +80,11 @@ kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29
 test-faults: venv kafka-jars ## the full fault suite: kills, freezes, broker restarts, hostile records under load
 	MAATWERK_FAULTS=full $(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
 
-lint: venv ## ruff (lint and format check) and mypy
+lint: venv ## ruff (lint and format check), mypy, and the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy hub connectors schemas simulators
+	$(BIN)/lint-imports
 
 format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -93,7 +94,7 @@ clean: ## stop the local broker and database, remove .var/ and caches (keeps .ve
 	-$(LOCAL_KAFKA) stop
 	-$(LOCAL_KAFKA) stop --data-dir $(KAFKA_CLUSTER_DIR)
 	-$(LOCAL_POSTGRES) stop
-	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .var build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## clean, and remove .venv too

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from hub.adapters.telemetry import EXCLUDED_URLS
-from hub.bootstrap import HubProcess, bootstrap
+from hub.bootstrap import ANTWOORD_ROUTES, HubProcess, bootstrap
 from hub.entrypoints import (
     afspraak_api,
     beveiliging,
@@ -28,12 +28,22 @@ from hub.entrypoints import (
 from hub.entrypoints.api import install_error_handlers
 from hub.entrypoints.docs import install_docs
 from hub.entrypoints.hygiene import install_hygiene
+from hub.entrypoints.idempotentie import Idempotency
 from hub.entrypoints.identiteit import IdentiteitMiddleware
+from hub.entrypoints.stream import register_handlers
+from hub.service.routes import antwoord_topics
 from hub.settings import Settings
 
 
 def create_app(settings: Settings | None = None, *, process: HubProcess | None = None) -> FastAPI:
     process = process or bootstrap(settings)
+    register_handlers(
+        process.broker,
+        lambda: process.hub,
+        process.settings.consumer_group,
+        process.metrics,
+        antwoord_topics=antwoord_topics(ANTWOORD_ROUTES),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +65,8 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.state.broker = process.broker
     app.state.metrics = process.metrics
     install_error_handlers(app)
+    # Idempotency first (innermost): it reads the body within the limit install_hygiene adds.
+    app.add_middleware(Idempotency)
     install_hygiene(app, process.settings)
     install_docs(app)
     app.include_router(casus_api.router)

@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -29,21 +30,39 @@ from hub.adapters.leader import LeaderLease
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
-from hub.adapters.store import SqlUnitOfWork
 from hub.adapters.telemetry import configure_tracing
 from hub.domain.afspraak import Afsprakentabel
-from hub.service import berichten
+from hub.service import aflevering, berichten, informatie, opschorting
 from hub.service.aflevering import publicatie_opgegeven
+from hub.service.berichten import casus as casus_berichten
+from hub.service.berichten import informatie as informatie_berichten
+from hub.service.berichten import opschorting as opschorting_berichten
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
 from hub.service.replay import ReplayKafka
 from hub.service.retention import purge_expired
+from hub.service.routes import Route, antwoord_topics, routetabel
+from hub.service.sql_unit_of_work import SqlUnitOfWork
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
 from schemas.topics import DEAD_LETTER
 
 Clock = Callable[[], dt.datetime]
+
+VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
+    casus_berichten.VERTALINGEN,
+    opschorting_berichten.VERTALINGEN,
+    informatie_berichten.VERTALINGEN,
+)
+"""Each kind of domain event and its translation into contract messages and an audit entry (the
+message bus, ``hub.service.berichten``)."""
+
+ANTWOORD_ROUTES: Final[Mapping[str, Route]] = routetabel(
+    [opschorting.ANTWOORD_ROUTE, informatie.ANTWOORD_ROUTE, aflevering.ANTWOORD_ROUTE]
+)
+"""Each answer type the hub takes and its route (the one answer handler,
+``hub.service.antwoorden``); the hub subscribes to the topics that carry them."""
 
 
 @dataclass
@@ -66,7 +85,7 @@ class Hub:
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(
             self.sessions,
-            bus=berichten.bus(self.deps),
+            bus=berichten.bus(self.deps, VERTALINGEN),
             clock=self.deps.clock,
             on_outbox_commit=self.relay.wake if self.relay is not None else None,
         )
@@ -110,6 +129,7 @@ async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
             storage_key=settings.storage_key,
         ),
         keys=AgencyKeys(settings.keys_dir),
+        antwoorden=ANTWOORD_ROUTES,
         clock=clock,
     )
     hub = Hub(
@@ -229,16 +249,18 @@ def _when_leading(
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> HubProcess:
-    """Build the whole hub, connected but not started."""
-    # Imported here: the stream handlers import this module (for ``Hub``).
-    from hub.entrypoints.stream import answer_topics, register_handlers
-
+    """Build the whole hub, connected but not started. Its entry points attach themselves to
+    what this builds (``hub.app.create_app``: the HTTP routes and the stream subscribers), so this
+    module never imports them."""
     process = HubProcess(settings or get_settings(), clock=clock)
     group = process.settings.consumer_group
-    register_handlers(process.broker, lambda: process.hub, group, process.metrics)
     process.lag = ConsumerLagMonitor(
         process.settings.kafka_bootstrap_servers,
-        {group: answer_topics(), f"{group}-deadletters": [DEAD_LETTER.name], **connector_groups()},
+        {
+            group: antwoord_topics(ANTWOORD_ROUTES),
+            f"{group}-deadletters": [DEAD_LETTER.name],
+            **connector_groups(),
+        },
         tls=process.settings.kafka_tls,
         on_lags=process.metrics.record_lag,
     )

@@ -163,9 +163,9 @@ def audit_verify() -> None:
 
 async def _verify(url: str) -> Verificatie:
     from hub.adapters.database import create_engine, session_factory
-    from hub.adapters.store import SqlUnitOfWork
     from hub.service.audit import verifieer_audit
     from hub.service.deps import utc_now
+    from hub.service.sql_unit_of_work import SqlUnitOfWork
 
     engine = create_engine(url)
     try:

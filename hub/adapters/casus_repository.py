@@ -8,29 +8,29 @@ exactly as the time-out reads it). The repository never commits; the unit of wor
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import CasusOrganisatieRow, CasusRow, CasusTransitieRow, LidRow
 from hub.domain.casus import Casus, CasusStatus, Lid, Maatwerkfunctionaris, Transitie
-from hub.service.queries import CasusFilter, CasusSortering, Pagina
+from hub.domain.model import Aggregaat
+from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
 from schemas.casus import Instrument, Probleemdomein, Urgentie
 from schemas.organisaties import Uitvoerder
-
-if TYPE_CHECKING:
-    from hub.service.unit_of_work import UnitOfWork
 
 _ERNST = case({u.value: rank for rank, u in enumerate(Urgentie)}, value=CasusRow.urgentie, else_=-1)
 """Urgency by severity (normaal < hoog < acuut), for sorting."""
 
 
 class CasusRepository:
-    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
+    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+        """``zie``: tells the unit of work about each aggregate added or loaded, so the events
+        it records are handled on commit."""
         self._session = session
-        self._uow = uow
+        self._zie = zie
         self._opgeslagen: dict[str, int] = {}
         """Per casus in this unit of work: how many of its transitions the store has."""
 
@@ -71,7 +71,7 @@ class CasusRepository:
             )
         self._opgeslagen[casus.casus_id] = 0
         self._add_transities(casus)
-        self._uow.zie(casus)
+        self._zie(casus)
 
     async def get(self, casus_id: str, *, for_update: bool = False) -> Casus | None:
         """The casus, or None. ``for_update`` locks its row (PostgreSQL) so two transitions of
@@ -84,7 +84,7 @@ class CasusRepository:
             return None
         [casus] = await self._assemble([row])
         self._opgeslagen[casus_id] = len(casus.transities)
-        self._uow.zie(casus)
+        self._zie(casus)
         return casus
 
     async def save(self, casus: Casus) -> None:

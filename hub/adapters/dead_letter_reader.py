@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faststream.kafka import KafkaBroker
 
-from hub.service.replay import DeadLetterSource, Placement, StoredRecord
 from schemas.identiteit import KafkaTls
 from schemas.topics import DEAD_LETTER
 
@@ -30,6 +30,23 @@ READ_TIMEOUT_SECONDS = 10.0
 
 def _tls_kwargs(tls: KafkaTls | None) -> dict[str, Any]:
     return {} if tls is None else tls.client_kwargs()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A record as it is on the dead-letter topic."""
+
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a produced record landed (unknown on an in-memory broker)."""
+
+    partition: int | None
+    offset: int | None
 
 
 class _OpenReader:
@@ -88,7 +105,7 @@ class DeadLetterReader:
         self._topic = topic
 
     @contextlib.asynccontextmanager
-    async def open(self) -> AsyncIterator[DeadLetterSource]:
+    async def open(self) -> AsyncIterator[_OpenReader]:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
             group_id=None,

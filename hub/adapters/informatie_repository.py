@@ -4,7 +4,8 @@ what each asks), and the sealed content the agencies gave. Never commits."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,12 +24,10 @@ from hub.domain.informatieverzoek import (
     Ontvanger,
     Vraag,
 )
+from hub.domain.model import Aggregaat
+from hub.domain.selectie import Pagina
 from hub.domain.verzoek import Verzoek, keten_status
-from hub.service.queries import Pagina
 from schemas.gedeeld import Regel
-
-if TYPE_CHECKING:
-    from hub.service.unit_of_work import UnitOfWork
 
 
 def _deel(d: dict[str, Any]) -> Deel:
@@ -65,9 +64,11 @@ def _gegeven_row(vraag: Vraag, verzoek_id: str, g: OntvangenGegeven) -> Informat
 
 
 class InformatieRepository:
-    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
+    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+        """``zie``: tells the unit of work about each aggregate added or loaded, so the events
+        it records are handled on commit."""
         self._session = session
-        self._uow = uow
+        self._zie = zie
         self._verzoeken = VerzoekRepository(session)
 
     async def add(self, verzoek: Informatieverzoek) -> None:
@@ -103,7 +104,7 @@ class InformatieRepository:
                     niet_verstrekt=[],
                 )
             )
-        self._uow.zie(verzoek)
+        self._zie(verzoek)
 
     async def get(
         self, informatieverzoek_id: str, *, for_update: bool = False
@@ -168,7 +169,7 @@ class InformatieRepository:
             keten=keten,
             vragen=vragen,
         )
-        self._uow.zie(verzoek)
+        self._zie(verzoek)
         return verzoek
 
     async def save_antwoord(self, verzoek: Informatieverzoek, antwoord: Verzoek) -> None:

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter, Replay
-from hub.service.dead_letters import DeadLetterFilter
-from hub.service.queries import Pagina
+from hub.domain.selectie import DeadLetterFilter, Pagina
 
 UNKNOWN_TOPIC = ""
 UNKNOWN_NUMBER = -1

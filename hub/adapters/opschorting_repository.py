@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import OpschortingRow, WijzigingRow
 from hub.adapters.verzoek_repository import VerzoekRepository
+from hub.domain.model import Aggregaat
 from hub.domain.opschorting import Opschorting, Wijziging, WijzigingSoort
 from hub.domain.verzoek import KetenStatus, Verzoek, keten_status
 
-if TYPE_CHECKING:
-    from hub.service.unit_of_work import UnitOfWork
-
 
 class OpschortingRepository:
-    def __init__(self, session: AsyncSession, uow: UnitOfWork) -> None:
+    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+        """``zie``: tells the unit of work about each aggregate added or loaded, so the events
+        it records are handled on commit."""
         self._session = session
-        self._uow = uow
+        self._zie = zie
         self._verzoeken = VerzoekRepository(session)
 
     async def add(self, opschorting: Opschorting) -> None:
@@ -39,7 +39,7 @@ class OpschortingRepository:
         )
         await self._session.flush()
         self._verzoeken.add(opschorting.keten)
-        self._uow.zie(opschorting)
+        self._zie(opschorting)
 
     async def get(self, opschorting_id: str, *, for_update: bool = False) -> Opschorting | None:
         query = select(OpschortingRow).where(OpschortingRow.opschorting_id == opschorting_id)
@@ -81,7 +81,7 @@ class OpschortingRepository:
             opgeheven_per=row.opgeheven_per,
             verlopen_op=row.verlopen_op,
         )
-        self._uow.zie(opschorting)
+        self._zie(opschorting)
         return opschorting
 
     async def save(self, opschorting: Opschorting) -> None:

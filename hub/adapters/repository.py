@@ -12,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import AuditChainHeadRow, AuditRow, ProcessedEventRow
 from hub.domain.auditketen import GENESIS, Schakel, canonieke_details, entry_hash
-from hub.service.errors import LogNietGeschreven
 
 HEAD_ID = 1
 """The one row of ``audit_chain_head``."""
+
+
+class AuditNietGeschreven(Exception):
+    """The audit entries of a transaction could not be written (the database refused them)."""
 
 
 class ProcessedEvents:
@@ -67,8 +70,9 @@ class AuditTrail:
     async def seal(self) -> None:
         """Chain the recorded entries onto the trail and write them, in this transaction.
 
-        Raises :class:`~hub.service.errors.LogNietGeschreven` when they cannot be written: the
-        caller's transaction must then not commit (an action that cannot be logged is refused).
+        Raises :class:`AuditNietGeschreven` when they cannot be written: the caller's
+        transaction must then not commit (an action that cannot be logged is refused; the unit of
+        work turns it into ``hub.service.errors.LogNietGeschreven``).
         """
         if not self._pending:
             return
@@ -76,7 +80,9 @@ class AuditTrail:
         try:
             await self._append(pending)
         except SQLAlchemyError as exc:
-            raise LogNietGeschreven("the audit entry of this action could not be written") from exc
+            raise AuditNietGeschreven(
+                "the audit entry of this action could not be written"
+            ) from exc
 
     async def _append(self, pending: list[AuditRow]) -> None:
         head = AuditChainHeadRow

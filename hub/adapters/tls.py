@@ -1,12 +1,14 @@
 """Mutual TLS on the hub's server: the client certificate into the ASGI scope.
 
-uvicorn (0.54) verifies a client certificate when asked to (``ssl_cert_reqs``), but does not yet
+uvicorn (0.55) verifies a client certificate when asked to (``ssl_cert_reqs``), but does not yet
 hand it to the app: the ASGI TLS extension is not implemented there (Kludex/uvicorn PR #3043,
-#3133). :class:`TlsH11Protocol` fills that gap: once a connection's handshake is done it reads
-the verified leaf certificate and gives every request on that connection
-``scope["extensions"]["tls"]`` as the ASGI TLS extension spec defines it. The app reads only that
-standard extension (``hub.entrypoints.identiteit``), so it keeps working unchanged when uvicorn
-implements it (then uvicorn's own value is kept).
+#3133). :class:`TlsH11Protocol` fills that gap, on uvicorn's internals (``uvicorn._types``,
+``H11Protocol.connection_made`` and its ``app`` read per request): so pyproject.toml caps uvicorn
+below its next minor, and ``tests/api/hub/test_tls_uvicorn.py`` fails by name when they change.
+Once a connection's handshake is done it reads the verified leaf certificate and gives every
+request on that connection ``scope["extensions"]["tls"]`` as the ASGI TLS extension spec defines
+it. The app reads only that standard extension (``hub.entrypoints.identiteit``), so it keeps
+working unchanged when uvicorn implements it (then uvicorn's own value is kept).
 
 ``CERT_OPTIONAL``: a caller without a certificate still completes the handshake (so ``/health``
 answers load balancers and probes); the app refuses it everywhere else. A certificate that does

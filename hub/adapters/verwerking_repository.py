@@ -16,10 +16,9 @@ from hub.adapters.orm import (
     VerwerkingRow,
     VerzoekRow,
 )
+from hub.domain.selectie import Lopend, Pagina
 from hub.domain.verwerking import Betrokkene, Verwerking
 from hub.domain.verzoek import VerzoekStatus
-from hub.service.controle import Lopend
-from hub.service.queries import Pagina
 
 
 class VerwerkingRepository:

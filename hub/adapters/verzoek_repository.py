@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import VerzoekRow
+from hub.domain.selectie import Pagina
 from hub.domain.verzoek import (
     ONBEANTWOORD,
     MisluktAflevering,
@@ -20,7 +21,6 @@ from hub.domain.verzoek import (
     VorderingUitkomst,
     is_laat,
 )
-from hub.service.queries import Pagina
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

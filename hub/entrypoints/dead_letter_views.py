@@ -7,7 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.domain.dead_letter import RecordedDeadLetter
-from hub.service.dead_letters import DeadLetterFilter, DeadLetterLijst
+from hub.domain.selectie import DeadLetterFilter
+from hub.service.dead_letters import DeadLetterLijst
 from hub.service.replay import MAX_SELECTIE, ReplayResultaat, ReplayUitslag, Selectie, Uitkomst
 
 

@@ -182,9 +182,9 @@ class SecurityHeaders:
 
 def install_hygiene(app: FastAPI, settings: Settings) -> None:
     """Wire the middleware; the last added is the outermost: security headers on everything,
-    then the rate limit (before any work), the body limit, and idempotency (which reads the body
-    within the limit)."""
-    from hub.entrypoints.idempotentie import Idempotency
+    then the rate limit (before any work), the body limit. The app adds idempotency
+    (``hub.entrypoints.idempotentie``, which reads the body within the limit) just before this,
+    so it is the innermost of them."""
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_: Request, exc: BodyTooLarge) -> Response:
@@ -195,7 +195,6 @@ def install_hygiene(app: FastAPI, settings: Settings) -> None:
             headers={"connection": "close"},
         )
 
-    app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimit, buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)

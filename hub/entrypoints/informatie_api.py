@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
+from hub.domain.selectie import Pagina
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.entrypoints.informatie_views import (
@@ -30,7 +31,7 @@ from hub.service import informatie, schuldenoverzicht
 from hub.service.afspraken import BuitenAfspraak
 from hub.service.errors import NietGevonden
 from hub.service.opschorting import lees_opschorting
-from hub.service.queries import MAX_PER_PAGINA, Pagina
+from hub.service.queries import MAX_PER_PAGINA
 
 VerzoekerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER))]
 LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER, Rol.OPERATOR))]

@@ -27,7 +27,7 @@ and a metric (it cannot be dead-lettered to itself); transient failures are retr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, NoReturn, cast
 
@@ -44,11 +44,11 @@ from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
 from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
-from hub.service.antwoorden import AntwoordAfgewezen, routes, verwerk_antwoord
+from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
-from schemas.topics import DEAD_LETTER, principal, topics_for_type
+from schemas.topics import DEAD_LETTER, principal
 
 log = structlog.get_logger(__name__)
 
@@ -94,11 +94,6 @@ async def dead_letter(
         metrics.dead_lettered.labels(reason_code=reason_code).inc()
 
 
-def answer_topics() -> list[str]:
-    """Every topic that carries an answer type the hub has a route for."""
-    return sorted({t.name for event_type in routes() for t in topics_for_type(event_type)})
-
-
 async def _lenient_headers(
     record: ConsumerRecord[bytes, bytes],
     original: Callable[[ConsumerRecord[bytes, bytes]], Awaitable[Any]],
@@ -134,8 +129,12 @@ def register_handlers(
     group_id: str,
     metrics: HubMetrics,
     *,
+    antwoord_topics: Sequence[str],
     policy: RedeliveryPolicy | None = None,
 ) -> None:
+    """Subscribe the one answer handler to ``antwoord_topics`` (the topics of the answer types
+    the hub has a route for, ``hub.bootstrap.ANTWOORD_ROUTES``) and the dead-letter reader to
+    the dead-letter topic."""
     antwoorden = Redelivery(policy)
     dead_letters = Redelivery(policy)
 
@@ -159,7 +158,7 @@ def register_handlers(
         raise NackMessage()
 
     @broker.subscriber(
-        *answer_topics(),
+        *antwoord_topics,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,

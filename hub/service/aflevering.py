@@ -18,8 +18,8 @@ from typing import Any
 import structlog
 
 from hub.domain.verzoek import MisluktAflevering, VerzoekStatus
-from hub.service.antwoorden import Route, route
 from hub.service.deps import Deps
+from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.aflevering import AfleveringMislukt
 
@@ -76,15 +76,14 @@ async def _gemeld(
     )
 
 
-route(
-    Route(
-        antwoorden=(AfleveringMislukt,),
-        instructie_id=lambda data: data.instructie_id,
-        uitvoerder=lambda data: data.uitvoerder.value,
-        status=lambda data: VerzoekStatus.UNDELIVERABLE.value,
-        beantwoord=_gemeld,
-    )
+ANTWOORD_ROUTE = Route(
+    antwoorden=(AfleveringMislukt,),
+    instructie_id=lambda data: data.instructie_id,
+    uitvoerder=lambda data: data.uitvoerder.value,
+    status=lambda data: VerzoekStatus.UNDELIVERABLE.value,
+    beantwoord=_gemeld,
 )
+"""How this instrument's answers are read and applied (listed in ``hub.bootstrap``)."""
 
 
 async def publicatie_opgegeven(dood: Sequence[tuple[str, str]], uow: UnitOfWork, deps: Deps) -> int:

@@ -1,9 +1,11 @@
 """The one answer handler: an agency's answer to any request, routed by its CloudEvent ``type``
 to the instrument that owns the request.
 
-Every instrument that sends requests registers a :class:`Route` for its answer types: how to read
-the instruction id and the agency from the payload, which status the answer gives, and how the
-instrument applies it to its aggregate. What every answer needs is checked here, once:
+Every instrument that sends requests has a :class:`~hub.service.routes.Route` for its answer
+types: how to read the instruction id and the agency from the payload, which status the answer
+gives, and how the instrument applies it to its aggregate. ``hub.bootstrap`` lists the routes
+(``ANTWOORD_ROUTES``) and hands their table to the handlers in ``Deps.antwoorden``. What every
+answer needs is checked here, once:
 
 - the answer came on a topic that the agency it speaks for, and no one else, may write (its own
   answer topic; the broker's ACLs): this binds the answer to its producer, which ``source`` and
@@ -19,7 +21,6 @@ handler dead-letters it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ import structlog
 from hub.domain.verzoek import OnverwachtAntwoord
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
-from schemas import CloudEvent, EventData
+from schemas import CloudEvent
 from schemas.topics import enige_producent
 
 log = structlog.get_logger(__name__)
@@ -36,41 +37,6 @@ log = structlog.get_logger(__name__)
 
 class AntwoordAfgewezen(ValueError):
     """An answer that is valid JSON and schema, but cannot belong to any request: dead-letter it."""
-
-
-@dataclass(frozen=True)
-class Route:
-    """How the answers of one instrument are read and applied."""
-
-    antwoorden: tuple[type[EventData], ...]
-    """The contract types of the answers."""
-    instructie_id: Callable[[Any], str]
-    """The event id of the instruction the answer names."""
-    uitvoerder: Callable[[Any], str]
-    """The agency that answers."""
-    status: Callable[[Any], str]
-    """The status the answer gives the request (for the metrics)."""
-    beantwoord: Callable[..., Awaitable[bool]]
-    """``(instrument_id, uitvoerder, data, uow, *, door, event_id) -> changed``: apply the answer
-    to the instrument's aggregate and save it (inside the caller's unit of work)."""
-
-
-_ROUTES: dict[str, Route] = {}
-
-
-def route(nieuw: Route) -> None:
-    """Register the route of an instrument's answers."""
-    for soort in nieuw.antwoorden:
-        if soort.event_type in _ROUTES:
-            raise ValueError(f"{soort.event_type} has a route already")
-        _ROUTES[soort.event_type] = nieuw
-
-
-def routes() -> dict[str, Route]:
-    """Every answer type the hub takes, and its route."""
-    from hub.service import aflevering, informatie, opschorting  # noqa: F401  (their routes)
-
-    return dict(_ROUTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +53,7 @@ async def verwerk_antwoord(
     event: CloudEvent[Any], uow: UnitOfWork, deps: Deps, *, topic: str
 ) -> Verwerking:
     """Record an agency's answer that arrived on ``topic``. Idempotent on the event id."""
-    route_ = routes().get(event.type)
+    route_ = deps.antwoorden.get(event.type)
     if route_ is None:
         raise AntwoordAfgewezen(f"type: {event.type} is not an answer the hub takes")
     data = event.data

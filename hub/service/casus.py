@@ -17,6 +17,7 @@ import structlog
 
 from hub.domain.afspraak import LOKET
 from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
+from hub.domain.selectie import Pagina
 from hub.domain.verzoek import Verzoek, VerzoekStatus
 from hub.service.commands import (
     AccepteerCasus,
@@ -29,7 +30,7 @@ from hub.service.commands import (
 )
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden
-from hub.service.queries import Pagina, ZoekCasussen
+from hub.service.queries import ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hub.domain.opschorting import NL
+from hub.domain.selectie import Lopend
 from hub.domain.verwerking import (
     CATEGORIE_OPSCHORTING,
     DOEL_CONTROLE,
@@ -59,17 +60,6 @@ class ControleerOpschorting(BaseModel):
         if (self.bsn_versleuteld is None) == (self.pseudoniem is None):
             raise ValueError("give exactly one of bsn_versleuteld and pseudoniem")
         return self
-
-
-@dataclass(frozen=True, slots=True)
-class Lopend:
-    """A time-out on a person at one agency, as the check sees it (no casus, no reasons)."""
-
-    ingangsdatum: dt.date
-    einddatum: dt.date
-    opgeheven_per: dt.date | None
-    maatregelen: tuple[str, ...]
-    vorderingen: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)

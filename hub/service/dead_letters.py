@@ -1,8 +1,8 @@
 """Operators' questions about dead letters: which ones, by what criteria, which page.
 
 :class:`ZoekDeadLetters` is what an operator sends (it doubles as the API's query parameters, so
-its validation errors name the field); :class:`DeadLetterFilter` is what the repository answers
-to. The same filter selects what to replay (``hub.service.replay``).
+its validation errors name the field); ``hub.domain.selectie.DeadLetterFilter`` is what the
+repository answers to. The same filter selects what to replay (``hub.service.replay``).
 """
 
 from __future__ import annotations
@@ -13,27 +13,10 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from hub.domain.dead_letter import RecordedDeadLetter
-from hub.service.queries import Pagina
+from hub.domain.selectie import DeadLetterFilter, Pagina
 from hub.service.unit_of_work import UnitOfWork
 
 MAX_PER_PAGINA = 500
-
-
-@dataclass(frozen=True, slots=True)
-class DeadLetterFilter:
-    """Each given criterion narrows the list; several values of one criterion mean any of them."""
-
-    reason_codes: tuple[str, ...] = ()
-    origin_topics: tuple[str, ...] = ()
-    consumers: tuple[str, ...] = ()
-    event_types: tuple[str, ...] = ()
-    vanaf: dt.datetime | None = None
-    """Read from the dead-letter topic at or after this instant."""
-    tot: dt.datetime | None = None
-    """Read before this instant."""
-    replayed: bool | None = None
-    """Only those replayed (True) or never replayed (False)."""
-    ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

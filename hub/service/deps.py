@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.service.routes import Route
 from hub.settings import Settings
 
 
@@ -19,4 +20,6 @@ class Deps:
     settings: Settings
     secrets: HubSecrets
     keys: AgencyKeys
+    antwoorden: Mapping[str, Route]
+    """The answer types the hub takes and their routes (``hub.bootstrap.ANTWOORD_ROUTES``)."""
     clock: Callable[[], dt.datetime] = field(default=utc_now)

@@ -31,12 +31,12 @@ from hub.domain.informatieverzoek import (
     Weigering,
 )
 from hub.domain.opschorting import NL
+from hub.domain.selectie import Pagina
 from hub.domain.verzoek import VerzoekStatus
 from hub.service.afspraken import Gevraagd, toets_informatieverzoek
-from hub.service.antwoorden import Route, route
 from hub.service.deps import Deps
 from hub.service.errors import NietGevonden, Ongeldig
-from hub.service.queries import Pagina
+from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
 from schemas.informatie import InformatieGeweigerd, InformatieVerstrekt
@@ -255,12 +255,11 @@ async def _beantwoord(
     return gewijzigd
 
 
-route(
-    Route(
-        antwoorden=(InformatieVerstrekt, InformatieGeweigerd),
-        instructie_id=lambda data: data.verzoek_event_id,
-        uitvoerder=lambda data: data.verstrekker.value,
-        status=lambda data: antwoord_status(data).value,
-        beantwoord=_beantwoord,
-    )
+ANTWOORD_ROUTE = Route(
+    antwoorden=(InformatieVerstrekt, InformatieGeweigerd),
+    instructie_id=lambda data: data.verzoek_event_id,
+    uitvoerder=lambda data: data.verstrekker.value,
+    status=lambda data: antwoord_status(data).value,
+    beantwoord=_beantwoord,
 )
+"""How this instrument's answers are read and applied (listed in ``hub.bootstrap``)."""

@@ -12,10 +12,10 @@ from typing import Any
 
 from hub.domain.opschorting import OngeldigeOpschorting, Opschorting, Scope
 from hub.domain.verzoek import Uitkomst, VerzoekStatus, VorderingUitkomst
-from hub.service.antwoorden import Route, route
 from hub.service.commands import DraagOpschortingOp
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
+from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.opschorting import (
     Antwoord,
@@ -143,12 +143,11 @@ async def _beantwoord(
     return gewijzigd
 
 
-route(
-    Route(
-        antwoorden=(OpschortingBevestigd, OpschortingDeelsBevestigd, OpschortingGeweigerd),
-        instructie_id=lambda data: data.instructie_id,
-        uitvoerder=lambda data: data.uitvoerder.value,
-        status=lambda data: antwoord_status(data).value,
-        beantwoord=_beantwoord,
-    )
+ANTWOORD_ROUTE = Route(
+    antwoorden=(OpschortingBevestigd, OpschortingDeelsBevestigd, OpschortingGeweigerd),
+    instructie_id=lambda data: data.instructie_id,
+    uitvoerder=lambda data: data.uitvoerder.value,
+    status=lambda data: antwoord_status(data).value,
+    beantwoord=_beantwoord,
 )
+"""How this instrument's answers are read and applied (listed in ``hub.bootstrap``)."""

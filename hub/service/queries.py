@@ -1,61 +1,25 @@
 """Questions the loket asks the hub (the read side): which casussen, in what order, which page.
 
 :class:`ZoekCasussen` is what the loket sends (it doubles as the API's query parameters, so its
-validation errors name the field); :class:`CasusFilter`, :class:`CasusSortering` and
-:class:`Pagina` are what a repository answers to, in the hub's own terms (instants, not days).
+validation errors name the field); ``CasusFilter``, ``CasusSortering`` and ``Pagina``
+(``hub.domain.selectie``, where the adapters may import them) are what a repository answers to,
+in the hub's own terms (instants, not days).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from hub.domain.casus import CasusStatus
 from hub.domain.opschorting import NL
+from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
 from hub.domain.verzoek import VerzoekStatus
 from schemas.casus import Urgentie
 from schemas.organisaties import Uitvoerder
 
 MAX_PER_PAGINA = 100
-
-
-class CasusSortering(StrEnum):
-    """Order of a casus list; ``-`` means descending. Urgency sorts by severity (normaal < hoog <
-    acuut), not alphabetically, and within one urgency the longest waiting first. The casus id
-    breaks the last ties, so pages never overlap."""
-
-    INGEDIEND_OP = "ingediend_op"
-    INGEDIEND_OP_AFLOPEND = "-ingediend_op"
-    URGENTIE = "urgentie"
-    URGENTIE_AFLOPEND = "-urgentie"
-
-
-@dataclass(frozen=True, slots=True)
-class CasusFilter:
-    """Each given criterion narrows the list; several values of one criterion mean any of them."""
-
-    statussen: tuple[CasusStatus, ...] = ()
-    urgenties: tuple[Urgentie, ...] = ()
-    organisaties: tuple[Uitvoerder, ...] = ()
-    """Casussen in which at least one of these organisations is involved."""
-    vanaf: dt.datetime | None = None
-    """Submitted at or after this instant."""
-    tot: dt.datetime | None = None
-    """Submitted before this instant."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pagina:
-    nummer: int
-    """1-based."""
-    grootte: int
-
-    @property
-    def offset(self) -> int:
-        return (self.nummer - 1) * self.grootte
 
 
 class ZoekCasussen(BaseModel):

@@ -32,7 +32,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -40,11 +40,11 @@ from typing import Protocol
 
 import structlog
 
+from hub.adapters.dead_letter_reader import Placement, StoredRecord
 from hub.domain.dead_letter import RecordedDeadLetter
-from hub.service.dead_letters import DeadLetterFilter
+from hub.domain.selectie import DeadLetterFilter, Pagina
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden
-from hub.service.queries import Pagina
 from hub.service.unit_of_work import UnitOfWork
 from schemas.deadletter import HEADER_VALUE_CUT
 from schemas.topics import DEAD_LETTER, Topic, catalogue
@@ -62,23 +62,6 @@ CHUNK = 100
 
 CASUS_ID_CHARS = 24
 """The audit trail's casus id column; a key that is longer is no casus id."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRecord:
-    """A record as it is on the dead-letter topic."""
-
-    key: bytes | None
-    value: bytes | None
-    headers: Sequence[tuple[str, bytes | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a produced record landed (unknown on an in-memory broker)."""
-
-    partition: int | None
-    offset: int | None
 
 
 class DeadLetterSource(Protocol):

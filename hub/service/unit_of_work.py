@@ -1,7 +1,9 @@
 """The unit of work as the service layer sees it: one transaction, its repositories, the outbox.
 
-Handlers take a :class:`UnitOfWork` and never know what stores it: ``hub.adapters.store`` has the
-SQL one, the unit tests a fake in memory (``tests/unit/hub/fakes.py``). Both commit the same way:
+Handlers take a :class:`UnitOfWork` and never know what stores it: ``hub.service.sql_unit_of_work``
+has the SQL one, the unit tests a fake in memory (``tests/unit/hub/fakes.py``). Its repositories
+are the protocols of ``hub.service.repositories``: the service layer owns them, the adapters
+implement them. Both commit the same way:
 first every domain event that the aggregates seen in this unit of work recorded goes through the
 message bus (contract messages into the outbox, an audit entry each), then the transaction
 commits, all or nothing.
@@ -13,22 +15,24 @@ import abc
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from hub.domain.model import Aggregaat, Gebeurtenis
+from hub.service.repositories import (
+    AuditTrail,
+    CasusRepository,
+    DeadLetterRepository,
+    IdempotencyKeys,
+    InformatieRepository,
+    OpschortingRepository,
+    OutboxQueries,
+    OverviewQueries,
+    ProcessedEvents,
+    RetentionQueries,
+    VerwerkingRepository,
+    VerzoekRepository,
+)
 from schemas import CloudEvent
-
-if TYPE_CHECKING:
-    from hub.adapters.casus_repository import CasusRepository
-    from hub.adapters.idempotency_repository import IdempotencyKeys
-    from hub.adapters.informatie_repository import InformatieRepository
-    from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
-    from hub.adapters.opschorting_repository import OpschortingRepository
-    from hub.adapters.outbox_queries import OutboxQueries
-    from hub.adapters.repository import AuditTrail, ProcessedEvents
-    from hub.adapters.retention import RetentionQueries
-    from hub.adapters.verwerking_repository import VerwerkingRepository
-    from hub.adapters.verzoek_repository import VerzoekRepository
 
 Bus = Callable[[Gebeurtenis, "UnitOfWork"], Awaitable[None]]
 """Handles one domain event inside the unit of work (``hub.service.berichten.verwerk``)."""

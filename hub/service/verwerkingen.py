@@ -13,6 +13,7 @@ from hub.adapters.telemetry import current_traceparent
 from hub.domain.casus import Lid
 from hub.domain.informatieverzoek import Informatieverzoek, Vraag
 from hub.domain.opschorting import Opschorting
+from hub.domain.selectie import Pagina
 from hub.domain.verwerking import (
     CATEGORIE_BSN,
     CATEGORIE_OPSCHORTING,
@@ -24,7 +25,7 @@ from hub.domain.verwerking import (
 )
 from hub.domain.verzoek import Verzoek
 from hub.service.deps import Deps
-from hub.service.queries import MAX_PER_PAGINA, Pagina
+from hub.service.queries import MAX_PER_PAGINA
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
 from schemas.ids import Bsn, CasusId, Pseudoniem

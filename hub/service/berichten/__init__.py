@@ -1,18 +1,20 @@
 """The message bus: the one place where a domain event becomes contract messages and an audit
 entry (cosmicpython's message bus, kept to what the hub needs).
 
-Each instrument has a module here (``casus``, ``opschorting``, ``informatie``) whose functions,
-registered with :func:`vertaalt`, say for one kind of domain event which contract payloads go to
-which topic and what the audit trail records. :func:`verwerk` is called by the unit of work on
+Each instrument has a module here (``casus``, ``opschorting``, ``informatie``) whose functions say
+for one kind of domain event which contract payloads go to which topic and what the audit trail
+records; its ``VERTALINGEN`` maps each kind of event to its function, and ``hub.bootstrap`` joins
+them into one table (:func:`vertaaltabel`) that the bus is built with: nothing is registered by
+importing a module. :func:`verwerk` is called by the unit of work on
 commit for every event the aggregates recorded, so messages and audit entry land in the same
 transaction as the state change (transactional outbox).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from hub.domain.model import Gebeurtenis
 from hub.service.deps import Deps
@@ -41,29 +43,29 @@ class Uitgaand:
     berichten: tuple[Bericht, ...] = ()
 
 
-G = TypeVar("G", bound=Gebeurtenis)
 Vertaler = Callable[[Any, UnitOfWork, Deps], Awaitable[Uitgaand]]
+"""The translation of one kind of domain event (its first argument is that event)."""
 
-_VERTALERS: dict[type[Gebeurtenis], Vertaler] = {}
-
-
-def vertaalt(
-    soort: type[G],
-) -> Callable[[Callable[[G, UnitOfWork, Deps], Awaitable[Uitgaand]]], Vertaler]:
-    """Register the translation of one kind of domain event."""
-
-    def register(functie: Callable[[G, UnitOfWork, Deps], Awaitable[Uitgaand]]) -> Vertaler:
-        if soort in _VERTALERS:
-            raise ValueError(f"{soort.__name__} has a translation already")
-        _VERTALERS[soort] = functie
-        return functie
-
-    return register
+Vertalingen = Mapping[type[Gebeurtenis], Vertaler]
 
 
-async def verwerk(gebeurtenis: Gebeurtenis, uow: UnitOfWork, *, deps: Deps) -> None:
+def vertaaltabel(*tabellen: Vertalingen) -> dict[type[Gebeurtenis], Vertaler]:
+    """The instruments' translations as one table. Two for one kind of event is a wiring error,
+    raised at start rather than letting one silently win."""
+    alle: dict[type[Gebeurtenis], Vertaler] = {}
+    for tabel in tabellen:
+        for soort, vertaler in tabel.items():
+            if soort in alle:
+                raise ValueError(f"{soort.__name__} has a translation already")
+            alle[soort] = vertaler
+    return alle
+
+
+async def verwerk(
+    gebeurtenis: Gebeurtenis, uow: UnitOfWork, *, deps: Deps, vertalingen: Vertalingen
+) -> None:
     """Queue the contract messages of ``gebeurtenis`` in the outbox and write its audit entry."""
-    vertaler = _VERTALERS.get(type(gebeurtenis))
+    vertaler = vertalingen.get(type(gebeurtenis))
     if vertaler is None:
         raise LookupError(f"no translation for domain event {type(gebeurtenis).__name__}")
     uit = await vertaler(gebeurtenis, uow, deps)
@@ -83,12 +85,13 @@ async def verwerk(gebeurtenis: Gebeurtenis, uow: UnitOfWork, *, deps: Deps) -> N
     )
 
 
-def bus(deps: Deps) -> Callable[[Gebeurtenis, UnitOfWork], Awaitable[None]]:
-    """The bus as a unit of work takes it, bound to the hub's dependencies. Importing the
-    instrument modules registers their translations."""
-    from hub.service.berichten import casus, informatie, opschorting  # noqa: F401
+def bus(
+    deps: Deps, vertalingen: Vertalingen
+) -> Callable[[Gebeurtenis, UnitOfWork], Awaitable[None]]:
+    """The bus as a unit of work takes it, bound to the hub's dependencies and the instruments'
+    translations (``hub.bootstrap.VERTALINGEN``)."""
 
     async def handle(gebeurtenis: Gebeurtenis, uow: UnitOfWork) -> None:
-        await verwerk(gebeurtenis, uow, deps=deps)
+        await verwerk(gebeurtenis, uow, deps=deps, vertalingen=vertalingen)
 
     return handle

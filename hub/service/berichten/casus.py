@@ -20,7 +20,7 @@ from hub.domain.casus import (
     Opgelost,
     Opgeschaald,
 )
-from hub.service.berichten import Bericht, Uitgaand, vertaalt
+from hub.service.berichten import Bericht, Uitgaand, Vertalingen
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas import EventData
@@ -49,7 +49,6 @@ def _uit(g: CasusGebeurtenis, data: EventData, details: dict[str, Any]) -> Uitga
     )
 
 
-@vertaalt(Ingediend)
 async def ingediend(g: Ingediend, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusIngediend(
         casus_id=g.casus_id,
@@ -70,13 +69,11 @@ async def ingediend(g: Ingediend, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     return _uit(g, data, {"leden": [lid.pseudoniem for lid in g.leden]})
 
 
-@vertaalt(Geaccepteerd)
 async def geaccepteerd(g: Geaccepteerd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusGeaccepteerd(casus_id=g.casus_id, toelichting=g.toelichting, geaccepteerd_op=g.op)
     return _uit(g, data, {"toelichting": g.toelichting})
 
 
-@vertaalt(Afgewezen)
 async def afgewezen(g: Afgewezen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusAfgewezen(
         casus_id=g.casus_id,
@@ -88,7 +85,6 @@ async def afgewezen(g: Afgewezen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     return _uit(g, data, {"redencode": g.redencode.value, "reden": g.reden, "advies": g.advies})
 
 
-@vertaalt(InBehandelingGenomen)
 async def in_behandeling(g: InBehandelingGenomen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusInBehandeling(
         casus_id=g.casus_id, behandelteam=g.behandelteam, in_behandeling_op=g.op
@@ -96,7 +92,6 @@ async def in_behandeling(g: InBehandelingGenomen, uow: UnitOfWork, deps: Deps) -
     return _uit(g, data, {"behandelteam": g.behandelteam})
 
 
-@vertaalt(Opgeschaald)
 async def opgeschaald(g: Opgeschaald, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusOpgeschaald(
         casus_id=g.casus_id, escalatie_id=g.escalatie_id, reden=g.reden, opgeschaald_op=g.op
@@ -104,7 +99,6 @@ async def opgeschaald(g: Opgeschaald, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     return _uit(g, data, {"escalatie_id": g.escalatie_id, "reden": g.reden})
 
 
-@vertaalt(Opgelost)
 async def opgelost(g: Opgelost, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusOpgelost(
         casus_id=g.casus_id,
@@ -119,9 +113,20 @@ async def opgelost(g: Opgelost, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     return _uit(g, data, details)
 
 
-@vertaalt(Gesloten)
 async def gesloten(g: Gesloten, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     data = CasusGesloten(
         casus_id=g.casus_id, redencode=g.redencode, toelichting=g.toelichting, gesloten_op=g.op
     )
     return _uit(g, data, {"redencode": g.redencode.value, "toelichting": g.toelichting})
+
+
+VERTALINGEN: Vertalingen = {
+    Ingediend: ingediend,
+    Geaccepteerd: geaccepteerd,
+    Afgewezen: afgewezen,
+    InBehandelingGenomen: in_behandeling,
+    Opgeschaald: opgeschaald,
+    Opgelost: opgelost,
+    Gesloten: gesloten,
+}
+"""Each kind of domain event of this instrument, and its translation."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hub.domain.informatieverzoek import Beantwoord, Gevraagd, Informatieverzoek, Vraag
 from hub.service import verwerkingen
-from hub.service.berichten import Bericht, Uitgaand, vertaalt
+from hub.service.berichten import Bericht, Uitgaand, Vertalingen
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Partij, Partijsoort
@@ -75,7 +75,6 @@ async def _bericht(
     )
 
 
-@vertaalt(Gevraagd)
 async def gevraagd(g: Gevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     v = g.informatieverzoek
     sleutel = ontvanger_sleutel(v, deps)
@@ -99,7 +98,6 @@ async def gevraagd(g: Gevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     )
 
 
-@vertaalt(Beantwoord)
 async def beantwoord(g: Beantwoord, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     """An answer publishes nothing: the processing log and the audit trail record it."""
     v, antwoord = g.informatieverzoek, g.verzoek
@@ -118,3 +116,10 @@ async def beantwoord(g: Beantwoord, uow: UnitOfWork, deps: Deps) -> Uitgaand:
             "categorieen": sorted({x.categorie for x in g.vraag.gegevens}),
         },
     )
+
+
+VERTALINGEN: Vertalingen = {
+    Gevraagd: gevraagd,
+    Beantwoord: beantwoord,
+}
+"""Each kind of domain event of this instrument, and its translation."""

@@ -16,7 +16,7 @@ from hub.domain.opschorting import (
 )
 from hub.domain.verzoek import Verzoek
 from hub.service import verwerkingen
-from hub.service.berichten import Bericht, Uitgaand, vertaalt
+from hub.service.berichten import Bericht, Uitgaand, Vertalingen
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas.opschorting import (
@@ -66,7 +66,6 @@ def _instructies(keten: list[Verzoek]) -> dict[str, str]:
     return {v.uitvoerder: v.instructie_id for v in keten}
 
 
-@vertaalt(Opgedragen)
 async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     o = g.opschorting
     maatregelen = tuple(Maatregel(m) for m in o.maatregelen)
@@ -158,7 +157,6 @@ def _wijziging_details(o: Opschorting, w: Wijziging) -> dict[str, Any]:
     }
 
 
-@vertaalt(Verlengd)
 async def verlengd(g: Verlengd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     o, w = g.opschorting, g.wijziging
     periode = Periode(ingangsdatum=o.ingangsdatum, einddatum=w.nieuwe_einddatum or o.einddatum)
@@ -181,7 +179,6 @@ async def verlengd(g: Verlengd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     )
 
 
-@vertaalt(Opgeheven)
 async def opgeheven(g: Opgeheven, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     o, w = g.opschorting, g.wijziging
     assert w.opheffingsdatum is not None
@@ -205,7 +202,6 @@ async def opgeheven(g: Opgeheven, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     )
 
 
-@vertaalt(Verlopen)
 async def verlopen(g: Verlopen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     o = g.opschorting
     return Uitgaand(
@@ -226,7 +222,6 @@ async def verlopen(g: Verlopen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     )
 
 
-@vertaalt(Beantwoord)
 async def beantwoord(g: Beantwoord, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     """An answer publishes nothing; the audit trail records it, or that it changed nothing."""
     v = g.verzoek
@@ -241,3 +236,13 @@ async def beantwoord(g: Beantwoord, uow: UnitOfWork, deps: Deps) -> Uitgaand:
             "referentie": v.referentie,
         },
     )
+
+
+VERTALINGEN: Vertalingen = {
+    Opgedragen: opgedragen,
+    Verlengd: verlengd,
+    Opgeheven: opgeheven,
+    Verlopen: verlopen,
+    Beantwoord: beantwoord,
+}
+"""Each kind of domain event of this instrument, and its translation."""

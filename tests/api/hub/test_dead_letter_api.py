@@ -12,10 +12,11 @@ import hashlib
 import pytest
 from faststream.kafka import TestKafkaBroker
 
+from hub.adapters.dead_letter_reader import Placement, StoredRecord
 from hub.app import create_app
 from hub.domain.dead_letter import DeadLetter
 from hub.service.ops import record_dead_letter
-from hub.service.replay import Placement, ReplayKafka, StoredRecord
+from hub.service.replay import ReplayKafka
 from schemas.organisaties import BEHEER
 from schemas.topics import instructie_topic, opschorting_antwoord_topic
 from tests.api.hub.conftest import running

@@ -178,7 +178,7 @@ async def test_an_upgraded_store_chains_its_entries_in_order_of_id(store_url):
         await upgrade(engine)
 
         from hub.adapters.database import session_factory
-        from hub.adapters.store import SqlUnitOfWork
+        from hub.service.sql_unit_of_work import SqlUnitOfWork
 
         uow = SqlUnitOfWork(
             session_factory(engine), bus=None, clock=lambda: dt.datetime.now(dt.UTC)

@@ -9,9 +9,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from hub.adapters.orm import VerwerkingBetrokkeneRow, VerwerkingRow
+from hub.domain.selectie import Pagina
 from hub.service.controle import ControleerOpschorting, controleer
 from hub.service.opschorting import lees_opschorting
-from hub.service.queries import Pagina
 from hub.service.verwerkingen import ZoekVerwerkingenPerPersoon, zoek_per_persoon
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal

@@ -1,8 +1,9 @@
 """A unit of work in memory, for service-layer tests without FastAPI or a database.
 
 It commits like the SQL one (``hub.service.unit_of_work.UnitOfWork.commit``: domain events through
-the real message bus first), and keeps what a test wants to see: the messages queued for the
-outbox (``published``), the audit entries, and whether it committed. A rollback (leaving the
+the real message bus first, with the translations ``hub.bootstrap`` wires), and keeps what a test
+wants to see: the messages queued for the outbox (``published``), the audit entries, and whether
+it committed. A rollback (leaving the
 ``async with`` without commit) throws away what was written in it.
 
 Each instrument adds its fake repository here, with the same methods as its SQL repository.
@@ -17,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.secrets import AgencyKeys, HubSecrets
+from hub.bootstrap import ANTWOORD_ROUTES, VERTALINGEN
 from hub.domain.auditketen import GENESIS, canonieke_details, entry_hash
 from hub.domain.casus import Casus, Lid
 from hub.domain.opschorting import NL
+from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
 from hub.service import berichten
 from hub.service.deps import Deps
-from hub.service.queries import CasusFilter, CasusSortering, Pagina
 from hub.service.unit_of_work import UnitOfWork
 from hub.settings import Settings
 from schemas import CloudEvent
@@ -115,7 +117,7 @@ class FakeUnitOfWork(UnitOfWork):
     """Copies the committed store on begin; commit makes the copy the store."""
 
     def __init__(self, store: Store, deps: Deps) -> None:
-        super().__init__(bus=berichten.bus(deps), clock=deps.clock)
+        super().__init__(bus=berichten.bus(deps, VERTALINGEN), clock=deps.clock)
         self.store = store
         self.work = store
 
@@ -224,6 +226,7 @@ def fake_deps(tmp_path: Path, klok: Klok, agencies: tuple[str, ...] = ()) -> Dep
         settings=settings,
         secrets=HubSecrets.load(keys_dir),
         keys=AgencyKeys(keys_dir),
+        antwoorden=ANTWOORD_ROUTES,
         clock=klok,
     )
 
@@ -368,8 +371,8 @@ class FakeVerwerkingRepository:
     async def lopend_bij(
         self, casus_ids: Any, uitvoerder: str, dag: dt.date, zoeksleutel: str
     ) -> list[Any]:
+        from hub.domain.selectie import Lopend
         from hub.domain.verzoek import VerzoekStatus
-        from hub.service.controle import Lopend
 
         casussen = self._uow.work.tables.get("casussen", {})
         found = []

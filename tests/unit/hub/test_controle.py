@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from hub.domain.selectie import Lopend
 from hub.domain.verwerking import Betrokkene, oin_van_door
 from hub.service.antwoorden import verwerk_antwoord
-from hub.service.controle import ControleerOpschorting, Lopend, controleer, in_werking
+from hub.service.controle import ControleerOpschorting, controleer, in_werking
 from hub.service.errors import Ongeldig
 from schemas.opschorting import OpschortingGeweigerd, Redencode
 from schemas.organisaties import UITVOERDERS, Uitvoerder

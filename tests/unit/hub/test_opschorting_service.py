@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from hub.service import antwoorden
+from hub.bootstrap import ANTWOORD_ROUTES
 from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
 from hub.service.casus import dien_casus_in
 from hub.service.commands import (
@@ -225,7 +225,7 @@ async def test_an_answer_counts_only_on_the_answer_topic_of_the_agency_it_speaks
 
 
 async def test_every_answer_type_has_a_route_and_topic(uow, deps):
-    assert set(antwoorden.routes()) == {
+    assert set(ANTWOORD_ROUTES) == {
         OpschortingBevestigd.event_type,
         "nl.maatwerk.opschorting.deels-bevestigd.v1",
         OpschortingGeweigerd.event_type,

@@ -11,16 +11,14 @@ from typing import Any
 
 import pytest
 
+from hub.adapters.dead_letter_reader import Placement, StoredRecord
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter, Replay
-from hub.service.dead_letters import DeadLetterFilter
+from hub.domain.selectie import DeadLetterFilter, Pagina
 from hub.service.errors import Conflict, NietGevonden
-from hub.service.queries import Pagina
 from hub.service.replay import (
     HEADER_REPLAYED_FROM,
-    Placement,
     ReplayKafka,
     Selectie,
-    StoredRecord,
     Uitkomst,
     Weigering,
     replay,

@@ -1,4 +1,10 @@
-"""The SQL unit of work: one database transaction, with the repositories bound to it."""
+"""The SQL unit of work: one database transaction, with the SQL repositories bound to it.
+
+It lives in the service layer, beside the abstract unit of work it completes (as cosmicpython's
+``SqlAlchemyUnitOfWork``): it is where the service layer's repository protocols meet the adapters
+that implement them, so the adapters need not import the service layer, and mypy checks every SQL
+repository against its protocol here.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,11 @@ from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.outbox_queries import OutboxQueries
-from hub.adapters.repository import AuditTrail, ProcessedEvents
+from hub.adapters.repository import AuditNietGeschreven, AuditTrail, ProcessedEvents
 from hub.adapters.retention import RetentionQueries
 from hub.adapters.verwerking_repository import VerwerkingRepository
 from hub.adapters.verzoek_repository import VerzoekRepository
+from hub.service.errors import LogNietGeschreven
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
 
@@ -39,18 +46,18 @@ class SqlUnitOfWork(UnitOfWork):
 
     async def _begin(self) -> None:
         self.session = self._sessions()
-        self.casussen = CasusRepository(self.session, self)
-        self.opschortingen = OpschortingRepository(self.session, self)
+        self.casussen = CasusRepository(self.session, self.zie)
+        self.opschortingen = OpschortingRepository(self.session, self.zie)
         self.verzoeken = VerzoekRepository(self.session)
         self.processed = ProcessedEvents(self.session, self.clock)
-        self.audit = AuditTrail(self.session, self.clock)
+        self.audit = self._audit = AuditTrail(self.session, self.clock)
         self.dead_letters = DeadLetterRepository(self.session)
         self.overview = OverviewQueries(self.session)
         self.outbox = OutboxQueries(self.session, on_change=self._outbox_changed)
         self.retention = RetentionQueries(self.session)
         self.idempotency = IdempotencyKeys(self.session)
         self.verwerkingen = VerwerkingRepository(self.session)
-        self.informatieverzoeken = InformatieRepository(self.session, self)
+        self.informatieverzoeken = InformatieRepository(self.session, self.zie)
         self._outbox_written = False
 
     async def _end(self) -> None:
@@ -68,7 +75,11 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
-        await self.audit.seal()
+        try:
+            await self._audit.seal()
+        except AuditNietGeschreven as exc:
+            # An action that cannot be logged is refused: FSC's error, a 500 with its type.
+            raise LogNietGeschreven("the audit entry of this action could not be written") from exc
         await self.session.commit()
         if self._outbox_written and self._on_outbox_commit is not None:
             self._on_outbox_commit()
