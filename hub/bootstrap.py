@@ -10,8 +10,6 @@ for tests and tools that need no broker.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
+from schemas.supervision import Supervisor
 from schemas.topics import DEAD_LETTER
 
 Clock = Callable[[], dt.datetime]
@@ -154,7 +153,9 @@ class HubProcess:
         self.lease: LeaderLease | None = None
         """Whether this replica runs the once-only jobs (relay, expiry, purge)."""
         self._hub: Hub | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self.supervisor = Supervisor(on_crash=self.metrics.record_task_crash)
+        """The background tasks and Kafka consumer loops, restarted when they crash; read by
+        ``/health``, ``/ready`` and ``/metrics``."""
 
     @property
     def hub(self) -> Hub:
@@ -171,41 +172,43 @@ class HubProcess:
         except BaseException:
             await self.stop()
             raise
-        self._tasks = [
-            asyncio.create_task(relay.run(), name="outbox-relay"),
-            asyncio.create_task(
-                periodic.every(
-                    self.settings.expiry_check_seconds,
-                    _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
-                    name="expiry-watcher",
-                ),
+        settings = self.settings
+        supervisor = self.supervisor
+        supervisor.start("outbox-relay", relay.run)
+        supervisor.start(
+            "expiry-watcher",
+            lambda: periodic.every(
+                settings.expiry_check_seconds,
+                _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
                 name="expiry-watcher",
+                on_failure=self.metrics.record_job_failure,
             ),
-            asyncio.create_task(
-                periodic.every(
-                    self.settings.retention_check_seconds,
-                    _when_leading(lease, lambda: purge_expired(hub.uow(), hub.deps)),
-                    name="retention-purge",
-                ),
+        )
+        supervisor.start(
+            "retention-purge",
+            lambda: periodic.every(
+                settings.retention_check_seconds,
+                _when_leading(lease, lambda: purge_expired(hub.uow(), hub.deps)),
                 name="retention-purge",
+                on_failure=self.metrics.record_job_failure,
             ),
-        ]
+        )
         if self.lag is not None:
-            self._tasks.append(
-                asyncio.create_task(
-                    periodic.every(CHECK_SECONDS, self.lag.refresh, name="consumer-lag"),
+            lag = self.lag
+            supervisor.start(
+                "consumer-lag",
+                lambda: periodic.every(
+                    CHECK_SECONDS,
+                    lag.refresh,
                     name="consumer-lag",
-                )
+                    on_failure=self.metrics.record_job_failure,
+                ),
             )
+        self.metrics.record_tasks(supervisor.report())
         return hub
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self.supervisor.stop()
         if self.lease is not None:
             await self.lease.release()
             self.lease = None
@@ -236,6 +239,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> Hu
     process = HubProcess(settings or get_settings(), clock=clock)
     group = process.settings.consumer_group
     register_handlers(process.broker, lambda: process.hub, group, process.metrics)
+    process.supervisor.guard_consumers(process.broker.subscribers)
     process.lag = ConsumerLagMonitor(
         process.settings.kafka_bootstrap_servers,
         {group: answer_topics(), f"{group}-deadletters": [DEAD_LETTER.name], **connector_groups()},
