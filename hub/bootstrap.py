@@ -39,6 +39,7 @@ from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
+from schemas.logs import KAFKA_CLIENT_LOGS
 from schemas.supervision import Supervisor
 from schemas.topics import DEAD_LETTER
 
@@ -204,6 +205,7 @@ class HubProcess:
                     on_failure=self.metrics.record_job_failure,
                 ),
             )
+        supervisor.start("kafka-log-summary", KAFKA_CLIENT_LOGS.watch)
         self.metrics.record_tasks(supervisor.report())
         return hub
 

@@ -109,7 +109,7 @@ async def _crash_and_restart(
     assert health.json()["status"] == "degraded"
     assert health.json()["tasks"][task]["crashes"] == 1
     others = {name for name, t in health.json()["tasks"].items() if t["state"] == "running"}
-    assert others == {"outbox-relay", *PERIODIC} - {task}
+    assert others == {"outbox-relay", *PERIODIC, "kafka-log-summary"} - {task}
     text = (await operator.get("/metrics")).text
     assert crashes(text, task) == 1
     assert f'hub_background_task_up{{task="{task}"}} 0.0' in text
@@ -135,7 +135,11 @@ async def test_all_is_well_when_no_task_crashed(hub_app, anoniem) -> None:
         assert answer.status_code == 200
         body = answer.json()
         assert body["status"] == "ok"
-        assert {"outbox-relay", *PERIODIC, "consumer:OnAntwoord", "consumer:OnDeadLetter"} <= set(
-            body["tasks"]
-        )
+        assert {
+            "outbox-relay",
+            *PERIODIC,
+            "kafka-log-summary",
+            "consumer:OnAntwoord",
+            "consumer:OnDeadLetter",
+        } <= set(body["tasks"])
         assert {t["state"] for t in body["tasks"].values()} == {"running"}
