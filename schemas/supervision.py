@@ -49,25 +49,25 @@ class TaskStatus:
     down_since: float | None = None
     """Monotonic time of the crash the task is restarting from; ``None`` while it runs."""
     failing_since: float | None = None
-    """Monotonic time of the first of the crashes in a row; ``None`` once the task has run
-    ``stable_after`` seconds without a crash (or never crashed)."""
+    """Monotonic time of the first of the crashes in a row (a run of ``stable_after`` seconds
+    ends the row)."""
     running_since: float = 0.0
 
-    def failing_for(self, now: float, stable_after: float) -> float:
-        """How long the task has been crashing (down, or up for short runs between crashes)."""
-        if self.failing_since is None:
-            return 0.0
-        if self.down_since is None and now - self.running_since >= stable_after:
+    def failing_for(self, now: float) -> float:
+        """While the task is down: how long it has been crashing (its crashes in a row, with
+        the short runs between them). 0 while it runs: a liveness probe must not restart a
+        process whose task has just come back."""
+        if self.failing_since is None or self.down_since is None:
             return 0.0
         return now - self.failing_since
 
-    def as_dict(self, now: float, stable_after: float) -> dict[str, object]:
+    def as_dict(self, now: float) -> dict[str, object]:
         return {
             "state": self.state,
             "crashes": self.crashes,
             "last_error": self.last_error,
             "down_seconds": None if self.down_since is None else round(now - self.down_since, 1),
-            "failing_seconds": round(self.failing_for(now, stable_after), 1),
+            "failing_seconds": round(self.failing_for(now), 1),
         }
 
 
@@ -195,17 +195,12 @@ class Supervisor:
         """The tasks that have kept crashing for more than ``seconds``: restarts do not help."""
         now = self._clock()
         return sorted(
-            name
-            for name, status in self.tasks.items()
-            if status.failing_for(now, self._stable_after) > seconds
+            name for name, status in self.tasks.items() if status.failing_for(now) > seconds
         )
 
     def report(self) -> dict[str, dict[str, object]]:
         now = self._clock()
-        return {
-            name: status.as_dict(now, self._stable_after)
-            for name, status in sorted(self.tasks.items())
-        }
+        return {name: status.as_dict(now) for name, status in sorted(self.tasks.items())}
 
     async def stop(self) -> None:
         """Cancel the tasks :meth:`start` made and wait until each has ended."""

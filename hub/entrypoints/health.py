@@ -6,10 +6,10 @@ consumer-lag monitor) and of its Kafka consumers' loops (the dead-letter reader 
 
 - ``/ready``: ``503`` while any of them is down (crashed, waiting for its restart), so that a
   probe (and an operator) sees at once that, say, the outbox is not being sent;
-- ``/health``: ``200`` while the process lives (``"degraded"`` with a task down), ``503`` once a
-  task has kept crashing for :data:`LIVENESS_FAILING_SECONDS`: restarts do not help, so the
-  kubelet restarts the process. A broker outage is neither: the outbox keeps the orders and the
-  relay sends them once the broker is back.
+- ``/health``: ``200`` while the process lives (``"degraded"`` with a task down), ``503`` while a
+  task is down after crashing again and again for :data:`LIVENESS_FAILING_SECONDS`: restarts do
+  not help, so the kubelet restarts the process. A broker outage is neither: the outbox keeps
+  the orders and the relay sends them once the broker is back.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ class TaakStatus(BaseModel):
     crashes: int = Field(description="Crashes since the process started.")
     last_error: str | None = Field(description="The last crash's exception type and message.")
     down_seconds: float | None = Field(description="Seconds since the crash it restarts from.")
-    failing_seconds: float = Field(description="Seconds it has kept crashing (0: it runs well).")
+    failing_seconds: float = Field(
+        description="While down: seconds it has kept crashing (0 while it runs)."
+    )
 
 
 class Gezondheid(BaseModel):

@@ -39,7 +39,7 @@ async def probe(handler: Any, path: str) -> httpx.Response:
         return await client.get(path)
 
 
-async def eventually(check: Any, within: float = 5.0) -> None:
+async def eventually(check: Any, within: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not check():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
@@ -85,7 +85,6 @@ async def test_a_consume_loop_that_raised_makes_the_connector_unready_until_it_r
         assert health.status_code == 500, "five minutes of crashing: restart the process"
         release.set()
         await eventually(lambda: runs == 2)
-        clock.now += 61  # ran well for a minute
         assert (await probe(handlers["/ready"], "/ready")).status_code == 204
         assert (await probe(handlers["/health"], "/health")).status_code == 204
         broker.answers = False

@@ -98,7 +98,7 @@ async def _crash_and_restart(
 ) -> None:
     anoniem = clients(app, None)
     operator = clients(app, "beheer")
-    await wait_for(lambda: held.waits)  # crashed, waiting for its restart
+    await wait_for(lambda: held.waits, within=30)  # crashed, waiting for its restart
 
     ready = await anoniem.get("/ready")
     assert ready.status_code == 503
@@ -119,7 +119,7 @@ async def _crash_and_restart(
     assert line["restart_in"] == 1.0 and line["exc_info"] is not None
 
     held.release.set()
-    await wait_for(lambda: fault.starts == 2)
+    await wait_for(lambda: fault.starts == 2, within=30)
     ready = await anoniem.get("/ready")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ok"

@@ -45,7 +45,7 @@ class Sleeps:
         await asyncio.sleep(0)
 
 
-async def eventually(check: Any, within: float = 5.0) -> None:
+async def eventually(check: Any, within: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not check():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
@@ -109,9 +109,7 @@ async def test_a_task_that_keeps_crashing_is_failing_until_it_runs_well_again() 
     fail = False
     release.set()
     await eventually(lambda: supervisor.down() == [])
-    assert supervisor.failing_longer_than(300) == ["purge"]  # up, not yet for long
-    clock.now += 61
-    assert supervisor.failing_longer_than(300) == []
+    assert supervisor.failing_longer_than(300) == []  # up again: no reason to restart
     await supervisor.stop()
 
 
