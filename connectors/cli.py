@@ -16,9 +16,10 @@ from typing import Annotated
 
 import typer
 from faststream import FastStream
-from faststream.asgi import AsgiFastStream, make_ping_asgi
+from faststream.asgi import AsgiFastStream
 
 from connectors.base.backoffice import BackofficeClient
+from connectors.base.health import routes, start_tasks, supervise
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
@@ -57,18 +58,24 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
             log_throttle=LogThrottle(settings.log_interval),
             group_id=settings.group_id,
         )
-        if settings.health_port is None:
-            await FastStream(broker).run()
-            return
-        # GET /health: 204 while the broker answers a ping, 500 otherwise (deploy/k8s probes).
-        asgi = AsgiFastStream(broker, asgi_routes=[("/health", make_ping_asgi(broker, timeout=5))])
-        await asgi.run(
-            run_extra_options={
-                "host": settings.health_host,
-                "port": settings.health_port,
-                "access_log": "false",
-            }
-        )
+        supervisor = supervise(broker)
+        start_tasks(supervisor)
+        try:
+            if settings.health_port is None:
+                await FastStream(broker).run()
+                return
+            # GET /health and /ready (deploy/k8s probes): the broker's ping and the supervised
+            # loops (connectors.base.health).
+            asgi = AsgiFastStream(broker, asgi_routes=routes(broker, supervisor))
+            await asgi.run(
+                run_extra_options={
+                    "host": settings.health_host,
+                    "port": settings.health_port,
+                    "access_log": "false",
+                }
+            )
+        finally:
+            await supervisor.stop()
 
 
 @app.command()

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from schemas.backoff import Backoff
 from simulators import AGENCIES, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
@@ -169,7 +170,7 @@ class RestartPolicy:
         if ran_for >= self.stable_after:
             self.crashes = 0
         self.crashes += 1
-        return min(self.maximum, self._backoff())
+        return self._backoff()
 
     @property
     def at_maximum(self) -> bool:
@@ -177,7 +178,7 @@ class RestartPolicy:
         return self.crashes > 0 and self._backoff() >= self.maximum
 
     def _backoff(self) -> float:
-        return self.first * 2.0 ** min(self.crashes - 1, 64)
+        return Backoff(self.first, self.maximum).delay(self.crashes)
 
 
 def describe_exit(returncode: int) -> str:

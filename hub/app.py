@@ -1,7 +1,7 @@
 """The hub's HTTP app: the loket API, the agencies' route and the operators' pages, with a
 lifespan that starts and stops what :func:`hub.bootstrap.bootstrap` built (store, broker, relay,
-background tasks). Every path but ``/health`` needs a caller proven by its TLS client certificate
-(``hub.entrypoints.identiteit``)."""
+background tasks). Every path but ``/health`` and ``/ready`` (``hub.entrypoints.health``) needs a
+caller proven by its TLS client certificate (``hub.entrypoints.identiteit``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hub.entrypoints import (
     casus_api,
     controle_api,
     dead_letter_api,
+    health,
     informatie_api,
     ops,
     opschorting_api,
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
         process.metrics,
         antwoord_topics=antwoord_topics(ANTWOORD_ROUTES),
     )
+    process.supervisor.guard_consumers(process.broker.subscribers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,16 +81,12 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(afspraak_api.router)
     app.include_router(informatie_api.router)
     app.include_router(ops.pages)
-    # Every path but /health needs a proven caller; the routes check its role.
+    app.include_router(health.router)
+    # Every path but /health and /ready needs a proven caller; the routes check its role.
     app.add_middleware(IdentiteitMiddleware, rollen=process.settings.rollen_per_oin())
     beveiliging.installeer(app)
     # Outermost: a request's span (its incoming traceparent honoured) spans every middleware.
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls=EXCLUDED_URLS, exclude_spans=["receive", "send"]
     )
-
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app

@@ -10,8 +10,6 @@ for tests and tools that need no broker.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -46,6 +44,8 @@ from hub.service.sql_unit_of_work import SqlUnitOfWork
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
+from schemas.logs import KAFKA_CLIENT_LOGS
+from schemas.supervision import Supervisor
 from schemas.topics import DEAD_LETTER
 
 Clock = Callable[[], dt.datetime]
@@ -174,7 +174,9 @@ class HubProcess:
         self.lease: LeaderLease | None = None
         """Whether this replica runs the once-only jobs (relay, expiry, purge)."""
         self._hub: Hub | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self.supervisor = Supervisor(on_crash=self.metrics.record_task_crash)
+        """The background tasks and Kafka consumer loops, restarted when they crash; read by
+        ``/health``, ``/ready`` and ``/metrics``."""
 
     @property
     def hub(self) -> Hub:
@@ -191,41 +193,44 @@ class HubProcess:
         except BaseException:
             await self.stop()
             raise
-        self._tasks = [
-            asyncio.create_task(relay.run(), name="outbox-relay"),
-            asyncio.create_task(
-                periodic.every(
-                    self.settings.expiry_check_seconds,
-                    _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
-                    name="expiry-watcher",
-                ),
+        settings = self.settings
+        supervisor = self.supervisor
+        supervisor.start("outbox-relay", relay.run)
+        supervisor.start(
+            "expiry-watcher",
+            lambda: periodic.every(
+                settings.expiry_check_seconds,
+                _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
                 name="expiry-watcher",
+                on_failure=self.metrics.record_job_failure,
             ),
-            asyncio.create_task(
-                periodic.every(
-                    self.settings.retention_check_seconds,
-                    _when_leading(lease, lambda: purge_expired(hub.uow(), hub.deps)),
-                    name="retention-purge",
-                ),
+        )
+        supervisor.start(
+            "retention-purge",
+            lambda: periodic.every(
+                settings.retention_check_seconds,
+                _when_leading(lease, lambda: purge_expired(hub.uow(), hub.deps)),
                 name="retention-purge",
+                on_failure=self.metrics.record_job_failure,
             ),
-        ]
+        )
         if self.lag is not None:
-            self._tasks.append(
-                asyncio.create_task(
-                    periodic.every(CHECK_SECONDS, self.lag.refresh, name="consumer-lag"),
+            lag = self.lag
+            supervisor.start(
+                "consumer-lag",
+                lambda: periodic.every(
+                    CHECK_SECONDS,
+                    lag.refresh,
                     name="consumer-lag",
-                )
+                    on_failure=self.metrics.record_job_failure,
+                ),
             )
+        supervisor.start("kafka-log-summary", KAFKA_CLIENT_LOGS.watch)
+        self.metrics.record_tasks(supervisor.report())
         return hub
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self.supervisor.stop()
         if self.lease is not None:
             await self.lease.release()
             self.lease = None

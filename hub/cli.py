@@ -34,7 +34,9 @@ def serve(
     settings = get_settings()
     app = create_app(settings)
     if not settings.tls:
-        typer.echo("maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health is refused")
+        typer.echo(
+            "maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health and /ready is refused"
+        )
         uvicorn.run(app, host=host, port=port, log_level="info", log_config=None)
         return
     assert settings.tls_cert and settings.tls_key and settings.tls_ca

@@ -354,6 +354,10 @@ def hub(oins: Mapping[str, str]) -> list[Document]:
         },
     }
     probe: Document = {"httpGet": {"path": "/health", "port": "https", "scheme": "HTTPS"}}
+    # /ready is 503 while a background task (outbox relay, expiry watcher, ...) or a consumer
+    # loop is down: out of the Service until it has restarted. /health fails only once a task
+    # has kept crashing for five minutes: then the kubelet restarts the process.
+    ready: Document = {"httpGet": {**probe["httpGet"], "path": "/ready"}}
     container: Document = {
         "name": "hub",
         "image": IMAGE,
@@ -378,7 +382,7 @@ def hub(oins: Mapping[str, str]) -> list[Document]:
         ],
         # The store is migrated at start-up: give it time before liveness counts.
         "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": 60},
-        "readinessProbe": {**probe, "periodSeconds": 5, "failureThreshold": 3},
+        "readinessProbe": {**ready, "periodSeconds": 5, "failureThreshold": 3},
         "livenessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 6},
         "resources": {
             "requests": {"cpu": "250m", "memory": "256Mi"},
@@ -450,16 +454,19 @@ def connector(agency: str) -> list[Document]:
         "httpGet": {"path": "/health", "port": "health"},
         "timeoutSeconds": 6,
     }
+    ready: Document = {**probe, "httpGet": {"path": "/ready", "port": "health"}}
     container: Document = {
         "name": "connector",
         "image": IMAGE,
         "command": ["maatwerk-connector", "run", "--agency", agency],
         "envFrom": [{"configMapRef": {"name": name}}],
         "ports": [{"name": "health", "containerPort": CONNECTOR_HEALTH_PORT}],
-        # /health pings the broker (204, else 500 after 5 s). Not ready while the broker is out
-        # of reach; restarted when it has been for two minutes (a wedged client).
+        # /health pings the broker (204, else 500 after 5 s) and fails when a consume loop has
+        # kept crashing for five minutes; /ready also while a loop waits for its restart. Not
+        # ready while the broker is out of reach; restarted when it has been for two minutes (a
+        # wedged client).
         "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": 24},
-        "readinessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3},
+        "readinessProbe": {**ready, "periodSeconds": 10, "failureThreshold": 3},
         "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 6},
         "resources": {
             "requests": {"cpu": "100m", "memory": "128Mi"},

@@ -83,6 +83,7 @@ from connectors.base.opdracht import (
 from connectors.base.telemetry import broker_middleware
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
+from schemas.backoff import Backoff
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.logs import BROKER_LOGGER, LogThrottle
@@ -118,7 +119,7 @@ class Herhaalbeleid:
 
     def wachttijd(self, poging: int) -> float:
         """Wait after failed attempt ``poging`` (1-based)."""
-        return float(min(self.eerste_wachttijd * 2 ** (poging - 1), self.max_wachttijd))
+        return Backoff(self.eerste_wachttijd, self.max_wachttijd).delay(poging)
 
 
 Positie = tuple[str, int, int]

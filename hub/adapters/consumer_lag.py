@@ -24,6 +24,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
+from schemas.backoff import Backoff
 from schemas.identiteit import KafkaTls
 from schemas.topics import AGENCIES, catalogue, consumer_group
 
@@ -32,6 +33,8 @@ CHECK_SECONDS = 15.0
 
 ATTEMPTS = 5
 """Tries per group when the broker says to try again (its group coordinator is still loading)."""
+RETRY_BACKOFF = Backoff(initial=0.4, maximum=3.2)
+"""The waits between those tries: 0.4, 0.8, 1.6, 3.2 s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,5 +154,5 @@ async def _committed(
         except KafkaError as exc:
             if not exc.retriable or attempt == ATTEMPTS:
                 raise
-            await asyncio.sleep(0.2 * 2**attempt)
+            await asyncio.sleep(RETRY_BACKOFF.delay(attempt))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -107,6 +107,27 @@ class HubMetrics:
             registry=self.registry,
         )
 
+        self.task_crashes = Counter(
+            "hub_background_task_crashes",
+            "Crashes of a long-running task (outbox relay, expiry watcher, retention purge, "
+            "consumer-lag monitor, a Kafka consumer loop), each restarted after a backoff "
+            "(schemas.supervision).",
+            ["task"],
+            registry=self.registry,
+        )
+        self.task_up = Gauge(
+            "hub_background_task_up",
+            "1 while the task runs, 0 while it waits for its restart after a crash.",
+            ["task"],
+            registry=self.registry,
+        )
+        self.job_failures = Counter(
+            "hub_periodic_job_failures",
+            "Failed rounds of a periodic job (expiry watcher, retention purge, consumer-lag "
+            "monitor); the job runs again at its next round.",
+            ["task"],
+            registry=self.registry,
+        )
         self.consumer_lag = Gauge(
             "hub_consumer_lag",
             "Records a consumer group has yet to process, per topic partition (end offset minus "
@@ -114,6 +135,19 @@ class HubMetrics:
             ["group", "topic", "partition"],
             registry=self.registry,
         )
+
+    def record_task_crash(self, task: str) -> None:
+        self.task_crashes.labels(task=task).inc()
+        self.task_up.labels(task=task).set(0)
+
+    def record_job_failure(self, job: str) -> None:
+        self.job_failures.labels(task=job).inc()
+
+    def record_tasks(self, tasks: Mapping[str, Mapping[str, object]]) -> None:
+        """Each task's up gauge from the supervisor's report (and its counters shown at 0)."""
+        for task, status in tasks.items():
+            self.task_crashes.labels(task=task)
+            self.task_up.labels(task=task).set(1 if status["state"] == "running" else 0)
 
     def record_lag(self, lags: Sequence[Lag]) -> None:
         self.consumer_lag.clear()

@@ -44,11 +44,14 @@ from sqlalchemy.orm import aliased
 from hub.adapters.orm import OutboxRow
 from hub.adapters.telemetry import current_traceparent
 from schemas import CONTENT_TYPE, CloudEvent
+from schemas.backoff import Backoff
 from schemas.tracing import TRACEPARENT
 
 log = structlog.get_logger(__name__)
 
 ERROR_CHARS = 1000
+PAUSE_MAX = 10.0
+"""Longest pause of the relay after failed rounds (seconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> dt.timedelta:
         """The wait after ``attempts`` failed attempts (1 for the first failure)."""
-        doublings = min(max(attempts - 1, 0), 62)
-        return dt.timedelta(seconds=min(self.base_seconds * 2**doublings, self.max_seconds))
+        return dt.timedelta(seconds=Backoff(self.base_seconds, self.max_seconds).delay(attempts))
 
     def exhausted(self, attempts: int) -> bool:
         return attempts >= self.max_attempts
@@ -173,6 +175,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self.failures = 0
         """Consecutive rounds in which not everything went out; the relay backs off meanwhile."""
+        self._pause = Backoff(initial=min(2 * poll_seconds, PAUSE_MAX), maximum=PAUSE_MAX)
+        """The pause after failed rounds: twice the poll interval, doubling, at most 10 s."""
 
     def wake(self) -> None:
         """Tell the relay there is new work (called after a commit that wrote outbox rows)."""
@@ -266,7 +270,7 @@ class OutboxRelay:
                 self.failures += 1
                 sent = 0
             if self.failures:
-                await asyncio.sleep(min(self._poll * 2**self.failures, 10.0))
+                await asyncio.sleep(self._pause.delay(self.failures))
                 continue
             if sent >= self._batch:
                 continue

@@ -10,9 +10,18 @@ import structlog
 log = structlog.get_logger(__name__)
 
 
-async def every(seconds: float, job: Callable[[], Awaitable[object]], *, name: str) -> None:
-    """Run ``job`` now and then every ``seconds``; a failure is logged and the job runs again at
-    the next round (a database that is away for a moment must not end the job for good)."""
+async def every(
+    seconds: float,
+    job: Callable[[], Awaitable[object]],
+    *,
+    name: str,
+    on_failure: Callable[[str], object] | None = None,
+) -> None:
+    """Run ``job`` now and then every ``seconds``; a failed round is logged, counted
+    (``on_failure``, a metric) and the job runs again at the next round: a database or broker
+    that is away for a moment is not a crash of the task (that would make the hub unready while
+    its API still takes orders). What escapes this loop is a crash, for the supervisor
+    (:mod:`schemas.supervision`)."""
     while True:
         try:
             await job()
@@ -20,4 +29,6 @@ async def every(seconds: float, job: Callable[[], Awaitable[object]], *, name: s
             raise
         except Exception:
             log.exception("periodic job failed", job=name)
+            if on_failure is not None:
+                on_failure(name)
         await asyncio.sleep(seconds)

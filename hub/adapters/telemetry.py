@@ -32,7 +32,7 @@ from schemas.tracing import TRACEPARENT
 
 SERVICE = "maatwerk-hub"
 EXPORTER_ENV = "OTEL_TRACES_EXPORTER"
-EXCLUDED_URLS = "/health,/metrics,/dashboard"
+EXCLUDED_URLS = "/health,/ready,/metrics,/dashboard"
 """Paths polled by probes and operators' pages: not worth a trace each."""
 
 _provider: TracerProvider | None = None

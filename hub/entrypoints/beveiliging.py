@@ -1,7 +1,7 @@
 """The OpenAPI document says how to call each operation: mutual TLS (OpenAPI 3.1's
-``mutualTLS`` scheme) on every operation but ``/health``, with the roles that may call it and the
-``401``/``403`` answers. Derived from the routes themselves (their :class:`VereisteRol`), so the
-document cannot drift from what the app enforces."""
+``mutualTLS`` scheme) on every operation but ``/health`` and ``/ready``, with the roles that may
+call it and the ``401``/``403`` answers. Derived from the routes themselves (their
+:class:`VereisteRol`), so the document cannot drift from what the app enforces."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.entrypoints.token_bucket import TokenBuckets, retry_after
 from hub.settings import Settings
 
-NOT_LIMITED = frozenset({"/health"})
+NOT_LIMITED = frozenset({"/health", "/ready"})
 """Paths outside the rate limit: a load balancer's health check must not starve a caller."""
 
 API_PREFIX = "/api/"

@@ -8,8 +8,8 @@ uvicorn does it itself); this module reads only that standard extension.
 Two steps, so that an endpoint cannot be added open by mistake:
 
 - :class:`IdentiteitMiddleware` authenticates every request but the few open paths
-  (``/health``): no certificate, no OIN in it, or an OIN without roles is ``401``. It sets
-  ``request.state.oin`` (the rate limiter keys on it) and ``request.state.beller``.
+  (``/health``, ``/ready``): no certificate, no OIN in it, or an OIN without roles is ``401``. It
+  sets ``request.state.oin`` (the rate limiter keys on it) and ``request.state.beller``.
 - :func:`vereist` authorises per route: a known caller without the route's role is ``403``.
 
 Roles come from configuration (``HUB_ROLLEN``; :meth:`hub.settings.Settings.rollen_per_oin`).
@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hub.service.errors import NietGeauthenticeerd, Verboden
 from schemas.identiteit import GeenOin, oin_van_certificaat
 
-OPEN_PADEN = frozenset({"/health"})
+OPEN_PADEN = frozenset({"/health", "/ready"})
 """The only paths a caller without a certificate may reach."""
 
 WWW_AUTHENTICATE = (

@@ -80,6 +80,7 @@ async def retry_outbox(seq: int, hub: HubDep, beller: OperatorDep) -> OutboxRege
 async def metrics(request: Request, hub: HubDep) -> Response:
     """Prometheus text format; the gauges are read from the store at scrape time."""
     hub_metrics: HubMetrics = request.app.state.metrics
+    hub_metrics.record_tasks(request.app.state.process.supervisor.report())
     current = await ops_service.gauges(hub.uow(), hub.deps)
     body = hub_metrics.render(
         outbox_unsent=current.outbox_unsent,

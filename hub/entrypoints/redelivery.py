@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 from aiokafka import ConsumerRecord
 
+from schemas.backoff import Backoff
 from schemas.logs import LogThrottle
 
 log = structlog.get_logger(__name__)
@@ -35,9 +36,7 @@ class RedeliveryPolicy:
     """One log line per failing record per this many seconds."""
 
     def delay(self, attempts: int) -> float:
-        return float(
-            min(self.backoff_initial * 2 ** min(max(attempts - 1, 0), 30), self.backoff_max)
-        )
+        return Backoff(self.backoff_initial, self.backoff_max).delay(attempts)
 
 
 Place = tuple[str, int, int]

@@ -331,9 +331,13 @@ def test_hub_probes_ask_its_health_endpoint_over_https() -> None:
     deployment = _one("hub.yaml", "Deployment", "hub")
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     (port,) = container["ports"]
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    for probe, path in [
+        ("startupProbe", "/health"),
+        ("readinessProbe", "/ready"),
+        ("livenessProbe", "/health"),
+    ]:
         get = container[probe]["httpGet"]
-        assert get == {"path": "/health", "port": port["name"], "scheme": "HTTPS"}
+        assert get == {"path": path, "port": port["name"], "scheme": "HTTPS"}
     assert str(port["containerPort"]) in container["command"]
     service = _one("hub.yaml", "Service", "hub")
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
@@ -353,8 +357,12 @@ def test_a_connector_deployment_per_agency_with_a_connector(
         assert container["command"] == ["maatwerk-connector", "run", "--agency", agency]
         assert _env_names(container, configmaps) <= fields
         (port,) = container["ports"]
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            assert container[probe]["httpGet"] == {"path": "/health", "port": port["name"]}
+        for probe, path in [
+            ("startupProbe", "/health"),
+            ("readinessProbe", "/ready"),
+            ("livenessProbe", "/health"),
+        ]:
+            assert container[probe]["httpGet"] == {"path": path, "port": port["name"]}
             assert container[probe]["timeoutSeconds"] > 5, "the broker ping may take 5 s"
         with monkeypatch.context() as patch:
             for key, value in configmaps[name].items():

@@ -1,5 +1,6 @@
 """A connector's health endpoint (``CONNECTOR_HEALTH_PORT``), what Kubernetes' probes ask
-(deploy/k8s): 204 while the broker answers it, as a real process on the session's secured broker."""
+(deploy/k8s): 204 while the broker answers it, as a real process on the session's secured broker;
+``/ready`` too, while its consume loop runs as well."""
 
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ def test_the_connector_answers_its_health_probe_while_it_reaches_the_broker(
         health_url=f"http://127.0.0.1:{port}/health",
         timeout=60,
     ) as connector:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
-            assert response.status == 204
+        for probe in ("health", "ready"):
+            url = f"http://127.0.0.1:{port}/{probe}"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 204, probe
         assert connector.returncode is None
         assert "GET /health" not in connector.output(), "probes would fill the log"
