@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.service.ops import Overview
 from hub.service.outbox import Discarded, OutboxPage
+from hub.service.vrije_tekst import VrijeTekst
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 
 
@@ -106,10 +107,13 @@ class OutboxRegel(BaseModel):
 class OutboxVerwijderen(BaseModel):
     """An operator's decision to give up on a dead message."""
 
-    reden: str = Field(
+    model_config = ConfigDict(extra="forbid")
+
+    reden: VrijeTekst = Field(
         min_length=1,
         max_length=2000,
-        description="Why the message is given up (in the audit trail with the operator).",
+        description="Why the message is given up (in the audit trail with the operator); no "
+        "BSN.",
     )
 
 
