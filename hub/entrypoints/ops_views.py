@@ -112,8 +112,7 @@ class OutboxVerwijderen(BaseModel):
     reden: VrijeTekst = Field(
         min_length=1,
         max_length=2000,
-        description="Why the message is given up (in the audit trail with the operator); no "
-        "BSN.",
+        description="Why the message is given up (in the audit trail with the operator); no BSN.",
     )
 
 
