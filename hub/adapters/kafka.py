@@ -86,7 +86,10 @@ async def _settle(pending: list[asyncio.Future[Any] | None]) -> list[BaseExcepti
 
 class KafkaPublisher:
     """Publishes an outbox batch: every message is queued first, then all acknowledgements are
-    awaited together (one round trip per partition batch, not per message)."""
+    awaited together (one round trip per partition batch, not per message). A message the
+    client refuses at once (too large) fails alone, but the later ones of its key in the batch
+    are not tried (:class:`NotAttempted`): order per casus holds, and the relay holds them behind
+    the dead row."""
 
     def __init__(
         self,
@@ -106,7 +109,12 @@ class KafkaPublisher:
     async def _publish(self, batch: Sequence[Outgoing]) -> list[BaseException | None]:
         pending: list[asyncio.Future[Any] | None] = []
         refused: dict[int, BaseException] = {}
+        refused_keys: set[bytes] = set()
         for position, message in enumerate(batch):
+            if message.key in refused_keys:
+                refused[position] = NotAttempted("an earlier message of its key was refused")
+                pending.append(None)
+                continue
             try:
                 with traced_from(message.headers):  # the row's trace: the record continues it
                     published = await self._broker.publish(
@@ -119,6 +127,7 @@ class KafkaPublisher:
                 pending.append(published)
             except NEVER_DELIVERABLE as exc:  # this one only (too large): go on with the rest
                 refused[position] = _classified(exc)
+                refused_keys.add(message.key)
                 pending.append(None)
             except Exception as exc:  # not even queued (broker away): the rest wait their turn
                 settled = await _settle(pending)

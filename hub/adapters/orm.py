@@ -194,7 +194,9 @@ class OutboxRow(Base):
 
     A row is pending (``sent_at`` and ``dead_at`` empty: published once ``execute_after`` has
     passed), sent, or dead (its attempts ran out, or it can never be published: it waits for an
-    operator). ``last_error`` is the error of the latest failed attempt.
+    operator), or discarded (a dead row an operator gave up on: ``discarded_at``). A dead row
+    holds the later rows of its key until it is sent or discarded. ``last_error`` is the error
+    of the latest failed attempt.
     """
 
     __tablename__ = "outbox"
@@ -215,6 +217,9 @@ class OutboxRow(Base):
     dead_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     traceparent: Mapped[str | None] = mapped_column(
         String(55), nullable=True, doc="W3C trace context of the span that wrote the row."
+    )
+    discarded_at: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True, doc="When an operator discarded the dead row."
     )
 
 

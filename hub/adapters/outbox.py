@@ -13,11 +13,13 @@ leaves it alone, operators see it and may put it back in the queue
 (``hub.service.outbox.retry``).
 
 Order per key (the casus id, across topics): a row is not taken while an earlier row of the same
-key is still waiting for its next attempt, so a retried message is not overtaken by a later one
-of its casus. A dead row no longer blocks its key: the later rows go out, and a dead row that an
-operator retries arrives after them. Within one batch a record that fails after it was queued (a
-broker timeout) can be overtaken by a later one of its key that was acknowledged; the relay logs
-that, it cannot undo a publish.
+key is unsent and either waits for its next attempt or is dead, so a later message of a casus
+never overtakes an earlier one (a lifting never reaches an agency before the order it lifts).
+The rows behind a dead row are *held* (:func:`held_by`): they wait until an operator retries the
+dead row (it goes out first, then they follow) or discards it (an audited decision that names
+the rows it releases: ``hub.service.outbox.discard``). Within one batch a record that fails
+after it was queued (a broker timeout) can be overtaken by a later one of its key that was
+acknowledged; the relay logs that, it cannot undo a publish.
 
 The relay tells ``on_dead`` which messages died (after its commit), so an instruction it gave up
 on makes its request undeliverable (``hub.service.aflevering.publicatie_opgegeven``).
@@ -37,7 +39,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import Select, exists, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -117,16 +119,36 @@ def add_to_outbox(
     )
 
 
-def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
-    """Pending rows whose time has come, in order, except those behind an earlier row of their
-    key that waits for its next attempt (a dead row does not hold its key up)."""
-    earlier = aliased(OutboxRow)
-    waiting_before = exists().where(
+def _blocked_by(earlier: type[OutboxRow]) -> list[ColumnElement[bool]]:
+    """``earlier`` is a row of the same key before this one that is not out of the way: unsent,
+    not discarded."""
+    return [
         earlier.key == OutboxRow.key,
         earlier.seq < OutboxRow.seq,
         earlier.sent_at.is_(None),
-        earlier.dead_at.is_(None),
-        earlier.execute_after > now,
+        earlier.discarded_at.is_(None),
+    ]
+
+
+def held_by() -> ScalarSelect[int | None]:
+    """Per outbox row, the first dead row of its key before it (``None``: not held). A
+    correlated subquery through the key index; plain SQL on SQLite and PostgreSQL alike."""
+    dead = aliased(OutboxRow)
+    return (
+        select(func.min(dead.seq))
+        .where(*_blocked_by(dead), dead.dead_at.is_not(None))
+        .scalar_subquery()
+    )
+
+
+def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
+    """Pending rows whose time has come, in order, except those behind an earlier row of their
+    key that is dead (held until an operator retries or discards it) or waits for its next
+    attempt."""
+    earlier = aliased(OutboxRow)
+    blocked = exists().where(
+        *_blocked_by(earlier),
+        or_(earlier.dead_at.is_not(None), earlier.execute_after > now),
     )
     return (
         select(OutboxRow)
@@ -134,7 +156,7 @@ def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
             OutboxRow.sent_at.is_(None),
             OutboxRow.dead_at.is_(None),
             OutboxRow.execute_after <= now,
-            ~waiting_before,
+            ~blocked,
         )
         .order_by(OutboxRow.seq)
         .limit(limit)

@@ -1,8 +1,9 @@
-"""Deletes of what is past its retention: published outbox rows, processed-event ids and
-idempotency keys.
+"""Deletes of what is past its retention: published (or discarded) outbox rows, processed-event
+ids and idempotency keys.
 
 Each call deletes at most ``limit`` rows, so that the service can commit in short transactions
-(``hub.service.retention``). Dead and pending outbox rows are never deleted here.
+(``hub.service.retention``). Dead, held and pending outbox rows are never deleted here; a
+discarded one goes like a sent one (its audit entry stays).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, tuple_
+from sqlalchemy import CursorResult, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import IdempotencyKeyRow, OutboxRow, ProcessedEventRow
@@ -23,7 +24,7 @@ class RetentionQueries:
     async def delete_sent_outbox(self, sent_before: dt.datetime, limit: int) -> int:
         oldest = (
             select(OutboxRow.seq)
-            .where(OutboxRow.sent_at < sent_before)
+            .where(or_(OutboxRow.sent_at < sent_before, OutboxRow.discarded_at < sent_before))
             .order_by(OutboxRow.seq)
             .limit(limit)
         )

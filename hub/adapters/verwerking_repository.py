@@ -18,7 +18,7 @@ from hub.adapters.orm import (
 )
 from hub.domain.selectie import Lopend, Pagina
 from hub.domain.verwerking import Betrokkene, Verwerking
-from hub.domain.verzoek import VerzoekStatus
+from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 
 
 class VerwerkingRepository:
@@ -124,7 +124,8 @@ class VerwerkingRepository:
         ``zoeksleutel``: ``CasusRepository.casus_ids_van``) whose order went to ``uitvoerder``
         with this person among its persons (the whole household, or the persons in scope) and
         was not refused by it: one query, each step through an index (the casussen's orders, the
-        agency's request in each by its chain and agency, the person's membership)."""
+        agency's request in each by its chain and agency, the person's membership). Each comes
+        with the agency's answer per claim, if it gave one (``controle.bevestigde_vorderingen``)."""
         if not casus_ids:
             return []
         rows = await self._session.execute(
@@ -135,6 +136,8 @@ class VerwerkingRepository:
                 OpschortingRow.maatregelen,
                 VerzoekRow.vorderingen_in_scope,
                 VerzoekRow.personen_in_scope,
+                VerzoekRow.status,
+                VerzoekRow.vorderingen,
                 LidRow.pseudoniem,
             )
             .join(
@@ -165,6 +168,8 @@ class VerwerkingRepository:
                 vorderingen=None
                 if r.vorderingen_in_scope is None
                 else tuple(r.vorderingen_in_scope),
+                antwoord=VerzoekStatus(r.status),
+                resultaten=tuple(VorderingUitkomst(**v) for v in r.vorderingen or []),
             )
             for r in rows
             if r.personen_in_scope is None or r.pseudoniem in r.personen_in_scope

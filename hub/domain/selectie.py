@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hub.domain.casus import CasusStatus
+from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 from schemas.casus import Urgentie
 from schemas.organisaties import Uitvoerder
 
@@ -79,3 +80,8 @@ class Lopend:
     opgeheven_per: dt.date | None
     maatregelen: tuple[str, ...]
     vorderingen: tuple[str, ...] | None
+    """The claims the order named to the agency; ``None``: all of the household's."""
+    antwoord: VerzoekStatus = VerzoekStatus.PENDING
+    """Where the agency is with the order (never ``refused``: a refused order is not found)."""
+    resultaten: tuple[VorderingUitkomst, ...] = ()
+    """The agency's answer per claim, where it gave one."""

@@ -4,11 +4,34 @@ lookup key in the log."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from hub.domain.verwerking import Verwerking
-from hub.service.controle import Controle
+from hub.domain.verzoek import VorderingUitkomst
+from hub.service.controle import Controle, Periode
+
+
+class VorderingResultaatView(BaseModel):
+    """The asking agency's own answer for one claim of the time-out."""
+
+    vordering: str = Field(description="The agency's own claim reference.")
+    status: Literal["confirmed", "refused"] = Field(
+        description="confirmed: collection of this claim is suspended; refused: it is not (the "
+        "time-out does not cover it)."
+    )
+    redencode: str | None = Field(description="Why not suspended; null when confirmed.")
+    toelichting: str | None = Field(description="The agency's note on this claim.")
+
+    @classmethod
+    def of(cls, r: VorderingUitkomst) -> VorderingResultaatView:
+        return cls(
+            vordering=r.vordering,
+            status="confirmed" if r.opgeschort else "refused",
+            redencode=r.redencode,
+            toelichting=r.toelichting,
+        )
 
 
 class PeriodeView(BaseModel):
@@ -16,27 +39,43 @@ class PeriodeView(BaseModel):
     einddatum: dt.date = Field(description="Last day of the time-out.")
     maatregelen: list[str] = Field(description="Measures suspended at the asking agency.")
     vorderingen: list[str] | None = Field(
-        description="The agency's own claims in scope; null: all of the person's."
+        description="The agency's own claims the time-out covers; null: all of the person's. "
+        "Once the agency answered per claim, only the claims it confirmed: a claim it refused "
+        "(e.g. under appeal) is never listed here but under vorderingresultaten."
     )
+    antwoord: Literal["pending", "confirmed", "partially_confirmed", "undeliverable"] = Field(
+        description="Where the asking agency is with the time-out order: not answered yet "
+        "(pending, undeliverable), confirmed, or partially_confirmed (see vorderingresultaten)."
+    )
+    vorderingresultaten: list[VorderingResultaatView] = Field(
+        description="The agency's own answer per claim, where it gave one: confirmed, or "
+        "refused with its reason code. Empty while unanswered or answered without claims."
+    )
+
+    @classmethod
+    def of(cls, p: Periode) -> PeriodeView:
+        return cls(
+            ingangsdatum=p.ingangsdatum,
+            einddatum=p.einddatum,
+            maatregelen=list(p.maatregelen),
+            vorderingen=None if p.vorderingen is None else list(p.vorderingen),
+            antwoord=p.antwoord.value,
+            vorderingresultaten=[VorderingResultaatView.of(r) for r in p.resultaten],
+        )
 
 
 class ControleView(BaseModel):
-    in_force: bool
+    in_force: bool = Field(
+        description="A time-out covers (some of) the person's claims at the asking agency today "
+        "(or on peildatum)."
+    )
     perioden: list[PeriodeView]
 
     @classmethod
     def of(cls, controle: Controle) -> ControleView:
         return cls(
             in_force=controle.in_force,
-            perioden=[
-                PeriodeView(
-                    ingangsdatum=p.ingangsdatum,
-                    einddatum=p.einddatum,
-                    maatregelen=list(p.maatregelen),
-                    vorderingen=None if p.vorderingen is None else list(p.vorderingen),
-                )
-                for p in controle.perioden
-            ],
+            perioden=[PeriodeView.of(p) for p in controle.perioden],
         )
 
 

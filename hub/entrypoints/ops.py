@@ -21,7 +21,13 @@ from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
 from hub.adapters.outbox_queries import OutboxStatus
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
-from hub.entrypoints.ops_views import OutboxPagina, OutboxRegel, Overzicht
+from hub.entrypoints.ops_views import (
+    OutboxPagina,
+    OutboxRegel,
+    OutboxVerwijderd,
+    OutboxVerwijderen,
+    Overzicht,
+)
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
 
@@ -47,14 +53,16 @@ async def overzicht(hub: HubDep) -> Overzicht:
 @router.get("/outbox", response_model=OutboxPagina)
 async def outbox(
     hub: HubDep,
-    status: Literal["dead", "pending"] = "dead",
+    status: Literal["dead", "held", "pending", "discarded"] = "dead",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[
         int | None, Query(ge=1, description="'next_before' of the previous page.")
     ] = None,
 ) -> OutboxPagina:
-    """Outbox messages that are dead (no longer tried) or pending, newest first: topic, key,
-    event, attempts, the last error and the next attempt. Never the message itself."""
+    """Outbox messages that are dead (no longer tried), held (behind a dead message of their
+    casus: order per casus holds until an operator retries or discards that one), pending or
+    discarded, newest first: topic, key, event, attempts, the last error, the next attempt and
+    what holds it. Never the message itself."""
     page = await outbox_service.outbox_page(
         OutboxStatus(status), hub.uow(), limit=limit, before=before
     )
@@ -71,9 +79,27 @@ async def outbox(
 )
 async def retry_outbox(seq: int, hub: HubDep, beller: OperatorDep) -> OutboxRegel:
     """Put a dead or pending message back in the queue: due now, attempts from zero. Recorded in
-    the audit trail. A dead message goes out after the later ones of its casus that were
-    published while it was dead."""
+    the audit trail. A dead message goes out first, then the later ones of its casus it held."""
     return OutboxRegel.of(await outbox_service.retry(seq, hub.uow(), hub.deps, door=beller.door))
+
+
+@router.post(
+    "/outbox/{seq}/discard",
+    response_model=OutboxVerwijderd,
+    responses={
+        404: {"model": Fouten, "description": "No such outbox message."},
+        409: {"model": Fouten, "description": "Not dead (pending, held, sent or discarded)."},
+    },
+)
+async def discard_outbox(
+    seq: int, body: OutboxVerwijderen, hub: HubDep, beller: OperatorDep
+) -> OutboxVerwijderd:
+    """Give up on a dead message for good: it is never published, and the later messages of its
+    casus it held go out, in order. Recorded in the audit trail with the operator, the reason and
+    the messages it released."""
+    return OutboxVerwijderd.of(
+        await outbox_service.discard(seq, body.reden, hub.uow(), hub.deps, door=beller.door)
+    )
 
 
 @pages.get("/metrics")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.service.ops import Overview
-from hub.service.outbox import OutboxPage
+from hub.service.outbox import Discarded, OutboxPage
+from hub.service.vrije_tekst import VrijeTekst
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 
 
@@ -65,9 +66,19 @@ class OutboxRegel(BaseModel):
     last_error: str | None = Field(description="Error of the latest failed attempt.")
     created_at: dt.datetime
     next_attempt_at: dt.datetime | None = Field(
-        description="Not published before this moment; null when dead or sent."
+        description="Not published before this moment; null unless pending or held (a held one "
+        "waits for the dead message that holds it, whatever this says)."
     )
-    dead_at: dt.datetime | None = Field(description="When it was given up; null unless dead.")
+    dead_at: dt.datetime | None = Field(
+        description="When it was given up; null unless dead or discarded."
+    )
+    held_by: int | None = Field(
+        description="Held: the seq of the dead message of its casus it waits behind (order per "
+        "casus holds until an operator retries or discards that one); null otherwise."
+    )
+    discarded_at: dt.datetime | None = Field(
+        description="When an operator discarded it (never published); null otherwise."
+    )
     value_size: int = Field(description="Size of the value in bytes.")
 
     @classmethod
@@ -83,9 +94,41 @@ class OutboxRegel(BaseModel):
             attempts=entry.attempts,
             last_error=entry.last_error,
             created_at=entry.created_at,
-            next_attempt_at=entry.execute_after if status is OutboxStatus.PENDING else None,
+            next_attempt_at=(
+                entry.execute_after if status in (OutboxStatus.PENDING, OutboxStatus.HELD) else None
+            ),
             dead_at=entry.dead_at,
+            held_by=entry.held_by,
+            discarded_at=entry.discarded_at,
             value_size=entry.value_size,
+        )
+
+
+class OutboxVerwijderen(BaseModel):
+    """An operator's decision to give up on a dead message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reden: VrijeTekst = Field(
+        min_length=1,
+        max_length=2000,
+        description="Why the message is given up (in the audit trail with the operator); no BSN.",
+    )
+
+
+class OutboxVerwijderd(BaseModel):
+    """The discarded message, and the later messages of its casus it no longer holds."""
+
+    verwijderd: OutboxRegel
+    vrijgegeven: list[OutboxRegel] = Field(
+        description="The held messages it released, oldest first (they go out now, in order); "
+        "a later dead message of the casus still holds those behind it."
+    )
+
+    @classmethod
+    def of(cls, d: Discarded) -> OutboxVerwijderd:
+        return cls(
+            verwijderd=OutboxRegel.of(d.entry), vrijgegeven=[OutboxRegel.of(e) for e in d.released]
         )
 
 
@@ -103,12 +146,19 @@ class OutboxPagina(BaseModel):
 
 
 class OutboxStand(BaseModel):
-    unsent: int = Field(description="Messages not yet published to Kafka, and still tried.")
+    unsent: int = Field(
+        description="Messages not yet published to Kafka, and still tried (held ones included)."
+    )
     oldest_unsent_age_seconds: float | None = Field(
         description="Age of the oldest of those; null when there is none."
     )
     dead: int = Field(description="Messages no longer tried: an operator must retry them.")
     dead_newest: list[OutboxRegel] = Field(description="The newest dead messages (at most 5).")
+    held: int = Field(
+        description="Messages held behind a dead one of their casus: they wait until an "
+        "operator retries or discards it."
+    )
+    held_newest: list[OutboxRegel] = Field(description="The newest held messages (at most 5).")
 
 
 class AuditRegel(BaseModel):
@@ -153,6 +203,8 @@ class Overzicht(BaseModel):
                 oldest_unsent_age_seconds=o.outbox_oldest_age_seconds,
                 dead=o.outbox_dead,
                 dead_newest=[OutboxRegel.of(e) for e in o.outbox_dead_newest],
+                held=o.outbox_held,
+                held_newest=[OutboxRegel.of(e) for e in o.outbox_held_newest],
             ),
             recente_audit=[
                 AuditRegel(at=e.at, actor=e.actor, actie=e.actie, casus_id=e.casus_id)

@@ -6,6 +6,11 @@ agency in two indexed look-ups (the person's casussen, then their orders with th
 request), and answers yes/no with the periods and the measures, nothing about the casus. Every
 check is a processing activity: it is logged and committed before the answer
 goes out (a check that cannot be logged is not answered).
+
+The claims in force are what the agency itself confirmed: once it answered per claim (a partial
+confirmation: some claims suspended, others not, e.g. one under appeal), only the claims it
+suspended are in scope, and each claim it did not suspend is named with its reason, so a
+collector never reads a refused claim as covered by the time-out.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from hub.domain.verwerking import (
     Betrokkene,
     Verwerking,
 )
+from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 from hub.service.deps import Deps
 from hub.service.errors import Ongeldig
 from hub.service.unit_of_work import UnitOfWork
@@ -69,7 +75,16 @@ class Periode:
     """The last day of the time-out (the day before a lifting takes effect)."""
     maatregelen: tuple[str, ...]
     vorderingen: tuple[str, ...] | None
-    """The agency's own claims in scope; ``None``: all of the person's."""
+    """The agency's own claims the time-out covers; ``None``: all of the person's. Once the
+    agency answered per claim, only those it confirmed."""
+    antwoord: VerzoekStatus = VerzoekStatus.PENDING
+    resultaten: tuple[VorderingUitkomst, ...] = ()
+    """The agency's answer per claim: suspended, or not with its reason."""
+
+    @property
+    def dekt_iets(self) -> bool:
+        """False when the agency answered per claim and suspended none of them."""
+        return self.vorderingen is None or bool(self.vorderingen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +93,40 @@ class Controle:
     perioden: tuple[Periode, ...]
 
 
+def bevestigde_vorderingen(t: Lopend) -> tuple[str, ...] | None:
+    """The claims a time-out covers at the agency: without an answer per claim, the order's
+    scope (``None``: all); with one, only the claims the agency suspended (within the order's
+    scope, where it named claims). A claim the agency did not suspend is never in it."""
+    if not t.resultaten:
+        return t.vorderingen
+    opgeschort = tuple(dict.fromkeys(r.vordering for r in t.resultaten if r.opgeschort))
+    if t.vorderingen is None:
+        return opgeschort
+    return tuple(v for v in opgeschort if v in t.vorderingen)
+
+
 def in_werking(lopend: list[Lopend], dag: dt.date) -> Controle:
     """The answer for ``dag`` from the time-outs found: a lifting ends a time-out the day before
-    it takes effect (collection may resume on the lifting date)."""
+    it takes effect (collection may resume on the lifting date). A time-out whose agency
+    suspended none of the claims it answered for is listed (with its refusals) but not in
+    force."""
     perioden = []
     for t in lopend:
         einde = t.einddatum
         if t.opgeheven_per is not None:
             einde = min(einde, t.opgeheven_per - dt.timedelta(days=1))
         if t.ingangsdatum <= dag <= einde:
-            perioden.append(Periode(t.ingangsdatum, einde, t.maatregelen, t.vorderingen))
-    return Controle(in_force=bool(perioden), perioden=tuple(perioden))
+            perioden.append(
+                Periode(
+                    t.ingangsdatum,
+                    einde,
+                    t.maatregelen,
+                    bevestigde_vorderingen(t),
+                    t.antwoord,
+                    t.resultaten,
+                )
+            )
+    return Controle(in_force=any(p.dekt_iets for p in perioden), perioden=tuple(perioden))
 
 
 async def controleer(

@@ -80,6 +80,8 @@ class Overview(Gauges):
     dead_letters_last_hour: int
     dead_letters_total: int
     outbox_dead_newest: list[OutboxEntry]
+    outbox_held: int
+    outbox_held_newest: list[OutboxEntry]
 
 
 def _empty_counts() -> dict[str, int]:
@@ -123,6 +125,8 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         last_hour = await uow.dead_letters.count(since=now - dt.timedelta(hours=1))
         total = await uow.dead_letters.count()
         dead_outbox = await uow.outbox.page(OutboxStatus.DEAD, limit=RECENT_DEAD_OUTBOX)
+        held = await uow.outbox.count(OutboxStatus.HELD)
+        held_outbox = await uow.outbox.page(OutboxStatus.HELD, limit=RECENT_DEAD_OUTBOX)
     links = _empty_counts()
     for agency in current.agencies:
         for name, count in agency.counts.items():
@@ -139,4 +143,6 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         dead_letters_last_hour=last_hour,
         dead_letters_total=total,
         outbox_dead_newest=dead_outbox,
+        outbox_held=held,
+        outbox_held_newest=held_outbox,
     )

@@ -1,6 +1,11 @@
-"""Handlers for operators on the outbox: see what waits or is dead, and put a row back in the
-queue. The value of a message is never shown (it may hold a sealed BSN); where it goes, what it
-is and how its delivery went is enough to act on."""
+"""Handlers for operators on the outbox: see what waits, is held or is dead, put a row back in the
+queue, or discard a dead one. The value of a message is never shown (it may hold a sealed BSN);
+where it goes, what it is and how its delivery went is enough to act on.
+
+A dead row holds the later rows of its casus (``hub.adapters.outbox``): order per casus is kept
+until an operator decides. Retrying it sends it first and the held rows after it; discarding it
+gives up on that message for good and lets the held rows go: both are audited with the proven
+operator, and a discard names the rows it releases and the operator's reason."""
 
 from __future__ import annotations
 
@@ -53,30 +58,89 @@ async def dead_rows(uow: UnitOfWork, newest: int) -> DeadRows:
         )
 
 
+def _casus_id(key: str) -> str | None:
+    return key if len(key) <= CASUS_ID_CHARS else None
+
+
+def _named(entry: OutboxEntry) -> dict[str, object]:
+    return {
+        "seq": entry.seq,
+        "event_id": entry.event_id,
+        "event_type": entry.event_type,
+        "topic": entry.topic,
+    }
+
+
 async def retry(seq: int, uow: UnitOfWork, deps: Deps, *, door: str) -> OutboxEntry:
     """Put a dead or pending row back in the queue: due now, attempts from zero. Recorded in the
-    audit trail with ``door`` (the proven operator) as actor. A dead row that is retried goes out
-    after the later rows of its key that were sent while it was dead."""
+    audit trail with ``door`` (the proven operator) as actor. A retried dead row goes out before
+    the later rows of its key it held, and they follow it. A discarded row cannot come back."""
     now = deps.clock()
     async with uow:
         entry = await uow.outbox.get(seq)
         if entry is None:
             raise NietGevonden(f"no outbox row {seq}", field="seq")
-        if entry.status is OutboxStatus.SENT or not await uow.outbox.requeue(seq, now):
-            raise Conflict(f"outbox row {seq} was sent already", field="seq")
+        if entry.status in (OutboxStatus.SENT, OutboxStatus.DISCARDED) or not (
+            await uow.outbox.requeue(seq, now)
+        ):
+            raise Conflict(f"outbox row {seq} was sent or discarded already", field="seq")
         uow.audit.record(
             actor=door,
             actie="outbox.retry",
-            casus_id=entry.key if len(entry.key) <= CASUS_ID_CHARS else None,
-            details={
-                "seq": seq,
-                "event_id": entry.event_id,
-                "event_type": entry.event_type,
-                "topic": entry.topic,
-                "status": entry.status.value,
-                "attempts": entry.attempts,
-            },
+            casus_id=_casus_id(entry.key),
+            details={**_named(entry), "status": entry.status.value, "attempts": entry.attempts},
         )
         await uow.commit()
     log.info("outbox row retried", seq=seq, event_id=entry.event_id, was=entry.status.value)
     return dataclasses.replace(entry, attempts=0, dead_at=None, execute_after=now)
+
+
+@dataclass(frozen=True, slots=True)
+class Discarded:
+    entry: OutboxEntry
+    released: list[OutboxEntry]
+    """The rows of its casus it held that are now free to go (a later dead row still holds
+    those behind it)."""
+
+
+async def discard(seq: int, reden: str, uow: UnitOfWork, deps: Deps, *, door: str) -> Discarded:
+    """Give up on a dead row for good: it is never published, and the later rows of its casus it
+    held go out. Only a dead row can be discarded (a pending one is still being tried: wait, or
+    retry it). Audited with ``door`` (the proven operator), ``reden`` and the rows it releases,
+    in the same transaction."""
+    now = deps.clock()
+    async with uow:
+        entry = await uow.outbox.get(seq)
+        if entry is None:
+            raise NietGevonden(f"no outbox row {seq}", field="seq")
+        if entry.status is not OutboxStatus.DEAD:
+            raise Conflict(
+                f"outbox row {seq} is {entry.status.value}: only a dead row can be discarded",
+                field="seq",
+            )
+        held_before = await uow.outbox.held(entry.key)
+        if not await uow.outbox.discard(seq, now):
+            raise Conflict(f"outbox row {seq} changed meanwhile", field="seq")
+        still_held = {e.seq for e in await uow.outbox.held(entry.key)}
+        released = [e for e in held_before if e.seq not in still_held]
+        uow.audit.record(
+            actor=door,
+            actie="outbox.discard",
+            casus_id=_casus_id(entry.key),
+            details={
+                **_named(entry),
+                "reden": reden,
+                "attempts": entry.attempts,
+                "last_error": entry.last_error,
+                "released": [_named(e) for e in released],
+            },
+        )
+        await uow.commit()
+    log.warning(
+        "outbox row discarded",
+        seq=seq,
+        event_id=entry.event_id,
+        released=[e.seq for e in released],
+    )
+    discarded = dataclasses.replace(entry, discarded_at=now)
+    return Discarded(discarded, [dataclasses.replace(e, held_by=None) for e in released])

@@ -195,6 +195,13 @@ class OutboxQueries(Protocol):
         """Make an unsent row (dead or pending) due now with its attempts reset; False when it
         is unknown or sent meanwhile. The relay is woken on commit."""
 
+    async def held(self, key: str) -> list[OutboxEntry]:
+        """The rows of ``key`` held behind a dead one, oldest first."""
+
+    async def discard(self, seq: int, now: dt.datetime) -> bool:
+        """Give up on a dead row: it is never published and no longer holds its key; False when
+        it is unknown or not dead. The relay is woken on commit."""
+
     async def count(self, status: OutboxStatus) -> int: ...
 
 

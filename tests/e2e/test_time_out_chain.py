@@ -77,6 +77,28 @@ async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
     assert per_claim == {"WAHV-2025-000120": True, "WAHV-2025-000220": False}
     assert chain["status"] == "incomplete"
 
+    # The CJIB's check before collecting: the claim under appeal is refused, not covered.
+    from schemas.versleuteling import load_public_key, seal
+
+    async with stack.client("cjib", timeout=10) as client:
+        key = (await client.get("/api/v1/sleutels/hub")).json()["public_key_pem"]
+        body = {"bsn_versleuteld": seal("999990020", load_public_key(key.encode()))}
+        check = await client.post("/api/v1/opschortingen/controle", json=body)
+    assert check.status_code == 200, check.text
+    assert check.json()["in_force"] is True
+    perioden = check.json()["perioden"]
+    assert perioden and all(p["vorderingen"] is not None for p in perioden)
+    assert not [p for p in perioden if "WAHV-2025-000220" in p["vorderingen"]]
+    refused = [
+        r
+        for p in perioden
+        for r in p["vorderingresultaten"]
+        if r["vordering"] == "WAHV-2025-000220"
+    ]
+    assert refused and {(r["status"], r["redencode"]) for r in refused} == {
+        ("refused", "bezwaar-of-beroep")
+    }
+
 
 async def wait_for_change(client, url: str, within: float = 60.0) -> dict:
     async with asyncio.timeout(within):

@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from schemas import make_event
+from schemas.opschorting import OpschortingDeelsBevestigd, Redencode, VorderingResultaat
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal
 from tests.api.hub.test_api import BSN, answer_event, publish, status
@@ -52,6 +54,8 @@ async def test_an_agency_in_scope_hears_the_period_and_measures_and_nothing_of_t
                 "einddatum": chain["einddatum"],
                 "maatregelen": ["invordering", "beslag", "verrekening"],
                 "vorderingen": ["CJIB-1"],
+                "antwoord": "pending",
+                "vorderingresultaten": [],
             }
         ],
     }
@@ -98,6 +102,63 @@ async def _wait_status(loket, chain, agency: str, wanted: str, within: float = 5
             return
         assert loop.time() < deadline, f"{agency} never became {wanted}"
         await asyncio.sleep(0.02)
+
+
+def partial_answer(chain: dict[str, Any]):
+    """The CJIB's answer for test person 999990020: WAHV-2025-000120 suspended, WAHV-2025-000220
+    not (under appeal), as its back-office answers."""
+    link = next(s for s in chain["keten"] if s["uitvoerder"] == "cjib")
+    data = OpschortingDeelsBevestigd(
+        opschorting_id=chain["opschorting_id"],
+        casus_id=chain["casus_id"],
+        uitvoerder=Uitvoerder.CJIB,
+        instructie_id=link["instructie_id"],
+        beantwoord_op=dt.datetime.now(dt.UTC),
+        referentie="CJIB-OPS-00000001",
+        vorderingen=(
+            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
+            VorderingResultaat(
+                vordering="WAHV-2025-000220",
+                opgeschort=False,
+                redencode=Redencode.BEZWAAR_OF_BEROEP,
+                toelichting="Beroep bij de officier van justitie in behandeling",
+            ),
+        ),
+    )
+    return make_event(data, source=UITVOERDERS[Uitvoerder.CJIB].source, subject=chain["casus_id"])
+
+
+async def test_a_claim_the_agency_refused_is_named_as_refused_not_in_scope(loket, cjib):
+    """The CJIB partly confirmed the time-out of 999990020: its check lists only the claim it
+    suspended, and names the one under appeal as refused with the reason code."""
+    chain = await ordered(loket, "cjib", bsn=PARTNER)
+    await publish(loket, partial_answer(chain))
+    await _wait_status(loket, chain, "cjib", "partially_confirmed")
+    for body in (
+        {"pseudoniem": chain["pseudoniem"]},
+        {"bsn_versleuteld": await sealed_for_hub(cjib, PARTNER)},
+    ):
+        response = await cjib.post(CONTROLE, json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["in_force"] is True
+        [periode] = response.json()["perioden"]
+        assert periode["vorderingen"] == ["WAHV-2025-000120"]  # not null: not every claim
+        assert periode["antwoord"] == "partially_confirmed"
+        assert periode["vorderingresultaten"] == [
+            {
+                "vordering": "WAHV-2025-000120",
+                "status": "confirmed",
+                "redencode": None,
+                "toelichting": None,
+            },
+            {
+                "vordering": "WAHV-2025-000220",
+                "status": "refused",
+                "redencode": "bezwaar-of-beroep",
+                "toelichting": "Beroep bij de officier van justitie in behandeling",
+            },
+        ]
+        assert PARTNER not in response.text
 
 
 async def test_a_lifted_time_out_ends_the_day_before_collection_resumes(loket, cjib):

@@ -5,6 +5,7 @@ the answers), with a fake publisher behind the outbox relay and a clock the test
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from faststream.kafka import TestKafkaBroker
@@ -57,16 +58,22 @@ async def items_when(client, status: str, done) -> list[dict]:
     raise AssertionError(f"outbox {status}: condition not met in time")
 
 
-async def order_with_cjib_undeliverable(client) -> str:
+async def order_with_cjib_undeliverable(client, *agencies: str) -> tuple[str, dict]:
+    """A time-out ordered at ``agencies``; the CJIB's instruction can never be published: it is
+    dead once the relay tried it. Returns the casus id and the order."""
     client.publisher.fail = lambda m: Undeliverable("too large") if m.topic == CJIB else None
     casus_id = await submit_casus(client.loket)
     response = await client.loket.post(
         f"/api/v1/casussen/{casus_id}/opschortingen",
-        json=opschorting_body("belastingdienst", "cjib", "duo"),
+        json=opschorting_body(*(agencies or ("belastingdienst", "cjib", "duo"))),
     )
     assert response.status_code == 201
-    await wait_for(lambda: len(client.publisher.published) == 5 - 1)
-    return casus_id
+    await items_when(client, "dead", bool)
+    return casus_id, response.json()
+
+
+def published_types(client) -> list[str]:
+    return [json.loads(m.value)["type"] for m in client.publisher.published]
 
 
 async def test_a_committed_message_is_pending_until_the_broker_has_it(ops):
@@ -88,19 +95,27 @@ async def test_a_committed_message_is_pending_until_the_broker_has_it(ops):
 
 
 async def test_a_dead_message_is_shown_counted_and_retried_by_an_operator(ops):
-    casus_id = await order_with_cjib_undeliverable(ops)
+    casus_id, _ = await order_with_cjib_undeliverable(ops)
     [dead] = await items_when(ops, "dead", bool)
     assert (dead["topic"], dead["key"], dead["status"]) == (CJIB, casus_id, "dead")
     assert dead["event_type"] == "nl.maatwerk.opschorting.instructie.v1"
     assert dead["attempts"] == 1 and dead["last_error"] == "Undeliverable: too large"
     assert dead["next_attempt_at"] is None and dead["dead_at"] is not None
 
+    # DUO's instruction of the same order comes after CJIB's: held, not published before it
+    [held] = await items_when(ops, "held", bool)
+    assert (held["key"], held["held_by"], held["status"]) == (casus_id, dead["seq"], "held")
+    assert held["topic"] == instructie_topic("duo").name
+    assert instructie_topic("duo").name not in {m.topic for m in ops.publisher.published}
+
     body = await overzicht(ops)
-    assert body["outbox"]["dead"] == 1 and body["outbox"]["unsent"] == 0
+    assert body["outbox"]["dead"] == 1 and body["outbox"]["unsent"] == 1  # the held one
+    assert body["outbox"]["held"] == 1
     assert [d["seq"] for d in body["outbox"]["dead_newest"]] == [dead["seq"]]
+    assert [h["seq"] for h in body["outbox"]["held_newest"]] == [held["seq"]]
     samples = await metrics(ops)
     assert samples[("hub_outbox_dead", ())] == 1
-    assert samples[("hub_outbox_backlog", ())] == 0
+    assert samples[("hub_outbox_backlog", ())] == 1
 
     ops.publisher.fail = lambda m: None
     ops.klok.verzet(minutes=5)
@@ -111,6 +126,9 @@ async def test_a_dead_message_is_shown_counted_and_retried_by_an_operator(ops):
     assert retried["next_attempt_at"] == ops.klok.now.isoformat().replace("+00:00", "Z")
     await wait_for(lambda: [m for m in ops.publisher.published if m.topic == CJIB])
     await items_when(ops, "pending", lambda items: not items)
+    await items_when(ops, "held", lambda items: not items)
+    topics = [m.topic for m in ops.publisher.published]
+    assert topics.index(CJIB) < topics.index(instructie_topic("duo").name)  # in order
     assert (await metrics(ops))[("hub_outbox_dead", ())] == 0
 
     audit = (await ops.loket.get(f"/api/v1/casussen/{casus_id}/audit")).json()
@@ -126,6 +144,68 @@ async def test_a_dead_message_is_shown_counted_and_retried_by_an_operator(ops):
     assert (await ops.post("/api/v1/ops/outbox/999999/retry")).status_code == 404
 
 
+async def test_a_lifting_waits_behind_its_dead_order_until_an_operator_discards_it(ops):
+    """The CJIB's order instruction is dead: the lifting of that time-out (and everything else
+    of the casus after it) is held, shown as held, and goes out only once an operator discards
+    the dead order; the discard is audited with the operator, the reason and what it released."""
+    casus_id, order = await order_with_cjib_undeliverable(ops, "cjib")
+    [dead] = await items_when(ops, "dead", bool)
+    lifted = await ops.loket.post(
+        f"/api/v1/opschortingen/{order['opschorting_id']}/opheffing",
+        json={"reden": "Schuldregeling getroffen", "opheffingsdatum": order["ingangsdatum"]},
+    )
+    assert lifted.status_code == 201, lifted.text
+    held = await items_when(
+        ops, "held", lambda items: any("opheffing-instructie" in i["event_type"] for i in items)
+    )
+    assert {h["held_by"] for h in held} == {dead["seq"]} and {h["key"] for h in held} == {casus_id}
+    body = await overzicht(ops)
+    assert body["outbox"]["held"] == len(held)
+    ops.klok.verzet(hours=2)  # however long it waits
+    other = await submit_casus(ops.loket)  # written after the lifting: once it is out, the
+    await wait_for(lambda: other.encode() in {m.key for m in ops.publisher.published})
+    assert not [t for t in published_types(ops) if "opheffing" in t]  # relay passed it by
+    assert len(await items_when(ops, "held", bool)) == len(held)
+
+    assert (
+        await ops.post(f"/api/v1/ops/outbox/{held[0]['seq']}/discard", json={"reden": "x"})
+    ).status_code == 409  # only a dead one
+    for body in ({}, {"reden": f"klant {BSN}"}):
+        refused = await ops.post(f"/api/v1/ops/outbox/{dead['seq']}/discard", json=body)
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["field"] == "reden" and BSN not in refused.text
+    assert (
+        await ops.loket.post(f"/api/v1/ops/outbox/{dead['seq']}/discard", json={"reden": "x"})
+    ).status_code == 403  # operators only
+
+    ops.publisher.fail = lambda m: None  # the lifting itself is fine
+    reden = "Instructie te groot; CJIB handelt de opheffing af"
+    response = await ops.post(f"/api/v1/ops/outbox/{dead['seq']}/discard", json={"reden": reden})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["verwijderd"]["status"] == "discarded"
+    assert result["verwijderd"]["discarded_at"] is not None
+    released = sorted(h["seq"] for h in held)
+    assert [r["seq"] for r in result["vrijgegeven"]] == released
+    await wait_for(lambda: [t for t in published_types(ops) if "opheffing-instructie" in t])
+    await items_when(ops, "held", lambda items: not items)
+    assert (await outbox(ops, "dead"))["items"] == []
+    [gone] = (await outbox(ops, "discarded"))["items"]
+    assert gone["seq"] == dead["seq"]
+    assert CJIB in {m.topic for m in ops.publisher.published}  # the lifting, never the order
+    assert "nl.maatwerk.opschorting.instructie.v1" not in published_types(ops)
+
+    audit = (await ops.loket.get(f"/api/v1/casussen/{casus_id}/audit")).json()
+    entry = audit[-1]
+    assert (entry["actie"], entry["actor"]) == ("outbox.discard", f"urn:nld:oin:{BEHEER.oin}")
+    assert entry["details"]["reden"] == reden
+    assert [r["seq"] for r in entry["details"]["released"]] == released
+    assert (await overzicht(ops))["recente_audit"][0]["actie"] == "outbox.discard"
+    again = await ops.post(f"/api/v1/ops/outbox/{dead['seq']}/discard", json={"reden": reden})
+    assert again.status_code == 409
+    assert (await ops.post(f"/api/v1/ops/outbox/{dead['seq']}/retry")).status_code == 409
+
+
 async def test_outbox_pages_newest_first_and_takes_only_pending_or_dead(ops):
     ops.publisher.gate.clear()
     for _ in range(3):
@@ -136,12 +216,13 @@ async def test_outbox_pages_newest_first_and_takes_only_pending_or_dead(ops):
     seqs = [r["seq"] for r in [*first["items"], *second["items"]]]
     assert len(seqs) == 3 and seqs == sorted(seqs, reverse=True)
     assert second["next_before"] is None
-    response = await ops.get("/api/v1/ops/outbox", params={"status": "sent"})
+    response = await ops.get("/api/v1/ops/outbox", params={"status": "sent"})  # not listed
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "status"
     ops.publisher.gate.set()
 
 
-async def test_the_dashboard_shows_the_dead_outbox_messages(ops):
+async def test_the_dashboard_shows_the_dead_and_held_outbox_messages(ops):
     page = (await ops.get("/dashboard")).text
     assert "outbox.dead" in page and "dead_newest" in page
+    assert "outbox.held" in page and "held_newest" in page and "held_by" in page

@@ -170,18 +170,21 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
     assert b"not valid JSON" in dict(dead[0].headers)["dlq-reason"]
 
 
-async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_does_not_block(
+async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_holds_only_its_casus(
     hub_client, kafka_bootstrap
 ):
+    """The big one is dead at once; the later one of its casus is held (order per casus), the
+    other casus goes on; once an operator discards the big one, the held one is published."""
     hub = hub_client.app.state.hub
-    casus_id = f"MWL-2026-{uuid.uuid4().hex[:10].upper()}"
+    casus_id, other_id = (f"MWL-2026-{uuid.uuid4().hex[:10].upper()}" for _ in range(2))
     now = hub.now()
+    topic = instructie_topic("cjib").name
 
-    def row(value: bytes) -> OutboxRow:
+    def row(key: str, value: bytes) -> OutboxRow:
         return OutboxRow(
             event_id=str(uuid.uuid4()),
-            topic=instructie_topic("cjib").name,
-            key=casus_id,
+            topic=topic,
+            key=key,
             value=value,
             event_type="nl.maatwerk.opschorting.instructie.v1",
             created_at=now,
@@ -190,21 +193,41 @@ async def test_a_message_larger_than_the_broker_takes_is_dead_at_once_and_does_n
         )
 
     async with hub.sessions() as session:
-        session.add_all([row(b"x" * 2_000_000), row(b'{"small": true}')])
+        session.add_all(
+            [
+                row(casus_id, b"x" * 2_000_000),
+                row(casus_id, b'{"small": true}'),
+                row(other_id, b'{"other": true}'),
+            ]
+        )
         await session.commit()
     hub.relay.wake()
 
-    [small] = await read_matching(kafka_bootstrap, instructie_topic("cjib").name, casus_id, 1)
-    assert small.value == b'{"small": true}'
-    async with asyncio.timeout(20):
-        while True:
-            dead = (await hub_client.operator.get("/api/v1/ops/outbox?status=dead")).json()["items"]
-            if any(d["key"] == casus_id for d in dead):
-                break
-            await asyncio.sleep(0.1)
-    [big] = [d for d in dead if d["key"] == casus_id]
+    [other] = await read_matching(kafka_bootstrap, topic, other_id, 1)
+    assert other.value == b'{"other": true}'
+
+    async def listed(status: str) -> list[dict]:
+        async with asyncio.timeout(20):
+            while True:
+                response = await hub_client.operator.get(f"/api/v1/ops/outbox?status={status}")
+                items = [d for d in response.json()["items"] if d["key"] == casus_id]
+                if items:
+                    return items
+                await asyncio.sleep(0.1)
+
+    [big] = await listed("dead")
     assert big["attempts"] == 1 and big["value_size"] == 2_000_000
     assert "MessageSizeTooLargeError" in big["last_error"]
+    [held] = await listed("held")
+    assert held["held_by"] == big["seq"] and held["attempts"] == 0
+
+    discarded = await hub_client.operator.post(
+        f"/api/v1/ops/outbox/{big['seq']}/discard", json={"reden": "Te groot voor de broker"}
+    )
+    assert discarded.status_code == 200, discarded.text
+    assert [r["seq"] for r in discarded.json()["vrijgegeven"]] == [held["seq"]]
+    [small] = await read_matching(kafka_bootstrap, topic, casus_id, 1)
+    assert small.value == b'{"small": true}'
 
 
 async def test_an_answer_claiming_another_agency_is_dead_lettered_and_changes_no_chain(

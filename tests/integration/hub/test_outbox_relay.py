@@ -46,7 +46,14 @@ class FakePublisher:
         self.batches += 1
         self.entered.set()
         await self.gate.wait()
-        outcomes = [self.fail(message) for message in batch]
+        outcomes: list[BaseException | None] = []
+        refused: set[bytes] = set()
+        for message in batch:  # as the Kafka publisher: none after a refused one of its key
+            outcome = NotAttempted("refused key") if message.key in refused else None
+            outcome = outcome or self.fail(message)
+            if isinstance(outcome, Undeliverable):
+                refused.add(message.key)
+            outcomes.append(outcome)
         self.published += [m for m, o in zip(batch, outcomes, strict=True) if o is None]
         return outcomes
 
@@ -160,13 +167,16 @@ async def test_a_message_that_can_never_be_published_is_dead_at_once_and_the_res
 ):
     big, other, same_key = await write(hub, "MWL-A", "MWL-B", "MWL-A")
     publisher.fail = _first_fails(Undeliverable("MessageSizeTooLargeError: 2 MB"))
-    assert await relay(hub) == 2
+    assert await relay(hub) == 1
     dead = await row(hub, big)
     assert dead.dead_at == klok.now and dead.attempts == 1
     assert dead.last_error == "Undeliverable: MessageSizeTooLargeError: 2 MB"
-    assert publisher.keys == ["MWL-B", "MWL-A"]  # a dead row does not hold its key up
+    assert publisher.keys == ["MWL-B"]  # a dead row holds its key: MWL-A's later one waits
     assert (await row(hub, other)).sent_at is not None
-    assert (await row(hub, same_key)).sent_at is not None
+    held = await row(hub, same_key)
+    assert held.sent_at is None and held.attempts == 0  # not tried, so not counted
+    klok.verzet(days=1)
+    assert await relay(hub) == 0 and publisher.keys == ["MWL-B"]
 
 
 def _first_fails(error: BaseException) -> Callable[[Outgoing], BaseException | None]:
@@ -297,3 +307,103 @@ async def test_purge_deletes_what_is_past_its_retention_and_nothing_else(hub, pu
     assert purged.processed_events == 1
     async with hub.sessions() as session:
         assert list(await session.scalars(select(ProcessedEventRow.event_id))) == ["answer-new"]
+
+
+CASUS = "MWL-2026-0000000007"
+
+
+async def dead_order_then_liftings(hub: Hub, publisher: FakePublisher, liftings: int = 1):
+    """Casus CASUS's order instruction dies (too large); its lifting instructions are written
+    after it, and a message of another casus. Returns (order, liftings, other) seqs."""
+    [order] = await write(hub, CASUS, topic="nl.maatwerk.opschorting.instructie.cjib.v1")
+    publisher.fail = lambda m: Undeliverable("too large")
+    assert await relay(hub) == 0
+    publisher.fail = lambda m: None
+    lifted = await write(hub, *[CASUS] * liftings, topic="nl.maatwerk.opschorting.opheffing.v1")
+    [other] = await write(hub, "MWL-2026-0000000008")
+    return order, lifted, other
+
+
+async def test_a_dead_row_holds_the_later_rows_of_its_casus_until_an_operator_retries_it(
+    hub, publisher, klok
+):
+    """The lifting never reaches the agency before the order it lifts: it is held while the
+    order is dead, and follows it once an operator retries the order."""
+    order, [lifting], other = await dead_order_then_liftings(hub, publisher)
+    assert await relay(hub) == 1
+    klok.verzet(days=2)
+    assert await relay(hub) == 0  # held however long it waits
+    assert publisher.keys == ["MWL-2026-0000000008"]
+    held = await outbox_service.outbox_page(outbox_service.OutboxStatus.HELD, hub.uow(), limit=5)
+    assert [(e.seq, e.held_by, e.status.value) for e in held.entries] == [(lifting, order, "held")]
+    pending = await outbox_service.outbox_page(
+        outbox_service.OutboxStatus.PENDING, hub.uow(), limit=5
+    )
+    assert pending.entries == []  # a held row is not listed as pending too
+    async with hub.uow() as uow:
+        assert await uow.outbox.count(outbox_service.OutboxStatus.HELD) == 1
+
+    await outbox_service.retry(order, hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    assert await relay(hub) == 2
+    assert [m.topic for m in publisher.published[1:]] == [
+        "nl.maatwerk.opschorting.instructie.cjib.v1",
+        "nl.maatwerk.opschorting.opheffing.v1",
+    ]
+    assert (await row(hub, lifting)).sent_at == klok.now and (await row(hub, other)).sent_at
+
+
+async def test_discarding_a_dead_row_releases_the_rows_it_held_and_is_audited(hub, publisher, klok):
+    order, liftings, _ = await dead_order_then_liftings(hub, publisher, liftings=2)
+    assert await relay(hub) == 1
+    with pytest.raises(Conflict):  # only a dead row can be discarded
+        await outbox_service.discard(liftings[0], "x", hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    with pytest.raises(NietGevonden):
+        await outbox_service.discard(order + 100, "x", hub.uow(), hub.deps, door=OPERATOR_DOOR)
+
+    klok.verzet(hours=1)
+    reden = "Instructie te groot; opnieuw opgedragen in een kleinere scope"
+    discarded = await outbox_service.discard(order, reden, hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    assert discarded.entry.status.value == "discarded"
+    assert [e.seq for e in discarded.released] == liftings
+    async with hub.uow() as uow:
+        [entry] = await uow.audit.for_casus(CASUS)
+        actor, actie, at, details = entry.actor, entry.actie, entry.at, entry.details
+    assert (actor, actie, at) == (OPERATOR_DOOR, "outbox.discard", klok.now)
+    assert details["seq"] == order and details["reden"] == reden
+    assert details["last_error"] == "Undeliverable: too large"
+    assert [r["seq"] for r in details["released"]] == liftings
+    assert {r["topic"] for r in details["released"]} == {"nl.maatwerk.opschorting.opheffing.v1"}
+
+    assert await relay(hub) == 2  # the liftings, in order; the discarded order never
+    assert [m.topic for m in publisher.published[1:]] == [
+        "nl.maatwerk.opschorting.opheffing.v1"
+    ] * 2
+    assert (await row(hub, order)).sent_at is None
+    assert (await outbox_service.dead_rows(hub.uow(), 5)).count == 0
+    for again in (outbox_service.retry, outbox_service.discard):
+        with pytest.raises(Conflict):
+            args = (order,) if again is outbox_service.retry else (order, "x")
+            await again(*args, hub.uow(), hub.deps, door=OPERATOR_DOOR)  # type: ignore[operator]
+
+
+async def test_a_second_dead_row_keeps_holding_what_is_behind_it(hub, publisher, klok):
+    """Discarding the first dead row of a casus releases only the rows up to the next dead one."""
+    [first] = await write(hub, CASUS)
+    publisher.fail = lambda m: Undeliverable("too large")
+    await relay(hub)
+    [between] = await write(hub, CASUS)
+    await outbox_service.retry(first, hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    publisher.fail = _first_fails(Undeliverable("too large"))  # first dies again
+    await relay(hub)
+    async with hub.sessions() as session:  # a later row died on its own (as in a past outage)
+        found = await session.get(OutboxRow, between)
+        assert found is not None
+        found.dead_at = klok.now
+        await session.commit()
+    [after] = await write(hub, CASUS)
+    discarded = await outbox_service.discard(first, "weg", hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    assert discarded.released == []  # `after` is held still, now by `between`
+    [held] = (
+        await outbox_service.outbox_page(outbox_service.OutboxStatus.HELD, hub.uow(), limit=5)
+    ).entries
+    assert (held.seq, held.held_by) == (after, between)

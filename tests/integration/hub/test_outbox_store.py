@@ -41,7 +41,7 @@ async def write(hub, *keys: str) -> list[int]:
         return [row.seq for row in rows]
 
 
-async def test_due_rows_keep_order_per_key_and_dead_rows_do_not_block(hub):
+async def test_due_rows_keep_order_per_key_and_a_dead_row_holds_its_key(hub):
     klok = Klok()
     hub.deps = dataclasses.replace(hub.deps, clock=klok)
     publisher = FakePublisher()
@@ -55,10 +55,10 @@ async def test_due_rows_keep_order_per_key_and_dead_rows_do_not_block(hub):
         else None
     )
     assert await relay.relay_once() == 1
-    await write(hub, "MWL-A", "MWL-B", "MWL-C")
+    _, b2, _ = await write(hub, "MWL-A", "MWL-B", "MWL-C")
     publisher.fail = lambda m: None
-    assert await relay.relay_once() == 2  # MWL-A's second waits for its first; B's first is dead
-    assert [m.key for m in publisher.published] == [b"MWL-C", b"MWL-B", b"MWL-C"]
+    assert await relay.relay_once() == 1  # A's second waits for its first; B's first is dead
+    assert [m.key for m in publisher.published] == [b"MWL-C", b"MWL-C"]
 
     [dead] = (await outbox_service.dead_rows(hub.uow(), 5)).newest
     assert (dead.seq, dead.value_size, dead.last_error) == (
@@ -69,18 +69,29 @@ async def test_due_rows_keep_order_per_key_and_dead_rows_do_not_block(hub):
     page = await outbox_service.outbox_page(OutboxStatus.PENDING, hub.uow(), limit=10)
     assert [e.key for e in page.entries] == ["MWL-A", "MWL-A"]
     assert page.entries[-1].seq == a1 and page.entries[-1].attempts == 1
+    held = await outbox_service.outbox_page(OutboxStatus.HELD, hub.uow(), limit=10)
+    assert [(e.seq, e.held_by) for e in held.entries] == [(b2, b1)]
 
     await outbox_service.retry(a1, hub.uow(), hub.deps, door=OPERATOR_DOOR)
     assert await relay.relay_once() == 2
-    assert [m.key for m in publisher.published[3:]] == [b"MWL-A", b"MWL-A"]
+    assert [m.key for m in publisher.published[2:]] == [b"MWL-A", b"MWL-A"]
+    released = await outbox_service.discard(b1, "weg", hub.uow(), hub.deps, door=OPERATOR_DOOR)
+    assert [e.seq for e in released.released] == [b2]
+    assert await relay.relay_once() == 1
+    assert publisher.published[-1].key == b"MWL-B"
 
 
 async def test_purge_in_slices(hub):
     klok = Klok()
     hub.deps = dataclasses.replace(hub.deps, clock=klok)
-    relay = hub.attach_relay(FakePublisher())
+    publisher = FakePublisher()
+    relay = hub.attach_relay(publisher)
     await write(hub, "MWL-A", "MWL-B", "MWL-C")
     await relay.relay_once()
+    [discarded] = await write(hub, "MWL-E")
+    publisher.fail = lambda m: Undeliverable("too large")
+    await relay.relay_once()
+    await outbox_service.discard(discarded, "weg", hub.uow(), hub.deps, door=OPERATOR_DOOR)
     async with hub.uow() as uow:
         for n in range(3):
             uow.processed.mark(f"answer-{n}", "nl.maatwerk.opschorting.bevestigd.v1")
@@ -88,7 +99,7 @@ async def test_purge_in_slices(hub):
     klok.verzet(days=61)
     kept = await write(hub, "MWL-D")
     purged = await purge_expired(hub.uow(), hub.deps, slice_size=2)
-    assert (purged.outbox, purged.processed_events) == (3, 3)
+    assert (purged.outbox, purged.processed_events) == (4, 3)  # sent or discarded
     async with hub.sessions() as session:
         assert list(await session.scalars(select(OutboxRow.seq))) == kept
         assert list(await session.scalars(select(ProcessedEventRow.event_id))) == []

@@ -10,12 +10,15 @@ from sqlalchemy import select
 
 from hub.adapters.orm import VerwerkingBetrokkeneRow, VerwerkingRow
 from hub.domain.selectie import Pagina
+from hub.service.antwoorden import verwerk_antwoord
 from hub.service.controle import ControleerOpschorting, controleer
 from hub.service.opschorting import lees_opschorting
 from hub.service.verwerkingen import ZoekVerwerkingenPerPersoon, zoek_per_persoon
+from schemas import make_event
+from schemas.opschorting import OpschortingDeelsBevestigd, Redencode, VorderingResultaat
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal
-from tests.integration.hub.test_store import BSN, order
+from tests.integration.hub.test_store import BSN, op_topic, order
 
 CJIB_OIN = UITVOERDERS[Uitvoerder.CJIB].oin
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -62,3 +65,47 @@ async def test_check_by_sealed_bsn_and_pseudonym_is_logged_and_no_table_holds_a_
         ]
     text = " ".join(str(row[0].__dict__) for row in rows)
     assert "verwerking_id" in text and BSN not in text
+
+
+async def test_the_check_gives_the_claims_the_agency_confirmed_and_names_the_refused_one(hub):
+    """The per-claim answer of a partial confirmation is stored with the request and read back
+    by the check's one query: only the confirmed claim is in scope."""
+    opschorting_id = await order(hub)
+    opschorting = await lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    data = OpschortingDeelsBevestigd(
+        opschorting_id=opschorting_id,
+        casus_id=opschorting.casus_id,
+        uitvoerder=Uitvoerder.CJIB,
+        instructie_id=opschorting.verzoek_van("cjib").instructie_id,
+        beantwoord_op=dt.datetime.now(dt.UTC),
+        referentie="CJIB-OPS-1",
+        vorderingen=(
+            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
+            VorderingResultaat(
+                vordering="WAHV-2025-000220",
+                opgeschort=False,
+                redencode=Redencode.BEZWAAR_OF_BEROEP,
+                toelichting="In beroep",
+            ),
+        ),
+    )
+    event = make_event(data, source=UITVOERDERS[Uitvoerder.CJIB].source, subject=data.casus_id)
+    await verwerk_antwoord(event, hub.uow(), hub.deps, topic=op_topic(event))
+    controle = await controleer(
+        ControleerOpschorting(
+            bsn_versleuteld=seal(BSN, load_public_key(hub.deps.secrets.publieke_bsn_sleutel)),
+            peildatum=opschorting.ingangsdatum,
+        ),
+        hub.uow(),
+        hub.deps,
+        uitvoerder="cjib",
+        oin=CJIB_OIN,
+        trace_id=None,
+    )
+    [periode] = controle.perioden
+    assert controle.in_force and periode.vorderingen == ("WAHV-2025-000120",)
+    assert periode.antwoord.value == "partially_confirmed"
+    assert [(r.vordering, r.opgeschort, r.redencode) for r in periode.resultaten] == [
+        ("WAHV-2025-000120", True, None),
+        ("WAHV-2025-000220", False, "bezwaar-of-beroep"),
+    ]

@@ -396,6 +396,8 @@ class FakeVerwerkingRepository:
                             o.opgeheven_per,
                             tuple(o.maatregelen),
                             v.vorderingen_in_scope,
+                            v.status,
+                            v.vorderingen,
                         )
                     )
         return sorted(found, key=lambda t: t.ingangsdatum)

@@ -3,6 +3,7 @@ days, scope, refusal) and its processing-log entry; no FastAPI, no database, no 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,10 +11,16 @@ from pydantic import ValidationError
 
 from hub.domain.selectie import Lopend
 from hub.domain.verwerking import Betrokkene, oin_van_door
+from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 from hub.service.antwoorden import verwerk_antwoord
 from hub.service.controle import ControleerOpschorting, controleer, in_werking
 from hub.service.errors import Ongeldig
-from schemas.opschorting import OpschortingGeweigerd, Redencode
+from schemas.opschorting import (
+    OpschortingDeelsBevestigd,
+    OpschortingGeweigerd,
+    Redencode,
+    VorderingResultaat,
+)
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import generate_private_key, load_public_key, seal
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
@@ -44,6 +51,25 @@ def test_a_lifting_ends_it_the_day_before_collection_resumes():
     assert not in_werking([lopend(-10, 10, opgeheven=0)], DAG).in_force
     [periode] = in_werking([lopend(-10, 10, opgeheven=3)], DAG).perioden
     assert periode.einddatum == DAG + dt.timedelta(days=2)
+
+
+def test_only_the_claims_the_agency_confirmed_are_covered_and_a_refused_one_is_named():
+    results = (
+        VorderingUitkomst("WAHV-2025-000120", True),
+        VorderingUitkomst("WAHV-2025-000220", False, "bezwaar-of-beroep", "In beroep"),
+    )
+    partial = dataclasses.replace(
+        lopend(-1, 10), antwoord=VerzoekStatus.PARTIALLY_CONFIRMED, resultaten=results
+    )
+    controle = in_werking([partial], DAG)
+    [periode] = controle.perioden
+    assert controle.in_force and periode.vorderingen == ("WAHV-2025-000120",)
+    assert periode.resultaten == results
+    named = dataclasses.replace(partial, vorderingen=("WAHV-2025-000220", "OTHER"))
+    assert in_werking([named], DAG).perioden[0].vorderingen == ()  # only what it suspended
+    assert not in_werking([named], DAG).in_force  # nothing in scope was suspended
+    pending = in_werking([lopend(-1, 10)], DAG).perioden[0]
+    assert (pending.vorderingen, pending.antwoord) == (None, VerzoekStatus.PENDING)
 
 
 def test_the_question_names_one_person():
@@ -146,3 +172,37 @@ async def test_each_instruction_is_logged_with_the_household_and_the_receiver(uo
     }
     assert {v.doel for v in instructies} == {"opschorting-instructie"}
     assert all(v.casus_id == casus_id and len(v.betrokkenen) == 1 for v in instructies)
+
+
+async def test_a_claim_the_agency_refused_in_a_partial_confirmation_is_not_in_scope(
+    uow, deps, store
+):
+    """The CJIB suspends WAHV-2025-000120 but not WAHV-2025-000220 (under appeal): its check
+    lists only the first as covered, and the second as refused with its reason."""
+    casus_id, opschorting_id = await order(uow, deps, "cjib")
+    [lid] = store.tables["casussen"][casus_id].leden
+    partial = answer(
+        store,
+        opschorting_id,
+        "cjib",
+        OpschortingDeelsBevestigd,
+        referentie="CJIB-OPS-1",
+        vorderingen=(
+            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
+            VorderingResultaat(
+                vordering="WAHV-2025-000220",
+                opgeschort=False,
+                redencode=Redencode.BEZWAAR_OF_BEROEP,
+                toelichting="Zaak ligt bij de rechter",
+            ),
+        ),
+    )
+    await verwerk_antwoord(partial, uow(), deps, topic=op_topic(partial))
+    start = store.tables["opschortingen"][opschorting_id].ingangsdatum
+    controle = await ask(uow, deps, "cjib", pseudoniem=lid.pseudoniem, peildatum=start)
+    [periode] = controle.perioden
+    assert controle.in_force and periode.antwoord is VerzoekStatus.PARTIALLY_CONFIRMED
+    assert periode.vorderingen == ("WAHV-2025-000120",)
+    refused = {r.vordering: r for r in periode.resultaten if not r.opgeschort}
+    assert list(refused) == ["WAHV-2025-000220"]
+    assert refused["WAHV-2025-000220"].redencode == "bezwaar-of-beroep"

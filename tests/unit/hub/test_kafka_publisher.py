@@ -32,8 +32,9 @@ class Broker:
         return future
 
 
-def batch(*values: bytes) -> list[Outgoing]:
-    return [Outgoing("t.v1", b"k", value, {"content-type": "x"}) for value in values]
+def batch(*values: bytes, key: bytes | None = None) -> list[Outgoing]:
+    """One message per value, keyed by the value itself unless ``key`` is given."""
+    return [Outgoing("t.v1", key or value, value, {"content-type": "x"}) for value in values]
 
 
 async def test_a_message_too_large_fails_alone_and_the_batch_goes_on():
@@ -51,9 +52,25 @@ async def test_a_broker_that_is_away_stops_the_batch_and_the_rest_is_not_counted
     broker = Broker({b"b": KafkaTimeoutError("no metadata")})
     metrics = HubMetrics()
     publish = KafkaPublisher(broker, on_outcomes=metrics.record_publish)  # type: ignore[arg-type]
-    outcomes = await publish(batch(b"a", b"b", b"c", b"d"))
+    outcomes = await publish(batch(b"a", b"b", b"c", b"d", key=b"k"))
     assert broker.queued == [b"a"]
     assert outcomes[0] is None and isinstance(outcomes[1], KafkaTimeoutError)
     assert all(isinstance(o, NotAttempted) for o in outcomes[2:])
     assert metrics.outbox_published._value.get() == 1
     assert metrics.outbox_failures._value.get() == 1
+
+
+async def test_after_a_refused_message_the_later_ones_of_its_key_are_not_tried():
+    """A lifting never goes out before the order it lifts: the order refused (too large), the
+    lifting of the same casus waits (not counted as an attempt); another casus goes on."""
+    broker = Broker({b"order": MessageSizeTooLargeError("2 MB")})
+    publish = KafkaPublisher(broker)  # type: ignore[arg-type]
+    messages = [
+        Outgoing("t.v1", b"MWL-A", b"order", {}),
+        Outgoing("t.v1", b"MWL-B", b"other", {}),
+        Outgoing("t.v1", b"MWL-A", b"lifting", {}),
+    ]
+    outcomes = await publish(messages)
+    assert broker.queued == [b"other"]
+    assert isinstance(outcomes[0], Undeliverable) and outcomes[1] is None
+    assert isinstance(outcomes[2], NotAttempted)
