@@ -41,7 +41,7 @@ from hub.service.retention import purge_expired
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
-from schemas.topics import DEAD_LETTER
+from schemas.topics import dead_letter_topics
 
 Clock = Callable[[], dt.datetime]
 
@@ -238,7 +238,11 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> Hu
     register_handlers(process.broker, lambda: process.hub, group, process.metrics)
     process.lag = ConsumerLagMonitor(
         process.settings.kafka_bootstrap_servers,
-        {group: answer_topics(), f"{group}-deadletters": [DEAD_LETTER.name], **connector_groups()},
+        {
+            group: answer_topics(),
+            f"{group}-deadletters": [t.name for t in dead_letter_topics()],
+            **connector_groups(),
+        },
         tls=process.settings.kafka_tls,
         on_lags=process.metrics.record_lag,
     )
