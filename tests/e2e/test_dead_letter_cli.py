@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from schemas.organisaties import HUB
 from schemas.topics import dead_letter_topic, instructie_topic
 from tests.support.kafka import client_kwargs, kafka_tls
 from tests.support.pki import Pki, make_pki
@@ -115,6 +116,7 @@ async def test_an_operator_replays_a_reason_with_a_progress_bar_and_sees_what_wa
     assert listed.returncode == 0, listed.stderr
     assert "25 shown of 25" in listed.stdout
     assert all(str(letter["id"]) in listed.stdout for letter in letters)
+    assert listed.stdout.count(f"User:{HUB.oin}") == 25  # written by: proven by the topic
 
     replayed = await asyncio.to_thread(cli, url, pki, "replay", "--reden", reason, "--batch", "10")
     assert replayed.returncode == 1, replayed.stdout + replayed.stderr  # one was refused
