@@ -46,7 +46,7 @@ from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
 from schemas.logs import KAFKA_CLIENT_LOGS
 from schemas.supervision import Supervisor
-from schemas.topics import DEAD_LETTER
+from schemas.topics import dead_letter_topics
 
 Clock = Callable[[], dt.datetime]
 
@@ -263,7 +263,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> Hu
         process.settings.kafka_bootstrap_servers,
         {
             group: antwoord_topics(ANTWOORD_ROUTES),
-            f"{group}-deadletters": [DEAD_LETTER.name],
+            f"{group}-deadletters": [t.name for t in dead_letter_topics()],
             **connector_groups(),
         },
         tls=process.settings.kafka_tls,

@@ -1,5 +1,10 @@
-"""The dead-letter record on ``maatwerk.deadletter.v1``: its headers, and the one builder that the
-hub and every connector use to set a record aside.
+"""The dead-letter record on ``maatwerk.deadletter.<producer>.v1``: its headers, and the one
+builder that the hub and every connector use to set a record aside.
+
+Each producer writes its own dead-letter topic (``schemas.topics.dead_letter_topic``), so the
+broker's ACLs prove who set a record aside. The ``dlq-*`` headers are the writer's account of
+why and where from: the hub trusts none of them for who wrote it, and a replay re-sends only
+bytes it finds at the origin named, or that the proven writer may write there itself.
 
 A dead-lettered record keeps its original key, value and headers; the builder adds the ``dlq-*``
 headers below (why, where from, who gave up, when). The copy always fits on the topic, whatever the
@@ -40,7 +45,8 @@ HEADERS: dict[str, str] = {
     HEADER_ORIGIN_TOPIC: "Topic the message was read from.",
     HEADER_ORIGIN_PARTITION: "Partition it was read from (decimal).",
     HEADER_ORIGIN_OFFSET: "Offset it was read from (decimal).",
-    HEADER_FAILED_BY: "Kafka principal of the consumer that gave up on it (User:<code>).",
+    HEADER_FAILED_BY: "Kafka principal of the consumer that gave up on it (User:<OIN>): "
+    "informative only; the hub takes the writer from the dead-letter topic it is on.",
     HEADER_CONSUMER: "Consumer group that gave up on it (hub, connector-<agency>).",
     HEADER_REASON_CODE: "Short machine-readable reason (e.g. ongeldig-bericht, "
     "bsn-niet-te-openen).",

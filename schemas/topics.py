@@ -5,7 +5,8 @@ Kafka ACLs by :func:`acl_entries`. Topics are created from this catalogue by
 ``maatwerk-hub topics``; the broker never auto-creates them.
 
 Every topic is keyed on the casus id (the CloudEvents ``subject``) so one casus stays in order,
-except the register (compacted, keyed on the organisation's OIN) and the dead-letter topic.
+except the register (compacted, keyed on the organisation's OIN) and the dead-letter topics (one
+per producer, so the broker proves who set a record aside).
 Information requests and time-out instructions go to one topic per agency, read by that agency
 only; answers come back on one topic per agency and instrument, written by that agency only. The
 broker's ACLs bind an answer to its producer that way (Kafka records do not carry the principal
@@ -145,17 +146,46 @@ REGISTER = Topic(
     compacted=True,
 )
 
-DEAD_LETTER = Topic(
+DEAD_LETTER_PRODUCERS: tuple[str, ...] = ("hub", *AGENCIES)
+"""Who sets records aside: the hub and every agency's connector, each on its own topic."""
+
+
+def dead_letter_topic(producer: str) -> Topic:
+    """The dead-letter topic of one producer: written by it alone (ACLs), read by the hub only.
+
+    Kafka records do not carry the principal that wrote them; one topic per producer does: a
+    dead letter on ``maatwerk.deadletter.<code>.v1`` was written by ``<code>`` and no one else.
+    That proven writer is what a replay trusts (``hub.service.replay``), never a header.
+    """
+    if producer not in DEAD_LETTER_PRODUCERS:
+        raise ValueError(f"{producer!r} sets no records aside")
+    return Topic(
+        name=f"maatwerk.deadletter.{producer}.v1",
+        description=f"Messages {producer} could not process, with the reason and their origin "
+        "in headers. Written by it alone: the topic proves who set a record aside.",
+        message_types=(),
+        producers=(producer,),
+        consumers=("hub",),
+        key="original key",
+        partitions=1,
+        retention_ms=90 * DAY_MS,
+    )
+
+
+LEGACY_DEAD_LETTER = Topic(
     name="maatwerk.deadletter.v1",
-    description="Messages that could not be processed, with the reason and their origin in "
-    "headers.",
+    description="The former shared dead-letter topic: no one may write it any more; the hub "
+    "still reads what is left (until its retention ends) and replays from it only records "
+    "whose bytes it finds at their origin.",
     message_types=(),
-    producers=("hub", *(u.value for u in Uitvoerder)),
+    producers=(),
     consumers=("hub",),
     key="original key",
     partitions=1,
     retention_ms=90 * DAY_MS,
 )
+"""Every producer wrote this topic, so its records prove no writer. Kept, read-only, so dead
+letters set aside before the per-producer topics are not lost; remove it once it is empty."""
 
 
 def instructie_topic(uitvoerder: Uitvoerder | str) -> Topic:
@@ -242,8 +272,17 @@ def catalogue() -> tuple[Topic, ...]:
         *(informatie_antwoord_topic(u) for u in Uitvoerder),
         AFWIJKING,
         REGISTER,
-        DEAD_LETTER,
+        *dead_letter_topics(),
     )
+
+
+def dead_letter_topics() -> tuple[Topic, ...]:
+    """Every dead-letter topic the hub reads: one per producer, and the former shared one."""
+    return (*(dead_letter_topic(code) for code in DEAD_LETTER_PRODUCERS), LEGACY_DEAD_LETTER)
+
+
+def is_dead_letter_topic(topic: str) -> bool:
+    return any(t.name == topic for t in dead_letter_topics())
 
 
 def topics_for_type(event_type: str) -> tuple[Topic, ...]:
@@ -308,7 +347,8 @@ def consumer_group(code: str) -> str:
 def acl_entries(
     topics: tuple[Topic, ...] | None = None, oins: Mapping[str, str] | None = None
 ) -> tuple[AclEntry, ...]:
-    """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE; every
+    """The ACLs the access matrix implies: producers WRITE, consumers READ, both DESCRIBE (and the
+    hub READs the topics it writes: a replay checks a record's original bytes there); every
     consumer READ on its consumer group (that name, and every name starting with ``<group>-``, so
     a second consumer such as ``hub-deadletters`` or a test's own group works), and the hub
     DESCRIBE on every consumer group (it measures their lag).
@@ -324,6 +364,9 @@ def acl_entries(
             entries.append(AclEntry(principal(code, oins), "WRITE", topic.name))
         for code in topic.consumers:
             entries.append(AclEntry(principal(code, oins), "READ", topic.name))
+        if "hub" in topic.producers and "hub" not in topic.consumers:
+            # A replay reads the original record back where the hub wrote it (no group).
+            entries.append(AclEntry(principal("hub", oins), "READ", topic.name))
         for code in dict.fromkeys((*topic.producers, *topic.consumers)):
             entries.append(AclEntry(principal(code, oins), "DESCRIBE", topic.name))
         for code in topic.consumers:

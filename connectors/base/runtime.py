@@ -10,8 +10,8 @@ after the work):
    ``niet-ondersteund`` when the topic carries the type, ``onverwacht-type`` when it does not), an
    instruction addressed to this agency whose BSNs its key opens (an
    :class:`~connectors.base.opdracht.Opdracht`); a message that can never be processed goes to the
-   dead-letter topic with the reason and its origin in headers (a copy that always fits), and is
-   acked so the consumer keeps going;
+   agency's own dead-letter topic with the reason and its origin in headers (a copy that always
+   fits), and is acked so the consumer keeps going;
 2. run the type's :class:`~connectors.base.vertaling.Vertaling`: its optional look-up step, then
    its request, delivered with the instruction's event id as idempotency key (in the body the
    translation builds), with exponential backoff:
@@ -87,7 +87,7 @@ from schemas.backoff import Backoff
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.logs import BROKER_LOGGER, LogThrottle
-from schemas.topics import DEAD_LETTER, catalogue, principal, topics_for_type
+from schemas.topics import catalogue, dead_letter_topic, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
 
@@ -434,7 +434,9 @@ class InstructieVerwerker:
             original=record.headers or (),
         )
         key = record.key if isinstance(record.key, bytes) else None
-        await self._publiceer(kopie.value, topic=DEAD_LETTER.name, key=key, headers=kopie.headers)
+        # Its own dead-letter topic: only this agency may write it, which proves who set it aside.
+        topic = dead_letter_topic(code).name
+        await self._publiceer(kopie.value, topic=topic, key=key, headers=kopie.headers)
         log.error(
             "instruction dead-lettered",
             topic=record.topic,

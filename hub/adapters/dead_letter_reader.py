@@ -1,9 +1,11 @@
-"""Read single records of the dead-letter topic at their offset, and produce replays.
+"""Read single records at their offset (a dead letter's copy, and its original at the origin),
+and produce replays.
 
-:class:`DeadLetterReader` is an aiokafka consumer without a group: it assigns itself the
+:class:`DeadLetterReader` opens aiokafka consumers without a group: each assigns itself the
 partition, seeks to the offset, and reads that one record; nothing is committed, no group's
-position moves (the hub's ``<group>-deadletters`` subscriber goes on as it was). It connects with
-the hub's own certificate: the hub may read the dead-letter topic.
+position moves (the hub's ``<group>-deadletters`` subscriber goes on as it was). They connect
+with the hub's own certificate: the hub may read every dead-letter topic, the answer topics, and
+the topics it writes itself (``schemas.topics.acl_entries``).
 
 :class:`BrokerProducer` replays with the hub's own producer (its FastStream broker: idempotent,
 acks=all); :class:`OperatorProducer` with the operators' identity (``beheer``), for topics only
@@ -22,7 +24,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faststream.kafka import KafkaBroker
 
 from schemas.identiteit import KafkaTls
-from schemas.topics import DEAD_LETTER
 
 READ_TIMEOUT_SECONDS = 10.0
 """How long to wait for a record the topic's offsets say is there."""
@@ -34,7 +35,7 @@ def _tls_kwargs(tls: KafkaTls | None) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
-    """A record as it is on the dead-letter topic."""
+    """A record as it is on a topic (the dead-letter copy, or the original at its origin)."""
 
     key: bytes | None
     value: bytes | None
@@ -93,32 +94,54 @@ class _OpenReader:
             return None  # the offset itself is gone (compacted, or a transaction marker)
         return StoredRecord(key=record.key, value=record.value, headers=list(record.headers))
 
+    async def stop(self) -> None:
+        await self._consumer.stop()
 
-class DeadLetterReader:
-    """Opens a reader of the dead-letter topic; one per replay request, for all its records."""
 
-    def __init__(
-        self, bootstrap_servers: str, tls: KafkaTls | None, *, topic: str = DEAD_LETTER.name
-    ) -> None:
+class _Readers:
+    """One consumer per topic read in a request (the dead-letter topics, the origins): reads of
+    one topic in offset order then come from what its consumer fetched ahead."""
+
+    def __init__(self, bootstrap_servers: str, tls: KafkaTls | None) -> None:
         self._bootstrap = bootstrap_servers
         self._tls = tls
-        self._topic = topic
+        self._readers: dict[str, _OpenReader] = {}
+
+    async def read(self, topic: str, partition: int, offset: int) -> StoredRecord | None:
+        reader = self._readers.get(topic)
+        if reader is None:
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._bootstrap,
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="none",
+                client_id="maatwerk-hub-replay",
+                **_tls_kwargs(self._tls),
+            )
+            await consumer.start()
+            reader = self._readers[topic] = _OpenReader(consumer, topic)
+        return await reader.read(partition, offset)
+
+    async def stop(self) -> None:
+        for reader in self._readers.values():
+            await reader.stop()
+        self._readers.clear()
+
+
+class DeadLetterReader:
+    """Opens a reader of single records; one per replay request, for all its records."""
+
+    def __init__(self, bootstrap_servers: str, tls: KafkaTls | None) -> None:
+        self._bootstrap = bootstrap_servers
+        self._tls = tls
 
     @contextlib.asynccontextmanager
-    async def open(self) -> AsyncIterator[_OpenReader]:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="none",
-            client_id="maatwerk-hub-replay",
-            **_tls_kwargs(self._tls),
-        )
-        await consumer.start()
+    async def open(self) -> AsyncIterator[_Readers]:
+        readers = _Readers(self._bootstrap, self._tls)
         try:
-            yield _OpenReader(consumer, self._topic)
+            yield readers
         finally:
-            await consumer.stop()
+            await readers.stop()
 
 
 class BrokerProducer:

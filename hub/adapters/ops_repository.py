@@ -35,6 +35,7 @@ class DeadLetterRepository:
             origin_topic=letter.origin_topic or UNKNOWN_TOPIC,
             origin_partition=_stored(letter.origin_partition),
             origin_offset=_stored(letter.origin_offset),
+            dlq_topic=letter.dlq_topic,
             dlq_partition=letter.dlq_partition,
             dlq_offset=letter.dlq_offset,
             reason=letter.reason,
@@ -54,6 +55,7 @@ class DeadLetterRepository:
                 DeadLetterRow.origin_topic == row.origin_topic,
                 DeadLetterRow.origin_partition == row.origin_partition,
                 DeadLetterRow.origin_offset == row.origin_offset,
+                DeadLetterRow.dlq_topic == row.dlq_topic,
                 DeadLetterRow.dlq_partition == row.dlq_partition,
                 DeadLetterRow.dlq_offset == row.dlq_offset,
                 DeadLetterRow.value_sha256 == row.value_sha256,
@@ -158,6 +160,7 @@ def _recorded(row: DeadLetterRow) -> RecordedDeadLetter:
         id=row.id,
         received_at=row.received_at,
         letter=DeadLetter(
+            dlq_topic=row.dlq_topic,
             dlq_partition=row.dlq_partition,
             dlq_offset=row.dlq_offset,
             origin_topic=row.origin_topic or None,

@@ -287,9 +287,10 @@ class IdempotencyKeyRow(Base):
 class DeadLetterRow(Base):
     """A record read from the dead-letter topic: its headers and a digest, never its value.
 
-    Unique on where the record came from and where it sits on the dead-letter topic (plus the
+    Unique on where the record came from and where it sits on which dead-letter topic (plus the
     value's digest), so a redelivered record is stored once. An origin the headers do not name is
-    stored as ``''`` / ``-1`` (a NULL would escape the unique constraint).
+    stored as ``''`` / ``-1`` (a NULL would escape the unique constraint). ``failed_by`` is the
+    writer the dead-letter topic proves (``hub.domain.dead_letter``), never a header's claim.
     """
 
     __tablename__ = "dead_letter"
@@ -298,6 +299,7 @@ class DeadLetterRow(Base):
             "origin_topic",
             "origin_partition",
             "origin_offset",
+            "dlq_topic",
             "dlq_partition",
             "dlq_offset",
             "value_sha256",
@@ -309,6 +311,8 @@ class DeadLetterRow(Base):
     origin_topic: Mapped[str] = mapped_column(String(249), index=True)
     origin_partition: Mapped[int] = mapped_column(Integer)
     origin_offset: Mapped[int] = mapped_column(BigInteger)
+    dlq_topic: Mapped[str] = mapped_column(String(249))
+    """The dead-letter topic it was read from: one per producer, so it proves the writer."""
     dlq_partition: Mapped[int] = mapped_column(Integer)
     dlq_offset: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)

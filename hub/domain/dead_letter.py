@@ -7,6 +7,10 @@ is a JSON object that has them. Any value is summarised without raising: one ove
 taken from the record is cut to size and has each run of nine digits (what a BSN looks like)
 masked.
 
+Who set it aside is not read from the record: ``failed_by`` is the one producer the ACLs let write
+the dead-letter topic it came from (``schemas.topics.dead_letter_topic``), and None on the former
+shared topic, which proves no writer. The ``dlq-failed-by`` header is the writer's claim only.
+
 Pure Python: no I/O.
 """
 
@@ -20,7 +24,6 @@ from dataclasses import dataclass
 
 from schemas.deadletter import (
     HEADER_CONSUMER,
-    HEADER_FAILED_BY,
     HEADER_ORIGIN_OFFSET,
     HEADER_ORIGIN_PARTITION,
     HEADER_ORIGIN_TOPIC,
@@ -29,6 +32,7 @@ from schemas.deadletter import (
     HEADER_TIME,
     mask_bsn_like,
 )
+from schemas.topics import enige_producent, is_dead_letter_topic, principal
 
 MAX_PARSED = 64 * 1024
 """Largest value read for its event type and id; a larger one is only measured and digested."""
@@ -79,6 +83,8 @@ def _time(value: str | None) -> dt.datetime | None:
 class DeadLetter:
     """What the hub records of one dead-lettered record. Never the value itself."""
 
+    dlq_topic: str
+    """The dead-letter topic it is on: what proves its writer."""
     dlq_partition: int
     dlq_offset: int
     origin_topic: str | None
@@ -88,6 +94,7 @@ class DeadLetter:
     reason_code: str | None
     consumer: str | None
     failed_by: str | None
+    """The proven writer's Kafka principal (from ``dlq_topic``); None: not proven."""
     dead_lettered_at: dt.datetime | None
     key: str | None
     """The record key: the casus id when a hub or connector set it aside."""
@@ -100,16 +107,21 @@ class DeadLetter:
     def of(
         cls,
         *,
+        topic: str,
         partition: int,
         offset: int,
         key: bytes | None,
         value: bytes | None,
         headers: Mapping[str, str],
+        oins: Mapping[str, str] | None = None,
     ) -> DeadLetter:
-        """Summarise a record read from the dead-letter topic."""
+        """Summarise a record read from dead-letter topic ``topic``; ``oins`` (by organisation
+        code) overrides the development OINs in the writer's principal."""
         body = bytes(value or b"")
         event_type, event_id = _fields(body)
+        writer = enige_producent(topic) if is_dead_letter_topic(topic) else None
         return cls(
+            dlq_topic=topic,
             dlq_partition=partition,
             dlq_offset=offset,
             origin_topic=_text(headers.get(HEADER_ORIGIN_TOPIC), 249),
@@ -118,7 +130,7 @@ class DeadLetter:
             reason=_text(headers.get(HEADER_REASON), 1000),
             reason_code=_text(headers.get(HEADER_REASON_CODE), 60),
             consumer=_text(headers.get(HEADER_CONSUMER), 200),
-            failed_by=_text(headers.get(HEADER_FAILED_BY), 200),
+            failed_by=None if writer is None else principal(writer, oins),
             dead_lettered_at=_time(headers.get(HEADER_TIME)),
             key=_text(key.decode("utf-8", "replace") if key else None, 200),
             event_type=event_type,

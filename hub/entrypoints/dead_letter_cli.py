@@ -108,7 +108,8 @@ def list_(
     pagina: int = typer.Option(1, min=1),
     per_pagina: int = typer.Option(50, min=1, max=PER_PAGINA),
 ) -> None:
-    """The dead letters that pass the filters, newest first, as a table."""
+    """The dead letters that pass the filters, newest first, as a table; "written by" is the
+    producer the dead-letter topic proves (not a header's claim)."""
     params = _filters(
         reason_code or [], topic or [], consumer or [], event_type or [], vanaf, tot, replayed
     )
@@ -119,7 +120,9 @@ def list_(
                 params={**params, "pagina": pagina, "per_pagina": per_pagina},
             )
         )
-    table = Table("id", "received", "reason code", "origin", "event type", "key", "replayed")
+    table = Table(
+        "id", "received", "reason code", "written by", "origin", "event type", "key", "replayed"
+    )
     for item in page["items"]:
         origin = item["origin_topic"] or "?"
         if item["origin_partition"] is not None:
@@ -128,6 +131,7 @@ def list_(
             str(item["id"]),
             item["received_at"][:19],
             item["reason_code"] or "",
+            item.get("failed_by") or "(not proven)",
             origin,
             item["event_type"] or "",
             item["key"] or "",

@@ -27,10 +27,15 @@ class DeadLetterView(BaseModel):
     reason: str | None = Field(description="Header dlq-reason (nine-digit numbers masked).")
     reason_code: str | None = Field(description="Header dlq-reason-code.")
     consumer: str | None = Field(description="Header dlq-consumer: the group that gave up.")
-    failed_by: str | None = Field(description="Header dlq-failed-by: its Kafka principal.")
+    failed_by: str | None = Field(
+        description="Who set it aside: the Kafka principal of the one producer the ACLs let "
+        "write the dead-letter topic it is on (not the dlq-failed-by header, a claim). Null on "
+        "the former shared topic maatwerk.deadletter.v1, which proves no writer."
+    )
     origin_topic: str | None
     origin_partition: int | None
     origin_offset: int | None
+    dlq_topic: str = Field(description="The dead-letter topic it is on: one per producer.")
     dlq_partition: int
     dlq_offset: int
     key: str | None = Field(description="The record key: the casus id, when it was set.")
@@ -55,6 +60,7 @@ class DeadLetterView(BaseModel):
             origin_topic=letter.origin_topic,
             origin_partition=letter.origin_partition,
             origin_offset=letter.origin_offset,
+            dlq_topic=letter.dlq_topic,
             dlq_partition=letter.dlq_partition,
             dlq_offset=letter.dlq_offset,
             key=letter.key,
@@ -155,6 +161,8 @@ class ReplayResultaatView(BaseModel):
 
 
 class ReplayUitslagView(BaseModel):
+    matched: int = Field(description="How many dead letters the selection matched.")
+    message: str = Field(description="What happened, in one line (nothing matched: says so).")
     replayed: int
     already_replayed: int
     refused: int
@@ -166,10 +174,18 @@ class ReplayUitslagView(BaseModel):
 
     @classmethod
     def of(cls, uitslag: ReplayUitslag) -> ReplayUitslagView:
+        replayed = uitslag.aantal(Uitkomst.REPLAYED)
+        refused = uitslag.aantal(Uitkomst.REFUSED)
+        if uitslag.geselecteerd == 0 and not uitslag.resultaten:
+            message = "no dead letter matches the selection: nothing replayed"
+        else:
+            message = f"{uitslag.geselecteerd} matched: {replayed} replayed, {refused} refused"
         return cls(
-            replayed=uitslag.aantal(Uitkomst.REPLAYED),
+            matched=uitslag.geselecteerd,
+            message=message,
+            replayed=replayed,
             already_replayed=uitslag.aantal(Uitkomst.ALREADY_REPLAYED),
-            refused=uitslag.aantal(Uitkomst.REFUSED),
+            refused=refused,
             results=[ReplayResultaatView.of(r) for r in uitslag.resultaten],
             remaining=uitslag.resterend,
         )

@@ -18,8 +18,10 @@ null, never stops them). Then, for an answer:
 Before a failing record is handed back the handler waits (backoff), and it logs one line per
 record per interval (``hub.entrypoints.redelivery``).
 
-The hub also reads the dead-letter topic itself (its own consumer group, ``<group>-deadletters``),
-whoever put the record there, and keeps a record of each for operators (``hub.service.ops``). A
+The hub sets records aside on its own dead-letter topic (``maatwerk.deadletter.hub.v1``), and reads
+every producer's dead-letter topic (its own consumer group, ``<group>-deadletters``), keeping a
+record of each for operators (``hub.service.ops``) with its writer proven by the topic it came on,
+never by a header. A
 dead letter it cannot store after a bounded number of attempts is skipped, with an error log line
 and a metric (it cannot be dead-lettered to itself); transient failures are retried.
 """
@@ -48,11 +50,17 @@ from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
-from schemas.topics import DEAD_LETTER, principal
+from schemas.topics import (
+    dead_letter_topic,
+    dead_letter_topics,
+    principal,
+)
 
 log = structlog.get_logger(__name__)
 
 HUB_PRINCIPAL = principal("hub")
+HUB_DEAD_LETTERS = dead_letter_topic("hub").name
+"""Where the hub sets aside what it cannot process: written by the hub alone."""
 
 
 def _record(message: Any) -> ConsumerRecord[bytes, bytes]:
@@ -81,7 +89,7 @@ async def dead_letter(
         value=raw.value,
         original=raw.headers or (),
     )
-    await broker.publish(copy.value, DEAD_LETTER.name, key=raw.key, headers=copy.headers)
+    await broker.publish(copy.value, HUB_DEAD_LETTERS, key=raw.key, headers=copy.headers)
     log.warning(
         "message dead-lettered",
         topic=raw.topic,
@@ -220,27 +228,34 @@ def register_handlers(
         antwoorden.done(place)
 
     @broker.subscriber(
-        DEAD_LETTER.name,
+        *(t.name for t in dead_letter_topics()),
         group_id=f"{group_id}-deadletters",
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_lenient_headers,
         decoder=_raw_body,
         title="hub-dead-letters",
-        description="Every dead-lettered record, whoever set it aside: kept for operators "
-        "(headers and a digest of the value, never the value).",
+        description="Every dead-lettered record, from each producer's own dead-letter topic "
+        "(and the former shared one): kept for operators with its proven writer (headers and a "
+        "digest of the value, never the value).",
     )
     async def on_dead_letter(body: bytes, message: KafkaMessage) -> None:
         raw = _record(message)
         place = place_of(raw)
         hub = get_hub()
         try:
+            settings = hub.settings
             letter = DeadLetter.of(
+                topic=str(raw.topic),
                 partition=raw.partition,
                 offset=raw.offset,
                 key=raw.key,
                 value=body,
                 headers=message.headers,
+                oins={
+                    "hub": settings.oin,
+                    **{u.value: oin for u, oin in settings.uitvoerder_oins.items()},
+                },
             )
             await record_dead_letter(letter, hub.uow(), hub.deps)
         except Exception as exc:

@@ -121,6 +121,8 @@ def build_asyncapi(topics: tuple[Topic, ...], types: dict[str, type[EventData]])
         channels[topic.name] = _channel(topic, ids)
         refs = [{"$ref": f"#/channels/{topic.name}/messages/{m}"} for m in ids]
         for action, principals in (("send", topic.producers), ("receive", topic.consumers)):
+            if not principals:  # the former dead-letter topic: no one writes it any more
+                continue
             operations[f"{topic.name}.{action}"] = {
                 "action": action,
                 "channel": {"$ref": f"#/channels/{topic.name}"},
@@ -157,7 +159,8 @@ def build_asyncapi(topics: tuple[Topic, ...], types: dict[str, type[EventData]])
                     "certificate (PKIoverheid in production), whose subject serialNumber holds its "
                     "OIN. The broker's principal is User:<OIN> (x-kafka-principals) and it allows "
                     "only the ACLs that follow from x-access-matrix: producers WRITE, consumers "
-                    "READ (and their consumer group), both DESCRIBE; nothing else.",
+                    "READ (and their consumer group), both DESCRIBE, and the hub READs the topics "
+                    "it writes (a replay checks a record's original bytes there); nothing else.",
                 }
             },
         },

@@ -33,6 +33,8 @@ def _retention(topic: Topic) -> str:
 
 
 def _list(codes: tuple[str, ...]) -> str:
+    if not codes:
+        return "no one (read-only)"
     if set(AGENCIES) <= set(codes):
         codes = (*(c for c in codes if c not in AGENCIES), "every agency")
     return ", ".join(codes)

@@ -32,7 +32,8 @@ from tests.support.loket import casus_body, opschorting_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
-DEAD_LETTER_TOPIC = "maatwerk.deadletter.v1"
+DEAD_LETTER_TOPIC = "maatwerk.deadletter.hub.v1"
+"""The hub's own: the answers' hostile records are dead-lettered after those put on it."""
 HOSTILE_AGENCY = "duo"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.support.faults import HostileRecord, Order, Tally, unaccounted
 
-DLQ = "maatwerk.deadletter.v1"
+DLQ = "maatwerk.deadletter.hub.v1"
 
 
 def order(*statuses: tuple[str, str], storing: str | None = None) -> Order:
@@ -44,6 +44,10 @@ def test_a_hostile_record_on_the_dead_letter_topic_must_be_passed_by_the_list():
     hostile = [HostileRecord("nested", DLQ, 0, 5, "k")]
     assert unaccounted(hostile, [{"key": None, "reason_code": "x", "dlq_offset": 5}], DLQ)
     assert not unaccounted(hostile, [{"key": None, "reason_code": "x", "dlq_offset": 6}], DLQ)
+    # only a dead letter on that same topic passes it (each producer has its own)
+    elsewhere = {"key": None, "reason_code": "x", "dlq_offset": 9, "dlq_topic": "other"}
+    assert unaccounted(hostile, [elsewhere], DLQ)
+    assert not unaccounted(hostile, [{**elsewhere, "dlq_topic": DLQ}], DLQ)
 
 
 def test_any_loss_duplicate_stall_or_unacknowledged_order_fails():

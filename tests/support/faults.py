@@ -729,9 +729,17 @@ def unaccounted(
 ) -> list[str]:
     """Hostile records the operators cannot see: not dead-lettered with a reason (records on an
     ordinary topic), or not passed by the operators' list (records on the dead-letter topic
-    itself: a dead letter after them must be listed)."""
+    itself: a dead letter after them on that topic must be listed; a hub from before the
+    per-producer dead-letter topics names no ``dlq_topic``)."""
     by_key = {d["key"]: d for d in listed if d.get("key")}
-    newest = max((d["dlq_offset"] for d in listed), default=-1)
+    newest = max(
+        (
+            d["dlq_offset"]
+            for d in listed
+            if d.get("dlq_topic", dead_letter_topic) == dead_letter_topic
+        ),
+        default=-1,
+    )
     missing = []
     for record in hostile:
         if record.topic == dead_letter_topic:

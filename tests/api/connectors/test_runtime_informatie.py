@@ -28,7 +28,7 @@ from schemas.informatie import (
 )
 from schemas.opschorting import OpschortingBevestigd
 from schemas.topics import (
-    DEAD_LETTER,
+    dead_letter_topic,
     informatie_antwoord_topic,
     informatie_verzoek_topic,
     instructie_topic,
@@ -105,7 +105,7 @@ class Loket:
             async def antwoord(body: bytes, message: KafkaMessage) -> None:
                 self.antwoorden.append(parse_event(body))
 
-        @self.broker.subscriber(DEAD_LETTER.name, decoder=_ruw)
+        @self.broker.subscriber(dead_letter_topic(self.agency).name, decoder=_ruw)
         async def dead_letter(body: bytes, message: KafkaMessage) -> None:
             self.dead_letters.append(dict(message.headers))
 

@@ -26,7 +26,7 @@ from schemas.opschorting import (
     OpschortingOpheffingInstructie,
     Redencode,
 )
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from simulators import belastingdienst, cjib, duo
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
 
@@ -81,7 +81,7 @@ class Keten:
         async def antwoord(body: bytes, message: KafkaMessage) -> None:
             self.antwoorden.append(parse_event(body))
 
-        @self.broker.subscriber(DEAD_LETTER.name, decoder=_ruw)
+        @self.broker.subscriber(dead_letter_topic(self.agency).name, decoder=_ruw)
         async def dead_letter(body: bytes, message: KafkaMessage) -> None:
             self.dead_letters.append(dict(message.headers))
 

@@ -14,7 +14,12 @@ from faststream.kafka.annotations import KafkaMessage
 
 from hub.app import create_app
 from hub.settings import Settings
-from schemas.topics import CASUS, DEAD_LETTER, informatie_verzoek_topic, instructie_topic
+from schemas.topics import (
+    CASUS,
+    dead_letter_topic,
+    informatie_verzoek_topic,
+    instructie_topic,
+)
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
 from simulators import AGENCIES
 from tests.support.identiteit import client_for
@@ -88,7 +93,7 @@ async def hub_app(hub_settings):
     for topic in [
         *(instructie_topic(a).name for a in AGENCIES),
         *(informatie_verzoek_topic(a).name for a in AGENCIES),
-        DEAD_LETTER.name,
+        dead_letter_topic("hub").name,
         CASUS.name,
     ]:
         capture_on(topic)

@@ -12,7 +12,7 @@ import pytest
 from schemas import make_event, parse_event
 from schemas.opschorting import OpschortingBevestigd, OpschortingGeweigerd, Redencode
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from schemas.versleuteling import open_sealed
 from simulators import AGENCIES
 from tests.api.hub.conftest import wait_for
@@ -171,7 +171,9 @@ async def test_garbage_and_forged_answers_are_dead_lettered_and_consumer_goes_on
     forged_body = json.loads(forged.to_bytes())
     forged_body["source"] = UITVOERDERS[Uitvoerder.DUO].source  # DUO answering for CJIB
     await loket.broker.publish(json.dumps(forged_body).encode(), cjib_antwoorden)
-    dead = await wait_for(lambda: len(loket.published.get(DEAD_LETTER.name, [])) >= 2 and True)
+    dead = await wait_for(
+        lambda: len(loket.published.get(dead_letter_topic("hub").name, [])) >= 2 and True
+    )
     assert dead
     assert (await status(loket, chain))["keten"][1]["status"] == "pending"
     await publish(loket, answer_event(chain, "cjib"))

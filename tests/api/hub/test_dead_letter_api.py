@@ -18,12 +18,13 @@ from hub.domain.dead_letter import DeadLetter
 from hub.service.ops import record_dead_letter
 from hub.service.replay import ReplayKafka
 from schemas.organisaties import BEHEER
-from schemas.topics import instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from tests.api.hub.conftest import running
 
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 INSTRUCTIE = instructie_topic("cjib").name
 ANTWOORD = opschorting_antwoord_topic("duo").name
+DLQ = dead_letter_topic("cjib").name
 
 
 class Clock:
@@ -35,18 +36,18 @@ class Clock:
 
 
 class FakeKafka:
-    """The dead-letter topic as a dict, and what was produced."""
+    """The topics as a dict of records by (topic, partition, offset), and what was produced."""
 
     def __init__(self) -> None:
-        self.records: dict[tuple[int, int], StoredRecord] = {}
+        self.records: dict[tuple[str, int, int], StoredRecord] = {}
         self.sent: list[tuple[str, bytes | None]] = []
 
     @contextlib.asynccontextmanager
     async def open(self):
         yield self
 
-    async def read(self, partition: int, offset: int) -> StoredRecord | None:
-        return self.records.get((partition, offset))
+    async def read(self, topic: str, partition: int, offset: int) -> StoredRecord | None:
+        return self.records.get((topic, partition, offset))
 
     async def send(self, topic, *, key, value, headers) -> Placement:
         self.sent.append((topic, value))
@@ -71,9 +72,11 @@ async def ops(hub_settings, clients):
 
 
 async def add(ops, offset: int, *, reason="backoffice-weigert", origin=INSTRUCTIE, **kw) -> None:
-    """A dead letter the hub read at ``offset`` of the dead-letter topic, at the clock's time."""
+    """A dead letter the hub read at ``offset`` of the CJIB's dead-letter topic, at the clock's
+    time; its original is at ``offset`` of the origin topic unless ``at_origin`` is False."""
     value = kw.pop("value", f'{{"id": "e-{offset}"}}'.encode())
     letter = DeadLetter(
+        dlq_topic=DLQ,
         dlq_partition=0,
         dlq_offset=offset,
         origin_topic=origin,
@@ -90,9 +93,11 @@ async def add(ops, offset: int, *, reason="backoffice-weigert", origin=INSTRUCTI
         value_size=len(value),
         value_sha256=hashlib.sha256(value).hexdigest(),
     )
-    ops.kafka.records[(0, offset)] = StoredRecord(
+    ops.kafka.records[(DLQ, 0, offset)] = StoredRecord(
         b"MWL-2026-0000000001", value, [("dlq-reason-code", reason.encode())]
     )
+    if kw.pop("at_origin", True):
+        ops.kafka.records[(origin, 0, offset)] = StoredRecord(b"MWL-2026-0000000001", value, [])
     assert await record_dead_letter(letter, ops.hub.uow(), ops.hub.deps)
 
 
@@ -168,7 +173,7 @@ async def test_replay_a_selection_or_a_reason_says_per_dead_letter_what_happened
     await add(ops, 0)
     await add(ops, 1, value=b"x" * 10)
     await add(ops, 2, reason="ander")
-    ops.kafka.records[(0, 1)] = StoredRecord(None, b"x", [("dlq-value-cut", b"true")])
+    ops.kafka.records[(DLQ, 0, 1)] = StoredRecord(None, b"x", [("dlq-value-cut", b"true")])
     ids = [d["id"] for d in reversed((await page(ops))["items"])]
 
     by_reason = await ops.post(
@@ -258,3 +263,40 @@ async def test_an_unknown_dead_letter_is_404_naming_the_field(ops):
     not_a_number = await ops.post("/api/v1/ops/dead-letters/abc/replay")
     assert not_a_number.status_code == 422
     assert not_a_number.json()["detail"][0]["field"] == "letter_id"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason_code": "bestaat-niet"},
+        {"reason_code": "backoffice-weigert", "origin_topic": ANTWOORD},
+        {"reason_code": "backoffice-weigert", "vanaf": "2027-01-01T00:00:00Z"},
+    ],
+)
+async def test_a_replay_that_matches_nothing_replays_nothing_and_says_so(ops, body):
+    await add(ops, 0)
+    await add(ops, 1, reason="ander")
+    response = await ops.post("/api/v1/ops/dead-letters/replay", json=body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert (answer["matched"], answer["replayed"], answer["results"]) == (0, 0, [])
+    assert "nothing replayed" in answer["message"]
+    assert ops.kafka.sent == []
+    assert (await page(ops, replayed="true"))["totaal"] == 0
+
+
+async def test_a_dead_letter_whose_bytes_are_not_at_its_origin_is_refused_naming_why(ops):
+    """The CJIB set it aside naming DUO's instructions as its origin; the bytes are not there
+    and the CJIB may not write that topic: nothing is produced."""
+    duo = instructie_topic("duo").name
+    await add(ops, 0, origin=duo, reason="backoffice-fout", at_origin=False)
+    response = await ops.post(
+        "/api/v1/ops/dead-letters/replay", json={"reason_code": "backoffice-fout"}
+    )
+    [result] = response.json()["results"]
+    assert (result["outcome"], result["refusal"]) == ("refused", "niet-op-herkomst")
+    assert duo in result["reason"]
+    assert response.json()["message"] == "1 matched: 0 replayed, 1 refused"
+    assert ops.kafka.sent == []
+    [listed] = (await page(ops))["items"]
+    assert listed["dlq_topic"] == DLQ

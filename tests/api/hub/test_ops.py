@@ -18,7 +18,8 @@ from faststream.kafka import TestKafkaBroker
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub.app import create_app
-from schemas.topics import DEAD_LETTER, opschorting_antwoord_topic
+from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.topics import dead_letter_topic, opschorting_antwoord_topic
 from tests.api.hub.conftest import running
 from tests.api.hub.test_api import AGENCIES, BSN, answer_event, order, publish
 
@@ -200,10 +201,18 @@ async def test_a_dead_letter_read_twice_is_recorded_once(ops):
     }
     for _ in range(2):  # the in-memory broker gives both the same offset: a redelivery
         await ops.broker.publish(
-            b"{}", DEAD_LETTER.name, key=b"MWL-2026-0000000001", headers=headers
+            b"{}",
+            dead_letter_topic("cjib").name,
+            key=b"MWL-2026-0000000001",
+            headers={**headers, "dlq-failed-by": "User:someone-else"},
         )
     [letter] = (await ops.get("/api/v1/ops/dead-letters")).json()["items"]
     assert letter["consumer"] == "connector-cjib"
+    # The writer is the topic's one producer, not what the header claims.
+    assert (letter["dlq_topic"], letter["failed_by"]) == (
+        "maatwerk.deadletter.cjib.v1",
+        f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}",
+    )
     assert (letter["origin_partition"], letter["origin_offset"]) == (2, 41)
     assert (await overzicht(ops))["dead_letters"]["total"] == 1
 

@@ -24,8 +24,8 @@ from connectors.base.sleutels import laad_private_key
 from schemas import CONTENT_TYPE, CloudEvent
 from schemas.topics import (
     AFLEVERING_MISLUKT,
-    DEAD_LETTER,
     Topic,
+    dead_letter_topics,
     instructie_topic,
     opschorting_antwoord_topic,
 )
@@ -162,7 +162,7 @@ async def dead_letter_for(
     bootstrap: str, match: Callable[[ConsumerRecord[bytes, bytes]], bool], seconds: float = 45.0
 ) -> ConsumerRecord[bytes, bytes]:
     consumer = AIOKafkaConsumer(
-        DEAD_LETTER.name,
+        *(t.name for t in dead_letter_topics()),
         bootstrap_servers=bootstrap,
         group_id=f"maatwerk-tests-{uuid.uuid4()}",
         auto_offset_reset="earliest",
@@ -178,7 +178,7 @@ async def dead_letter_for(
                 for record in records:
                     if match(record):
                         return record
-        raise TimeoutError(f"no matching record on {DEAD_LETTER.name} within {seconds}s")
+        raise TimeoutError(f"no matching record on a dead-letter topic within {seconds}s")
     finally:
         await consumer.stop()
 
@@ -197,7 +197,9 @@ async def dead_letters_so_far(
     )
     await consumer.start()
     try:
-        partitions = [TopicPartition(DEAD_LETTER.name, p) for p in range(DEAD_LETTER.partitions)]
+        partitions = [
+            TopicPartition(t.name, p) for t in dead_letter_topics() for p in range(t.partitions)
+        ]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)

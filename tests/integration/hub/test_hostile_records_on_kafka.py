@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from schemas import CONTENT_TYPE
-from schemas.topics import DEAD_LETTER, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, opschorting_antwoord_topic
 from tests.api.hub.test_api import answer_event
 from tests.integration.hub.test_hub_on_kafka import BSN, hub_client, read_matching, status_when
 from tests.support.kafka import client_kwargs
@@ -89,7 +89,7 @@ async def test_hostile_answers_are_dead_lettered_and_the_answer_behind_them_coun
     group = hub_client.consumer_group
     dead = await read_matching(
         kafka_bootstrap,
-        DEAD_LETTER.name,
+        dead_letter_topic("hub").name,
         casus_id,
         len(hostile()),
         within=30,
@@ -123,7 +123,7 @@ async def test_hostile_records_on_the_dead_letter_topic_do_not_stop_the_operator
             [("dlq-reason", b"ongeldig-bericht: test"), ("dlq-reason-code", b"ongeldig-bericht")],
         )
     )
-    await produce(kafka_bootstrap, "beheer", DEAD_LETTER.name, records)
+    await produce(kafka_bootstrap, "beheer", dead_letter_topic("cjib").name, records)
 
     wanted = {*keys.values(), valid}
     async with asyncio.timeout(60):
@@ -172,7 +172,7 @@ async def test_an_answer_that_fails_in_processing_every_time_is_dead_lettered_af
     group = hub_client.consumer_group
     [dead] = await read_matching(
         kafka_bootstrap,
-        DEAD_LETTER.name,
+        dead_letter_topic("hub").name,
         casus_id,
         1,
         within=60,

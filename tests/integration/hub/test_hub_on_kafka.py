@@ -13,7 +13,7 @@ from hub.adapters.orm import OutboxRow
 from hub.app import create_app
 from hub.settings import Settings
 from schemas import CONTENT_TYPE, parse_event
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
@@ -161,7 +161,7 @@ async def test_order_reaches_each_agency_topic_and_answers_complete_the_chain(
     group = hub_client.consumer_group
     dead = await read_matching(
         kafka_bootstrap,
-        DEAD_LETTER.name,
+        dead_letter_topic("hub").name,
         casus["casus_id"],
         1,
         where=lambda r: dict(r.headers)["dlq-consumer"] == group.encode(),
@@ -254,7 +254,7 @@ async def test_an_answer_claiming_another_agency_is_dead_lettered_and_changes_no
     group = hub_client.consumer_group
     [dead] = await read_matching(
         kafka_bootstrap,
-        DEAD_LETTER.name,
+        dead_letter_topic("hub").name,
         casus["casus_id"],
         1,
         where=lambda r: dict(r.headers)["dlq-consumer"] == group.encode(),

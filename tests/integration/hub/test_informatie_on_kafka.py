@@ -14,7 +14,7 @@ from hub.settings import Settings
 from schemas import parse_event
 from schemas.informatie import VorderingInhoud
 from schemas.opschorting import Maatregel
-from schemas.topics import DEAD_LETTER, informatie_antwoord_topic, informatie_verzoek_topic
+from schemas.topics import dead_letter_topic, informatie_antwoord_topic, informatie_verzoek_topic
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_informatie_api import verstrekt
@@ -92,7 +92,7 @@ async def test_a_debt_overview_on_the_real_broker(hub_client, kafka_bootstrap):
             await send(kafka_bootstrap, agency, antwoord_topic, te_veel.to_bytes(), casus_id)
             [dead] = await read_matching(
                 kafka_bootstrap,
-                DEAD_LETTER.name,
+                dead_letter_topic("hub").name,
                 casus_id,
                 1,
                 within=30,

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from schemas.topics import DEAD_LETTER, instructie_topic
+from schemas.topics import dead_letter_topic, instructie_topic
 from tests.integration.hub.test_hub_on_kafka import BSN, hub_client
 from tests.support.kafka import client_kwargs
 
@@ -59,7 +59,7 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     await producer.start()
     try:
         sent = await producer.send_and_wait(
-            DEAD_LETTER.name, value, key=casus_id.encode(), headers=headers
+            dead_letter_topic("cjib").name, value, key=casus_id.encode(), headers=headers
         )
     finally:
         await producer.stop()

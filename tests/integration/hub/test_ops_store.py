@@ -9,12 +9,13 @@ from hub.domain.dead_letter import DeadLetter
 from hub.service import ops
 from hub.service.antwoorden import verwerk_antwoord
 from hub.service.opschorting import lees_opschorting
-from schemas.topics import opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, opschorting_antwoord_topic
 from tests.integration.hub.test_store import AGENCIES, answer, order
 
 
 def letter(**changes) -> DeadLetter:
     base = DeadLetter.of(
+        topic=dead_letter_topic("hub").name,
         partition=0,
         offset=7,
         key=b"MWL-2026-0000000000",

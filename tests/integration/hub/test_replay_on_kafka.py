@@ -1,6 +1,7 @@
 """Operators replay dead letters on a real Kafka broker with mutual TLS: the hub reads the record
 at its offset on the dead-letter topic and produces it to its origin topic, with its own producer
-for its own topics and with the operators' identity (``beheer``) for an agency's answer topic."""
+for its own topics and with the operators' identity (``beheer``) for an agency's answer topic;
+only bytes it finds at the origin, or that the dead letter's proven writer may write there."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ from hub.domain.dead_letter import DeadLetter
 from hub.service.ops import record_dead_letter
 from hub.settings import Settings
 from schemas.organisaties import BEHEER, Uitvoerder
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import (
+    LEGACY_DEAD_LETTER,
+    dead_letter_topic,
+    instructie_topic,
+    opschorting_antwoord_topic,
+)
 from schemas.versleuteling import generate_private_key, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
@@ -121,15 +127,18 @@ async def records_up_to_now(bootstrap: str, topic: str, key: str) -> list:
         await consumer.stop()
 
 
-async def put_on_dead_letter_topic(bootstrap: str, key: str, value: bytes, headers: dict) -> None:
-    """A dead-letter copy as a connector writes it (here as the operators: a super user)."""
+async def put_on_dead_letter_topic(
+    bootstrap: str, key: str, value: bytes, headers: dict, *, topic: str, als: str = "beheer"
+) -> None:
+    """A dead-letter copy on ``topic``, written as organisation ``als`` (by default the
+    operators, a super user, standing in for the topic's producer)."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=True, **client_kwargs()
+        bootstrap_servers=bootstrap, enable_idempotence=True, **client_kwargs(als)
     )
     await producer.start()
     try:
         await producer.send_and_wait(
-            DEAD_LETTER.name,
+            topic,
             value,
             key=key.encode(),
             headers=[(name, text.encode()) for name, text in headers.items()],
@@ -206,8 +215,10 @@ async def test_an_answer_the_hub_dead_lettered_is_replayed_after_the_fix_and_con
     original, replay = on_topic
     assert replay.value == original.value
     headers = dict(replay.headers)
-    assert (
-        headers["dlq-replayed-from"] == f"{letter['dlq_partition']}:{letter['dlq_offset']}".encode()
+    assert letter["dlq_topic"] == dead_letter_topic("hub").name
+    assert letter["failed_by"] == f"User:{hub.settings.oin}"
+    assert headers["dlq-replayed-from"] == (
+        f"{letter['dlq_topic']}:{letter['dlq_partition']}:{letter['dlq_offset']}".encode()
     )
     assert [name for name, _ in replay.headers if name.startswith("dlq-")] == ["dlq-replayed-from"]
 
@@ -234,17 +245,24 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
     instruction = instructie_topic("cjib").name
     answers = opschorting_antwoord_topic("cjib").name
     value = b'{"id": "' + str(uuid.uuid4()).encode() + b'", "type": "x"}'
+    # Not at their origin: each goes back only where its writer may write itself (the hub its
+    # instructions, the CJIB its answers).
+    hub_dlq, cjib_dlq = dead_letter_topic("hub").name, dead_letter_topic("cjib").name
     copies = {
-        "instruction": copy_headers(instruction, reason),
-        "answer": copy_headers(answers, reason),
-        "cut": copy_headers(instruction, reason, **{"dlq-value-cut": "true"}),
-        "loop": copy_headers(DEAD_LETTER.name, reason),
-        "unknown": copy_headers("elsewhere.v1", reason),
+        "instruction": (hub_dlq, copy_headers(instruction, reason)),
+        "answer": (cjib_dlq, copy_headers(answers, reason)),
+        "cut": (hub_dlq, copy_headers(instruction, reason, **{"dlq-value-cut": "true"})),
+        "loop": (hub_dlq, copy_headers(LEGACY_DEAD_LETTER.name, reason)),
+        "unknown": (hub_dlq, copy_headers("elsewhere.v1", reason)),
     }
-    for headers in copies.values():
-        await put_on_dead_letter_topic(kafka_bootstrap, key, value, headers)
+    for topic, headers in copies.values():
+        await put_on_dead_letter_topic(kafka_bootstrap, key, value, headers, topic=topic)
     letters = await dead_letters(hub_client.operator, at_least=5, reason_code=reason)
-    by_kind = dict(zip(copies, sorted(letters, key=lambda d: d["dlq_offset"]), strict=True))
+    on_hub_dlq = sorted(
+        (d for d in letters if d["dlq_topic"] == hub_dlq), key=lambda d: d["dlq_offset"]
+    )
+    by_kind = dict(zip(["instruction", "cut", "loop", "unknown"], on_hub_dlq, strict=True))
+    [by_kind["answer"]] = [d for d in letters if d["dlq_topic"] == cjib_dlq]
 
     single = await hub_client.operator.post(
         f"/api/v1/ops/dead-letters/{by_kind['loop']['id']}/replay"
@@ -276,11 +294,14 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
 
     [replayed] = await records_up_to_now(kafka_bootstrap, instruction, key)
     assert replayed.value == value
+    shown = by_kind["instruction"]
     assert dict(replayed.headers)["dlq-replayed-from"] == (
-        f"{by_kind['instruction']['dlq_partition']}:{by_kind['instruction']['dlq_offset']}".encode()
+        f"{hub_dlq}:{shown['dlq_partition']}:{shown['dlq_offset']}".encode()
     )
     assert [n for n, _ in replayed.headers if n.startswith("dlq-")] == ["dlq-replayed-from"]
-    assert dict(replayed.headers)["content-type"] == copies["instruction"]["content-type"].encode()
+    assert (
+        dict(replayed.headers)["content-type"] == copies["instruction"][1]["content-type"].encode()
+    )
 
     second = await hub_client.operator.post(
         "/api/v1/ops/dead-letters/replay", json={"reason_code": reason}
@@ -299,6 +320,7 @@ async def test_a_dead_letter_no_longer_on_the_topic_is_refused(hub_client):
     hub = hub_client.app.state.hub
     value = b'{"id": "gone"}'
     letter = DeadLetter(
+        dlq_topic=dead_letter_topic("cjib").name,
         dlq_partition=0,
         dlq_offset=10**12,
         origin_topic=instructie_topic("cjib").name,

@@ -28,7 +28,7 @@ from schemas.opschorting import (
     OpschortingInstructie,
 )
 from schemas.organisaties import Uitvoerder
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from tests.unit.connectors.berichten import instructie, sleutel
 
 BSN = "999990019"
@@ -112,7 +112,7 @@ class Verbinding:
         await self.verwerker.verwerk(self.record(value, **kwargs))
 
     def dead_letters(self) -> list[tuple[bytes, dict[str, str]]]:
-        return [(b, h) for t, b, h in self.gepubliceerd if t == DEAD_LETTER.name]
+        return [(b, h) for t, b, h in self.gepubliceerd if t == dead_letter_topic("cjib").name]
 
     def op_antwoordtopic(self) -> Iterator[CloudEvent[Any]]:
         return (parse_event(b) for t, b, _ in self.gepubliceerd if t == ANTWOORDEN)

@@ -18,7 +18,7 @@ from connectors.duo import KOPPELING
 from schemas import deadletter as dl
 from schemas import parse_event
 from schemas.aflevering import AfleveringMislukt, AfleveringReden
-from schemas.topics import DEAD_LETTER, informatie_antwoord_topic, informatie_verzoek_topic
+from schemas.topics import dead_letter_topic, informatie_antwoord_topic, informatie_verzoek_topic
 from tests.unit.connectors.berichten import sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek
 
@@ -79,7 +79,7 @@ class Duo:
         return events  # type: ignore[return-value]
 
     def dead_letters(self) -> list[dict[str, str]]:
-        return [h for t, _, h in self.gepubliceerd if t == DEAD_LETTER.name]
+        return [h for t, _, h in self.gepubliceerd if t == dead_letter_topic("duo").name]
 
 
 async def test_a_back_office_away_is_retried_and_reported_once_not_final():

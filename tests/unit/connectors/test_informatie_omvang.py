@@ -18,7 +18,7 @@ from schemas import deadletter as dl
 from schemas import parse_event
 from schemas.aflevering import AfleveringMislukt, AfleveringReden
 from schemas.informatie import InformatieVerstrekt
-from schemas.topics import DEAD_LETTER, informatie_antwoord_topic, informatie_verzoek_topic
+from schemas.topics import dead_letter_topic, informatie_antwoord_topic, informatie_verzoek_topic
 from tests.unit.connectors.berichten import sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek, vorderingen
 
@@ -100,7 +100,7 @@ async def test_an_answer_that_fits_is_published_whole():
 
 async def test_an_answer_over_64_kb_is_dead_lettered_antwoord_te_groot_and_reported():
     gepubliceerd, (event, _) = await _verwerk(200)
-    dead = [(b, h) for t, b, h in gepubliceerd if t == DEAD_LETTER.name]
+    dead = [(b, h) for t, b, h in gepubliceerd if t == dead_letter_topic("cjib").name]
     ((_, headers),) = dead
     assert headers[dl.HEADER_REASON_CODE] == "antwoord-te-groot"
     (melding,) = [parse_event(b) for t, b, _ in gepubliceerd if t == ANTWOORDEN]

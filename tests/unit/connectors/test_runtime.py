@@ -33,7 +33,7 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import DEAD_LETTER, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
 from tests.unit.connectors.berichten import instructie, sleutel
 
 TOPIC = instructie_topic("cjib").name
@@ -99,7 +99,7 @@ class Opstelling:
         self.antwoorden: list[Ontvangen] = []
         self.dead_letters: list[Ontvangen] = []
         self._vang(opschorting_antwoord_topic("cjib").name, self.antwoorden)
-        self._vang(DEAD_LETTER.name, self.dead_letters)
+        self._vang(dead_letter_topic("cjib").name, self.dead_letters)
 
     def _vang(self, topic: str, lijst: list[Ontvangen]) -> None:
         @self.broker.subscriber(topic, decoder=_ruw)

@@ -33,7 +33,7 @@ from schemas.opschorting import (
 )
 from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
 from schemas.topics import (
-    DEAD_LETTER,
+    dead_letter_topic,
     informatie_antwoord_topic,
     informatie_verzoek_topic,
     instructie_topic,
@@ -139,7 +139,7 @@ async def test_a_type_the_topic_carries_without_translation_is_niet_ondersteund_
     await verwerking.verwerk(verlengd)
     await verwerking.verwerk(origineel.to_bytes())
 
-    ((value, headers),) = verwerking.op(DEAD_LETTER.name)
+    ((value, headers),) = verwerking.op(dead_letter_topic("cjib").name)
     assert value == verlengd
     assert headers[dl.HEADER_REASON_CODE] == "niet-ondersteund"
     assert headers[dl.HEADER_REASON].startswith(f"niet-ondersteund: type {VERLENGING} ")
@@ -161,7 +161,7 @@ async def test_a_type_that_does_not_belong_on_the_topic_is_onverwacht_type_and_w
     await verwerking.verwerk(vreemd)
     await verwerking.verwerk(verwerking.order().to_bytes())
 
-    ((value, headers),) = verwerking.op(DEAD_LETTER.name)
+    ((value, headers),) = verwerking.op(dead_letter_topic("cjib").name)
     assert value == vreemd
     assert headers[dl.HEADER_REASON_CODE] == "onverwacht-type"
     assert "nl.maatwerk.casus.ingediend.v1" in headers[dl.HEADER_REASON]
@@ -173,7 +173,7 @@ async def test_an_information_request_on_its_topic_without_translation_is_niet_o
     await verwerking.verwerk(
         _informatieverzoek(verwerking).to_bytes(), topic=informatie_verzoek_topic("cjib").name
     )
-    ((_, headers),) = verwerking.op(DEAD_LETTER.name)
+    ((_, headers),) = verwerking.op(dead_letter_topic("cjib").name)
     assert headers[dl.HEADER_REASON_CODE] == "niet-ondersteund"
 
 
@@ -301,7 +301,7 @@ async def test_a_bug_in_the_look_up_parks_the_message_with_only_the_exception_ty
 
     verwerking = Verwerking(_met(_opzoekende_vertaling([], kapot)))
     await verwerking.verwerk(verlenging(verwerking.order()).to_bytes())
-    ((_, headers),) = verwerking.op(DEAD_LETTER.name)
+    ((_, headers),) = verwerking.op(dead_letter_topic("cjib").name)
     assert headers[dl.HEADER_REASON_CODE] == "verwerkingsfout"
     assert "ValueError" in headers[dl.HEADER_REASON]
     assert BSN not in str(headers)
@@ -380,5 +380,5 @@ async def test_an_information_request_is_answered_on_the_information_answer_topi
     assert isinstance(answer.data, InformatieGeweigerd)
     assert answer.data.reden == "Onbekend bij het CJIB"
     assert answer.data.geweigerd_op == NU
-    assert verwerking.op(DEAD_LETTER.name) == []
+    assert verwerking.op(dead_letter_topic("cjib").name) == []
     assert verwerking.op(OPSCHORTING_ANTWOORD.name) == []

@@ -29,7 +29,12 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
-from schemas.topics import DEAD_LETTER, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import (
+    LEGACY_DEAD_LETTER,
+    OPSCHORTING,
+    instructie_topic,
+    opschorting_antwoord_topic,
+)
 from simulators import AGENCIES
 from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
@@ -215,7 +220,7 @@ async def test_an_answer_counts_only_on_the_answer_topic_of_the_agency_it_speaks
     # CJIB's instruction topic is for CJIB, but the hub writes it: no CJIB answer can come there.
     with pytest.raises(AntwoordAfgewezen, match="carries the answers of hub, not of cjib"):
         await verwerk_antwoord(good, uow(), deps, topic=instructie_topic("cjib").name)
-    for elders in ("maatwerk.opschorting.antwoord.v1", DEAD_LETTER.name, "x"):
+    for elders in ("maatwerk.opschorting.antwoord.v1", LEGACY_DEAD_LETTER.name, "x"):
         with pytest.raises(AntwoordAfgewezen, match="carries the answers of no agency"):
             await verwerk_antwoord(good, uow(), deps, topic=elders)
     opschorting = await lees_opschorting(opschorting_id, uow(), deps)

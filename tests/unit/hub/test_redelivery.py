@@ -112,6 +112,7 @@ async def test_redelivery_counts_per_record_and_waits_with_capped_backoff():
 )
 def test_a_dead_letter_of_any_value_is_summarised_without_raising(value):
     letter = DeadLetter.of(
+        topic="maatwerk.deadletter.hub.v1",
         partition=0,
         offset=1,
         key=b"\xff\x00",

@@ -25,7 +25,13 @@ from hub.service.replay import (
     replay_een,
     replay_headers,
 )
-from schemas.topics import DEAD_LETTER, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import (
+    LEGACY_DEAD_LETTER,
+    OPSCHORTING,
+    dead_letter_topic,
+    instructie_topic,
+    opschorting_antwoord_topic,
+)
 from tests.unit.hub.fakes import REPOSITORIES, FakeUnitOfWork, Klok, Store, fake_deps
 
 OPERATOR = "urn:nld:oin:00000001999999990301"
@@ -75,9 +81,9 @@ REPOSITORIES["dead_letters"] = FakeDeadLetters
 
 @dataclass
 class Source:
-    """The dead-letter topic: records by (partition, offset)."""
+    """The topics: records by (topic, partition, offset)."""
 
-    records: dict[tuple[int, int], StoredRecord] = field(default_factory=dict)
+    records: dict[tuple[str, int, int], StoredRecord] = field(default_factory=dict)
     opened: int = 0
 
     @contextlib.asynccontextmanager
@@ -85,8 +91,8 @@ class Source:
         self.opened += 1
         yield self
 
-    async def read(self, partition: int, offset: int) -> StoredRecord | None:
-        return self.records.get((partition, offset))
+    async def read(self, topic: str, partition: int, offset: int) -> StoredRecord | None:
+        return self.records.get((topic, partition, offset))
 
 
 @dataclass
@@ -127,8 +133,15 @@ class World:
         value: bytes = b'{"id": "e-1"}',
         headers: tuple[tuple[str, bytes | None], ...] = (),
         on_topic: bool = True,
+        writer: str = "cjib",
+        at_origin: bytes | None = b"",
     ) -> int:
+        """A dead letter ``writer`` set aside on its own dead-letter topic; ``at_origin``: the
+        value at its origin (b"": the same as the copy's; None: nothing there)."""
         offset = self.next_offset
+        dlq_topic = (
+            LEGACY_DEAD_LETTER.name if writer == "legacy" else dead_letter_topic(writer).name
+        )
         self.next_offset += 1
         stored = [
             ("content-type", b"application/cloudevents+json; charset=UTF-8"),
@@ -139,13 +152,20 @@ class World:
             *headers,
         ]
         if on_topic:
-            self.source.records[(0, offset)] = StoredRecord(b"MWL-2026-0000000001", value, stored)
+            self.source.records[(dlq_topic, 0, offset)] = StoredRecord(
+                b"MWL-2026-0000000001", value, stored
+            )
+        if origin and at_origin is not None:
+            self.source.records[(origin, 1, 100 + offset)] = StoredRecord(
+                b"MWL-2026-0000000001", at_origin or value, stored[:2]
+            )
         letter = DeadLetter(
+            dlq_topic=dlq_topic,
             dlq_partition=0,
             dlq_offset=offset,
             origin_topic=origin,
             origin_partition=1,
-            origin_offset=7,
+            origin_offset=100 + offset,
             reason=f"{reason}: no",
             reason_code=reason,
             consumer="connector-cjib",
@@ -180,10 +200,10 @@ def test_a_replayed_record_loses_its_dlq_headers_and_says_where_it_was_replayed_
         b"v",
         [("content-type", b"x"), ("dlq-reason", b"r"), ("empty", None), ("dlq-origin-topic", b"t")],
     )
-    assert replay_headers(record, 0, 41) == [
+    assert replay_headers(record, "maatwerk.deadletter.cjib.v1", 0, 41) == [
         ("content-type", b"x"),
         ("empty", b""),
-        (HEADER_REPLAYED_FROM, b"0:41"),
+        (HEADER_REPLAYED_FROM, b"maatwerk.deadletter.cjib.v1:0:41"),
     ]
 
 
@@ -230,7 +250,8 @@ async def test_an_answer_topic_is_written_with_the_operators_identity_or_refused
         ({"on_topic": False}, Weigering.NIET_MEER_OP_TOPIC),
         ({"origin": None}, Weigering.GEEN_HERKOMST),
         ({"origin": "somewhere.else.v1"}, Weigering.ONBEKEND_TOPIC),
-        ({"origin": DEAD_LETTER.name}, Weigering.DEAD_LETTER_TOPIC),
+        ({"origin": LEGACY_DEAD_LETTER.name}, Weigering.DEAD_LETTER_TOPIC),
+        ({"origin": dead_letter_topic("duo").name}, Weigering.DEAD_LETTER_TOPIC),
     ],
 )
 async def test_what_cannot_be_replayed_as_it_was_is_refused_with_why(world, kwargs, weigering):
@@ -245,8 +266,8 @@ async def test_what_cannot_be_replayed_as_it_was_is_refused_with_why(world, kwar
 
 async def test_a_record_that_is_not_the_one_recorded_is_refused(world):
     letter = world.dead_letter()
-    stored = world.source.records[(0, 0)]
-    world.source.records[(0, 0)] = replace(stored, value=b"something else")
+    place = (dead_letter_topic("cjib").name, 0, 0)
+    world.source.records[place] = replace(world.source.records[place], value=b"something else")
     [result] = (await world.replay(letter)).resultaten
     assert result.weigering is Weigering.ANDER_RECORD
 
@@ -294,8 +315,80 @@ async def test_one_dead_letter_unknown_is_404_and_refused_is_409_naming_why(worl
     with pytest.raises(NietGevonden) as unknown:
         await replay_een(5, world.uow, world.deps, world.kafka, door=OPERATOR)
     assert unknown.value.field == "letter_id"
-    letter = world.dead_letter(DEAD_LETTER.name)
+    letter = world.dead_letter(LEGACY_DEAD_LETTER.name)
     with pytest.raises(Conflict) as refused:
         await replay_een(letter, world.uow, world.deps, world.kafka, door=OPERATOR)
     assert refused.value.type == "dead-letter-topic"
-    assert "dead-letter topic itself" in refused.value.message
+    assert "is a dead-letter topic" in refused.value.message
+
+
+DUO_INSTRUCTIE = instructie_topic("duo").name
+DUO_ANTWOORD = opschorting_antwoord_topic("duo").name
+
+
+@pytest.mark.parametrize("origin", [DUO_INSTRUCTIE, DUO_ANTWOORD])
+@pytest.mark.parametrize("at_origin", [None, b'{"id": "the real one"}'])
+async def test_a_forged_dead_letter_is_refused_whatever_origin_it_names(world, origin, at_origin):
+    """The CJIB sets aside bytes it made up, naming DUO's topics as their origin: they are not
+    there, and the CJIB may not write those topics, so nothing is produced in anyone's name."""
+    forged = world.dead_letter(
+        origin, reason="backoffice-fout", value=b'{"id": "forged"}', at_origin=at_origin
+    )
+    uitslag = await world.replay(criteria=DeadLetterFilter(reason_codes=("backoffice-fout",)))
+    [result] = uitslag.resultaten
+    assert (result.id, result.weigering) == (forged, Weigering.NIET_OP_HERKOMST)
+    assert "cjib" in (result.reden or "") and origin in (result.reden or "")
+    assert world.hub.sent == [] and world.operator.sent == []
+    assert world.store.tables["dead_letters"][forged].replay is None
+
+
+async def test_a_verified_replay_sends_the_original_record_not_the_copy(world):
+    """The copy's key and headers are the writer's to choose; what goes back is the record as it
+    is at its origin."""
+    letter = world.dead_letter(DUO_INSTRUCTIE, writer="duo", headers=(("ce_source", b"x"),))
+    place = (DUO_INSTRUCTIE, 1, 100)
+    world.source.records[place] = replace(world.source.records[place], key=b"the-origin-key")
+    [result] = (await world.replay(letter)).resultaten
+    assert result.uitkomst is Uitkomst.REPLAYED
+    [(topic, key, value, headers)] = world.hub.sent
+    assert (topic, key, value) == (DUO_INSTRUCTIE, b"the-origin-key", b'{"id": "e-1"}')
+    assert "ce_source" not in dict(headers)
+
+
+async def test_bytes_not_at_the_origin_go_back_only_where_their_proven_writer_may_write(world):
+    """DUO set aside an answer of its own that is gone from its topic: DUO may write that topic,
+    so replaying the copy publishes nothing it could not have sent itself."""
+    own = world.dead_letter(DUO_ANTWOORD, writer="duo", at_origin=None)
+    hub_own = world.dead_letter(OPSCHORTING.name, writer="hub", at_origin=None)
+    uitslag = await world.replay(own, hub_own)
+    assert uitslag.aantal(Uitkomst.REPLAYED) == 2
+    assert [s[0] for s in world.operator.sent] == [DUO_ANTWOORD]
+    assert [s[0] for s in world.hub.sent] == [OPSCHORTING.name]
+
+
+async def test_the_former_shared_topic_proves_no_writer_only_bytes_at_the_origin_go_back(world):
+    there = world.dead_letter(DUO_ANTWOORD, writer="legacy")
+    gone = world.dead_letter(DUO_ANTWOORD, writer="legacy", at_origin=None)
+    outcome = {r.id: r for r in (await world.replay(there, gone)).resultaten}
+    assert outcome[there].uitkomst is Uitkomst.REPLAYED
+    assert outcome[gone].weigering is Weigering.NIET_OP_HERKOMST
+    assert "no proven writer" in (outcome[gone].reden or "")
+    assert [s[0] for s in world.operator.sent] == [DUO_ANTWOORD]
+
+
+@pytest.mark.parametrize(
+    "selectie",
+    [
+        {"criteria": DeadLetterFilter(reason_codes=("bestaat-niet",))},
+        {"criteria": DeadLetterFilter(reason_codes=("a",), origin_topics=(OPSCHORTING.name,))},
+        {"ids": ()},
+    ],
+)
+async def test_a_selection_that_matches_nothing_replays_nothing(world, selectie):
+    world.dead_letter(reason="a")
+    world.dead_letter(reason="b")
+    uitslag = await replay(Selectie(**selectie), world.uow, world.deps, world.kafka, door=OPERATOR)
+    assert uitslag.resultaten == [] and uitslag.geselecteerd == 0
+    assert world.hub.sent == [] and world.operator.sent == []
+    assert world.source.opened == 0
+    assert all(r.replay is None for r in world.store.tables["dead_letters"].values())

@@ -7,12 +7,15 @@ from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder
 from schemas.topics import (
     AGENCIES,
     CASUS,
-    DEAD_LETTER,
+    DEAD_LETTER_PRODUCERS,
+    LEGACY_DEAD_LETTER,
     REGISTER,
     AclEntry,
     acl_entries,
     catalogue,
     consumer_group,
+    dead_letter_topic,
+    dead_letter_topics,
     eigenaar_van,
     enige_producent,
     informatie_antwoord_topic,
@@ -54,7 +57,7 @@ def test_register_topic_is_compacted_and_keyed_on_the_oin() -> None:
 
 def test_casus_topics_are_keyed_on_the_casus_id() -> None:
     for topic in catalogue():
-        if topic in (REGISTER, DEAD_LETTER):
+        if topic == REGISTER or topic in dead_letter_topics():
             continue
         assert topic.key == "casus id", topic.name
         assert not topic.compacted
@@ -88,7 +91,29 @@ def test_answers_are_written_by_their_agency_alone_and_read_by_the_hub_only() ->
     assert eigenaar_van(CASUS.name) is None
     assert eigenaar_van("maatwerk.opschorting.antwoord.v1") is None
     assert enige_producent(instructie_topic("cjib").name) == "hub"
-    assert enige_producent(DEAD_LETTER.name) is None  # the hub and every connector write it
+    assert enige_producent(LEGACY_DEAD_LETTER.name) is None  # no one writes it any more
+
+
+def test_each_producer_has_its_own_dead_letter_topic_read_by_the_hub_alone() -> None:
+    """Kafka records do not carry their writer: one topic per producer does (the ACLs)."""
+    assert ("hub", *AGENCIES) == DEAD_LETTER_PRODUCERS
+    for code in DEAD_LETTER_PRODUCERS:
+        topic = dead_letter_topic(code)
+        assert topic.name == f"maatwerk.deadletter.{code}.v1" and topic in catalogue()
+        assert (topic.producers, topic.consumers) == ((code,), ("hub",))
+        assert enige_producent(topic.name) == code
+    assert (LEGACY_DEAD_LETTER.producers, LEGACY_DEAD_LETTER.consumers) == ((), ("hub",))
+    entries = set(acl_entries())
+    cjib = dead_letter_topic("cjib").name
+    assert AclEntry(user("cjib"), "WRITE", cjib) in entries
+    assert not [
+        e for e in entries if e.operation == "WRITE" and e.resource == LEGACY_DEAD_LETTER.name
+    ]
+    for other in ("hub", "duo", "loket"):
+        assert AclEntry(user(other), "WRITE", cjib) not in entries
+    assert {e.principal for e in entries if e.resource == cjib and e.operation == "READ"} == {
+        user("hub")
+    }
 
 
 def test_principals_are_oins() -> None:
@@ -129,6 +154,8 @@ def test_acl_entries_are_exactly_the_matrix() -> None:
         }
         expected = {(user(p), "WRITE") for p in topic.producers}
         expected |= {(user(c), "READ") for c in topic.consumers}
+        if "hub" in topic.producers:  # a replay reads a record back where the hub wrote it
+            expected.add((user("hub"), "READ"))
         expected |= {(user(x), "DESCRIBE") for x in (*topic.producers, *topic.consumers)}
         assert mine == expected, topic.name
     groups = {
@@ -150,8 +177,8 @@ def test_acl_entries_are_exactly_the_matrix() -> None:
 
 
 def test_acl_entries_for_chosen_topics() -> None:
-    entries = acl_entries((DEAD_LETTER,))
-    assert {e.resource for e in entries if e.resource_type == "TOPIC"} == {DEAD_LETTER.name}
+    entries = acl_entries((LEGACY_DEAD_LETTER,))
+    assert {e.resource for e in entries if e.resource_type == "TOPIC"} == {LEGACY_DEAD_LETTER.name}
     assert {e.resource for e in entries if e.resource_type == "GROUP"} == {"hub", "hub-"}
 
 
