@@ -113,7 +113,7 @@ class Origin:
 def dead_letter_headers(
     *,
     origin: Origin,
-    reason_code: str,
+    redencode: str,
     detail: str,
     at: datetime,
     original: Iterable[tuple[str, bytes | str | None]] = (),
@@ -131,8 +131,8 @@ def dead_letter_headers(
         headers[name] = header_text(value)[:MAX_HEADER_VALUE]
     headers.update(
         {
-            HEADER_REASON: mask_bsn_like(f"{reason_code}: {detail}")[:MAX_REASON],
-            HEADER_REASON_CODE: reason_code,
+            HEADER_REASON: mask_bsn_like(f"{redencode}: {detail}")[:MAX_REASON],
+            HEADER_REASON_CODE: redencode,
             HEADER_ORIGIN_TOPIC: origin.topic,
             HEADER_ORIGIN_PARTITION: str(origin.partition),
             HEADER_ORIGIN_OFFSET: str(origin.offset),
@@ -159,7 +159,7 @@ class DeadLetterCopy:
 def dead_letter_copy(
     *,
     origin: Origin,
-    reason_code: str,
+    redencode: str,
     detail: str,
     at: datetime,
     value: bytes | None,
@@ -168,7 +168,7 @@ def dead_letter_copy(
     """The dead-letter copy of a record: :func:`dead_letter_headers`, and the value cut to
     :data:`MAX_VALUE` bytes when it is larger (then marked, with its size and digest)."""
     headers = dead_letter_headers(
-        origin=origin, reason_code=reason_code, detail=detail, at=at, original=original
+        origin=origin, redencode=redencode, detail=detail, at=at, original=original
     )
     raw = value or b""
     if len(raw) > MAX_VALUE:

@@ -427,7 +427,7 @@ class InstructieVerwerker:
                 consumer=self.koppeling.naam,
                 principal=principal(code),
             ),
-            reason_code=fout.reden.value,
+            redencode=fout.reden.value,
             detail=fout.detail,
             at=self._klok(),
             value=record.value if isinstance(record.value, bytes) else None,

@@ -39,11 +39,11 @@ class HubMetrics:
         self.dead_lettered = Counter(
             "hub_messages_dead_lettered",
             "Messages the hub set aside on the dead-letter topic, by reason code.",
-            ["reason_code"],
+            ["redencode"],
             registry=self.registry,
         )
         for code in HUB_REASON_CODES:
-            self.dead_lettered.labels(reason_code=code)
+            self.dead_lettered.labels(redencode=code)
         self.consumer_retries = Counter(
             "hub_consumer_records_handed_back",
             "Records a hub consumer handed back to be redelivered after a wait, by consumer "

@@ -39,7 +39,7 @@ class DeadLetterRepository:
             dlq_partition=letter.dlq_partition,
             dlq_offset=letter.dlq_offset,
             reason=letter.reason,
-            reason_code=letter.reason_code,
+            redencode=letter.redencode,
             consumer=letter.consumer,
             failed_by=letter.failed_by,
             dead_lettered_at=letter.dead_lettered_at,
@@ -131,7 +131,7 @@ def _conditions(criteria: DeadLetterFilter) -> list[ColumnElement[bool]]:
     row = DeadLetterRow
     conditions = [
         *_any_of(row.id, criteria.ids),
-        *_any_of(row.reason_code, criteria.reason_codes),
+        *_any_of(row.redencode, criteria.redencodes),
         *_any_of(row.origin_topic, criteria.origin_topics),
         *_any_of(row.consumer, criteria.consumers),
         *_any_of(row.event_type, criteria.event_types),
@@ -167,7 +167,7 @@ def _recorded(row: DeadLetterRow) -> RecordedDeadLetter:
             origin_partition=_shown(row.origin_partition),
             origin_offset=_shown(row.origin_offset),
             reason=row.reason,
-            reason_code=row.reason_code,
+            redencode=row.redencode,
             consumer=row.consumer,
             failed_by=row.failed_by,
             dead_lettered_at=row.dead_lettered_at,

@@ -316,7 +316,7 @@ class DeadLetterRow(Base):
     dlq_partition: Mapped[int] = mapped_column(Integer)
     dlq_offset: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    reason_code: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    redencode: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
     consumer: Mapped[str | None] = mapped_column(String(200), nullable=True)
     failed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     dead_lettered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)

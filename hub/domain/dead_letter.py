@@ -91,7 +91,7 @@ class DeadLetter:
     origin_partition: int | None
     origin_offset: int | None
     reason: str | None
-    reason_code: str | None
+    redencode: str | None
     consumer: str | None
     failed_by: str | None
     """The proven writer's Kafka principal (from ``dlq_topic``); None: not proven."""
@@ -128,7 +128,7 @@ class DeadLetter:
             origin_partition=_number(headers.get(HEADER_ORIGIN_PARTITION), 2**31),
             origin_offset=_number(headers.get(HEADER_ORIGIN_OFFSET), 2**63),
             reason=_text(headers.get(HEADER_REASON), 1000),
-            reason_code=_text(headers.get(HEADER_REASON_CODE), 60),
+            redencode=_text(headers.get(HEADER_REASON_CODE), 60),
             consumer=_text(headers.get(HEADER_CONSUMER), 200),
             failed_by=None if writer is None else principal(writer, oins),
             dead_lettered_at=_time(headers.get(HEADER_TIME)),

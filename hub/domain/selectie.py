@@ -58,7 +58,7 @@ class Pagina:
 class DeadLetterFilter:
     """Each given criterion narrows the list; several values of one criterion mean any of them."""
 
-    reason_codes: tuple[str, ...] = ()
+    redencodes: tuple[str, ...] = ()
     origin_topics: tuple[str, ...] = ()
     consumers: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()

@@ -58,7 +58,7 @@ def _checked(response: httpx.Response) -> Any:
 
 
 def _filters(
-    reason_code: list[str],
+    redencode: list[str],
     topic: list[str],
     consumer: list[str],
     event_type: list[str],
@@ -67,7 +67,7 @@ def _filters(
     replayed: bool | None,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "reason_code": reason_code,
+        "redencode": redencode,
         "origin_topic": topic,
         "consumer": consumer,
         "event_type": event_type,
@@ -94,8 +94,8 @@ def list_(
     cert: Cert = PKI / "beheer.pem",
     key: Key = PKI / "beheer.key",
     ca: Ca = PKI / "ca.pem",
-    reason_code: Annotated[
-        list[str] | None, typer.Option("--reason-code", "--reden", help="Repeat for any of.")
+    redencode: Annotated[
+        list[str] | None, typer.Option("--redencode", "--reden", help="Repeat for any of.")
     ] = None,
     topic: Annotated[list[str] | None, typer.Option(help="Origin topic; repeat.")] = None,
     consumer: Annotated[list[str] | None, typer.Option(help="Consumer group; repeat.")] = None,
@@ -111,7 +111,7 @@ def list_(
     """The dead letters that pass the filters, newest first, as a table; "written by" is the
     producer the dead-letter topic proves (not a header's claim)."""
     params = _filters(
-        reason_code or [], topic or [], consumer or [], event_type or [], vanaf, tot, replayed
+        redencode or [], topic or [], consumer or [], event_type or [], vanaf, tot, replayed
     )
     with _client(url, cert, key, ca) as client:
         page = _checked(
@@ -130,7 +130,7 @@ def list_(
         table.add_row(
             str(item["id"]),
             item["received_at"][:19],
-            item["reason_code"] or "",
+            item["redencode"] or "",
             item.get("failed_by") or "(not proven)",
             origin,
             item["event_type"] or "",
@@ -167,7 +167,7 @@ def replay(
     ca: Ca = PKI / "ca.pem",
     ids: Annotated[list[int] | None, typer.Option("--id", help="A dead letter; repeat.")] = None,
     reden: Annotated[
-        str | None, typer.Option("--reden", "--reason-code", help="Every one of this reason.")
+        str | None, typer.Option("--redencode", "--reden", help="Every one of this reason.")
     ] = None,
     topic: Annotated[str | None, typer.Option(help="With --reden: this origin only.")] = None,
     vanaf: Annotated[dt.datetime | None, typer.Option(help="With --reden: read from.")] = None,

@@ -25,7 +25,7 @@ class DeadLetterView(BaseModel):
     received_at: dt.datetime = Field(description="When the hub read it from the dead-letter topic.")
     dead_lettered_at: dt.datetime | None = Field(description="Header dlq-time.")
     reason: str | None = Field(description="Header dlq-reason (nine-digit numbers masked).")
-    reason_code: str | None = Field(description="Header dlq-reason-code.")
+    redencode: str | None = Field(description="Header dlq-reason-code.")
     consumer: str | None = Field(description="Header dlq-consumer: the group that gave up.")
     failed_by: str | None = Field(
         description="Who set it aside: the Kafka principal of the one producer the ACLs let "
@@ -54,7 +54,7 @@ class DeadLetterView(BaseModel):
             received_at=recorded.received_at,
             dead_lettered_at=letter.dead_lettered_at,
             reason=letter.reason,
-            reason_code=letter.reason_code,
+            redencode=letter.redencode,
             consumer=letter.consumer,
             failed_by=letter.failed_by,
             origin_topic=letter.origin_topic,
@@ -93,13 +93,13 @@ class DeadLetterPagina(BaseModel):
 
 
 class ReplayVerzoek(BaseModel):
-    """What to replay: ``ids``, or every dead letter of ``reason_code`` (optionally narrowed by
+    """What to replay: ``ids``, or every dead letter of ``redencode`` (optionally narrowed by
     ``origin_topic`` and the time range), at most 500 per request, oldest first."""
 
     model_config = ConfigDict(extra="forbid")
 
     ids: list[int] = Field(default_factory=list, max_length=MAX_SELECTIE)
-    reason_code: str | None = Field(default=None, min_length=1, max_length=60)
+    redencode: str | None = Field(default=None, min_length=1, max_length=60)
     origin_topic: str | None = Field(default=None, min_length=1, max_length=249)
     vanaf: dt.datetime | None = None
     tot: dt.datetime | None = None
@@ -117,10 +117,10 @@ class ReplayVerzoek(BaseModel):
 
     @model_validator(mode="after")
     def _one_selection(self) -> ReplayVerzoek:
-        if bool(self.ids) == (self.reason_code is not None):
-            raise ValueError("give either ids or reason_code")
+        if bool(self.ids) == (self.redencode is not None):
+            raise ValueError("give either ids or redencode")
         if self.ids and (self.origin_topic or self.vanaf or self.tot):
-            raise ValueError("origin_topic, vanaf and tot narrow a reason_code, not ids")
+            raise ValueError("origin_topic, vanaf and tot narrow a redencode, not ids")
         if self.vanaf and self.tot and self.tot <= self.vanaf:
             raise ValueError("tot must lie after vanaf")
         return self
@@ -130,7 +130,7 @@ class ReplayVerzoek(BaseModel):
             return Selectie(ids=tuple(self.ids))
         return Selectie(
             criteria=DeadLetterFilter(
-                reason_codes=(str(self.reason_code),),
+                redencodes=(str(self.redencode),),
                 origin_topics=(self.origin_topic,) if self.origin_topic else (),
                 vanaf=self.vanaf,
                 tot=self.tot,
@@ -168,7 +168,7 @@ class ReplayUitslagView(BaseModel):
     refused: int
     results: list[ReplayResultaatView]
     remaining: int | None = Field(
-        description="With a reason_code: how many that pass are still not replayed (more than "
+        description="With a redencode: how many that pass are still not replayed (more than "
         "one request takes, or refused)."
     )
 

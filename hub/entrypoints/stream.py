@@ -73,7 +73,7 @@ async def dead_letter(
     message: Any,
     reason: str,
     *,
-    reason_code: str,
+    redencode: str,
     consumer: str,
     at: datetime,
     metrics: HubMetrics | None = None,
@@ -83,7 +83,7 @@ async def dead_letter(
     raw = _record(message)
     copy = dead_letter_copy(
         origin=Origin(str(raw.topic), raw.partition, raw.offset, consumer, HUB_PRINCIPAL),
-        reason_code=reason_code,
+        redencode=redencode,
         detail=reason,
         at=at,
         value=raw.value,
@@ -99,7 +99,7 @@ async def dead_letter(
         value_cut=copy.cut,
     )
     if metrics is not None:
-        metrics.dead_lettered.labels(reason_code=reason_code).inc()
+        metrics.dead_lettered.labels(redencode=redencode).inc()
 
 
 async def _lenient_headers(
@@ -215,7 +215,7 @@ def register_handlers(
                 broker,
                 message,
                 detail,
-                reason_code=code,
+                redencode=code,
                 consumer=group_id,
                 at=hub.deps.clock(),
                 metrics=metrics,
@@ -223,7 +223,7 @@ def register_handlers(
         except Exception as exc:  # the broker away: never lose the record, try again later
             attempts = antwoorden.failed(place)
             await retry_later(
-                antwoorden, place, attempts, exc, consumer="antwoorden", reason_code=code
+                antwoorden, place, attempts, exc, consumer="antwoorden", redencode=code
             )
         antwoorden.done(place)
 

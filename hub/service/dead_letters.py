@@ -38,7 +38,7 @@ class ZoekDeadLetters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    reason_code: list[str] = Field(default_factory=list, description="Any of these reason codes.")
+    redencode: list[str] = Field(default_factory=list, description="Any of these reason codes.")
     origin_topic: list[str] = Field(
         default_factory=list, description="Read from any of these topics."
     )
@@ -73,7 +73,7 @@ class ZoekDeadLetters(BaseModel):
 
     def filter(self) -> DeadLetterFilter:
         return DeadLetterFilter(
-            reason_codes=tuple(self.reason_code),
+            redencodes=tuple(self.redencode),
             origin_topics=tuple(self.origin_topic),
             consumers=tuple(self.consumer),
             event_types=tuple(self.event_type),

@@ -34,7 +34,7 @@ async def record_dead_letter(letter: DeadLetter, uow: UnitOfWork, deps: Deps) ->
         "dead letter recorded",
         dlq_offset=letter.dlq_offset,
         origin_topic=letter.origin_topic,
-        reason_code=letter.reason_code,
+        redencode=letter.redencode,
     )
     return True
 

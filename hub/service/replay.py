@@ -326,7 +326,7 @@ async def _record(
                 casus_id=key if key and len(key) <= CASUS_ID_CHARS else None,
                 details={
                     "dead_letter_id": letter.id,
-                    "reason_code": letter.letter.reason_code,
+                    "redencode": letter.letter.redencode,
                     "event_type": letter.letter.event_type,
                     "event_id": letter.letter.event_id,
                     "dlq": f"{letter.letter.dlq_topic}:{letter.letter.dlq_partition}:"

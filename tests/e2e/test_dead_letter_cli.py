@@ -96,7 +96,7 @@ async def recorded(url: str, pki: Pki, reason: str, count: int) -> list[dict]:
     async with hub_client(url, pki, "beheer", timeout=10) as operator, asyncio.timeout(90):
         while True:
             page = (
-                await operator.get("/api/v1/ops/dead-letters", params={"reason_code": reason})
+                await operator.get("/api/v1/ops/dead-letters", params={"redencode": reason})
             ).json()
             if page["totaal"] >= count:
                 return page["items"]

@@ -263,7 +263,7 @@ async def test_an_answer_carrying_a_category_not_asked_is_set_aside(stack, kafka
                 lambda p: any(i["event_id"] == vervalst.id for i in p["items"]),
             )
         (letter,) = [i for i in brief["items"] if i["event_id"] == vervalst.id]
-        assert letter["reason_code"] == "antwoord-afgewezen"
+        assert letter["redencode"] == "antwoord-afgewezen"
         assert "toeslagen" in letter["reason"]
         async with stack.client(timeout=10) as loket:
             assert (await loket.get(url)).json()["antwoorden"][0]["status"] in (

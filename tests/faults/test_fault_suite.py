@@ -119,7 +119,7 @@ async def test_hostile_records_are_dead_lettered_and_stall_nothing(stack: FaultS
     )
     assert not missing, f"{missing}{text}"
     assert faulty_link["status"] == "undeliverable", faulty_link
-    assert (by_event.get(faulty_link["instructie_id"]) or {}).get("reason_code") == (
+    assert (by_event.get(faulty_link["instructie_id"]) or {}).get("redencode") == (
         "backoffice-fout"
     ), by_event.get(faulty_link["instructie_id"])
     assert tally.ok, tally.failures() + text

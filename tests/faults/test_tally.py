@@ -34,18 +34,18 @@ def test_the_faulty_link_settles_undeliverable_and_nothing_else_will_do():
 def test_a_hostile_record_counts_only_when_dead_lettered_with_a_reason():
     hostile = [HostileRecord("nested", "t", 0, 7, "k1"), HostileRecord("null", "t", 1, 3, "k2")]
     listed = [
-        {"key": "k1", "reason_code": "ongeldig-bericht", "dlq_offset": 0},
-        {"key": "k2", "reason_code": None, "dlq_offset": 1},
+        {"key": "k1", "redencode": "ongeldig-bericht", "dlq_offset": 0},
+        {"key": "k2", "redencode": None, "dlq_offset": 1},
     ]
     assert unaccounted(hostile, listed, DLQ) == ["null on t[1]: no dead letter"]
 
 
 def test_a_hostile_record_on_the_dead_letter_topic_must_be_passed_by_the_list():
     hostile = [HostileRecord("nested", DLQ, 0, 5, "k")]
-    assert unaccounted(hostile, [{"key": None, "reason_code": "x", "dlq_offset": 5}], DLQ)
-    assert not unaccounted(hostile, [{"key": None, "reason_code": "x", "dlq_offset": 6}], DLQ)
+    assert unaccounted(hostile, [{"key": None, "redencode": "x", "dlq_offset": 5}], DLQ)
+    assert not unaccounted(hostile, [{"key": None, "redencode": "x", "dlq_offset": 6}], DLQ)
     # only a dead letter on that same topic passes it (each producer has its own)
-    elsewhere = {"key": None, "reason_code": "x", "dlq_offset": 9, "dlq_topic": "other"}
+    elsewhere = {"key": None, "redencode": "x", "dlq_offset": 9, "dlq_topic": "other"}
     assert unaccounted(hostile, [elsewhere], DLQ)
     assert not unaccounted(hostile, [{**elsewhere, "dlq_topic": DLQ}], DLQ)
 

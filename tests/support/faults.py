@@ -636,7 +636,7 @@ async def count(stack: FaultStack, orders: list[Order]) -> Tally:
             for instruction, reference in confirmed[agency].items():
                 if references.get(instruction) != reference:
                     tally.lost.append(f"{agency}: {instruction} confirmed, not held")
-    tally.dead_letters = Counter(d["reason_code"] or "(none)" for d in await dead_letters(stack))
+    tally.dead_letters = Counter(d["redencode"] or "(none)" for d in await dead_letters(stack))
     return tally
 
 
@@ -745,7 +745,7 @@ def unaccounted(
         if record.topic == dead_letter_topic:
             if newest <= record.offset:
                 missing.append(f"{record.kind} on {record.topic}: the list stops before it")
-        elif not (by_key.get(mask_bsn_like(record.key)) or {}).get("reason_code"):
+        elif not (by_key.get(mask_bsn_like(record.key)) or {}).get("redencode"):
             # the hub masks every nine-digit run in what it keeps: a uuid may hold one
             missing.append(f"{record.kind} on {record.topic}[{record.partition}]: no dead letter")
     return missing

@@ -83,7 +83,7 @@ async def add(ops, offset: int, *, reason="backoffice-weigert", origin=INSTRUCTI
         origin_partition=0,
         origin_offset=offset,
         reason=f"{reason}: no",
-        reason_code=reason,
+        redencode=reason,
         consumer=kw.pop("consumer", "connector-cjib"),
         failed_by=None,
         dead_lettered_at=None,
@@ -123,8 +123,8 @@ async def test_dead_letters_are_listed_newest_first_with_filters_and_pages(ops):
     assert (second["totaal"], second["per_pagina"]) == (7, 3)
     assert [d["dlq_offset"] for d in second["items"]] == [3, 2, 1]
 
-    assert (await page(ops, reason_code="ongeldig-bericht"))["totaal"] == 1
-    both = await page(ops, reason_code=["ongeldig-bericht", "backoffice-weigert"])
+    assert (await page(ops, redencode="ongeldig-bericht"))["totaal"] == 1
+    both = await page(ops, redencode=["ongeldig-bericht", "backoffice-weigert"])
     assert both["totaal"] == 7
     assert [d["dlq_offset"] for d in (await page(ops, origin_topic=ANTWOORD))["items"]] == [5]
     assert (await page(ops, consumer="hub"))["totaal"] == 1
@@ -177,7 +177,7 @@ async def test_replay_a_selection_or_a_reason_says_per_dead_letter_what_happened
     ids = [d["id"] for d in reversed((await page(ops))["items"])]
 
     by_reason = await ops.post(
-        "/api/v1/ops/dead-letters/replay", json={"reason_code": "backoffice-weigert"}
+        "/api/v1/ops/dead-letters/replay", json={"redencode": "backoffice-weigert"}
     )
     assert by_reason.status_code == 200, by_reason.text
     body = by_reason.json()
@@ -243,10 +243,10 @@ async def test_a_bad_filter_is_422_naming_it(ops, params, field):
     "body",
     [
         {},
-        {"ids": [1], "reason_code": "x"},
+        {"ids": [1], "redencode": "x"},
         {"ids": [1], "origin_topic": INSTRUCTIE},
         {"ids": list(range(501))},
-        {"reason_code": "x", "vanaf": "2026-11-30T10:00:00Z", "tot": "2026-11-30T09:00:00Z"},
+        {"redencode": "x", "vanaf": "2026-11-30T10:00:00Z", "tot": "2026-11-30T09:00:00Z"},
         {"ids": [1], "extra": True},
     ],
 )
@@ -268,9 +268,9 @@ async def test_an_unknown_dead_letter_is_404_naming_the_field(ops):
 @pytest.mark.parametrize(
     "body",
     [
-        {"reason_code": "bestaat-niet"},
-        {"reason_code": "backoffice-weigert", "origin_topic": ANTWOORD},
-        {"reason_code": "backoffice-weigert", "vanaf": "2027-01-01T00:00:00Z"},
+        {"redencode": "bestaat-niet"},
+        {"redencode": "backoffice-weigert", "origin_topic": ANTWOORD},
+        {"redencode": "backoffice-weigert", "vanaf": "2027-01-01T00:00:00Z"},
     ],
 )
 async def test_a_replay_that_matches_nothing_replays_nothing_and_says_so(ops, body):
@@ -291,7 +291,7 @@ async def test_a_dead_letter_whose_bytes_are_not_at_its_origin_is_refused_naming
     duo = instructie_topic("duo").name
     await add(ops, 0, origin=duo, reason="backoffice-fout", at_origin=False)
     response = await ops.post(
-        "/api/v1/ops/dead-letters/replay", json={"reason_code": "backoffice-fout"}
+        "/api/v1/ops/dead-letters/replay", json={"redencode": "backoffice-fout"}
     )
     [result] = response.json()["results"]
     assert (result["outcome"], result["refusal"]) == ("refused", "niet-op-herkomst")

@@ -375,7 +375,7 @@ async def test_an_answer_with_an_extra_category_is_dead_lettered_naming_it_and_a
         assert dt.datetime.now(dt.UTC) < deadline, "no dead letter"
         await _pause()
     [letter] = letters
-    assert letter["reason_code"] == "antwoord-afgewezen"
+    assert letter["redencode"] == "antwoord-afgewezen"
     assert "gegevens carries toeslagen, not asked of belastingdienst" in letter["reason"]
     assert (
         antwoord_van(await lees(loket, view["informatieverzoek_id"]), "belastingdienst")["status"]

@@ -168,7 +168,7 @@ async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_t
         hashlib.sha256(raw).hexdigest() for raw in (not_json, unknown_type, bsn_as_type)
     ]
     assert oldest["value_size"] == len(not_json)
-    assert oldest["reason_code"] == "ongeldig-bericht"
+    assert oldest["redencode"] == "ongeldig-bericht"
     assert oldest["reason"].startswith("ongeldig-bericht: not valid JSON")
     assert oldest["event_type"] is None and oldest["event_id"] is None
     assert oldest["origin_topic"] == OPSCHORTING_ANTWOORD.name
@@ -184,9 +184,7 @@ async def test_garbage_answers_show_up_as_dead_letters_with_reason_and_without_t
     ops.clock.now += dt.timedelta(hours=2)
     assert (await overzicht(ops))["dead_letters"] == {"last_hour": 0, "total": 3}
     samples = await metrics(ops)
-    assert (
-        samples[("hub_messages_dead_lettered_total", (("reason_code", "ongeldig-bericht"),))] == 3
-    )
+    assert samples[("hub_messages_dead_lettered_total", (("redencode", "ongeldig-bericht"),))] == 3
     assert len((await ops.get("/api/v1/ops/dead-letters?per_pagina=2")).json()["items"]) == 2
 
 

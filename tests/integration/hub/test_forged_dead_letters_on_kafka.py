@@ -108,7 +108,7 @@ async def test_a_forged_dead_letter_replayed_by_an_operator_changes_no_other_age
         topic=dead_letter_topic("duo").name,
         als="duo",
     )
-    letters = await dead_letters(hub_client.operator, at_least=5, key=casus_id, reason_code=REASON)
+    letters = await dead_letters(hub_client.operator, at_least=5, key=casus_id, redencode=REASON)
     writers = {d["dlq_topic"]: d["failed_by"] for d in letters}
     assert writers == {
         cjib_dlq: f"User:{UITVOERDERS[Uitvoerder.CJIB].oin}",  # not the User:duo it claims
@@ -116,7 +116,7 @@ async def test_a_forged_dead_letter_replayed_by_an_operator_changes_no_other_age
     }
 
     response = await hub_client.operator.post(
-        "/api/v1/ops/dead-letters/replay", json={"reason_code": REASON}
+        "/api/v1/ops/dead-letters/replay", json={"redencode": REASON}
     )
     assert response.status_code == 200, response.text
     body = response.json()

@@ -139,7 +139,7 @@ async def test_hostile_records_on_the_dead_letter_topic_do_not_stop_the_operator
     assert set(letters) == wanted  # each hostile one kept too, none skipped
     assert letters[keys["near-1-mib"]]["value_size"] == len(NEAR_1_MIB)
     assert letters[keys["nested"]]["event_type"] is None
-    assert letters[valid]["reason_code"] == "ongeldig-bericht"
+    assert letters[valid]["redencode"] == "ongeldig-bericht"
     assert letters[valid]["event_type"] == "nl.maatwerk.opschorting.bevestigd.v1"
 
 

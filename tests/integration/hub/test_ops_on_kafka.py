@@ -65,7 +65,7 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
         await producer.stop()
 
     [letter] = await dead_letter_with_key(hub_client.operator, casus_id)
-    assert letter["reason_code"] == "bsn-niet-te-openen"
+    assert letter["redencode"] == "bsn-niet-te-openen"
     assert letter["reason"] == "personen.0.bsn_versleuteld: cannot be opened with the cjib key"
     assert (
         letter["consumer"] == "connector-cjib"

@@ -147,11 +147,11 @@ async def put_on_dead_letter_topic(
         await producer.stop()
 
 
-def copy_headers(origin: str, reason_code: str, **extra: str) -> dict[str, str]:
+def copy_headers(origin: str, redencode: str, **extra: str) -> dict[str, str]:
     return {
         "content-type": "application/cloudevents+json; charset=UTF-8",
-        "dlq-reason": f"{reason_code}: back-office said no",
-        "dlq-reason-code": reason_code,
+        "dlq-reason": f"{redencode}: back-office said no",
+        "dlq-reason-code": redencode,
         "dlq-origin-topic": origin,
         "dlq-origin-partition": "0",
         "dlq-origin-offset": "7",
@@ -186,7 +186,7 @@ async def test_an_answer_the_hub_dead_lettered_is_replayed_after_the_fix_and_con
     [letter] = await dead_letters(
         hub_client.operator,
         key=casus_id,
-        reason_code="antwoord-afgewezen",
+        redencode="antwoord-afgewezen",
         origin_topic=answer_topic,
         consumer=good.settings.consumer_group,
         replayed="false",
@@ -257,7 +257,7 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
     }
     for topic, headers in copies.values():
         await put_on_dead_letter_topic(kafka_bootstrap, key, value, headers, topic=topic)
-    letters = await dead_letters(hub_client.operator, at_least=5, reason_code=reason)
+    letters = await dead_letters(hub_client.operator, at_least=5, redencode=reason)
     on_hub_dlq = sorted(
         (d for d in letters if d["dlq_topic"] == hub_dlq), key=lambda d: d["dlq_offset"]
     )
@@ -274,7 +274,7 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
     assert not_a_letter.json()["detail"][0]["field"] == "letter_id"
 
     response = await hub_client.operator.post(
-        "/api/v1/ops/dead-letters/replay", json={"reason_code": reason}
+        "/api/v1/ops/dead-letters/replay", json={"redencode": reason}
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -304,7 +304,7 @@ async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_ref
     )
 
     second = await hub_client.operator.post(
-        "/api/v1/ops/dead-letters/replay", json={"reason_code": reason}
+        "/api/v1/ops/dead-letters/replay", json={"redencode": reason}
     )
     assert second.json()["replayed"] == 0  # only what was never replayed is selected
     assert len(await records_up_to_now(kafka_bootstrap, instruction, key)) == 1
@@ -327,7 +327,7 @@ async def test_a_dead_letter_no_longer_on_the_topic_is_refused(hub_client):
         origin_partition=0,
         origin_offset=1,
         reason="backoffice-weigert: no",
-        reason_code=f"test-{uuid.uuid4().hex[:12]}",
+        redencode=f"test-{uuid.uuid4().hex[:12]}",
         consumer="connector-cjib",
         failed_by=None,
         dead_lettered_at=None,
@@ -338,7 +338,7 @@ async def test_a_dead_letter_no_longer_on_the_topic_is_refused(hub_client):
         value_sha256=hashlib.sha256(value).hexdigest(),
     )
     assert await record_dead_letter(letter, hub.uow(), hub.deps)
-    [shown] = await dead_letters(hub_client.operator, reason_code=letter.reason_code)
+    [shown] = await dead_letters(hub_client.operator, redencode=letter.redencode)
     response = await hub_client.operator.post(f"/api/v1/ops/dead-letters/{shown['id']}/replay")
     assert response.status_code == 409
     assert response.json()["detail"][0]["type"] == "niet-meer-op-topic"

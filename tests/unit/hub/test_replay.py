@@ -53,7 +53,7 @@ class FakeDeadLetters:
         def passes(r: RecordedDeadLetter) -> bool:
             return (
                 (not c.ids or r.id in c.ids)
-                and (not c.reason_codes or r.letter.reason_code in c.reason_codes)
+                and (not c.redencodes or r.letter.redencode in c.redencodes)
                 and (not c.origin_topics or r.letter.origin_topic in c.origin_topics)
                 and (c.replayed is None or (r.replay is not None) == c.replayed)
             )
@@ -167,7 +167,7 @@ class World:
             origin_partition=1,
             origin_offset=100 + offset,
             reason=f"{reason}: no",
-            reason_code=reason,
+            redencode=reason,
             consumer="connector-cjib",
             failed_by=None,
             dead_lettered_at=None,
@@ -290,14 +290,14 @@ async def test_a_reason_selects_its_dead_letters_never_replayed_oldest_first(wor
     last = world.dead_letter(reason="a")
     await world.replay(first)
 
-    uitslag = await world.replay(criteria=DeadLetterFilter(reason_codes=("a",)))
+    uitslag = await world.replay(criteria=DeadLetterFilter(redencodes=("a",)))
     assert [r.id for r in uitslag.resultaten] == [cut, to_opschorting, last]
     assert uitslag.aantal(Uitkomst.REPLAYED) == 2 and uitslag.aantal(Uitkomst.REFUSED) == 1
     assert uitslag.resterend == 1  # the cut one
     assert world.source.opened == 2  # one reader per request
 
     narrowed = await world.replay(
-        criteria=DeadLetterFilter(reason_codes=("a",), origin_topics=(INSTRUCTIE,)),
+        criteria=DeadLetterFilter(redencodes=("a",), origin_topics=(INSTRUCTIE,)),
         opnieuw=True,
     )
     assert [r.id for r in narrowed.resultaten] == [first, cut, last]
@@ -334,7 +334,7 @@ async def test_a_forged_dead_letter_is_refused_whatever_origin_it_names(world, o
     forged = world.dead_letter(
         origin, reason="backoffice-fout", value=b'{"id": "forged"}', at_origin=at_origin
     )
-    uitslag = await world.replay(criteria=DeadLetterFilter(reason_codes=("backoffice-fout",)))
+    uitslag = await world.replay(criteria=DeadLetterFilter(redencodes=("backoffice-fout",)))
     [result] = uitslag.resultaten
     assert (result.id, result.weigering) == (forged, Weigering.NIET_OP_HERKOMST)
     assert "cjib" in (result.reden or "") and origin in (result.reden or "")
@@ -379,8 +379,8 @@ async def test_the_former_shared_topic_proves_no_writer_only_bytes_at_the_origin
 @pytest.mark.parametrize(
     "selectie",
     [
-        {"criteria": DeadLetterFilter(reason_codes=("bestaat-niet",))},
-        {"criteria": DeadLetterFilter(reason_codes=("a",), origin_topics=(OPSCHORTING.name,))},
+        {"criteria": DeadLetterFilter(redencodes=("bestaat-niet",))},
+        {"criteria": DeadLetterFilter(redencodes=("a",), origin_topics=(OPSCHORTING.name,))},
         {"ids": ()},
     ],
 )

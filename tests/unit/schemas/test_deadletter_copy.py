@@ -24,7 +24,7 @@ AT = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 def test_a_small_record_is_kept_as_it_was() -> None:
     copy = dead_letter_copy(
         origin=ORIGIN,
-        reason_code="ongeldig-bericht",
+        redencode="ongeldig-bericht",
         detail="not JSON",
         at=AT,
         value=b"{not json",
@@ -39,7 +39,7 @@ def test_a_small_record_is_kept_as_it_was() -> None:
 def test_a_value_near_the_broker_limit_is_cut_with_its_size_and_digest() -> None:
     value = b"x" * (1024 * 1024 - 100)
     copy = dead_letter_copy(
-        origin=ORIGIN, reason_code="te-groot", detail="too large", at=AT, value=value
+        origin=ORIGIN, redencode="te-groot", detail="too large", at=AT, value=value
     )
     assert copy.cut
     assert len(copy.value) == MAX_VALUE
@@ -56,7 +56,7 @@ def test_hostile_headers_are_bounded_in_number_and_size_and_never_fail() -> None
     original.insert(1, ("dlq-reason", b"forged"))
     copy = dead_letter_copy(
         origin=ORIGIN,
-        reason_code="ongeldig-bericht",
+        redencode="ongeldig-bericht",
         detail="d",
         at=AT,
         value=None,
