@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from typing import Any
 
 import structlog
@@ -66,6 +67,15 @@ class VerseProducer:
     Every failure counts, not only ``OutOfOrderSequenceNumber``: the batch that leaves the gap
     fails with whatever error expired it, and the gap only shows on the publish after it."""
 
+    @classmethod
+    def van(cls, broker: KafkaBroker) -> VerseProducer:
+        """The one for ``broker``: every publisher on a broker shares its producer, so a failure
+        seen by one must renew it for all."""
+        producer = _PER_BROKER.get(broker)
+        if producer is None:
+            producer = _PER_BROKER[broker] = cls(broker)
+        return producer
+
     def __init__(self, broker: KafkaBroker, *, seconds: float = START_SECONDS) -> None:
         self._broker = broker
         self._seconds = seconds
@@ -98,3 +108,6 @@ class VerseProducer:
         except (KafkaError, TimeoutError):
             self.verdacht()
             raise
+
+
+_PER_BROKER: weakref.WeakKeyDictionary[KafkaBroker, VerseProducer] = weakref.WeakKeyDictionary()

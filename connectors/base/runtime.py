@@ -528,7 +528,7 @@ def bouw_broker(
         logger=logging.getLogger(BROKER_LOGGER),  # JSON lines like the rest
     )
 
-    producer = VerseProducer(broker)  # a failed publish must not block a partition for good
+    producer = VerseProducer.van(broker)  # a failed publish must not block a partition for good
 
     async def publiceer(
         body: bytes, *, topic: str, key: bytes | None, headers: dict[str, str]

@@ -97,7 +97,7 @@ class KafkaPublisher:
     ) -> None:
         self._broker = broker
         self._on_outcomes = on_outcomes
-        self._producer = VerseProducer(broker)
+        self._producer = VerseProducer.van(broker)
 
     async def __call__(self, batch: Sequence[Outgoing]) -> list[BaseException | None]:
         # A message that failed may have left a gap in the producer's sequence numbers, which

@@ -48,6 +48,7 @@ from hub.service.antwoorden import AntwoordAfgewezen, routes, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
+from schemas.producer import VerseProducer
 from schemas.topics import DEAD_LETTER, principal, topics_for_type
 
 log = structlog.get_logger(__name__)
@@ -81,7 +82,9 @@ async def dead_letter(
         value=raw.value,
         original=raw.headers or (),
     )
-    await broker.publish(copy.value, DEAD_LETTER.name, key=raw.key, headers=copy.headers)
+    # on a fresh producer after a failed publish (else a gap it left blocks the partition)
+    producer = VerseProducer.van(broker)
+    await producer.publish(copy.value, DEAD_LETTER.name, key=raw.key, headers=copy.headers)
     log.warning(
         "message dead-lettered",
         topic=raw.topic,

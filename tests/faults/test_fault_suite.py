@@ -66,6 +66,37 @@ async def test_process_faults_lose_nothing(stack: FaultStack, scale: Scale):
     assert tally.ok, tally.failures() + text
 
 
+CATCHING_UP = "belastingdienst"
+PRODUCER_TIMEOUT = 40
+"""aiokafka's ``request_timeout_ms`` (the connectors keep its default): a batch waiting this long
+for a partition without a leader expires."""
+
+
+async def test_a_broker_down_while_a_frozen_backoffice_catches_up_stalls_nothing(
+    stack: FaultStack, scale: Scale
+):
+    """The stall the full suite once met (42 orders pending at the Belastingdienst after a
+    freeze and a broker restart). A back-office is frozen while orders come in; the moment it is
+    let go its connector publishes the answers to the backlog, and the broker is stopped then and
+    kept down longer than the producer's request timeout: an answer caught by the shutdown
+    expires after it got its sequence number, which used to leave the connector's producer
+    refused on that partition for good. Every order must still be answered."""
+    load = Load(stack, orders=max(20, scale.orders // 2), interval=scale.interval / 2)
+    async with load.running():
+        await pace(load, 4)
+        await stack.freeze(CATCHING_UP, max(scale.freeze_seconds, 10))  # a backlog to catch up
+        await stack.restart_broker(down=PRODUCER_TIMEOUT + 5)
+    await settle(stack, stack.orders, scale.settle_seconds)
+    tally = await count(stack, stack.orders)
+    text = report(
+        f"fault suite ({scale.name}): broker down while {CATCHING_UP} catches up",
+        stack,
+        tally.table(stack.faults)
+        + f"\n  producers replaced so far  {stack.log_count('kafka producer replaced'):>7}",
+    )
+    assert tally.ok, tally.failures() + text
+
+
 async def test_an_order_with_10000_claims_is_refused_at_the_door(stack: FaultStack):
     async with stack.client(timeout=30) as client:
         casus = await client.post("/api/v1/casussen", json=casus_body("999990019"))
