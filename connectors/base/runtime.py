@@ -32,7 +32,9 @@ after the work):
    loses its per-claim detail, or is dead-lettered (``antwoord-te-groot``) if it still does not
    fit (:mod:`connectors.base.omvang`);
 4. return, so the offset is committed. A publish that fails (broker away) raises: the record is
-   redelivered, nothing is lost. Any other failure (a bug) is bounded like a server error, then
+   redelivered, nothing is lost, and the next publish goes through a fresh producer (a batch
+   that failed after it got its sequence number would otherwise block its partition for good,
+   see :mod:`schemas.producer`). Any other failure (a bug) is bounded like a server error, then
    dead-lettered ``verwerkingsfout``.
 
 Warnings about a record that keeps failing are rate-limited per record
@@ -87,6 +89,7 @@ from schemas.backoff import Backoff
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.logs import BROKER_LOGGER, LogThrottle
+from schemas.producer import VerseProducer
 from schemas.topics import catalogue, dead_letter_topic, principal, topics_for_type
 
 log = structlog.get_logger("connectors")
@@ -528,10 +531,12 @@ def bouw_broker(
         logger=logging.getLogger(BROKER_LOGGER),  # JSON lines like the rest
     )
 
+    producer = VerseProducer.van(broker)  # a failed publish must not block a partition for good
+
     async def publiceer(
         body: bytes, *, topic: str, key: bytes | None, headers: dict[str, str]
     ) -> None:
-        await broker.publish(body, topic, key=key, headers=headers)
+        await producer.publish(body, topic, key=key, headers=headers)
 
     verwerker = InstructieVerwerker(
         koppeling=koppeling,

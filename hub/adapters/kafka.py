@@ -20,6 +20,7 @@ from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
 from hub.adapters.telemetry import broker_middleware, traced_from
 from hub.settings import Settings
 from schemas.logs import BROKER_LOGGER
+from schemas.producer import VerseProducer
 
 NEVER_DELIVERABLE: tuple[type[BaseException], ...] = (
     MessageSizeTooLargeError,
@@ -99,9 +100,20 @@ class KafkaPublisher:
     ) -> None:
         self._broker = broker
         self._on_outcomes = on_outcomes
+        self._producer = VerseProducer.van(broker)
 
     async def __call__(self, batch: Sequence[Outgoing]) -> list[BaseException | None]:
-        outcomes = await self._publish(batch)
+        # A message that failed may have left a gap in the producer's sequence numbers, which
+        # would block its partition for good: the next batch goes through a fresh producer.
+        try:
+            await self._producer.gereed()
+        except Exception as exc:  # the broker away: as when the first message cannot be queued
+            skipped = NotAttempted(f"no producer: {exc}")
+            outcomes: list[BaseException | None] = [exc, *[skipped] * (len(batch) - 1)]
+        else:
+            outcomes = await self._publish(batch)
+        if any(o is not None and not isinstance(o, NotAttempted) for o in outcomes):
+            self._producer.verdacht()
         if self._on_outcomes is not None:
             self._on_outcomes(outcomes)
         return outcomes

@@ -50,11 +50,8 @@ from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
 from hub.service.ops import record_dead_letter
 from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
-from schemas.topics import (
-    dead_letter_topic,
-    dead_letter_topics,
-    principal,
-)
+from schemas.producer import VerseProducer
+from schemas.topics import dead_letter_topic, dead_letter_topics, principal
 
 log = structlog.get_logger(__name__)
 
@@ -89,7 +86,9 @@ async def dead_letter(
         value=raw.value,
         original=raw.headers or (),
     )
-    await broker.publish(copy.value, HUB_DEAD_LETTERS, key=raw.key, headers=copy.headers)
+    # on a fresh producer after a failed publish (else a gap it left blocks the partition)
+    producer = VerseProducer.van(broker)
+    await producer.publish(copy.value, HUB_DEAD_LETTERS, key=raw.key, headers=copy.headers)
     log.warning(
         "message dead-lettered",
         topic=raw.topic,

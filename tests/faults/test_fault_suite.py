@@ -67,6 +67,50 @@ async def test_process_faults_lose_nothing(stack: FaultStack, scale: Scale):
     assert tally.ok, tally.failures() + text
 
 
+CATCHING_UP = "belastingdienst"
+PRODUCER_TIMEOUT = 40
+"""aiokafka's ``request_timeout_ms`` (the connectors keep its default): a batch waiting this long
+for a partition without a leader expires."""
+SHUTDOWN_LEAD = 0.5
+"""Seconds between asking the broker to stop and letting the back-office go."""
+
+
+async def test_a_broker_down_while_a_frozen_backoffice_catches_up_stalls_nothing(
+    stack: FaultStack, scale: Scale
+):
+    """The stall the full suite once met (42 orders pending at the Belastingdienst after a
+    freeze and a broker restart). Orders come in while a back-office is frozen; the moment it is
+    let go its connector publishes the answers to the backlog, and the broker is stopped then and
+    kept down longer than the producer's request timeout: an answer caught by the shutdown
+    expires after it got its sequence number, which used to leave the connector's producer
+    refused on that partition for good. Every order must still be answered.
+
+    The orders are all placed before the broker stops (the load does not go on while it is
+    down), so what is left to do afterwards is small and the settle bounds a stall, not a
+    machine's speed."""
+    load = Load(stack, orders=20, interval=scale.interval)
+    seconds = 20 * scale.interval + 2
+    let_go = time.monotonic() + seconds
+    frozen = asyncio.create_task(stack.freeze(CATCHING_UP, seconds))
+    async with load.running():
+        pass  # the load places its orders, all while the back-office is frozen
+    # The broker's shutdown starts just as the back-office is let go: it takes the partitions'
+    # leaders away while the connector publishes the answers to its backlog.
+    await asyncio.sleep(max(0.0, let_go - SHUTDOWN_LEAD - time.monotonic()))
+    stopped = asyncio.create_task(stack.restart_broker(down=PRODUCER_TIMEOUT + 5))
+    await frozen
+    await stopped
+    await settle(stack, stack.orders, scale.settle_seconds)
+    tally = await count(stack, stack.orders)
+    text = report(
+        f"fault suite ({scale.name}): broker down while {CATCHING_UP} catches up",
+        stack,
+        tally.table(stack.faults)
+        + f"\n  producers replaced so far  {stack.log_count('kafka producer replaced'):>7}",
+    )
+    assert tally.ok, tally.failures() + text
+
+
 async def test_an_order_with_10000_claims_is_refused_at_the_door(stack: FaultStack):
     async with stack.client(timeout=30) as client:
         casus = await client.post("/api/v1/casussen", json=casus_body("999990019"))

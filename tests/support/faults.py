@@ -128,11 +128,12 @@ class OwnBroker:
     def stop(self) -> None:
         self._script("stop", timeout=120)
 
-    def restart(self) -> tuple[float, float]:
-        """Stop (SIGTERM, as an operator would) and start again; the seconds the stop and the
-        start took."""
+    def restart(self, down: float = 0) -> tuple[float, float]:
+        """Stop (SIGTERM, as an operator would) and start again, at the earliest ``down``
+        seconds after the stop began; the seconds the stop (and the wait) and the start took."""
         started = time.monotonic()
         self.stop()
+        time.sleep(max(0.0, started + down - time.monotonic()))
         stopped = time.monotonic()
         self.start()
         return stopped - started, time.monotonic() - stopped
@@ -257,9 +258,15 @@ class FaultStack:
             os.killpg(pid, signal.SIGCONT)
         self.faults.append((f"freeze back-office {agency}", seconds))
 
-    async def restart_broker(self) -> None:
-        stop, start = await asyncio.to_thread(self.broker.restart)
+    async def restart_broker(self, down: float = 0) -> None:
+        """Restart the broker, down for at least ``down`` seconds."""
+        stop, start = await asyncio.to_thread(self.broker.restart, down)
         self.faults.append((f"restart broker (stop {stop:.0f}s, start {start:.0f}s)", stop + start))
+
+    def log_count(self, text: str) -> int:
+        """Lines of the processes' logs that hold ``text`` (what happened inside, for the
+        report)."""
+        return sum(path.read_text(errors="replace").count(text) for path in self.logs.glob("*.log"))
 
     def stop(self) -> None:
         for process in [self.hub, *self.connectors.values(), *self.simulators.values()]:

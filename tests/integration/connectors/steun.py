@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, RecordMetadata, TopicPartition
+from faststream.kafka import KafkaBroker
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.koppeling import laad_koppeling
@@ -54,9 +55,10 @@ async def connector_in_process(
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
     *,
     vanaf_einde: bool = False,
-) -> AsyncIterator[None]:
+) -> AsyncIterator[KafkaBroker]:
     """The agency's connector under a consumer group of its own; with ``vanaf_einde`` that group
-    starts at the current end of the agency's topics (records of earlier tests are not read)."""
+    starts at the current end of the agency's topics (records of earlier tests are not read).
+    Yields its (started) broker."""
     koppeling = laad_koppeling(agency)
     group_id = f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}"
     if vanaf_einde:
@@ -74,7 +76,7 @@ async def connector_in_process(
         )
         await broker.start()
         try:
-            yield
+            yield broker
         finally:
             await broker.stop()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, MessageSizeTooLargeError
 
 from hub.adapters.kafka import KafkaPublisher
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import NotAttempted, Outgoing, Undeliverable
+from schemas import producer as schemas_producer
 
 
 class Broker:
@@ -74,3 +75,31 @@ async def test_after_a_refused_message_the_later_ones_of_its_key_are_not_tried()
     assert broker.queued == [b"other"]
     assert isinstance(outcomes[0], Undeliverable) and outcomes[1] is None
     assert isinstance(outcomes[2], NotAttempted)
+
+
+async def test_after_a_failure_the_next_batch_waits_for_a_fresh_producer(monkeypatch):
+    """A failed message may have left a gap in the producer's sequence numbers: the next batch
+    first replaces the producer; while that cannot be done (broker away) nothing is sent and the
+    relay gets failures to count, not an exception."""
+    renewals: list[object] = []
+    reachable = False
+
+    async def renew(broker: object, **kwargs: Any) -> None:
+        renewals.append(broker)
+        if not reachable:
+            raise KafkaConnectionError("broker away")
+
+    monkeypatch.setattr(schemas_producer, "vernieuw_producer", renew)
+    broker = Broker({b"refused": "late-failure"})
+    publish = KafkaPublisher(broker)  # type: ignore[arg-type]
+    assert (await publish(batch(b"a")))[0] is None and renewals == []
+
+    await publish(batch(b"refused"))
+    outcomes = await publish(batch(b"b", b"c"))
+    assert isinstance(outcomes[0], KafkaConnectionError) and isinstance(outcomes[1], NotAttempted)
+    assert broker.queued == [b"a", b"refused"] and len(renewals) == 1
+
+    reachable = True
+    assert await publish(batch(b"b", b"c")) == [None, None]
+    assert broker.queued == [b"a", b"refused", b"b", b"c"] and len(renewals) == 2
+    assert await publish(batch(b"d")) == [None] and len(renewals) == 2
