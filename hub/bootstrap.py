@@ -29,7 +29,7 @@ from hub.adapters.leader import LeaderLease
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
-from hub.adapters.store import SqlUnitOfWork
+from hub.adapters.store import RequestTransaction, SqlUnitOfWork
 from hub.adapters.telemetry import configure_tracing
 from hub.domain.afspraak import Afsprakentabel
 from hub.service import berichten
@@ -70,6 +70,11 @@ class Hub:
             clock=self.deps.clock,
             on_outbox_commit=self.relay.wake if self.relay is not None else None,
         )
+
+    def request_transaction(self) -> RequestTransaction:
+        """One transaction for a whole request: the units of work inside it are its savepoints
+        (``hub.entrypoints.idempotentie``)."""
+        return RequestTransaction(self.sessions)
 
     def attach_relay(
         self, publish: PublishBatch, *, leader: Callable[[], Awaitable[bool]] | None = None

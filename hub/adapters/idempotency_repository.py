@@ -34,13 +34,31 @@ class IdempotencyKeys:
         return await self._session.get(IdempotencyKeyRow, (caller, key))
 
     async def complete(
-        self, caller: str, key: str, status: int, content_type: str | None, body: bytes
-    ) -> None:
-        await self._session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key)
-            .values(status=status, content_type=content_type, body=body)
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        status: int,
+        content_type: str | None,
+        body: bytes,
+    ) -> bool:
+        """Store the answer on the claim of this request; ``False`` when that claim is gone."""
+        row = IdempotencyKeyRow
+        result = cast(
+            CursorResult[Any],
+            await self._session.execute(
+                update(row)
+                .where(
+                    row.caller == caller,
+                    row.key == key,
+                    row.request_hash == request_hash,
+                    row.status.is_(None),
+                )
+                .values(status=status, content_type=content_type, body=body)
+                .execution_options(synchronize_session=False)
+            ),
         )
+        return int(result.rowcount) == 1
 
     async def release(self, caller: str, key: str) -> None:
         """Forget a key whose request failed on the hub's side: the caller may try again."""

@@ -1,12 +1,21 @@
-"""The SQL unit of work: one database transaction, with the repositories bound to it."""
+"""The SQL unit of work: one database transaction, with the repositories bound to it.
+
+Inside a :class:`RequestTransaction` (an HTTP request made with an ``Idempotency-Key``) every
+unit of work is a savepoint of the request's one transaction instead: the effect, the answer
+stored under the key and anything else the request writes commit together, or not at all
+(``hub.entrypoints.idempotentie``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from contextvars import ContextVar
+from types import TracebackType
+from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
@@ -23,6 +32,70 @@ from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
 
 
+class RequestTransaction:
+    """One database transaction around a whole HTTP request: the units of work opened while it
+    is current join it as savepoints, and nothing is written until :meth:`commit`. Used as
+    ``async with``: it is current inside the block (a context variable, so it follows the
+    request's task and nothing else) and rolled back on leaving it unless committed.
+
+    On SQLite the transaction is opened with ``BEGIN IMMEDIATE``: Python's driver otherwise
+    starts it at the first write, after the first ``SAVEPOINT``, whose release would then commit
+    (SQLAlchemy's "pysqlite savepoint" caveat); and holding the write lock from the start means
+    no read of this request is overtaken by another writer before its own write.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+        self._after_commit: list[Callable[[], None]] = []
+        self._token: Any = None
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            session = self._sessions()
+            if session.get_bind().dialect.name == "sqlite":
+                await session.execute(text("BEGIN IMMEDIATE"))
+            self._session = session
+        return self._session
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
+
+    async def commit(self) -> None:
+        if self._session is not None:
+            await self._session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    async def rollback(self) -> None:
+        self._after_commit = []
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def __aenter__(self) -> Self:
+        self._token = _current.set(self)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _current.reset(self._token)
+        if self._session is not None:
+            try:
+                await self._session.rollback()
+            finally:
+                await self._session.close()
+                self._session = None
+
+
+_current: ContextVar[RequestTransaction | None] = ContextVar("request_transaction", default=None)
+
+
 class SqlUnitOfWork(UnitOfWork):
     def __init__(
         self,
@@ -36,9 +109,16 @@ class SqlUnitOfWork(UnitOfWork):
         self._sessions = sessions
         self._on_outbox_commit = on_outbox_commit
         self._outbox_written = False
+        self._request: RequestTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
 
     async def _begin(self) -> None:
-        self.session = self._sessions()
+        self._request = _current.get()
+        if self._request is not None:
+            self.session = await self._request.session()
+            self._savepoint = await self.session.begin_nested()
+        else:
+            self.session = self._sessions()
         self.casussen = CasusRepository(self.session, self)
         self.opschortingen = OpschortingRepository(self.session, self)
         self.verzoeken = VerzoekRepository(self.session)
@@ -54,6 +134,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = False
 
     async def _end(self) -> None:
+        if self._request is not None:
+            if self._savepoint is not None and self._savepoint.is_active:
+                await self._savepoint.rollback()
+            return
         try:
             await self.session.rollback()
         finally:
@@ -68,8 +152,19 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
+        # Flush first: a constraint that the action's own rows break is that error, not a
+        # failure to write the audit entry (which the seal reports as TRANSACTION_LOG_WRITE_ERROR).
+        await self.session.flush()
         await self.audit.seal()
-        await self.session.commit()
-        if self._outbox_written and self._on_outbox_commit is not None:
-            self._on_outbox_commit()
+        wake = self._on_outbox_commit if self._outbox_written else None
         self._outbox_written = False
+        if self._request is not None:
+            assert self._savepoint is not None
+            await self._savepoint.commit()
+            self._savepoint = await self.session.begin_nested()  # a unit of work may commit again
+            if wake is not None:
+                self._request.after_commit(wake)
+            return
+        await self.session.commit()
+        if wake is not None:
+            wake()
