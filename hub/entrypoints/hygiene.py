@@ -13,6 +13,7 @@ outside these), else the client's address.
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
@@ -36,8 +37,23 @@ def caller_of(scope: Scope) -> str | None:
     return str(oin) if oin else None
 
 
+_BSN_SHAPED = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def zonder_bsn(text: str | None) -> str | None:
+    """``text`` with every run of exactly nine digits withheld: an error must not repeat a BSN
+    that a caller put where an id, a key or a number belongs (an error body is logged, cached
+    and shown on screens a BSN has no place on)."""
+    return None if text is None else _BSN_SHAPED.sub("<withheld>", text)
+
+
+def fout(field: str | None, message: str, type_: str | None) -> dict[str, str | None]:
+    """One entry of the API's one error body (``hub.entrypoints.api.Fouten``)."""
+    return {"field": zonder_bsn(field), "message": zonder_bsn(message), "type": type_}
+
+
 def error_body(status: int, field: str | None, message: str, type_: str) -> bytes:
-    return json.dumps({"detail": [{"field": field, "message": message, "type": type_}]}).encode()
+    return json.dumps({"detail": [fout(field, message, type_)]}).encode()
 
 
 async def send_error(
@@ -182,9 +198,10 @@ class SecurityHeaders:
 
 def install_hygiene(app: FastAPI, settings: Settings) -> None:
     """Wire the middleware; the last added is the outermost: security headers on everything,
-    then the rate limit (before any work), the body limit, and idempotency (which reads the body
-    within the limit)."""
+    then the rate limit (before any work), the body limit, JSON in UTF-8 only, and idempotency
+    (which reads the body within the limit)."""
     from hub.entrypoints.idempotentie import Idempotency
+    from hub.entrypoints.json_body import JsonBody
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_: Request, exc: BodyTooLarge) -> Response:
@@ -196,6 +213,7 @@ def install_hygiene(app: FastAPI, settings: Settings) -> None:
         )
 
     app.add_middleware(Idempotency)
+    app.add_middleware(JsonBody)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimit, buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)

@@ -29,6 +29,7 @@ from hub.entrypoints.opschorting_views import OpschortingView
 from hub.service import informatie, schuldenoverzicht
 from hub.service.afspraken import BuitenAfspraak
 from hub.service.errors import NietGevonden
+from hub.service.invoer import Paginanummer
 from hub.service.opschorting import lees_opschorting
 from hub.service.queries import MAX_PER_PAGINA, Pagina
 
@@ -128,7 +129,7 @@ async def lijst_informatieverzoeken(
     casus_id: str,
     hub: HubDep,
     beller: VerzoekerDep,
-    pagina: Annotated[int, Query(ge=1)] = 1,
+    pagina: Annotated[Paginanummer, Query()] = 1,
     per_pagina: Annotated[int, Query(ge=1, le=MAX_PER_PAGINA)] = 20,
 ) -> InformatieverzoekPagina:
     """The caller's own requests on the casus, newest first, without content."""

@@ -14,7 +14,7 @@ import re
 from importlib import resources
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
@@ -24,6 +24,7 @@ from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.entrypoints.ops_views import OutboxPagina, OutboxRegel, Overzicht
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
+from hub.service.invoer import RijId
 
 OperatorDep = Annotated[Beller, Depends(VereisteRol(Rol.OPERATOR))]
 
@@ -50,7 +51,7 @@ async def outbox(
     status: Literal["dead", "pending"] = "dead",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[
-        int | None, Query(ge=1, description="'next_before' of the previous page.")
+        RijId | None, Query(description="'next_before' of the previous page.")
     ] = None,
 ) -> OutboxPagina:
     """Outbox messages that are dead (no longer tried) or pending, newest first: topic, key,
@@ -69,7 +70,9 @@ async def outbox(
         409: {"model": Fouten, "description": "Published already."},
     },
 )
-async def retry_outbox(seq: int, hub: HubDep, beller: OperatorDep) -> OutboxRegel:
+async def retry_outbox(
+    seq: Annotated[RijId, Path()], hub: HubDep, beller: OperatorDep
+) -> OutboxRegel:
     """Put a dead or pending message back in the queue: due now, attempts from zero. Recorded in
     the audit trail. A dead message goes out after the later ones of its casus that were
     published while it was dead."""

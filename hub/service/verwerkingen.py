@@ -24,6 +24,7 @@ from hub.domain.verwerking import (
 )
 from hub.domain.verzoek import Verzoek
 from hub.service.deps import Deps
+from hub.service.invoer import Paginanummer
 from hub.service.queries import MAX_PER_PAGINA, Pagina
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
@@ -39,7 +40,7 @@ class ZoekVerwerkingen(BaseModel):
 
     pseudoniem: Pseudoniem | None = None
     casus_id: CasusId | None = None
-    pagina: int = Field(default=1, ge=1)
+    pagina: Paginanummer = 1
     per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     @model_validator(mode="after")
@@ -55,7 +56,7 @@ class ZoekVerwerkingenPerPersoon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bsn: Bsn
-    pagina: int = Field(default=1, ge=1)
+    pagina: Paginanummer = 1
     per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
 
