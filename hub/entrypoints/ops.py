@@ -24,7 +24,7 @@ from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.entrypoints.ops_views import OutboxPagina, OutboxRegel, Overzicht
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
-from hub.service.invoer import RijId
+from hub.service.invoer import Geheel, RijId
 
 OperatorDep = Annotated[Beller, Depends(VereisteRol(Rol.OPERATOR))]
 
@@ -49,7 +49,7 @@ async def overzicht(hub: HubDep) -> Overzicht:
 async def outbox(
     hub: HubDep,
     status: Literal["dead", "pending"] = "dead",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[Geheel, Query(ge=1, le=500)] = 50,
     before: Annotated[
         RijId | None, Query(description="'next_before' of the previous page.")
     ] = None,

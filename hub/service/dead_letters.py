@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from hub.domain.dead_letter import RecordedDeadLetter
-from hub.service.invoer import Moment, Paginanummer
+from hub.service.invoer import Geheel, Moment, Paginanummer
 from hub.service.queries import Pagina
 from hub.service.unit_of_work import UnitOfWork
 
@@ -72,7 +72,7 @@ class ZoekDeadLetters(BaseModel):
         default=None, description="true: only replayed ones; false: only those never replayed."
     )
     pagina: Paginanummer = 1
-    per_pagina: int = Field(default=50, ge=1, le=MAX_PER_PAGINA)
+    per_pagina: Geheel = Field(default=50, ge=1, le=MAX_PER_PAGINA)
 
     @field_validator("vanaf", "tot")
     @classmethod

@@ -21,8 +21,23 @@ MAX_PAGINA = 1_000_000
 MAX_ID = 2**63 - 1
 """The largest row id the store holds (a signed 64-bit integer)."""
 
-Paginanummer = Annotated[int, Field(ge=1, le=MAX_PAGINA, description="Page number, from 1.")]
-RijId = Annotated[int, Field(ge=1, le=MAX_ID)]
+_GEHEEL = re.compile(r"\d{1,30}")
+
+
+def _geheel(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _GEHEEL.fullmatch(value):
+        return value
+    raise PydanticCustomError("int_format", "must be a whole number in digits")
+
+
+Geheel = Annotated[int, BeforeValidator(_geheel)]
+"""A whole number as digits only: not ``1.0``, ``1_0``, `` 1 `` or ``true`` (pydantic's lax
+mode takes each of these)."""
+
+Paginanummer = Annotated[Geheel, Field(ge=1, le=MAX_PAGINA, description="Page number, from 1.")]
+RijId = Annotated[Geheel, Field(ge=1, le=MAX_ID)]
 
 _DAG = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(

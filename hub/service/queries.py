@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from hub.domain.casus import CasusStatus
 from hub.domain.opschorting import NL
 from hub.domain.verzoek import VerzoekStatus
-from hub.service.invoer import Dag, Paginanummer
+from hub.service.invoer import Dag, Geheel, Paginanummer
 from schemas.casus import Urgentie
 from schemas.organisaties import Uitvoerder
 
@@ -77,7 +77,7 @@ class ZoekCasussen(BaseModel):
     )
     sorteer: CasusSortering = CasusSortering.INGEDIEND_OP_AFLOPEND
     pagina: Paginanummer = 1
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     @field_validator("ingediend_tot")
     @classmethod
@@ -121,7 +121,7 @@ class ZoekVerzoeken(BaseModel):
         "to answer).",
     )
     pagina: Paginanummer = 1
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     def als_pagina(self) -> Pagina:
         return Pagina(nummer=self.pagina, grootte=self.per_pagina)

@@ -24,7 +24,7 @@ from hub.domain.verwerking import (
 )
 from hub.domain.verzoek import Verzoek
 from hub.service.deps import Deps
-from hub.service.invoer import Paginanummer
+from hub.service.invoer import Geheel, Paginanummer
 from hub.service.queries import MAX_PER_PAGINA, Pagina
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
@@ -41,7 +41,7 @@ class ZoekVerwerkingen(BaseModel):
     pseudoniem: Pseudoniem | None = None
     casus_id: CasusId | None = None
     pagina: Paginanummer = 1
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     @model_validator(mode="after")
     def _een_criterium(self) -> ZoekVerwerkingen:
@@ -57,7 +57,7 @@ class ZoekVerwerkingenPerPersoon(BaseModel):
 
     bsn: Bsn
     pagina: Paginanummer = 1
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
 
 async def zoek_verwerkingen(

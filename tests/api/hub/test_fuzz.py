@@ -160,9 +160,11 @@ HUGE = str(2**70)
         f"/api/v1/ops/dead-letters?pagina={HUGE}",
         f"/api/v1/verzoeken?pagina={HUGE}",
         f"/api/v1/ops/outbox?before={HUGE}",
+        "/api/v1/casussen?pagina=1.0",
+        "/api/v1/casussen?pagina=1_0",
     ],
 )
-def test_a_huge_number_is_422_naming_the_field(client: TestClient, path: str) -> None:
+def test_a_huge_or_loosely_written_number_is_422_naming_the_field(client: TestClient, path: str) -> None:
     assert _error(client.get(path), 422)[0]["field"] in ("pagina", "letter_id", "before")
 
 
