@@ -63,16 +63,26 @@ class RequestTransaction:
             self._after_commit.append(callback)
 
     async def commit(self) -> None:
-        if self._session is not None:
-            await self._session.commit()
+        """Write everything; a unit of work opened after this starts a new transaction."""
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.commit()
+            finally:
+                await session.close()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
 
     async def rollback(self) -> None:
+        """Undo everything; a unit of work opened after this starts a new transaction."""
         self._after_commit = []
-        if self._session is not None:
-            await self._session.rollback()
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
 
     async def __aenter__(self) -> Self:
         self._token = _current.set(self)

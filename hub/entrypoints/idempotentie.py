@@ -122,6 +122,7 @@ class Idempotency:
                 answer.extend(message.get("body", b""))
 
         committed = False
+        failure: BaseException | None = None
         async with hub.request_transaction() as transaction:
             try:
                 await self.app(scope, replay_body, hold)
@@ -137,12 +138,14 @@ class Idempotency:
                     )
                     await transaction.commit()
                     committed = True
-            except BaseException:
-                await transaction.rollback()
-                await idempotentie.release(hub.uow(), caller=caller, key=key)
-                raise
-        if not committed:  # rolled back on leaving the transaction: nothing happened
+            except BaseException as exc:  # re-raised below, once the key is released
+                failure = exc
+        # Out of the request's transaction (rolled back on leaving it unless committed): the
+        # release is a transaction of its own, and nothing of the request happened.
+        if not committed:
             await idempotentie.release(hub.uow(), caller=caller, key=key)
+        if failure is not None:
+            raise failure
         if start is None:
             raise RuntimeError("the app sent no answer")
         headers = [

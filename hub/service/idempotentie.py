@@ -88,12 +88,12 @@ async def wacht_op_antwoord(
     while True:
         async with uow() as unit:
             row = await unit.idempotency.get(caller, key)
-        if row is None:
-            return Claim(Uitkomst.BEZIG)  # the first failed and was released: the client retries
-        if row.request_hash != hash_:
-            return Claim(Uitkomst.ANDERS)
-        if row.status is not None:
-            return Claim(Uitkomst.HERHAALD, row.status, row.content_type, row.body)
+            if row is None:  # the first failed and was released: the client retries
+                return Claim(Uitkomst.BEZIG)
+            if row.request_hash != hash_:
+                return Claim(Uitkomst.ANDERS)
+            if row.status is not None:
+                return Claim(Uitkomst.HERHAALD, row.status, row.content_type, row.body)
         if time.monotonic() >= deadline:
             return Claim(Uitkomst.BEZIG)
         await asyncio.sleep(poll)
