@@ -5,9 +5,8 @@ request, 422 naming the header (``hub.service.idempotentie`` says how keys are k
 Middleware rather than a dependency of each route: the answer to store is the finished HTTP
 answer (status and body), which only the layer around the routes sees; and the whole request runs
 in one transaction (``hub.adapters.store.RequestTransaction``) so that the effect and its stored
-answer commit together, before the answer is sent. It reads the
-body itself to hash it, inside the body limit (``hub.entrypoints.hygiene.BodyLimit``), and hands
-it on unchanged.
+answer commit together, before the answer is sent. It reads the body itself to hash it, inside
+the body limit (``hub.entrypoints.hygiene.BodyLimit``), and hands it on unchanged.
 """
 
 from __future__ import annotations
