@@ -22,7 +22,6 @@ import schemathesis
 from faststream.kafka import TestKafkaBroker
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.python import asgi as schemathesis_asgi
-from starlette.testclient import TestClient
 
 from hub.app import create_app
 from hub.entrypoints.api import Fouten
@@ -139,8 +138,9 @@ BSN = "123456782"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(HUB, base_url="https://hub") as client:
+def client() -> Iterator[Any]:
+    """A client of the same started app, on schemathesis' event loop (requests' API)."""
+    with schemathesis_asgi.get_client(HUB) as client:
         yield client
 
 
@@ -164,11 +164,11 @@ HUGE = str(2**70)
         "/api/v1/casussen?pagina=1_0",
     ],
 )
-def test_a_huge_or_loosely_written_number_is_422_naming_the_field(client: TestClient, path: str) -> None:
+def test_a_huge_or_loosely_written_number_is_422_naming_the_field(client: Any, path: str) -> None:
     assert _error(client.get(path), 422)[0]["field"] in ("pagina", "letter_id", "before")
 
 
-def test_a_huge_dead_letter_id_is_422_naming_the_field(client: TestClient) -> None:
+def test_a_huge_dead_letter_id_is_422_naming_the_field(client: Any) -> None:
     replay = client.post(f"/api/v1/ops/dead-letters/{HUGE}/replay")
     assert _error(replay, 422)[0]["field"] == "letter_id"
     selection = client.post("/api/v1/ops/dead-letters/replay", json={"ids": [int(HUGE)]})
@@ -177,7 +177,7 @@ def test_a_huge_dead_letter_id_is_422_naming_the_field(client: TestClient) -> No
     assert _error(twice, 422)[0]["field"] == "ids"
 
 
-def test_a_number_for_a_date_or_an_instant_is_422(client: TestClient) -> None:
+def test_a_number_for_a_date_or_an_instant_is_422(client: Any) -> None:
     assert _error(client.get("/api/v1/afspraken?geldig_op=0"), 422)[0]["field"] == "geldig_op"
     assert _error(client.get("/api/v1/casussen?ingediend_vanaf=0"), 422)[0]["field"] == (
         "ingediend_vanaf"
@@ -187,7 +187,7 @@ def test_a_number_for_a_date_or_an_instant_is_422(client: TestClient) -> None:
     assert _error(client.get("/api/v1/ops/dead-letters?vanaf=0"), 422)[0]["field"] == "vanaf"
 
 
-def test_an_agency_named_twice_is_422_naming_the_list(client: TestClient) -> None:
+def test_an_agency_named_twice_is_422_naming_the_list(client: Any) -> None:
     body = {**casus_body(BSN), "betrokken_organisaties": ["cjib", "cjib"]}
     errors = _error(client.post("/api/v1/casussen", json=body), 422)
     assert [e["field"] for e in errors] == ["betrokken_organisaties"]
@@ -197,24 +197,24 @@ def test_an_agency_named_twice_is_422_naming_the_list(client: TestClient) -> Non
     ]
 
 
-def test_a_body_that_is_not_json_gets_the_one_error_shape(client: TestClient) -> None:
+def test_a_body_that_is_not_json_gets_the_one_error_shape(client: Any) -> None:
     headers = {"content-type": "application/json"}
-    errors = _error(client.post("/api/v1/casussen", content=b"{not json", headers=headers), 422)
+    errors = _error(client.post("/api/v1/casussen", data=b"{not json", headers=headers), 422)
     assert errors[0]["field"] == "body"
-    not_utf8 = client.post("/api/v1/casussen", content=b'{"a": "\xff"}', headers=headers)
+    not_utf8 = client.post("/api/v1/casussen", data=b'{"a": "\xff"}', headers=headers)
     assert _error(not_utf8, 400)[0]["type"] == "body_not_utf8", not_utf8.text
 
 
-def test_a_body_in_utf_16_or_not_json_is_415(client: TestClient) -> None:
+def test_a_body_in_utf_16_or_not_json_is_415(client: Any) -> None:
     body = json.dumps(casus_body(BSN)).encode("utf-16")
     for content_type in ("application/json; charset=utf-16", "text/plain"):
         response = client.post(
-            "/api/v1/casussen", content=body, headers={"content-type": content_type}
+            "/api/v1/casussen", data=body, headers={"content-type": content_type}
         )
         assert _error(response, 415)[0]["field"] == "Content-Type"
 
 
-def test_an_error_never_repeats_a_bsn_from_the_url(client: TestClient) -> None:
+def test_an_error_never_repeats_a_bsn_from_the_url(client: Any) -> None:
     for path in (
         f"/api/v1/casussen/{BSN}",
         f"/api/v1/opschortingen/{BSN}",
@@ -226,5 +226,5 @@ def test_an_error_never_repeats_a_bsn_from_the_url(client: TestClient) -> None:
         assert_one_error_shape(404, response.content, response.headers.get("content-type"))
 
 
-def test_a_wrong_method_gets_the_one_error_shape(client: TestClient) -> None:
+def test_a_wrong_method_gets_the_one_error_shape(client: Any) -> None:
     _error(client.delete("/api/v1/casussen"), 405)
