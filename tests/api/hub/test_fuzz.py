@@ -30,7 +30,7 @@ from schemas.organisaties import LOKET
 from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
 from simulators import AGENCIES
 from tests.support.identiteit import MetCertificaat
-from tests.support.loket import casus_body
+from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
 
 BSN_SHAPED = re.compile(rb"(?<!\d)\d{9}(?!\d)")
@@ -185,6 +185,15 @@ def test_a_number_for_a_date_or_an_instant_is_422(client: Any) -> None:
     moment = _error(client.get("/api/v1/casussen?ingediend_vanaf=2026-12-01T00:00:00"), 422)
     assert moment[0]["field"] == "ingediend_vanaf"
     assert _error(client.get("/api/v1/ops/dead-letters?vanaf=0"), 422)[0]["field"] == "vanaf"
+
+
+def test_an_instant_or_a_number_for_a_day_in_a_body_is_422(client: Any) -> None:
+    casus = client.post("/api/v1/casussen", json=casus_body(BSN))
+    assert casus.status_code == 201, casus.text
+    path = f"/api/v1/casussen/{casus.json()['casus_id']}/opschortingen"
+    for day in ("2026-12-01T00:00:00", 0, "20261201"):
+        order = {**opschorting_body("cjib"), "ingangsdatum": day}
+        assert _error(client.post(path, json=order), 422)[0]["field"] == "ingangsdatum"
 
 
 def test_an_agency_named_twice_is_422_naming_the_list(client: Any) -> None:
