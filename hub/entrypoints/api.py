@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from hub.bootstrap import Hub
-from hub.entrypoints.hygiene import fout
+from hub.entrypoints.hygiene import fout, zonder_bsn
 from hub.entrypoints.identiteit import WWW_AUTHENTICATE
 from hub.service.errors import HubError
 
@@ -103,7 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Starlette logs the traceback and re-raises after this answer.
-        log.error("unexpected error", path=request.url.path, error=type(exc).__name__)
+        log.error("unexpected error", path=zonder_bsn(request.url.path), error=type(exc).__name__)
         return JSONResponse(
             status_code=500,
             content={"detail": [fout(None, "the hub failed to handle this request", "internal")]},
