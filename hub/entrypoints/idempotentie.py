@@ -11,6 +11,7 @@ the body limit (``hub.entrypoints.hygiene.BodyLimit``), and hands it on unchange
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -85,7 +86,8 @@ class Idempotency:
         elif claim.uitkomst is Uitkomst.HERHAALD:
             await self._replay(send, claim)
         else:
-            await self._handle(scope, bytes(body), send, hub, caller, key, hash_)
+            assert claim.geclaimd_op is not None
+            await self._handle(scope, bytes(body), send, hub, caller, key, hash_, claim.geclaimd_op)
 
     async def _replay(self, send: Send, claim: idempotentie.Claim) -> None:
         body = claim.body or b""
@@ -96,7 +98,15 @@ class Idempotency:
         await send({"type": "http.response.body", "body": body})
 
     async def _handle(
-        self, scope: Scope, body: bytes, send: Send, hub: Hub, caller: str, key: str, hash_: str
+        self,
+        scope: Scope,
+        body: bytes,
+        send: Send,
+        hub: Hub,
+        caller: str,
+        key: str,
+        hash_: str,
+        geclaimd_op: dt.datetime,
     ) -> None:
         """Handle the request in one transaction with its answer: the answer is held back until
         the effect and the answer stored under the key have committed together. A failure before
@@ -131,6 +141,7 @@ class Idempotency:
                         caller=caller,
                         key=key,
                         hash_=hash_,
+                        geclaimd_op=geclaimd_op,
                         status=start["status"],
                         content_type=_content_type(start),
                         body=bytes(answer),
@@ -142,7 +153,7 @@ class Idempotency:
         # Out of the request's transaction (rolled back on leaving it unless committed): the
         # release is a transaction of its own, and nothing of the request happened.
         if not committed:
-            await idempotentie.release(hub.uow(), caller=caller, key=key)
+            await idempotentie.release(hub.uow(), caller=caller, key=key, geclaimd_op=geclaimd_op)
         if failure is not None:
             raise failure
         if start is None:
