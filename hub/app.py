@@ -31,6 +31,7 @@ from hub.entrypoints.docs import install_docs
 from hub.entrypoints.hygiene import install_hygiene
 from hub.entrypoints.idempotentie import Idempotency
 from hub.entrypoints.identiteit import IdentiteitMiddleware
+from hub.entrypoints.json_body import JsonBody
 from hub.entrypoints.stream import register_handlers
 from hub.service.routes import antwoord_topics
 from hub.settings import Settings
@@ -67,8 +68,10 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.state.broker = process.broker
     app.state.metrics = process.metrics
     install_error_handlers(app)
-    # Idempotency first (innermost): it reads the body within the limit install_hygiene adds.
+    # Idempotency first (innermost): it reads the body within the limit install_hygiene adds,
+    # after JSON in UTF-8 only is checked.
     app.add_middleware(Idempotency)
+    app.add_middleware(JsonBody)
     install_hygiene(app, process.settings)
     install_docs(app)
     app.include_router(casus_api.router)

@@ -40,7 +40,7 @@ from hub.service.deps import Deps, utc_now
 from hub.service.replay import ReplayKafka
 from hub.service.retention import purge_expired
 from hub.service.routes import Route, antwoord_topics, routetabel
-from hub.service.sql_unit_of_work import SqlUnitOfWork
+from hub.service.sql_unit_of_work import RequestTransaction, SqlUnitOfWork
 from hub.service.unit_of_work import UnitOfWork
 from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
@@ -89,6 +89,11 @@ class Hub:
             clock=self.deps.clock,
             on_outbox_commit=self.relay.wake if self.relay is not None else None,
         )
+
+    def request_transaction(self) -> RequestTransaction:
+        """One transaction for a whole request: the units of work inside it are its savepoints
+        (``hub.entrypoints.idempotentie``)."""
+        return RequestTransaction(self.sessions)
 
     def attach_relay(
         self, publish: PublishBatch, *, leader: Callable[[], Awaitable[bool]] | None = None

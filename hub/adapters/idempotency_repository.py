@@ -34,18 +34,72 @@ class IdempotencyKeys:
         return await self._session.get(IdempotencyKeyRow, (caller, key))
 
     async def complete(
-        self, caller: str, key: str, status: int, content_type: str | None, body: bytes
-    ) -> None:
-        await self._session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key)
-            .values(status=status, content_type=content_type, body=body)
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        claimed_at: dt.datetime,
+        status: int,
+        content_type: str | None,
+        body: bytes,
+    ) -> bool:
+        """Store the answer on the claim of this request; ``False`` when that claim is gone
+        (purged, or taken over after its lease)."""
+        row = IdempotencyKeyRow
+        result = cast(
+            CursorResult[Any],
+            await self._session.execute(
+                update(row)
+                .where(
+                    row.caller == caller,
+                    row.key == key,
+                    row.request_hash == request_hash,
+                    row.created_at == claimed_at,
+                    row.status.is_(None),
+                )
+                .values(status=status, content_type=content_type, body=body)
+                .execution_options(synchronize_session=False)
+            ),
         )
+        return int(result.rowcount) == 1
 
-    async def release(self, caller: str, key: str) -> None:
-        """Forget a key whose request failed on the hub's side: the caller may try again."""
+    async def take_over(
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        claimed_at: dt.datetime,
+        now: dt.datetime,
+    ) -> bool:
+        """Claim anew a key whose claim of ``claimed_at`` never got an answer; ``False`` when
+        another request took it over first (one statement, so only one can)."""
+        row = IdempotencyKeyRow
+        result = cast(
+            CursorResult[Any],
+            await self._session.execute(
+                update(row)
+                .where(
+                    row.caller == caller,
+                    row.key == key,
+                    row.request_hash == request_hash,
+                    row.created_at == claimed_at,
+                    row.status.is_(None),
+                )
+                .values(created_at=now)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        return int(result.rowcount) == 1
+
+    async def release(self, caller: str, key: str, claimed_at: dt.datetime) -> None:
+        """Forget a key whose request failed on the hub's side: the caller may try again. Only
+        the claim of ``claimed_at`` without an answer: not one a retry took over since."""
+        row = IdempotencyKeyRow
         await self._session.execute(
-            delete(IdempotencyKeyRow).where(
-                IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key
+            delete(row).where(
+                row.caller == caller,
+                row.key == key,
+                row.created_at == claimed_at,
+                row.status.is_(None),
             )
         )

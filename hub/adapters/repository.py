@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import AuditChainHeadRow, AuditRow, ProcessedEventRow
 from hub.domain.auditketen import GENESIS, Schakel, canonieke_details, entry_hash
+
+log = structlog.get_logger(__name__)
 
 HEAD_ID = 1
 """The one row of ``audit_chain_head``."""
@@ -80,6 +83,11 @@ class AuditTrail:
         try:
             await self._append(pending)
         except SQLAlchemyError as exc:
+            # The operator's one clue: the client gets only FSC's error code. The first line of
+            # the driver's message names the constraint; PostgreSQL's DETAIL line with the
+            # values is left out.
+            cause = str(getattr(exc, "orig", exc)).splitlines()[:1]
+            log.error("audit entry not written", error=type(exc).__name__, cause=cause)
             raise AuditNietGeschreven(
                 "the audit entry of this action could not be written"
             ) from exc

@@ -8,7 +8,6 @@ run of the check every information request will pass (``hub.service.afspraken``)
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -27,6 +26,7 @@ from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.service.afspraken import BuitenAfspraak, toets_informatieverzoek
 from hub.service.errors import NietGevonden
+from hub.service.invoer import Dag
 from schemas.organisaties import Uitvoerder
 
 LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.UITVOERDER, Rol.OPERATOR))]
@@ -46,7 +46,7 @@ async def lijst_afspraken(
     uitvoerder: Annotated[Uitvoerder | None, Query(description="The agency that gives.")] = None,
     doel: Annotated[Doel | None, Query(description="The purpose.")] = None,
     geldig_op: Annotated[
-        dt.date | None, Query(description="Only the versions in force on this day.")
+        Dag | None, Query(description="Only the versions in force on this day.")
     ] = None,
 ) -> AfsprakenLijst:
     """The agreement table: every version of every agreement, by kenmerk then version."""

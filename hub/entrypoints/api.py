@@ -5,16 +5,22 @@ for operators."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from http import HTTPStatus
+from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from hub.bootstrap import Hub
+from hub.entrypoints.hygiene import fout, zonder_bsn
 from hub.entrypoints.identiteit import WWW_AUTHENTICATE
 from hub.service.errors import HubError
+
+log = structlog.get_logger(__name__)
 
 
 class Fout(BaseModel):
@@ -49,23 +55,56 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def _validation_error(err: Any) -> dict[str, str | None]:
+    if err["type"] == "json_invalid":  # FastAPI's loc is the offset in the body
+        problem = (err.get("ctx") or {}).get("error", "")
+        return fout("body", f"the body is not valid JSON: {problem}".rstrip(": "), "json_invalid")
+    return fout(_field(err["loc"]), err["msg"], err["type"])
+
+
+def _http_error_type(status: int) -> str:
+    """``not_found``, ``method_not_allowed``, ...: the status's phrase, machine-readable."""
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "http_error"
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    """Every error the API gives has the one body (:class:`Fouten`): the service's own errors,
+    FastAPI's validation errors (a body that is not JSON included), Starlette's 404 and 405,
+    and an unexpected error (500, logged with its traceback, nothing of it in the answer). No
+    message repeats a BSN-shaped value (``hub.entrypoints.hygiene.zonder_bsn``)."""
+
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code,
-            content={"detail": [{"field": exc.field, "message": exc.message, "type": exc.type}]},
+            content={"detail": [fout(exc.field, exc.message, exc.type)]},
             headers={"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status_code == 401 else None,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "field": _field(err["loc"]),
-                "message": err["msg"],
-                "type": err["type"],
-            }
-            for err in exc.errors()
-        ]
+        errors = [_validation_error(err) for err in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        # Starlette's own (404, 405) and FastAPI's; the hub's subclasses name a field and a type.
+        field = getattr(exc, "field", None)
+        type_ = getattr(exc, "type", None) or _http_error_type(exc.status_code)
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"detail": [fout(field, str(exc.detail), type_)]},
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette logs the traceback and re-raises after this answer.
+        log.error("unexpected error", path=zonder_bsn(request.url.path), error=type(exc).__name__)
+        return JSONResponse(
+            status_code=500,
+            content={"detail": [fout(None, "the hub failed to handle this request", "internal")]},
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from hub.bootstrap import HubProcess
 from hub.entrypoints.api import Fouten, HubDep
@@ -19,6 +19,7 @@ from hub.entrypoints.dead_letter_views import (
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.service import replay as replay_service
 from hub.service.dead_letters import ZoekDeadLetters, zoek_dead_letters
+from hub.service.invoer import RijId
 
 OperatorDep = Annotated[Beller, Depends(VereisteRol(Rol.OPERATOR))]
 
@@ -69,7 +70,7 @@ async def replay(
     },
 )
 async def replay_een(
-    letter_id: int,
+    letter_id: Annotated[RijId, Path()],
     hub: HubDep,
     kafka: KafkaDep,
     beller: OperatorDep,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.domain.dead_letter import RecordedDeadLetter
 from hub.domain.selectie import DeadLetterFilter
 from hub.service.dead_letters import DeadLetterLijst
+from hub.service.invoer import Moment, RijId, Uniek
 from hub.service.replay import MAX_SELECTIE, ReplayResultaat, ReplayUitslag, Selectie, Uitkomst
 
 
@@ -98,11 +100,11 @@ class ReplayVerzoek(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int] = Field(default_factory=list, max_length=MAX_SELECTIE)
+    ids: Annotated[list[RijId], Uniek] = Field(default_factory=list, max_length=MAX_SELECTIE)
     redencode: str | None = Field(default=None, min_length=1, max_length=60)
     origin_topic: str | None = Field(default=None, min_length=1, max_length=249)
-    vanaf: dt.datetime | None = None
-    tot: dt.datetime | None = None
+    vanaf: Moment | None = None
+    tot: Moment | None = None
     opnieuw: bool = Field(
         default=False,
         description="Replay those replayed before too (otherwise they are left alone).",

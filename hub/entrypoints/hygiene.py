@@ -13,6 +13,7 @@ outside these), else the client's address.
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException
@@ -36,8 +37,23 @@ def caller_of(scope: Scope) -> str | None:
     return str(oin) if oin else None
 
 
+_BSN_SHAPED = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def zonder_bsn(text: str | None) -> str | None:
+    """``text`` with every run of exactly nine digits withheld: an error must not repeat a BSN
+    that a caller put where an id, a key or a number belongs (an error body is logged, cached
+    and shown on screens a BSN has no place on)."""
+    return None if text is None else _BSN_SHAPED.sub("<withheld>", text)
+
+
+def fout(field: str | None, message: str, type_: str | None) -> dict[str, str | None]:
+    """One entry of the API's one error body (``hub.entrypoints.api.Fouten``)."""
+    return {"field": zonder_bsn(field), "message": zonder_bsn(message), "type": type_}
+
+
 def error_body(status: int, field: str | None, message: str, type_: str) -> bytes:
-    return json.dumps({"detail": [{"field": field, "message": message, "type": type_}]}).encode()
+    return json.dumps({"detail": [fout(field, message, type_)]}).encode()
 
 
 async def send_error(
@@ -183,8 +199,8 @@ class SecurityHeaders:
 def install_hygiene(app: FastAPI, settings: Settings) -> None:
     """Wire the middleware; the last added is the outermost: security headers on everything,
     then the rate limit (before any work), the body limit. The app adds idempotency
-    (``hub.entrypoints.idempotentie``, which reads the body within the limit) just before this,
-    so it is the innermost of them."""
+    (``hub.entrypoints.idempotentie``, which reads the body within the limit) and JSON in UTF-8
+    only (``hub.entrypoints.json_body``) just before this, so they are the innermost of them."""
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_: Request, exc: BodyTooLarge) -> Response:

@@ -3,13 +3,15 @@ request from the same caller, the stored answer again and one effect; same key a
 request, 422 naming the header (``hub.service.idempotentie`` says how keys are kept).
 
 Middleware rather than a dependency of each route: the answer to store is the finished HTTP
-answer (status and body as sent), which only the layer around the routes sees. It reads the
-body itself to hash it, inside the body limit (``hub.entrypoints.hygiene.BodyLimit``), and hands
-it on unchanged.
+answer (status and body), which only the layer around the routes sees; and the whole request runs
+in one transaction (``hub.service.sql_unit_of_work.RequestTransaction``) so that the effect and
+its stored answer commit together, before the answer is sent. It reads the body itself to hash
+it, inside the body limit (``hub.entrypoints.hygiene.BodyLimit``), and hands it on unchanged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +25,8 @@ HEADER = b"idempotency-key"
 FIELD = "Idempotency-Key"
 ANONYMOUS = "anonymous"
 """The caller of a request whose OIN nobody proved (until identity is required everywhere)."""
+WAIT_SECONDS = 5.0
+"""How long a duplicate of a request still being handled waits for its answer before the 409."""
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -55,15 +59,14 @@ class Idempotency:
             more = message.get("more_body", False)
         hub: Hub = scope["app"].state.hub
         caller = caller_of(scope) or ANONYMOUS
-        claim = await idempotentie.claim(
-            hub.uow(),
-            hub.deps,
-            caller=caller,
-            key=key,
-            hash_=idempotentie.request_hash(
-                scope["method"], scope["path"], bytes(body), key=hub.deps.secrets.pseudonym_key
-            ),
+        hash_ = idempotentie.request_hash(
+            scope["method"], scope["path"], bytes(body), key=hub.deps.secrets.pseudonym_key
         )
+        claim = await idempotentie.claim(hub.uow(), hub.deps, caller=caller, key=key, hash_=hash_)
+        if claim.uitkomst is Uitkomst.BEZIG:
+            claim = await idempotentie.wacht_op_antwoord(
+                hub.uow, caller=caller, key=key, hash_=hash_, seconds=WAIT_SECONDS
+            )
         if claim.uitkomst is Uitkomst.ANDERS:
             await send_error(
                 send,
@@ -83,7 +86,8 @@ class Idempotency:
         elif claim.uitkomst is Uitkomst.HERHAALD:
             await self._replay(send, claim)
         else:
-            await self._handle(scope, bytes(body), send, hub, caller, key)
+            assert claim.geclaimd_op is not None
+            await self._handle(scope, bytes(body), send, hub, caller, key, hash_, claim.geclaimd_op)
 
     async def _replay(self, send: Send, claim: idempotentie.Claim) -> None:
         body = claim.body or b""
@@ -94,8 +98,19 @@ class Idempotency:
         await send({"type": "http.response.body", "body": body})
 
     async def _handle(
-        self, scope: Scope, body: bytes, send: Send, hub: Hub, caller: str, key: str
+        self,
+        scope: Scope,
+        body: bytes,
+        send: Send,
+        hub: Hub,
+        caller: str,
+        key: str,
+        hash_: str,
+        geclaimd_op: dt.datetime,
     ) -> None:
+        """Handle the request in one transaction with its answer: the answer is held back until
+        the effect and the answer stored under the key have committed together. A failure before
+        that commit (an exception, a 5xx, a 429) rolls back both and releases the key."""
         sent = False
 
         async def replay_body() -> Message:
@@ -105,34 +120,54 @@ class Idempotency:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        status = 500
-        content_type: str | None = None
+        start: Message | None = None
         answer = bytearray()
 
-        async def capture(message: Message) -> None:
-            nonlocal status, content_type
+        async def hold(message: Message) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.lower() == b"content-type":
-                        content_type = value.decode("latin-1")
+                start = message
             elif message["type"] == "http.response.body":
                 answer.extend(message.get("body", b""))
-            await send(message)
 
-        try:
-            await self.app(scope, replay_body, capture)
-        except BaseException:
-            await idempotentie.release(hub.uow(), caller=caller, key=key)
-            raise
-        if status >= 500 or status == 429:
-            await idempotentie.release(hub.uow(), caller=caller, key=key)
-        else:
-            await idempotentie.complete(
-                hub.uow(),
-                caller=caller,
-                key=key,
-                status=status,
-                content_type=content_type,
-                body=bytes(answer),
-            )
+        committed = False
+        failure: BaseException | None = None
+        async with hub.request_transaction() as transaction:
+            try:
+                await self.app(scope, replay_body, hold)
+                if start is not None and start["status"] < 500 and start["status"] != 429:
+                    await idempotentie.complete(
+                        hub.uow(),
+                        caller=caller,
+                        key=key,
+                        hash_=hash_,
+                        geclaimd_op=geclaimd_op,
+                        status=start["status"],
+                        content_type=_content_type(start),
+                        body=bytes(answer),
+                    )
+                    await transaction.commit()
+                    committed = True
+            except BaseException as exc:  # re-raised below, once the key is released
+                failure = exc
+        # Out of the request's transaction (rolled back on leaving it unless committed): the
+        # release is a transaction of its own, and nothing of the request happened.
+        if not committed:
+            await idempotentie.release(hub.uow(), caller=caller, key=key, geclaimd_op=geclaimd_op)
+        if failure is not None:
+            raise failure
+        if start is None:
+            raise RuntimeError("the app sent no answer")
+        headers = [
+            (name, value) for name, value in start.get("headers", []) if name != b"content-length"
+        ]
+        headers.append((b"content-length", str(len(answer)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": bytes(answer)})
+
+
+def _content_type(start: Message) -> str | None:
+    for name, value in start.get("headers", []):
+        if name.lower() == b"content-type":
+            return str(value.decode("latin-1"))
+    return None

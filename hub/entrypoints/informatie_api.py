@@ -30,6 +30,7 @@ from hub.entrypoints.opschorting_views import OpschortingView
 from hub.service import informatie, schuldenoverzicht
 from hub.service.afspraken import BuitenAfspraak
 from hub.service.errors import NietGevonden
+from hub.service.invoer import Geheel, Paginanummer
 from hub.service.opschorting import lees_opschorting
 from hub.service.queries import MAX_PER_PAGINA
 
@@ -129,8 +130,8 @@ async def lijst_informatieverzoeken(
     casus_id: str,
     hub: HubDep,
     beller: VerzoekerDep,
-    pagina: Annotated[int, Query(ge=1)] = 1,
-    per_pagina: Annotated[int, Query(ge=1, le=MAX_PER_PAGINA)] = 20,
+    pagina: Annotated[Paginanummer, Query()] = 1,
+    per_pagina: Annotated[Geheel, Query(ge=1, le=MAX_PER_PAGINA)] = 20,
 ) -> InformatieverzoekPagina:
     """The caller's own requests on the casus, newest first, without content."""
     verzoeker = _verzoeker(beller)

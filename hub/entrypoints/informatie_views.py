@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,7 @@ from hub.entrypoints.afspraak_views import ToetsInformatieverzoek
 from hub.entrypoints.opschorting_views import AfleveringView
 from hub.service.deps import Deps
 from hub.service.informatie import Vragen, open_inhoud
+from hub.service.invoer import Dag, Uniek
 from hub.service.vrije_tekst import VrijeTekst
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
@@ -304,9 +305,9 @@ class OpschortingUitOverzicht(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    ingangsdatum: dt.date | None = Field(default=None, description="Default today.")
-    einddatum: dt.date = Field(description="The last day; not before ingangsdatum.")
-    maatregelen: list[Maatregel] = Field(
+    ingangsdatum: Dag | None = Field(default=None, description="Default today.")
+    einddatum: Dag = Field(description="The last day; not before ingangsdatum.")
+    maatregelen: Annotated[list[Maatregel], Uniek] = Field(
         default_factory=lambda: list(Maatregel), min_length=1, max_length=len(Maatregel)
     )
     grondslag: VrijeTekst = Field(min_length=1, max_length=500)

@@ -14,7 +14,7 @@ import re
 from importlib import resources
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hub.adapters.metrics import CONTENT_TYPE, HubMetrics
@@ -30,6 +30,7 @@ from hub.entrypoints.ops_views import (
 )
 from hub.service import ops as ops_service
 from hub.service import outbox as outbox_service
+from hub.service.invoer import Geheel, RijId
 
 OperatorDep = Annotated[Beller, Depends(VereisteRol(Rol.OPERATOR))]
 
@@ -54,9 +55,9 @@ async def overzicht(hub: HubDep) -> Overzicht:
 async def outbox(
     hub: HubDep,
     status: Literal["dead", "held", "pending", "discarded"] = "dead",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[Geheel, Query(ge=1, le=500)] = 50,
     before: Annotated[
-        int | None, Query(ge=1, description="'next_before' of the previous page.")
+        RijId | None, Query(description="'next_before' of the previous page.")
     ] = None,
 ) -> OutboxPagina:
     """Outbox messages that are dead (no longer tried), held (behind a dead message of their
@@ -77,7 +78,9 @@ async def outbox(
         409: {"model": Fouten, "description": "Published already."},
     },
 )
-async def retry_outbox(seq: int, hub: HubDep, beller: OperatorDep) -> OutboxRegel:
+async def retry_outbox(
+    seq: Annotated[RijId, Path()], hub: HubDep, beller: OperatorDep
+) -> OutboxRegel:
     """Put a dead or pending message back in the queue: due now, attempts from zero. Recorded in
     the audit trail. A dead message goes out first, then the later ones of its casus it held."""
     return OutboxRegel.of(await outbox_service.retry(seq, hub.uow(), hub.deps, door=beller.door))

@@ -5,11 +5,11 @@ errors name the field. Every list has a maximum length and every free text is
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from hub.service.invoer import Dag, Uniek, zonder_herhaling
 from hub.service.vrije_tekst import VrijeTekst
 from schemas.casus import (
     Afwijzingsreden,
@@ -56,14 +56,20 @@ class DienCasusIn(_Command):
 
     indiener_oin: Oin
     maatwerkfunctionaris: Contactpersoon
-    huishouden: list[NieuwLid] = Field(min_length=1, max_length=MAX_HUISHOUDEN)
-    probleemdomeinen: list[Probleemdomein] = Field(min_length=1, max_length=len(Probleemdomein))
-    betrokken_organisaties: list[Uitvoerder] = Field(
+    huishouden: Annotated[list[NieuwLid], zonder_herhaling(lambda lid: lid.bsn)] = Field(
+        min_length=1, max_length=MAX_HUISHOUDEN
+    )
+    probleemdomeinen: Annotated[list[Probleemdomein], Uniek] = Field(
+        min_length=1, max_length=len(Probleemdomein)
+    )
+    betrokken_organisaties: Annotated[list[Uitvoerder], Uniek] = Field(
         default_factory=list, max_length=len(Uitvoerder)
     )
     geprobeerd: VrijeTekst = Field(min_length=1, max_length=4000)
     urgentie: Urgentie = Urgentie.NORMAAL
-    gevraagde_instrumenten: list[Instrument] = Field(min_length=1, max_length=len(Instrument))
+    gevraagde_instrumenten: Annotated[list[Instrument], Uniek] = Field(
+        min_length=1, max_length=len(Instrument)
+    )
 
 
 class AccepteerCasus(_Command):
@@ -104,7 +110,7 @@ class LosCasusOp(_Command):
     oplossing: VrijeTekst = Field(
         min_length=1, max_length=4000, description="The solution (no personal identifiers)."
     )
-    ingezette_instrumenten: list[Instrument] = Field(
+    ingezette_instrumenten: Annotated[list[Instrument], Uniek] = Field(
         default_factory=list, max_length=len(Instrument)
     )
 
@@ -120,12 +126,12 @@ class SluitCasus(_Command):
 
 class ScopeIn(_Command):
     uitvoerder: Uitvoerder
-    vorderingen: list[Vordering] | None = Field(
+    vorderingen: Annotated[list[Vordering], Uniek] | None = Field(
         default=None,
         max_length=MAX_VORDERINGEN,
         description="The agency's own claim references; omit for all claims of the household.",
     )
-    personen: list[Pseudoniem] | None = Field(
+    personen: Annotated[list[Pseudoniem], Uniek] | None = Field(
         default=None,
         max_length=MAX_HUISHOUDEN,
         description=(
@@ -139,11 +145,11 @@ class DraagOpschortingOp(_Command):
     """Order a time-out on a casus for one or more agencies."""
 
     uitvoerders: list[ScopeIn] = Field(min_length=1, max_length=len(Uitvoerder))
-    maatregelen: list[Maatregel] = Field(
+    maatregelen: Annotated[list[Maatregel], Uniek] = Field(
         default_factory=lambda: list(Maatregel), min_length=1, max_length=len(Maatregel)
     )
-    ingangsdatum: dt.date
-    einddatum: dt.date = Field(description="The last day; not before ingangsdatum.")
+    ingangsdatum: Dag
+    einddatum: Dag = Field(description="The last day; not before ingangsdatum.")
     grondslag: VrijeTekst = Field(min_length=1, max_length=500)
     reden: VrijeTekst = Field(min_length=1, max_length=2000)
 
@@ -159,14 +165,14 @@ class DraagOpschortingOp(_Command):
 class VerlengOpschorting(_Command):
     """Extend a running time-out."""
 
-    einddatum: dt.date = Field(description="The new last day; after the current one.")
+    einddatum: Dag = Field(description="The new last day; after the current one.")
     reden: VrijeTekst = Field(min_length=1, max_length=2000, description="Why more time is needed.")
 
 
 class HefOpschortingOp(_Command):
     """Lift a running time-out before its end."""
 
-    opheffingsdatum: dt.date | None = Field(
+    opheffingsdatum: Dag | None = Field(
         default=None, description="First day collection may resume; default today."
     )
     reden: VrijeTekst = Field(

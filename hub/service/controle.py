@@ -34,6 +34,7 @@ from hub.domain.verwerking import (
 from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 from hub.service.deps import Deps
 from hub.service.errors import Ongeldig
+from hub.service.invoer import Dag
 from hub.service.unit_of_work import UnitOfWork
 from schemas.ids import Pseudoniem, elfproef
 from schemas.versleuteling import SealError
@@ -57,7 +58,7 @@ class ControleerOpschorting(BaseModel):
     pseudoniem: Pseudoniem | None = Field(
         default=None, description="The person's pseudonym, as an instruction carried it."
     )
-    peildatum: dt.date | None = Field(
+    peildatum: Dag | None = Field(
         default=None, description="The day to check (default: today in the Netherlands)."
     )
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from hub.domain.dead_letter import RecordedDeadLetter
 from hub.domain.selectie import DeadLetterFilter, Pagina
+from hub.service.invoer import Geheel, Moment, Paginanummer
 from hub.service.unit_of_work import UnitOfWork
 
 MAX_PER_PAGINA = 500
@@ -46,17 +47,15 @@ class ZoekDeadLetters(BaseModel):
         default_factory=list, description="Given up by any of these consumer groups."
     )
     event_type: list[str] = Field(default_factory=list, description="Any of these event types.")
-    vanaf: dt.datetime | None = Field(
+    vanaf: Moment | None = Field(
         default=None, description="Read by the hub at or after this instant (UTC if no offset)."
     )
-    tot: dt.datetime | None = Field(
-        default=None, description="Read by the hub before this instant."
-    )
+    tot: Moment | None = Field(default=None, description="Read by the hub before this instant.")
     replayed: bool | None = Field(
         default=None, description="true: only replayed ones; false: only those never replayed."
     )
-    pagina: int = Field(default=1, ge=1)
-    per_pagina: int = Field(default=50, ge=1, le=MAX_PER_PAGINA)
+    pagina: Paginanummer = 1
+    per_pagina: Geheel = Field(default=50, ge=1, le=MAX_PER_PAGINA)
 
     @field_validator("vanaf", "tot")
     @classmethod

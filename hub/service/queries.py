@@ -16,6 +16,7 @@ from hub.domain.casus import CasusStatus
 from hub.domain.opschorting import NL
 from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
 from hub.domain.verzoek import VerzoekStatus
+from hub.service.invoer import Dag, Geheel, Paginanummer
 from schemas.casus import Urgentie
 from schemas.organisaties import Uitvoerder
 
@@ -32,15 +33,15 @@ class ZoekCasussen(BaseModel):
     organisatie: list[Uitvoerder] = Field(
         default_factory=list, description="At least one of these organisations is involved."
     )
-    ingediend_vanaf: dt.date | None = Field(
+    ingediend_vanaf: Dag | None = Field(
         default=None, description="Submitted on or after this day (Dutch calendar)."
     )
-    ingediend_tot: dt.date | None = Field(
+    ingediend_tot: Dag | None = Field(
         default=None, description="Submitted on or before this day (Dutch calendar)."
     )
     sorteer: CasusSortering = CasusSortering.INGEDIEND_OP_AFLOPEND
-    pagina: int = Field(default=1, ge=1)
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    pagina: Paginanummer = 1
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     @field_validator("ingediend_tot")
     @classmethod
@@ -83,8 +84,8 @@ class ZoekVerzoeken(BaseModel):
         description="Any of these statuses (default: pending and undeliverable, the ones still "
         "to answer).",
     )
-    pagina: int = Field(default=1, ge=1)
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    pagina: Paginanummer = 1
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     def als_pagina(self) -> Pagina:
         return Pagina(nummer=self.pagina, grootte=self.per_pagina)

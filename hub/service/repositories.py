@@ -226,11 +226,32 @@ class IdempotencyKeys(Protocol):
     async def get(self, caller: str, key: str) -> IdempotencyKeyRow | None: ...
 
     async def complete(
-        self, caller: str, key: str, status: int, content_type: str | None, body: bytes
-    ) -> None: ...
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        claimed_at: dt.datetime,
+        status: int,
+        content_type: str | None,
+        body: bytes,
+    ) -> bool:
+        """Store the answer on the claim of this request; ``False`` when that claim is gone
+        (purged, or taken over after its lease)."""
 
-    async def release(self, caller: str, key: str) -> None:
-        """Forget a key whose request failed on the hub's side: the caller may try again."""
+    async def take_over(
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        claimed_at: dt.datetime,
+        now: dt.datetime,
+    ) -> bool:
+        """Claim anew a key whose claim of ``claimed_at`` never got an answer; ``False`` when
+        another request took it over first (one statement, so only one can)."""
+
+    async def release(self, caller: str, key: str, claimed_at: dt.datetime) -> None:
+        """Forget a key whose request failed on the hub's side: the caller may try again. Only
+        the claim of ``claimed_at`` without an answer: not one a retry took over since."""
 
 
 class VerwerkingRepository(Protocol):

@@ -4,15 +4,23 @@ It lives in the service layer, beside the abstract unit of work it completes (as
 ``SqlAlchemyUnitOfWork``): it is where the service layer's repository protocols meet the adapters
 that implement them, so the adapters need not import the service layer, and mypy checks every SQL
 repository against its protocol here.
+
+Inside a :class:`RequestTransaction` (an HTTP request made with an ``Idempotency-Key``) every
+unit of work is a savepoint of the request's one transaction instead: the effect, the answer
+stored under the key and anything else the request writes commit together, or not at all
+(``hub.entrypoints.idempotentie``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from contextvars import ContextVar
+from types import TracebackType
+from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
@@ -30,6 +38,80 @@ from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
 
 
+class RequestTransaction:
+    """One database transaction around a whole HTTP request: the units of work opened while it
+    is current join it as savepoints, and nothing is written until :meth:`commit`. Used as
+    ``async with``: it is current inside the block (a context variable, so it follows the
+    request's task and nothing else) and rolled back on leaving it unless committed.
+
+    On SQLite the transaction is opened with ``BEGIN IMMEDIATE``: Python's driver otherwise
+    starts it at the first write, after the first ``SAVEPOINT``, whose release would then commit
+    (SQLAlchemy's "pysqlite savepoint" caveat); and holding the write lock from the start means
+    no read of this request is overtaken by another writer before its own write.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+        self._after_commit: list[Callable[[], None]] = []
+        self._token: Any = None
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            session = self._sessions()
+            if session.get_bind().dialect.name == "sqlite":
+                await session.execute(text("BEGIN IMMEDIATE"))
+            self._session = session
+        return self._session
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
+
+    async def commit(self) -> None:
+        """Write everything; a unit of work opened after this starts a new transaction."""
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.commit()
+            finally:
+                await session.close()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    async def rollback(self) -> None:
+        """Undo everything; a unit of work opened after this starts a new transaction."""
+        self._after_commit = []
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
+
+    async def __aenter__(self) -> Self:
+        self._token = _current.set(self)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _current.reset(self._token)
+        if self._session is not None:
+            try:
+                await self._session.rollback()
+            finally:
+                await self._session.close()
+                self._session = None
+
+
+_current: ContextVar[RequestTransaction | None] = ContextVar("request_transaction", default=None)
+
+
 class SqlUnitOfWork(UnitOfWork):
     def __init__(
         self,
@@ -43,9 +125,16 @@ class SqlUnitOfWork(UnitOfWork):
         self._sessions = sessions
         self._on_outbox_commit = on_outbox_commit
         self._outbox_written = False
+        self._request: RequestTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
 
     async def _begin(self) -> None:
-        self.session = self._sessions()
+        self._request = _current.get()
+        if self._request is not None:
+            self.session = await self._request.session()
+            self._savepoint = await self.session.begin_nested()
+        else:
+            self.session = self._sessions()
         self.casussen = CasusRepository(self.session, self.zie)
         self.opschortingen = OpschortingRepository(self.session, self.zie)
         self.verzoeken = VerzoekRepository(self.session)
@@ -61,6 +150,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = False
 
     async def _end(self) -> None:
+        if self._request is not None:
+            if self._savepoint is not None and self._savepoint.is_active:
+                await self._savepoint.rollback()
+            return
         try:
             await self.session.rollback()
         finally:
@@ -75,12 +168,23 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
+        # Flush first: a constraint that the action's own rows break is that error, not a
+        # failure to write the audit entry (which the seal reports as TRANSACTION_LOG_WRITE_ERROR).
+        await self.session.flush()
         try:
             await self._audit.seal()
         except AuditNietGeschreven as exc:
             # An action that cannot be logged is refused: FSC's error, a 500 with its type.
             raise LogNietGeschreven("the audit entry of this action could not be written") from exc
-        await self.session.commit()
-        if self._outbox_written and self._on_outbox_commit is not None:
-            self._on_outbox_commit()
+        wake = self._on_outbox_commit if self._outbox_written else None
         self._outbox_written = False
+        if self._request is not None:
+            assert self._savepoint is not None
+            await self._savepoint.commit()
+            self._savepoint = await self.session.begin_nested()  # a unit of work may commit again
+            if wake is not None:
+                self._request.after_commit(wake)
+            return
+        await self.session.commit()
+        if wake is not None:
+            wake()

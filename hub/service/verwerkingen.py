@@ -25,6 +25,7 @@ from hub.domain.verwerking import (
 )
 from hub.domain.verzoek import Verzoek
 from hub.service.deps import Deps
+from hub.service.invoer import Geheel, Paginanummer
 from hub.service.queries import MAX_PER_PAGINA
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
@@ -40,8 +41,8 @@ class ZoekVerwerkingen(BaseModel):
 
     pseudoniem: Pseudoniem | None = None
     casus_id: CasusId | None = None
-    pagina: int = Field(default=1, ge=1)
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    pagina: Paginanummer = 1
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
     @model_validator(mode="after")
     def _een_criterium(self) -> ZoekVerwerkingen:
@@ -56,8 +57,8 @@ class ZoekVerwerkingenPerPersoon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bsn: Bsn
-    pagina: int = Field(default=1, ge=1)
-    per_pagina: int = Field(default=20, ge=1, le=MAX_PER_PAGINA)
+    pagina: Paginanummer = 1
+    per_pagina: Geheel = Field(default=20, ge=1, le=MAX_PER_PAGINA)
 
 
 async def zoek_verwerkingen(
