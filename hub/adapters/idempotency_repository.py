@@ -45,23 +45,15 @@ class IdempotencyKeys:
     ) -> bool:
         """Store the answer on the claim of this request; ``False`` when that claim is gone
         (purged, or taken over after its lease)."""
-        row = IdempotencyKeyRow
-        result = cast(
-            CursorResult[Any],
-            await self._session.execute(
-                update(row)
-                .where(
-                    row.caller == caller,
-                    row.key == key,
-                    row.request_hash == request_hash,
-                    row.created_at == claimed_at,
-                    row.status.is_(None),
-                )
-                .values(status=status, content_type=content_type, body=body)
-                .execution_options(synchronize_session=False)
-            ),
+        return await self._update_claim(
+            caller,
+            key,
+            request_hash,
+            claimed_at,
+            status=status,
+            content_type=content_type,
+            body=body,
         )
-        return int(result.rowcount) == 1
 
     async def take_over(
         self,
@@ -73,23 +65,7 @@ class IdempotencyKeys:
     ) -> bool:
         """Claim anew a key whose claim of ``claimed_at`` never got an answer; ``False`` when
         another request took it over first (one statement, so only one can)."""
-        row = IdempotencyKeyRow
-        result = cast(
-            CursorResult[Any],
-            await self._session.execute(
-                update(row)
-                .where(
-                    row.caller == caller,
-                    row.key == key,
-                    row.request_hash == request_hash,
-                    row.created_at == claimed_at,
-                    row.status.is_(None),
-                )
-                .values(created_at=now)
-                .execution_options(synchronize_session=False)
-            ),
-        )
-        return int(result.rowcount) == 1
+        return await self._update_claim(caller, key, request_hash, claimed_at, created_at=now)
 
     async def release(self, caller: str, key: str, claimed_at: dt.datetime) -> None:
         """Forget a key whose request failed on the hub's side: the caller may try again. Only
@@ -103,3 +79,31 @@ class IdempotencyKeys:
                 row.status.is_(None),
             )
         )
+
+    async def _update_claim(
+        self,
+        caller: str,
+        key: str,
+        request_hash: str,
+        claimed_at: dt.datetime,
+        **values: Any,
+    ) -> bool:
+        """Set ``values`` on the claim of ``claimed_at`` if it is still unanswered; ``False`` when
+        it is not (one statement, so of two racing requests only one can)."""
+        row = IdempotencyKeyRow
+        result = cast(
+            CursorResult[Any],
+            await self._session.execute(
+                update(row)
+                .where(
+                    row.caller == caller,
+                    row.key == key,
+                    row.request_hash == request_hash,
+                    row.created_at == claimed_at,
+                    row.status.is_(None),
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        return int(result.rowcount) == 1
