@@ -140,7 +140,7 @@ async def anoniem(hub_app, clients):
     return _with_hub(clients(hub_app, None), hub_app)
 
 
-async def wait_for(predicate, within: float = 5.0) -> Any:
+async def wait_for(predicate, within: float = 30.0) -> Any:
     deadline = asyncio.get_running_loop().time() + within
     while True:
         result = predicate()

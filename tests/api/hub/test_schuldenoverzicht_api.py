@@ -96,7 +96,7 @@ async def beantwoord(loket, agency: str, event: CloudEvent[Any]) -> None:
 
 
 async def wacht_op(loket, overzicht_id: str, klaar) -> dict:
-    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
     while True:
         view = await overzicht(loket, overzicht_id)
         if klaar(view):
