@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from schemas.opschorting import Redencode, VorderingResultaat
+
 LOKET_INDIENER_OIN = "00000001999999990201"
 
 
@@ -59,3 +61,15 @@ LOKET_DOOR = "urn:nld:oin:00000001999999990001"
 """The actor of what the loket does: its proven OIN (``schemas.organisaties.LOKET``)."""
 OPERATOR_DOOR = "urn:nld:oin:00000001999999990004"
 """The actor of what an operator does (``schemas.organisaties.BEHEER``)."""
+
+CJIB_DEELS_OPGESCHORT = (
+    VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
+    VorderingResultaat(
+        vordering="WAHV-2025-000220",
+        opgeschort=False,
+        redencode=Redencode.BEZWAAR_OF_BEROEP,
+        toelichting="Beroep bij de officier van justitie in behandeling",
+    ),
+)
+"""The CJIB's answer per claim for test person 999990020, as its back-office gives it:
+WAHV-2025-000120 suspended, WAHV-2025-000220 not (under appeal)."""

@@ -8,11 +8,11 @@ import datetime as dt
 from typing import Any
 
 from schemas import make_event
-from schemas.opschorting import OpschortingDeelsBevestigd, Redencode, VorderingResultaat
+from schemas.opschorting import OpschortingDeelsBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal
 from tests.api.hub.test_api import BSN, answer_event, publish, status
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import CJIB_DEELS_OPGESCHORT, casus_body, opschorting_body
 
 PARTNER = "999990020"
 
@@ -115,15 +115,7 @@ def partial_answer(chain: dict[str, Any]):
         instructie_id=link["instructie_id"],
         beantwoord_op=dt.datetime.now(dt.UTC),
         referentie="CJIB-OPS-00000001",
-        vorderingen=(
-            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
-            VorderingResultaat(
-                vordering="WAHV-2025-000220",
-                opgeschort=False,
-                redencode=Redencode.BEZWAAR_OF_BEROEP,
-                toelichting="Beroep bij de officier van justitie in behandeling",
-            ),
-        ),
+        vorderingen=CJIB_DEELS_OPGESCHORT,
     )
     return make_event(data, source=UITVOERDERS[Uitvoerder.CJIB].source, subject=chain["casus_id"])
 

@@ -15,10 +15,11 @@ from hub.service.controle import ControleerOpschorting, controleer
 from hub.service.opschorting import lees_opschorting
 from hub.service.verwerkingen import ZoekVerwerkingenPerPersoon, zoek_per_persoon
 from schemas import make_event
-from schemas.opschorting import OpschortingDeelsBevestigd, Redencode, VorderingResultaat
+from schemas.opschorting import OpschortingDeelsBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal
 from tests.integration.hub.test_store import BSN, op_topic, order
+from tests.support.loket import CJIB_DEELS_OPGESCHORT
 
 CJIB_OIN = UITVOERDERS[Uitvoerder.CJIB].oin
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -79,15 +80,7 @@ async def test_the_check_gives_the_claims_the_agency_confirmed_and_names_the_ref
         instructie_id=opschorting.verzoek_van("cjib").instructie_id,
         beantwoord_op=dt.datetime.now(dt.UTC),
         referentie="CJIB-OPS-1",
-        vorderingen=(
-            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
-            VorderingResultaat(
-                vordering="WAHV-2025-000220",
-                opgeschort=False,
-                redencode=Redencode.BEZWAAR_OF_BEROEP,
-                toelichting="In beroep",
-            ),
-        ),
+        vorderingen=CJIB_DEELS_OPGESCHORT,
     )
     event = make_event(data, source=UITVOERDERS[Uitvoerder.CJIB].source, subject=data.casus_id)
     await verwerk_antwoord(event, hub.uow(), hub.deps, topic=op_topic(event))

@@ -19,10 +19,10 @@ from schemas.opschorting import (
     OpschortingDeelsBevestigd,
     OpschortingGeweigerd,
     Redencode,
-    VorderingResultaat,
 )
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import generate_private_key, load_public_key, seal
+from tests.support.loket import CJIB_DEELS_OPGESCHORT
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 from tests.unit.hub.test_opschorting_service import BSN, answer, op_topic, order
 
@@ -187,15 +187,7 @@ async def test_a_claim_the_agency_refused_in_a_partial_confirmation_is_not_in_sc
         "cjib",
         OpschortingDeelsBevestigd,
         referentie="CJIB-OPS-1",
-        vorderingen=(
-            VorderingResultaat(vordering="WAHV-2025-000120", opgeschort=True),
-            VorderingResultaat(
-                vordering="WAHV-2025-000220",
-                opgeschort=False,
-                redencode=Redencode.BEZWAAR_OF_BEROEP,
-                toelichting="Zaak ligt bij de rechter",
-            ),
-        ),
+        vorderingen=CJIB_DEELS_OPGESCHORT,
     )
     await verwerk_antwoord(partial, uow(), deps, topic=op_topic(partial))
     start = store.tables["opschortingen"][opschorting_id].ingangsdatum
