@@ -93,7 +93,7 @@ async def put_copies(bootstrap: str, reason: str, key: str, count: int, *, cut: 
 
 
 async def recorded(url: str, pki: Pki, reason: str, count: int) -> list[dict]:
-    async with hub_client(url, pki, "beheer", timeout=10) as operator, asyncio.timeout(90):
+    async with hub_client(url, pki, "beheer", timeout=10) as operator, asyncio.timeout(240):
         while True:
             page = (
                 await operator.get("/api/v1/ops/dead-letters", params={"redencode": reason})
