@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.support.loket import casus_body, opschorting_body, vandaag
+from tests.support.polling import poll_pause
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +35,7 @@ async def run_order(stack, bsn: str, body: dict, within: float = 60.0) -> tuple[
                 chain = (await client.get(url)).json()
                 if chain["status"] != "pending":
                     return chain, time.perf_counter() - started
-                await asyncio.sleep(0.05)
+                await poll_pause()
 
 
 def links(chain: dict) -> dict[str, dict]:
@@ -106,7 +107,7 @@ async def wait_for_change(client, url: str, within: float = 60.0) -> dict:
             chain = (await client.get(url)).json()
             if chain["wijzigingen"][-1]["status"] != "pending":
                 return chain
-            await asyncio.sleep(0.05)
+            await poll_pause()
 
 
 async def back_office(stack, agency: str, referentie: str) -> dict:

@@ -13,6 +13,7 @@ from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.versleuteling import load_public_key, seal
 from tests.api.hub.test_api import BSN, answer_event, publish, status
 from tests.support.loket import CJIB_DEELS_OPGESCHORT, casus_body, opschorting_body
+from tests.support.polling import poll_pause
 
 PARTNER = "999990020"
 
@@ -101,7 +102,7 @@ async def _wait_status(loket, chain, agency: str, wanted: str, within: float = 5
         if next(s["status"] for s in keten if s["uitvoerder"] == agency) == wanted:
             return
         assert loop.time() < deadline, f"{agency} never became {wanted}"
-        await asyncio.sleep(0.02)
+        await poll_pause()
 
 
 def partial_answer(chain: dict[str, Any]):

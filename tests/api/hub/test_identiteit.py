@@ -20,6 +20,7 @@ from schemas.organisaties import LOKET
 from tests.api.hub.conftest import client_for, running
 from tests.api.hub.test_api import BSN, answer_event, publish
 from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
+from tests.support.polling import poll_pause
 
 OPEN = {"/health", "/ready"}
 ANY_CALLER = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/docs-assets"}
@@ -30,7 +31,7 @@ async def eventually(check, within: float = 5.0) -> None:
     deadline = asyncio.get_running_loop().time() + within
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
+        await poll_pause()
 
 
 def every_route(app) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ retention, every exchange in the processing log."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import uuid
@@ -38,6 +37,7 @@ from schemas.versleuteling import (
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import BSN
 from tests.support.loket import casus_body, opschorting_body
+from tests.support.polling import poll_pause
 
 ANDER = "999990020"
 WAMS = {"regeling": "Wet aanpak meervoudige problematiek sociaal domein"}
@@ -333,7 +333,7 @@ async def wait_for_status(client, verzoek_id: str, status: str) -> dict:
 
 
 async def _pause() -> None:
-    await asyncio.sleep(0.02)
+    await poll_pause()
 
 
 async def test_the_hub_opens_content_sealed_for_it_for_the_requester_and_audits_the_reading(
@@ -368,6 +368,7 @@ async def test_an_answer_with_an_extra_category_is_dead_lettered_naming_it_and_a
 
     async def afgewezen() -> list[dict]:
         response = await operator.get("/api/v1/ops/dead-letters")
+        assert response.status_code == 200, response.text
         return [d for d in response.json()["items"] if d["event_id"] == te_veel.id]
 
     deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)

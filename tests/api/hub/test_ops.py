@@ -5,7 +5,6 @@ With FastStream's in-memory broker, as in ``test_api``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import datetime as dt
@@ -22,6 +21,7 @@ from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import dead_letter_topic, opschorting_antwoord_topic
 from tests.api.hub.conftest import running
 from tests.api.hub.test_api import AGENCIES, BSN, answer_event, order, publish
+from tests.support.polling import poll_pause
 
 OPSCHORTING_ANTWOORD = opschorting_antwoord_topic("cjib")  # an answer topic, any one
 
@@ -239,7 +239,7 @@ async def test_metrics_count_answers_and_show_the_outbox_backlog(ops, monkeypatc
     for _ in range(300):
         if await backlog() == 0:
             break
-        await asyncio.sleep(0.05)
+        await poll_pause()
     samples = await metrics(ops)
     assert samples[("hub_outbox_backlog", ())] == 0
     assert samples[("hub_outbox_published_total", ())] == 5

@@ -4,7 +4,6 @@ the answers), with a fake publisher behind the outbox relay and a clock the test
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -20,6 +19,7 @@ from tests.api.hub.test_api import BSN, submit_casus
 from tests.api.hub.test_ops import metrics, overzicht
 from tests.integration.hub.test_outbox_relay import FakePublisher
 from tests.support.loket import opschorting_body
+from tests.support.polling import poll_pause
 from tests.unit.hub.fakes import Klok
 
 CJIB = instructie_topic("cjib").name
@@ -50,11 +50,11 @@ async def outbox(client, status: str, **params) -> dict:
 
 async def items_when(client, status: str, done) -> list[dict]:
     """Poll until the listed rows meet ``done``: a positive condition, never "nothing came"."""
-    for _ in range(250):
+    for _ in range(300):
         items = (await outbox(client, status))["items"]
         if done(items):
             return items
-        await asyncio.sleep(0.02)
+        await poll_pause()
     raise AssertionError(f"outbox {status}: condition not met in time")
 
 
