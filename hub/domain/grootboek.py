@@ -59,7 +59,7 @@ class Boeking:
     """What it books: the payment's, the designation's or the repayment's id."""
 
 
-def geldig_bedrag(centen: object, field: str = "bedrag") -> int:
+def geldig_bedrag(centen: object, field: str = "bedrag_centen") -> int:
     """``centen`` as a booking may carry it: a whole positive number of cents (never a float or a
     bool), at most :data:`MAX_CENTEN`."""
     if type(centen) is not int:
@@ -152,7 +152,7 @@ class Grootboek:
         schuld = self.openstaand_bij(oin)
         if centen > schuld:
             raise OngeldigeBoeking(
-                "bedrag", f"bedrag {centen} is more than {oin} owes ({schuld} cents)"
+                "bedrag_centen", f"bedrag {centen} is more than {oin} owes ({schuld} cents)"
             )
         return self._met([Boeking(ONTVANGEN, te_vorderen(oin), centen, referentie)])
 
@@ -170,19 +170,27 @@ class Grootboek:
         read back from the store): balanced, each account on its own side, outstanding >= 0."""
         for b in self.boekingen:
             if type(b.centen) is not int or b.centen <= 0:
-                raise OngeldigeBoeking("bedrag", f"booking {b.referentie} is not a positive cents")
+                raise OngeldigeBoeking(
+                    "bedrag_centen", f"booking {b.referentie} is not a positive cents"
+                )
             if b.debet == b.credit:
-                raise OngeldigeBoeking("bedrag", f"booking {b.referentie} is on one account only")
+                raise OngeldigeBoeking(
+                    "bedrag_centen", f"booking {b.referentie} is on one account only"
+                )
         saldi = self.saldi()
         if sum(saldi.values()) != 0:
-            raise OngeldigeBoeking("bedrag", "the books do not balance")
+            raise OngeldigeBoeking("bedrag_centen", "the books do not balance")
         for rekening, saldo in saldi.items():
             if rekening.startswith(TE_VORDEREN) and rekening != te_vorderen(
                 self.verantwoordelijke or ""
             ):
-                raise OngeldigeBoeking("bedrag", f"{rekening} is not the responsible party's")
+                raise OngeldigeBoeking(
+                    "bedrag_centen", f"{rekening} is not the responsible party's"
+                )
             kant = -1 if rekening == BETAALD else 1
             if saldo * kant < 0:
-                raise OngeldigeBoeking("bedrag", f"account {rekening} would be {saldo} cents")
+                raise OngeldigeBoeking(
+                    "bedrag_centen", f"account {rekening} would be {saldo} cents"
+                )
         if self.openstaand < 0:
-            raise OngeldigeBoeking("bedrag", "more repaid than pre-financed")
+            raise OngeldigeBoeking("bedrag_centen", "more repaid than pre-financed")

@@ -228,7 +228,7 @@ class Overbrugging(Aggregaat):
     ) -> Overbrugging:
         if not mogelijke_financiers:
             raise OngeldigeBoeking("mogelijke_financiers", "name at least one possible financier")
-        geldig_bedrag(geraamd_centen, "geraamd_bedrag")
+        geldig_bedrag(geraamd_centen, "geraamd_bedrag_centen")
         o = cls(
             overbrugging_id=overbrugging_id,
             casus_id=casus_id,
@@ -307,7 +307,7 @@ class Overbrugging(Aggregaat):
 
     def ken_toe(self, toekenning: Toekenning, *, door: str, nu: dt.datetime) -> None:
         self._mag(Stap.TOEKENNEN, "the loket decided already")
-        geldig_bedrag(toekenning.maximum_centen, "maximum_bedrag")
+        geldig_bedrag(toekenning.maximum_centen, "maximum_bedrag_centen")
         self.status, self.toekenning, self.besloten_op = (
             OverbruggingStatus.TOEGEKEND,
             toekenning,
@@ -342,7 +342,7 @@ class Overbrugging(Aggregaat):
         ruimte = self.toekenning.maximum_centen - self.grootboek.voorgefinancierd
         if betaling.centen > ruimte:
             raise OngeldigeBoeking(
-                "bedrag",
+                "bedrag_centen",
                 f"bedrag {betaling.centen} exceeds what the decision leaves to pre-finance "
                 f"({ruimte} of {self.toekenning.maximum_centen} cents)",
             )
@@ -418,7 +418,7 @@ class Overbrugging(Aggregaat):
         open_ = self.open_van(verzoek)
         if terugbetaling.centen > open_:
             raise OngeldigeBoeking(
-                "bedrag",
+                "bedrag_centen",
                 f"bedrag {terugbetaling.centen} is more than is open on request "
                 f"{verzoek.verzoek_id} ({open_} cents)",
             )
@@ -443,3 +443,43 @@ class Overbrugging(Aggregaat):
             for v in self.verzoeken
             if v.uiterlijk < vandaag and self.open_van(v) > 0
         ]
+
+
+class GelijktijdigGewijzigd(Exception):
+    """The bridging changed in another transaction since it was read: this change is not stored
+    (the caller tries again on the new state)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Openstaand:
+    """What one responsible party owes over all its bridgings."""
+
+    verantwoordelijke: Organisatie
+    openstaand_centen: int
+    overbruggingen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Achterstand:
+    """A repayment request past its last day with something still open."""
+
+    overbrugging_id: str
+    casus_id: str
+    verzoek: Terugbetalingsverzoek
+    open_centen: int
+
+
+def openstaand_per_verantwoordelijke(overbruggingen: list[Overbrugging]) -> list[Openstaand]:
+    """The overview's sums, by OIN (the fake store's way; the SQL store sums the bookings)."""
+    per: dict[str, Openstaand] = {}
+    for o in overbruggingen:
+        if o.verantwoordelijke is None:
+            continue
+        org = o.verantwoordelijke.organisatie
+        vorig = per.get(org.oin, Openstaand(org, 0, 0))
+        per[org.oin] = Openstaand(
+            org,
+            vorig.openstaand_centen + o.grootboek.openstaand_bij(org.oin),
+            vorig.overbruggingen + 1,
+        )
+    return [per[oin] for oin in sorted(per)]

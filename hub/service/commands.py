@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 
+from hub.domain.grootboek import MAX_CENTEN
 from hub.service.invoer import Dag, Uniek, zonder_herhaling
 from hub.service.vrije_tekst import VrijeTekst
 from schemas.casus import (
@@ -18,9 +19,11 @@ from schemas.casus import (
     Sluitingsreden,
     Urgentie,
 )
+from schemas.gedeeld import Partijsoort
 from schemas.ids import Bsn, Oin, Pseudoniem
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
+from schemas.overbrugging import Afwijzingsgrond, Financieringskader
 
 MAX_VORDERINGEN = 200
 """Claim references per agency in one order: a household with more is one the loket orders for
@@ -178,3 +181,80 @@ class HefOpschortingOp(_Command):
     reden: VrijeTekst = Field(
         min_length=1, max_length=2000, description="Why the time-out is lifted."
     )
+
+
+# --- Overbrugging (the bridging procedure) ---------------------------------------------------
+
+Centen = Annotated[StrictInt, Field(gt=0, le=MAX_CENTEN)]
+"""An amount in whole euro cents: an integer (a float, or a number in a string, is refused),
+more than zero."""
+
+
+class OrganisatieInvoer(_Command):
+    oin: Oin
+    naam: VrijeTekst = Field(min_length=1, max_length=200)
+    soort: Partijsoort
+
+
+class FinancierInvoer(OrganisatieInvoer):
+    kader: Financieringskader = Field(description="The law under which it might pay.")
+
+
+class VraagOverbruggingAan(_Command):
+    """The loket records a request to bridge: the care is agreed, who pays is not."""
+
+    zorgvoorziening: VrijeTekst = Field(
+        min_length=1, max_length=2000, description="The care needed (no personal identifiers)."
+    )
+    mogelijke_financiers: Annotated[list[FinancierInvoer], zonder_herhaling(lambda f: f.oin)] = (
+        Field(min_length=1, max_length=10)
+    )
+    geraamd_bedrag_centen: Centen = Field(description="Estimated cost until a decision.")
+    aanvrager: OrganisatieInvoer = Field(description="The organisation asking for bridging.")
+    urgent: bool | None = Field(
+        default=None,
+        description="Whether the household cannot wait; default: the casus's urgency is hoog or "
+        "acuut.",
+    )
+
+
+class KenOverbruggingToe(_Command):
+    maximum_bedrag_centen: Centen = Field(description="The most that may be pre-financed.")
+    ingangsdatum: Dag | None = Field(default=None, description="First day; default today.")
+    toelichting: VrijeTekst | None = Field(default=None, max_length=2000)
+
+
+class WijsOverbruggingAf(_Command):
+    redencode: Afwijzingsgrond
+    reden: VrijeTekst = Field(min_length=1, max_length=2000)
+
+
+class BoekVoorfinanciering(_Command):
+    bedrag_centen: Centen
+    ontvanger: VrijeTekst = Field(
+        min_length=1, max_length=200, description="The care provider paid (a name)."
+    )
+    betaaldatum: Dag
+    betalingskenmerk: VrijeTekst = Field(
+        min_length=1, max_length=100, description="The payer's reference; once per bridging."
+    )
+
+
+class WijsVerantwoordelijkeAan(_Command):
+    verantwoordelijke_oin: Oin = Field(description="The responsible organisation (registered).")
+    kader: Financieringskader
+    motivering: VrijeTekst = Field(min_length=1, max_length=4000)
+    escalatie_id: str | None = Field(default=None, min_length=1, max_length=64)
+    betaaltermijn_dagen: int = Field(
+        default=30, ge=1, le=365, description="Days the party has to repay what it owes now."
+    )
+
+
+class VraagTerugbetaling(_Command):
+    betaaltermijn_dagen: int = Field(default=30, ge=1, le=365)
+
+
+class BoekTerugbetaling(_Command):
+    verzoek_id: str = Field(min_length=1, max_length=64, description="The request paid.")
+    bedrag_centen: Centen
+    ontvangstdatum: Dag

@@ -25,6 +25,7 @@ from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
 from hub.domain.informatieverzoek import Informatieverzoek
 from hub.domain.opschorting import Opschorting
+from hub.domain.overbrugging import Achterstand, Openstaand, Overbrugging
 from hub.domain.selectie import CasusFilter, CasusSortering, DeadLetterFilter, Lopend, Pagina
 from hub.domain.verwerking import Verwerking
 from hub.domain.verzoek import KetenStatus, Verzoek, VerzoekStatus
@@ -304,3 +305,31 @@ class InformatieRepository(Protocol):
     async def wis_inhoud(self, ontvangen_voor: dt.datetime, nu: dt.datetime, limit: int) -> int:
         """Delete the sealed content received before ``ontvangen_voor`` (at most ``limit``
         items); the fact that it was given stays, with ``verwijderd_op``."""
+
+
+class OverbruggingRepository(Protocol):
+    """Implemented by ``hub.adapters.overbrugging_repository.OverbruggingRepository``."""
+
+    async def add(self, overbrugging: Overbrugging) -> None: ...
+
+    async def get(
+        self, overbrugging_id: str, *, for_update: bool = False
+    ) -> Overbrugging | None: ...
+
+    async def save(self, overbrugging: Overbrugging) -> None:
+        """Store a step: the state, and the new payments, bookings, requests and repayments.
+        :class:`~hub.domain.overbrugging.GelijktijdigGewijzigd` when another transaction stored
+        a step of this bridging since it was read (its ``versie``): nothing is written."""
+
+    async def van_casus(self, casus_id: str) -> list[str]:
+        """Ids of the bridgings of a casus, oldest first."""
+
+    async def onbeslist(self) -> list[Overbrugging]:
+        """The bridgings waiting for the loket's decision, oldest request first."""
+
+    async def openstaand(self) -> list[Openstaand]:
+        """What each responsible party owes over all its bridgings, by OIN."""
+
+    async def achterstallig(self, vandaag: dt.date) -> list[Achterstand]:
+        """Repayment requests whose last day is before ``vandaag`` with something still open,
+        oldest last day first."""

@@ -26,6 +26,7 @@ from hub.service.repositories import (
     InformatieRepository,
     OpschortingRepository,
     OutboxQueries,
+    OverbruggingRepository,
     OverviewQueries,
     ProcessedEvents,
     RetentionQueries,
@@ -51,6 +52,7 @@ class UnitOfWork(abc.ABC):
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
+    overbruggingen: OverbruggingRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

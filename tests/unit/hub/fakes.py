@@ -457,3 +457,70 @@ class FakeInformatieRepository:
 
 
 REPOSITORIES["informatieverzoeken"] = FakeInformatieRepository
+
+
+class FakeOverbruggingRepository:
+    """``hub.adapters.overbrugging_repository.OverbruggingRepository`` in memory: bridgings kept
+    whole; ``get`` hands out a copy, so a step counts only once saved, and ``save`` refuses a
+    copy older than the stored one (``versie``), as the SQL one does."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("overbruggingen", {})
+
+    async def add(self, overbrugging: Any) -> None:
+        self._rows[overbrugging.overbrugging_id] = _bewaar(overbrugging)
+        self._uow.zie(overbrugging)
+
+    async def get(self, overbrugging_id: str, *, for_update: bool = False) -> Any:
+        stored = self._rows.get(overbrugging_id)
+        if stored is None:
+            return None
+        overbrugging = copy.deepcopy(stored)
+        self._uow.zie(overbrugging)
+        return overbrugging
+
+    async def save(self, overbrugging: Any) -> None:
+        from hub.domain.overbrugging import GelijktijdigGewijzigd
+
+        if self._rows[overbrugging.overbrugging_id].versie != overbrugging.versie:
+            raise GelijktijdigGewijzigd(overbrugging.overbrugging_id)
+        overbrugging.versie += 1
+        self._rows[overbrugging.overbrugging_id] = _bewaar(overbrugging)
+
+    async def van_casus(self, casus_id: str) -> list[str]:
+        found = sorted(
+            (o for o in self._rows.values() if o.casus_id == casus_id),
+            key=lambda o: (o.aangevraagd_op, o.overbrugging_id),
+        )
+        return [o.overbrugging_id for o in found]
+
+    async def onbeslist(self) -> list[Any]:
+        from hub.domain.overbrugging import OverbruggingStatus
+
+        return sorted(
+            (
+                copy.deepcopy(o)
+                for o in self._rows.values()
+                if o.status is OverbruggingStatus.AANGEVRAAGD
+            ),
+            key=lambda o: (o.aangevraagd_op, o.overbrugging_id),
+        )
+
+    async def openstaand(self) -> list[Any]:
+        from hub.domain.overbrugging import openstaand_per_verantwoordelijke
+
+        return openstaand_per_verantwoordelijke(list(self._rows.values()))
+
+    async def achterstallig(self, vandaag: dt.date) -> list[Any]:
+        from hub.domain.overbrugging import Achterstand
+
+        found = [
+            Achterstand(o.overbrugging_id, o.casus_id, v, open_)
+            for o in self._rows.values()
+            for v, open_ in o.achterstallig(vandaag)
+        ]
+        return sorted(found, key=lambda a: (a.verzoek.uiterlijk, a.verzoek.verzoek_id))
+
+
+REPOSITORIES["overbruggingen"] = FakeOverbruggingRepository

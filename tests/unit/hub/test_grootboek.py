@@ -80,7 +80,7 @@ def pas_toe(boek: Grootboek, model: Model, stap: str, arg: object, n: int) -> Gr
             model.ontvangen += centen
             model.schuld[oin] -= centen
     except OngeldigeBoeking as exc:
-        assert exc.field in {"bedrag", "verantwoordelijke_oin"}
+        assert exc.field in {"bedrag_centen", "verantwoordelijke_oin"}
         assert boek is voor and boek.boekingen == voor.boekingen  # nothing written
         refused_rightly = (
             (stap == "betaal" and not goed(arg))
@@ -127,7 +127,7 @@ def test_repaying_everything_leaves_nothing_outstanding(betalingen: list[int]) -
     assert boek.openstaand == 0 and boek.saldi()[te_vorderen(OINS[0])] == 0
     with pytest.raises(OngeldigeBoeking) as exc:
         boek.ontvang(OINS[0], 1, "o2")
-    assert exc.value.field == "bedrag"
+    assert exc.value.field == "bedrag_centen"
 
 
 def test_a_repayment_before_a_responsible_party_is_refused() -> None:

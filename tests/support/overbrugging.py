@@ -1,0 +1,70 @@
+"""Request bodies for the bridging procedure, for the unit, API and store tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from schemas.organisaties import LET, UITVOERDERS, Uitvoerder
+
+GEMEENTE_OIN = UITVOERDERS[Uitvoerder.GEMEENTE].oin
+LET_DOOR = f"urn:nld:oin:{LET.oin}"
+ZORGVERZEKERAAR_OIN = "00000001999999990401"
+"""A health insurer named as a possible financier (not a party the hub knows)."""
+
+
+def aanvraag_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "zorgvoorziening": "Begeleid wonen met dagbesteding, 12 weken",
+        "mogelijke_financiers": [
+            {
+                "oin": GEMEENTE_OIN,
+                "naam": "Gemeente (voorbeeld)",
+                "soort": "gemeente",
+                "kader": "wmo",
+            },
+            {
+                "oin": ZORGVERZEKERAAR_OIN,
+                "naam": "Zorgverzekeraar (voorbeeld)",
+                "soort": "zorgverzekeraar",
+                "kader": "zvw",
+            },
+        ],
+        "geraamd_bedrag_centen": 1_250_000,
+        "aanvrager": {"oin": GEMEENTE_OIN, "naam": "Gemeente (voorbeeld)", "soort": "gemeente"},
+        **changes,
+    }
+
+
+def toekenning_body(ingangsdatum: dt.date, maximum: int = 1_500_000) -> dict[str, Any]:
+    return {
+        "maximum_bedrag_centen": maximum,
+        "ingangsdatum": ingangsdatum.isoformat(),
+        "toelichting": "Zorg is nodig en niet uit te stellen",
+    }
+
+
+def betaling_body(centen: int, betaaldatum: dt.date, kenmerk: str = "BET-0001") -> dict[str, Any]:
+    return {
+        "bedrag_centen": centen,
+        "ontvanger": "Zorgaanbieder De Brug",
+        "betaaldatum": betaaldatum.isoformat(),
+        "betalingskenmerk": kenmerk,
+    }
+
+
+def aanwijzing_body(oin: str = GEMEENTE_OIN, **changes: Any) -> dict[str, Any]:
+    return {
+        "verantwoordelijke_oin": oin,
+        "kader": "wmo",
+        "motivering": "Begeleid wonen valt onder de Wmo 2015",
+        **changes,
+    }
+
+
+def terugbetaling_body(verzoek_id: str, centen: int, ontvangstdatum: dt.date) -> dict[str, Any]:
+    return {
+        "verzoek_id": verzoek_id,
+        "bedrag_centen": centen,
+        "ontvangstdatum": ontvangstdatum.isoformat(),
+    }
