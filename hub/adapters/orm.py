@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -419,3 +420,98 @@ class InformatieGegevenRow(Base):
     inhoud: Mapped[str | None] = mapped_column(Text, nullable=True, doc="Sealed; never clear.")
     ontvangen_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     verwijderd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+# --- Overbrugging (the bridging procedure) ---------------------------------------------------
+
+
+class OverbruggingRow(Base):
+    """A bridging (``hub.domain.overbrugging``); its money is in ``overbrugging_boeking``."""
+
+    __tablename__ = "overbrugging"
+
+    overbrugging_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    aangevraagd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    besloten_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    zorgvoorziening: Mapped[str] = mapped_column(Text)
+    mogelijke_financiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    geraamd_centen: Mapped[int] = mapped_column(BigInteger)
+    aanvrager: Mapped[dict[str, Any]] = mapped_column(JSON)
+    toekenning: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    afwijzing: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    verantwoordelijke_oin: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    verantwoordelijke: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    versie: Mapped[int] = mapped_column(Integer, doc="Bumped by each stored step.")
+
+
+class OverbruggingBetalingRow(Base):
+    __tablename__ = "overbrugging_betaling"
+    __table_args__ = (
+        UniqueConstraint("overbrugging_id", "betalingskenmerk", name="uq_overbrugging_betaling"),
+    )
+
+    betaling_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    overbrugging_id: Mapped[str] = mapped_column(
+        ForeignKey("overbrugging.overbrugging_id"), index=True
+    )
+    centen: Mapped[int] = mapped_column(BigInteger)
+    ontvanger: Mapped[str] = mapped_column(String(200))
+    betaaldatum: Mapped[dt.date] = mapped_column(Date)
+    betalingskenmerk: Mapped[str] = mapped_column(String(100))
+    geboekt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class TerugbetalingsverzoekRow(Base):
+    __tablename__ = "overbrugging_terugbetalingsverzoek"
+
+    verzoek_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    overbrugging_id: Mapped[str] = mapped_column(
+        ForeignKey("overbrugging.overbrugging_id"), index=True
+    )
+    betaler_oin: Mapped[str] = mapped_column(String(20), index=True)
+    betaler: Mapped[dict[str, Any]] = mapped_column(JSON)
+    centen: Mapped[int] = mapped_column(BigInteger)
+    uiterlijk: Mapped[dt.date] = mapped_column(Date, index=True)
+    betalingskenmerk: Mapped[str] = mapped_column(String(100))
+    gevraagd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class TerugbetalingRow(Base):
+    __tablename__ = "overbrugging_terugbetaling"
+
+    terugbetaling_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    verzoek_id: Mapped[str] = mapped_column(
+        ForeignKey("overbrugging_terugbetalingsverzoek.verzoek_id"), index=True
+    )
+    overbrugging_id: Mapped[str] = mapped_column(
+        ForeignKey("overbrugging.overbrugging_id"), index=True
+    )
+    centen: Mapped[int] = mapped_column(BigInteger)
+    ontvangstdatum: Mapped[dt.date] = mapped_column(Date)
+    geboekt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class BoekingRow(Base):
+    """One booking of a bridging's ledger: an amount on a debit and a credit account. The store
+    refuses what the ledger never writes (a zero or negative amount, one account on both sides)."""
+
+    __tablename__ = "overbrugging_boeking"
+    __table_args__ = (
+        UniqueConstraint("overbrugging_id", "volgnummer", name="uq_overbrugging_boeking"),
+        CheckConstraint("centen > 0", name="ck_overbrugging_boeking_positief"),
+        CheckConstraint("debet <> credit", name="ck_overbrugging_boeking_twee_rekeningen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    overbrugging_id: Mapped[str] = mapped_column(
+        ForeignKey("overbrugging.overbrugging_id"), index=True
+    )
+    volgnummer: Mapped[int] = mapped_column(Integer)
+    debet: Mapped[str] = mapped_column(String(40), index=True)
+    credit: Mapped[str] = mapped_column(String(40), index=True)
+    centen: Mapped[int] = mapped_column(BigInteger)
+    referentie: Mapped[str] = mapped_column(String(64))
+    geboekt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
