@@ -53,6 +53,10 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of the loket's debt overviews of it, newest first (at most 100).",
     )
+    overbruggingen: list[str] = Field(
+        default_factory=list,
+        description="Ids of its bridgings, oldest first (GET /api/v1/overbruggingen/{id}).",
+    )
 
 
 class OnbestelbaarView(BaseModel):
@@ -125,6 +129,7 @@ class CasusView(BaseModel):
                 opschortingen=dossier.opschortingen,
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
+                overbruggingen=dossier.overbruggingen,
             ),
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None
