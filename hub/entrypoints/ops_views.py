@@ -173,6 +173,23 @@ class DeadLetterTelling(BaseModel):
     total: int
 
 
+class WachtendeOverbruggingView(BaseModel):
+    overbrugging_id: str
+    casus_id: str
+    aangevraagd_op: dt.datetime
+    wacht_seconden: int = Field(description="How long it has waited for the decision so far.")
+
+
+class OverbruggingenStand(BaseModel):
+    """Bridgings waiting for the loket's decision, which it takes as soon as possible."""
+
+    onbeslist: int = Field(description="Requests not decided yet.")
+    urgent_onbeslist: int = Field(description="Of those, the urgent ones.")
+    urgent: list[WachtendeOverbruggingView] = Field(
+        description="The urgent undecided requests, longest waiting first."
+    )
+
+
 class Overzicht(BaseModel):
     """How the message flow is, across all casussen."""
 
@@ -187,6 +204,7 @@ class Overzicht(BaseModel):
         description="The 20 newest audit entries across all casussen, newest first."
     )
     dead_letters: DeadLetterTelling
+    overbruggingen: OverbruggingenStand
 
     @classmethod
     def of(cls, o: Overview) -> Overzicht:
@@ -212,5 +230,18 @@ class Overzicht(BaseModel):
             ],
             dead_letters=DeadLetterTelling(
                 last_hour=o.dead_letters_last_hour, total=o.dead_letters_total
+            ),
+            overbruggingen=OverbruggingenStand(
+                onbeslist=o.overbruggingen_onbeslist,
+                urgent_onbeslist=len(o.overbruggingen_urgent),
+                urgent=[
+                    WachtendeOverbruggingView(
+                        overbrugging_id=w.overbrugging_id,
+                        casus_id=w.casus_id,
+                        aangevraagd_op=w.aangevraagd_op,
+                        wacht_seconden=round(w.wacht_seconden),
+                    )
+                    for w in o.overbruggingen_urgent
+                ],
             ),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 
@@ -62,6 +62,17 @@ class AuditEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class WachtendeOverbrugging:
+    """An urgent bridging waiting for the loket's decision (the loket decides as soon as
+    possible), and how long it has waited."""
+
+    overbrugging_id: str
+    casus_id: str
+    aangevraagd_op: dt.datetime
+    wacht_seconden: float
+
+
+@dataclass(frozen=True, slots=True)
 class Gauges:
     """What the metrics read at scrape time."""
 
@@ -82,6 +93,9 @@ class Overview(Gauges):
     outbox_dead_newest: list[OutboxEntry]
     outbox_held: int
     outbox_held_newest: list[OutboxEntry]
+    overbruggingen_onbeslist: int = 0
+    overbruggingen_urgent: list[WachtendeOverbrugging] = field(default_factory=list)
+    """Undecided urgent bridgings, longest waiting first."""
 
 
 def _empty_counts() -> dict[str, int]:
@@ -127,6 +141,7 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         dead_outbox = await uow.outbox.page(OutboxStatus.DEAD, limit=RECENT_DEAD_OUTBOX)
         held = await uow.outbox.count(OutboxStatus.HELD)
         held_outbox = await uow.outbox.page(OutboxStatus.HELD, limit=RECENT_DEAD_OUTBOX)
+        onbeslist = await uow.overbruggingen.onbeslist()
     links = _empty_counts()
     for agency in current.agencies:
         for name, count in agency.counts.items():
@@ -145,4 +160,15 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         outbox_dead_newest=dead_outbox,
         outbox_held=held,
         outbox_held_newest=held_outbox,
+        overbruggingen_onbeslist=len(onbeslist),
+        overbruggingen_urgent=[
+            WachtendeOverbrugging(
+                o.overbrugging_id,
+                o.casus_id,
+                o.aangevraagd_op,
+                o.beslistijd(now).total_seconds(),
+            )
+            for o in onbeslist
+            if o.urgent
+        ],
     )

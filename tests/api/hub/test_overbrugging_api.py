@@ -274,3 +274,16 @@ async def test_a_bridging_needs_an_accepted_casus(loket):
     response = await loket.post(f"/api/v1/casussen/{casus_id}/overbruggingen", json=aanvraag_body())
     assert response.status_code == 409 and "is ingediend" in response.text
     assert (await loket.get(f"{OVB}/onbekend")).status_code == 404
+
+
+async def test_an_undecided_urgent_request_shows_on_the_ops_overview(loket, operator):
+    urgent = (await aangevraagd(loket))["overbrugging_id"]  # the casus is urgent (hoog)
+    niet = (await aangevraagd(loket, urgent=False))["overbrugging_id"]
+    stand = (await operator.get("/api/v1/ops/overzicht")).json()["overbruggingen"]
+    assert stand["onbeslist"] == 2 and stand["urgent_onbeslist"] == 1
+    [wacht] = stand["urgent"]
+    assert wacht["overbrugging_id"] == urgent and wacht["wacht_seconden"] >= 0
+    await post(loket, f"{OVB}/{urgent}/toekenning", toekenning_body(vandaag()))
+    stand = (await operator.get("/api/v1/ops/overzicht")).json()["overbruggingen"]
+    assert (stand["onbeslist"], stand["urgent"]) == (1, [])
+    assert niet != urgent
