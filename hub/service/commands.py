@@ -244,7 +244,7 @@ class WijsVerantwoordelijkeAan(_Command):
     verantwoordelijke_oin: Oin = Field(description="The responsible organisation (registered).")
     kader: Financieringskader
     motivering: VrijeTekst = Field(min_length=1, max_length=4000)
-    escalatie_id: str | None = Field(default=None, min_length=1, max_length=64)
+    escalatie_id: VrijeTekst | None = Field(default=None, min_length=1, max_length=64)
     betaaltermijn_dagen: int = Field(
         default=30, ge=1, le=365, description="Days the party has to repay what it owes now."
     )
@@ -254,7 +254,14 @@ class VraagTerugbetaling(_Command):
     betaaltermijn_dagen: int = Field(default=30, ge=1, le=365)
 
 
+Uuid = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+"""An id the hub gave (a UUID in lower case)."""
+
+
 class BoekTerugbetaling(_Command):
-    verzoek_id: str = Field(min_length=1, max_length=64, description="The request paid.")
+    verzoek_id: Uuid = Field(description="The repayment request paid (its id).")
     bedrag_centen: Centen
     ontvangstdatum: Dag

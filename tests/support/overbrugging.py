@@ -11,6 +11,8 @@ GEMEENTE_OIN = UITVOERDERS[Uitvoerder.GEMEENTE].oin
 LET_DOOR = f"urn:nld:oin:{LET.oin}"
 ZORGVERZEKERAAR_OIN = "00000001999999990401"
 """A health insurer named as a possible financier (not a party the hub knows)."""
+ONBEKEND = "00000000-0000-4000-8000-000000000000"
+"""A repayment request id no bridging has."""
 
 
 def aanvraag_body(**changes: Any) -> dict[str, Any]:

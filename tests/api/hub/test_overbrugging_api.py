@@ -13,6 +13,7 @@ from tests.api.hub.conftest import _with_hub, wait_for
 from tests.support.loket import casus_body, vandaag
 from tests.support.overbrugging import (
     GEMEENTE_OIN,
+    ONBEKEND,
     aanvraag_body,
     aanwijzing_body,
     betaling_body,
@@ -185,7 +186,7 @@ async def test_money_rules_and_illegal_steps_book_and_publish_nothing(loket, let
     ovb = await toegekend(loket)
     await post(loket, f"{OVB}/{ovb}/betalingen", betaling_body(10_000, vandaag(), "B1"), 201)
     response = await loket.post(
-        f"{OVB}/{ovb}/terugbetalingen", json=terugbetaling_body("x", 100, vandaag())
+        f"{OVB}/{ovb}/terugbetalingen", json=terugbetaling_body(ONBEKEND, 100, vandaag())
     )
     await unchanged(loket, ovb, response, 422, "verzoek_id", "no responsible party")
     response = await let.post(

@@ -38,6 +38,7 @@ from tests.support.loket import LOKET_DOOR, casus_body
 from tests.support.overbrugging import (
     GEMEENTE_OIN,
     LET_DOOR,
+    ONBEKEND,
     aanvraag_body,
     aanwijzing_body,
     betaling_body,
@@ -248,7 +249,7 @@ async def test_money_rules_are_422_naming_the_field_and_book_nothing(uow, deps, 
         store,
         service.ontvang_terugbetaling(
             ovb,
-            BoekTerugbetaling(**terugbetaling_body("onbekend", 100, klok.vandaag())),
+            BoekTerugbetaling(**terugbetaling_body(ONBEKEND, 100, klok.vandaag())),
             uow(),
             deps,
             door=LOKET_DOOR,
@@ -281,7 +282,7 @@ async def test_money_rules_are_422_naming_the_field_and_book_nothing(uow, deps, 
         door=LOKET_DOOR,
     )
     await refused(store, ontvang(300_001), Ongeldig, "bedrag_centen", waarin="more than is open")
-    await refused(store, ontvang(5, "een-ander-verzoek"), Ongeldig, "verzoek_id")
+    await refused(store, ontvang(5, ONBEKEND), Ongeldig, "verzoek_id")
     await ontvang(100_000)
     await ontvang(200_000)  # part payments, to the cent
     await refused(store, ontvang(1), Ongeldig, "bedrag_centen")
