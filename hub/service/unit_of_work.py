@@ -28,6 +28,7 @@ from hub.service.repositories import (
     OutboxQueries,
     OverviewQueries,
     ProcessedEvents,
+    RegisterRepository,
     RetentionQueries,
     VerwerkingRepository,
     VerzoekRepository,
@@ -51,6 +52,7 @@ class UnitOfWork(abc.ABC):
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
+    register: RegisterRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus
