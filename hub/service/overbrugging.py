@@ -50,7 +50,7 @@ from hub.service.errors import Conflict, NietGevonden, Ongeldig
 from hub.service.unit_of_work import UnitOfWork
 from schemas.casus import Urgentie
 from schemas.gedeeld import Partijsoort
-from schemas.organisaties import LET, LOKET, ORGANISATIES, UITVOERDERS, Uitvoerder
+from schemas.organisaties import LOKET
 
 T = TypeVar("T")
 
@@ -67,21 +67,14 @@ def loket_als_partij(oin: str) -> Organisatie:
     return Organisatie(oin=oin, naam=LOKET.naam, soort=Partijsoort.LOKET.value)
 
 
-_SOORT = {
-    LOKET.code: Partijsoort.LOKET,
-    LET.code: Partijsoort.LET,
-    Uitvoerder.GEMEENTE.value: Partijsoort.GEMEENTE,
-    **{u.value: Partijsoort.LANDELIJKE_UITVOERDER for u in UITVOERDERS if u != Uitvoerder.GEMEENTE},
-}
-
-
 async def organisatie_van(oin: str, uow: UnitOfWork) -> Organisatie | None:
-    """A known organisation by its OIN, with its name and kind; None when unknown."""
-    for org in ORGANISATIES:
-        if org.oin == oin:
-            soort = _SOORT.get(org.code, Partijsoort.OVERIG)
-            return Organisatie(oin=oin, naam=org.naam, soort=soort.value)
-    return None
+    """An organisation in the register (the Landelijk Maatwerkregister) by its OIN, with the
+    name and kind it entered; None when it has no current entry."""
+    registratie = await uow.register.get(oin)
+    if registratie is None:
+        return None
+    g = registratie.gegevens
+    return Organisatie(oin=oin, naam=g.organisatie_naam, soort=g.organisatiesoort.value)
 
 
 async def vraag_aan(

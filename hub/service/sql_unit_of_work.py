@@ -30,6 +30,7 @@ from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.outbox_queries import OutboxQueries
 from hub.adapters.overbrugging_repository import OverbruggingRepository
+from hub.adapters.register_repository import RegisterRepository
 from hub.adapters.repository import AuditNietGeschreven, AuditTrail, ProcessedEvents
 from hub.adapters.retention import RetentionQueries
 from hub.adapters.verwerking_repository import VerwerkingRepository
@@ -149,6 +150,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.verwerkingen = VerwerkingRepository(self.session)
         self.informatieverzoeken = InformatieRepository(self.session, self.zie)
         self.overbruggingen = OverbruggingRepository(self.session, self.zie, self.clock)
+        self.register = RegisterRepository(self.session, self.zie)
         self._outbox_written = False
 
     async def _end(self) -> None:

@@ -29,6 +29,7 @@ from hub.service.repositories import (
     OverbruggingRepository,
     OverviewQueries,
     ProcessedEvents,
+    RegisterRepository,
     RetentionQueries,
     VerwerkingRepository,
     VerzoekRepository,
@@ -53,6 +54,7 @@ class UnitOfWork(abc.ABC):
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
     overbruggingen: OverbruggingRepository
+    register: RegisterRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from schemas.organisaties import LET, UITVOERDERS, Uitvoerder
+from schemas.organisaties import DEELNEMERS, LET
 
-GEMEENTE_OIN = UITVOERDERS[Uitvoerder.GEMEENTE].oin
+GEMEENTE, _, _, ZORGVERZEKERAAR, _ = DEELNEMERS
+GEMEENTE_OIN = GEMEENTE.oin
+"""Gemeente Utrecht: the responsible party in these tests (once it is in the register)."""
 LET_DOOR = f"urn:nld:oin:{LET.oin}"
-ZORGVERZEKERAAR_OIN = "00000001999999990401"
-"""A health insurer named as a possible financier (not a party the hub knows)."""
+ZORGVERZEKERAAR_OIN = ZORGVERZEKERAAR.oin
 ONBEKEND = "00000000-0000-4000-8000-000000000000"
 """A repayment request id no bridging has."""
 
@@ -21,19 +22,19 @@ def aanvraag_body(**changes: Any) -> dict[str, Any]:
         "mogelijke_financiers": [
             {
                 "oin": GEMEENTE_OIN,
-                "naam": "Gemeente (voorbeeld)",
+                "naam": "Gemeente Utrecht",
                 "soort": "gemeente",
                 "kader": "wmo",
             },
             {
                 "oin": ZORGVERZEKERAAR_OIN,
-                "naam": "Zorgverzekeraar (voorbeeld)",
+                "naam": "Zorgverzekeraar Voorbeeld",
                 "soort": "zorgverzekeraar",
                 "kader": "zvw",
             },
         ],
         "geraamd_bedrag_centen": 1_250_000,
-        "aanvrager": {"oin": GEMEENTE_OIN, "naam": "Gemeente (voorbeeld)", "soort": "gemeente"},
+        "aanvrager": {"oin": GEMEENTE_OIN, "naam": "Gemeente Utrecht", "soort": "gemeente"},
         **changes,
     }
 
@@ -69,4 +70,21 @@ def terugbetaling_body(verzoek_id: str, centen: int, ontvangstdatum: dt.date) ->
         "verzoek_id": verzoek_id,
         "bedrag_centen": centen,
         "ontvangstdatum": ontvangstdatum.isoformat(),
+    }
+
+
+def registerregel(naam: str = "Gemeente Utrecht", soort: str = "gemeente") -> dict[str, Any]:
+    """An organisation's own entry in the register (``PUT /api/v1/register/{oin}``)."""
+    return {
+        "organisatie_naam": naam,
+        "organisatiesoort": soort,
+        "team": "Team Maatwerk",
+        "email": "maatwerk@utrecht.example",
+        "telefoon": "+31 30 555 0100",
+        "mandaat": {
+            "omschrijving": "Zorg bekostigen onder de Wmo 2015",
+            "verleend_door": "college van burgemeester en wethouders",
+            "instrumenten": ["overbrugging"],
+        },
+        "domeinen": ["zorg"],
     }

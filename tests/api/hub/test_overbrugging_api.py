@@ -12,11 +12,13 @@ from schemas.topics import OVERBRUGGING
 from tests.api.hub.conftest import _with_hub, wait_for
 from tests.support.loket import casus_body, vandaag
 from tests.support.overbrugging import (
+    GEMEENTE,
     GEMEENTE_OIN,
     ONBEKEND,
     aanvraag_body,
     aanwijzing_body,
     betaling_body,
+    registerregel,
     terugbetaling_body,
     toekenning_body,
 )
@@ -29,6 +31,15 @@ OVB = "/api/v1/overbruggingen"
 async def let(hub_app, clients):
     """The LET secretary's client (its certificate)."""
     return _with_hub(clients(hub_app, "let"), hub_app)
+
+
+@pytest.fixture(autouse=True)
+async def gemeente_in_register(hub_app, clients):
+    """The responsible party enters itself in the register, with its own certificate."""
+    utrecht = clients(hub_app, GEMEENTE.code)
+    response = await utrecht.put(f"/api/v1/register/{GEMEENTE_OIN}", json=registerregel())
+    assert response.status_code == 201, response.text
+    return utrecht
 
 
 async def open_casus(loket, **changes) -> str:

@@ -21,10 +21,12 @@ from tests.support.identiteit import client_for
 from tests.support.kafka import client_kwargs, kafka_tls
 from tests.support.loket import casus_body, vandaag
 from tests.support.overbrugging import (
+    GEMEENTE,
     GEMEENTE_OIN,
     aanvraag_body,
     aanwijzing_body,
     betaling_body,
+    registerregel,
     terugbetaling_body,
     toekenning_body,
 )
@@ -52,7 +54,10 @@ async def clients(kafka_bootstrap, tmp_path):
         app.router.lifespan_context(app),
         client_for(app, pki.pem("loket")) as loket,
         client_for(app, pki.pem("let")) as let,
+        client_for(app, pki.pem(GEMEENTE.code)) as gemeente,
     ):
+        response = await gemeente.put(f"/api/v1/register/{GEMEENTE_OIN}", json=registerregel())
+        assert response.status_code == 201, response.text
         yield loket, let
 
 

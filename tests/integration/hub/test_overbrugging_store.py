@@ -39,11 +39,13 @@ from tests.support.overbrugging import (
     terugbetaling_body,
     toekenning_body,
 )
+from tests.support.register import ingeschreven
 
 LOKET_OIN = LOKET_DOOR.removeprefix("urn:nld:oin:")
 
 
 async def bridging(hub) -> tuple[str, str]:
+    await ingeschreven(hub.uow(), GEMEENTE_OIN, naam="Gemeente Utrecht")
     casus_id = await casus_service.dien_casus_in(
         DienCasusIn(**casus_body(BSN)), hub.uow(), hub.deps, door=LOKET_DOOR
     )

@@ -45,6 +45,7 @@ from tests.support.overbrugging import (
     terugbetaling_body,
     toekenning_body,
 )
+from tests.support.register import ingeschreven
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 LOKET_OIN = LOKET_DOOR.removeprefix("urn:nld:oin:")
@@ -68,6 +69,12 @@ def deps(tmp_path, klok):
 @pytest.fixture
 def uow(store, deps):
     return lambda: FakeUnitOfWork(store, deps)
+
+
+@pytest.fixture(autouse=True)
+async def gemeente_in_register(uow):
+    """The responsible party is an organisation in the register."""
+    await ingeschreven(uow(), GEMEENTE_OIN, naam="Gemeente Utrecht")
 
 
 async def open_casus(uow, deps, **changes) -> str:
@@ -390,3 +397,30 @@ async def test_a_bridging_needs_an_open_casus(uow, deps, store):
     )
     with pytest.raises(NietGevonden):
         await service.lees("onbekend", uow())
+
+
+async def test_the_responsible_party_is_an_organisation_with_a_current_register_entry(
+    uow, deps, store, klok
+):
+    ovb = await toegekend(uow, deps, klok)
+    async with uow() as work:
+        registratie = await work.register.get(GEMEENTE_OIN)
+        registratie.verwijder("Gaat op in een regionale organisatie", door=LOKET_DOOR, op=klok())
+        await work.register.save(registratie)
+        await work.commit()
+    await refused(
+        store,
+        service.wijs_verantwoordelijke_aan(
+            ovb, WijsVerantwoordelijkeAan(**aanwijzing_body()), uow(), deps, door=LET_DOOR
+        ),
+        Ongeldig,
+        "verantwoordelijke_oin",
+        waarin="not an organisation in the register",
+    )
+    await ingeschreven(uow(), GEMEENTE_OIN, naam="Gemeente Utrecht (nieuw)")
+    await service.wijs_verantwoordelijke_aan(
+        ovb, WijsVerantwoordelijkeAan(**aanwijzing_body()), uow(), deps, door=LET_DOOR
+    )
+    o = await service.lees(ovb, uow())
+    assert o.verantwoordelijke.organisatie.naam == "Gemeente Utrecht (nieuw)"
+    assert o.verantwoordelijke.organisatie.soort == "gemeente"
