@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import (
@@ -28,7 +28,6 @@ from hub.adapters.orm import (
 from hub.domain.grootboek import TE_VORDEREN, Boeking, Grootboek
 from hub.domain.model import Aggregaat
 from hub.domain.overbrugging import (
-    Achterstand,
     Afwijzing,
     Betaling,
     Financier,
@@ -39,6 +38,7 @@ from hub.domain.overbrugging import (
     OverbruggingStatus,
     Terugbetaling,
     Terugbetalingsverzoek,
+    Terugvordering,
     Toekenning,
     Verantwoordelijke,
 )
@@ -382,7 +382,17 @@ class OverbruggingRepository:
             )
         return [per[oin] for oin in sorted(per)]
 
-    async def achterstallig(self, vandaag: dt.date) -> list[Achterstand]:
+    async def aan(self, betaler_oin: str) -> list[Terugvordering]:
+        return await self._verzoeken(TerugbetalingsverzoekRow.betaler_oin == betaler_oin)
+
+    async def achterstallig(self, vandaag: dt.date) -> list[Terugvordering]:
+        return await self._verzoeken(TerugbetalingsverzoekRow.uiterlijk < vandaag, alleen_open=True)
+
+    async def _verzoeken(
+        self, voorwaarde: ColumnElement[bool], *, alleen_open: bool = False
+    ) -> list[Terugvordering]:
+        """Repayment requests that meet ``voorwaarde``, each with what is still open on it (the
+        request minus its repayments, summed in SQL), by last day."""
         betaald = (
             select(TerugbetalingRow.verzoek_id, func.sum(TerugbetalingRow.centen).label("centen"))
             .group_by(TerugbetalingRow.verzoek_id)
@@ -396,10 +406,10 @@ class OverbruggingRepository:
                 OverbruggingRow.overbrugging_id == TerugbetalingsverzoekRow.overbrugging_id,
             )
             .outerjoin(betaald, betaald.c.verzoek_id == TerugbetalingsverzoekRow.verzoek_id)
-            .where(TerugbetalingsverzoekRow.uiterlijk < vandaag, open_ > 0)
+            .where(voorwaarde, open_ > 0 if alleen_open else true())
             .order_by(TerugbetalingsverzoekRow.uiterlijk, TerugbetalingsverzoekRow.verzoek_id)
         )
         return [
-            Achterstand(v.overbrugging_id, casus_id, _verzoek(v), int(centen))
+            Terugvordering(v.overbrugging_id, casus_id, _verzoek(v), int(centen))
             for v, casus_id, centen in rows
         ]

@@ -460,8 +460,8 @@ class Openstaand:
 
 
 @dataclass(frozen=True, slots=True)
-class Achterstand:
-    """A repayment request past its last day with something still open."""
+class Terugvordering:
+    """A repayment request of a bridging, and what is still open on it."""
 
     overbrugging_id: str
     casus_id: str

@@ -7,7 +7,9 @@ repayments received (``.../terugbetalingen``). The LET's secretary designates th
 party (``.../verantwoordelijke``), which sends it a repayment request for what is owed at once.
 Repayments are booked by the loket only: the books are the pre-financer's, and a party's own
 word that it paid is not money received. Both read a bridging and the money overview
-(``GET /api/v1/overbruggingen/geldoverzicht``).
+(``GET /api/v1/overbruggingen/geldoverzicht``). A responsible party (a ``deelnemer`` or an
+agency) reads the repayment requests to itself by its own certificate
+(``GET /api/v1/overbruggingen/terugbetalingsverzoeken``).
 
 Each step answers the bridging as it is afterwards; 409 when its state does not allow the step
 (naming the state and the allowed steps), 422 naming the field for a booking that breaks a rule
@@ -23,7 +25,11 @@ from fastapi import APIRouter, Depends
 from hub.domain.opschorting import NL
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
-from hub.entrypoints.overbrugging_views import GeldoverzichtView, OverbruggingView
+from hub.entrypoints.overbrugging_views import (
+    GeldoverzichtView,
+    OverbruggingView,
+    TerugvorderingView,
+)
 from hub.service import overbrugging as service
 from hub.service.commands import (
     BoekTerugbetaling,
@@ -38,6 +44,8 @@ from hub.service.commands import (
 LoketDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET))]
 LetDep = Annotated[Beller, Depends(VereisteRol(Rol.LET_SECRETARIS))]
 LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.LET_SECRETARIS))]
+PartijDep = Annotated[Beller, Depends(VereisteRol(Rol.DEELNEMER, Rol.UITVOERDER))]
+"""An organisation that may be the responsible party: it reads the requests to itself."""
 
 router = APIRouter(
     prefix="/api/v1",
@@ -93,7 +101,19 @@ async def overbruggingen_van_casus(
 @router.get("/overbruggingen/geldoverzicht", response_model=GeldoverzichtView)
 async def geldoverzicht(hub: HubDep, beller: LezerDep) -> GeldoverzichtView:
     """What each responsible party owes over all its bridgings, and the repayments overdue."""
-    return GeldoverzichtView.of(await service.geldoverzicht(hub.uow(), hub.deps))
+    overzicht = await service.geldoverzicht(hub.uow(), hub.deps)
+    return GeldoverzichtView.of(overzicht, overzicht.op.astimezone(NL).date())
+
+
+@router.get("/overbruggingen/terugbetalingsverzoeken", response_model=list[TerugvorderingView])
+async def eigen_terugbetalingsverzoeken(hub: HubDep, beller: PartijDep) -> list[TerugvorderingView]:
+    """The repayment requests to the caller itself (the responsible party, by its
+    certificate), with what is open on each and the reference to pay with; by last day."""
+    vandaag = hub.deps.clock().astimezone(NL).date()
+    return [
+        TerugvorderingView.of(t, vandaag)
+        for t in await service.terugvorderingen_aan(beller.oin, hub.uow())
+    ]
 
 
 @router.get("/overbruggingen/{overbrugging_id}", response_model=OverbruggingView)

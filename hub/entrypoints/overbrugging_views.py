@@ -6,7 +6,13 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hub.domain.overbrugging import Organisatie, Overbrugging, OverbruggingStatus, Stap
+from hub.domain.overbrugging import (
+    Organisatie,
+    Overbrugging,
+    OverbruggingStatus,
+    Stap,
+    Terugvordering,
+)
 from hub.service.overbrugging import Geldoverzicht
 
 
@@ -212,7 +218,9 @@ class OpenstaandView(BaseModel):
     overbruggingen: int
 
 
-class AchterstandView(BaseModel):
+class TerugvorderingView(BaseModel):
+    """A repayment request, and what is still open on it."""
+
     overbrugging_id: str
     casus_id: str
     verzoek_id: str
@@ -220,7 +228,25 @@ class AchterstandView(BaseModel):
     bedrag_centen: int
     open_centen: int
     uiterlijk: dt.date
-    betalingskenmerk: str
+    achterstallig: bool = Field(description="Past its last day with something still open.")
+    betalingskenmerk: str = Field(description="The reference to quote with the payment.")
+    gevraagd_op: dt.datetime
+
+    @classmethod
+    def of(cls, t: Terugvordering, vandaag: dt.date) -> TerugvorderingView:
+        v = t.verzoek
+        return cls(
+            overbrugging_id=t.overbrugging_id,
+            casus_id=t.casus_id,
+            verzoek_id=v.verzoek_id,
+            betaler=OrganisatieView.of(v.betaler),
+            bedrag_centen=v.centen,
+            open_centen=t.open_centen,
+            uiterlijk=v.uiterlijk,
+            achterstallig=v.uiterlijk < vandaag and t.open_centen > 0,
+            betalingskenmerk=v.betalingskenmerk,
+            gevraagd_op=v.gevraagd_op,
+        )
 
 
 class GeldoverzichtView(BaseModel):
@@ -229,10 +255,10 @@ class GeldoverzichtView(BaseModel):
     op: dt.datetime
     openstaand: list[OpenstaandView]
     openstaand_totaal_centen: int
-    achterstallig: list[AchterstandView]
+    achterstallig: list[TerugvorderingView]
 
     @classmethod
-    def of(cls, g: Geldoverzicht) -> GeldoverzichtView:
+    def of(cls, g: Geldoverzicht, vandaag: dt.date) -> GeldoverzichtView:
         return cls(
             op=g.op,
             openstaand=[
@@ -244,17 +270,5 @@ class GeldoverzichtView(BaseModel):
                 for p in g.openstaand
             ],
             openstaand_totaal_centen=sum(p.openstaand_centen for p in g.openstaand),
-            achterstallig=[
-                AchterstandView(
-                    overbrugging_id=a.overbrugging_id,
-                    casus_id=a.casus_id,
-                    verzoek_id=a.verzoek.verzoek_id,
-                    betaler=OrganisatieView.of(a.verzoek.betaler),
-                    bedrag_centen=a.verzoek.centen,
-                    open_centen=a.open_centen,
-                    uiterlijk=a.verzoek.uiterlijk,
-                    betalingskenmerk=a.verzoek.betalingskenmerk,
-                )
-                for a in g.achterstallig
-            ],
+            achterstallig=[TerugvorderingView.of(t, vandaag) for t in g.achterstallig],
         )

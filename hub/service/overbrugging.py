@@ -22,7 +22,6 @@ from hub.domain.casus import CasusStatus
 from hub.domain.grootboek import OngeldigeBoeking
 from hub.domain.opschorting import NL
 from hub.domain.overbrugging import (
-    Achterstand,
     Afwijzing,
     Betaling,
     Financier,
@@ -32,6 +31,7 @@ from hub.domain.overbrugging import (
     Organisatie,
     Overbrugging,
     Terugbetaling,
+    Terugvordering,
     Toekenning,
     Verantwoordelijke,
 )
@@ -298,7 +298,7 @@ class Geldoverzicht:
 
     op: dt.datetime
     openstaand: list[Openstaand]
-    achterstallig: list[Achterstand]
+    achterstallig: list[Terugvordering]
 
 
 async def geldoverzicht(uow: UnitOfWork, deps: Deps) -> Geldoverzicht:
@@ -309,6 +309,12 @@ async def geldoverzicht(uow: UnitOfWork, deps: Deps) -> Geldoverzicht:
             openstaand=await uow.overbruggingen.openstaand(),
             achterstallig=await uow.overbruggingen.achterstallig(nu.astimezone(NL).date()),
         )
+
+
+async def terugvorderingen_aan(betaler_oin: str, uow: UnitOfWork) -> list[Terugvordering]:
+    """The repayment requests to one party (the caller itself, by its certificate)."""
+    async with uow:
+        return await uow.overbruggingen.aan(betaler_oin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
 from hub.domain.informatieverzoek import Informatieverzoek
 from hub.domain.opschorting import Opschorting
-from hub.domain.overbrugging import Achterstand, Openstaand, Overbrugging
+from hub.domain.overbrugging import Openstaand, Overbrugging, Terugvordering
 from hub.domain.register import Contact, Registerfilter, Registratie
 from hub.domain.selectie import CasusFilter, CasusSortering, DeadLetterFilter, Lopend, Pagina
 from hub.domain.verwerking import Verwerking
@@ -352,6 +352,9 @@ class OverbruggingRepository(Protocol):
     async def openstaand(self) -> list[Openstaand]:
         """What each responsible party owes over all its bridgings, by OIN."""
 
-    async def achterstallig(self, vandaag: dt.date) -> list[Achterstand]:
+    async def aan(self, betaler_oin: str) -> list[Terugvordering]:
+        """Every repayment request to this party, by last day (the party's own list)."""
+
+    async def achterstallig(self, vandaag: dt.date) -> list[Terugvordering]:
         """Repayment requests whose last day is before ``vandaag`` with something still open,
         oldest last day first."""

@@ -299,3 +299,24 @@ async def test_an_undecided_urgent_request_shows_on_the_ops_overview(loket, oper
     stand = (await operator.get("/api/v1/ops/overzicht")).json()["overbruggingen"]
     assert (stand["onbeslist"], stand["urgent"]) == (1, [])
     assert niet != urgent
+
+
+async def test_the_responsible_party_reads_the_requests_to_itself_by_its_certificate(
+    loket, let, gemeente_in_register, hub_app, clients
+):
+    utrecht = gemeente_in_register
+    ovb = await toegekend(loket)
+    await post(loket, f"{OVB}/{ovb}/betalingen", betaling_body(90_000, vandaag(), "B1"), 201)
+    await post(let, f"{OVB}/{ovb}/verantwoordelijke", aanwijzing_body(betaaltermijn_dagen=14))
+    [eigen] = (await utrecht.get(f"{OVB}/terugbetalingsverzoeken")).json()
+    assert (eigen["overbrugging_id"], eigen["bedrag_centen"], eigen["open_centen"]) == (
+        ovb,
+        90_000,
+        90_000,
+    )
+    assert eigen["betaler"]["oin"] == GEMEENTE_OIN and eigen["achterstallig"] is False
+    assert eigen["betalingskenmerk"].startswith("OVB-")
+    rotterdam = clients(hub_app, "gemeente-rotterdam")
+    assert (await rotterdam.get(f"{OVB}/terugbetalingsverzoeken")).json() == []
+    assert (await loket.get(f"{OVB}/terugbetalingsverzoeken")).status_code == 403
+    assert (await utrecht.get(f"{OVB}/{ovb}")).status_code == 403  # its requests, not the books

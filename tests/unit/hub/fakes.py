@@ -564,11 +564,22 @@ class FakeOverbruggingRepository:
 
         return openstaand_per_verantwoordelijke(list(self._rows.values()))
 
-    async def achterstallig(self, vandaag: dt.date) -> list[Any]:
-        from hub.domain.overbrugging import Achterstand
+    async def aan(self, betaler_oin: str) -> list[Any]:
+        from hub.domain.overbrugging import Terugvordering
 
         found = [
-            Achterstand(o.overbrugging_id, o.casus_id, v, open_)
+            Terugvordering(o.overbrugging_id, o.casus_id, v, o.open_van(v))
+            for o in self._rows.values()
+            for v in o.verzoeken
+            if v.betaler.oin == betaler_oin
+        ]
+        return sorted(found, key=lambda t: (t.verzoek.uiterlijk, t.verzoek.verzoek_id))
+
+    async def achterstallig(self, vandaag: dt.date) -> list[Any]:
+        from hub.domain.overbrugging import Terugvordering
+
+        found = [
+            Terugvordering(o.overbrugging_id, o.casus_id, v, open_)
             for o in self._rows.values()
             for v, open_ in o.achterstallig(vandaag)
         ]
