@@ -481,12 +481,14 @@ class OverbruggingBetalingRow(Base):
     __tablename__ = "overbrugging_betaling"
     __table_args__ = (
         UniqueConstraint("overbrugging_id", "betalingskenmerk", name="uq_overbrugging_betaling"),
+        UniqueConstraint("overbrugging_id", "volgnummer", name="uq_overbrugging_betaling_volgorde"),
     )
 
     betaling_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     overbrugging_id: Mapped[str] = mapped_column(
         ForeignKey("overbrugging.overbrugging_id"), index=True
     )
+    volgnummer: Mapped[int] = mapped_column(Integer, doc="Its place among the bridging's payments.")
     centen: Mapped[int] = mapped_column(BigInteger)
     ontvanger: Mapped[str] = mapped_column(String(200))
     betaaldatum: Mapped[dt.date] = mapped_column(Date)
@@ -496,11 +498,15 @@ class OverbruggingBetalingRow(Base):
 
 class TerugbetalingsverzoekRow(Base):
     __tablename__ = "overbrugging_terugbetalingsverzoek"
+    __table_args__ = (
+        UniqueConstraint("overbrugging_id", "volgnummer", name="uq_overbrugging_verzoek_volgorde"),
+    )
 
     verzoek_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     overbrugging_id: Mapped[str] = mapped_column(
         ForeignKey("overbrugging.overbrugging_id"), index=True
     )
+    volgnummer: Mapped[int] = mapped_column(Integer)
     betaler_oin: Mapped[str] = mapped_column(String(20), index=True)
     betaler: Mapped[dict[str, Any]] = mapped_column(JSON)
     centen: Mapped[int] = mapped_column(BigInteger)
@@ -511,6 +517,11 @@ class TerugbetalingsverzoekRow(Base):
 
 class TerugbetalingRow(Base):
     __tablename__ = "overbrugging_terugbetaling"
+    __table_args__ = (
+        UniqueConstraint(
+            "overbrugging_id", "volgnummer", name="uq_overbrugging_terugbetaling_volgorde"
+        ),
+    )
 
     terugbetaling_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     verzoek_id: Mapped[str] = mapped_column(
@@ -519,6 +530,7 @@ class TerugbetalingRow(Base):
     overbrugging_id: Mapped[str] = mapped_column(
         ForeignKey("overbrugging.overbrugging_id"), index=True
     )
+    volgnummer: Mapped[int] = mapped_column(Integer)
     centen: Mapped[int] = mapped_column(BigInteger)
     ontvangstdatum: Mapped[dt.date] = mapped_column(Date)
     geboekt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())

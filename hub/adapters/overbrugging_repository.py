@@ -175,17 +175,17 @@ class OverbruggingRepository:
         betalingen = await self._session.scalars(
             select(OverbruggingBetalingRow)
             .where(OverbruggingBetalingRow.overbrugging_id == oid)
-            .order_by(OverbruggingBetalingRow.geboekt_op, OverbruggingBetalingRow.betaling_id)
+            .order_by(OverbruggingBetalingRow.volgnummer)
         )
         verzoeken = await self._session.scalars(
             select(TerugbetalingsverzoekRow)
             .where(TerugbetalingsverzoekRow.overbrugging_id == oid)
-            .order_by(TerugbetalingsverzoekRow.gevraagd_op, TerugbetalingsverzoekRow.verzoek_id)
+            .order_by(TerugbetalingsverzoekRow.volgnummer)
         )
         terug = await self._session.scalars(
             select(TerugbetalingRow)
             .where(TerugbetalingRow.overbrugging_id == oid)
-            .order_by(TerugbetalingRow.geboekt_op, TerugbetalingRow.terugbetaling_id)
+            .order_by(TerugbetalingRow.volgnummer)
         )
         boekingen = await self._session.scalars(
             select(BoekingRow)
@@ -283,18 +283,20 @@ class OverbruggingRepository:
             OverbruggingBetalingRow(
                 betaling_id=b.betaling_id,
                 overbrugging_id=oid,
+                volgnummer=n,
                 centen=b.centen,
                 ontvanger=b.ontvanger,
                 betaaldatum=b.betaaldatum,
                 betalingskenmerk=b.betalingskenmerk,
                 geboekt_op=b.geboekt_op,
             )
-            for b in o.betalingen[betalingen:]
+            for n, b in enumerate(o.betalingen[betalingen:], start=betalingen + 1)
         )
         self._session.add_all(
             TerugbetalingsverzoekRow(
                 verzoek_id=v.verzoek_id,
                 overbrugging_id=oid,
+                volgnummer=n,
                 betaler_oin=v.betaler.oin,
                 betaler=_org_kolom(v.betaler),
                 centen=v.centen,
@@ -302,7 +304,7 @@ class OverbruggingRepository:
                 betalingskenmerk=v.betalingskenmerk,
                 gevraagd_op=v.gevraagd_op,
             )
-            for v in o.verzoeken[verzoeken:]
+            for n, v in enumerate(o.verzoeken[verzoeken:], start=verzoeken + 1)
         )
         await self._session.flush()  # the requests before the repayments that name them
         self._session.add_all(
@@ -310,11 +312,12 @@ class OverbruggingRepository:
                 terugbetaling_id=t.terugbetaling_id,
                 verzoek_id=t.verzoek_id,
                 overbrugging_id=oid,
+                volgnummer=n,
                 centen=t.centen,
                 ontvangstdatum=t.ontvangstdatum,
                 geboekt_op=t.geboekt_op,
             )
-            for t in o.terugbetalingen[terugbetalingen:]
+            for n, t in enumerate(o.terugbetalingen[terugbetalingen:], start=terugbetalingen + 1)
         )
         nu = self._clock()
         self._session.add_all(

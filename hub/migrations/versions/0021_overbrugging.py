@@ -61,6 +61,7 @@ def upgrade() -> None:
         "overbrugging_betaling",
         sa.Column("betaling_id", sa.String(length=36), nullable=False),
         sa.Column("overbrugging_id", sa.String(length=36), nullable=False),
+        sa.Column("volgnummer", sa.Integer(), nullable=False),
         sa.Column("centen", sa.BigInteger(), nullable=False),
         sa.Column("ontvanger", sa.String(length=200), nullable=False),
         sa.Column("betaaldatum", sa.Date(), nullable=False),
@@ -72,6 +73,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("betaling_id"),
         sa.UniqueConstraint("overbrugging_id", "betalingskenmerk", name="uq_overbrugging_betaling"),
+        sa.UniqueConstraint(
+            "overbrugging_id", "volgnummer", name="uq_overbrugging_betaling_volgorde"
+        ),
     )
     with op.batch_alter_table("overbrugging_betaling", schema=None) as batch_op:
         batch_op.create_index(
@@ -112,6 +116,7 @@ def upgrade() -> None:
         "overbrugging_terugbetalingsverzoek",
         sa.Column("verzoek_id", sa.String(length=36), nullable=False),
         sa.Column("overbrugging_id", sa.String(length=36), nullable=False),
+        sa.Column("volgnummer", sa.Integer(), nullable=False),
         sa.Column("betaler_oin", sa.String(length=20), nullable=False),
         sa.Column("betaler", sa.JSON(), nullable=False),
         sa.Column("centen", sa.BigInteger(), nullable=False),
@@ -123,6 +128,9 @@ def upgrade() -> None:
             ["overbrugging.overbrugging_id"],
         ),
         sa.PrimaryKeyConstraint("verzoek_id"),
+        sa.UniqueConstraint(
+            "overbrugging_id", "volgnummer", name="uq_overbrugging_verzoek_volgorde"
+        ),
     )
     with op.batch_alter_table("overbrugging_terugbetalingsverzoek", schema=None) as batch_op:
         batch_op.create_index(
@@ -146,6 +154,7 @@ def upgrade() -> None:
         sa.Column("terugbetaling_id", sa.String(length=36), nullable=False),
         sa.Column("verzoek_id", sa.String(length=36), nullable=False),
         sa.Column("overbrugging_id", sa.String(length=36), nullable=False),
+        sa.Column("volgnummer", sa.Integer(), nullable=False),
         sa.Column("centen", sa.BigInteger(), nullable=False),
         sa.Column("ontvangstdatum", sa.Date(), nullable=False),
         sa.Column("geboekt_op", sa.DateTime(timezone=True), nullable=False),
@@ -158,6 +167,9 @@ def upgrade() -> None:
             ["overbrugging_terugbetalingsverzoek.verzoek_id"],
         ),
         sa.PrimaryKeyConstraint("terugbetaling_id"),
+        sa.UniqueConstraint(
+            "overbrugging_id", "volgnummer", name="uq_overbrugging_terugbetaling_volgorde"
+        ),
     )
     with op.batch_alter_table("overbrugging_terugbetaling", schema=None) as batch_op:
         batch_op.create_index(

@@ -42,6 +42,7 @@ from tests.support.overbrugging import (
 from tests.support.register import ingeschreven
 
 LOKET_OIN = LOKET_DOOR.removeprefix("urn:nld:oin:")
+BETALINGEN = (250_000, 125_050, 10, 20, 30)
 
 
 async def bridging(hub) -> tuple[str, str]:
@@ -71,7 +72,7 @@ async def test_a_bridging_and_its_books_in_the_store(hub):
         door=LOKET_DOOR,
         oin=LOKET_OIN,
     )
-    for n, centen in enumerate((250_000, 125_050)):
+    for n, centen in enumerate(BETALINGEN):  # all at one instant: kept in booking order
         await service.betaal(
             ovb,
             BoekVoorfinanciering(**betaling_body(centen, vandaag, f"B{n}")),
@@ -109,35 +110,37 @@ async def test_a_bridging_and_its_books_in_the_store(hub):
     assert types == [
         "nl.maatwerk.overbrugging.aangevraagd.v1",
         "nl.maatwerk.overbrugging.toegekend.v1",
-        "nl.maatwerk.overbrugging.voorfinanciering-betaald.v1",
-        "nl.maatwerk.overbrugging.voorfinanciering-betaald.v1",
+        *["nl.maatwerk.overbrugging.voorfinanciering-betaald.v1"] * len(BETALINGEN),
         "nl.maatwerk.overbrugging.verantwoordelijke-aangewezen.v1",
         "nl.maatwerk.overbrugging.terugbetaling-gevraagd.v1",
         "nl.maatwerk.overbrugging.terugbetaling-ontvangen.v1",
     ]
     assert {r.key for r in rows} == {casus_id}
-    assert [b.volgnummer for b in boekingen] == [1, 2, 3, 4]
+    assert [b.volgnummer for b in boekingen] == list(range(1, len(BETALINGEN) + 3))
     assert debet == sum(b.centen for b in boekingen)  # each amount once debit, once credit
 
     o = await service.lees(ovb, hub.uow())
-    assert o.grootboek.in_balans and o.openstaand_centen == 275_050
+    assert o.grootboek.in_balans and o.openstaand_centen == sum(BETALINGEN) - 100_000
     assert [(b.centen, b.betalingskenmerk) for b in o.betalingen] == [
-        (250_000, "B0"),
-        (125_050, "B1"),
+        (centen, f"B{n}") for n, centen in enumerate(BETALINGEN)
     ]
 
     overzicht = await service.geldoverzicht(hub.uow(), hub.deps)
     [partij] = overzicht.openstaand
     assert (partij.verantwoordelijke.oin, partij.openstaand_centen, partij.overbruggingen) == (
         GEMEENTE_OIN,
-        275_050,
+        sum(BETALINGEN) - 100_000,
         1,
     )
     assert overzicht.achterstallig == []
     later = nu + dt.timedelta(days=6)
     hub.deps = dataclasses.replace(hub.deps, clock=lambda: later)
     [achter] = (await service.geldoverzicht(hub.uow(), hub.deps)).achterstallig
-    assert (achter.overbrugging_id, achter.casus_id, achter.open_centen) == (ovb, casus_id, 275_050)
+    assert (achter.overbrugging_id, achter.casus_id, achter.open_centen) == (
+        ovb,
+        casus_id,
+        sum(BETALINGEN) - 100_000,
+    )
     assert achter.verzoek.uiterlijk == vandaag + dt.timedelta(days=5)
 
 
