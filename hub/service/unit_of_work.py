@@ -22,6 +22,7 @@ from hub.service.repositories import (
     AuditTrail,
     CasusRepository,
     DeadLetterRepository,
+    EscalatieRepository,
     IdempotencyKeys,
     InformatieRepository,
     OpschortingRepository,
@@ -51,6 +52,7 @@ class UnitOfWork(abc.ABC):
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
+    escalaties: EscalatieRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus
