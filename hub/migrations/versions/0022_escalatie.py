@@ -6,7 +6,7 @@ are rows of their own, so overdue actions and knelpunten per category, law and m
 in SQL.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
