@@ -90,10 +90,17 @@ def _partij(oin: str, bekend: dict[str, Partij], *, field: str) -> Partij:
     return partij
 
 
-def _organisatie(o: OrganisatieIn, i: int) -> Partij:
-    bekend = BEKENDE_PARTIJEN.get(o.oin)
+async def _organisatie(uow: UnitOfWork, o: OrganisatieIn, i: int) -> Partij:
+    """The party by its OIN: as the hub knows it (its own list, else the register); ``naam`` and
+    ``soort`` given win, and are required for an organisation the hub does not know."""
     if o.naam is not None and o.soort is not None:
         return Partij(oin=o.oin, naam=o.naam, soort=o.soort)
+    bekend = BEKENDE_PARTIJEN.get(o.oin)
+    if bekend is None:
+        registratie = await uow.register.get(o.oin)
+        if registratie is not None:
+            g = registratie.gegevens
+            bekend = Partij(oin=o.oin, naam=g.organisatie_naam, soort=g.organisatiesoort)
     if bekend is None:
         missing = "naam" if o.naam is None else "soort"
         raise Ongeldig(
@@ -103,9 +110,11 @@ def _organisatie(o: OrganisatieIn, i: int) -> Partij:
     return Partij(oin=o.oin, naam=o.naam or bekend.naam, soort=o.soort or bekend.soort)
 
 
-def _organisaties(cmd: MeldEscalatieAan, casus: Casus) -> list[tuple[Partij, OrganisatieIn]]:
+async def _organisaties(
+    uow: UnitOfWork, cmd: MeldEscalatieAan, casus: Casus
+) -> list[tuple[Partij, OrganisatieIn]]:
     if cmd.organisaties is not None:
-        return [(_organisatie(o, i), o) for i, o in enumerate(cmd.organisaties)]
+        return [(await _organisatie(uow, o, i), o) for i, o in enumerate(cmd.organisaties)]
     if not casus.betrokken_organisaties:
         raise Ongeldig(
             "the casus names no organisations involved: give organisaties", field="organisaties"
@@ -172,7 +181,7 @@ async def meld_aan(
             casus.schaal_op(door=door, op=now, escalatie_id=escalatie_id, reden=cmd.reden)
         except OngeldigeTransitie as exc:
             raise Conflict(str(exc), field=exc.field) from exc
-        gekozen = _organisaties(cmd, casus)
+        gekozen = await _organisaties(uow, cmd, casus)
         uitgenodigd = [(p, o) for p, o in gekozen if o.uitnodigen]
         if not uitgenodigd:
             raise Ongeldig("invite at least one organisation", field="organisaties")
@@ -203,9 +212,7 @@ async def meld_aan(
     return escalatie_id
 
 
-async def _stap(
-    escalatie_id: str, uow: UnitOfWork, stap: Callable[[Escalatie], None]
-) -> Escalatie:
+async def _stap(escalatie_id: str, uow: UnitOfWork, stap: Callable[[Escalatie], None]) -> Escalatie:
     """Load, let the aggregate take the step, store, commit. A step its status does not allow
     is a 409 naming the status and the allowed ones."""
     async with uow:
@@ -263,9 +270,7 @@ async def stel_uitkomst_vast(
             else _partij(cmd.verantwoordelijke, bekend, field="verantwoordelijke")
         )
         if cmd.uitkomst.value == "oplossing" and verantwoordelijke is None:
-            raise Ongeldig(
-                "required when uitkomst is 'oplossing'", field="verantwoordelijke"
-            )
+            raise Ongeldig("required when uitkomst is 'oplossing'", field="verantwoordelijke")
         actiepunten = []
         for i, a in enumerate(cmd.actiepunten):
             if a.uiterlijk < vandaag:
@@ -273,7 +278,9 @@ async def stel_uitkomst_vast(
                     f"the deadline is before today ({vandaag.isoformat()})",
                     field=f"actiepunten.{i}.uiterlijk",
                 )
-            partij = _partij(a.verantwoordelijke, bekend, field=f"actiepunten.{i}.verantwoordelijke")
+            partij = _partij(
+                a.verantwoordelijke, bekend, field=f"actiepunten.{i}.verantwoordelijke"
+            )
             actiepunten.append(Actiepunt(i + 1, a.omschrijving, partij, a.uiterlijk))
         besluit = Besluit(cmd.uitkomst, cmd.besluit, verantwoordelijke, now, door)
         e.stel_uitkomst_vast(besluit, tuple(actiepunten), door=door, op=now)
@@ -394,4 +401,3 @@ async def achterstallige_actiepunten(uow: UnitOfWork, deps: Deps) -> int:
     """Open actions past their deadline, over all escalations."""
     async with uow:
         return await uow.escalaties.tel_achterstallig(deps.clock().astimezone(NL).date())
-

@@ -20,6 +20,7 @@ MAX_ACTIEPUNTEN = 50
 MAX_AGENDA = 30
 MAX_DOCUMENTEN = 50
 
+
 class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -64,13 +65,11 @@ class MeldEscalatieAan(_Command):
         max_length=4000,
         description="What was tried; default: what the casus says was tried.",
     )
-    organisaties: Annotated[list[OrganisatieIn], zonder_herhaling(lambda o: o.oin)] | None = (
-        Field(
-            default=None,
-            min_length=1,
-            max_length=MAX_ORGANISATIES,
-            description="The organisations involved; default: the casus's, all invited.",
-        )
+    organisaties: Annotated[list[OrganisatieIn], zonder_herhaling(lambda o: o.oin)] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ORGANISATIES,
+        description="The organisations involved; default: the casus's, all invited.",
     )
     documenten: list[DocumentIn] = Field(default_factory=list, max_length=MAX_DOCUMENTEN)
 
@@ -130,4 +129,3 @@ class RegistreerKnelpunt(_Command):
         description="OINs of the organisations whose rules or practice are involved.",
     )
     voorstel: VrijeTekst | None = Field(default=None, min_length=1, max_length=4000)
-

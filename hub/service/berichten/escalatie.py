@@ -8,14 +8,16 @@ topic is shared information: its processing-log entry is written here, in the sa
 
 from __future__ import annotations
 
+from typing import Any
+
 from hub.domain.escalatie import (
     Aangemeld,
     Actiepunt,
     ActiepuntAfgerond,
     KnelpuntGeregistreerd,
     OverlegGepland,
-    Uitnodiging,
     UitkomstVastgesteld,
+    Uitnodiging,
 )
 from hub.service import verwerkingen
 from hub.service.berichten import Bericht, Uitgaand, Vertalingen
@@ -28,8 +30,8 @@ from schemas.escalatie import (
 from schemas.escalatie import (
     Documentverwijzing,
     Dossier,
-    EscalatieActiepuntAfgerond,
     EscalatieAangemeld,
+    EscalatieActiepuntAfgerond,
     EscalatieOverlegGepland,
     EscalatieUitkomstVastgesteld,
     LopendInstrument,
@@ -42,7 +44,7 @@ from schemas.organisaties import LET
 from schemas.topics import ESCALATIE
 
 
-def _uit(actie: str, casus_id: str, data: EventData, details: dict[str, object]) -> Uitgaand:
+def _uit(actie: str, casus_id: str, data: EventData, details: dict[str, Any]) -> Uitgaand:
     return Uitgaand(
         actie=f"escalatie.{actie}",
         casus_id=casus_id,
@@ -69,7 +71,9 @@ async def aangemeld(g: Aangemeld, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                 Documentverwijzing(kenmerk=doc.kenmerk, titel=doc.titel) for doc in d.documenten
             ),
             lopende_instrumenten=tuple(
-                LopendInstrument(soort=i.soort, id=i.id, status=i.status, omschrijving=i.omschrijving)
+                LopendInstrument(
+                    soort=i.soort, id=i.id, status=i.status, omschrijving=i.omschrijving
+                )
                 for i in d.lopende_instrumenten
             ),
         ),
@@ -79,9 +83,7 @@ async def aangemeld(g: Aangemeld, uow: UnitOfWork, deps: Deps) -> Uitgaand:
         zonder_contact=tuple(u.partij for u in g.uitnodigingen if u.zonder_contact),
     )
     leden = await uow.casussen.leden(g.casus_id)
-    await verwerkingen.log_escalatiedossier(
-        uow, g.casus_id, leden, loket=g.door, ontvanger=LET.oin
-    )
+    await verwerkingen.log_escalatiedossier(uow, g.casus_id, leden, loket=g.door, ontvanger=LET.oin)
     details = {
         "escalatie_id": g.escalatie_id,
         "uitgenodigd": [u.partij.oin for u in g.uitnodigingen],
@@ -154,9 +156,7 @@ async def actiepunt_afgerond(g: ActiepuntAfgerond, uow: UnitOfWork, deps: Deps) 
     return _uit("actiepunt-afgerond", g.casus_id, data, details)
 
 
-async def knelpunt_geregistreerd(
-    g: KnelpuntGeregistreerd, uow: UnitOfWork, deps: Deps
-) -> Uitgaand:
+async def knelpunt_geregistreerd(g: KnelpuntGeregistreerd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     k = g.knelpunt
     data = KnelpuntBericht(
         escalatie_id=g.escalatie_id,
