@@ -20,8 +20,12 @@ from hub.domain.selectie import Pagina
 from hub.service import casus as casus_service
 from hub.service import escalatie as service
 from hub.service import opschorting as opschorting_service
-from hub.service.commands import AccepteerCasus, DienCasusIn, DraagOpschortingOp
-from hub.service.commands import NeemCasusInBehandeling
+from hub.service.commands import (
+    AccepteerCasus,
+    DienCasusIn,
+    DraagOpschortingOp,
+    NeemCasusInBehandeling,
+)
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
 from hub.service.escalatie_commands import (
     MeldEscalatieAan,
@@ -155,7 +159,7 @@ async def test_escalating_a_casus_not_in_behandeling_is_409_and_records_nothing(
         DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR
     )
     voor = (len(store.published), len(store.audit))
-    with pytest.raises(Conflict, match="ingediend.*allowed: geaccepteerd, afgewezen, gesloten"):
+    with pytest.raises(Conflict, match=r"ingediend.*allowed: geaccepteerd, afgewezen, gesloten"):
         await service.meld_aan(casus_id, aanmelding(), uow(), deps, door=LOKET_DOOR)
     assert (len(store.published), len(store.audit)) == voor
     assert "escalaties" not in store.tables or not store.tables["escalaties"]
@@ -176,7 +180,7 @@ async def test_an_unknown_organisation_needs_its_name_and_kind(uow, deps):
 
 async def test_an_organisation_in_the_register_is_named_from_it(uow, deps, store):
     await ingeschreven(uow(), GEMEENTE_ONBEKEND, naam="Gemeente Ergens")
-    _, escalatie_id = await escaleer(
+    _, _escalatie_id = await escaleer(
         uow, deps, organisaties=[{"oin": GEMEENTE_ONBEKEND, "functie": "wethouder"}]
     )
     data = store.published[-1][1].data
@@ -190,7 +194,7 @@ async def test_an_organisation_in_the_register_is_named_from_it(uow, deps, store
 
 
 async def test_the_lifecycle_each_step_its_message_and_audit_entry(uow, deps, store, klok):
-    casus_id, escalatie_id = await escaleer(uow, deps)
+    _casus_id, escalatie_id = await escaleer(uow, deps)
     voor = len(store.published)
     aanvang = klok.now + dt.timedelta(days=7)
     await service.plan_overleg(
@@ -368,7 +372,7 @@ async def test_a_meeting_in_the_past_is_refused(uow, deps, klok):
 
 
 async def test_only_those_invited_read_the_dossier_and_each_read_is_logged(uow, deps, store):
-    casus_id, escalatie_id = await escaleer(
+    _casus_id, escalatie_id = await escaleer(
         uow, deps, organisaties=[{"oin": CJIB}, {"oin": DUO, "uitnodigen": False}]
     )
 
