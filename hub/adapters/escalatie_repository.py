@@ -350,7 +350,7 @@ class EscalatieRepository:
         async def per(kolom: Any) -> dict[str, int]:
             query = _gefilterd(select(kolom, func.count()).select_from(KnelpuntRow), filter)
             rows = await self._session.execute(query.group_by(kolom))
-            return {(k if k is not None else GEEN_REGELING): int(n) for k, n in rows.tuples()}
+            return {(k if k is not None else GEEN_REGELING): int(n) for k, n in rows}
 
         categorie = await per(KnelpuntRow.categorie)
         regeling = await per(KnelpuntRow.regeling)

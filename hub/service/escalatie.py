@@ -39,7 +39,6 @@ from hub.domain.escalatie import (
     Uitnodiging,
 )
 from hub.domain.selectie import Pagina
-from hub.domain.verwerking import oin_van_door
 from hub.service import verwerkingen
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
@@ -348,14 +347,15 @@ def mag_lezen(escalatie: Escalatie, lezer: Lezer) -> bool:
 
 async def lees_escalatie(escalatie_id: str, uow: UnitOfWork, lezer: Lezer) -> Escalatie:
     """The escalation with its dossier, for those who may read it (others: 404, so an
-    organisation not invited cannot tell whether it exists). A read by anyone but the loket that
-    escalated is shared information: a processing-log entry and an audit entry, committed
-    before the dossier is answered."""
+    organisation not invited cannot tell whether it exists). A read by an organisation invited
+    is information shared: a processing-log entry and an audit entry, committed before the
+    dossier is answered. The loket wrote the dossier and the LET received it when it was
+    escalated (logged then), so their reads share nothing new."""
     async with uow:
         escalatie = await uow.escalaties.get(escalatie_id)
         if escalatie is None or not mag_lezen(escalatie, lezer):
             raise NietGevonden(f"escalatie {escalatie_id} not found", field="escalatie_id")
-        if lezer.oin != oin_van_door(escalatie.aangemeld_door):
+        if not (lezer.loket or lezer.let):
             await verwerkingen.log_escalatiedossier(
                 uow,
                 escalatie.casus_id,
