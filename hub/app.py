@@ -24,6 +24,7 @@ from hub.entrypoints import (
     informatie_api,
     ops,
     opschorting_api,
+    register_api,
     verwerking_api,
     verzoek_api,
 )
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(afspraak_api.router)
     app.include_router(informatie_api.router)
     app.include_router(escalatie_api.router)
+    app.include_router(register_api.router)
     app.include_router(ops.pages)
     app.include_router(health.router)
     # Every path but /health and /ready needs a proven caller; the routes check its role.

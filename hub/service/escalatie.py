@@ -69,11 +69,17 @@ class Lezer:
 
 
 def _soort_van(code: str) -> Partijsoort:
-    if code == Uitvoerder.GEMEENTE:
+    if code == Uitvoerder.GEMEENTE or code.startswith("gemeente-"):
         return Partijsoort.GEMEENTE
     if code in UITVOERDERS:
         return Partijsoort.LANDELIJKE_UITVOERDER
-    return {"loket": Partijsoort.LOKET, "let": Partijsoort.LET}.get(code, Partijsoort.OVERIG)
+    vast = {
+        "loket": Partijsoort.LOKET,
+        "let": Partijsoort.LET,
+        "zorgverzekeraar": Partijsoort.ZORGVERZEKERAAR,
+        "zorgkantoor": Partijsoort.ZORGKANTOOR,
+    }
+    return vast.get(code, Partijsoort.OVERIG)
 
 
 BEKENDE_PARTIJEN: dict[str, Partij] = {

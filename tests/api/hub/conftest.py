@@ -17,6 +17,7 @@ from hub.settings import Settings
 from schemas.topics import (
     CASUS,
     ESCALATIE,
+    REGISTER,
     dead_letter_topic,
     informatie_verzoek_topic,
     instructie_topic,
@@ -97,6 +98,7 @@ async def hub_app(hub_settings):
         dead_letter_topic("hub").name,
         CASUS.name,
         ESCALATIE.name,
+        REGISTER.name,
     ]:
         capture_on(topic)
 
