@@ -46,7 +46,10 @@ from schemas.ids import Oin
 LoketDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET))]
 LetDep = Annotated[Beller, Depends(VereisteRol(Rol.LET_SECRETARIS))]
 OverzichtDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.LET_SECRETARIS))]
-LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.LET_SECRETARIS, Rol.UITVOERDER))]
+LezerDep = Annotated[
+    Beller,
+    Depends(VereisteRol(Rol.LOKET, Rol.LET_SECRETARIS, Rol.UITVOERDER, Rol.DEELNEMER)),
+]
 RapportDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.LET_SECRETARIS, Rol.OPERATOR))]
 
 MAX_EXPORT = 10_000

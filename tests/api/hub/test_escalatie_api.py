@@ -21,6 +21,7 @@ BSN = "999990019"
 CJIB = UITVOERDERS[Uitvoerder.CJIB].oin
 DUO = UITVOERDERS[Uitvoerder.DUO].oin
 BD = UITVOERDERS[Uitvoerder.BELASTINGDIENST].oin
+UTRECHT = "00000001999999990201"
 
 
 @pytest.fixture
@@ -200,6 +201,28 @@ async def test_only_those_invited_read_the_dossier_each_read_logged(loket, let, 
         (LOKET.oin, CJIB),  # CJIB's read
     ]
     assert all(v["categorieen"] == ["escalatiedossier"] for v in gedeeld)
+
+
+async def test_an_invited_municipality_reads_the_dossier_another_does_not(hub_app, clients, loket):
+    utrecht = clients(hub_app, "gemeente-utrecht")
+    rotterdam = clients(hub_app, "gemeente-rotterdam")
+    _, e = await escaleer(
+        loket,
+        organisaties=[
+            {"oin": UTRECHT, "functie": "wethouder"},
+            {"oin": CJIB},
+            {
+                "oin": "00000001999999990999",
+                "naam": "Woningcorporatie Voorbeeld",
+                "soort": "overig",
+            },
+        ],
+    )
+    partijen = {u["partij"]["oin"]: u["partij"] for u in e["uitnodigingen"]}
+    assert partijen[UTRECHT] == {"oin": UTRECHT, "naam": "Gemeente Utrecht", "soort": "gemeente"}
+    pad = f"/api/v1/escalaties/{e['escalatie_id']}"
+    assert (await utrecht.get(pad)).status_code == 200
+    assert (await rotterdam.get(pad)).status_code == 404
 
 
 async def test_bad_input_names_the_field(loket, let):
