@@ -171,6 +171,19 @@ async def _instrumenten(uow: UnitOfWork, casus_id: str) -> tuple[Instrumentstand
     return tuple(standen[:MAX_INSTRUMENTEN])
 
 
+async def _geen_open_escalatie(uow: UnitOfWork, casus_id: str) -> None:
+    """A casus the loket took back from the LET may be escalated again, once the LET recorded
+    the outcome of the open escalation: two open escalations of one casus would split it."""
+    for eerder_id in await uow.escalaties.van_casus(casus_id):
+        eerder = await uow.escalaties.get(eerder_id)
+        if eerder is not None and eerder.status is not EscalatieStatus.AFGEROND:
+            raise Conflict(
+                f"casus {casus_id} has an open escalation {eerder_id} ({eerder.status}); "
+                "the LET records its outcome first",
+                field="casus_id",
+            )
+
+
 async def meld_aan(
     casus_id: str, cmd: MeldEscalatieAan, uow: UnitOfWork, deps: Deps, *, door: str
 ) -> str:
@@ -181,6 +194,7 @@ async def meld_aan(
         casus = await uow.casussen.get(casus_id, for_update=True)
         if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
+        await _geen_open_escalatie(uow, casus_id)
         now = deps.clock()
         try:
             casus.schaal_op(door=door, op=now, escalatie_id=escalatie_id, reden=cmd.reden)

@@ -457,3 +457,19 @@ async def test_a_law_knelpunt_needs_its_rule(uow, deps):
 def test_free_text_with_a_bsn_is_refused_naming_the_field():
     with pytest.raises(ValueError, match="samenvatting"):
         aanmelding(samenvatting=f"Mevrouw met BSN {BSN} zit vast")
+
+
+async def test_a_casus_back_from_the_let_is_escalated_again_only_after_the_outcome(uow, deps, klok):
+    casus_id, eerste = await escaleer(uow, deps)
+    terug = NeemCasusInBehandeling(behandelteam="Team A")
+    await casus_service.neem_casus_in_behandeling(casus_id, terug, uow(), deps, door=LOKET_DOOR)
+    with pytest.raises(Conflict, match=f"open escalation {eerste} \\(aangemeld\\)"):
+        await service.meld_aan(casus_id, aanmelding(), uow(), deps, door=LOKET_DOOR)
+    casus = (await casus_service.lees_casus(casus_id, uow())).casus
+    assert casus.status is CasusStatus.IN_BEHANDELING  # nothing of the refused step stayed
+    plan = PlanOverleg(aanvang=klok.now + dt.timedelta(days=1), locatie="online")
+    await service.plan_overleg(eerste, plan, uow(), deps, door=LET_DOOR)
+    uitkomst = StelUitkomstVast(uitkomst="terugverwezen", besluit="Terug")
+    await service.stel_uitkomst_vast(eerste, uitkomst, uow(), deps, door=LET_DOOR)
+    tweede = await service.meld_aan(casus_id, aanmelding(), uow(), deps, door=LOKET_DOOR)
+    assert await service.escalaties_van_casus(casus_id, uow()) == [eerste, tweede]
