@@ -194,12 +194,12 @@ async def meld_aan(
         casus = await uow.casussen.get(casus_id, for_update=True)
         if casus is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
-        await _geen_open_escalatie(uow, casus_id)
         now = deps.clock()
         try:
             casus.schaal_op(door=door, op=now, escalatie_id=escalatie_id, reden=cmd.reden)
         except OngeldigeTransitie as exc:
             raise Conflict(str(exc), field=exc.field) from exc
+        await _geen_open_escalatie(uow, casus_id)  # the casus's own status speaks first
         gekozen = await _organisaties(uow, cmd, casus)
         uitgenodigd = [(p, o) for p, o in gekozen if o.uitnodigen]
         if not uitgenodigd:

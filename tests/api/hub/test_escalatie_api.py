@@ -255,3 +255,39 @@ async def test_the_report_is_for_loket_let_and_operators(loket, let, operator, c
         assert (await client.get("/api/v1/knelpunten/rapport")).status_code == 200
     assert (await cjib.get("/api/v1/knelpunten/rapport")).status_code == 403
     assert (await cjib.get("/api/v1/knelpunten/export")).status_code == 403
+
+
+async def test_the_lists_of_escalations_and_knelpunten_filter_and_page(loket, let):
+    _, open_ = await escaleer(loket)
+    _, gepland = await escaleer(loket)
+    aanvang = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    r = await let.post(
+        f"/api/v1/escalaties/{gepland['escalatie_id']}/overleg",
+        json={"aanvang": aanvang, "locatie": "online"},
+    )
+    assert r.status_code == 200, r.text
+    for escalatie, categorie in (
+        (open_, "systemen"),
+        (gepland, "systemen"),
+        (gepland, "uitvoering"),
+    ):
+        r = await let.post(
+            f"/api/v1/escalaties/{escalatie['escalatie_id']}/knelpunten",
+            json={"categorie": categorie, "omschrijving": "Knelt", "betrokken_partijen": [DUO]},
+        )
+        assert r.status_code == 201, r.text
+
+    lijst = (await loket.get("/api/v1/escalaties", params={"status": "gepland"})).json()
+    assert [e["escalatie_id"] for e in lijst["items"]] == [gepland["escalatie_id"]]
+    assert lijst["items"][0]["overleg_aanvang"] is not None and "dossier" not in lijst["items"][0]
+    beide = (await let.get("/api/v1/escalaties", params={"per_pagina": 1})).json()
+    assert beide["totaal"] == 2 and len(beide["items"]) == 1
+
+    pagina = (
+        await let.get("/api/v1/knelpunten", params={"categorie": "systemen", "per_pagina": 1})
+    ).json()
+    assert pagina["totaal"] == 2 and len(pagina["items"]) == 1
+    assert pagina["items"][0]["escalatie_id"] == gepland["escalatie_id"]  # newest first
+    per_oin = (await let.get("/api/v1/knelpunten", params={"oin": DUO})).json()
+    assert per_oin["totaal"] == 3
+    assert (await let.get("/api/v1/knelpunten", params={"oin": CJIB})).json()["totaal"] == 0

@@ -471,5 +471,6 @@ async def test_a_casus_back_from_the_let_is_escalated_again_only_after_the_outco
     await service.plan_overleg(eerste, plan, uow(), deps, door=LET_DOOR)
     uitkomst = StelUitkomstVast(uitkomst="terugverwezen", besluit="Terug")
     await service.stel_uitkomst_vast(eerste, uitkomst, uow(), deps, door=LET_DOOR)
+    klok.verzet(days=2)
     tweede = await service.meld_aan(casus_id, aanmelding(), uow(), deps, door=LOKET_DOOR)
     assert await service.escalaties_van_casus(casus_id, uow()) == [eerste, tweede]
