@@ -255,6 +255,8 @@ async def test_the_report_is_for_loket_let_and_operators(loket, let, operator, c
         assert (await client.get("/api/v1/knelpunten/rapport")).status_code == 200
     assert (await cjib.get("/api/v1/knelpunten/rapport")).status_code == 403
     assert (await cjib.get("/api/v1/knelpunten/export")).status_code == 403
+    # operators see the counts, not a dossier
+    assert (await operator.get("/api/v1/escalaties/onbekend")).status_code == 403
 
 
 async def test_the_lists_of_escalations_and_knelpunten_filter_and_page(loket, let):
