@@ -36,8 +36,15 @@ _EIGEN: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _wijziger(beller: Beller) -> service.Wijziger:
-    return service.Wijziger(beller.oin, operator=beller.heeft(Rol.OPERATOR))
+def wijziger(oin: OinPad, beller: IedereenDep) -> service.Wijziger:
+    """Who changes the entry of ``oin``: checked before the body is read, so a caller who may not
+    change it hears 403 whatever it sent."""
+    wie = service.Wijziger(beller.oin, operator=beller.heeft(Rol.OPERATOR))
+    wie.mag(oin)
+    return wie
+
+
+WijzigerDep = Annotated[service.Wijziger, Depends(wijziger)]
 
 
 @router.get("", response_model=RegisterPagina)
@@ -66,13 +73,13 @@ async def lees(oin: OinPad, hub: HubDep) -> RegistratieView:
 @router.put("/{oin}", response_model=RegistratieView, status_code=200, responses=_EIGEN)
 async def schrijf_in(
     oin: OinPad,
+    wie: WijzigerDep,
     body: service.Inschrijving,
     hub: HubDep,
-    beller: IedereenDep,
     response: Response,
 ) -> RegistratieView:
     """Enter or replace the organisation's maatwerkfunctionaris (201 when new)."""
-    registratie, nieuw = await service.schrijf_in(oin, body, hub.uow(), _wijziger(beller))
+    registratie, nieuw = await service.schrijf_in(oin, body, hub.uow(), wie)
     if nieuw:
         response.status_code = 201
     return RegistratieView.of(registratie)
@@ -87,7 +94,7 @@ async def schrijf_in(
         409: {"model": Fouten, "description": "The entry was removed already."},
     },
 )
-async def verwijder(oin: OinPad, hub: HubDep, beller: IedereenDep) -> Response:
+async def verwijder(oin: OinPad, wie: WijzigerDep, hub: HubDep) -> Response:
     """Remove the organisation's entry: it leaves the search and the hub's routing."""
-    await service.verwijder(oin, None, hub.uow(), _wijziger(beller))
+    await service.verwijder(oin, None, hub.uow(), wie)
     return Response(status_code=204)
