@@ -16,6 +16,7 @@ from hub.app import create_app
 from hub.settings import Settings
 from schemas.topics import (
     CASUS,
+    ESCALATIE,
     REGISTER,
     dead_letter_topic,
     informatie_verzoek_topic,
@@ -97,6 +98,7 @@ async def hub_app(hub_settings):
         *(informatie_verzoek_topic(a).name for a in AGENCIES),
         dead_letter_topic("hub").name,
         CASUS.name,
+        ESCALATIE.name,
         REGISTER.name,
     ]:
         capture_on(topic)
