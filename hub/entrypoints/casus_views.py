@@ -53,6 +53,10 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of the loket's debt overviews of it, newest first (at most 100).",
     )
+    escalaties: list[str] = Field(
+        default_factory=list,
+        description="Ids of its escalations to the LET, oldest first.",
+    )
     overbruggingen: list[str] = Field(
         default_factory=list,
         description="Ids of its bridgings, oldest first (GET /api/v1/overbruggingen/{id}).",
@@ -129,6 +133,7 @@ class CasusView(BaseModel):
                 opschortingen=dossier.opschortingen,
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
+                escalaties=dossier.escalaties,
                 overbruggingen=dossier.overbruggingen,
             ),
             onbestelbaar=[

@@ -22,6 +22,7 @@ from hub.service.repositories import (
     AuditTrail,
     CasusRepository,
     DeadLetterRepository,
+    EscalatieRepository,
     IdempotencyKeys,
     InformatieRepository,
     OpschortingRepository,
@@ -55,6 +56,7 @@ class UnitOfWork(abc.ABC):
     informatieverzoeken: InformatieRepository
     overbruggingen: OverbruggingRepository
     register: RegisterRepository
+    escalaties: EscalatieRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus
