@@ -32,6 +32,7 @@ from hub.adapters.telemetry import configure_tracing
 from hub.domain.afspraak import Afsprakentabel
 from hub.service import aflevering, berichten, informatie, opschorting
 from hub.service.aflevering import publicatie_opgegeven
+from hub.service.berichten import afwijking as afwijking_berichten
 from hub.service.berichten import casus as casus_berichten
 from hub.service.berichten import informatie as informatie_berichten
 from hub.service.berichten import opschorting as opschorting_berichten
@@ -54,6 +55,7 @@ VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
     casus_berichten.VERTALINGEN,
     opschorting_berichten.VERTALINGEN,
     informatie_berichten.VERTALINGEN,
+    afwijking_berichten.VERTALINGEN,
 )
 """Each kind of domain event and its translation into contract messages and an audit entry (the
 message bus, ``hub.service.berichten``)."""

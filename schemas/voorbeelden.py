@@ -225,6 +225,8 @@ def _payloads() -> list[EventData]:
             geldigheid=PERIODE,
             besluitdatum=dt.date(2026, 3, 2),
             vastgelegd_op=TIJD,
+            mandaat="Mandaatbesluit maatwerk 2026, artikel 3: afwijken van verrekening.",
+            knelpunt_id=_id("knelpunt"),
         ),
         register.MaatwerkfunctionarisGeregistreerd(**_inschrijving, geregistreerd_op=TIJD),
         register.MaatwerkfunctionarisGewijzigd(

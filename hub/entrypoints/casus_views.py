@@ -53,6 +53,11 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of the loket's debt overviews of it, newest first (at most 100).",
     )
+    afwijkingen: list[str] = Field(
+        default_factory=list,
+        description="Ids of the deviation decisions recorded on it, oldest first "
+        "(GET /api/v1/afwijkingen/{id}).",
+    )
 
 
 class OnbestelbaarView(BaseModel):
@@ -125,6 +130,7 @@ class CasusView(BaseModel):
                 opschortingen=dossier.opschortingen,
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
+                afwijkingen=dossier.afwijkingen,
             ),
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None

@@ -20,6 +20,7 @@ from hub.adapters.ops_repository import OutboxBacklog
 from hub.adapters.orm import AuditRow, IdempotencyKeyRow
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.verzoek_repository import VerzoekSleutel
+from hub.domain.afwijking import Afwijking
 from hub.domain.auditketen import Schakel
 from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
@@ -304,3 +305,14 @@ class InformatieRepository(Protocol):
     async def wis_inhoud(self, ontvangen_voor: dt.datetime, nu: dt.datetime, limit: int) -> int:
         """Delete the sealed content received before ``ontvangen_voor`` (at most ``limit``
         items); the fact that it was given stays, with ``verwijderd_op``."""
+
+
+class AfwijkingRepository(Protocol):
+    """Implemented by ``hub.adapters.afwijking_repository.AfwijkingRepository``."""
+
+    async def add(self, afwijking: Afwijking) -> None: ...
+
+    async def get(self, afwijking_id: str) -> Afwijking | None: ...
+
+    async def van_casus(self, casus_id: str) -> list[Afwijking]:
+        """A casus's deviation decisions, in the order they were recorded."""

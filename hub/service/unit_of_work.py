@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from hub.domain.model import Aggregaat, Gebeurtenis
 from hub.service.repositories import (
+    AfwijkingRepository,
     AuditTrail,
     CasusRepository,
     DeadLetterRepository,
@@ -51,6 +52,7 @@ class UnitOfWork(abc.ABC):
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
+    afwijkingen: AfwijkingRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

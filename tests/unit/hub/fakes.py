@@ -457,3 +457,27 @@ class FakeInformatieRepository:
 
 
 REPOSITORIES["informatieverzoeken"] = FakeInformatieRepository
+
+
+class FakeAfwijkingRepository:
+    """``hub.adapters.afwijking_repository.AfwijkingRepository`` in memory."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("afwijkingen", {})
+
+    async def add(self, afwijking: Any) -> None:
+        self._rows[afwijking.afwijking_id] = _bewaar(afwijking)
+        self._uow.zie(afwijking)
+
+    async def get(self, afwijking_id: str) -> Any:
+        stored = self._rows.get(afwijking_id)
+        return None if stored is None else copy.deepcopy(stored)
+
+    async def van_casus(self, casus_id: str) -> list[Any]:
+        found = [a for a in self._rows.values() if a.casus_id == casus_id]
+        found.sort(key=lambda a: (a.besluit.vastgelegd_op, a.afwijking_id))
+        return [copy.deepcopy(a) for a in found]
+
+
+REPOSITORIES["afwijkingen"] = FakeAfwijkingRepository
