@@ -15,6 +15,7 @@ from faststream.kafka.annotations import KafkaMessage
 from hub.app import create_app
 from hub.settings import Settings
 from schemas.topics import (
+    AFWIJKING,
     CASUS,
     dead_letter_topic,
     informatie_verzoek_topic,
@@ -95,6 +96,7 @@ async def hub_app(hub_settings):
         *(informatie_verzoek_topic(a).name for a in AGENCIES),
         dead_letter_topic("hub").name,
         CASUS.name,
+        AFWIJKING.name,
     ]:
         capture_on(topic)
 
