@@ -36,6 +36,7 @@ from hub.service.berichten import afwijking as afwijking_berichten
 from hub.service.berichten import casus as casus_berichten
 from hub.service.berichten import informatie as informatie_berichten
 from hub.service.berichten import opschorting as opschorting_berichten
+from hub.service.berichten import register as register_berichten
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
 from hub.service.replay import ReplayKafka
@@ -55,6 +56,7 @@ VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
     casus_berichten.VERTALINGEN,
     opschorting_berichten.VERTALINGEN,
     informatie_berichten.VERTALINGEN,
+    register_berichten.VERTALINGEN,
     afwijking_berichten.VERTALINGEN,
 )
 """Each kind of domain event and its translation into contract messages and an audit entry (the

@@ -421,6 +421,36 @@ class InformatieGegevenRow(Base):
     verwijderd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
+class RegistratieRow(Base):
+    """An organisation's entry in the Landelijk Maatwerkregister, keyed by its OIN. A removed
+    entry keeps its row with ``verwijderd_op`` set."""
+
+    __tablename__ = "register_inschrijving"
+
+    organisatie_oin: Mapped[str] = mapped_column(String(20), primary_key=True)
+    organisatie_naam: Mapped[str] = mapped_column(String(200), index=True)
+    organisatiesoort: Mapped[str] = mapped_column(String(40), index=True)
+    team: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    telefoon: Mapped[str] = mapped_column(String(40))
+    mandaat: Mapped[dict[str, Any]] = mapped_column(JSON)
+    geregistreerd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    gewijzigd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    verwijderd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class RegisterDomeinRow(Base):
+    """A domain an organisation helps with: a row each, so the search filters on a plain index."""
+
+    __tablename__ = "register_domein"
+
+    organisatie_oin: Mapped[str] = mapped_column(
+        ForeignKey("register_inschrijving.organisatie_oin"), primary_key=True
+    )
+    domein: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    positie: Mapped[int] = mapped_column(Integer, doc="Order in which the organisation named it.")
+
+
 class AfwijkingRow(Base):
     """A deviation decision on a casus (``hub.domain.afwijking``): recorded once, never changed."""
 

@@ -26,6 +26,7 @@ from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
 from hub.domain.informatieverzoek import Informatieverzoek
 from hub.domain.opschorting import Opschorting
+from hub.domain.register import Contact, Registerfilter, Registratie
 from hub.domain.selectie import CasusFilter, CasusSortering, DeadLetterFilter, Lopend, Pagina
 from hub.domain.verwerking import Verwerking
 from hub.domain.verzoek import KetenStatus, Verzoek, VerzoekStatus
@@ -305,6 +306,27 @@ class InformatieRepository(Protocol):
     async def wis_inhoud(self, ontvangen_voor: dt.datetime, nu: dt.datetime, limit: int) -> int:
         """Delete the sealed content received before ``ontvangen_voor`` (at most ``limit``
         items); the fact that it was given stays, with ``verwijderd_op``."""
+
+
+class RegisterRepository(Protocol):
+    """Implemented by ``hub.adapters.register_repository.RegisterRepository``."""
+
+    async def get(self, oin: str, *, met_verwijderd: bool = False) -> Registratie | None:
+        """The organisation's entry; None when it has none (or, unless ``met_verwijderd``, when
+        it removed it)."""
+
+    async def add(self, registratie: Registratie) -> None: ...
+
+    async def save(self, registratie: Registratie) -> None: ...
+
+    async def contacten(self, oins: Iterable[str]) -> dict[str, Contact]:
+        """The registered contact of each of these organisations that has one: an OIN missing
+        from the answer has no contact, which the caller shows, never skips."""
+
+    async def zoek(
+        self, filters: Registerfilter, pagina: Pagina
+    ) -> tuple[builtins.list[Registratie], int]:
+        """One page of the current entries that pass ``filters``, by name, and the total."""
 
 
 class AfwijkingRepository(Protocol):

@@ -30,6 +30,7 @@ from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
 from hub.adapters.outbox import add_to_outbox
 from hub.adapters.outbox_queries import OutboxQueries
+from hub.adapters.register_repository import RegisterRepository
 from hub.adapters.repository import AuditNietGeschreven, AuditTrail, ProcessedEvents
 from hub.adapters.retention import RetentionQueries
 from hub.adapters.verwerking_repository import VerwerkingRepository
@@ -148,6 +149,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.idempotency = IdempotencyKeys(self.session)
         self.verwerkingen = VerwerkingRepository(self.session)
         self.informatieverzoeken = InformatieRepository(self.session, self.zie)
+        self.register = RegisterRepository(self.session, self.zie)
         self.afwijkingen = AfwijkingRepository(self.session, self.zie)
         self._outbox_written = False
 

@@ -29,6 +29,7 @@ from hub.service.repositories import (
     OutboxQueries,
     OverviewQueries,
     ProcessedEvents,
+    RegisterRepository,
     RetentionQueries,
     VerwerkingRepository,
     VerzoekRepository,
@@ -52,6 +53,7 @@ class UnitOfWork(abc.ABC):
     idempotency: IdempotencyKeys
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
+    register: RegisterRepository
     afwijkingen: AfwijkingRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from hub.bootstrap import ANTWOORD_ROUTES, VERTALINGEN
 from hub.domain.auditketen import GENESIS, canonieke_details, entry_hash
 from hub.domain.casus import Casus, Lid
 from hub.domain.opschorting import NL
+from hub.domain.register import Contact, Registerfilter, Registratie
 from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
 from hub.service import berichten
 from hub.service.deps import Deps
@@ -457,6 +459,56 @@ class FakeInformatieRepository:
 
 
 REPOSITORIES["informatieverzoeken"] = FakeInformatieRepository
+
+
+class FakeRegisterRepository:
+    """``hub.adapters.register_repository.RegisterRepository`` in memory: entries by OIN (a
+    removed one kept); searched and paged like the SQL one."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Registratie] = uow.work.tables.setdefault("register", {})
+
+    async def get(self, oin: str, *, met_verwijderd: bool = False) -> Registratie | None:
+        stored = self._rows.get(oin)
+        if stored is None or (stored.verwijderd and not met_verwijderd):
+            return None
+        registratie = copy.deepcopy(stored)
+        self._uow.zie(registratie)
+        return registratie
+
+    async def add(self, registratie: Registratie) -> None:
+        self._rows[registratie.organisatie_oin] = _bewaar(registratie)
+        self._uow.zie(registratie)
+
+    async def save(self, registratie: Registratie) -> None:
+        self._rows[registratie.organisatie_oin] = _bewaar(registratie)
+
+    async def contacten(self, oins: Iterable[str]) -> dict[str, Contact]:
+        return {
+            oin: self._rows[oin].contact
+            for oin in set(oins)
+            if oin in self._rows and not self._rows[oin].verwijderd
+        }
+
+    async def zoek(self, filters: Registerfilter, pagina: Pagina) -> tuple[list[Registratie], int]:
+        naam = (filters.naam or "").lower()
+        found = sorted(
+            (
+                r
+                for r in self._rows.values()
+                if not r.verwijderd
+                and (not filters.organisaties or r.organisatie_oin in filters.organisaties)
+                and (not filters.soorten or r.gegevens.organisatiesoort in filters.soorten)
+                and (not filters.domeinen or set(filters.domeinen) & set(r.gegevens.domeinen))
+                and (naam in r.gegevens.organisatie_naam.lower() or naam in r.gegevens.team.lower())
+            ),
+            key=lambda r: (r.gegevens.organisatie_naam, r.organisatie_oin),
+        )
+        return found[pagina.offset : pagina.offset + pagina.grootte], len(found)
+
+
+REPOSITORIES["register"] = FakeRegisterRepository
 
 
 class FakeAfwijkingRepository:
