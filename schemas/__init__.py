@@ -19,6 +19,7 @@ from schemas import (
     opschorting,
     overbrugging,
     register,
+    signalering,
     topics,
 )
 from schemas.envelope import (

@@ -125,6 +125,8 @@ class OpschortingRow(Base):
     )
     opgeheven_per: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     verlopen_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The end date the loket and agencies were warned of (hub.domain.signalering), once each.
+    einde_gewaarschuwd_voor: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class VerzoekRow(Base):
@@ -170,6 +172,8 @@ class VerzoekRow(Base):
     aflevering_toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
     aflevering_definitief: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     aflevering_sinds: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # When it was escalated, late, to the agency's maatwerkfunctionaris (once).
+    geescaleerd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class WijzigingRow(Base):

@@ -160,6 +160,7 @@ def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
         beantwoord_op=verzoek.beantwoord_op,
         verwerkt_op=verzoek.verwerkt_op,
         pogingen=verzoek.pogingen,
+        geescaleerd_op=verzoek.geescaleerd_op,
         **_aflevering_kolommen(verzoek.aflevering),
     )
 
@@ -219,4 +220,5 @@ def _verzoek(row: VerzoekRow) -> Verzoek:
         verwerkt_op=row.verwerkt_op,
         pogingen=row.pogingen,
         aflevering=_aflevering(row),
+        geescaleerd_op=row.geescaleerd_op,
     )

@@ -85,6 +85,14 @@ class OpschortingRepository(Protocol):
 
     async def for_casus(self, casus_id: str) -> list[str]: ...
 
+    async def met_late_schakels(self, nu: dt.datetime) -> list[str]:
+        """Ids of time-outs with a request (of the order or a change) unanswered past its
+        deadline at ``nu`` and not escalated yet."""
+
+    async def eindigend_ongewaarschuwd(self, tot: dt.date) -> list[str]:
+        """Ids of running time-outs whose last day lies on or before ``tot`` and whose end
+        date was not warned of yet."""
+
     async def per_status(self) -> dict[KetenStatus, int]:
         """Time-out orders by the chain status stored with each (set by the one rule,
         ``hub.domain.verzoek.keten_status``, whenever an answer is recorded)."""

@@ -272,6 +272,20 @@ class FakeOpschortingRepository:
     async def for_casus(self, casus_id: str) -> list[str]:
         return [i for i, o in self._rows.items() if o.casus_id == casus_id]
 
+    async def met_late_schakels(self, nu: dt.datetime) -> list[str]:
+        return sorted(
+            i
+            for i, o in self._rows.items()
+            if any(v.is_late(nu) and v.geescaleerd_op is None for v in o.verzoeken())
+        )
+
+    async def eindigend_ongewaarschuwd(self, tot: dt.date) -> list[str]:
+        return [
+            i
+            for i, o in sorted(self._rows.items(), key=lambda r: (r[1].einddatum, r[0]))
+            if o.lopend and o.einddatum <= tot and o.einde_gewaarschuwd_voor != o.einddatum
+        ]
+
 
 class FakeVerzoekRepository:
     """The requests, read from the stored time-outs and information requests (one table in SQL,
