@@ -60,6 +60,7 @@ __all__ = [
     "overbrugging",
     "parse_event",
     "register",
+    "signalering",
     "split_type",
     "systeem_source",
     "topics",
