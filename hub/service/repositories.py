@@ -125,6 +125,10 @@ class VerzoekRepository(Protocol):
     async def statussen(self, keten_id: str) -> list[VerzoekStatus]:
         """The stored statuses of one chain's requests."""
 
+    async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
+        """Per agency: its requests escalated, late, to its maatwerkfunctionaris and still
+        unanswered."""
+
     async def telling_per_uitvoerder(self, now: dt.datetime) -> dict[str, dict[str, int]]:
         """Per agency: requests by status, and ``late`` ones (:func:`is_laat`: unanswered, that is
         pending or undeliverable, past the deadline), of every kind: an unanswered extension is as

@@ -324,6 +324,15 @@ class FakeVerzoekRepository:
                 return copy.deepcopy(v)
         return None
 
+    async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
+        from hub.domain.verzoek import ONBEANTWOORD
+
+        counts: dict[str, int] = {}
+        for v in self._alle():
+            if v.geescaleerd_op is not None and v.status in ONBEANTWOORD:
+                counts[v.uitvoerder] = counts.get(v.uitvoerder, 0) + 1
+        return counts
+
     async def save(self, verzoek: Any) -> None:
         for opschorting in self._opschortingen.values():
             for keten in (opschorting.keten, *(w.keten for w in opschorting.wijzigingen)):
