@@ -231,3 +231,18 @@ def test_the_warning_period_is_a_setting_with_default_14(tmp_path):
 
     assert Settings(keys_dir=tmp_path).einde_waarschuwing_dagen == 14
     assert Settings(keys_dir=tmp_path, einde_waarschuwing_dagen=3).einde_waarschuwing_dagen == 3
+
+
+async def test_the_aggregate_signals_once_whoever_asks_again(uow, deps, klok):
+    """Two replicas may both list a time-out before either locked it: the second, holding the
+    lock after the first committed, finds nothing left to signal on the aggregate itself."""
+    from hub.domain.signalering import escaleer, waarschuw_einde
+
+    _, opschorting_id = await _order(uow, deps, days=10)
+    opschorting = await lees_opschorting(opschorting_id, uow(), deps)
+    klok.verzet(hours=deps.settings.answer_deadline_hours, seconds=1)
+    assert len(escaleer(opschorting, klok.now, {}, door="hub")) == 2
+    assert escaleer(opschorting, klok.now, {}, door="hub") == []
+    assert waarschuw_einde(opschorting, klok.now, 14, {}, door="hub") is True
+    assert waarschuw_einde(opschorting, klok.now, 14, {}, door="hub") is False
+    assert len(opschorting.neem_gebeurtenissen()) == 3
