@@ -3,7 +3,8 @@
 A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
 the three simulated agency back-offices, the hub (HTTPS, mutual TLS) and the three connectors
-(each with its own certificate), each as its own process with its output prefixed by its name.
+(each with its own certificate), each as its own process with its output prefixed by its name;
+then the register is seeded (each organisation entering its own contact).
 
 It supervises them: when a process (or the broker it started) dies on its own, the runner says so
 (name, exit code or signal) and starts it again after a back-off (``RestartPolicy``: 1 s doubling to
@@ -16,7 +17,7 @@ forgets nothing.
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
-console scripts. The processes are listed in ``SETUP`` and ``SERVICES`` below.
+console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
 """
 
 from __future__ import annotations
@@ -138,6 +139,26 @@ SERVICES: tuple[Command, ...] = (
             describe=f"connector {agency}",
         )
         for agency in AGENCIES
+    ),
+)
+
+# One-shot commands, run in order once the services are up; each must exit 0.
+AFTER_START: tuple[Command, ...] = (
+    # Each organisation enters its maatwerkfunctionaris in the register with its own certificate
+    # (the agencies, municipalities, a health insurer and a care office); again changes nothing.
+    Command(
+        "register",
+        (
+            "maatwerk-hub",
+            "register",
+            "seed",
+            "--url",
+            "https://127.0.0.1:{port_hub}",
+            "--pki-dir",
+            "{pki_dir}",
+            "--file",
+            "{repo_root}/deploy/register/seed.json",
+        ),
     ),
 )
 
@@ -331,13 +352,15 @@ class Stack:
         self.broker_restart_at: float | None = None
         self.stop_signal: str | None = None
         self._interruptible = False
-        commands = [*SETUP, *SERVICES]
+        commands = [*SETUP, *SERVICES, *AFTER_START]
         self.out = Output(max(len(c.name) for c in commands))
         self.values = {
             "bootstrap": f"127.0.0.1:{self.kafka_port}",
             "keys_dir": str(self.var_dir / "keys"),
             "pki_dir": str(self.var_dir / "pki"),
             "var_dir": str(self.var_dir),
+            "repo_root": str(REPO_ROOT),
+            "port_hub": str(self.ports["hub"]),
             **{f"port_{a}": str(self.ports[f"simulator-{a}"]) for a in POORTEN},
         }
         self._tls: ssl.SSLContext | None = None
@@ -538,6 +561,10 @@ class Stack:
         for command in SERVICES:
             if not self.skipped(command):
                 self.start_service(command)
+        if not self.skipped(Command("hub", ())):
+            for command in AFTER_START:
+                if not self.skipped(command):
+                    self.run_setup(command)
         self.print_table()
 
     def watch(self) -> None:

@@ -24,6 +24,7 @@ from hub.entrypoints import (
     informatie_api,
     ops,
     opschorting_api,
+    register_api,
     verwerking_api,
     verzoek_api,
 )
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(verwerking_api.router)
     app.include_router(afspraak_api.router)
     app.include_router(informatie_api.router)
+    app.include_router(register_api.router)
     app.include_router(afwijking_api.router)
     app.include_router(ops.pages)
     app.include_router(health.router)

@@ -178,9 +178,11 @@ async def _verify(url: str) -> Verificatie:
         await engine.dispose()
 
 
-from hub.entrypoints import dead_letter_cli  # noqa: E402 (a command group of its own)
+# Command groups of their own, imported after the app they join.
+from hub.entrypoints import dead_letter_cli, register_cli  # noqa: E402
 
 app.add_typer(dead_letter_cli.app, name="deadletters")
+app.add_typer(register_cli.app, name="register")
 
 
 if __name__ == "__main__":

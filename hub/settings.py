@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, StringConstraints, field_validator, model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.identiteit import KafkaTls
-from schemas.organisaties import BEHEER, HUB, LET, LOKET, UITVOERDERS, Uitvoerder
+from schemas.organisaties import BEHEER, DEELNEMERS, HUB, LET, LOKET, UITVOERDERS, Uitvoerder
 from schemas.topics import DAY_MS, Topic, informatie_antwoord_topic, opschorting_antwoord_topic
 
 Oin = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
@@ -35,10 +35,12 @@ def _longest_redelivery_days(topics: tuple[Topic, ...]) -> float:
 
 
 ROL_PATROON = (
-    r"^(loket|operator|let-secretaris|uitvoerder:(" + "|".join(u.value for u in Uitvoerder) + r"))$"
+    r"^(loket|operator|let-secretaris|deelnemer|uitvoerder:("
+    + "|".join(u.value for u in Uitvoerder)
+    + r"))$"
 )
-"""The roles a caller can have: ``loket``, ``operator``, ``let-secretaris``, or
-``uitvoerder:<agency>`` (an agency, with its code)."""
+"""The roles a caller can have: ``loket``, ``operator``, ``let-secretaris``, ``deelnemer`` (an
+organisation without a connector), or ``uitvoerder:<agency>`` (an agency, with its code)."""
 
 RolNaam = Annotated[str, StringConstraints(pattern=ROL_PATROON)]
 
@@ -196,7 +198,8 @@ class Settings(BaseSettings):
         description='Roles per OIN, as JSON (HUB_ROLLEN=\'{"<OIN>": ["loket"]}\'). When set it is '
         "the whole mapping: an OIN not named has no access. When absent: the development "
         "organisations of schemas.organisaties (loket, beheer as operator, LET as let-secretaris) "
-        "and each agency's OIN of uitvoerder_oins as uitvoerder:<agency>.",
+        "each agency's OIN of uitvoerder_oins as uitvoerder:<agency>, and the municipalities, "
+        "health insurer and care office of schemas.organisaties.DEELNEMERS as deelnemer.",
     )
 
     @field_validator("uitvoerder_oins", mode="after")
@@ -267,6 +270,8 @@ class Settings(BaseSettings):
         }
         for code, oin in self.uitvoerder_oins.items():
             standaard.setdefault(oin, set()).add(f"uitvoerder:{code.value}")
+        for deelnemer in DEELNEMERS:
+            standaard.setdefault(deelnemer.oin, set()).add("deelnemer")
         return {oin: frozenset(rollen) for oin, rollen in standaard.items()}
 
     @property

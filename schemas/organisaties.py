@@ -76,5 +76,23 @@ UITVOERDERS: dict[Uitvoerder, Organisatie] = {
 }
 
 
-ORGANISATIES: tuple[Organisatie, ...] = (LOKET, HUB, LET, BEHEER, *UITVOERDERS.values())
+DEELNEMERS: tuple[Organisatie, ...] = (
+    Organisatie("gemeente-utrecht", "Gemeente Utrecht", "00000001999999990201", "maatwerk"),
+    Organisatie("gemeente-rotterdam", "Gemeente Rotterdam", "00000001999999990202", "maatwerk"),
+    Organisatie("gemeente-zwolle", "Gemeente Zwolle", "00000001999999990203", "maatwerk"),
+    Organisatie("zorgverzekeraar", "Zorgverzekeraar Voorbeeld", "00000001999999990301", "maatwerk"),
+    Organisatie("zorgkantoor", "Zorgkantoor Voorbeeld", "00000001999999990302", "maatwerk"),
+)
+"""Organisations that take part without a connector: municipalities, a health insurer and a care
+office. They use the hub's API (the register, what is shared with them); their back-offices get
+no instructions from the hub."""
+
+ORGANISATIES: tuple[Organisatie, ...] = (
+    LOKET,
+    HUB,
+    LET,
+    BEHEER,
+    *UITVOERDERS.values(),
+    *DEELNEMERS,
+)
 """Every organisation that takes part, each with its own identity (OIN)."""

@@ -49,6 +49,9 @@ class Rol(StrEnum):
     """The hub's operators: ops views, dashboard, metrics."""
     LET_SECRETARIS = "let-secretaris"
     """The LET's secretary: escalations (no endpoints yet)."""
+    DEELNEMER = "deelnemer"
+    """An organisation without a connector (a municipality, a health insurer, a care office):
+    the register, and what is shared with it."""
     UITVOERDER = "uitvoerder"
     """An agency: its own requests only (configured as ``uitvoerder:<agency>``)."""
 

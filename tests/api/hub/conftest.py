@@ -17,6 +17,7 @@ from hub.settings import Settings
 from schemas.topics import (
     AFWIJKING,
     CASUS,
+    REGISTER,
     dead_letter_topic,
     informatie_verzoek_topic,
     instructie_topic,
@@ -96,6 +97,7 @@ async def hub_app(hub_settings):
         *(informatie_verzoek_topic(a).name for a in AGENCIES),
         dead_letter_topic("hub").name,
         CASUS.name,
+        REGISTER.name,
         AFWIJKING.name,
     ]:
         capture_on(topic)

@@ -13,7 +13,12 @@ from hub.adapters.orm import OutboxRow
 from hub.app import create_app
 from hub.settings import Settings
 from schemas import CONTENT_TYPE, parse_event
-from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
+from schemas.topics import (
+    consumer_group,
+    dead_letter_topic,
+    instructie_topic,
+    opschorting_antwoord_topic,
+)
 from schemas.versleuteling import generate_private_key, open_sealed, public_key_pem
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
@@ -61,15 +66,23 @@ async def hub_client(kafka_bootstrap, tmp_path):
 
 
 async def read_matching(
-    bootstrap: str, topic: str, casus_id: str, count: int, within: float = 20, where=None
+    bootstrap: str,
+    topic: str,
+    casus_id: str,
+    count: int,
+    within: float = 20,
+    where=None,
+    als: str | None = None,
 ):
+    """``count`` records keyed ``casus_id`` (that pass ``where``), read as organisation ``als``
+    (default: the operators)."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
-        group_id=f"test-{uuid.uuid4()}",
+        group_id=f"test-{uuid.uuid4()}" if als is None else f"{consumer_group(als)}-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
-        **client_kwargs(),
+        **(client_kwargs() if als is None else client_kwargs(als)),
     )
     await consumer.start()
     found = []

@@ -55,6 +55,7 @@ async def hub_client(kafka_bootstrap, fresh_postgres_url, tmp_path):
         client_for(app, pki.pem("loket")) as client,
     ):
         client.private_keys = private  # type: ignore[attr-defined]
+        client.app = app  # type: ignore[attr-defined]
         yield client
 
 
