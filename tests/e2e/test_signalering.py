@@ -11,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from hub.bootstrap import build_hub
-from hub.settings import Settings
 from schemas import parse_event
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.signalering import OpschortingAntwoordtermijnVerstreken, OpschortingLooptAf
@@ -27,7 +24,6 @@ from schemas.versleuteling import generate_private_key, public_key_pem
 from tests.support.kafka import client_kwargs
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
-from tests.support.register import ingeschreven
 from tests.support.stack import hub_client, running_hub
 
 pytestmark = pytest.mark.e2e
@@ -42,15 +38,26 @@ ENV = {
 }
 
 
-async def _register_contact(root: Path) -> None:
-    """The CJIB's maatwerkfunctionaris in the register, in the store the hub process opens."""
-    hub = await build_hub(
-        Settings(database_url=f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}", keys_dir=root / "keys")
-    )
-    try:
-        await ingeschreven(hub.uow(), CJIB, naam="CJIB", team=TEAM)
-    finally:
-        await hub.close()
+async def _register_contact(url: str, pki: Any) -> None:
+    """The CJIB enters its maatwerkfunctionaris in the register, with its own certificate."""
+    async with hub_client(url, pki, "cjib", timeout=10) as cjib:
+        response = await cjib.put(
+            f"/api/v1/register/{CJIB}",
+            json={
+                "organisatie_naam": "Centraal Justitieel Incassobureau",
+                "organisatiesoort": "landelijke-uitvoerder",
+                "team": TEAM,
+                "email": "maatwerk@cjib.example",
+                "telefoon": "+31 58 555 0100",
+                "mandaat": {
+                    "omschrijving": "Opschorten en matigen van inning buiten beleidsregels",
+                    "verleend_door": "directeur CJIB",
+                    "instrumenten": ["time-out"],
+                },
+                "domeinen": ["schulden"],
+            },
+        )
+        assert response.status_code == 201, response.text
 
 
 async def _read(
@@ -101,11 +108,11 @@ async def test_late_link_escalated_and_near_end_warned_once(kafka_bootstrap, tmp
     root = tmp_path
     (root / "keys").mkdir()
     (root / "keys" / "cjib.pub").write_bytes(public_key_pem(generate_private_key().public_key()))
-    await _register_contact(root)
     pki = make_pki(root / "pki")
     cjib_topic = signalering_topic("cjib").name
 
     with running_hub(kafka_bootstrap, root, pki, env=ENV) as (url, _process):
+        await _register_contact(url, pki)
         async with hub_client(url, pki, timeout=10) as loket:
             lang = await _order(loket, days=90)  # late soon, far from its end
             kort = await _order(loket, days=5)  # late soon, and ending within 14 days
