@@ -57,6 +57,11 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of its escalations to the LET, oldest first.",
     )
+    afwijkingen: list[str] = Field(
+        default_factory=list,
+        description="Ids of the deviation decisions recorded on it, oldest first "
+        "(GET /api/v1/afwijkingen/{id}).",
+    )
 
 
 class OnbestelbaarView(BaseModel):
@@ -130,6 +135,7 @@ class CasusView(BaseModel):
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
                 escalaties=dossier.escalaties,
+                afwijkingen=dossier.afwijkingen,
             ),
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None

@@ -5,6 +5,7 @@ errors name the field. Every list has a maximum length and every free text is
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -18,6 +19,7 @@ from schemas.casus import (
     Sluitingsreden,
     Urgentie,
 )
+from schemas.gedeeld import Partijsoort
 from schemas.ids import Bsn, Oin, Pseudoniem
 from schemas.opschorting import Maatregel
 from schemas.organisaties import Uitvoerder
@@ -177,4 +179,76 @@ class HefOpschortingOp(_Command):
     )
     reden: VrijeTekst = Field(
         min_length=1, max_length=2000, description="Why the time-out is lifted."
+    )
+
+
+# ------------------------------------------------------------------------------ afwijking
+
+
+class RegelIn(_Command):
+    """The rule deviated from, as precisely as known."""
+
+    regeling: VrijeTekst = Field(
+        min_length=1, max_length=200, description="The law or regulation, e.g. 'Awb'."
+    )
+    artikel: VrijeTekst | None = Field(
+        default=None, max_length=200, description="e.g. 'artikel 4:94, eerste lid'."
+    )
+    bwb_id: str | None = Field(
+        default=None,
+        pattern=r"^BWB[RV][0-9]{7}$",
+        description="The regulation's id in the Basiswettenbestand (wetten.overheid.nl).",
+    )
+    omschrijving: VrijeTekst | None = Field(
+        default=None, max_length=2000, description="What the rule prescribes, in words."
+    )
+
+
+class PartijIn(_Command):
+    oin: Oin
+    naam: VrijeTekst = Field(min_length=1, max_length=200)
+    soort: Partijsoort
+
+
+class BesluitnemerIn(_Command):
+    """Who decided: the organisation and the role that holds the mandate."""
+
+    partij: PartijIn
+    functie: VrijeTekst = Field(
+        min_length=1, max_length=200, description="e.g. 'maatwerkfunctionaris'."
+    )
+
+
+class PeriodeIn(_Command):
+    ingangsdatum: Dag
+    einddatum: Dag = Field(description="The last day; not before ingangsdatum.")
+
+
+class LegAfwijkingVast(_Command):
+    """Record an organisation's decision to deviate from a rule for this household."""
+
+    regel: RegelIn
+    afwijking: VrijeTekst = Field(
+        min_length=1, max_length=4000, description="What is done instead of what the rule says."
+    )
+    motivering: VrijeTekst = Field(
+        min_length=1, max_length=4000, description="Why deviating serves the household better."
+    )
+    besloten_door: BesluitnemerIn
+    mandaat: VrijeTekst = Field(
+        min_length=1,
+        max_length=2000,
+        description="The mandate the decision was taken under (decree, article).",
+    )
+    betrokkenen: Annotated[list[Pseudoniem], Uniek] = Field(
+        default_factory=list,
+        max_length=MAX_HUISHOUDEN,
+        description="Household members it applies to (pseudonyms); empty: the household.",
+    )
+    geldigheid: PeriodeIn | None = Field(
+        default=None, description="When the deviation applies; omit for this casus, once."
+    )
+    besluitdatum: Dag = Field(description="The day of the decision; not in the future.")
+    knelpunt_id: uuid.UUID | None = Field(
+        default=None, description="The LET's knelpunt this deviation points to (its UUID)."
     )

@@ -10,8 +10,10 @@ import structlog
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.repository import IntegrityError
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.register import Contact
 from hub.domain.verzoek import KetenStatus, VerzoekStatus
 from hub.service.deps import Deps
+from hub.service.signalering import contacten as register_contacten
 from hub.service.unit_of_work import UnitOfWork
 from schemas.organisaties import Uitvoerder
 
@@ -72,6 +74,16 @@ class Gauges:
 
 
 @dataclass(frozen=True, slots=True)
+class Contactpunt:
+    """An agency of the overview and its maatwerkfunctionaris in the register (None: it has
+    none, flagged); ``geescaleerd``: its late requests escalated and still unanswered."""
+
+    uitvoerder: str
+    contact: Contact | None
+    geescaleerd: int
+
+
+@dataclass(frozen=True, slots=True)
 class Overview(Gauges):
     at: dt.datetime
     orders: dict[str, int]
@@ -82,6 +94,7 @@ class Overview(Gauges):
     outbox_dead_newest: list[OutboxEntry]
     outbox_held: int
     outbox_held_newest: list[OutboxEntry]
+    contactpunten: list[Contactpunt]
 
 
 def _empty_counts() -> dict[str, int]:
@@ -127,6 +140,9 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         dead_outbox = await uow.outbox.page(OutboxStatus.DEAD, limit=RECENT_DEAD_OUTBOX)
         held = await uow.outbox.count(OutboxStatus.HELD)
         held_outbox = await uow.outbox.page(OutboxStatus.HELD, limit=RECENT_DEAD_OUTBOX)
+        codes = [a.uitvoerder for a in current.agencies]
+        contacten = await register_contacten(uow, deps, codes)
+        geescaleerd = await uow.verzoeken.geescaleerd_per_uitvoerder()
     links = _empty_counts()
     for agency in current.agencies:
         for name, count in agency.counts.items():
@@ -145,4 +161,7 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         outbox_dead_newest=dead_outbox,
         outbox_held=held,
         outbox_held_newest=held_outbox,
+        contactpunten=[
+            Contactpunt(code, contacten.get(code), geescaleerd.get(code, 0)) for code in codes
+        ],
     )
