@@ -15,6 +15,7 @@ from hub.adapters.telemetry import EXCLUDED_URLS
 from hub.bootstrap import ANTWOORD_ROUTES, HubProcess, bootstrap
 from hub.entrypoints import (
     afspraak_api,
+    afwijking_api,
     beveiliging,
     casus_api,
     controle_api,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(escalatie_api.router)
     app.include_router(overbrugging_api.router)
     app.include_router(register_api.router)
+    app.include_router(afwijking_api.router)
     app.include_router(ops.pages)
     app.include_router(health.router)
     # Every path but /health and /ready needs a proven caller; the routes check its role.

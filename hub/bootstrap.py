@@ -32,20 +32,22 @@ from hub.adapters.telemetry import configure_tracing
 from hub.domain.afspraak import Afsprakentabel
 from hub.service import aflevering, berichten, informatie, opschorting
 from hub.service.aflevering import publicatie_opgegeven
+from hub.service.berichten import afwijking as afwijking_berichten
 from hub.service.berichten import casus as casus_berichten
 from hub.service.berichten import escalatie as escalatie_berichten
 from hub.service.berichten import informatie as informatie_berichten
 from hub.service.berichten import opschorting as opschorting_berichten
 from hub.service.berichten import overbrugging as overbrugging_berichten
 from hub.service.berichten import register as register_berichten
+from hub.service.berichten import signalering as signalering_berichten
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
 from hub.service.replay import ReplayKafka
 from hub.service.retention import purge_expired
 from hub.service.routes import Route, antwoord_topics, routetabel
+from hub.service.signalering import bewaak_termijnen
 from hub.service.sql_unit_of_work import RequestTransaction, SqlUnitOfWork
 from hub.service.unit_of_work import UnitOfWork
-from hub.service.wijziging import verloop_opschortingen
 from hub.settings import Settings, get_settings
 from schemas.logs import KAFKA_CLIENT_LOGS
 from schemas.supervision import Supervisor
@@ -60,6 +62,8 @@ VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
     overbrugging_berichten.VERTALINGEN,
     register_berichten.VERTALINGEN,
     escalatie_berichten.VERTALINGEN,
+    afwijking_berichten.VERTALINGEN,
+    signalering_berichten.VERTALINGEN,
 )
 """Each kind of domain event and its translation into contract messages and an audit entry (the
 message bus, ``hub.service.berichten``)."""
@@ -211,7 +215,7 @@ class HubProcess:
             "expiry-watcher",
             lambda: periodic.every(
                 settings.expiry_check_seconds,
-                _when_leading(lease, lambda: verloop_opschortingen(hub.uow(), hub.deps)),
+                _when_leading(lease, lambda: bewaak_termijnen(hub.uow, hub.deps)),
                 name="expiry-watcher",
                 on_failure=self.metrics.record_job_failure,
             ),

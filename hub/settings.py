@@ -102,8 +102,18 @@ class Settings(BaseSettings):
         '\'{"cjib": "..."}\'). Agencies not named keep the development OIN of '
         "schemas.organisaties; an answer is accepted only from the source with its agency's OIN.",
     )
-    answer_deadline_hours: int = Field(
-        default=48, ge=1, description="How long an agency has to answer a time-out instruction."
+    answer_deadline_hours: float = Field(
+        default=48,
+        gt=0,
+        description="How long an agency has to answer a time-out instruction (a fraction of an "
+        "hour for tests); past it, the request is late and escalated.",
+    )
+    einde_waarschuwing_dagen: int = Field(
+        default=14,
+        ge=0,
+        le=366,
+        description="How many days before a time-out's last day the loket and the agencies in "
+        "it are warned that it ends (once per end date).",
     )
     informatie_bewaartermijn_uren: float = Field(
         default=720,

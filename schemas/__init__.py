@@ -19,6 +19,7 @@ from schemas import (
     opschorting,
     overbrugging,
     register,
+    signalering,
     topics,
 )
 from schemas.envelope import (
@@ -59,6 +60,7 @@ __all__ = [
     "overbrugging",
     "parse_event",
     "register",
+    "signalering",
     "split_type",
     "systeem_source",
     "topics",

@@ -55,3 +55,15 @@ class AfwijkingBesloten(EventData):
     )
     besluitdatum: dt.date = Field(description="Day of the decision.")
     vastgelegd_op: AwareDatetime = Field(description="When the decision was recorded.")
+    mandaat: str | None = Field(
+        default=None,
+        description="The mandate the decision was taken under, e.g. the mandate decree and its "
+        "article (no personal identifiers). Null in messages from before it was recorded.",
+        max_length=2000,
+    )
+    knelpunt_id: str | None = Field(
+        default=None,
+        description="The LET's knelpunt (systemic bottleneck) this deviation points to (UUID), "
+        "if any.",
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    )

@@ -85,6 +85,7 @@ OPSCHORTING = Topic(
         "nl.maatwerk.opschorting.verlengd.v1",
         "nl.maatwerk.opschorting.opgeheven.v1",
         "nl.maatwerk.opschorting.verlopen.v1",
+        "nl.maatwerk.opschorting.loopt-af.v1",
     ),
     producers=("hub",),
     consumers=("hub", "loket"),
@@ -226,6 +227,25 @@ def opschorting_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
     )
 
 
+def signalering_topic(uitvoerder: Uitvoerder | str) -> Topic:
+    """The signal topic of one agency: what its maatwerkfunctionaris must act on (an answer past
+    its deadline, a time-out about to end). Read by that agency alone, and not by its connector:
+    nothing here is an instruction (``schemas.signalering``)."""
+    code = Uitvoerder(uitvoerder).value
+    return Topic(
+        name=f"maatwerk.signalering.{code}.v1",
+        description=f"Deadline signals for {code}'s maatwerkfunctionaris: an instruction "
+        "unanswered past its deadline, a time-out about to end.",
+        message_types=(
+            "nl.maatwerk.opschorting.antwoordtermijn-verstreken.v1",
+            "nl.maatwerk.opschorting.loopt-af.v1",
+        ),
+        producers=("hub",),
+        consumers=(code,),
+        eigenaar=code,
+    )
+
+
 def informatie_verzoek_topic(uitvoerder: Uitvoerder | str) -> Topic:
     """The information-request topic of one agency: only that agency's connector may read it."""
     code = Uitvoerder(uitvoerder).value
@@ -271,6 +291,7 @@ def catalogue() -> tuple[Topic, ...]:
         OVERBRUGGING,
         *(informatie_verzoek_topic(u) for u in Uitvoerder),
         *(informatie_antwoord_topic(u) for u in Uitvoerder),
+        *(signalering_topic(u) for u in Uitvoerder),
         AFWIJKING,
         REGISTER,
         *dead_letter_topics(),

@@ -20,6 +20,7 @@ from schemas import (
     opschorting,
     overbrugging,
     register,
+    signalering,
 )
 from schemas.envelope import CloudEvent, EventData, event_types, make_event
 from schemas.gedeeld import Bedrag, Bestuurder, Partij, Partijsoort, Regel
@@ -211,6 +212,7 @@ def _payloads() -> list[EventData]:
             beantwoord_op=TIJD,
         ),
         *_escalatie_payloads(),
+        *_signalering_payloads(),
         *_overbrugging_payloads(),
         *_informatie_payloads(),
         *_aflevering_payloads(),
@@ -225,6 +227,8 @@ def _payloads() -> list[EventData]:
             geldigheid=PERIODE,
             besluitdatum=dt.date(2026, 3, 2),
             vastgelegd_op=TIJD,
+            mandaat="Mandaatbesluit maatwerk 2026, artikel 3: afwijken van verrekening.",
+            knelpunt_id=_id("knelpunt"),
         ),
         register.MaatwerkfunctionarisGeregistreerd(**_inschrijving, geregistreerd_op=TIJD),
         register.MaatwerkfunctionarisGewijzigd(
@@ -232,6 +236,39 @@ def _payloads() -> list[EventData]:
         ),
         register.MaatwerkfunctionarisVerwijderd(
             organisatie_oin=GEMEENTE.oin, reden="Opgegaan in een fusiegemeente.", verwijderd_op=TIJD
+        ),
+    ]
+
+
+def _signalering_payloads() -> list[EventData]:
+    cjib = UITVOERDERS[Uitvoerder.CJIB]
+    contact = signalering.Contactpunt(
+        organisatie_oin=cjib.oin,
+        organisatie_naam=cjib.naam,
+        team="Team Maatwerk CJIB",
+        email="maatwerk@cjib.example",
+        telefoon="+31 58 555 0100",
+    )
+    return [
+        signalering.OpschortingAntwoordtermijnVerstreken(
+            **_opschorting,
+            keten_id=OPSCHORTING_ID,
+            soort=signalering.Instructiesoort.OPSCHORTING,
+            instructie_id=_id("instructie-cjib"),
+            uitvoerder=Uitvoerder.CJIB,
+            reageer_uiterlijk=DEADLINE,
+            contact=contact,
+            gesignaleerd_op=DEADLINE + dt.timedelta(minutes=1),
+        ),
+        signalering.OpschortingLooptAf(
+            **_opschorting,
+            einddatum=PERIODE.einddatum,
+            dagen_resterend=14,
+            uitvoerders=(
+                signalering.Ketenpartij(uitvoerder=Uitvoerder.CJIB, contact=contact),
+                signalering.Ketenpartij(uitvoerder=Uitvoerder.DUO, contact=None),
+            ),
+            gesignaleerd_op=TIJD,
         ),
     ]
 

@@ -8,11 +8,20 @@ from collections.abc import Callable
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import OpschortingRow, WijzigingRow
+from hub.adapters.orm import OpschortingRow, VerzoekRow, WijzigingRow
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.domain.model import Aggregaat
 from hub.domain.opschorting import Opschorting, Wijziging, WijzigingSoort
-from hub.domain.verzoek import KetenStatus, Verzoek, keten_status
+from hub.domain.verzoek import (
+    ONBEANTWOORD,
+    KetenStatus,
+    Verzoek,
+    VerzoekSoort,
+    keten_status,
+)
+
+TIME_OUT_SOORTEN = (VerzoekSoort.OPSCHORTING, VerzoekSoort.VERLENGING, VerzoekSoort.OPHEFFING)
+"""The kinds of request a time-out owns (an information request is another instrument's)."""
 
 
 class OpschortingRepository:
@@ -80,13 +89,15 @@ class OpschortingRepository:
             ],
             opgeheven_per=row.opgeheven_per,
             verlopen_op=row.verlopen_op,
+            einde_gewaarschuwd_voor=row.einde_gewaarschuwd_voor,
         )
         self._zie(opschorting)
         return opschorting
 
     async def save(self, opschorting: Opschorting) -> None:
-        """Store a change or an expiry: the order's end, lifting and expiry, and new changes with
-        their requests. Requests already stored change only through :meth:`save_antwoord`."""
+        """Store a change or an expiry: the order's end, lifting and expiry, the deadline
+        watcher's marks, and new changes with their requests. Requests already stored change only
+        through :meth:`save_antwoord`, but for their escalation mark (set once, never cleared)."""
         await self._session.execute(
             update(OpschortingRow)
             .where(OpschortingRow.opschorting_id == opschorting.opschorting_id)
@@ -94,8 +105,10 @@ class OpschortingRepository:
                 einddatum=opschorting.einddatum,
                 opgeheven_per=opschorting.opgeheven_per,
                 verlopen_op=opschorting.verlopen_op,
+                einde_gewaarschuwd_voor=opschorting.einde_gewaarschuwd_voor,
             )
         )
+        await self._markeer_geescaleerd(opschorting)
         bekend = set(
             await self._session.scalars(
                 select(WijzigingRow.wijziging_id).where(
@@ -120,6 +133,18 @@ class OpschortingRepository:
             await self._session.flush()
             self._verzoeken.add(wijziging.keten)
 
+    async def _markeer_geescaleerd(self, opschorting: Opschorting) -> None:
+        per_moment: dict[dt.datetime, list[str]] = {}
+        for verzoek in opschorting.verzoeken():
+            if verzoek.geescaleerd_op is not None:
+                per_moment.setdefault(verzoek.geescaleerd_op, []).append(verzoek.instructie_id)
+        for moment, ids in per_moment.items():
+            await self._session.execute(
+                update(VerzoekRow)
+                .where(VerzoekRow.instructie_id.in_(ids), VerzoekRow.geescaleerd_op.is_(None))
+                .values(geescaleerd_op=moment)
+            )
+
     async def save_antwoord(self, opschorting: Opschorting, verzoek: Verzoek) -> None:
         """Store one answered request, and the order's chain status as the stored requests give
         it (read after the write, so concurrent answers to one order all count, on SQLite too)."""
@@ -140,6 +165,38 @@ class OpschortingRepository:
                 OpschortingRow.verlopen_op.is_(None),
                 OpschortingRow.einddatum < dag,
             )
+        )
+        return list(rows)
+
+    async def met_late_schakels(self, nu: dt.datetime) -> list[str]:
+        """Ids of time-outs with a request (of the order or a change) unanswered past its
+        deadline at ``nu`` and not escalated yet."""
+        rows = await self._session.scalars(
+            select(VerzoekRow.instrument_id)
+            .where(
+                VerzoekRow.soort.in_([s.value for s in TIME_OUT_SOORTEN]),
+                VerzoekRow.status.in_([s.value for s in ONBEANTWOORD]),
+                VerzoekRow.reageer_uiterlijk < nu,
+                VerzoekRow.geescaleerd_op.is_(None),
+            )
+            .distinct()
+            .order_by(VerzoekRow.instrument_id)
+        )
+        return list(rows)
+
+    async def eindigend_ongewaarschuwd(self, tot: dt.date) -> list[str]:
+        """Ids of running time-outs whose last day lies on or before ``tot`` and whose end
+        date was not warned of yet."""
+        gewaarschuwd = OpschortingRow.einde_gewaarschuwd_voor
+        rows = await self._session.scalars(
+            select(OpschortingRow.opschorting_id)
+            .where(
+                OpschortingRow.opgeheven_per.is_(None),
+                OpschortingRow.verlopen_op.is_(None),
+                OpschortingRow.einddatum <= tot,
+                gewaarschuwd.is_(None) | (gewaarschuwd != OpschortingRow.einddatum),
+            )
+            .order_by(OpschortingRow.einddatum, OpschortingRow.opschorting_id)
         )
         return list(rows)
 

@@ -126,6 +126,8 @@ class OpschortingRow(Base):
     )
     opgeheven_per: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     verlopen_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The end date the loket and agencies were warned of (hub.domain.signalering), once each.
+    einde_gewaarschuwd_voor: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class VerzoekRow(Base):
@@ -171,6 +173,8 @@ class VerzoekRow(Base):
     aflevering_toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
     aflevering_definitief: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     aflevering_sinds: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # When it was escalated, late, to the agency's maatwerkfunctionaris (once).
+    geescaleerd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class WijzigingRow(Base):
@@ -514,6 +518,27 @@ class KnelpuntPartijRow(Base):
 
     knelpunt_id: Mapped[str] = mapped_column(ForeignKey("knelpunt.knelpunt_id"), primary_key=True)
     oin: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class AfwijkingRow(Base):
+    """A deviation decision on a casus (``hub.domain.afwijking``): recorded once, never changed."""
+
+    __tablename__ = "afwijking"
+
+    afwijking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    regel: Mapped[dict[str, Any]] = mapped_column(JSON)
+    afwijking: Mapped[str] = mapped_column(Text)
+    motivering: Mapped[str] = mapped_column(Text)
+    besloten_door: Mapped[dict[str, Any]] = mapped_column(JSON, doc="OIN, name, kind, role.")
+    mandaat: Mapped[str] = mapped_column(Text)
+    betrokkenen: Mapped[list[str]] = mapped_column(JSON, doc="Pseudonyms, never a BSN.")
+    geldig_van: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    geldig_tot: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    besluitdatum: Mapped[dt.date] = mapped_column(Date)
+    knelpunt_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    vastgelegd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    vastgelegd_door: Mapped[str] = mapped_column(String(200), doc="The proven actor.")
 
 
 # --- Overbrugging (the bridging procedure) ---------------------------------------------------

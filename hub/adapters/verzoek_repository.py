@@ -113,6 +113,19 @@ class VerzoekRepository:
         )
         return [VerzoekStatus(status) for status in rows]
 
+    async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
+        """Per agency: its requests escalated, late, to its maatwerkfunctionaris and still
+        unanswered."""
+        rows = await self._session.execute(
+            select(VerzoekRow.uitvoerder, func.count())
+            .where(
+                VerzoekRow.geescaleerd_op.is_not(None),
+                VerzoekRow.status.in_([s.value for s in ONBEANTWOORD]),
+            )
+            .group_by(VerzoekRow.uitvoerder)
+        )
+        return {uitvoerder: count for uitvoerder, count in rows}
+
     async def telling_per_uitvoerder(self, now: dt.datetime) -> dict[str, dict[str, int]]:
         """Per agency: requests by status, and ``late`` ones (:func:`is_laat`: unanswered, that is
         pending or undeliverable, past the deadline), of every kind: an unanswered extension is as
@@ -160,6 +173,7 @@ def _kolommen(verzoek: Verzoek) -> dict[str, Any]:
         beantwoord_op=verzoek.beantwoord_op,
         verwerkt_op=verzoek.verwerkt_op,
         pogingen=verzoek.pogingen,
+        geescaleerd_op=verzoek.geescaleerd_op,
         **_aflevering_kolommen(verzoek.aflevering),
     )
 
@@ -219,4 +233,5 @@ def _verzoek(row: VerzoekRow) -> Verzoek:
         verwerkt_op=row.verwerkt_op,
         pogingen=row.pogingen,
         aflevering=_aflevering(row),
+        geescaleerd_op=row.geescaleerd_op,
     )

@@ -157,6 +157,9 @@ class Opschorting(Aggregaat):
     wijzigingen: list[Wijziging] = field(default_factory=list)
     opgeheven_per: dt.date | None = None
     verlopen_op: dt.datetime | None = None
+    einde_gewaarschuwd_voor: dt.date | None = None
+    """The end date the loket and agencies were last warned of (``hub.domain.signalering``):
+    once per end date, so an extension is warned of again."""
 
     @classmethod
     def draag_op(

@@ -139,6 +139,9 @@ class Verzoek:
     """How often the hub sent the instruction."""
     aflevering: MisluktAflevering | None = None
     """Set while the request is ``undeliverable``: why."""
+    geescaleerd_op: dt.datetime | None = None
+    """When the hub escalated it, unanswered past its deadline, to the agency's
+    maatwerkfunctionaris (``hub.domain.signalering``); once."""
 
     def is_late(self, now: dt.datetime) -> bool:
         return is_laat(self.status, self.reageer_uiterlijk, now)

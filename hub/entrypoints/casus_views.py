@@ -57,6 +57,11 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of its escalations to the LET, oldest first.",
     )
+    afwijkingen: list[str] = Field(
+        default_factory=list,
+        description="Ids of the deviation decisions recorded on it, oldest first "
+        "(GET /api/v1/afwijkingen/{id}).",
+    )
     overbruggingen: list[str] = Field(
         default_factory=list,
         description="Ids of its bridgings, oldest first (GET /api/v1/overbruggingen/{id}).",
@@ -134,6 +139,7 @@ class CasusView(BaseModel):
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
                 escalaties=dossier.escalaties,
+                afwijkingen=dossier.afwijkingen,
                 overbruggingen=dossier.overbruggingen,
             ),
             onbestelbaar=[

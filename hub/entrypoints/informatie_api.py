@@ -26,6 +26,7 @@ from hub.entrypoints.informatie_views import (
     VraagInformatie,
     VraagSchuldenoverzicht,
 )
+from hub.entrypoints.opschorting_api import view as opschorting_view
 from hub.entrypoints.opschorting_views import OpschortingView
 from hub.service import informatie, schuldenoverzicht
 from hub.service.afspraken import BuitenAfspraak
@@ -240,4 +241,4 @@ async def schort_op_uit_overzicht(
     opschorting = await lees_opschorting(opschorting_id, hub.uow(), hub.deps)
     response.headers[ONTBREKEND_HEADER] = ", ".join(ontbrekend)
     response.headers["Location"] = f"/api/v1/opschortingen/{opschorting_id}"
-    return OpschortingView.of(opschorting, hub.deps.clock())
+    return await opschorting_view(opschorting, hub)

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
+from hub.entrypoints.opschorting_views import ContactView
 from hub.service.ops import Overview
 from hub.service.outbox import Discarded, OutboxPage
 from hub.service.vrije_tekst import VrijeTekst
@@ -173,6 +174,21 @@ class DeadLetterTelling(BaseModel):
     total: int
 
 
+class Contactpunt(BaseModel):
+    """An agency of ``per_uitvoerder`` and whom the hub escalates to there."""
+
+    uitvoerder: str = Field(description="The agency's code.")
+    contact: ContactView | None = Field(
+        description="Its maatwerkfunctionaris in the Landelijk Maatwerkregister; null: none."
+    )
+    contact_ontbreekt: bool = Field(
+        description="True: no contact registered, so a late answer is escalated to nobody named."
+    )
+    geescaleerd: int = Field(
+        description="Its requests escalated (unanswered past the deadline) and still unanswered."
+    )
+
+
 class WachtendeOverbruggingView(BaseModel):
     overbrugging_id: str
     casus_id: str
@@ -204,6 +220,14 @@ class Overzicht(BaseModel):
         description="The 20 newest audit entries across all casussen, newest first."
     )
     dead_letters: DeadLetterTelling
+    contactpunten: list[Contactpunt] = Field(
+        default_factory=list,
+        description="Per agency of per_uitvoerder: its registered contact, or flagged without.",
+    )
+    zonder_contact: list[str] = Field(
+        default_factory=list,
+        description="The agencies of per_uitvoerder without a contact in the register.",
+    )
     overbruggingen: OverbruggingenStand
 
     @classmethod
@@ -231,6 +255,16 @@ class Overzicht(BaseModel):
             dead_letters=DeadLetterTelling(
                 last_hour=o.dead_letters_last_hour, total=o.dead_letters_total
             ),
+            contactpunten=[
+                Contactpunt(
+                    uitvoerder=c.uitvoerder,
+                    contact=ContactView.of(c.contact),
+                    contact_ontbreekt=c.contact is None,
+                    geescaleerd=c.geescaleerd,
+                )
+                for c in o.contactpunten
+            ],
+            zonder_contact=[c.uitvoerder for c in o.contactpunten if c.contact is None],
             overbruggingen=OverbruggingenStand(
                 onbeslist=o.overbruggingen_onbeslist,
                 urgent_onbeslist=len(o.overbruggingen_urgent),

@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from hub.bootstrap import Hub
+from hub.domain.opschorting import Opschorting
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
 from hub.entrypoints.opschorting_views import OpschortingView
 from hub.service import opschorting as opschorting_service
+from hub.service import signalering
 from hub.service import wijziging as wijziging_service
 from hub.service.commands import DraagOpschortingOp, HefOpschortingOp, VerlengOpschorting
 
@@ -27,6 +30,12 @@ router = APIRouter(
 )
 
 
+async def view(opschorting: Opschorting, hub: Hub) -> OpschortingView:
+    """The time-out's view, with the registered contact of each agency in its chains."""
+    contacten = await signalering.ketencontacten(opschorting, hub.uow(), hub.deps)
+    return OpschortingView.of(opschorting, hub.deps.clock(), contacten)
+
+
 @router.post("/casussen/{casus_id}/opschortingen", status_code=201, response_model=OpschortingView)
 async def draag_opschorting_op(
     casus_id: str, body: DraagOpschortingOp, hub: HubDep, beller: LoketDep
@@ -36,7 +45,7 @@ async def draag_opschorting_op(
         casus_id, body, hub.uow(), hub.deps, door=beller.door
     )
     opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
+    return await view(opschorting, hub)
 
 
 @router.get("/opschortingen/{opschorting_id}", response_model=OpschortingView)
@@ -50,7 +59,7 @@ async def lees_opschorting(opschorting_id: str, hub: HubDep, beller: LezerDep) -
         hub.deps,
         uitvoerder=None if beller.heeft(Rol.LOKET) else beller.uitvoerder,
     )
-    return OpschortingView.of(opschorting, hub.deps.clock())
+    return await view(opschorting, hub)
 
 
 @router.post(
@@ -67,7 +76,7 @@ async def verleng_opschorting(
         opschorting_id, body, hub.uow(), hub.deps, door=beller.door
     )
     opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
+    return await view(opschorting, hub)
 
 
 @router.post(
@@ -84,4 +93,4 @@ async def hef_opschorting_op(
         opschorting_id, body, hub.uow(), hub.deps, door=beller.door
     )
     opschorting = await opschorting_service.lees_opschorting(opschorting_id, hub.uow(), hub.deps)
-    return OpschortingView.of(opschorting, hub.deps.clock())
+    return await view(opschorting, hub)

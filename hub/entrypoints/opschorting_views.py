@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
 from hub.domain.opschorting import Opschorting, WijzigingSoort
+from hub.domain.register import Contact
 from hub.domain.verzoek import (
     KetenStatus,
     MisluktAflevering,
@@ -44,6 +46,20 @@ class AfleveringView(BaseModel):
         return None if a is None else cls(**dataclasses.asdict(a))
 
 
+class ContactView(BaseModel):
+    """An organisation's maatwerkfunctionaris as the Landelijk Maatwerkregister names it."""
+
+    organisatie_oin: str
+    organisatie_naam: str
+    team: str
+    email: str
+    telefoon: str
+
+    @classmethod
+    def of(cls, contact: Contact | None) -> ContactView | None:
+        return None if contact is None else cls(**dataclasses.asdict(contact))
+
+
 class VerzoekView(BaseModel):
     """One agency's request in a chain, and its answer."""
 
@@ -65,9 +81,26 @@ class VerzoekView(BaseModel):
     beantwoord_op: dt.datetime | None = Field(description="When the agency answered.")
     verwerkt_op: dt.datetime | None = Field(description="When the hub recorded the answer.")
     instructie_id: str
+    geescaleerd_op: dt.datetime | None = Field(
+        default=None,
+        description="When the hub escalated it, unanswered past its deadline, to the agency's "
+        "maatwerkfunctionaris (once); null: not escalated.",
+    )
+    contact: ContactView | None = Field(
+        default=None,
+        description="The agency's maatwerkfunctionaris in the Landelijk Maatwerkregister: whom "
+        "a late answer is escalated to; null when it has none (then contact_ontbreekt).",
+    )
+    contact_ontbreekt: bool = Field(
+        default=False,
+        description="True: the agency has no contact in the register, so an escalation reaches "
+        "no named person: the loket must find one.",
+    )
 
 
-def _verzoeken(keten: list[Verzoek], now: dt.datetime) -> list[VerzoekView]:
+def _verzoeken(
+    keten: list[Verzoek], now: dt.datetime, contacten: Mapping[str, Contact]
+) -> list[VerzoekView]:
     return [
         VerzoekView(
             uitvoerder=s.uitvoerder,
@@ -83,6 +116,9 @@ def _verzoeken(keten: list[Verzoek], now: dt.datetime) -> list[VerzoekView]:
             beantwoord_op=s.beantwoord_op,
             verwerkt_op=s.verwerkt_op,
             instructie_id=s.instructie_id,
+            geescaleerd_op=s.geescaleerd_op,
+            contact=ContactView.of(contacten.get(s.uitvoerder)),
+            contact_ontbreekt=s.uitvoerder not in contacten,
         )
         for s in keten
     ]
@@ -133,7 +169,11 @@ class OpschortingView(BaseModel):
     wijzigingen: list[WijzigingView] = Field(description="Extensions and liftings, oldest first.")
 
     @classmethod
-    def of(cls, o: Opschorting, now: dt.datetime) -> OpschortingView:
+    def of(
+        cls, o: Opschorting, now: dt.datetime, contacten: Mapping[str, Contact]
+    ) -> OpschortingView:
+        """``contacten``: the registered contact of each agency in it, by code (an agency
+        missing has none: ``hub.service.signalering.ketencontacten``)."""
         return cls(
             opschorting_id=o.opschorting_id,
             casus_id=o.casus_id,
@@ -148,7 +188,7 @@ class OpschortingView(BaseModel):
             compleet_op=o.compleet_op,
             opgeheven_per=o.opgeheven_per,
             verlopen_op=o.verlopen_op,
-            keten=_verzoeken(o.keten, now),
+            keten=_verzoeken(o.keten, now, contacten),
             wijzigingen=[
                 WijzigingView(
                     wijziging_id=w.wijziging_id,
@@ -160,7 +200,7 @@ class OpschortingView(BaseModel):
                     status=w.status,
                     telling=_telling(w.keten, now),
                     compleet_op=w.compleet_op,
-                    keten=_verzoeken(w.keten, now),
+                    keten=_verzoeken(w.keten, now, contacten),
                 )
                 for w in o.wijzigingen
             ],

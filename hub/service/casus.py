@@ -52,6 +52,8 @@ class CasusDossier:
     """Ids of the loket's debt overviews of it, newest first (at most :data:`MAX_IN_DOSSIER`)."""
     escalaties: list[str] = field(default_factory=list)
     """Ids of its escalations to the LET, oldest first."""
+    afwijkingen: list[str] = field(default_factory=list)
+    """Ids of the deviation decisions on it, oldest first."""
     overbruggingen: list[str] = field(default_factory=list)
     """Ids of its bridgings, oldest first."""
 
@@ -208,6 +210,7 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
             informatieverzoeken=await _informatie(uow, casus_id, schuldenoverzicht=False),
             schuldenoverzichten=await _informatie(uow, casus_id, schuldenoverzicht=True),
             escalaties=await uow.escalaties.van_casus(casus_id),
+            afwijkingen=[a.afwijking_id for a in await uow.afwijkingen.van_casus(casus_id)],
             overbruggingen=await uow.overbruggingen.van_casus(casus_id),
         )
 

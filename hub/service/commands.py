@@ -5,6 +5,7 @@ errors name the field. Every list has a maximum length and every free text is
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
@@ -183,6 +184,78 @@ class HefOpschortingOp(_Command):
     )
 
 
+# ------------------------------------------------------------------------------ afwijking
+
+
+class RegelIn(_Command):
+    """The rule deviated from, as precisely as known."""
+
+    regeling: VrijeTekst = Field(
+        min_length=1, max_length=200, description="The law or regulation, e.g. 'Awb'."
+    )
+    artikel: VrijeTekst | None = Field(
+        default=None, max_length=200, description="e.g. 'artikel 4:94, eerste lid'."
+    )
+    bwb_id: str | None = Field(
+        default=None,
+        pattern=r"^BWB[RV][0-9]{7}$",
+        description="The regulation's id in the Basiswettenbestand (wetten.overheid.nl).",
+    )
+    omschrijving: VrijeTekst | None = Field(
+        default=None, max_length=2000, description="What the rule prescribes, in words."
+    )
+
+
+class PartijIn(_Command):
+    oin: Oin
+    naam: VrijeTekst = Field(min_length=1, max_length=200)
+    soort: Partijsoort
+
+
+class BesluitnemerIn(_Command):
+    """Who decided: the organisation and the role that holds the mandate."""
+
+    partij: PartijIn
+    functie: VrijeTekst = Field(
+        min_length=1, max_length=200, description="e.g. 'maatwerkfunctionaris'."
+    )
+
+
+class PeriodeIn(_Command):
+    ingangsdatum: Dag
+    einddatum: Dag = Field(description="The last day; not before ingangsdatum.")
+
+
+class LegAfwijkingVast(_Command):
+    """Record an organisation's decision to deviate from a rule for this household."""
+
+    regel: RegelIn
+    afwijking: VrijeTekst = Field(
+        min_length=1, max_length=4000, description="What is done instead of what the rule says."
+    )
+    motivering: VrijeTekst = Field(
+        min_length=1, max_length=4000, description="Why deviating serves the household better."
+    )
+    besloten_door: BesluitnemerIn
+    mandaat: VrijeTekst = Field(
+        min_length=1,
+        max_length=2000,
+        description="The mandate the decision was taken under (decree, article).",
+    )
+    betrokkenen: Annotated[list[Pseudoniem], Uniek] = Field(
+        default_factory=list,
+        max_length=MAX_HUISHOUDEN,
+        description="Household members it applies to (pseudonyms); empty: the household.",
+    )
+    geldigheid: PeriodeIn | None = Field(
+        default=None, description="When the deviation applies; omit for this casus, once."
+    )
+    besluitdatum: Dag = Field(description="The day of the decision; not in the future.")
+    knelpunt_id: uuid.UUID | None = Field(
+        default=None, description="The LET's knelpunt this deviation points to (its UUID)."
+    )
+
+
 # --- Overbrugging (the bridging procedure) ---------------------------------------------------
 
 Centen = Annotated[StrictInt, Field(gt=0, le=MAX_CENTEN)]
@@ -190,13 +263,7 @@ Centen = Annotated[StrictInt, Field(gt=0, le=MAX_CENTEN)]
 more than zero."""
 
 
-class OrganisatieInvoer(_Command):
-    oin: Oin
-    naam: VrijeTekst = Field(min_length=1, max_length=200)
-    soort: Partijsoort
-
-
-class FinancierInvoer(OrganisatieInvoer):
+class FinancierIn(PartijIn):
     kader: Financieringskader = Field(description="The law under which it might pay.")
 
 
@@ -206,11 +273,11 @@ class VraagOverbruggingAan(_Command):
     zorgvoorziening: VrijeTekst = Field(
         min_length=1, max_length=2000, description="The care needed (no personal identifiers)."
     )
-    mogelijke_financiers: Annotated[list[FinancierInvoer], zonder_herhaling(lambda f: f.oin)] = (
-        Field(min_length=1, max_length=10)
+    mogelijke_financiers: Annotated[list[FinancierIn], zonder_herhaling(lambda f: f.oin)] = Field(
+        min_length=1, max_length=10
     )
     geraamd_bedrag_centen: Centen = Field(description="Estimated cost until a decision.")
-    aanvrager: OrganisatieInvoer = Field(description="The organisation asking for bridging.")
+    aanvrager: PartijIn = Field(description="The organisation asking for bridging.")
     urgent: bool | None = Field(
         default=None,
         description="Whether the household cannot wait; default: the casus's urgency is hoog or "

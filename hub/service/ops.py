@@ -10,8 +10,10 @@ import structlog
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.repository import IntegrityError
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.register import Contact
 from hub.domain.verzoek import KetenStatus, VerzoekStatus
 from hub.service.deps import Deps
+from hub.service.signalering import contacten as register_contacten
 from hub.service.unit_of_work import UnitOfWork
 from schemas.organisaties import Uitvoerder
 
@@ -83,6 +85,16 @@ class Gauges:
 
 
 @dataclass(frozen=True, slots=True)
+class Contactpunt:
+    """An agency of the overview and its maatwerkfunctionaris in the register (None: it has
+    none, flagged); ``geescaleerd``: its late requests escalated and still unanswered."""
+
+    uitvoerder: str
+    contact: Contact | None
+    geescaleerd: int
+
+
+@dataclass(frozen=True, slots=True)
 class Overview(Gauges):
     at: dt.datetime
     orders: dict[str, int]
@@ -93,6 +105,7 @@ class Overview(Gauges):
     outbox_dead_newest: list[OutboxEntry]
     outbox_held: int
     outbox_held_newest: list[OutboxEntry]
+    contactpunten: list[Contactpunt]
     overbruggingen_onbeslist: int = 0
     overbruggingen_urgent: list[WachtendeOverbrugging] = field(default_factory=list)
     """Undecided urgent bridgings, longest waiting first."""
@@ -141,6 +154,9 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         dead_outbox = await uow.outbox.page(OutboxStatus.DEAD, limit=RECENT_DEAD_OUTBOX)
         held = await uow.outbox.count(OutboxStatus.HELD)
         held_outbox = await uow.outbox.page(OutboxStatus.HELD, limit=RECENT_DEAD_OUTBOX)
+        codes = [a.uitvoerder for a in current.agencies]
+        contacten = await register_contacten(uow, deps, codes)
+        geescaleerd = await uow.verzoeken.geescaleerd_per_uitvoerder()
         onbeslist = await uow.overbruggingen.onbeslist()
     links = _empty_counts()
     for agency in current.agencies:
@@ -160,6 +176,9 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         outbox_dead_newest=dead_outbox,
         outbox_held=held,
         outbox_held_newest=held_outbox,
+        contactpunten=[
+            Contactpunt(code, contacten.get(code), geescaleerd.get(code, 0)) for code in codes
+        ],
         overbruggingen_onbeslist=len(onbeslist),
         overbruggingen_urgent=[
             WachtendeOverbrugging(

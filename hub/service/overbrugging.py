@@ -39,7 +39,7 @@ from hub.service.commands import (
     BoekTerugbetaling,
     BoekVoorfinanciering,
     KenOverbruggingToe,
-    OrganisatieInvoer,
+    PartijIn,
     VraagOverbruggingAan,
     VraagTerugbetaling,
     WijsOverbruggingAf,
@@ -58,7 +58,7 @@ OPEN_CASUS = (CasusStatus.GEACCEPTEERD, CasusStatus.IN_BEHANDELING, CasusStatus.
 """A casus the loket is working on: the only ones a bridging can be asked for."""
 
 
-def _organisatie(invoer: OrganisatieInvoer) -> Organisatie:
+def _organisatie(invoer: PartijIn) -> Organisatie:
     return Organisatie(oin=invoer.oin, naam=invoer.naam, soort=invoer.soort.value)
 
 

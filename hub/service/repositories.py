@@ -20,6 +20,7 @@ from hub.adapters.ops_repository import OutboxBacklog
 from hub.adapters.orm import AuditRow, IdempotencyKeyRow
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.verzoek_repository import VerzoekSleutel
+from hub.domain.afwijking import Afwijking
 from hub.domain.auditketen import Schakel
 from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
@@ -92,6 +93,14 @@ class OpschortingRepository(Protocol):
 
     async def for_casus(self, casus_id: str) -> list[str]: ...
 
+    async def met_late_schakels(self, nu: dt.datetime) -> list[str]:
+        """Ids of time-outs with a request (of the order or a change) unanswered past its
+        deadline at ``nu`` and not escalated yet."""
+
+    async def eindigend_ongewaarschuwd(self, tot: dt.date) -> list[str]:
+        """Ids of running time-outs whose last day lies on or before ``tot`` and whose end
+        date was not warned of yet."""
+
     async def per_status(self) -> dict[KetenStatus, int]:
         """Time-out orders by the chain status stored with each (set by the one rule,
         ``hub.domain.verzoek.keten_status``, whenever an answer is recorded)."""
@@ -123,6 +132,10 @@ class VerzoekRepository(Protocol):
 
     async def statussen(self, keten_id: str) -> list[VerzoekStatus]:
         """The stored statuses of one chain's requests."""
+
+    async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
+        """Per agency: its requests escalated, late, to its maatwerkfunctionaris and still
+        unanswered."""
 
     async def telling_per_uitvoerder(self, now: dt.datetime) -> dict[str, dict[str, int]]:
         """Per agency: requests by status, and ``late`` ones (:func:`is_laat`: unanswered, that is
@@ -364,6 +377,17 @@ class EscalatieRepository(Protocol):
 
     async def tel_achterstallig(self, vandaag: dt.date) -> int:
         """Open actions whose deadline is before ``vandaag``, over all escalations."""
+
+
+class AfwijkingRepository(Protocol):
+    """Implemented by ``hub.adapters.afwijking_repository.AfwijkingRepository``."""
+
+    async def add(self, afwijking: Afwijking) -> None: ...
+
+    async def get(self, afwijking_id: str) -> Afwijking | None: ...
+
+    async def van_casus(self, casus_id: str) -> list[Afwijking]:
+        """A casus's deviation decisions, in the order they were recorded."""
 
 
 class OverbruggingRepository(Protocol):

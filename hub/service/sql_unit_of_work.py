@@ -22,6 +22,7 @@ from typing import Any, Self
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from hub.adapters.afwijking_repository import AfwijkingRepository
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.escalatie_repository import EscalatieRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
@@ -153,6 +154,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.overbruggingen = OverbruggingRepository(self.session, self.zie, self.clock)
         self.register = RegisterRepository(self.session, self.zie)
         self.escalaties = EscalatieRepository(self.session, self.zie)
+        self.afwijkingen = AfwijkingRepository(self.session, self.zie)
         self._outbox_written = False
 
     async def _end(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from hub.domain.model import Aggregaat, Gebeurtenis
 from hub.service.repositories import (
+    AfwijkingRepository,
     AuditTrail,
     CasusRepository,
     DeadLetterRepository,
@@ -57,6 +58,7 @@ class UnitOfWork(abc.ABC):
     overbruggingen: OverbruggingRepository
     register: RegisterRepository
     escalaties: EscalatieRepository
+    afwijkingen: AfwijkingRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

@@ -6,7 +6,7 @@ integer cents; the store refuses a zero or negative amount and a booking on one 
 ``overbrugging.versie`` lets only one of two concurrent steps of a bridging be stored.
 
 Revision ID: 0021
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

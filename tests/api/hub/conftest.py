@@ -15,6 +15,7 @@ from faststream.kafka.annotations import KafkaMessage
 from hub.app import create_app
 from hub.settings import Settings
 from schemas.topics import (
+    AFWIJKING,
     CASUS,
     ESCALATIE,
     OVERBRUGGING,
@@ -102,6 +103,7 @@ async def hub_app(hub_settings):
         ESCALATIE.name,
         OVERBRUGGING.name,
         REGISTER.name,
+        AFWIJKING.name,
     ]:
         capture_on(topic)
 

@@ -72,6 +72,7 @@ async def test_the_casus_view_shows_state_history_and_instruments(loket):
         "informatieverzoeken": [],
         "schuldenoverzichten": [],
         "escalaties": [],
+        "afwijkingen": [],
         "overbruggingen": [],
     }
     assert casus["opschortingen"] == [opschorting_id]

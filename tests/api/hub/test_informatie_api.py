@@ -529,6 +529,7 @@ async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_o
         "informatieverzoeken": [gevraagd["informatieverzoek_id"]],
         "schuldenoverzichten": [],
         "escalaties": [],
+        "afwijkingen": [],
         "overbruggingen": [],
     }
     assert view["onbestelbaar"] == []

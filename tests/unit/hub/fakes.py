@@ -272,6 +272,20 @@ class FakeOpschortingRepository:
     async def for_casus(self, casus_id: str) -> list[str]:
         return [i for i, o in self._rows.items() if o.casus_id == casus_id]
 
+    async def met_late_schakels(self, nu: dt.datetime) -> list[str]:
+        return sorted(
+            i
+            for i, o in self._rows.items()
+            if any(v.is_late(nu) and v.geescaleerd_op is None for v in o.verzoeken())
+        )
+
+    async def eindigend_ongewaarschuwd(self, tot: dt.date) -> list[str]:
+        return [
+            i
+            for i, o in sorted(self._rows.items(), key=lambda r: (r[1].einddatum, r[0]))
+            if o.lopend and o.einddatum <= tot and o.einde_gewaarschuwd_voor != o.einddatum
+        ]
+
 
 class FakeVerzoekRepository:
     """The requests, read from the stored time-outs and information requests (one table in SQL,
@@ -309,6 +323,15 @@ class FakeVerzoekRepository:
             if v.instructie_id == instructie_id:
                 return copy.deepcopy(v)
         return None
+
+    async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
+        from hub.domain.verzoek import ONBEANTWOORD
+
+        counts: dict[str, int] = {}
+        for v in self._alle():
+            if v.geescaleerd_op is not None and v.status in ONBEANTWOORD:
+                counts[v.uitvoerder] = counts.get(v.uitvoerder, 0) + 1
+        return counts
 
     async def save(self, verzoek: Any) -> None:
         for opschorting in self._opschortingen.values():
@@ -598,6 +621,30 @@ class FakeEscalatieRepository:
 
 
 REPOSITORIES["escalaties"] = FakeEscalatieRepository
+
+
+class FakeAfwijkingRepository:
+    """``hub.adapters.afwijking_repository.AfwijkingRepository`` in memory."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("afwijkingen", {})
+
+    async def add(self, afwijking: Any) -> None:
+        self._rows[afwijking.afwijking_id] = _bewaar(afwijking)
+        self._uow.zie(afwijking)
+
+    async def get(self, afwijking_id: str) -> Any:
+        stored = self._rows.get(afwijking_id)
+        return None if stored is None else copy.deepcopy(stored)
+
+    async def van_casus(self, casus_id: str) -> list[Any]:
+        found = [a for a in self._rows.values() if a.casus_id == casus_id]
+        found.sort(key=lambda a: (a.besluit.vastgelegd_op, a.afwijking_id))
+        return [copy.deepcopy(a) for a in found]
+
+
+REPOSITORIES["afwijkingen"] = FakeAfwijkingRepository
 
 
 class FakeOverbruggingRepository:
