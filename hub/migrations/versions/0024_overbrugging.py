@@ -5,7 +5,7 @@ double-entry ledger (``overbrugging_boeking``: every amount on a debit and a cre
 integer cents; the store refuses a zero or negative amount and a booking on one account only).
 ``overbrugging.versie`` lets only one of two concurrent steps of a bridging be stored.
 
-Revision ID: 0021
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-06
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
+revision = "0024"
 down_revision = "0023"
 branch_labels = None
 depends_on = None
