@@ -15,6 +15,7 @@ forgets nothing.
 
     .venv/bin/python deploy/stack.py [--skip NAME ...] [--var-dir DIR] [--port-offset N]
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
+        [--connector-port AGENCY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
@@ -44,6 +45,7 @@ from simulators import AGENCIES, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
+CONNECTOR_PORTS = {agency: 8111 + i for i, agency in enumerate(AGENCIES)}  # /health and /ready
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,12 @@ SERVICES: tuple[Command, ...] = (
                 "CONNECTOR_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
                 "CONNECTOR_KAFKA_SSL_CERTFILE": f"{{pki_dir}}/{agency}.pem",
                 "CONNECTOR_KAFKA_SSL_KEYFILE": f"{{pki_dir}}/{agency}.key",
+                "CONNECTOR_HEALTH_PORT": "{port}",
             },
-            describe=f"connector {agency}",
+            port=CONNECTOR_PORTS[agency],
+            # Ready once its consumer has joined its group: an instruction sent now is read.
+            health_path="/ready",
+            describe=f"connector {agency} (probes /health, /ready)",
         )
         for agency in AGENCIES
     ),
@@ -342,6 +348,8 @@ class Stack:
             "hub": args.hub_port or HUB_PORT + self.offset,
             **{f"simulator-{a}": p + self.offset for a, p in POORTEN.items()},
             **{f"simulator-{a}": p for a, p in args.simulator_port},
+            **{f"connector-{a}": p + self.offset for a, p in CONNECTOR_PORTS.items()},
+            **{f"connector-{a}": p for a, p in args.connector_port},
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
@@ -713,6 +721,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="AGENCY=PORT",
         help="a simulator's port (default simulators.POORTEN)",
+    )
+    parser.add_argument(
+        "--connector-port",
+        type=agency_port,
+        action="append",
+        default=[],
+        metavar="AGENCY=PORT",
+        help="a connector's /health and /ready port (default 8111, 8112, 8113)",
     )
     parser.add_argument(
         "--var-dir",
