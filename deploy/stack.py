@@ -79,8 +79,8 @@ SETUP: tuple[Command, ...] = (
     ),
 )
 
-# Long-running processes, started in this order (each waits for the previous one's health check)
-# and stopped in the reverse order.
+# Long-running processes, started in this order (all at once, then each one's health check is
+# waited for) and stopped in the reverse order.
 SERVICES: tuple[Command, ...] = (
     *(
         Command(
@@ -441,12 +441,17 @@ class Stack:
         argv, env = self.resolve(service.command)
         service.child = Child(service.command, argv, env, self.out)
 
-    def start_service(self, command: Command) -> None:
-        """The first start: a process that does not come up stops the stack (a configuration
-        error, not a crash)."""
+    def start_service(self, command: Command) -> Service:
+        """The first start; :meth:`wait_healthy` then waits for it."""
         service = Service(command, self.health_url(command))
         self.services.append(service)
         self.spawn(service)
+        return service
+
+    def wait_healthy(self, service: Service) -> None:
+        """A process that does not come up at its first start stops the stack (a configuration
+        error, not a crash)."""
+        command = service.command
         assert service.child is not None
         if service.health_url is None:
             return
@@ -566,9 +571,11 @@ class Stack:
         for command in SETUP:
             if not self.skipped(command):
                 self.run_setup(command)
-        for command in SERVICES:
-            if not self.skipped(command):
-                self.start_service(command)
+        # All at once (none needs another to start), then each one's health check: the
+        # connectors' joins to their groups overlap instead of queueing.
+        started = [self.start_service(c) for c in SERVICES if not self.skipped(c)]
+        for service in started:
+            self.wait_healthy(service)
         if not self.skipped(Command("hub", ())):
             for command in AFTER_START:
                 if not self.skipped(command):

@@ -133,7 +133,9 @@ def run_step(shell: Shell, step: Step, command: str) -> None:
     deadline = time.monotonic() + RETRY_SECONDS
     while True:
         outcome = shell.run(command)
-        where = f"README.md line {step.line}:\n{command}\n--- output:\n{outcome.output}{outcome.errors}"
+        where = (
+            f"README.md line {step.line}:\n{command}\n--- output:\n{outcome.output}{outcome.errors}"
+        )
         assert outcome.code == 0, f"exit code {outcome.code} at {where}"
         wrong = [] if shape is None else mismatches(shape, outcome.output, outcome.status)
         if not wrong:

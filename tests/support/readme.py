@@ -207,7 +207,7 @@ class Shell:
         self.cwd = cwd
         self._out, self._err, self._headers = (cwd / n for n in ("rt.out", "rt.err", "rt.headers"))
         self.process = subprocess.Popen(
-            ["bash", "--noprofile", "--norc"],  # noqa: S607
+            ["bash", "--noprofile", "--norc"],
             cwd=cwd,
             env=env,
             stdin=subprocess.PIPE,
