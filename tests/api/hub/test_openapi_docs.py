@@ -16,9 +16,8 @@ async def test_every_operation_is_grouped_under_a_described_tag(loket):
         if not set(operation.get("tags", ())) & set(described)
     ]
     assert untagged == []
-    tag_of = {
-        f"{m.upper()} {p}": o["tags"] for p, ops in document["paths"].items() for m, o in ops.items()
-    }
+    paths = document["paths"]
+    tag_of = {f"{m.upper()} {p}": o["tags"] for p, ops in paths.items() for m, o in ops.items()}
     assert tag_of["POST /api/v1/casussen/{casus_id}/opschortingen"] == ["opschorting"]
     assert tag_of["POST /api/v1/opschortingen/controle"] == ["controle"]
     assert tag_of["GET /api/v1/verwerkingen"] == ["verwerkingen"]
