@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.processes import ManagedProcess, free_ports, start_process
@@ -50,6 +51,7 @@ class MakeRun:
     var_dir: Path
     hub: str
     started_in: float
+    connector_ports: dict[str, int]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,8 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     took = time.monotonic() - started
     print(f"\nmake run: stack up (every connector in its group) after {took:.1f}s")
     try:
-        yield MakeRun(process, base / "var", f"127.0.0.1:{ports['hub']}", took)
+        connectors = {a: ports[f"c-{a}"] for a in AGENCIES}
+        yield MakeRun(process, base / "var", f"127.0.0.1:{ports['hub']}", took, connectors)
     finally:
         process.terminate(timeout=60)
 
@@ -104,6 +107,15 @@ def test_a_clean_start_logs_no_warning(make_run: MakeRun) -> None:
     noise = warnings_in(start_up)
     print(f"warnings in the start-up log: {len(noise)}")
     assert noise == []
+
+
+def test_up_means_every_connector_has_joined_its_group(make_run: MakeRun) -> None:
+    """ "stack is up" once came about 3 s before the connectors had joined Kafka: an order placed
+    at once waited. Now each connector's /ready (204 only once its consumer is in its group)
+    answers 204 the moment the line is printed, asked once, without waiting."""
+    for agency, port in make_run.connector_ports.items():
+        response = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10)
+        assert response.status_code == 204, (agency, response.text)
 
 
 def test_the_readme_walk_through_runs_as_written(make_run: MakeRun, tmp_path: Path) -> None:
