@@ -19,6 +19,7 @@ from hub.entrypoints import (
     casus_api,
     controle_api,
     dead_letter_api,
+    escalatie_api,
     health,
     informatie_api,
     ops,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(verwerking_api.router)
     app.include_router(afspraak_api.router)
     app.include_router(informatie_api.router)
+    app.include_router(escalatie_api.router)
     app.include_router(register_api.router)
     app.include_router(ops.pages)
     app.include_router(health.router)

@@ -33,6 +33,7 @@ from hub.domain.afspraak import Afsprakentabel
 from hub.service import aflevering, berichten, informatie, opschorting
 from hub.service.aflevering import publicatie_opgegeven
 from hub.service.berichten import casus as casus_berichten
+from hub.service.berichten import escalatie as escalatie_berichten
 from hub.service.berichten import informatie as informatie_berichten
 from hub.service.berichten import opschorting as opschorting_berichten
 from hub.service.berichten import register as register_berichten
@@ -56,6 +57,7 @@ VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
     opschorting_berichten.VERTALINGEN,
     informatie_berichten.VERTALINGEN,
     register_berichten.VERTALINGEN,
+    escalatie_berichten.VERTALINGEN,
 )
 """Each kind of domain event and its translation into contract messages and an audit entry (the
 message bus, ``hub.service.berichten``)."""

@@ -2,8 +2,9 @@
 
 Flow: the loket escalates a casus (``CasusOpgeschaald`` on the casus topic) and hands the LET its
 dossier (``EscalatieAangemeld``); the LET schedules a meeting of the administrators involved
-(``EscalatieOverlegGepland``), records its outcome (``EscalatieUitkomstVastgesteld``) and collects
-systemic bottlenecks (``KnelpuntGeregistreerd``). All on ``maatwerk.escalatie.v1``, keyed on the
+(``EscalatieOverlegGepland``), records its outcome (``EscalatieUitkomstVastgesteld``), each agreed
+action as it is carried out (``EscalatieActiepuntAfgerond``) and collects systemic bottlenecks
+(``KnelpuntGeregistreerd``). All on ``maatwerk.escalatie.v1``, keyed on the
 casus id.
 """
 
@@ -30,6 +31,24 @@ class Documentverwijzing(Contract):
     titel: str = Field(description="Title of the document.", min_length=1, max_length=200)
 
 
+class LopendInstrument(Contract):
+    """An instrument running on the casus when it was escalated, as the hub knows it (read from
+    the hub, not retyped by the loket)."""
+
+    soort: str = Field(
+        description="Kind of instrument: opschorting, informatieverzoek, schuldenoverzicht.",
+        min_length=1,
+        max_length=40,
+    )
+    id: str = Field(description="The instrument's id in the hub.", min_length=1, max_length=64)
+    status: str = Field(description="Its status in the hub.", min_length=1, max_length=40)
+    omschrijving: str | None = Field(
+        default=None,
+        description="What it is, in a few words (a time-out's period and agencies).",
+        max_length=400,
+    )
+
+
 class Dossier(Contract):
     """What the LET needs to take the case up (no personal identifiers)."""
 
@@ -49,6 +68,10 @@ class Dossier(Contract):
     )
     documenten: tuple[Documentverwijzing, ...] = Field(
         default=(), description="Documents in the loket's case file the LET can consult."
+    )
+    lopende_instrumenten: tuple[LopendInstrument, ...] = Field(
+        default=(),
+        description="The instruments on the casus when it was escalated, as the hub records them.",
     )
 
 
@@ -70,6 +93,12 @@ class EscalatieAangemeld(_Escalatiebericht):
     )
     urgentie: Urgentie = Field(description="How fast the household needs a decision.")
     aangemeld_op: AwareDatetime = Field(description="When the loket escalated to the LET.")
+    zonder_contact: tuple[Partij, ...] = Field(
+        default=(),
+        description="Organisations to invite that have no registered contact "
+        "(maatwerkfunctionaris) in the Landelijk Maatwerkregister: the LET must reach them "
+        "another way. Flagged, never left out of uit_te_nodigen.",
+    )
 
 
 @register
@@ -133,6 +162,22 @@ class EscalatieUitkomstVastgesteld(_Escalatiebericht):
         if self.uitkomst is Uitkomst.OPLOSSING and self.verantwoordelijke is None:
             raise ValueError("verantwoordelijke is required when uitkomst is 'oplossing'")
         return self
+
+
+@register
+class EscalatieActiepuntAfgerond(_Escalatiebericht):
+    """The LET recorded that an agreed action was carried out."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.actiepunt-afgerond.v1"
+    actiepunt: int = Field(
+        description="Number of the action in the outcome's actiepunten (from 1).", ge=1
+    )
+    verantwoordelijke: Partij = Field(description="The organisation that carried it out.")
+    uiterlijk: dt.date | None = Field(default=None, description="Its deadline.")
+    toelichting: str | None = Field(
+        default=None, description="How it was done (no personal identifiers).", max_length=2000
+    )
+    afgerond_op: AwareDatetime = Field(description="When the LET recorded it as done.")
 
 
 class Knelpuntcategorie(StrEnum):

@@ -98,6 +98,7 @@ ESCALATIE = Topic(
         "nl.maatwerk.escalatie.aangemeld.v1",
         "nl.maatwerk.escalatie.overleg-gepland.v1",
         "nl.maatwerk.escalatie.uitkomst-vastgesteld.v1",
+        "nl.maatwerk.escalatie.actiepunt-afgerond.v1",
         "nl.maatwerk.escalatie.knelpunt-geregistreerd.v1",
     ),
     producers=("hub",),

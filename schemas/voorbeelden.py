@@ -248,10 +248,19 @@ def _escalatie_payloads() -> list[EventData]:
                 documenten=(
                     escalatie.Documentverwijzing(kenmerk="DOC-17", titel="Casusbeschrijving"),
                 ),
+                lopende_instrumenten=(
+                    escalatie.LopendInstrument(
+                        soort="opschorting",
+                        id=OPSCHORTING_ID,
+                        status="confirmed",
+                        omschrijving="2026-03-02 t/m 2026-05-31: cjib, duo",
+                    ),
+                ),
             ),
             uit_te_nodigen=_bestuurders,
             urgentie=casus.Urgentie.HOOG,
             aangemeld_op=TIJD,
+            zonder_contact=(ZORGKANTOOR,),
         ),
         escalatie.EscalatieOverlegGepland(
             **_escalatie,
@@ -276,6 +285,14 @@ def _escalatie_payloads() -> list[EventData]:
                 ),
             ),
             vastgesteld_op=TIJD,
+        ),
+        escalatie.EscalatieActiepuntAfgerond(
+            **_escalatie,
+            actiepunt=1,
+            verantwoordelijke=GEMEENTE,
+            uiterlijk=dt.date(2026, 3, 16),
+            toelichting="Begeleiding gestart op 9 maart.",
+            afgerond_op=TIJD,
         ),
         escalatie.KnelpuntGeregistreerd(
             **_escalatie,

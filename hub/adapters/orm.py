@@ -449,3 +449,67 @@ class RegisterDomeinRow(Base):
     )
     domein: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
     positie: Mapped[int] = mapped_column(Integer, doc="Order in which the organisation named it.")
+
+
+class EscalatieRow(Base):
+    """An escalation to the LET (``hub.domain.escalatie``): its dossier, invitations, meeting
+    and decision as JSON (read whole, never filtered on); its actions and knelpunten in tables
+    of their own, which are counted and filtered."""
+
+    __tablename__ = "escalatie"
+
+    escalatie_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casus.casus_id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgentie: Mapped[str] = mapped_column(String(20))
+    aangemeld_door: Mapped[str] = mapped_column(String(200))
+    aangemeld_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSON, doc="No personal identifiers.")
+    uitnodigingen: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    overleg: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    besluit: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class EscalatieActiepuntRow(Base):
+    """An action agreed in the LET: owner and deadline; open while ``afgerond_op`` is null."""
+
+    __tablename__ = "escalatie_actiepunt"
+
+    escalatie_id: Mapped[str] = mapped_column(
+        ForeignKey("escalatie.escalatie_id"), primary_key=True
+    )
+    nummer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    omschrijving: Mapped[str] = mapped_column(Text)
+    verantwoordelijke: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verantwoordelijke_oin: Mapped[str] = mapped_column(String(20), index=True)
+    uiterlijk: Mapped[dt.date] = mapped_column(Date, index=True)
+    afgerond_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class KnelpuntRow(Base):
+    """A knelpunt the LET found; category, law and month are columns so they are counted in
+    SQL (``maand``: ``YYYY-MM`` in the Netherlands, fixed when recorded)."""
+
+    __tablename__ = "knelpunt"
+
+    knelpunt_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    escalatie_id: Mapped[str] = mapped_column(ForeignKey("escalatie.escalatie_id"), index=True)
+    casus_id: Mapped[str] = mapped_column(String(24), index=True)
+    categorie: Mapped[str] = mapped_column(String(24), index=True)
+    regeling: Mapped[str | None] = mapped_column(String(200), index=True, nullable=True)
+    regel: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    omschrijving: Mapped[str] = mapped_column(Text)
+    betrokken_partijen: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    voorstel: Mapped[str | None] = mapped_column(Text, nullable=True)
+    geregistreerd_op: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    maand: Mapped[str] = mapped_column(String(7), index=True)
+
+
+class KnelpuntPartijRow(Base):
+    """An organisation a knelpunt concerns, one row each so it is filtered by a plain index."""
+
+    __tablename__ = "knelpunt_partij"
+
+    knelpunt_id: Mapped[str] = mapped_column(ForeignKey("knelpunt.knelpunt_id"), primary_key=True)
+    oin: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)

@@ -23,11 +23,17 @@ DOEL_INSTRUCTIE = "opschorting-instructie"
 GRONDSLAG_TIME_OUT = "Time-outbevoegdheid Landelijk Maatwerkloket"
 """The legal ground of the time-out and of every check on it."""
 HUB_OIN = HUB.oin
+DOEL_ESCALATIE = "escalatie-let"
+"""The loket's escalation dossier shared with the LET and the organisations it invites."""
+GRONDSLAG_ESCALATIE = "Escalatie naar het Landelijk Escalatie Team (Programma Maatwerk)"
+"""The ground the dossier is shared on: the organisations' agreement to the LET's procedure."""
 
 CATEGORIE_OPSCHORTING = "opschorting"
 """Whether a time-out is in force, its period and measures."""
 CATEGORIE_BSN = "bsn"
 """The person's BSN (sealed for the receiver alone)."""
+CATEGORIE_ESCALATIEDOSSIER = "escalatiedossier"
+"""The escalation dossier: the household's situation in words, what was tried, instruments."""
 
 
 @dataclass(frozen=True, slots=True)

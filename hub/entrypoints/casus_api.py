@@ -112,12 +112,14 @@ async def neem_casus_in_behandeling(
     return await _view(casus_id, hub)
 
 
-@router.post("/casussen/{casus_id}/opschaling", response_model=CasusView, responses=_STAP)
+@router.post(
+    "/casussen/{casus_id}/opschaling", response_model=CasusView, responses=_STAP, deprecated=True
+)
 async def schaal_casus_op(
     casus_id: str, body: SchaalCasusOp, hub: HubDep, beller: LoketDep
 ) -> CasusView:
-    """Escalate to the LET (``in_behandeling`` -> ``opgeschaald``); the hub assigns the
-    escalation id (in the new step's ``details``)."""
+    """Deprecated: escalate without a dossier (``in_behandeling`` -> ``opgeschaald``). Use
+    ``POST /api/v1/casussen/{casus_id}/escalaties``, which gives the LET its dossier."""
     await casus_service.schaal_casus_op(casus_id, body, hub.uow(), hub.deps, door=beller.door)
     return await _view(casus_id, hub)
 

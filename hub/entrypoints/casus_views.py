@@ -53,6 +53,10 @@ class InstrumentenView(BaseModel):
         default_factory=list,
         description="Ids of the loket's debt overviews of it, newest first (at most 100).",
     )
+    escalaties: list[str] = Field(
+        default_factory=list,
+        description="Ids of its escalations to the LET, oldest first.",
+    )
 
 
 class OnbestelbaarView(BaseModel):
@@ -125,6 +129,7 @@ class CasusView(BaseModel):
                 opschortingen=dossier.opschortingen,
                 informatieverzoeken=dossier.informatieverzoeken,
                 schuldenoverzichten=dossier.schuldenoverzichten,
+                escalaties=dossier.escalaties,
             ),
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None

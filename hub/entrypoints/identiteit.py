@@ -48,7 +48,7 @@ class Rol(StrEnum):
     OPERATOR = "operator"
     """The hub's operators: ops views, dashboard, metrics."""
     LET_SECRETARIS = "let-secretaris"
-    """The LET's secretary: escalations (no endpoints yet)."""
+    """The LET's secretary: schedules escalations, records their outcome and knelpunten."""
     DEELNEMER = "deelnemer"
     """An organisation without a connector (a municipality, a health insurer, a care office):
     the register, and what is shared with it."""

@@ -50,6 +50,8 @@ class CasusDossier:
     :data:`MAX_IN_DOSSIER`)."""
     schuldenoverzichten: list[str] = field(default_factory=list)
     """Ids of the loket's debt overviews of it, newest first (at most :data:`MAX_IN_DOSSIER`)."""
+    escalaties: list[str] = field(default_factory=list)
+    """Ids of its escalations to the LET, oldest first."""
 
 
 MAX_IN_DOSSIER = 100
@@ -203,6 +205,7 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
             onbestelbaar=await uow.verzoeken.van_casus(casus_id, [VerzoekStatus.UNDELIVERABLE]),
             informatieverzoeken=await _informatie(uow, casus_id, schuldenoverzicht=False),
             schuldenoverzichten=await _informatie(uow, casus_id, schuldenoverzicht=True),
+            escalaties=await uow.escalaties.van_casus(casus_id),
         )
 
 

@@ -23,6 +23,13 @@ from hub.adapters.verzoek_repository import VerzoekSleutel
 from hub.domain.auditketen import Schakel
 from hub.domain.casus import Casus, Lid
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter
+from hub.domain.escalatie import (
+    Escalatie,
+    EscalatieStatus,
+    KnelpuntFilter,
+    Knelpuntregel,
+    Knelpunttelling,
+)
 from hub.domain.informatieverzoek import Informatieverzoek
 from hub.domain.opschorting import Opschorting
 from hub.domain.register import Contact, Registerfilter, Registratie
@@ -326,3 +333,33 @@ class RegisterRepository(Protocol):
         self, filters: Registerfilter, pagina: Pagina
     ) -> tuple[builtins.list[Registratie], int]:
         """One page of the current entries that pass ``filters``, by name, and the total."""
+
+
+class EscalatieRepository(Protocol):
+    """Implemented by ``hub.adapters.escalatie_repository.EscalatieRepository``."""
+
+    async def add(self, escalatie: Escalatie) -> None: ...
+
+    async def get(self, escalatie_id: str, *, for_update: bool = False) -> Escalatie | None: ...
+
+    async def save(self, escalatie: Escalatie) -> None:
+        """Store a step: status, meeting, decision, and new or changed actions and knelpunten."""
+
+    async def van_casus(self, casus_id: str) -> list[str]:
+        """Ids of the casus's escalations, oldest first."""
+
+    async def zoek(
+        self, statussen: Sequence[EscalatieStatus], pagina: Pagina
+    ) -> tuple[list[Escalatie], int]:
+        """One page of the escalations in these statuses (all when none), newest first."""
+
+    async def knelpunten(
+        self, filter: KnelpuntFilter, pagina: Pagina
+    ) -> tuple[list[Knelpuntregel], int]:
+        """One page of the knelpunten that pass the filter, newest first, and how many."""
+
+    async def tel_knelpunten(self, filter: KnelpuntFilter) -> Knelpunttelling:
+        """The knelpunten that pass the filter, counted per category, law and month."""
+
+    async def tel_achterstallig(self, vandaag: dt.date) -> int:
+        """Open actions whose deadline is before ``vandaag``, over all escalations."""

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from hub.adapters.casus_repository import CasusRepository
+from hub.adapters.escalatie_repository import EscalatieRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
 from hub.adapters.informatie_repository import InformatieRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
@@ -149,6 +150,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.verwerkingen = VerwerkingRepository(self.session)
         self.informatieverzoeken = InformatieRepository(self.session, self.zie)
         self.register = RegisterRepository(self.session, self.zie)
+        self.escalaties = EscalatieRepository(self.session, self.zie)
         self._outbox_written = False
 
     async def _end(self) -> None:

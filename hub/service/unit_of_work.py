@@ -22,6 +22,7 @@ from hub.service.repositories import (
     AuditTrail,
     CasusRepository,
     DeadLetterRepository,
+    EscalatieRepository,
     IdempotencyKeys,
     InformatieRepository,
     OpschortingRepository,
@@ -53,6 +54,7 @@ class UnitOfWork(abc.ABC):
     verwerkingen: VerwerkingRepository
     informatieverzoeken: InformatieRepository
     register: RegisterRepository
+    escalaties: EscalatieRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

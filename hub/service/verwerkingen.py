@@ -16,8 +16,11 @@ from hub.domain.opschorting import Opschorting
 from hub.domain.selectie import Pagina
 from hub.domain.verwerking import (
     CATEGORIE_BSN,
+    CATEGORIE_ESCALATIEDOSSIER,
     CATEGORIE_OPSCHORTING,
+    DOEL_ESCALATIE,
     DOEL_INSTRUCTIE,
+    GRONDSLAG_ESCALATIE,
     HUB_OIN,
     Betrokkene,
     Verwerking,
@@ -174,5 +177,32 @@ async def log_informatie_antwoord(
             leden.get(vraag.pseudoniem),
             gegeven,
             UITKOMST_INFORMATIE.get(antwoord.status.value, antwoord.status.value),
+        )
+    )
+
+
+async def log_escalatiedossier(
+    uow: UnitOfWork, casus_id: str, leden: Iterable[Lid], *, loket: str, ontvanger: str
+) -> None:
+    """Log that the escalation dossier of a household went to ``ontvanger`` (the LET when the
+    loket escalates, an invited organisation when it reads it), from the loket that escalated,
+    in the transaction that shares it. ``loket``: the actor that escalated."""
+    await uow.verwerkingen.add(
+        Verwerking(
+            verwerking_id=str(uuid.uuid4()),
+            op=uow.clock(),
+            vrager=ontvanger,
+            verstrekker=oin_van_door(loket),
+            ontvanger=ontvanger,
+            doel=DOEL_ESCALATIE,
+            grondslag=GRONDSLAG_ESCALATIE,
+            categorieen=(CATEGORIE_ESCALATIEDOSSIER,),
+            betrokkenen=tuple(
+                Betrokkene(pseudoniem=lid.pseudoniem, bsn_zoeksleutel=lid.bsn_zoeksleutel)
+                for lid in leden
+            ),
+            casus_id=casus_id,
+            uitkomst="gedeeld",
+            trace_id=trace_id_of(current_traceparent()),
         )
     )

@@ -149,6 +149,60 @@ async def test_the_operator_sees_the_counts_of_the_ops_api(hub, browser: Browser
         await context.close()
 
 
+async def test_the_operator_sees_the_let_knelpunten_as_a_chart(hub, browser: Browser):
+    url, pki = hub
+    async with (
+        hub_client(url, pki, "loket", timeout=10) as loket,
+        hub_client(url, pki, "let", timeout=10) as let,
+    ):
+        casus_id = (await loket.post("/api/v1/casussen", json=casus_body("999990019"))).json()[
+            "casus_id"
+        ]
+        for stap, body in (("acceptatie", None), ("behandeling", {"behandelteam": "Team A"})):
+            assert (await loket.post(f"/api/v1/casussen/{casus_id}/{stap}", json=body)).is_success
+        escalatie = await loket.post(
+            f"/api/v1/casussen/{casus_id}/escalaties",
+            json={"reden": "Vast", "samenvatting": "Schulden", "vraag": "Wie beslist?"},
+        )
+        assert escalatie.status_code == 201, escalatie.text
+        knelpunt = await let.post(
+            f"/api/v1/escalaties/{escalatie.json()['escalatie_id']}/knelpunten",
+            json={
+                "categorie": "wetgeving",
+                "regel": {"regeling": "Invorderingswet 1990"},
+                "omschrijving": "Geen ruimte om af te wijken",
+            },
+        )
+        assert knelpunt.status_code == 201, knelpunt.text
+
+    cert, key = pki.cert("beheer")
+    context = await browser.new_context(
+        client_certificates=[{"origin": url, "certPath": cert, "keyPath": key}]
+    )
+    try:
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        problems = problems_of(page)
+        await page.goto(f"{url}/dashboard")
+        try:
+            totaal = page.locator("#let-tegels .tegel", has_text="Knelpunten").locator(".getal")
+            await expect(totaal).to_have_text("1")
+            # the chart: an SVG bar per category, the one with a knelpunt drawn (not the 0-line)
+            await expect(page.locator("#knelpunten-categorie rect.balk:not(.nul)")).to_have_count(1)
+            await expect(page.locator("#knelpunten-categorie title").first).to_have_text(
+                "wetgeving: 1"
+            )
+            await expect(page.locator("#knelpunten-maand rect.balk:not(.nul)")).to_have_count(1)
+            await expect(page.locator("#knelpunten-regeling tr")).to_contain_text(
+                "Invorderingswet 1990"
+            )
+        except AssertionError as failed:
+            raise AssertionError(f"{failed}\npage problems: {problems}") from None
+        assert problems == []
+    finally:
+        await context.close()
+
+
 async def test_without_a_certificate_the_browser_gets_the_401(hub, browser: Browser):
     url, _ = hub
     context = await browser.new_context(ignore_https_errors=False)

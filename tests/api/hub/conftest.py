@@ -16,6 +16,7 @@ from hub.app import create_app
 from hub.settings import Settings
 from schemas.topics import (
     CASUS,
+    ESCALATIE,
     REGISTER,
     dead_letter_topic,
     informatie_verzoek_topic,
@@ -25,6 +26,7 @@ from schemas.versleuteling import generate_private_key, private_key_pem, public_
 from simulators import AGENCIES
 from tests.support.identiteit import client_for
 from tests.support.pki import Pki, make_pki
+from tests.support.store import migrated_sqlite
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def agency_keys(tmp_path: Path) -> dict[str, X25519PrivateKey]:
 @pytest.fixture
 def hub_settings(tmp_path: Path, agency_keys: dict[str, X25519PrivateKey]) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
+        database_url=migrated_sqlite(tmp_path / "hub.sqlite3"),
         keys_dir=tmp_path / "keys",
         kafka_bootstrap_servers="127.0.0.1:1",
         outbox_poll_seconds=0.05,
@@ -96,6 +98,7 @@ async def hub_app(hub_settings):
         *(informatie_verzoek_topic(a).name for a in AGENCIES),
         dead_letter_topic("hub").name,
         CASUS.name,
+        ESCALATIE.name,
         REGISTER.name,
     ]:
         capture_on(topic)

@@ -71,6 +71,7 @@ async def test_the_casus_view_shows_state_history_and_instruments(loket):
         "opschortingen": [opschorting_id],
         "informatieverzoeken": [],
         "schuldenoverzichten": [],
+        "escalaties": [],
     }
     assert casus["opschortingen"] == [opschorting_id]
 

@@ -528,6 +528,7 @@ async def test_ops_metrics_and_the_casus_view_count_questions_but_list_no_time_o
         "opschortingen": [],
         "informatieverzoeken": [gevraagd["informatieverzoek_id"]],
         "schuldenoverzichten": [],
+        "escalaties": [],
     }
     assert view["onbestelbaar"] == []
 

@@ -8,13 +8,24 @@ from hub.bootstrap import build_hub
 from hub.settings import Settings
 from schemas.versleuteling import generate_private_key, public_key_pem
 from simulators import AGENCIES
+from tests.support.store import migrated_sqlite
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
+def empty_database_url(request, tmp_path):
+    """An empty store: what the tests of the migrations start from."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
     return request.getfixturevalue("fresh_postgres_url")
+
+
+@pytest.fixture
+def database_url(empty_database_url, tmp_path):
+    """A store for the hub: on SQLite a copy of one migrated per test run (the hub finds it at the
+    newest revision), on PostgreSQL a fresh database the hub migrates."""
+    if empty_database_url.startswith("sqlite"):
+        return migrated_sqlite(tmp_path / "hub-at-head.sqlite3")
+    return empty_database_url
 
 
 @pytest.fixture

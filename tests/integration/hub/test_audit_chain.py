@@ -155,8 +155,8 @@ async def _verify_command():
 
 
 @pytest.fixture
-def store_url(database_url):
-    return database_url
+def store_url(empty_database_url):
+    return empty_database_url
 
 
 async def test_an_upgraded_store_chains_its_entries_in_order_of_id(store_url):

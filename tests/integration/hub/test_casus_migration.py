@@ -74,8 +74,8 @@ def rows(sync, table: str) -> list[dict]:
     return [dict(r._mapping) for r in sync.execute(sa.select(meta.tables[table]))]
 
 
-async def test_existing_casus_is_converted_and_restored(database_url):
-    engine = create_engine(database_url)
+async def test_existing_casus_is_converted_and_restored(empty_database_url):
+    engine = create_engine(empty_database_url)
     try:
         await upgrade(engine, "0005")
         async with engine.begin() as conn:
@@ -118,19 +118,19 @@ async def test_existing_casus_is_converted_and_restored(database_url):
         await engine.dispose()
 
 
-async def test_converted_casus_loads_as_an_aggregate(database_url, tmp_path):
+async def test_converted_casus_loads_as_an_aggregate(empty_database_url, tmp_path):
     from hub.bootstrap import build_hub
     from hub.service.casus import lees_casus
     from hub.settings import Settings
 
-    engine = create_engine(database_url)
+    engine = create_engine(empty_database_url)
     try:
         await upgrade(engine, "0005")
         async with engine.begin() as conn:
             await conn.run_sync(old_casus_rows)
     finally:
         await engine.dispose()
-    hub = await build_hub(Settings(database_url=database_url, keys_dir=tmp_path / "keys"))
+    hub = await build_hub(Settings(database_url=empty_database_url, keys_dir=tmp_path / "keys"))
     try:
         casus = (await lees_casus(CASUS_ID, hub.uow())).casus
     finally:

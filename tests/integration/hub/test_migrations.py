@@ -12,8 +12,10 @@ from hub.adapters.migrations import alembic_config, downgrade, upgrade
 from hub.adapters.orm import Base
 
 
-async def test_migrated_store_matches_the_models_and_upgrading_twice_is_harmless(database_url):
-    engine = create_engine(database_url)
+async def test_migrated_store_matches_the_models_and_upgrading_twice_is_harmless(
+    empty_database_url,
+):
+    engine = create_engine(empty_database_url)
     try:
         await create_schema(engine)
         await create_schema(engine)
@@ -26,8 +28,8 @@ async def test_migrated_store_matches_the_models_and_upgrading_twice_is_harmless
         await engine.dispose()
 
 
-async def test_downgrade_to_base_removes_every_table(database_url):
-    engine = create_engine(database_url)
+async def test_downgrade_to_base_removes_every_table(empty_database_url):
+    engine = create_engine(empty_database_url)
     try:
         await create_schema(engine)
 
@@ -45,10 +47,10 @@ async def test_downgrade_to_base_removes_every_table(database_url):
         await engine.dispose()
 
 
-async def test_upgrade_moves_the_chain_links_into_the_request_table(database_url):
+async def test_upgrade_moves_the_chain_links_into_the_request_table(empty_database_url):
     """A store from before revision 0004 keeps every answer: links of orders and of changes become
     requests, and each order gets its chain status."""
-    engine = create_engine(database_url)
+    engine = create_engine(empty_database_url)
     at = "2026-11-22 10:00:00+00:00"
 
     def seed(sync) -> None:

@@ -62,11 +62,11 @@ def leden(sync) -> list[dict]:
 
 
 async def test_the_hub_fills_the_lookup_keys_at_start_and_keeps_the_pseudonyms(
-    database_url, tmp_path
+    empty_database_url, tmp_path
 ):
-    settings = Settings(database_url=database_url, keys_dir=tmp_path / "keys")
+    settings = Settings(database_url=empty_database_url, keys_dir=tmp_path / "keys")
     secrets = HubSecrets.load(settings.keys_dir)
-    engine = create_engine(database_url)
+    engine = create_engine(empty_database_url)
     try:
         await upgrade(engine, "0008")
         async with engine.begin() as conn:
@@ -96,7 +96,7 @@ async def test_the_hub_fills_the_lookup_keys_at_start_and_keeps_the_pseudonyms(
         assert casus.leden[0].bsn_zoeksleutel == sleutel
         assert casus.leden[0].pseudoniem == OUDE_PSEUDONIEM
 
-    engine = create_engine(database_url)
+    engine = create_engine(empty_database_url)
     try:
         await downgrade(engine, "0008")
         async with engine.connect() as conn:
@@ -107,10 +107,10 @@ async def test_the_hub_fills_the_lookup_keys_at_start_and_keeps_the_pseudonyms(
         await engine.dispose()
 
 
-async def test_filling_goes_on_past_unreadable_rows_batch_by_batch(database_url, tmp_path):
+async def test_filling_goes_on_past_unreadable_rows_batch_by_batch(empty_database_url, tmp_path):
     from hub.service.casus import vul_zoeksleutels_aan
 
-    settings = Settings(database_url=database_url, keys_dir=tmp_path / "keys")
+    settings = Settings(database_url=empty_database_url, keys_dir=tmp_path / "keys")
     hub = await build_hub(settings)
     try:
         async with hub.engine.begin() as conn:

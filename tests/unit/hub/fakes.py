@@ -509,3 +509,92 @@ class FakeRegisterRepository:
 
 
 REPOSITORIES["register"] = FakeRegisterRepository
+
+
+class FakeEscalatieRepository:
+    """``hub.adapters.escalatie_repository.EscalatieRepository`` in memory: escalations kept
+    whole; ``get`` hands out a copy, so a change counts only once saved. Knelpunten are asked
+    about and counted like the SQL one (the store tests check that one against the same cases)."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self._rows: dict[str, Any] = uow.work.tables.setdefault("escalaties", {})
+
+    async def add(self, escalatie: Any) -> None:
+        self._rows[escalatie.escalatie_id] = _bewaar(escalatie)
+        self._uow.zie(escalatie)
+
+    async def get(self, escalatie_id: str, *, for_update: bool = False) -> Any:
+        stored = self._rows.get(escalatie_id)
+        if stored is None:
+            return None
+        escalatie = copy.deepcopy(stored)
+        self._uow.zie(escalatie)
+        return escalatie
+
+    async def save(self, escalatie: Any) -> None:
+        self._rows[escalatie.escalatie_id] = _bewaar(escalatie)
+
+    async def van_casus(self, casus_id: str) -> list[str]:
+        found = sorted(
+            (e for e in self._rows.values() if e.casus_id == casus_id),
+            key=lambda e: (e.aangemeld_op, e.escalatie_id),
+        )
+        return [e.escalatie_id for e in found]
+
+    async def zoek(self, statussen: Any, pagina: Pagina) -> tuple[list[Any], int]:
+        found = sorted(
+            (e for e in self._rows.values() if not statussen or e.status in statussen),
+            key=lambda e: (-e.aangemeld_op.timestamp(), e.escalatie_id),
+        )
+        return [copy.deepcopy(e) for e in found][
+            pagina.offset : pagina.offset + pagina.grootte
+        ], len(found)
+
+    def _knelpunten(self, f: Any) -> list[Any]:
+        from hub.domain.escalatie import Knelpuntregel
+
+        found = [
+            Knelpuntregel(e.escalatie_id, e.casus_id, k)
+            for e in self._rows.values()
+            for k in e.knelpunten
+            if (not f.categorieen or k.categorie in f.categorieen)
+            and (
+                f.regeling is None
+                or (k.regel is not None and k.regel.regeling.lower() == f.regeling.lower())
+            )
+            and (f.oin is None or any(p.oin == f.oin for p in k.betrokken_partijen))
+            and (f.vanaf_maand is None or k.maand >= f.vanaf_maand)
+            and (f.tot_en_met_maand is None or k.maand <= f.tot_en_met_maand)
+        ]
+        found.sort(key=lambda r: (-r.knelpunt.geregistreerd_op.timestamp(), r.knelpunt.knelpunt_id))
+        return found
+
+    async def knelpunten(self, f: Any, pagina: Pagina) -> tuple[list[Any], int]:
+        found = self._knelpunten(f)
+        return found[pagina.offset : pagina.offset + pagina.grootte], len(found)
+
+    async def tel_knelpunten(self, f: Any) -> Any:
+        from collections import Counter
+
+        from hub.domain.escalatie import GEEN_REGELING, Knelpunttelling, maanden_van
+        from schemas.escalatie import Knelpuntcategorie
+
+        found = [r.knelpunt for r in self._knelpunten(f)]
+        categorie = Counter(k.categorie.value for k in found)
+        regeling = Counter(k.regel.regeling if k.regel else GEEN_REGELING for k in found)
+        maand = Counter(k.maand for k in found)
+        return Knelpunttelling(
+            totaal=len(found),
+            per_categorie={c.value: categorie.get(c.value, 0) for c in Knelpuntcategorie},
+            per_regeling=dict(sorted(regeling.items(), key=lambda kv: (-kv[1], kv[0]))),
+            per_maand={m: maand.get(m, 0) for m in maanden_van(min(maand), max(maand))}
+            if maand
+            else {},
+        )
+
+    async def tel_achterstallig(self, vandaag: dt.date) -> int:
+        return sum(len(e.achterstallig(vandaag)) for e in self._rows.values())
+
+
+REPOSITORIES["escalaties"] = FakeEscalatieRepository
