@@ -33,6 +33,8 @@ agency's connector answering with its own reference or a refusal with a reason:
   with the chain's status per agency; agencies **check before collecting** whether one is in force;
 - **information requests** under the agreements (afspraken) and the **debt overview** of a
   household's open claims, from which a time-out on exactly those claims follows;
+- **escalation** of a casus to the Landelijk Escalatie Team (LET), with its dossier, meeting,
+  outcome and action points;
 - the **Landelijk Maatwerkregister** of every organisation's maatwerkfunctionaris.
 
 Every caller proves its organisation (OIN) with a client certificate (mutual TLS); each
@@ -56,6 +58,11 @@ OPENAPI_TAGS: list[dict[str, str]] = [
     {
         "name": "informatie",
         "description": "Information requests to agencies and the household's debt overview.",
+    },
+    {
+        "name": "escalatie",
+        "description": "Escalation of a casus to the Landelijk Escalatie Team: dossier, meeting, "
+        "outcome and action points, bottlenecks in rules (knelpunten).",
     },
     {"name": "afspraken", "description": "The agreements: who may give which data, and why."},
     {"name": "register", "description": "The Landelijk Maatwerkregister: who to call where."},
