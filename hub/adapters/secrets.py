@@ -78,11 +78,7 @@ class HubSecrets:
         storage = _given(storage_key) or _read_or_create(
             keys_dir / "hub-storage.key", Fernet.generate_key()
         )
-        loaded = cls(pseudonym_key=pseudonym, storage=Fernet(storage), keys_dir=keys_dir)
-        # The key pair now, not at its first use: ``hub.pub`` must be there for an agency (and
-        # ``maatwerk-hub seal-bsn``) from the start.
-        loaded.bsn_sleutel  # noqa: B018 (a cached property, read for its effect)
-        return loaded
+        return cls(pseudonym_key=pseudonym, storage=Fernet(storage), keys_dir=keys_dir)
 
     @functools.cached_property
     def bsn_sleutel(self) -> X25519PrivateKey:

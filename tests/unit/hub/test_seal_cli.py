@@ -9,7 +9,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from typer.testing import CliRunner
 
-from hub.adapters.secrets import HubSecrets
 from hub.cli import app
 from schemas.versleuteling import generate_private_key, open_sealed
 
@@ -44,14 +43,3 @@ def test_without_the_hubs_key_it_says_where_it_looked(keys_dir: Path) -> None:
     result = CliRunner().invoke(app, ["seal-bsn"], input="999990020\n")
     assert result.exit_code == 2
     assert str(keys_dir / "hub.pub") in result.output
-
-
-def test_the_hub_writes_its_public_key_where_seal_bsn_looks_when_it_loads_its_secrets(
-    keys_dir: Path,
-) -> None:
-    """On a fresh ``make run`` the key pair was made only at its first use, so the README's
-    check before collecting found no ``.var/keys/hub.pub``."""
-    secrets = HubSecrets.load(keys_dir)
-    result = CliRunner().invoke(app, ["seal-bsn"], input="999990020\n")
-    assert result.exit_code == 0, result.output
-    assert secrets.open_bsn(result.stdout.strip()) == "999990020"
