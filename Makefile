@@ -15,11 +15,12 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
+ARGS ?=
 # Moments at which a hub that keeps Dutch calendar days is easy to get wrong: a year end in the hour
 # the Netherlands is a day ahead of UTC, both daylight-saving switches, the last minute of a leap day.
 CLOCK_MOMENTS ?= 2026-12-31T23:30:00+00:00 2027-03-28T01:30:00+00:00 2027-10-31T00:30:00+00:00 2028-02-29T22:59:00+00:00
 
-.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-e2e test-faults test-clock test-clock-unit lint format clean distclean
+.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-readme test-e2e test-faults test-clock test-clock-unit lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -42,8 +43,8 @@ k8s: venv ## regenerate deploy/k8s/ (Strimzi topics and users, hub, connectors) 
 	$(BIN)/python scripts/generate_k8s.py
 	$(BIN)/python scripts/generate_k8s.py --check
 
-run: venv kafka-jars ## the whole stack: Kafka, hub, connectors and simulators (Ctrl-C stops all)
-	$(BIN)/python deploy/stack.py
+run: venv kafka-jars ## the whole stack (Ctrl-C stops all); its options: make run ARGS="--port-offset 100"
+	$(BIN)/python deploy/stack.py $(ARGS)
 
 test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL; then the unit tests at other moments
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -69,6 +70,9 @@ test-api: venv ## HTTP APIs (hub, simulators) in process, SQLite and FastStream'
 
 test-integration: venv kafka-jars ## integration tests (real Kafka / PostgreSQL)
 	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+test-readme: venv kafka-jars ## the README's walk-through, run as written against a fresh make run
+	$(BIN)/pytest tests/e2e/test_readme.py $(PYTEST_ARGS)
 
 test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)

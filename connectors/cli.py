@@ -19,7 +19,7 @@ from faststream import FastStream
 from faststream.asgi import AsgiFastStream
 
 from connectors.base.backoffice import BackofficeClient
-from connectors.base.health import routes, start_tasks, supervise
+from connectors.base.health import GroupMembership, routes, start_tasks, supervise
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
@@ -57,6 +57,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
             ),
             log_throttle=LogThrottle(settings.log_interval),
             group_id=settings.group_id,
+            listener=(group := GroupMembership()),
         )
         supervisor = supervise(broker)
         start_tasks(supervisor)
@@ -66,7 +67,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
                 return
             # GET /health and /ready (deploy/k8s probes): the broker's ping and the supervised
             # loops (connectors.base.health).
-            asgi = AsgiFastStream(broker, asgi_routes=routes(broker, supervisor))
+            asgi = AsgiFastStream(broker, asgi_routes=routes(broker, supervisor, group))
             await asgi.run(
                 run_extra_options={
                     "host": settings.health_host,

@@ -15,6 +15,7 @@ forgets nothing.
 
     .venv/bin/python deploy/stack.py [--skip NAME ...] [--var-dir DIR] [--port-offset N]
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
+        [--connector-port AGENCY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
@@ -44,6 +45,7 @@ from simulators import AGENCIES, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
+CONNECTOR_PORTS = {agency: 8111 + i for i, agency in enumerate(AGENCIES)}  # /health and /ready
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,8 @@ SETUP: tuple[Command, ...] = (
     ),
 )
 
-# Long-running processes, started in this order (each waits for the previous one's health check)
-# and stopped in the reverse order.
+# Long-running processes, started in this order (all at once, then each one's health check is
+# waited for) and stopped in the reverse order.
 SERVICES: tuple[Command, ...] = (
     *(
         Command(
@@ -135,8 +137,12 @@ SERVICES: tuple[Command, ...] = (
                 "CONNECTOR_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
                 "CONNECTOR_KAFKA_SSL_CERTFILE": f"{{pki_dir}}/{agency}.pem",
                 "CONNECTOR_KAFKA_SSL_KEYFILE": f"{{pki_dir}}/{agency}.key",
+                "CONNECTOR_HEALTH_PORT": "{port}",
             },
-            describe=f"connector {agency}",
+            port=CONNECTOR_PORTS[agency],
+            # Ready once its consumer has joined its group: an instruction sent now is read.
+            health_path="/ready",
+            describe=f"connector {agency} (probes /health, /ready)",
         )
         for agency in AGENCIES
     ),
@@ -342,6 +348,8 @@ class Stack:
             "hub": args.hub_port or HUB_PORT + self.offset,
             **{f"simulator-{a}": p + self.offset for a, p in POORTEN.items()},
             **{f"simulator-{a}": p for a, p in args.simulator_port},
+            **{f"connector-{a}": p + self.offset for a, p in CONNECTOR_PORTS.items()},
+            **{f"connector-{a}": p for a, p in args.connector_port},
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
@@ -433,12 +441,17 @@ class Stack:
         argv, env = self.resolve(service.command)
         service.child = Child(service.command, argv, env, self.out)
 
-    def start_service(self, command: Command) -> None:
-        """The first start: a process that does not come up stops the stack (a configuration
-        error, not a crash)."""
+    def start_service(self, command: Command) -> Service:
+        """The first start; :meth:`wait_healthy` then waits for it."""
         service = Service(command, self.health_url(command))
         self.services.append(service)
         self.spawn(service)
+        return service
+
+    def wait_healthy(self, service: Service) -> None:
+        """A process that does not come up at its first start stops the stack (a configuration
+        error, not a crash)."""
+        command = service.command
         assert service.child is not None
         if service.health_url is None:
             return
@@ -558,9 +571,11 @@ class Stack:
         for command in SETUP:
             if not self.skipped(command):
                 self.run_setup(command)
-        for command in SERVICES:
-            if not self.skipped(command):
-                self.start_service(command)
+        # All at once (none needs another to start), then each one's health check: the
+        # connectors' joins to their groups overlap instead of queueing.
+        started = [self.start_service(c) for c in SERVICES if not self.skipped(c)]
+        for service in started:
+            self.wait_healthy(service)
         if not self.skipped(Command("hub", ())):
             for command in AFTER_START:
                 if not self.skipped(command):
@@ -713,6 +728,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="AGENCY=PORT",
         help="a simulator's port (default simulators.POORTEN)",
+    )
+    parser.add_argument(
+        "--connector-port",
+        type=agency_port,
+        action="append",
+        default=[],
+        metavar="AGENCY=PORT",
+        help="a connector's /health and /ready port (default 8111, 8112, 8113)",
     )
     parser.add_argument(
         "--var-dir",

@@ -31,7 +31,7 @@ from hub.entrypoints import (
     verzoek_api,
 )
 from hub.entrypoints.api import install_error_handlers
-from hub.entrypoints.docs import install_docs
+from hub.entrypoints.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from hub.entrypoints.hygiene import install_hygiene
 from hub.entrypoints.idempotentie import Idempotency
 from hub.entrypoints.identiteit import IdentiteitMiddleware
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app = FastAPI(
         title="maatwerk-hub",
         version="0.1.0",
-        summary="The loket's API: casus, time-out orders and their chain status.",
+        summary="The loket's and the agencies' API: casus and the instruments ordered on it.",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

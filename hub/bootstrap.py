@@ -147,6 +147,9 @@ async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
         antwoorden=ANTWOORD_ROUTES,
         clock=clock,
     )
+    # The hub's key pair at start, not at its first use: ``hub.pub`` is there for an agency
+    # (and ``maatwerk-hub seal-bsn``) from the first start.
+    deps.secrets.bsn_sleutel  # noqa: B018 (a cached property, read for its effect)
     hub = Hub(
         settings=settings,
         engine=engine,

@@ -179,7 +179,7 @@ async def _verify(url: str) -> Verificatie:
 
 
 # Command groups of their own, imported after the app they join.
-from hub.entrypoints import dead_letter_cli, register_cli  # noqa: E402
+from hub.entrypoints import dead_letter_cli, register_cli, seal_cli  # noqa: E402
 
 app.add_typer(dead_letter_cli.app, name="deadletters")
 app.add_typer(register_cli.app, name="register")
@@ -187,3 +187,4 @@ app.add_typer(register_cli.app, name="register")
 
 if __name__ == "__main__":
     app()
+app.command("seal-bsn")(seal_cli.seal_bsn)

@@ -181,8 +181,12 @@ class KafkaClientLogLimiter(logging.Filter):
     the hub. This filter, on the process's log handler, lets through one line per state change
     and a summary now and then:
 
-    - the first client error (WARNING or worse) after a quiet spell passes, marked
-      ``kafka_client="disconnected"``;
+    - the first client error (WARNING or worse) after a quiet spell is held for ``grace``
+      seconds: a fresh broker answers "coordinator not available" or stale metadata for a moment
+      while a client joins, and a start-up must not look like a failure. When the errors stop
+      within it, :meth:`tick` logs one INFO line (``kafka client errors stopped``, marked
+      ``"recovered"``, with the first error's text and the count); when they go on, the first
+      error after ``grace`` passes, marked ``kafka_client="disconnected"`` with ``suppressed``;
     - while the errors go on, at most one line per ``interval`` passes (the latest error),
       marked ``"still-disconnected"`` with ``suppressed``: how many were held back since the
       last line;
@@ -199,11 +203,15 @@ class KafkaClientLogLimiter(logging.Filter):
         *,
         interval: float = 10.0,
         quiet: float = 5.0,
+        grace: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self._interval = interval
         self._quiet = quiet
+        self._grace = grace
+        self._first: str | None = None
+        """The held first error of this outage while no line passed yet."""
         self._clock = clock
         self._lock = threading.Lock()
         self.disconnected_since: float | None = None
@@ -231,8 +239,19 @@ class KafkaClientLogLimiter(logging.Filter):
             self._last_error = now
             if self.disconnected_since is None:
                 self.disconnected_since = now
-                self._last_line = now
+                self._first = record.getMessage()
+                self._held = self._held_total = 1
+                return False
+            if self._first is not None:
+                if now - self.disconnected_since < self._grace:
+                    self._held += 1
+                    self._held_total += 1
+                    return False
+                self._first = None  # it goes on: a real outage, say so
                 record.kafka_client = "disconnected"
+                record.suppressed = self._held
+                self._last_line = now
+                self._held = 0
                 return True
             if now - self._last_line < self._interval:
                 self._held += 1
@@ -252,8 +271,18 @@ class KafkaClientLogLimiter(logging.Filter):
             if since is None or now - self._last_error < self._quiet:
                 return
             held, lasted = self._held_total, self._last_error - since
+            first, self._first = self._first, None
             self.disconnected_since = None
             self._held = self._held_total = 0
+        if first is not None:  # over within the grace: a blip, told but not alarming
+            structlog.get_logger(__name__).info(
+                "kafka client errors stopped",
+                kafka_client="recovered",
+                first_error=first,
+                suppressed=held,
+                lasted_seconds=round(lasted, 1),
+            )
+            return
         structlog.get_logger(__name__).warning(
             "kafka client errors stopped",
             kafka_client="reconnected",

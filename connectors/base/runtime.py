@@ -56,11 +56,11 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 import structlog
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.errors import KafkaError
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, Topic
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity
@@ -516,6 +516,7 @@ def bouw_broker(
     klok: Callable[[], datetime] = lambda: datetime.now(UTC),
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
     log_throttle: LogThrottle | None = None,
+    listener: ConsumerRebalanceListener | None = None,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
@@ -524,7 +525,6 @@ def bouw_broker(
         bootstrap_servers.split(","),  # a cluster: host:port,host:port,...
         security=None if tls is None else BaseSecurity(ssl_context=tls.context()),
         client_id=koppeling.naam,
-        allow_auto_create_topics=False,
         acks="all",
         enable_idempotence=True,
         middlewares=[broker_middleware()],  # traceparent in, and on to the answer
@@ -551,8 +551,11 @@ def bouw_broker(
     topics = [t.name for t in koppeling.topics]
 
     @broker.subscriber(
-        *topics,
+        # Provisioned by `maatwerk-hub topics`: FastStream neither creates nor warns about them
+        # (``allow_auto_create_topics=False`` would still warn at every start).
+        *(Topic(name, declare=False) for name in topics),
         group_id=group_id or koppeling.naam,
+        listener=listener,  # e.g. health.GroupMembership: /ready once the group has it
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_leesbare_headers,

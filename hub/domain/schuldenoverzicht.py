@@ -17,7 +17,11 @@ from dataclasses import dataclass
 
 from hub.domain.informatieverzoek import Informatieverzoek
 from hub.domain.verzoek import ONBEANTWOORD, KetenStatus, Verzoek, VerzoekStatus
-from schemas.informatie import Gegevenscategorie, VorderingInhoud
+from schemas.informatie import Gegevenscategorie, VorderingInhoud, Weigeringsgrond
+
+GEEN_VORDERINGEN = frozenset({Weigeringsgrond.ONBEKENDE_PERSOON.value})
+"""Refusals that are a full answer to a debt overview: a person the agency does not know has no
+claims there. Any other refusal leaves that person's claims at that agency out of the totals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +66,18 @@ class UitvoerderSchulden:
     onleesbaar: int = 0
     """Contents that did not open as a claim (not sealed for the hub, or not a claim): left out
     of the claims and totals, and counted here so that the totals are not taken as complete."""
+    alles_gegeven: bool = True
+    """Every person's claims are in (a person unknown to the agency has none); false when it
+    refused for another reason (no legal ground, ...) for any person."""
 
     @property
     def beantwoord(self) -> bool:
         return self.status not in ONBEANTWOORD
+
+    @property
+    def volledig(self) -> bool:
+        """Answered, and the totals hold all of this agency's claims on the household."""
+        return self.beantwoord and self.alles_gegeven and self.onleesbaar == 0
 
     @property
     def totaal_oorspronkelijk_centen(self) -> int:
@@ -89,8 +101,9 @@ class Schuldenoverzicht:
 
     @property
     def compleet(self) -> bool:
-        """Every agency answered."""
-        return all(u.beantwoord for u in self.uitvoerders)
+        """The totals hold every agency's claims on every household member: exactly when
+        ``status`` is ``confirmed`` (the two once disagreed: ``incomplete`` beside ``compleet``)."""
+        return self.status is KetenStatus.CONFIRMED
 
     @property
     def ontbrekend(self) -> list[str]:
@@ -118,6 +131,18 @@ class Schuldenoverzicht:
             for u in self.uitvoerders
             if u.vorderingen
         }
+
+
+def overzicht_status(delen: list[UitvoerderSchulden]) -> KetenStatus:
+    """The overview's own status: ``pending`` while an agency has not answered, ``confirmed``
+    when every agency gave all its claims on the household, else ``incomplete`` (an agency
+    refused for a person it knows, or gave content that did not open). Not the request chain's
+    status: a person unknown to an agency is a refusal there, but a full answer here."""
+    if not all(u.beantwoord for u in delen):
+        return KetenStatus.PENDING
+    if all(u.volledig for u in delen):
+        return KetenStatus.CONFIRMED
+    return KetenStatus.INCOMPLETE
 
 
 def samengestelde_status(keten: list[Verzoek]) -> VerzoekStatus:
@@ -171,12 +196,17 @@ def stel_samen(
                 reden=geweigerd.reden if geweigerd else None,
                 vorderingen=tuple(vorderingen),
                 onleesbaar=onleesbaar,
+                alles_gegeven=all(
+                    v.status is VerzoekStatus.CONFIRMED
+                    or (v.status is VerzoekStatus.REFUSED and v.redencode in GEEN_VORDERINGEN)
+                    for v in keten
+                ),
             )
         )
     return Schuldenoverzicht(
         schuldenoverzicht_id=verzoek.informatieverzoek_id,
         casus_id=verzoek.casus_id,
-        status=verzoek.status,
+        status=overzicht_status(delen),
         gevraagd_op=verzoek.gevraagd_op,
         reageer_uiterlijk=verzoek.reageer_uiterlijk,
         uitvoerders=tuple(delen),

@@ -80,7 +80,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code,
-            content={"detail": [fout(exc.field, exc.message, exc.type)]},
+            # Typed like Starlette's own errors when the service names no type (403 forbidden).
+            content={
+                "detail": [
+                    fout(exc.field, exc.message, exc.type or _http_error_type(exc.status_code))
+                ]
+            },
             headers={"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status_code == 401 else None,
         )
 

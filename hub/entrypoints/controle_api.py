@@ -18,6 +18,7 @@ UitvoerderDep = Annotated[Beller, Depends(VereisteRol(Rol.UITVOERDER))]
 
 router = APIRouter(
     prefix="/api/v1",
+    tags=["controle"],
     responses={422: {"model": Fouten, "description": "Invalid input; each error names its field."}},
 )
 

@@ -22,6 +22,56 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 ASSETS = "/docs-assets"
+
+API_DESCRIPTION = """\
+The hub between the *Landelijk Maatwerkloket Multiproblematiek* (the loket) and the government
+bodies it works with. The loket submits a **casus** and moves it through its lifecycle; for a
+casus it orders instruments that the hub fans out over Kafka to every agency in scope, each
+agency's connector answering with its own reference or a refusal with a reason:
+
+- **time-out** (opschorting): collection paused at the agencies for a period, extended or lifted,
+  with the chain's status per agency; agencies **check before collecting** whether one is in force;
+- **information requests** under the agreements (afspraken) and the **debt overview** of a
+  household's open claims, from which a time-out on exactly those claims follows;
+- **escalation** of a casus to the Landelijk Escalatie Team (LET), with its dossier, meeting,
+  outcome and action points;
+- the **Landelijk Maatwerkregister** of every organisation's maatwerkfunctionaris.
+
+Every caller proves its organisation (OIN) with a client certificate (mutual TLS); each
+operation lists the roles allowed (`x-rollen`). Every action is audited, and every processing of
+personal data is in the processing log (verwerkingen). A BSN goes only in a request body and is
+pseudonymised at once: never in a URL, on a topic or in a log line. Operators watch and repair
+the flow under *ops* (outbox, dead letters, metrics).
+"""
+
+OPENAPI_TAGS: list[dict[str, str]] = [
+    {"name": "casus", "description": "Submit a casus and move it through its lifecycle."},
+    {
+        "name": "opschorting",
+        "description": "Time-out: order one for agencies, follow its chain, extend or lift it.",
+    },
+    {
+        "name": "controle",
+        "description": "Check before collecting: an agency asks whether a time-out is in force "
+        "for a person (by a BSN sealed with the hub's key, or a pseudonym).",
+    },
+    {
+        "name": "informatie",
+        "description": "Information requests to agencies and the household's debt overview.",
+    },
+    {
+        "name": "escalatie",
+        "description": "Escalation of a casus to the Landelijk Escalatie Team: dossier, meeting, "
+        "outcome and action points, bottlenecks in rules (knelpunten).",
+    },
+    {"name": "afspraken", "description": "The agreements: who may give which data, and why."},
+    {"name": "register", "description": "The Landelijk Maatwerkregister: who to call where."},
+    {"name": "verwerkingen", "description": "The processing log (who processed whose data, why)."},
+    {"name": "uitvoerder", "description": "An agency's own requests from the hub."},
+    {"name": "ops", "description": "Operators: overview, outbox, dead letters, health."},
+]
+"""Operations grouped by instrument in /docs, in this order (a router's tag not listed here
+comes after them)."""
 _STATIC = Path(fastapi_offline.__file__).parent / "static"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 

@@ -269,8 +269,14 @@ class UitvoerderSchuldenView(BaseModel):
 class SchuldenoverzichtView(BaseModel):
     schuldenoverzicht_id: str
     casus_id: str
-    status: KetenStatus
-    compleet: bool = Field(description="Every agency answered.")
+    status: KetenStatus = Field(
+        description="pending while an agency has not answered; confirmed when every agency gave "
+        "all its claims on the household (a person unknown to an agency has none there); "
+        "incomplete when an agency refused for a person it knows or its content did not open."
+    )
+    compleet: bool = Field(
+        description="The totals hold every agency's claims on every member: status confirmed."
+    )
     gevraagd_op: dt.datetime
     reageer_uiterlijk: dt.datetime
     uitvoerders: list[UitvoerderSchuldenView]

@@ -23,6 +23,7 @@ part: that a time-out exists is itself sensitive)."""
 
 router = APIRouter(
     prefix="/api/v1",
+    tags=["opschorting"],
     responses={
         404: {"model": Fouten, "description": "Unknown casus or order."},
         422: {"model": Fouten, "description": "Invalid input; each error names its field."},

@@ -29,7 +29,7 @@ and a metric (it cannot be dead-lettered to itself); transient failures are retr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NoReturn, cast
 
@@ -37,7 +37,7 @@ import structlog
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.exceptions import NackMessage
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, Topic
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
@@ -122,6 +122,14 @@ async def _raw_body(message: StreamMessage[Any]) -> bytes:
     return bytes(message.body or b"")
 
 
+def provisioned(names: Iterable[str]) -> list[Topic]:
+    """The topics as made by ``maatwerk-hub topics`` (as the operators, with their ACLs): the hub
+    may not create topics, so FastStream must not try (each try logged a
+    ``TopicAuthorizationFailedError`` warning at start). ``declare=False`` is FastStream's switch
+    for topics provisioned elsewhere; ``allow_auto_create_topics=False`` would warn instead."""
+    return [Topic(name, declare=False) for name in names]
+
+
 def _unreadable(exc: Exception) -> str:
     """Why a record could not be parsed: the contract's own explanation, or only the type of an
     unexpected exception (its message might quote the record)."""
@@ -165,7 +173,7 @@ def register_handlers(
         raise NackMessage()
 
     @broker.subscriber(
-        *antwoord_topics,
+        *provisioned(antwoord_topics),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -227,7 +235,7 @@ def register_handlers(
         antwoorden.done(place)
 
     @broker.subscriber(
-        *(t.name for t in dead_letter_topics()),
+        *provisioned(t.name for t in dead_letter_topics()),
         group_id=f"{group_id}-deadletters",
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,

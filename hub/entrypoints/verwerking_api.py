@@ -18,6 +18,7 @@ LezerDep = Annotated[Beller, Depends(VereisteRol(Rol.LOKET, Rol.OPERATOR))]
 
 router = APIRouter(
     prefix="/api/v1",
+    tags=["verwerkingen"],
     responses={422: {"model": Fouten, "description": "Invalid input; each error names its field."}},
 )
 

@@ -53,7 +53,7 @@ class Runner:
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     base = tmp_path_factory.mktemp("supervisor")
-    names = ("hub", "kafka", "controller", *AGENCIES)
+    names = ("hub", "kafka", "controller", *AGENCIES, *(f"connector-{a}" for a in AGENCIES))
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     argv = [
         sys.executable,
@@ -67,6 +67,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
         "--kafka-controller-port",
         str(ports["controller"]),
         *(arg for a in AGENCIES for arg in ("--simulator-port", f"{a}={ports[a]}")),
+        *(arg for a in AGENCIES for arg in ("--connector-port", f"{a}={ports[f'connector-{a}']}")),
     ]
     process = start_process(
         "stack",

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from connectors.base.health import routes
+from connectors.base.health import GroupMembership, routes
 from schemas.supervision import Supervisor
 
 
@@ -57,7 +57,9 @@ async def test_a_consume_loop_that_raised_makes_the_connector_unready_until_it_r
 
     supervisor = Supervisor(sleep=held, clock=clock)
     broker = Broker()
-    handlers = dict(routes(broker, supervisor))  # type: ignore[arg-type]
+    group = GroupMembership()
+    await group.on_partitions_assigned(set())
+    handlers = dict(routes(broker, supervisor, group))  # type: ignore[arg-type]
     runs = 0
 
     async def consume_loop() -> None:
@@ -94,3 +96,17 @@ async def test_a_consume_loop_that_raised_makes_the_connector_unready_until_it_r
     finally:
         again.cancel()
         await asyncio.gather(again, return_exceptions=True)
+
+
+async def test_the_connector_is_ready_only_while_its_consumer_is_in_its_group() -> None:
+    """``make run`` says "up" on /ready: before the first join an instruction would wait unread."""
+    group = GroupMembership()
+    handlers = dict(routes(Broker(), Supervisor(), group))  # type: ignore[arg-type]
+    joining = await probe(handlers["/ready"], "/ready")
+    assert joining.status_code == 503
+    assert joining.json()["group"] == "not joined"
+    assert (await probe(handlers["/health"], "/health")).status_code == 204  # alive meanwhile
+    await group.on_partitions_assigned(set())  # joined; a member may get no partition
+    assert (await probe(handlers["/ready"], "/ready")).status_code == 204
+    await group.on_partitions_revoked(set())  # a rebalance began
+    assert (await probe(handlers["/ready"], "/ready")).status_code == 503

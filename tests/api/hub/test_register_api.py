@@ -67,6 +67,7 @@ async def test_an_organisation_may_not_change_another_entry_but_an_operator_may(
     refused = await rotterdam.put(f"/api/v1/register/{UTRECHT.oin}", json=entry(team="Overname"))
     assert refused.status_code == 403
     assert refused.json()["detail"][0]["field"] == "oin"
+    assert refused.json()["detail"][0]["type"] == "forbidden"  # as the README shows (was null)
     unread = await rotterdam.put(f"/api/v1/register/{UTRECHT.oin}", json={})
     assert unread.status_code == 403  # whatever it sent: the body is not read
     assert (await rotterdam.delete(f"/api/v1/register/{UTRECHT.oin}")).status_code == 403

@@ -77,11 +77,13 @@ def geef(
     )
 
 
-def weiger(verzoek: Informatieverzoek, agency: str, pseudoniem: str) -> None:
+def weiger(
+    verzoek: Informatieverzoek, agency: str, pseudoniem: str, reden: str = "onbekende-persoon"
+) -> None:
     vraag = next(v for v in verzoek.vragen if v.uitvoerder == agency and v.pseudoniem == pseudoniem)
     verzoek.neem_geweigerd(
         agency,
-        Weigering(vraag.instructie_id, "so-1", "onbekende-persoon", "Persoon onbekend", NU),
+        Weigering(vraag.instructie_id, "so-1", reden, "Persoon onbekend", NU),
         nu=NU,
         door=agency,
         antwoord_id="x",
@@ -197,3 +199,30 @@ def test_a_content_that_does_not_open_as_a_claim_is_counted_not_added():
     [duo] = stel_samen(verzoek, open_of_niets, NU).uitvoerders
     assert duo.onleesbaar == 1 and [v.referentie for v in duo.vorderingen] == ["DUO-1"]
     assert duo.totaal_openstaand_centen == 700
+
+
+def test_a_person_unknown_to_an_agency_leaves_the_overview_complete_and_confirmed():
+    """The README's household: DUO knows only the applicant. Its refusal for the partner is a
+    full answer (no claims there), so the overview is ``confirmed`` and ``compleet`` (it once
+    answered ``incomplete`` beside ``compleet: true``)."""
+    verzoek = overzicht_verzoek("cjib", "duo")
+    geef(verzoek, "cjib", "psn-a", claim("CJIB-1", 100, 100))
+    geef(verzoek, "cjib", "psn-b", claim("CJIB-2", 50, 50, pseudoniem="psn-b"))
+    geef(verzoek, "duo", "psn-a", claim("DUO-1", 700, 700))
+    weiger(verzoek, "duo", "psn-b")
+    overzicht = stel_samen(verzoek, opener, NU)
+    assert overzicht.status is KetenStatus.CONFIRMED and overzicht.compleet
+    assert overzicht.ontbrekend == [] and overzicht.totaal_openstaand_centen == 850
+
+
+def test_a_refusal_for_a_known_person_leaves_the_overview_incomplete_and_says_so():
+    """Every agency answered, but the CJIB gave nothing for the partner: the totals miss its
+    claims, so ``status`` is ``incomplete`` and ``compleet`` false, in agreement."""
+    verzoek = overzicht_verzoek("cjib", "duo")
+    geef(verzoek, "cjib", "psn-a", claim("CJIB-1", 100, 100))
+    weiger(verzoek, "cjib", "psn-b", reden="geen-grondslag")
+    geef(verzoek, "duo", "psn-a", claim("DUO-1", 700, 700))
+    weiger(verzoek, "duo", "psn-b")
+    overzicht = stel_samen(verzoek, opener, NU)
+    assert overzicht.status is KetenStatus.INCOMPLETE and not overzicht.compleet
+    assert overzicht.ontbrekend == []

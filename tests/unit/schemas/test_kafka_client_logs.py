@@ -80,10 +80,11 @@ def test_56000_client_errors_in_16_seconds_give_a_handful_of_lines(log) -> None:
     passed = len(written) - 2  # the INFO line and the end
     assert states == [
         (None, None),
-        ("disconnected", None),
-        ("still-disconnected", pytest.approx(OUTAGE_LINES * 10 / 16, abs=2)),
+        # the first 10 s held as a possible blip, then the outage is told
+        ("disconnected", pytest.approx(OUTAGE_LINES * 10 / 16, abs=2)),
         ("reconnected", OUTAGE_LINES - passed),
     ]
+    assert written[1]["level"] == "error"
     assert written[-1]["event"] == "kafka client errors stopped"
     assert written[-1]["lasted_seconds"] == 16.0
 
@@ -112,3 +113,23 @@ def test_other_lines_pass_untouched() -> None:
             record = logging.LogRecord(name, level, "", 0, "a failing record", (), None)
             assert limiter.filter(record)
     assert limiter.disconnected_since is None
+
+
+def test_a_blip_while_a_client_joins_a_fresh_broker_is_one_info_line(log) -> None:
+    """At start a fresh broker answers "coordinator not available" for a moment: that used to
+    give an error line and a warning on every clean start. Over within the grace: one INFO line
+    that still names the first error."""
+    lines, handler = log
+    clock = Clock()
+    limiter = KafkaClientLogLimiter(interval=10.0, quiet=5.0, grace=10.0, clock=clock)
+    handler.filters[:] = [limiter]
+    coordinator = logging.getLogger("aiokafka.consumer.group_coordinator")
+    coordinator.error("Group Coordinator Request failed: %s", "[Error 15] NotAvailable")
+    clock.now += 0.5
+    coordinator.error("Group Coordinator Request failed: %s", "[Error 15] NotAvailable")
+    clock.now += 5.0
+    limiter.tick()
+    written = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert [(w["level"], w["kafka_client"]) for w in written] == [("info", "recovered")]
+    assert written[0]["first_error"].startswith("Group Coordinator Request failed")
+    assert written[0]["suppressed"] == 2 and written[0]["lasted_seconds"] == 0.5
