@@ -25,30 +25,10 @@ from schemas.afwijking import AfwijkingBesloten
 from schemas.topics import AFWIJKING
 from tests.support.afwijking import KNELPUNT_ID, afwijking_body
 from tests.support.loket import LOKET_DOOR, casus_body
-from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
+from tests.unit.hub.fakes import Klok
 
 BSN = "999990019"
 PARTNER = "999990020"
-
-
-@pytest.fixture
-def klok():
-    return Klok()
-
-
-@pytest.fixture
-def store():
-    return Store()
-
-
-@pytest.fixture
-def deps(tmp_path, klok):
-    return fake_deps(tmp_path, klok)
-
-
-@pytest.fixture
-def uow(store, deps):
-    return lambda: FakeUnitOfWork(store, deps)
 
 
 async def _casus(uow, deps, *, accepteer: bool = True) -> str:

@@ -33,29 +33,8 @@ from schemas.casus import (
 )
 from schemas.topics import CASUS
 from tests.support.loket import LOKET_DOOR, casus_body
-from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN = "999990019"
-
-
-@pytest.fixture
-def klok():
-    return Klok()
-
-
-@pytest.fixture
-def store():
-    return Store()
-
-
-@pytest.fixture
-def deps(tmp_path, klok):
-    return fake_deps(tmp_path, klok)
-
-
-@pytest.fixture
-def uow(store, deps):
-    return lambda: FakeUnitOfWork(store, deps)
 
 
 async def submit(uow, deps, **changes) -> str:

@@ -46,7 +46,7 @@ from schemas.organisaties import LET, UITVOERDERS, Uitvoerder
 from schemas.topics import CASUS, ESCALATIE
 from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
 from tests.support.register import ingeschreven
-from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
+from tests.unit.hub.fakes import fake_deps
 
 BSN = "999990019"
 LET_DOOR = f"urn:nld:oin:{LET.oin}"
@@ -57,23 +57,8 @@ GEMEENTE_ONBEKEND = "00000001888888880001"
 
 
 @pytest.fixture
-def klok():
-    return Klok()
-
-
-@pytest.fixture
-def store():
-    return Store()
-
-
-@pytest.fixture
 def deps(tmp_path, klok):
     return fake_deps(tmp_path, klok, agencies=("belastingdienst", "cjib", "duo"))
-
-
-@pytest.fixture
-def uow(store, deps):
-    return lambda: FakeUnitOfWork(store, deps)
 
 
 async def casus_in_behandeling(uow, deps) -> str:

@@ -46,29 +46,8 @@ from tests.support.overbrugging import (
     toekenning_body,
 )
 from tests.support.register import ingeschreven
-from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 LOKET_OIN = LOKET_DOOR.removeprefix("urn:nld:oin:")
-
-
-@pytest.fixture
-def klok():
-    return Klok()
-
-
-@pytest.fixture
-def store():
-    return Store()
-
-
-@pytest.fixture
-def deps(tmp_path, klok):
-    return fake_deps(tmp_path, klok)
-
-
-@pytest.fixture
-def uow(store, deps):
-    return lambda: FakeUnitOfWork(store, deps)
 
 
 @pytest.fixture(autouse=True)
