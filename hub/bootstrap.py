@@ -30,7 +30,15 @@ from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.telemetry import configure_tracing
 from hub.domain.afspraak import Afsprakentabel
-from hub.service import aflevering, berichten, informatie, opschorting
+from hub.service import (
+    aflevering,
+    afwijking,
+    berichten,
+    escalatie,
+    informatie,
+    opschorting,
+    overbrugging,
+)
 from hub.service.aflevering import publicatie_opgegeven
 from hub.service.berichten import afwijking as afwijking_berichten
 from hub.service.berichten import casus as casus_berichten
@@ -42,6 +50,7 @@ from hub.service.berichten import register as register_berichten
 from hub.service.berichten import signalering as signalering_berichten
 from hub.service.casus import vul_zoeksleutels_aan
 from hub.service.deps import Deps, utc_now
+from hub.service.instrumentlijst import Instrumentlijst, lijsttabel
 from hub.service.replay import ReplayKafka
 from hub.service.retention import purge_expired
 from hub.service.routes import Route, antwoord_topics, routetabel
@@ -73,6 +82,16 @@ ANTWOORD_ROUTES: Final[Mapping[str, Route]] = routetabel(
 )
 """Each answer type the hub takes and its route (the one answer handler,
 ``hub.service.antwoorden``); the hub subscribes to the topics that carry them."""
+
+INSTRUMENTLIJSTEN: Final[tuple[Instrumentlijst, ...]] = lijsttabel(
+    opschorting.INSTRUMENTLIJST,
+    *informatie.INSTRUMENTLIJSTEN,
+    escalatie.INSTRUMENTLIJST,
+    afwijking.INSTRUMENTLIJST,
+    overbrugging.INSTRUMENTLIJST,
+)
+"""Each kind of instrument the casus view lists under ``instrumenten`` (the casus service and its
+view name none of them: ``hub.service.instrumentlijst``)."""
 
 
 @dataclass

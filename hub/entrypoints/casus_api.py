@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from hub.bootstrap import INSTRUMENTLIJSTEN
 from hub.entrypoints.api import Fouten, HubDep
 from hub.entrypoints.casus_views import CasusAangemaakt, CasusPagina, CasusView, HuishoudlidView
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
@@ -139,4 +140,4 @@ async def sluit_casus(casus_id: str, body: SluitCasus, hub: HubDep, beller: Loke
 
 
 async def _view(casus_id: str, hub: HubDep) -> CasusView:
-    return CasusView.of(await casus_service.lees_casus(casus_id, hub.uow()))
+    return CasusView.of(await casus_service.lees_casus(casus_id, hub.uow(), INSTRUMENTLIJSTEN))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
+from hub.bootstrap import INSTRUMENTLIJSTEN
 from hub.domain.casus import Casus, CasusStatus
 from hub.domain.verzoek import Verzoek, VerzoekSoort
 from hub.entrypoints.opschorting_views import AfleveringView
@@ -40,32 +41,27 @@ class TransitieView(BaseModel):
     details: dict[str, Any] = Field(description="What the step carried: reasons, team, ids.")
 
 
-class InstrumentenView(BaseModel):
-    """The instruments used on this casus; more kinds join as the hub supports them."""
+def _instrumenten_schema() -> dict[str, Any]:
+    """The casus view's ``instrumenten`` as the API documents it: a key per kind of instrument
+    the hub lists (``hub.bootstrap.INSTRUMENTLIJSTEN``), each a list of ids."""
+    return {
+        "type": "object",
+        "title": "Instrumenten",
+        "description": "The instruments used on this casus, per kind: the ids of each.",
+        "properties": {
+            lijst.naam: {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": lijst.beschrijving,
+            }
+            for lijst in INSTRUMENTLIJSTEN
+        },
+        "required": [lijst.naam for lijst in INSTRUMENTLIJSTEN],
+        "additionalProperties": False,
+    }
 
-    opschortingen: list[str] = Field(description="Ids of its time-out orders, oldest first.")
-    informatieverzoeken: list[str] = Field(
-        default_factory=list,
-        description="Ids of the loket's information requests on it, newest first (at most 100; "
-        "GET /api/v1/casussen/{id}/informatieverzoeken pages through all).",
-    )
-    schuldenoverzichten: list[str] = Field(
-        default_factory=list,
-        description="Ids of the loket's debt overviews of it, newest first (at most 100).",
-    )
-    escalaties: list[str] = Field(
-        default_factory=list,
-        description="Ids of its escalations to the LET, oldest first.",
-    )
-    afwijkingen: list[str] = Field(
-        default_factory=list,
-        description="Ids of the deviation decisions recorded on it, oldest first "
-        "(GET /api/v1/afwijkingen/{id}).",
-    )
-    overbruggingen: list[str] = Field(
-        default_factory=list,
-        description="Ids of its bridgings, oldest first (GET /api/v1/overbruggingen/{id}).",
-    )
+
+Instrumenten = Annotated[dict[str, list[str]], WithJsonSchema(_instrumenten_schema())]
 
 
 class OnbestelbaarView(BaseModel):
@@ -107,7 +103,7 @@ class CasusView(BaseModel):
     ingediend_op: dt.datetime
     gewijzigd_op: dt.datetime = Field(description="When the casus took its latest step.")
     transities: list[TransitieView] = Field(description="The history, oldest first.")
-    instrumenten: InstrumentenView
+    instrumenten: Instrumenten
     onbestelbaar: list[OnbestelbaarView] = Field(
         default_factory=list,
         description="Requests of this casus (of any instrument) whose instruction could not be "
@@ -134,14 +130,7 @@ class CasusView(BaseModel):
                 TransitieView(van=t.van, naar=t.naar, op=t.op, door=t.door, details=dict(t.details))
                 for t in c.transities
             ],
-            instrumenten=InstrumentenView(
-                opschortingen=dossier.opschortingen,
-                informatieverzoeken=dossier.informatieverzoeken,
-                schuldenoverzichten=dossier.schuldenoverzichten,
-                escalaties=dossier.escalaties,
-                afwijkingen=dossier.afwijkingen,
-                overbruggingen=dossier.overbruggingen,
-            ),
+            instrumenten=dossier.instrumenten,
             onbestelbaar=[
                 OnbestelbaarView.of(v) for v in dossier.onbestelbaar if v.aflevering is not None
             ],

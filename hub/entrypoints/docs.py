@@ -34,8 +34,12 @@ agency's connector answering with its own reference or a refusal with a reason:
 - **information requests** under the agreements (afspraken) and the **debt overview** of a
   household's open claims, from which a time-out on exactly those claims follows;
 - **escalation** of a casus to the Landelijk Escalatie Team (LET), with its dossier, meeting,
-  outcome and action points;
-- the **Landelijk Maatwerkregister** of every organisation's maatwerkfunctionaris.
+  outcome and action points, and the knelpunten it finds, counted across cases;
+- the **bridging procedure** (overbrugging): care pre-financed now and repaid by the party the LET
+  makes responsible, booked in a double-entry ledger in euro cents;
+- **deviation** decisions (afwijking) recorded on a casus;
+- the **Landelijk Maatwerkregister** of every organisation's maatwerkfunctionaris, which tells the
+  hub whom to warn when an agency's answer is late or a time-out nears its end.
 
 Every caller proves its organisation (OIN) with a client certificate (mutual TLS); each
 operation lists the roles allowed (`x-rollen`). Every action is audited, and every processing of
@@ -63,6 +67,16 @@ OPENAPI_TAGS: list[dict[str, str]] = [
         "name": "escalatie",
         "description": "Escalation of a casus to the Landelijk Escalatie Team: dossier, meeting, "
         "outcome and action points, bottlenecks in rules (knelpunten).",
+    },
+    {
+        "name": "overbrugging",
+        "description": "The bridging procedure: care pre-financed now, repaid by the party the "
+        "LET makes responsible; its double-entry ledger in euro cents.",
+    },
+    {
+        "name": "afwijking",
+        "description": "Deviation decisions: a rule set aside for a household, by whom, under "
+        "what mandate.",
     },
     {"name": "afspraken", "description": "The agreements: who may give which data, and why."},
     {"name": "register", "description": "The Landelijk Maatwerkregister: who to call where."},

@@ -19,6 +19,7 @@ from hub.domain.afwijking import (
 from hub.service.commands import LegAfwijkingVast
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
+from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.unit_of_work import UnitOfWork
 
 
@@ -92,3 +93,15 @@ async def afwijkingen_van(casus_id: str, uow: UnitOfWork) -> list[Afwijking]:
         if await uow.casussen.get(casus_id) is None:
             raise NietGevonden(f"casus {casus_id} not found", field="casus_id")
         return await uow.afwijkingen.van_casus(casus_id)
+
+
+async def _op_casus(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return [a.afwijking_id for a in await uow.afwijkingen.van_casus(casus_id)]
+
+
+INSTRUMENTLIJST = Instrumentlijst(
+    "afwijkingen",
+    "Ids of the deviation decisions recorded on it, oldest first (GET /api/v1/afwijkingen/{id}).",
+    _op_casus,
+)
+"""The casus view's list of deviation decisions."""

@@ -9,15 +9,13 @@ a contract message.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
-from hub.domain.afspraak import LOKET
 from hub.domain.casus import Casus, Lid, Maatwerkfunctionaris, OngeldigeTransitie, nieuw_casus_id
-from hub.domain.selectie import Pagina
 from hub.domain.verzoek import Verzoek, VerzoekStatus
 from hub.service.commands import (
     AccepteerCasus,
@@ -30,6 +28,7 @@ from hub.service.commands import (
 )
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden
+from hub.service.instrumentlijst import Instrumentlijst, instrumenten
 from hub.service.queries import ZoekCasussen
 from hub.service.unit_of_work import UnitOfWork
 
@@ -45,22 +44,9 @@ class CasusDossier:
     """Ids of its time-outs, oldest first."""
     onbestelbaar: list[Verzoek] = field(default_factory=list)
     """Its requests that are undeliverable now (``hub.service.aflevering``)."""
-    informatieverzoeken: list[str] = field(default_factory=list)
-    """Ids of the loket's information requests on it, newest first (at most
-    :data:`MAX_IN_DOSSIER`)."""
-    schuldenoverzichten: list[str] = field(default_factory=list)
-    """Ids of the loket's debt overviews of it, newest first (at most :data:`MAX_IN_DOSSIER`)."""
-    escalaties: list[str] = field(default_factory=list)
-    """Ids of its escalations to the LET, oldest first."""
-    afwijkingen: list[str] = field(default_factory=list)
-    """Ids of the deviation decisions on it, oldest first."""
-    overbruggingen: list[str] = field(default_factory=list)
-    """Ids of its bridgings, oldest first."""
-
-
-MAX_IN_DOSSIER = 100
-"""How many information requests (and debt overviews) the casus view lists; the paged list
-``GET /api/v1/casussen/{id}/informatieverzoeken`` has every one."""
+    instrumenten: dict[str, list[str]] = field(default_factory=dict)
+    """Per kind of instrument (its :class:`~hub.service.instrumentlijst.Instrumentlijst`'s key),
+    the ids of those on the casus."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +184,11 @@ async def _transitie(casus_id: str, uow: UnitOfWork, stap: Callable[[Casus], Non
         await uow.commit()
 
 
-async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
+async def lees_casus(
+    casus_id: str, uow: UnitOfWork, lijsten: Iterable[Instrumentlijst] = ()
+) -> CasusDossier:
+    """The casus, and the instruments on it of each kind in ``lijsten`` (the hub's are
+    ``hub.bootstrap.INSTRUMENTLIJSTEN``)."""
     async with uow:
         casus = await uow.casussen.get(casus_id)
         if casus is None:
@@ -207,19 +197,8 @@ async def lees_casus(casus_id: str, uow: UnitOfWork) -> CasusDossier:
             casus=casus,
             opschortingen=await uow.opschortingen.for_casus(casus_id),
             onbestelbaar=await uow.verzoeken.van_casus(casus_id, [VerzoekStatus.UNDELIVERABLE]),
-            informatieverzoeken=await _informatie(uow, casus_id, schuldenoverzicht=False),
-            schuldenoverzichten=await _informatie(uow, casus_id, schuldenoverzicht=True),
-            escalaties=await uow.escalaties.van_casus(casus_id),
-            afwijkingen=[a.afwijking_id for a in await uow.afwijkingen.van_casus(casus_id)],
-            overbruggingen=await uow.overbruggingen.van_casus(casus_id),
+            instrumenten=await instrumenten(lijsten, uow, casus_id),
         )
-
-
-async def _informatie(uow: UnitOfWork, casus_id: str, *, schuldenoverzicht: bool) -> list[str]:
-    ids, _ = await uow.informatieverzoeken.van_casus(
-        casus_id, LOKET, Pagina(1, MAX_IN_DOSSIER), schuldenoverzicht=schuldenoverzicht
-    )
-    return ids
 
 
 async def zoek_casussen(vraag: ZoekCasussen, uow: UnitOfWork) -> CasusLijst:

@@ -51,6 +51,7 @@ from hub.service.escalatie_commands import (
     RondActiepuntAf,
     StelUitkomstVast,
 )
+from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Partij, Partijsoort, Regel
 from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder
@@ -421,3 +422,13 @@ async def achterstallige_actiepunten(uow: UnitOfWork, deps: Deps) -> int:
     """Open actions past their deadline, over all escalations."""
     async with uow:
         return await uow.escalaties.tel_achterstallig(deps.clock().astimezone(NL).date())
+
+
+async def _op_casus(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return await uow.escalaties.van_casus(casus_id)
+
+
+INSTRUMENTLIJST = Instrumentlijst(
+    "escalaties", "Ids of its escalations to the LET, oldest first.", _op_casus
+)
+"""The casus view's list of escalations."""

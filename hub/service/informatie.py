@@ -36,6 +36,7 @@ from hub.domain.verzoek import VerzoekStatus
 from hub.service.afspraken import Gevraagd, toets_informatieverzoek
 from hub.service.deps import Deps
 from hub.service.errors import NietGevonden, Ongeldig
+from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Regel
@@ -263,3 +264,39 @@ ANTWOORD_ROUTE = Route(
     beantwoord=_beantwoord,
 )
 """How this instrument's answers are read and applied (listed in ``hub.bootstrap``)."""
+
+
+MAX_IN_DOSSIER = 100
+"""How many information requests (and debt overviews) the casus view lists; the paged list
+``GET /api/v1/casussen/{id}/informatieverzoeken`` has every one."""
+
+
+async def _van_loket(uow: UnitOfWork, casus_id: str, *, schuldenoverzicht: bool) -> list[str]:
+    ids, _ = await uow.informatieverzoeken.van_casus(
+        casus_id, LOKET, Pagina(1, MAX_IN_DOSSIER), schuldenoverzicht=schuldenoverzicht
+    )
+    return ids
+
+
+async def _verzoeken(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return await _van_loket(uow, casus_id, schuldenoverzicht=False)
+
+
+async def _overzichten(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return await _van_loket(uow, casus_id, schuldenoverzicht=True)
+
+
+INSTRUMENTLIJSTEN = (
+    Instrumentlijst(
+        "informatieverzoeken",
+        "Ids of the loket's information requests on it, newest first (at most 100; "
+        "GET /api/v1/casussen/{id}/informatieverzoeken pages through all).",
+        _verzoeken,
+    ),
+    Instrumentlijst(
+        "schuldenoverzichten",
+        "Ids of the loket's debt overviews of it, newest first (at most 100).",
+        _overzichten,
+    ),
+)
+"""The casus view's lists of information requests and debt overviews."""

@@ -15,6 +15,7 @@ from hub.domain.verzoek import Uitkomst, VerzoekStatus, VorderingUitkomst
 from hub.service.commands import DraagOpschortingOp
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
+from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.opschorting import (
@@ -151,3 +152,13 @@ ANTWOORD_ROUTE = Route(
     beantwoord=_beantwoord,
 )
 """How this instrument's answers are read and applied (listed in ``hub.bootstrap``)."""
+
+
+async def _op_casus(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return await uow.opschortingen.for_casus(casus_id)
+
+
+INSTRUMENTLIJST = Instrumentlijst(
+    "opschortingen", "Ids of its time-out orders, oldest first.", _op_casus
+)
+"""The casus view's list of time-outs (``hub.bootstrap.INSTRUMENTLIJSTEN``)."""

@@ -47,6 +47,7 @@ from hub.service.commands import (
 )
 from hub.service.deps import Deps
 from hub.service.errors import Conflict, NietGevonden, Ongeldig
+from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.unit_of_work import UnitOfWork
 from schemas.casus import Urgentie
 from schemas.gedeeld import Partijsoort
@@ -330,3 +331,15 @@ async def onbeslist(uow: UnitOfWork) -> Onbeslist:
     async with uow:
         wachtend = await uow.overbruggingen.onbeslist()
     return Onbeslist(aantal=len(wachtend), urgent=[o for o in wachtend if o.urgent])
+
+
+async def _op_casus(uow: UnitOfWork, casus_id: str) -> list[str]:
+    return await uow.overbruggingen.van_casus(casus_id)
+
+
+INSTRUMENTLIJST = Instrumentlijst(
+    "overbruggingen",
+    "Ids of its bridgings, oldest first (GET /api/v1/overbruggingen/{id}).",
+    _op_casus,
+)
+"""The casus view's list of bridgings."""

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from hub.adapters.orm import AfwijkingRow, AuditRow, OutboxRow
+from hub.bootstrap import INSTRUMENTLIJSTEN
 from hub.domain.opschorting import NL
 from hub.service import afwijking as service
 from hub.service.casus import accepteer_casus, dien_casus_in, lees_casus, sluit_casus
@@ -67,7 +68,8 @@ async def test_a_decision_commits_with_its_message_and_audit_entry(hub):
     assert b.vastgelegd_door == LOKET_DOOR and b.vastgelegd_op.tzinfo is not None
     lijst = await service.afwijkingen_van(casus_id, hub.uow())
     assert [a.afwijking_id for a in lijst] == [eerste, tweede]
-    assert (await lees_casus(casus_id, hub.uow())).afwijkingen == [eerste, tweede]
+    dossier = await lees_casus(casus_id, hub.uow(), INSTRUMENTLIJSTEN)
+    assert dossier.instrumenten["afwijkingen"] == [eerste, tweede]
 
     async with hub.sessions() as session:
         rows = (

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from hub.bootstrap import INSTRUMENTLIJSTEN
 from hub.service import afwijking as service
 from hub.service import casus as casus_service
 from hub.service.commands import (
@@ -90,8 +91,8 @@ async def test_a_decision_is_recorded_published_and_audited_in_one_commit(uow, d
 
     afwijking = await service.lees_afwijking(afwijking_id, uow())
     assert afwijking.besluit.vastgelegd_door == LOKET_DOOR
-    dossier = await casus_service.lees_casus(casus_id, uow())
-    assert dossier.afwijkingen == [afwijking_id]
+    dossier = await casus_service.lees_casus(casus_id, uow(), INSTRUMENTLIJSTEN)
+    assert dossier.instrumenten["afwijkingen"] == [afwijking_id]
 
 
 async def test_decisions_of_a_casus_are_listed_in_the_order_recorded(uow, deps, klok):
@@ -111,7 +112,8 @@ async def test_decisions_of_a_casus_are_listed_in_the_order_recorded(uow, deps, 
     found = await service.afwijkingen_van(casus_id, uow())
     assert [a.afwijking_id for a in found] == ids
     assert [a.besluit.regel.regeling for a in found] == ["Participatiewet", "Invorderingswet 1990"]
-    assert (await casus_service.lees_casus(casus_id, uow())).afwijkingen == ids
+    dossier = await casus_service.lees_casus(casus_id, uow(), INSTRUMENTLIJSTEN)
+    assert dossier.instrumenten["afwijkingen"] == ids
 
 
 @pytest.mark.parametrize("stap", ["ingediend", "gesloten"])

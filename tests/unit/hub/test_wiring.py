@@ -10,12 +10,13 @@ import pkgutil
 import pytest
 
 import hub.domain
-from hub.bootstrap import ANTWOORD_ROUTES, VERTALINGEN
+from hub.bootstrap import ANTWOORD_ROUTES, INSTRUMENTLIJSTEN, VERTALINGEN
 from hub.domain.model import Gebeurtenis
 from hub.domain.opschorting import Opgedragen
-from hub.service import aflevering, informatie, opschorting
+from hub.service import aflevering, afwijking, informatie, opschorting
 from hub.service.berichten import opschorting as opschorting_berichten
 from hub.service.berichten import vertaaltabel
+from hub.service.instrumentlijst import lijsttabel
 from hub.service.routes import routetabel
 
 
@@ -52,3 +53,8 @@ def test_the_answer_routes_are_the_instruments_routes_and_a_second_one_is_refuse
         routetabel(
             [opschorting.ANTWOORD_ROUTE, aflevering.ANTWOORD_ROUTE, opschorting.ANTWOORD_ROUTE]
         )
+
+
+def test_a_second_list_of_one_kind_in_the_casus_view_is_refused():
+    with pytest.raises(ValueError, match="lists afwijkingen already"):
+        lijsttabel(*INSTRUMENTLIJSTEN, afwijking.INSTRUMENTLIJST)
