@@ -4,12 +4,10 @@ of the catalogue)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from hub.app import create_app
 from hub.settings import Settings
@@ -17,8 +15,9 @@ from schemas import parse_event
 from schemas.escalatie import EscalatieAangemeld
 from schemas.topics import ESCALATIE
 from tests.api.hub.test_escalatie_api import AANMELDING, casus_in_behandeling, vandaag
+from tests.integration.hub.test_hub_on_kafka import read_matching
 from tests.support.identiteit import client_for
-from tests.support.kafka import client_kwargs, kafka_tls
+from tests.support.kafka import kafka_tls
 from tests.support.pki import make_pki
 
 pytestmark = pytest.mark.kafka
@@ -47,29 +46,6 @@ async def clients(kafka_bootstrap, tmp_path):
         client_for(app, pki.pem("let")) as let,
     ):
         yield loket, let
-
-
-async def read_as_let(bootstrap: str, casus_id: str, count: int, within: float = 60) -> list:
-    """The records of this casus on the escalation topic, read as the LET (its group)."""
-    consumer = AIOKafkaConsumer(
-        ESCALATIE.name,
-        bootstrap_servers=bootstrap,
-        group_id=f"let-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        **client_kwargs("let"),
-    )
-    await consumer.start()
-    found = []
-    try:
-        async with asyncio.timeout(within):
-            while len(found) < count:
-                batch = await consumer.getmany(timeout_ms=200)
-                for records in batch.values():
-                    found += [r for r in records if r.key == casus_id.encode()]
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def test_an_escalation_reaches_the_let_on_the_topic(clients, kafka_bootstrap):
@@ -103,7 +79,9 @@ async def test_an_escalation_reaches_the_let_on_the_topic(clients, kafka_bootstr
         r = await let.post(f"{pad}/{pad_stap}", json=body)
         assert r.status_code in (200, 201), r.text
 
-    records = await read_as_let(kafka_bootstrap, casus_id, 5)
+    records = await read_matching(
+        kafka_bootstrap, ESCALATIE.name, casus_id, 5, within=60, als="let"
+    )
     events = [parse_event(r.value) for r in records]
     assert [e.type for e in events] == [
         "nl.maatwerk.escalatie.aangemeld.v1",

@@ -5,20 +5,18 @@ step latencies and the time until the last message is on the topic are printed (
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from hub.app import create_app
 from hub.settings import Settings
 from schemas import parse_event
 from schemas.topics import OVERBRUGGING
-from tests.integration.hub.test_hub_on_kafka import BSN
+from tests.integration.hub.test_hub_on_kafka import BSN, read_matching
 from tests.support.identiteit import client_for
-from tests.support.kafka import client_kwargs, kafka_tls
+from tests.support.kafka import kafka_tls
 from tests.support.loket import casus_body, vandaag
 from tests.support.overbrugging import (
     GEMEENTE,
@@ -61,28 +59,6 @@ async def clients(kafka_bootstrap, tmp_path):
         yield loket, let
 
 
-async def read_as_let(bootstrap: str, casus_id: str, count: int, within: float = 60) -> list:
-    """The records of one casus on the bridging topic, read with the LET's certificate."""
-    consumer = AIOKafkaConsumer(
-        OVERBRUGGING.name,
-        bootstrap_servers=bootstrap,
-        group_id=f"let-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        **client_kwargs("let"),
-    )
-    await consumer.start()
-    found = []
-    try:
-        async with asyncio.timeout(within):
-            while len(found) < count:
-                batch = await consumer.getmany(timeout_ms=500)
-                found += [r for rs in batch.values() for r in rs if r.key == casus_id.encode()]
-    finally:
-        await consumer.stop()
-    return found
-
-
 async def test_a_bridging_reaches_its_topic_on_the_real_broker(clients, kafka_bootstrap):
     loket, let = clients
     timings: dict[str, float] = {}
@@ -118,7 +94,9 @@ async def test_a_bridging_reaches_its_topic_on_the_real_broker(clients, kafka_bo
     assert laatste["grootboek"]["openstaand_centen"] == 0 and laatste["grootboek"]["in_balans"]
     klaar = time.perf_counter()
 
-    records = await read_as_let(kafka_bootstrap, casus_id, 6)
+    records = await read_matching(
+        kafka_bootstrap, OVERBRUGGING.name, casus_id, 6, within=60, als="let"
+    )
     op_topic = (time.perf_counter() - klaar) * 1000
     events = [parse_event(r.value) for r in records]
     types = [e.type.removeprefix("nl.maatwerk.overbrugging.").removesuffix(".v1") for e in events]
