@@ -347,11 +347,20 @@ function tel(reeksen, test) {
   return reeksen.reduce((n, r) => n + r.waarden.filter(test).length, 0);
 }
 
+function laatste(waarden) {
+  for (let i = waarden.length - 1; i >= 0; i--) if (waarden[i] != null) return waarden[i];
+  return null;
+}
+
 function reeksOpties(r, eenheid) {
   const opties = {
     label: r.naam, stroke: r.kleur, width: r.streep ? 1.25 : 1.75, spanGaps: Boolean(r.verbind),
     points: {show: Boolean(r.punten), size: 5, fill: r.kleur},
-    value: (u, v) => (v == null ? "–" : `${getalFormaat.format(v)} ${eenheid}`),
+    /* Under the cursor its minute's value; without a cursor the latest one. */
+    value: (u, v, si, idx) => {
+      const waarde = idx == null ? laatste(u.data[si]) : v;
+      return waarde == null ? "–" : `${getalFormaat.format(waarde)} ${eenheid}`;
+    },
   };
   if (r.streep) opties.dash = [5, 4];
   return opties;
@@ -382,7 +391,7 @@ function tekenGrafiek(id, x, reeksen) {
     width: Math.max(240, vak.clientWidth), height: 190,
     cursor: {drag: {x: false, y: false}},
     scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(1, max || 0) * 1.15]}},
-    series: [{label: "Tijd", value: (u, v) => minuut(v)}, ...reeksen.map((r) => reeksOpties(r, eenheid))],
+    series: [{label: "Tijd", value: (u, v, si, idx) => (idx == null ? "nu" : minuut(v))}, ...reeksen.map((r) => reeksOpties(r, eenheid))],
     axes: [
       {stroke: "#5b6675", grid: {stroke: "#eef1f4"}, ticks: {stroke: "#dde3ea"},
         values: (u, splits) => splits.map(minuut)},
@@ -420,7 +429,7 @@ function toonReeksen(r) {
       verbind: true, streep: true});
   });
   tekenGrafiek("grafiek-latentie", x, latentie);
-  tekenGrafiek("grafiek-achterstand", x, lijnen(r.achterstand, {verbind: true}));
+  tekenGrafiek("grafiek-achterstand", x, lijnen(r.achterstand, {verbind: true, punten: true}));
   tekenGrafiek("grafiek-dead-letters", x, lijnen(r.dead_letters_per_reden, {punten: true}));
   const rijen = Object.entries(r.latentie.venster).map(([u, l]) => el("tr", "",
     el("td", "code", u), el("td", "num", l.aantal),
@@ -430,17 +439,22 @@ function toonReeksen(r) {
 }
 
 let grafiekTimer = null;
+let grafiekVraag = 0;
 async function verversGrafieken() {
   clearTimeout(grafiekTimer);
-  const venster = document.getElementById("venster").value;
+  const nummer = ++grafiekVraag;  /* a newer request (another window chosen) wins */
+  const keuze = document.getElementById("venster");
   try {
-    toonReeksen(await haal(`${REEKSEN}?venster=${encodeURIComponent(venster)}`));
+    const reeksen = await haal(`${REEKSEN}?venster=${encodeURIComponent(keuze.value)}`);
+    if (nummer !== grafiekVraag) return;
+    toonReeksen(reeksen);
+    keuze.dataset.getekend = String(reeksen.venster_minuten);
   } catch (fout) {
     const melding = document.getElementById("melding");
     melding.textContent = `Grafieken niet bijgewerkt (${fout.message}); nieuwe poging over 10 seconden.`;
     melding.classList.add("zichtbaar");
   } finally {
-    grafiekTimer = setTimeout(verversGrafieken, GRAFIEK_INTERVAL_MS);
+    if (nummer === grafiekVraag) grafiekTimer = setTimeout(verversGrafieken, GRAFIEK_INTERVAL_MS);
   }
 }
 document.getElementById("venster").addEventListener("change", verversGrafieken);
