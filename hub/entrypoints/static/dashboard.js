@@ -347,6 +347,8 @@ function tel(reeksen, test) {
   return reeksen.reduce((n, r) => n + r.waarden.filter(test).length, 0);
 }
 
+const ENKELVOUD = {berichten: "bericht", records: "record", seconden: "seconde"};
+
 function laatste(waarden) {
   for (let i = waarden.length - 1; i >= 0; i--) if (waarden[i] != null) return waarden[i];
   return null;
@@ -359,7 +361,8 @@ function reeksOpties(r, eenheid) {
     /* Under the cursor its minute's value; without a cursor the latest one. */
     value: (u, v, si, idx) => {
       const waarde = idx == null ? laatste(u.data[si]) : v;
-      return waarde == null ? "–" : `${getalFormaat.format(waarde)} ${eenheid}`;
+      if (waarde == null) return "–";
+      return `${getalFormaat.format(waarde)} ${waarde === 1 ? (ENKELVOUD[eenheid] || eenheid) : eenheid}`;
     },
   };
   if (r.streep) opties.dash = [5, 4];
