@@ -64,7 +64,7 @@ async def test_end_before_start_is_422_naming_einddatum(loket):
 async def test_agency_without_connector_is_422(loket):
     casus_id = await submit_casus(loket)
     response = await loket.post(
-        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("uwv")
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("gemeente")
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "uitvoerders.0.uitvoerder"

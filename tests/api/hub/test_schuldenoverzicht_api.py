@@ -176,7 +176,7 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
 
 async def test_listed_agencies_only_and_one_without_an_agreement_is_422(loket, hub_app):
     casus_id, _ = await casus(loket, BSN)
-    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "uwv"]}, 422)
+    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "gemeente"]}, 422)
     assert response.json()["detail"][0]["field"] == "uitvoerders.1"
     for agency in AGENCIES:
         assert not loket.published.get(informatie_verzoek_topic(agency).name)
