@@ -1,4 +1,4 @@
-"""What the three query APIs share: read only, the fault switch, no BSN in a URL, the totals of the
+"""What the query APIs share: read only, the fault switch, no BSN in a URL, the totals of the
 household of test person 999990019 (the table in the README, "Simulated back-offices")."""
 
 import logging
@@ -8,14 +8,18 @@ import sqlite3
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cak, cjib, duo, svb
 from tests.api.simulators import (
     test_belastingdienst,
     test_belastingdienst_inlichtingen,
+    test_cak,
+    test_cak_levering,
     test_cjib,
     test_cjib_bevraging,
     test_duo,
     test_duo_opvraging,
+    test_svb,
+    test_svb_klantbeeld,
 )
 from tests.api.simulators.conftest import VANDAAG
 
@@ -23,6 +27,8 @@ AGENCIES = {
     "belastingdienst": (belastingdienst, test_belastingdienst_inlichtingen, test_belastingdienst),
     "cjib": (cjib, test_cjib_bevraging, test_cjib),
     "duo": (duo, test_duo_opvraging, test_duo),
+    "cak": (cak, test_cak_levering, test_cak),
+    "svb": (svb, test_svb_klantbeeld, test_svb),
 }
 PERSONEN = ["999990019", "999990020", "999990032", "999990044", "999990056", "999990111"]
 
@@ -51,10 +57,18 @@ def openstaand(agency: str, body: dict) -> int:
         items = body["zoekresultaat"]["zaken"]["lijst"]
         totaal = sum(z["bedrag"]["openstaandCent"] for z in items)
         assert totaal == body["zoekresultaat"]["zaken"]["totaalOpenstaandCent"]
-    else:
+    elif agency == "duo":
         items = body["gegevens"]["schulden"]["items"]
         totaal = sum(s["restschuldCenten"] for s in items)
         assert totaal == body["gegevens"]["schulden"]["restschuldTotaalCenten"]
+    elif agency == "cak":
+        items = body["levering"]["regelingen"]["lijst"]
+        totaal = sum(r["openstaand_centen"] for r in items)
+        assert totaal == body["levering"]["regelingen"]["totaal_openstaand_centen"]
+    else:
+        items = body["resultaat"]["vorderingen"]["items"]
+        totaal = sum(v["openstaandCent"] for v in items)
+        assert totaal == body["resultaat"]["vorderingen"]["openstaandTotaalCent"]
     return totaal
 
 
@@ -71,10 +85,22 @@ async def schulden(bsn: str) -> dict[str, int | None]:
 async def test_the_household_of_999990019_owes_what_the_readme_says():
     testpersoon = await schulden("999990019")
     partner = await schulden("999990020")
-    assert testpersoon == {"belastingdienst": 225250, "cjib": 68900, "duo": 1845000}
-    assert partner == {"belastingdienst": 65500, "cjib": 48900, "duo": None}
-    assert sum(testpersoon.values()) == 2139150
-    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 2253550
+    assert testpersoon == {
+        "belastingdienst": 225250,
+        "cjib": 68900,
+        "duo": 1845000,
+        "cak": 102100,
+        "svb": 41250,
+    }
+    assert partner == {
+        "belastingdienst": 65500,
+        "cjib": 48900,
+        "duo": None,
+        "cak": 22800,
+        "svb": 18000,
+    }
+    assert sum(testpersoon.values()) == 2282500
+    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 2437700
 
 
 @pytest.mark.parametrize("agency", list(AGENCIES))
@@ -113,11 +139,15 @@ FOUTCODE = {
     "belastingdienst": lambda b: b["foutcode"],
     "cjib": lambda b: b["code"],
     "duo": lambda b: b["fout"]["code"],
+    "cak": lambda b: b["fouten"][0]["code"],
+    "svb": lambda b: b["melding"]["code"],
 }
 VORDERING = {
     "belastingdienst": "2023.ZVW.000102",
     "cjib": "STRAF-2024-000219",
     "duo": "SF-2019-000119",
+    "cak": "BRP-2025-000119",
+    "svb": "TV-2025-000119",
 }
 
 
@@ -204,7 +234,8 @@ async def test_no_bsn_in_a_log_line(agency, caplog):
             next(
                 k
                 for k in body
-                if k not in ("verzoekKenmerk", "referentieKetenpartner", "verzoekId")
+                if k
+                not in ("verzoekKenmerk", "referentieKetenpartner", "verzoekId", "berichtkenmerk")
             )
         )
         await c.post(api.PAD, json=body)  # a 400 does not echo the BSN into a log line either
