@@ -34,14 +34,20 @@ from schemas.topics import (
     instructie_topic,
     opschorting_antwoord_topic,
 )
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cak, cjib, duo, svb
 from tests.unit.connectors.berichten import instructie, sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek, vorderingen
 
 AANVRAGER, PARTNER = "999990019", "999990020"
 AFGESCHERMD = "999990111"
 NERGENS_BEKEND = "999990081"
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo}
+SIMULATORS = {
+    "belastingdienst": belastingdienst,
+    "cjib": cjib,
+    "duo": duo,
+    "cak": cak,
+    "svb": svb,
+}
 
 # README, "Seeded claims of the household": outstanding amounts in cents.
 GESEED = {
@@ -54,8 +60,19 @@ GESEED = {
         PARTNER: {"WAHV-2025-000120": 10900, "WAHV-2025-000220": 38000},
     },
     "duo": {AANVRAGER: {"SF-2019-000119": 1845000}, PARTNER: {}},
+    "cak": {
+        AANVRAGER: {"BRP-2025-000119": 94500, "EBW-2026-000219": 7600},
+        PARTNER: {"EBW-2025-000120": 22800},
+    },
+    "svb": {AANVRAGER: {"TV-2025-000119": 41250}, PARTNER: {"TV-2024-000120": 18000}},
 }
-HUISHOUDEN = {"belastingdienst": 290750, "cjib": 117800, "duo": 1845000}
+HUISHOUDEN = {
+    "belastingdienst": 290750,
+    "cjib": 117800,
+    "duo": 1845000,
+    "cak": 124900,
+    "svb": 59250,
+}
 
 
 async def _niet_wachten(seconden: float) -> None:
@@ -152,7 +169,7 @@ async def test_the_household_debts_at_each_agency_add_up_to_the_seeded_figures(a
 
 
 def test_the_household_total_is_the_readmes():
-    assert sum(HUISHOUDEN.values()) == 2253550
+    assert sum(HUISHOUDEN.values()) == 2437700
 
 
 @pytest.mark.parametrize("agency", list(SIMULATORS))

@@ -27,12 +27,18 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cak, cjib, duo, svb
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
 
-BSN = "999990019"  # known at all three simulators
+BSN = "999990019"  # known at every simulator
 VANDAAG = dt.date.today()
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo}
+SIMULATORS = {
+    "belastingdienst": belastingdienst,
+    "cjib": cjib,
+    "duo": duo,
+    "cak": cak,
+    "svb": svb,
+}
 
 
 class Opname(httpx.AsyncBaseTransport):
