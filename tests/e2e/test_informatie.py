@@ -1,7 +1,7 @@
 """Information sharing under the afstemmingsbepaling through the whole chain: hub, connectors and
 simulated back-offices as processes on the real broker.
 
-A debt overview of a household across three agencies, a time-out ordered from it, a request
+A debt overview of a household across every agency, a time-out ordered from it, a request
 answered for the requester's key only, a refusal, and an answer that tries to carry a category
 nobody asked for (set aside by the hub, the request then answered for real).
 """
@@ -40,22 +40,36 @@ from schemas.versleuteling import (
     public_key_text,
     seal,
 )
+from simulators import AGENCIES
 from tests.support.kafka import client_kwargs, publish_event
 from tests.support.loket import casus_body, vandaag
 
 pytestmark = pytest.mark.e2e
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
 HUISHOUDEN = "999990019"
-"""Seeded at all three back-offices with open claims (README: the debt overview figures)."""
+"""Seeded at every back-office with open claims (README: the debt overview figures)."""
 PARTNER = "999990020"
-"""The partner: claims at the Belastingdienst and the CJIB, unknown at DUO."""
+"""The partner: claims at every agency but DUO, unknown there."""
 AFGESCHERMD = "999990111"
 """Known to the back-offices, but shielded: they refuse to share about this person."""
-TOTALEN = {"belastingdienst": 290750, "cjib": 117800, "duo": 1845000}
+TOTALEN = {
+    "belastingdienst": 290750,
+    "cjib": 117800,
+    "duo": 1845000,
+    "cak": 124900,
+    "svb": 59250,
+}
 """Outstanding cents of the household (both persons) per agency."""
-AANVRAGER = {"belastingdienst": 225250, "cjib": 68900, "duo": 1845000}
+AANVRAGER = {
+    "belastingdienst": 225250,
+    "cjib": 68900,
+    "duo": 1845000,
+    "cak": 102100,
+    "svb": 41250,
+}
 """Outstanding cents of 999990019 alone."""
+GEVRAAGD = ("belastingdienst", "cjib", "cak", "svb")
+"""Asked about the applicant and the shielded person in one request."""
 GRONDSLAG = {"regeling": "Wet aanpak meervoudige problematiek sociaal domein"}
 
 
@@ -92,7 +106,7 @@ async def test_debt_overview_lists_every_claim_and_a_time_out_follows_from_it(st
         url = f"/api/v1/schuldenoverzichten/{gevraagd.json()['schuldenoverzicht_id']}"
         overzicht = await wacht_op(loket, url, lambda o: o["compleet"])
         seconds = time.perf_counter() - started
-        print(f"\ndebt overview of three agencies: {seconds:.2f}s")
+        print(f"\ndebt overview of {len(AGENCIES)} agencies: {seconds:.2f}s")
 
         per = {u["uitvoerder"]: u for u in overzicht["uitvoerders"]}
         assert set(per) == set(AGENCIES)
@@ -102,7 +116,7 @@ async def test_debt_overview_lists_every_claim_and_a_time_out_follows_from_it(st
             assert deel["totaal_openstaand_centen"] == totaal, agency
             assert sum(v["openstaand_bedrag_centen"] for v in deel["vorderingen"]) == totaal
             assert all(v["referentie"] and v["soort"] for v in deel["vorderingen"])
-        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 2253550
+        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 2437700
         assert overzicht["ontbrekend"] == [] and overzicht["late"] == []
 
         claims = {a: {v["referentie"] for v in per[a]["vorderingen"]} for a in AGENCIES}
@@ -155,8 +169,7 @@ async def test_a_request_answers_for_the_requesters_key_only_and_a_shielded_pers
                 "doel": "schuldenoverzicht",
                 "grondslag": GRONDSLAG,
                 "uitvoerders": [
-                    {"uitvoerder": "belastingdienst", "categorieen": ["vorderingen"]},
-                    {"uitvoerder": "cjib", "categorieen": ["vorderingen"]},
+                    {"uitvoerder": agency, "categorieen": ["vorderingen"]} for agency in GEVRAAGD
                 ],
                 "personen": [aanvrager, afgeschermd],
                 "ontvanger_sleutel": public_key_text(sleutel.public_key()),
@@ -166,11 +179,11 @@ async def test_a_request_answers_for_the_requesters_key_only_and_a_shielded_pers
         url = f"/api/v1/informatieverzoeken/{gevraagd.json()['informatieverzoek_id']}"
         verzoek = await wacht_op(loket, url, lambda v: v["status"] != "pending")
         seconds = time.perf_counter() - started
-        print(f"\ninformation request, two agencies, two persons: {seconds:.2f}s")
+        print(f"\ninformation request, {len(GEVRAAGD)} agencies, two persons: {seconds:.2f}s")
 
     antwoorden = {(a["uitvoerder"], a["pseudoniem"]): a for a in verzoek["antwoorden"]}
-    assert len(antwoorden) == 4
-    for agency in ("belastingdienst", "cjib"):
+    assert len(antwoorden) == 2 * len(GEVRAAGD)
+    for agency in GEVRAAGD:
         geweigerd = antwoorden[(agency, afgeschermd)]
         assert geweigerd["status"] == "refused", geweigerd
         assert geweigerd["redencode"] == "geen-grondslag"
@@ -197,7 +210,7 @@ async def test_a_request_answers_for_the_requesters_key_only_and_a_shielded_pers
     gedeeld = [v for v in log.json()["verwerkingen"] if "vorderingen" in v["categorieen"]]
     # Who shared what about this person, and why: each agency's answer is in the log.
     verstrekkers = {v["verstrekker"] for v in gedeeld}
-    assert {UITVOERDERS[Uitvoerder(a)].oin for a in ("belastingdienst", "cjib")} <= verstrekkers
+    assert {UITVOERDERS[Uitvoerder(a)].oin for a in GEVRAAGD} <= verstrekkers
     assert all(v["doel"] and v["grondslag"] for v in gedeeld)
 
 
@@ -323,7 +336,7 @@ async def test_no_bsn_on_any_topic_table_or_log_line_of_these_flows(stack, kafka
     ]
     for topic in topics:
         values = await all_records(kafka_bootstrap, topic)
-        assert values or topic in topics[-3:], f"nothing read from {topic.name}"
+        assert values or topic in topics[-len(AGENCIES) :], f"nothing read from {topic.name}"
         for value in values:
             assert not any(bsn in value for bsn in bsns), f"BSN in clear on {topic.name}"
     database = stack.logs.parent / "hub.sqlite3"
