@@ -13,6 +13,7 @@ from schemas.informatie import InformatieVerzoek, VorderingInhoud, Weigeringsgro
 from schemas.opschorting import Maatregel
 from schemas.topics import informatie_verzoek_topic, instructie_topic
 from schemas.versleuteling import generate_private_key, public_key_text, seal
+from simulators import AGENCIES
 from tests.api.hub import test_informatie_api
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import BSN
@@ -29,7 +30,8 @@ from tests.support.loket import vandaag
 klok = test_informatie_api.klok
 """The hub's clock, moved by the test (a fixture)."""
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+DRIE = ["belastingdienst", "cjib", "duo"]
+"""The agencies a test that is about missing ones lists (the others then are not asked)."""
 
 CLAIMS: dict[str, list[VorderingInhoud]] = {
     "belastingdienst": [
@@ -71,6 +73,24 @@ CLAIMS: dict[str, list[VorderingInhoud]] = {
             oorspronkelijk_bedrag_centen=2100000,
             openstaand_bedrag_centen=1845000,
             maatregelen=(Maatregel.INVORDERING,),
+        )
+    ],
+    "cak": [
+        VorderingInhoud(
+            referentie="BRP-2025-000119",
+            soort="bestuursrechtelijke-premie-zvw",
+            oorspronkelijk_bedrag_centen=126000,
+            openstaand_bedrag_centen=94500,
+            maatregelen=(Maatregel.BESLAG,),
+        )
+    ],
+    "svb": [
+        VorderingInhoud(
+            referentie="TV-2025-000119",
+            soort="terugvordering-kinderbijslag",
+            oorspronkelijk_bedrag_centen=55000,
+            openstaand_bedrag_centen=41250,
+            maatregelen=(Maatregel.VERREKENING,),
         )
     ],
 }
@@ -127,9 +147,13 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
         "belastingdienst": 290750,
         "cjib": 117800,
         "duo": 1845000,
+        "cak": 94500,
+        "svb": 41250,
     }
-    assert view["totaal_openstaand_centen"] == 2253550
-    assert view["totaal_oorspronkelijk_centen"] == 245000 + 100000 + 45000 + 50000 + 2100000
+    assert view["totaal_openstaand_centen"] == 2253550 + 94500 + 41250
+    assert view["totaal_oorspronkelijk_centen"] == (
+        245000 + 100000 + 45000 + 50000 + 2100000 + 126000 + 55000
+    )
     assert view["status"] == "confirmed" and view["ontbrekend"] == [] and view["late"] == []
     bd = per["belastingdienst"]["vorderingen"]
     assert [v["referentie"] for v in bd] == ["BD-IB-2023-001", "BD-TS-2024-017"]
@@ -146,9 +170,8 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
 
 async def test_missing_and_late_agencies_and_the_purge(loket, klok):
     casus_id, _ = await casus(loket, BSN)
-    overzicht_id = (await vraag_overzicht(loket, casus_id, {"reageer_binnen_uren": 2})).json()[
-        "schuldenoverzicht_id"
-    ]
+    body = {"reageer_binnen_uren": 2, "uitvoerders": DRIE}
+    overzicht_id = (await vraag_overzicht(loket, casus_id, body)).json()["schuldenoverzicht_id"]
     [bd] = await berichten(loket, "belastingdienst", 1)
     await beantwoord(loket, "belastingdienst", bd)
     [cjib] = await berichten(loket, "cjib", 1)
@@ -198,7 +221,9 @@ async def test_only_the_loket_reads_and_orders(loket, cjib, operator):
 
 async def test_a_time_out_from_the_overview_covers_exactly_its_claims(loket, klok):
     casus_id, _ = await casus(loket, BSN)
-    overzicht_id = (await vraag_overzicht(loket, casus_id)).json()["schuldenoverzicht_id"]
+    overzicht_id = (await vraag_overzicht(loket, casus_id, {"uitvoerders": DRIE})).json()[
+        "schuldenoverzicht_id"
+    ]
     body = {
         "einddatum": (vandaag() + dt.timedelta(days=90)).isoformat(),
         "maatregelen": ["invordering", "beslag"],
