@@ -1,4 +1,5 @@
-"""SIMULATED agency back-offices (Belastingdienst, CJIB, DUO, UWV, IND) for development and tests.
+"""SIMULATED agency back-offices (Belastingdienst, CJIB, DUO, CAK, SVB, UWV, IND) for
+development and tests.
 
 Each simulator is a real HTTP server with the agency's own API shape, reference numbers, claims
 register (seeded from ``simulators/<agency>/seed.json``) and refusal rules. Nothing here is a real
@@ -9,7 +10,8 @@ POORTEN: dict[str, int] = {
     "belastingdienst": 8101,
     "cjib": 8102,
     "duo": 8103,
-    # UWV and IND
+    "cak": 8104,
+    "svb": 8105,
     "uwv": 8106,
     "ind": 8107,
 }

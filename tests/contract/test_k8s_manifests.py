@@ -353,6 +353,8 @@ def test_a_connector_deployment_per_agency_with_a_connector(
         "connector-belastingdienst",
         "connector-cjib",
         "connector-duo",
+        "connector-cak",
+        "connector-svb",
         "connector-uwv",
         "connector-ind",
     }

@@ -1,4 +1,5 @@
-"""The whole stack as real processes on a real broker: hub, three connectors, three simulators."""
+"""The whole stack as real processes on a real broker: hub, a connector and a simulator per
+agency."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from tests.support.stack import AGENCIES, Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
-BSN = "999990019"  # seeded at all three simulators, confirmed everywhere
+BSN = "999990019"  # seeded at every simulator, confirmed everywhere
 ORDERS = 45
 KILL_AT = 15  # the broker dies right before this order
 PACE_SECONDS = 0.3  # one order every PACE_SECONDS: a steady load, not a burst
@@ -52,7 +52,7 @@ async def _victim(cluster: KafkaCluster) -> int:
 
 
 async def _order(client: httpx.AsyncClient) -> str | None:
-    """Place one time-out for the three agencies; its id when the hub acknowledged it."""
+    """Place one time-out for every agency; its id when the hub acknowledged it."""
     try:
         casus = await client.post("/api/v1/casussen", json=casus_body(BSN))
         if casus.status_code != 201:

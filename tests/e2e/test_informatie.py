@@ -1,7 +1,7 @@
 """Information sharing under the afstemmingsbepaling through the whole chain: hub, connectors and
 simulated back-offices as processes on the real broker.
 
-A debt overview of a household across three agencies, a time-out ordered from it, a request
+A debt overview of a household across every agency, a time-out ordered from it, a request
 answered for the requester's key only, a refusal, and an answer that tries to carry a category
 nobody asked for (set aside by the hub, the request then answered for real).
 """
@@ -40,16 +40,16 @@ from schemas.versleuteling import (
     public_key_text,
     seal,
 )
+from simulators import AGENCIES
 from tests.support.kafka import client_kwargs, publish_event
 from tests.support.loket import casus_body, vandaag
 
 pytestmark = pytest.mark.e2e
 
-AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 HUISHOUDEN = "999990019"
-"""Seeded at all three back-offices with open claims (README: the debt overview figures)."""
+"""Seeded at every back-office with open claims (README: the debt overview figures)."""
 PARTNER = "999990020"
-"""The partner: claims at the Belastingdienst and the CJIB, unknown at DUO."""
+"""The partner: claims at every agency but DUO, unknown there."""
 AFGESCHERMD = "999990111"
 """Known to the back-offices, but shielded: they refuse to share about this person."""
 TOTALEN = {
@@ -58,6 +58,8 @@ TOTALEN = {
     "duo": 1845000,
     "uwv": 415500,
     "ind": 163400,
+    "cak": 124900,
+    "svb": 59250,
 }
 """Outstanding cents of the household (both persons) per agency."""
 AANVRAGER = {
@@ -66,11 +68,13 @@ AANVRAGER = {
     "duo": 1845000,
     "uwv": 121500,
     "ind": 24300,
+    "cak": 102100,
+    "svb": 41250,
 }
 """Outstanding cents of 999990019 alone."""
+GEVRAAGD = ("belastingdienst", "cjib", "cak", "svb", "uwv", "ind")
+"""Asked about the applicant and the shielded person in one request."""
 GRONDSLAG = {"regeling": "Wet aanpak meervoudige problematiek sociaal domein"}
-GEVRAAGD = ("belastingdienst", "cjib", "uwv", "ind")
-"""The agencies the information request below asks."""
 
 
 async def nieuwe_casus(client: httpx.AsyncClient, *bsns: str) -> dict[str, Any]:
@@ -116,7 +120,7 @@ async def test_debt_overview_lists_every_claim_and_a_time_out_follows_from_it(st
             assert deel["totaal_openstaand_centen"] == totaal, agency
             assert sum(v["openstaand_bedrag_centen"] for v in deel["vorderingen"]) == totaal
             assert all(v["referentie"] and v["soort"] for v in deel["vorderingen"])
-        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 2832450
+        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 3016600
         assert overzicht["ontbrekend"] == [] and overzicht["late"] == []
 
         claims = {a: {v["referentie"] for v in per[a]["vorderingen"]} for a in AGENCIES}
@@ -174,10 +178,7 @@ async def test_a_request_answers_for_the_requesters_key_only_and_a_shielded_pers
                 "doel": "schuldenoverzicht",
                 "grondslag": GRONDSLAG,
                 "uitvoerders": [
-                    {"uitvoerder": "belastingdienst", "categorieen": ["vorderingen"]},
-                    {"uitvoerder": "cjib", "categorieen": ["vorderingen"]},
-                    {"uitvoerder": "uwv", "categorieen": ["vorderingen"]},
-                    {"uitvoerder": "ind", "categorieen": ["vorderingen"]},
+                    {"uitvoerder": agency, "categorieen": ["vorderingen"]} for agency in GEVRAAGD
                 ],
                 "personen": [aanvrager, afgeschermd],
                 "ontvanger_sleutel": public_key_text(sleutel.public_key()),
@@ -344,7 +345,7 @@ async def test_no_bsn_on_any_topic_table_or_log_line_of_these_flows(stack, kafka
     ]
     for topic in topics:
         values = await all_records(kafka_bootstrap, topic)
-        assert values or topic in topics[-3:], f"nothing read from {topic.name}"
+        assert values or topic in topics[-len(AGENCIES) :], f"nothing read from {topic.name}"
         for value in values:
             assert not any(bsn in value for bsn in bsns), f"BSN in clear on {topic.name}"
     database = stack.logs.parent / "hub.sqlite3"

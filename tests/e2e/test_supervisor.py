@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from simulators import AGENCIES
 from tests.api.simulators import test_duo
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import Pki
@@ -31,8 +32,7 @@ from tests.support.stack import hub_client
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-AGENCIES = ("belastingdienst", "cjib", "duo")
-BSN = "999990019"  # seeded at all three simulators
+BSN = "999990019"  # seeded at every simulator
 
 
 class Runner:
@@ -147,7 +147,7 @@ def test_a_killed_broker_is_started_again_and_the_chain_completes(runner: Runner
 
 def test_sigint_stops_every_process_and_the_broker(runner: Runner) -> None:
     children = list(child_processes(runner.process.pid))
-    assert len(children) == 7  # three simulators, the hub, three connectors
+    assert len(children) == 1 + 2 * len(AGENCIES)  # the hub, a simulator and connector each
     broker = int((runner.var_dir / "kafka" / "broker.pid").read_text())
     assert alive(broker)
 

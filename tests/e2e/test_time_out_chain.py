@@ -9,14 +9,14 @@ import time
 import httpx
 import pytest
 
+from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body, vandaag
 from tests.support.polling import poll_pause
 
 pytestmark = pytest.mark.e2e
 
-AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 CONFIRMED_EVERYWHERE = "999990019"
-"""Seeded at every simulator with claims that are not under appeal (nor set off by a court)."""
+"""Seeded at every simulator with claims each of them suspends."""
 ALL_CJIB_CLAIMS_UNDER_APPEAL = "999990032"
 
 
@@ -42,7 +42,7 @@ def links(chain: dict) -> dict[str, dict]:
     return {link["uitvoerder"]: link for link in chain["keten"]}
 
 
-async def test_every_agency_confirms_with_its_own_reference(stack):
+async def test_every_agency_confirms_with_its_own_references(stack):
     chain, seconds = await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body(*AGENCIES))
     print(f"\norder -> all {len(AGENCIES)} confirmed: {seconds:.2f}s")
     assert chain["status"] == "confirmed", chain
@@ -52,6 +52,9 @@ async def test_every_agency_confirms_with_its_own_reference(stack):
     assert refs["duo"].startswith("DUO-")
     assert refs["uwv"].startswith("UWV-IS-")
     assert refs["ind"].startswith("IND-UIT-")
+    assert refs["cak"].startswith("CAK-OPS-")
+    assert refs["svb"].startswith("SVB-IO-")
+    assert sorted(refs) == sorted(AGENCIES)
     assert all(link["status"] == "confirmed" for link in chain["keten"])
 
 
@@ -85,6 +88,29 @@ async def test_uwv_and_ind_refuse_by_their_own_rules(stack):
     assert uwv["status"] == "partially_confirmed"
     per_claim = {v["vordering"]: v["opgeschort"] for v in uwv["vorderingen"]}
     assert per_claim == {"TV-ZW-2024-000120": True, "TV-WIA-2023-000220": False}
+
+
+async def test_svb_refuses_an_interruption_beyond_12_months(stack):
+    chain, _ = await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body("svb", days=400))
+    svb = links(chain)["svb"]
+    assert (svb["status"], svb["redencode"]) == ("refused", "termijn-ongeldig")
+    assert svb["reden"].startswith("ONDERBREKING_LANGER_DAN_12_MAANDEN: ")
+
+
+async def test_cak_stops_only_what_it_still_collects_itself(stack):
+    """999990044 has one premium claim at the CAK and one handed over to the CJIB; 999990032
+    only the latter."""
+    chain, _ = await run_order(stack, "999990044", opschorting_body("cak"))
+    cak = links(chain)["cak"]
+    assert (cak["status"], chain["status"]) == ("partially_confirmed", "incomplete")
+    per_claim = {v["vordering"]: (v["opgeschort"], v["redencode"]) for v in cak["vorderingen"]}
+    assert per_claim == {
+        "BRP-2025-000144": (True, None),
+        "BRP-2022-000244": (False, "wettelijk-uitgesloten"),
+    }
+    chain, _ = await run_order(stack, ALL_CJIB_CLAIMS_UNDER_APPEAL, opschorting_body("cak"))
+    cak = links(chain)["cak"]
+    assert (cak["status"], cak["redencode"]) == ("refused", "wettelijk-uitgesloten")
 
 
 async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
@@ -154,6 +180,8 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
         assert change_refs["duo"].startswith("DUO-MUT-")
         assert change_refs["uwv"].startswith("UWV-MUT-")
         assert change_refs["ind"].startswith("IND-BES-")
+        assert change_refs["cak"].startswith("CAK-MUT-")
+        assert change_refs["svb"].startswith("SVB-MU-")
         for link in chain["keten"]:
             suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
             assert suspension["totEnMet"] == new_end.isoformat(), link["uitvoerder"]
@@ -199,5 +227,5 @@ def test_no_bsn_appears_in_any_process_output(stack):
     simulators; none may show in what they printed."""
     for log in stack.logs.glob("*.log"):
         text = log.read_text(errors="replace")
-        for bsn in (CONFIRMED_EVERYWHERE, ALL_CJIB_CLAIMS_UNDER_APPEAL, "999990020"):
+        for bsn in (CONFIRMED_EVERYWHERE, ALL_CJIB_CLAIMS_UNDER_APPEAL, "999990020", "999990044"):
             assert bsn not in text, f"BSN in clear in {log.name}"

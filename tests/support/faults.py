@@ -47,7 +47,7 @@ from tests.support.stack import hub_client, hub_tls_env
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
 BSN = "999990019"
-"""Seeded at all three simulators with claims that are not under appeal: every order confirms."""
+"""Seeded at every simulator with claims each suspends: every order confirms."""
 STORING = "STORING-500"
 """A claim reference the faulty back-office answers HTTP 500 to (the simulator's fault switch)."""
 
@@ -297,7 +297,7 @@ def _switch_storing_on(simulator_url: str) -> None:
 
 @contextlib.contextmanager
 def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> Iterator[FaultStack]:
-    """Three simulators, the hub and three connectors on ``broker``. ``faulty_agency``'s
+    """A simulator and a connector per agency and the hub on ``broker``. ``faulty_agency``'s
     back-office answers 500 to every request naming the claim :data:`STORING` (its fault switch)."""
     hub_port, *sim_ports = free_ports(1 + len(AGENCIES))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(AGENCIES, sim_ports, strict=True)}

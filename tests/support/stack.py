@@ -1,4 +1,4 @@
-"""The whole stack as real processes: three simulators, the hub and three connectors.
+"""The whole stack as real processes: a simulator per agency, the hub and a connector per agency.
 
 The hub serves HTTPS with mutual TLS; the stack makes a local CA in its directory
 (``deploy/pki/local_ca.py``) and :meth:`Stack.client` gives a client with an organisation's

@@ -34,14 +34,22 @@ from schemas.topics import (
     instructie_topic,
     opschorting_antwoord_topic,
 )
-from simulators import belastingdienst, cjib, duo, ind, uwv
+from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
 from tests.unit.connectors.berichten import instructie, sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek, vorderingen
 
 AANVRAGER, PARTNER = "999990019", "999990020"
 AFGESCHERMD = "999990111"
 NERGENS_BEKEND = "999990081"
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
+SIMULATORS = {
+    "belastingdienst": belastingdienst,
+    "cjib": cjib,
+    "duo": duo,
+    "cak": cak,
+    "svb": svb,
+    "uwv": uwv,
+    "ind": ind,
+}
 
 # README, "Seeded claims of the household": outstanding amounts in cents.
 GESEED = {
@@ -59,6 +67,11 @@ GESEED = {
         PARTNER: {"TV-ZW-2024-000120": 64000, "TV-WIA-2023-000220": 230000},
     },
     "ind": {AANVRAGER: {"IND-LG-2026-000119": 24300}, PARTNER: {"IND-LG-2025-000120": 139100}},
+    "cak": {
+        AANVRAGER: {"BRP-2025-000119": 94500, "EBW-2026-000219": 7600},
+        PARTNER: {"EBW-2025-000120": 22800},
+    },
+    "svb": {AANVRAGER: {"TV-2025-000119": 41250}, PARTNER: {"TV-2024-000120": 18000}},
 }
 HUISHOUDEN = {
     "belastingdienst": 290750,
@@ -66,6 +79,8 @@ HUISHOUDEN = {
     "duo": 1845000,
     "uwv": 415500,
     "ind": 163400,
+    "cak": 124900,
+    "svb": 59250,
 }
 
 
@@ -163,7 +178,7 @@ async def test_the_household_debts_at_each_agency_add_up_to_the_seeded_figures(a
 
 
 def test_the_household_total_is_the_readmes():
-    assert sum(HUISHOUDEN.values()) == 2832450
+    assert sum(HUISHOUDEN.values()) == 3016600
 
 
 @pytest.mark.parametrize("agency", list(SIMULATORS))

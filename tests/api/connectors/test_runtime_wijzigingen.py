@@ -27,14 +27,22 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
-from simulators import belastingdienst, cjib, duo, ind, uwv
+from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
 
 BSN = "999990019"  # known at every simulator
 VANDAAG = dt.date.today()
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
 WIJZIG = {"duo": ("PATCH", "PATCH"), "uwv": ("PUT", "POST")}
 """The methods of an extension and a lifting where they are not both POST."""
+SIMULATORS = {
+    "belastingdienst": belastingdienst,
+    "cjib": cjib,
+    "duo": duo,
+    "cak": cak,
+    "svb": svb,
+    "uwv": uwv,
+    "ind": ind,
+}
 
 
 class Opname(httpx.AsyncBaseTransport):

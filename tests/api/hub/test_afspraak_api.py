@@ -55,6 +55,8 @@ async def test_the_table_is_readable_and_filtered_by_agency_and_purpose(loket, o
         "belastingdienst",
         "cjib",
         "duo",
+        "cak",
+        "svb",
         "uwv",
         "ind",
     }

@@ -53,7 +53,7 @@ def at_minute(body: dict, at: dt.datetime) -> int:
 
 async def test_messages_latency_and_dead_letters_per_minute(ops):
     ops.clock.now = ordered = minute(ops.clock.now) + dt.timedelta(seconds=5)
-    chain = await order(ops.loket)  # the casus, then one instruction to each of three agencies
+    chain = await order(ops.loket)  # the casus, then one instruction to each agency
     ops.clock.now = answered = ordered + dt.timedelta(seconds=90)
     await publish(ops, answer_event(chain, "belastingdienst"))
     await publish(ops, answer_event(chain, "cjib", refused=True))
@@ -66,11 +66,14 @@ async def test_messages_latency_and_dead_letters_per_minute(ops):
     per_agency = body["berichten_per_uitvoerder"]
     for agency in AGENCIES:  # the instruction out, and an answer from two of them
         assert per_agency[agency][first] == 1, agency
-    assert [per_agency[a][then] for a in AGENCIES] == [1, 1, 0]
+    answered_by = {"belastingdienst", "cjib"}
+    assert {a: per_agency[a][then] for a in AGENCIES} == {
+        a: int(a in answered_by) for a in AGENCIES
+    }
     assert sum(sum(v) for k, v in per_agency.items() if k not in AGENCIES) == 0
     per_instrument = body["berichten_per_instrument"]
     assert per_instrument["opschorting"][then] == 2  # the two answers
-    assert per_instrument["opschorting"][first] >= 3  # the instructions (and the order's event)
+    assert per_instrument["opschorting"][first] >= len(AGENCIES)  # the instructions, the order
     assert per_instrument["casus"][first] >= 1
     latency = body["latentie"]
     assert latency["p50"]["belastingdienst"][then] == pytest.approx(90, abs=1)
@@ -81,11 +84,13 @@ async def test_messages_latency_and_dead_letters_per_minute(ops):
     assert body["dead_letters_per_reden"] == {"ongeldig-bericht": [0, 0, 0, 0, 1]}
 
     later = await reeksen(ops, venster=1)  # the last minute only: the order is out of it
-    assert [later["berichten_per_uitvoerder"][a] for a in AGENCIES] == [[1], [1], [0]]
+    assert {a: later["berichten_per_uitvoerder"][a] for a in AGENCIES} == {
+        a: [int(a in answered_by)] for a in AGENCIES
+    }
 
 
 async def test_lag_over_time_shows_only_the_hubs_groups_and_configured_connectors(ops):
-    """The hub's keys connect belastingdienst, cjib and duo; a sample of uwv (not configured:
+    """The hub's keys connect the simulated agencies; a sample of the gemeente (not configured:
     no key) is kept out, as a connector that runs nowhere would show a useless row of zeros."""
     samples = LagSamples(ops.hub.sessions)
     start = minute(ops.clock.now) - dt.timedelta(minutes=2)
@@ -94,7 +99,7 @@ async def test_lag_over_time_shows_only_the_hubs_groups_and_configured_connector
             Lag("hub", "t", 0, end=10 + n, committed=10),
             Lag("connector-cjib", "i", 0, end=5, committed=n),
             Lag("connector-cjib", "i", 1, end=5, committed=5),
-            Lag("connector-uwv", "i", 0, end=0, committed=None),
+            Lag("connector-gemeente", "i", 0, end=0, committed=None),
         ]
         at = start + dt.timedelta(minutes=n, seconds=1)
         assert await samples.record(at, lags)

@@ -90,6 +90,24 @@ CLAIMS: dict[str, list[VorderingInhoud]] = {
             maatregelen=(Maatregel.INVORDERING,),
         )
     ],
+    "cak": [
+        VorderingInhoud(
+            referentie="BRP-2025-000119",
+            soort="bestuursrechtelijke-premie-zvw",
+            oorspronkelijk_bedrag_centen=126000,
+            openstaand_bedrag_centen=94500,
+            maatregelen=(Maatregel.BESLAG,),
+        )
+    ],
+    "svb": [
+        VorderingInhoud(
+            referentie="TV-2025-000119",
+            soort="terugvordering-kinderbijslag",
+            oorspronkelijk_bedrag_centen=55000,
+            openstaand_bedrag_centen=41250,
+            maatregelen=(Maatregel.VERREKENING,),
+        )
+    ],
 }
 
 
@@ -144,10 +162,12 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
         "belastingdienst": 290750,
         "cjib": 117800,
         "duo": 1845000,
+        "cak": 94500,
+        "svb": 41250,
         "uwv": 121500,
         "ind": 24300,
     }
-    assert view["totaal_openstaand_centen"] == 2253550 + 121500 + 24300
+    assert view["totaal_openstaand_centen"] == 2253550 + 94500 + 41250 + 121500 + 24300
     assert view["totaal_oorspronkelijk_centen"] == sum(
         c.oorspronkelijk_bedrag_centen for claims in CLAIMS.values() for c in claims
     )
@@ -167,9 +187,8 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
 
 async def test_missing_and_late_agencies_and_the_purge(loket, klok):
     casus_id, _ = await casus(loket, BSN)
-    overzicht_id = (await vraag_overzicht(loket, casus_id, {"reageer_binnen_uren": 2})).json()[
-        "schuldenoverzicht_id"
-    ]
+    body = {"reageer_binnen_uren": 2, "uitvoerders": list(AGENCIES)}
+    overzicht_id = (await vraag_overzicht(loket, casus_id, body)).json()["schuldenoverzicht_id"]
     [bd] = await berichten(loket, "belastingdienst", 1)
     await beantwoord(loket, "belastingdienst", bd)
     [cjib] = await berichten(loket, "cjib", 1)
@@ -220,7 +239,9 @@ async def test_only_the_loket_reads_and_orders(loket, cjib, operator):
 
 async def test_a_time_out_from_the_overview_covers_exactly_its_claims(loket, klok):
     casus_id, _ = await casus(loket, BSN)
-    overzicht_id = (await vraag_overzicht(loket, casus_id)).json()["schuldenoverzicht_id"]
+    overzicht_id = (await vraag_overzicht(loket, casus_id, {"uitvoerders": list(AGENCIES)})).json()[
+        "schuldenoverzicht_id"
+    ]
     body = {
         "einddatum": (vandaag() + dt.timedelta(days=90)).isoformat(),
         "maatregelen": ["invordering", "beslag"],

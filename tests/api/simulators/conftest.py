@@ -3,7 +3,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo, ind, uwv
+from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
 
 VANDAAG = dt.date(2026, 11, 22)
 
@@ -28,6 +28,18 @@ async def cjib_client():
 @pytest.fixture
 async def duo_client():
     async with _client(duo) as client:
+        yield client
+
+
+@pytest.fixture
+async def cak_client():
+    async with _client(cak) as client:
+        yield client
+
+
+@pytest.fixture
+async def svb_client():
+    async with _client(svb) as client:
         yield client
 
 

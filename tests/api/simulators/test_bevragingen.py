@@ -8,16 +8,20 @@ import sqlite3
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo, ind, uwv
+from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
 from tests.api.simulators import (
     test_belastingdienst,
     test_belastingdienst_inlichtingen,
+    test_cak,
+    test_cak_levering,
     test_cjib,
     test_cjib_bevraging,
     test_duo,
     test_duo_opvraging,
     test_ind,
     test_ind_overzicht,
+    test_svb,
+    test_svb_klantbeeld,
     test_uwv,
     test_uwv_klantbeeld,
 )
@@ -29,6 +33,8 @@ AGENCIES = {
     "duo": (duo, test_duo_opvraging, test_duo),
     "uwv": (uwv, test_uwv_klantbeeld, test_uwv),
     "ind": (ind, test_ind_overzicht, test_ind),
+    "cak": (cak, test_cak_levering, test_cak),
+    "svb": (svb, test_svb_klantbeeld, test_svb),
 }
 PERSONEN = ["999990019", "999990020", "999990032", "999990044", "999990056", "999990111"]
 
@@ -61,10 +67,18 @@ def openstaand(agency: str, body: dict) -> int:
         return sum(t["openstaand_bedrag_centen"] for t in body["klantbeeld"]["terugvorderingen"])
     elif agency == "ind":
         return sum(x["openstaandCent"] for x in body["leges"])
-    else:
+    elif agency == "duo":
         items = body["gegevens"]["schulden"]["items"]
         totaal = sum(s["restschuldCenten"] for s in items)
         assert totaal == body["gegevens"]["schulden"]["restschuldTotaalCenten"]
+    elif agency == "cak":
+        items = body["levering"]["regelingen"]["lijst"]
+        totaal = sum(r["openstaand_centen"] for r in items)
+        assert totaal == body["levering"]["regelingen"]["totaal_openstaand_centen"]
+    else:
+        items = body["resultaat"]["vorderingen"]["items"]
+        totaal = sum(v["openstaandCent"] for v in items)
+        assert totaal == body["resultaat"]["vorderingen"]["openstaandTotaalCent"]
     return totaal
 
 
@@ -87,16 +101,20 @@ async def test_the_household_of_999990019_owes_what_the_readme_says():
         "duo": 1845000,
         "uwv": 121500,
         "ind": 24300,
+        "cak": 102100,
+        "svb": 41250,
     }
     assert partner == {
         "belastingdienst": 65500,
         "cjib": 48900,
         "duo": None,
+        "cak": 22800,
+        "svb": 18000,
         "uwv": 294000,
         "ind": 139100,
     }
-    assert sum(testpersoon.values()) == 2284950
-    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 2832450
+    assert sum(testpersoon.values()) == 2139150 + 102100 + 41250 + 121500 + 24300
+    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 3016600
 
 
 @pytest.mark.parametrize("agency", list(AGENCIES))
@@ -137,6 +155,8 @@ FOUTCODE = {
     "duo": lambda b: b["fout"]["code"],
     "uwv": lambda b: b["meldingen"][0]["code"],
     "ind": lambda b: b["code"],
+    "cak": lambda b: b["fouten"][0]["code"],
+    "svb": lambda b: b["melding"]["code"],
 }
 VORDERING = {
     "belastingdienst": "2023.ZVW.000102",
@@ -144,6 +164,8 @@ VORDERING = {
     "duo": "SF-2019-000119",
     "uwv": "TV-WW-2025-000119",
     "ind": "IND-LG-2026-000119",
+    "cak": "BRP-2025-000119",
+    "svb": "TV-2025-000119",
 }
 
 
@@ -230,7 +252,8 @@ async def test_no_bsn_in_a_log_line(agency, caplog):
             next(
                 k
                 for k in body
-                if k not in ("verzoekKenmerk", "referentieKetenpartner", "verzoekId")
+                if k
+                not in ("verzoekKenmerk", "referentieKetenpartner", "verzoekId", "berichtkenmerk")
             )
         )
         await c.post(api.PAD, json=body)  # a 400 does not echo the BSN into a log line either

@@ -3,11 +3,19 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from simulators import AGENCIES, belastingdienst, cjib, duo, ind, uwv
+from simulators import AGENCIES, belastingdienst, cak, cjib, duo, ind, svb, uwv
 from simulators.cli import app
 from simulators.common import elfproef
 
-SEEDS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
+SEEDS = {
+    "belastingdienst": belastingdienst,
+    "cjib": cjib,
+    "duo": duo,
+    "cak": cak,
+    "svb": svb,
+    "uwv": uwv,
+    "ind": ind,
+}
 
 
 @pytest.mark.parametrize("agency", AGENCIES)
@@ -39,4 +47,5 @@ def test_cli_lists_agencies_and_refuses_unknown_ones():
     result = runner.invoke(app, ["agencies"])
     assert result.exit_code == 0
     assert "cjib\t8102" in result.output
+    assert "cak\t8104" in result.output and "svb\t8105" in result.output
     assert runner.invoke(app, ["run", "--agency", "nasa"]).exit_code != 0

@@ -3,8 +3,16 @@
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo, ind, uwv
-from tests.api.simulators import test_belastingdienst, test_cjib, test_duo, test_ind, test_uwv
+from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
+from tests.api.simulators import (
+    test_belastingdienst,
+    test_cak,
+    test_cjib,
+    test_duo,
+    test_ind,
+    test_svb,
+    test_uwv,
+)
 from tests.api.simulators.conftest import VANDAAG
 from tests.api.simulators.test_cjib_wijzigingen import wijziging
 
@@ -12,15 +20,19 @@ AGENCIES = {
     "belastingdienst": (belastingdienst, test_belastingdienst),
     "cjib": (cjib, test_cjib),
     "duo": (duo, test_duo),
+    "cak": (cak, test_cak),
+    "svb": (svb, test_svb),
     "uwv": (uwv, test_uwv),
     "ind": (ind, test_ind),
 }
 REFERENTIE = {
-    "belastingdienst": "stopKenmerk",
-    "cjib": "cjibReferentie",
-    "duo": "duoKenmerk",
-    "uwv": "stopnummer",
-    "ind": "uitstelnummer",
+    "belastingdienst": lambda b: b["stopKenmerk"],
+    "cjib": lambda b: b["cjibReferentie"],
+    "duo": lambda b: b["duoKenmerk"],
+    "cak": lambda b: b["cak_referentie"],
+    "svb": lambda b: b["resultaat"]["onderbrekingsnummer"],
+    "uwv": lambda b: b["stopnummer"],
+    "ind": lambda b: b["uitstelnummer"],
 }
 NIEUWE_PERSOON = {
     "burgerservicenummer": "999990044",
@@ -44,18 +56,18 @@ async def test_a_restart_keeps_suspensions_answers_and_the_counter(agency, tmp_p
     async with client(module, toestand) as eerste:
         r = await eerste.post(api.PAD, json=api.verzoek("k-1"))
         assert r.status_code == 201
-        referentie = r.json()[REFERENTIE[agency]]
+        referentie = REFERENTIE[agency](r.json())
         voor = (await eerste.get("/_simulator/opschortingen")).json()
     assert toestand.is_file()
 
     async with client(module, toestand) as tweede:
         assert (await tweede.get("/_simulator/opschortingen")).json() == voor
         herhaald = await tweede.post(api.PAD, json=api.verzoek("k-1"))
-        assert herhaald.json()[REFERENTIE[agency]] == referentie
+        assert REFERENTIE[agency](herhaald.json()) == referentie
         assert herhaald.headers["Idempotent-Replay"] == "true"
         volgende = await tweede.post(api.PAD, json=api.verzoek("k-2"))
         assert volgende.status_code == 201
-        assert volgende.json()[REFERENTIE[agency]] not in (referentie, None)
+        assert REFERENTIE[agency](volgende.json()) not in (referentie, None)
         assert (await tweede.get("/_simulator/opschortingen")).json()["aantal"] == 2
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from connectors.base.sleutels import maak_sleutelpaar
+from simulators import AGENCIES
 
 
 @pytest.fixture(scope="module")
 def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     keys = tmp_path_factory.mktemp("keys")
-    for agency in ("belastingdienst", "cjib", "duo", "uwv", "ind"):
+    for agency in AGENCIES:
         maak_sleutelpaar(keys, agency)
     return keys
 

@@ -21,6 +21,7 @@ from schemas import CloudEvent
 from schemas.informatie import Gegevenscategorie, VorderingInhoud
 from schemas.topics import informatie_antwoord_topic, informatie_verzoek_topic
 from schemas.versleuteling import generate_private_key, open_sealed
+from simulators import AGENCIES
 from tests.integration.connectors.steun import connector_in_process, publish, start_simulator
 from tests.support.kafka import consume_until
 from tests.support.processes import free_port
@@ -28,7 +29,6 @@ from tests.unit.connectors.informatieverzoeken import verzoek
 
 pytestmark = pytest.mark.kafka
 
-AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 AANVRAGER = "999990019"
 AFGESCHERMD = "999990111"
 VERSTREKT = "nl.maatwerk.informatie.verstrekt.v1"
@@ -40,6 +40,8 @@ GESEED = {
     "duo": {"SF-2019-000119": 1845000},
     "uwv": {"TV-WW-2025-000119": 121500},
     "ind": {"IND-LG-2026-000119": 24300},
+    "cak": {"BRP-2025-000119": 94500, "EBW-2026-000219": 7600},
+    "svb": {"TV-2025-000119": 41250},
 }
 
 
@@ -47,7 +49,7 @@ GESEED = {
 async def backoffices(
     kafka_bootstrap: str, keys_dir: Path, logs: Path
 ) -> AsyncIterator[dict[str, str]]:
-    """The simulators as processes, each with its connector in this process (reading its
+    """Every simulator as a process, each with its connector in this process (reading its
     topics from their current end: requests of other tests are not ours to answer)."""
     urls: dict[str, str] = {}
     simulators = []

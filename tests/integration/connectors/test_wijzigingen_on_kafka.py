@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base.runtime import antwoord_event_id
+from simulators import AGENCIES
 from tests.integration.connectors.steun import (
     answers_to,
     connector_in_process,
@@ -28,7 +29,6 @@ from tests.unit.connectors.berichten import opheffing, verlenging
 
 pytestmark = pytest.mark.kafka
 
-AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 CONFIRMED_EVERYWHERE = "999990019"
 BEVESTIGD = "nl.maatwerk.opschorting.bevestigd.v1"
 GEWEIGERD = "nl.maatwerk.opschorting.geweigerd.v1"
@@ -38,7 +38,7 @@ GEWEIGERD = "nl.maatwerk.opschorting.geweigerd.v1"
 async def backoffices(
     kafka_bootstrap: str, keys_dir: Path, logs: Path
 ) -> AsyncIterator[dict[str, str]]:
-    """The simulators as processes, each with its connector in this process."""
+    """Every simulator as a process, each with its connector in this process."""
     urls: dict[str, str] = {}
     simulators = []
     async with AsyncExitStack() as stack:
@@ -112,12 +112,20 @@ async def test_instruction_extension_and_lifting(
     assert CONFIRMED_EVERYWHERE not in str(na_opheffing)
 
 
-async def test_an_extension_past_twelve_months_is_refused_by_the_belastingdienst(
-    backoffices: dict[str, str], kafka_bootstrap: str, keys_dir: Path
+TWAALF_MAANDEN = {
+    "belastingdienst": "TERMIJN_TE_LANG",
+    "svb": "ONDERBREKING_LANGER_DAN_12_MAANDEN",
+}
+"""The agencies that take no time-out of more than 12 months, with their refusal code."""
+
+
+@pytest.mark.parametrize("agency", list(TWAALF_MAANDEN))
+async def test_an_extension_past_twelve_months_is_refused(
+    agency: str, backoffices: dict[str, str], kafka_bootstrap: str, keys_dir: Path
 ):
-    url = backoffices["belastingdienst"]
+    url = backoffices[agency]
     vandaag = dt.date.today()
-    origineel = sealed("belastingdienst", CONFIRMED_EVERYWHERE, keys_dir, ingang=vandaag)
+    origineel = sealed(agency, CONFIRMED_EVERYWHERE, keys_dir, ingang=vandaag)
     await publish_instruction(kafka_bootstrap, origineel)
     (answer,) = await answers_to(kafka_bootstrap, origineel)
     te_lang = verlenging(
@@ -129,7 +137,7 @@ async def test_an_extension_past_twelve_months_is_refused_by_the_belastingdienst
     (a,) = await answers_to(kafka_bootstrap, te_lang)
     assert a["type"] == GEWEIGERD
     assert a["data"]["redencode"] == "termijn-ongeldig"
-    assert a["data"]["reden"].startswith("TERMIJN_TE_LANG: ")
+    assert a["data"]["reden"].startswith(f"{TWAALF_MAANDEN[agency]}: ")
     assert a["data"]["referentie"] == answer["data"]["referentie"]
     suspension = await registered(url, origineel.id)
     assert suspension["wijzigingen"] == []

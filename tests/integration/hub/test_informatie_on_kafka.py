@@ -26,7 +26,15 @@ from tests.support.pki import make_pki
 
 pytestmark = pytest.mark.kafka
 
-OPENSTAAND = {"belastingdienst": 290750, "cjib": 117800, "duo": 1845000}
+OPENSTAAND = {
+    "belastingdienst": 290750,
+    "cjib": 117800,
+    "duo": 1845000,
+    "cak": 124900,
+    "svb": 59250,
+    "uwv": 415500,
+    "ind": 163400,
+}
 
 
 @pytest.fixture
@@ -109,7 +117,7 @@ async def test_a_debt_overview_on_the_real_broker(hub_client, kafka_bootstrap):
     assert {u["uitvoerder"]: u["totaal_openstaand_centen"] for u in body["uitvoerders"]} == (
         OPENSTAAND
     )
-    assert body["totaal_openstaand_centen"] == 2253550
+    assert body["totaal_openstaand_centen"] == sum(OPENSTAAND.values()) == 3016600
     assert body["status"] == "confirmed"
 
 
