@@ -98,6 +98,7 @@ async def ontvanger(cert: tuple[str, str]) -> AsyncIterator[Ontvanger]:
         ssl_keyfile=cert[1],
         log_level="warning",
         lifespan="off",
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -15,6 +15,7 @@ from hub.settings import Settings
 from schemas import parse_event
 from schemas.organisaties import DEELNEMERS
 from tests.api.hub.conftest import _with_hub, wait_for
+from tests.api.hub.test_api import answer_event, order, status
 from tests.api.hub.test_overbrugging_api import (
     OVB,
     gemeente_in_register,
@@ -23,7 +24,7 @@ from tests.api.hub.test_overbrugging_api import (
     toegekend,
 )
 from tests.support.loket import vandaag
-from tests.support.overbrugging import aanwijzing_body, betaling_body
+from tests.support.overbrugging import aanwijzing_body, betaling_body, registerregel
 from tests.support.polling import poll_pause
 from tests.support.webhook import Ontvanger, ontvanger
 
@@ -129,7 +130,7 @@ async def test_each_casus_keeps_its_order_and_a_dead_delivery_shows_to_operators
     await nog_een_verzoek(loket, casus_a, "A2")  # behind the first of its casus
     await verzoek_aan_utrecht(loket, let)  # another casus
 
-    delivered = await wait_for(lambda: len(receiver.events()) == 2 and receiver.events())
+    await wait_for(lambda: len(receiver.events()) == 2)
     a1 = [(s, t) for eid, s, t in receiver.pogingen if eid == eerste[0]]
     assert [s for s, _ in a1] == [429] + [500] * (POGINGEN - 1)
     tijden = {o["event"]["id"]: o["at"] for o in receiver.ontvangen}
@@ -190,3 +191,100 @@ async def _poll(check, within: float = 30.0):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await poll_pause()
+
+
+async def test_a_party_subscribes_only_to_what_is_addressed_to_it(
+    utrecht, hub_app, clients, loket, operator, receiver
+):
+    instructie = await utrecht.post(
+        "/api/v1/abonnementen", json={"protocol": "http-pull", "types": [INSTRUCTIE]}
+    )
+    assert instructie.status_code == 403
+    assert instructie.json()["detail"][0]["field"] == "types"
+    http = await utrecht.post(
+        "/api/v1/abonnementen",
+        json={"protocol": "https-push", "types": [TERUGBETALING], "endpoint": "http://x/hook"},
+    )
+    assert (http.status_code, http.json()["detail"][0]["field"]) == (422, "endpoint")
+    dicht = await utrecht.post(
+        "/api/v1/abonnementen",
+        json={
+            "protocol": "https-push",
+            "types": [TERUGBETALING],
+            "endpoint": receiver.url.replace("/hook", "/elders"),
+        },
+    )
+    assert (dicht.status_code, dicht.json()["detail"][0]["field"]) == (422, "endpoint")
+    for client in (loket, operator):
+        response = await client.post(
+            "/api/v1/abonnementen", json={"protocol": "http-pull", "types": [TERUGBETALING]}
+        )
+        assert response.status_code == 403
+
+    eigen = await abonneer(utrecht, None, TERUGBETALING)
+    rotterdam = clients(hub_app, "gemeente-rotterdam")
+    assert (await rotterdam.get("/api/v1/abonnementen")).json() == []
+    assert (await rotterdam.delete(f"/api/v1/abonnementen/{eigen['id']}")).status_code == 404
+    assert (await rotterdam.get(f"/api/v1/abonnementen/{eigen['id']}/events")).status_code == 404
+    assert (await utrecht.delete(f"/api/v1/abonnementen/{eigen['id']}")).status_code == 204
+    [beeindigd] = (await utrecht.get("/api/v1/abonnementen")).json()
+    assert beeindigd["reden"] == "deleted by its party" and "geheim" not in beeindigd
+
+
+async def test_the_care_office_pulls_by_cursor_and_acknowledges(loket, let, hub_app, clients):
+    zorgkantoor = clients(hub_app, ZORGKANTOOR.code)
+    registratie = registerregel("Zorgkantoor Voorbeeld", "zorgkantoor")
+    put = await zorgkantoor.put(f"/api/v1/register/{ZORGKANTOOR.oin}", json=registratie)
+    assert put.status_code == 201, put.text
+    abonnement = await abonneer(zorgkantoor, None, TERUGBETALING)
+    events = f"/api/v1/abonnementen/{abonnement['id']}/events"
+    ovb = await toegekend(loket)
+    await post(loket, f"{OVB}/{ovb}/betalingen", betaling_body(90_000, vandaag(), "B1"), 201)
+    await post(let, f"{OVB}/{ovb}/verantwoordelijke", aanwijzing_body(ZORGKANTOOR.oin, kader="wlz"))
+    await post(loket, f"{OVB}/{ovb}/betalingen", betaling_body(5_000, vandaag(), "B2"), 201)
+    await post(loket, f"{OVB}/{ovb}/terugbetalingsverzoeken", None, 201)
+
+    eerste = (await zorgkantoor.get(events, params={"limit": 1})).json()
+    [event] = eerste["events"]
+    assert event["type"] == TERUGBETALING and event["data"]["betaler"]["oin"] == ZORGKANTOOR.oin
+    rest = (await zorgkantoor.get(events, params={"after": eerste["cursor"]})).json()
+    assert [e["data"]["bedrag"] for e in rest["events"]] == [{"centen": 5_000, "valuta": "EUR"}]
+    assert rest["cursor"] > eerste["cursor"]
+    ack = await zorgkantoor.post(f"{events[:-7]}/ack", json={"cursor": eerste["cursor"]})
+    assert ack.json() == {"bevestigd_tot": eerste["cursor"]}
+    te_ver = await zorgkantoor.post(f"{events[:-7]}/ack", json={"cursor": rest["cursor"] + 1})
+    assert (te_ver.status_code, te_ver.json()["detail"][0]["field"]) == (422, "cursor")
+    nogmaals = (await zorgkantoor.get(events)).json()  # at-least-once: kept for its retention
+    assert [e["id"] for e in nogmaals["events"]] == [event["id"], rest["events"][0]["id"]]
+    [listed] = (await zorgkantoor.get("/api/v1/abonnementen")).json()
+    assert listed["bevestigd_tot"] == eerste["cursor"]
+
+
+async def test_an_agency_gets_its_instruction_pushed_and_answers_over_https(
+    loket, cjib, duo, utrecht, pki
+):
+    async with ontvanger(pki.cert("cjib")) as cjib_hook:
+        await abonneer(cjib, cjib_hook, INSTRUCTIE)
+        chain = await order(loket)
+        [instructie] = await wait_for(lambda: cjib_hook.events())
+        assert instructie["data"]["uitvoerder"] == "cjib"
+        assert instructie["subject"] == chain["casus_id"]
+
+    answer = answer_event(chain, "cjib")
+    headers = {"content-type": "application/cloudevents+json"}
+    eerst = await cjib.post("/api/v1/antwoorden", content=answer.to_bytes(), headers=headers)
+    assert eerst.status_code == 200, eerst.text
+    assert eerst.json()["gewijzigd"] is True and eerst.json()["uitvoerder"] == "cjib"
+    links = {link["uitvoerder"]: link for link in (await status(loket, chain))["keten"]}
+    assert links["cjib"]["status"] == "confirmed"
+    again = await cjib.post("/api/v1/antwoorden", content=answer.to_bytes(), headers=headers)
+    assert again.json()["gewijzigd"] is False  # idempotent on the event id
+
+    vreemd = await duo.post(
+        "/api/v1/antwoorden", content=answer_event(chain, "cjib").to_bytes(), headers=headers
+    )
+    assert vreemd.status_code == 422 and links["duo"]["status"] == "pending"
+    kapot = await cjib.post("/api/v1/antwoorden", content=b'{"id": 1}', headers=headers)
+    assert (kapot.status_code, kapot.json()["detail"][0]["field"]) == (422, "body")
+    geen_agency = await utrecht.post("/api/v1/antwoorden", content=answer.to_bytes())
+    assert geen_agency.status_code == 403
