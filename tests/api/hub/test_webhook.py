@@ -14,6 +14,7 @@ import pytest
 from hub.settings import Settings
 from schemas import parse_event
 from schemas.organisaties import DEELNEMERS
+from simulators import deelnemer
 from tests.api.hub.conftest import _with_hub, wait_for
 from tests.api.hub.test_api import answer_event, order, status
 from tests.api.hub.test_overbrugging_api import (
@@ -26,6 +27,7 @@ from tests.api.hub.test_overbrugging_api import (
 from tests.support.loket import vandaag
 from tests.support.overbrugging import aanwijzing_body, betaling_body, registerregel
 from tests.support.polling import poll_pause
+from tests.support.processes import free_port
 from tests.support.webhook import Ontvanger, ontvanger
 
 __all__ = ["gemeente_in_register", "let"]  # fixtures
@@ -288,3 +290,43 @@ async def test_an_agency_gets_its_instruction_pushed_and_answers_over_https(
     assert (kapot.status_code, kapot.json()["detail"][0]["field"]) == (422, "body")
     geen_agency = await utrecht.post("/api/v1/antwoorden", content=answer.to_bytes())
     assert geen_agency.status_code == 403
+
+
+async def test_the_simulated_parties_get_their_messages_and_an_agency_answers(
+    loket, let, utrecht, hub_app, clients, pki
+):
+    """The simulators of ``make run`` (``simulators.deelnemer``): an agency without a connector
+    (here the CJIB) and Gemeente Utrecht pushed to, the care office pulling."""
+    partijen = {
+        code: deelnemer.Deelnemer(code=code, hub=lambda c=code: clients(hub_app, c))
+        for code in ("cjib", "gemeente-utrecht", "zorgkantoor")
+    }
+    taken = [
+        asyncio.create_task(
+            deelnemer.serve(
+                partij,
+                port=free_port(),
+                pull=code == "zorgkantoor",
+                cert=None if code == "zorgkantoor" else pki.cert(code),
+                retry=0.1,
+            )
+        )
+        for code, partij in partijen.items()
+    ]
+    try:
+        await wait_for(lambda: all(p.geheim for p in partijen.values()))
+        chain = await order(loket)
+        await verzoek_aan_utrecht(loket, let)
+
+        cjib = partijen["cjib"]
+        await wait_for(lambda: cjib.beantwoord)
+        links = {link["uitvoerder"]: link for link in (await status(loket, chain))["keten"]}
+        assert links["cjib"]["status"] == "confirmed"
+        assert cjib.beantwoord == [links["cjib"]["instructie_id"]]
+        [verzoek] = await wait_for(lambda: list(partijen["gemeente-utrecht"].ontvangen.values()))
+        assert verzoek["type"] == TERUGBETALING
+        assert partijen["zorgkantoor"].ontvangen == {}  # not its repayment request
+    finally:
+        for taak in taken:
+            taak.cancel()
+        await asyncio.gather(*taken, return_exceptions=True)
