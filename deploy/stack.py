@@ -41,7 +41,7 @@ from pathlib import Path
 from types import FrameType
 
 from schemas.backoff import Backoff
-from simulators import AGENCIES, POORTEN
+from simulators import AGENCIES, DEELNEMER_POORTEN, DEELNEMER_PULLERS, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
@@ -119,6 +119,8 @@ SERVICES: tuple[Command, ...] = (
             "HUB_TLS_CERT": "{pki_dir}/hub.pem",
             "HUB_TLS_KEY": "{pki_dir}/hub.key",
             "HUB_TLS_CA": "{pki_dir}/ca.pem",
+            # Webhook receivers (the simulated parties) serve certificates of the local CA.
+            "HUB_WEBHOOK_CA": "{pki_dir}/ca.pem",
         },
         port=HUB_PORT,
         health_path="/health",
@@ -145,6 +147,30 @@ SERVICES: tuple[Command, ...] = (
             describe=f"connector {agency} (probes /health, /ready)",
         )
         for agency in AGENCIES
+    ),
+    # SIMULATED parties without Kafka: webhooks over HTTPS (their own certificates), or pull.
+    *(
+        Command(
+            f"deelnemer-{code}",
+            (
+                "maatwerk-simulator",
+                "deelnemer",
+                "--code",
+                code,
+                "--port",
+                "{port}",
+                "--hub-url",
+                "https://127.0.0.1:{port_hub}",
+                "--pki-dir",
+                "{pki_dir}",
+            ),
+            port=port,
+            health_path="/health",
+            describe=f"{code} without Kafka (SIMULATED): "
+            + ("pulls over HTTPS" if code in DEELNEMER_PULLERS else "webhook over HTTPS"),
+            tls=code not in DEELNEMER_PULLERS,
+        )
+        for code, port in DEELNEMER_POORTEN.items()
     ),
 )
 
@@ -350,6 +376,7 @@ class Stack:
             **{f"simulator-{a}": p for a, p in args.simulator_port},
             **{f"connector-{a}": p + self.offset for a, p in CONNECTOR_PORTS.items()},
             **{f"connector-{a}": p for a, p in args.connector_port},
+            **{f"deelnemer-{c}": p + self.offset for c, p in DEELNEMER_POORTEN.items()},
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from schemas import make_event
 from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import DEELNEMERS, UITVOERDERS, Uitvoerder
+from simulators import DEELNEMER_POORTEN, DEELNEMER_PULLERS
 
 log = structlog.get_logger(__name__)
 
@@ -40,10 +41,8 @@ INSTRUCTIES = (
     "nl.maatwerk.opschorting.verlenging-instructie.v1",
     "nl.maatwerk.opschorting.opheffing-instructie.v1",
 )
-POORTEN: dict[str, int] = {"gemeente-utrecht": 8201, "zorgverzekeraar": 8202, "zorgkantoor": 8203}
-"""The simulated parties of ``make run`` and their ports (the care office pulls: its port serves
-only ``/health`` and what it got)."""
-PULLERS = frozenset({"zorgkantoor"})
+POORTEN = DEELNEMER_POORTEN
+PULLERS = DEELNEMER_PULLERS
 
 
 def types_voor(code: str) -> list[str]:
