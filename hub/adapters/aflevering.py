@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, exists, func, select, update
+from sqlalchemy import CursorResult, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -197,7 +197,8 @@ class AbonnementRepository:
 
 
 def te_bezorgen(now: dt.datetime, limit: int) -> Any:
-    """Push rows whose time has come, in order, of live push subscriptions, except those behind
+    """Push rows whose time has come, in order, of live push subscriptions not paused by their
+    receiver (429), except those behind
     an earlier row of their subscription and casus that is neither delivered nor dead: per
     casus the order holds, other casussen go on."""
     eerder = aliased(AfleveringRow)
@@ -214,6 +215,7 @@ def te_bezorgen(now: dt.datetime, limit: int) -> Any:
         .where(
             AbonnementRow.protocol == PUSH,
             AbonnementRow.beeindigd_op.is_(None),
+            or_(AbonnementRow.wacht_tot.is_(None), AbonnementRow.wacht_tot <= now),
             AfleveringRow.afgeleverd_op.is_(None),
             AfleveringRow.dead_at.is_(None),
             AfleveringRow.execute_after <= now,

@@ -670,6 +670,9 @@ class AbonnementRow(Base):
     bevestigd_tot: Mapped[int] = mapped_column(
         Integer, default=0, doc="The last feed position the party acknowledged (pull)."
     )
+    wacht_tot: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True, doc="No push before this moment (the receiver's 429)."
+    )
 
 
 class AfleveringRow(Base):

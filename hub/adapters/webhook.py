@@ -201,17 +201,12 @@ class WebhookBezorger:
 
     @staticmethod
     async def _pauzeer(session: AsyncSession, abonnement_id: str, tot: dt.datetime) -> None:
-        """A 429 speaks for the receiver, not for one message: every waiting row of the
-        subscription waits until ``tot``."""
+        """A 429 speaks for the receiver, not for one message: nothing of the subscription is
+        pushed before ``tot``, also what is written meanwhile."""
         await session.execute(
-            update(AfleveringRow)
-            .where(
-                AfleveringRow.abonnement_id == abonnement_id,
-                AfleveringRow.afgeleverd_op.is_(None),
-                AfleveringRow.dead_at.is_(None),
-                AfleveringRow.execute_after < tot,
-            )
-            .values(execute_after=tot)
+            update(AbonnementRow)
+            .where(AbonnementRow.abonnement_id == abonnement_id)
+            .values(wacht_tot=tot)
         )
 
     async def run(self) -> None:

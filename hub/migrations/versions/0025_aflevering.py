@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("beeindigd_op", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reden", sa.String(length=200), nullable=True),
         sa.Column("bevestigd_tot", sa.Integer(), nullable=False),
+        sa.Column("wacht_tot", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("abonnement_id"),
     )
     op.create_index("ix_abonnement_oin", "abonnement", ["oin"])

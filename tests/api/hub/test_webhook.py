@@ -10,10 +10,12 @@ import asyncio
 import json
 
 import pytest
+from sqlalchemy import select
 
+from hub.adapters.orm import AuditRow
 from hub.settings import Settings
 from schemas import parse_event
-from schemas.organisaties import DEELNEMERS
+from schemas.organisaties import DEELNEMERS, HUB
 from simulators import deelnemer
 from tests.api.hub.conftest import _with_hub, wait_for
 from tests.api.hub.test_api import answer_event, order, status
@@ -144,6 +146,7 @@ async def test_each_casus_keeps_its_order_and_a_dead_delivery_shows_to_operators
     b1_event = next(e for e in receiver.events() if e["data"]["overbrugging_id"] != casus_a)
     assert tijden[a2_event["id"]] > a1[-1][1]  # not before the first of its casus was dead
     assert tijden[b1_event["id"]] < a1[-1][1]  # the other casus did not wait for it
+    assert tijden[b1_event["id"]] - a1[0][1] >= 2.9  # the 429 paused the whole subscription
 
     ops = (await operator.get("/api/v1/ops/afleveringen")).json()
     [dood] = ops["dood"]
@@ -167,7 +170,7 @@ async def test_429_with_retry_after_is_honoured(loket, let, utrecht, receiver):
     assert t2 - t1 >= 0.95  # the backoff alone would have come back after 0.05 s
 
 
-async def test_410_ends_the_subscription_visibly(loket, let, utrecht, receiver, operator):
+async def test_410_ends_the_subscription_visibly(loket, let, utrecht, receiver, operator, hub_app):
     receiver.antwoord = lambda event, poging: (410, {})
     abonnement = await abonneer(utrecht, receiver, TERUGBETALING)
     ovb = await verzoek_aan_utrecht(loket, let)
@@ -182,6 +185,19 @@ async def test_410_ends_the_subscription_visibly(loket, let, utrecht, receiver, 
     assert [a["id"] for a in ops["beeindigd"]] == [abonnement["id"]]
     await nog_een_verzoek(loket, ovb, "B2")
     assert [s for _, s, _ in receiver.pogingen] == [410]  # nothing pushed after the end
+    assert await audit(hub_app) == [
+        ("abonnement.aangemaakt", f"urn:nld:oin:{DEELNEMERS[0].oin}"),
+        ("abonnement.beeindigd", f"urn:nld:oin:{HUB.oin}"),
+    ]
+
+
+async def audit(app) -> list[tuple[str, str]]:
+    """The audit trail's subscription entries (not tied to a casus), with their actors."""
+    async with app.state.process.hub.sessions() as session:
+        rows = await session.scalars(
+            select(AuditRow).where(AuditRow.actie.like("abonnement.%")).order_by(AuditRow.id)
+        )
+        return [(r.actie, r.actor) for r in rows]
 
 
 async def _poll(check, within: float = 30.0):
