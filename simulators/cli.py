@@ -73,6 +73,7 @@ def deelnemer(
 ) -> None:
     """A SIMULATED party without Kafka: gets the hub's messages over HTTPS (webhook or pull)."""
     import asyncio
+    import ssl
 
     import httpx
 
@@ -80,11 +81,12 @@ def deelnemer(
 
     configure_logging()
     cert = (str(pki_dir / f"{code}.pem"), str(pki_dir / f"{code}.key"))
-    ca = str(pki_dir / "ca.pem")
     pulls = code in sim.PULLERS if pull is None else pull
+    tls = ssl.create_default_context(cafile=str(pki_dir / "ca.pem"))
+    tls.load_cert_chain(*cert)  # the party's own certificate: its OIN proves who calls
 
     def hub() -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=hub_url, cert=cert, verify=ca, timeout=10)
+        return httpx.AsyncClient(base_url=hub_url, verify=tls, timeout=10)
 
     partij = sim.Deelnemer(code=code, hub=hub)
     asyncio.run(

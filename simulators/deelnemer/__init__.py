@@ -155,7 +155,9 @@ class Deelnemer:
             self.token = str(uuid.uuid4())
             body |= {"endpoint": endpoint, "token": self.token}
         async with self.hub() as hub:
-            for oud in (await hub.get("/api/v1/abonnementen")).json():
+            bestaand = await hub.get("/api/v1/abonnementen")
+            bestaand.raise_for_status()
+            for oud in bestaand.json():
                 if oud["beeindigd_op"] is None and oud["endpoint"] == endpoint:
                     await hub.delete(f"/api/v1/abonnementen/{oud['id']}")
             response = await hub.post("/api/v1/abonnementen", json=body)
