@@ -16,6 +16,7 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from hub.adapters.aflevering import PULL, PUSH
 from hub.adapters.orm import AbonnementRow, AfleveringRow
@@ -56,6 +57,11 @@ def _controleer(invoer: NieuwAbonnement, uitvoerder: str | None) -> None:
     if invoer.protocol == PUSH:
         if not invoer.endpoint or not invoer.endpoint.startswith("https://"):
             raise Ongeldig("a push subscription needs an https:// endpoint", field="endpoint")
+        if urlsplit(invoer.endpoint).username is not None:
+            raise Ongeldig(
+                "credentials never go in the URL: give a token (sent as a bearer header)",
+                field="endpoint",
+            )
     elif invoer.endpoint is not None or invoer.token is not None:
         raise Ongeldig("a pull subscription has no endpoint or token", field="endpoint")
 

@@ -21,7 +21,8 @@ from hub.domain.aflevering import (
     ontvangbare_types,
     volgende_poging,
 )
-from hub.service.abonnementen import nieuw_geheim
+from hub.service.abonnementen import NieuwAbonnement, _controleer, nieuw_geheim
+from hub.service.errors import HubError
 from schemas.topics import OVERBRUGGING, instructie_topic
 
 NU = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
@@ -101,3 +102,26 @@ def test_the_signature_is_what_a_standard_webhooks_receiver_checks():
         Webhook(geheim).verify(body.replace(b"e1", b"e2"), headers)
     with pytest.raises(WebhookVerificationError):
         Webhook(nieuw_geheim()).verify(body, headers)
+
+
+@pytest.mark.parametrize(
+    ("protocol", "types", "endpoint", "field"),
+    [
+        ("http-pull", ("nl.maatwerk.opschorting.instructie.v1",), None, "types"),
+        ("https-push", (TERUGBETALING,), "http://gemeente.example/hook", "endpoint"),
+        ("https-push", (TERUGBETALING,), "https://u:geheim@gemeente.example/hook", "endpoint"),
+        ("https-push", (TERUGBETALING,), None, "endpoint"),
+        ("http-pull", (TERUGBETALING,), "https://gemeente.example/hook", "endpoint"),
+    ],
+)
+def test_a_subscription_that_may_not_be_is_refused_naming_its_field(
+    protocol, types, endpoint, field
+):
+    with pytest.raises(HubError) as refused:
+        _controleer(NieuwAbonnement(protocol, types, endpoint), None)
+    assert refused.value.field == field
+
+
+def test_a_party_subscribes_to_what_is_addressed_to_it():
+    _controleer(NieuwAbonnement("https-push", (TERUGBETALING,), "https://g.example/hook"), None)
+    _controleer(NieuwAbonnement("http-pull", ("nl.maatwerk.opschorting.instructie.v1",)), "cjib")
