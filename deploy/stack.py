@@ -15,7 +15,7 @@ forgets nothing.
 
     .venv/bin/python deploy/stack.py [--skip NAME ...] [--var-dir DIR] [--port-offset N]
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
-        [--connector-port AGENCY=N ...]
+        [--connector-port AGENCY=N ...] [--deelnemer-port PARTY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
@@ -377,6 +377,7 @@ class Stack:
             **{f"connector-{a}": p + self.offset for a, p in CONNECTOR_PORTS.items()},
             **{f"connector-{a}": p for a, p in args.connector_port},
             **{f"deelnemer-{c}": p + self.offset for c, p in DEELNEMER_POORTEN.items()},
+            **{f"deelnemer-{c}": p for c, p in args.deelnemer_port},
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
@@ -718,6 +719,16 @@ class Stack:
             print("\n".join(lines), flush=True)
 
 
+def deelnemer_port(value: str) -> tuple[str, int]:
+    """``zorgkantoor=18203`` -> ("zorgkantoor", 18203), for ``--deelnemer-port``."""
+    party, _, port = value.partition("=")
+    if party not in DEELNEMER_POORTEN or not port.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"expected PARTY=PORT with PARTY one of {DEELNEMER_POORTEN}"
+        )
+    return party, int(port)
+
+
 def agency_port(value: str) -> tuple[str, int]:
     """``cjib=18102`` -> ("cjib", 18102), for ``--simulator-port``."""
     agency, _, port = value.partition("=")
@@ -763,6 +774,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="AGENCY=PORT",
         help="a connector's /health and /ready port (default 8111, 8112, 8113)",
+    )
+    parser.add_argument(
+        "--deelnemer-port",
+        type=deelnemer_port,
+        action="append",
+        default=[],
+        metavar="PARTY=PORT",
+        help="a simulated party's port (default simulators.DEELNEMER_POORTEN)",
     )
     parser.add_argument(
         "--var-dir",
