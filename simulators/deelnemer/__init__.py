@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ INSTRUCTIES = (
     "nl.maatwerk.opschorting.verlenging-instructie.v1",
     "nl.maatwerk.opschorting.opheffing-instructie.v1",
 )
+GEDULD = 60.0
+"""Seconds a party waits for the hub without warning (it starts beside the hub)."""
 POORTEN = DEELNEMER_POORTEN
 PULLERS = DEELNEMER_PULLERS
 
@@ -208,12 +211,17 @@ async def serve(
             return
         await asyncio.sleep(0.05)
     endpoint = None if pull else f"https://127.0.0.1:{port}/webhook"
+    begin = time.monotonic()
     while True:
         try:
             abonnement_id = await partij.abonneer(endpoint)
             break
         except (httpx.HTTPError, KeyError, ValueError) as exc:
-            log.warning("hub not ready, subscribing again", party=partij.code, error=str(exc))
+            # Starting beside the hub (``make run``), it waits for it: news only after a minute.
+            soon = time.monotonic() - begin < GEDULD
+            (log.info if soon else log.warning)(
+                "hub not ready, subscribing again", party=partij.code, error=str(exc)
+            )
             await asyncio.sleep(retry)
     if pull:
         puller = asyncio.create_task(partij.pull(abonnement_id))
