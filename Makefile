@@ -16,11 +16,18 @@ LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 ARGS ?=
+# The tests `make check` runs: those that need no broker, no PostgreSQL, no browser and no stack (the
+# fixtures of those add their marker, tests/conftest.py).
+CHECK_MARKERS := not kafka and not postgres and not e2e and not browser and not faults
+# Python may cache compiled modules even where the environment says not to: every test process and
+# every process of the stack would otherwise compile the project (and pytest rewrite its plugins)
+# again on each start, seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 # Moments at which a hub that keeps Dutch calendar days is easy to get wrong: a year end in the hour
 # the Netherlands is a day ahead of UTC, both daylight-saving switches, the last minute of a leap day.
 CLOCK_MOMENTS ?= 2026-12-31T23:30:00+00:00 2027-03-28T01:30:00+00:00 2027-10-31T00:30:00+00:00 2028-02-29T22:59:00+00:00
 
-.PHONY: help venv kafka-jars k8s run test test-unit test-api test-integration test-readme test-e2e test-faults test-clock test-clock-unit lint format clean distclean
+.PHONY: help venv kafka-jars k8s run check test test-unit test-api test-integration test-readme test-e2e test-faults test-clock test-clock-unit lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -45,6 +52,13 @@ k8s: venv ## regenerate deploy/k8s/ (Strimzi topics and users, hub, connectors) 
 
 run: venv kafka-jars ## the whole stack (Ctrl-C stops all); its options: make run ARGS="--port-offset 100"
 	$(BIN)/python deploy/stack.py $(ARGS)
+
+check: venv ## while working: lint, types, and every test that needs no broker, database server, browser or stack, in parallel
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy hub connectors schemas simulators
+	$(BIN)/lint-imports
+	MAATWERK_FUZZ=quick $(BIN)/pytest -n auto -q -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL; then the unit tests at other moments
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -22,10 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hub.adapters import periodic
 from hub.adapters.aflevering import schrijf_feed
 from hub.adapters.afspraken_loader import laad_afspraken
-from hub.adapters.consumer_lag import CHECK_SECONDS, ConsumerLagMonitor, connector_groups
+from hub.adapters.consumer_lag import (
+    CHECK_SECONDS,
+    ConsumerLagMonitor,
+    configured_connectors,
+    connector_groups,
+)
 from hub.adapters.database import create_engine, create_schema, session_factory
 from hub.adapters.dead_letter_reader import BrokerProducer, DeadLetterReader, OperatorProducer
 from hub.adapters.kafka import KafkaPublisher, create_broker
+from hub.adapters.lag_samples import LagSamples
 from hub.adapters.leader import LeaderLease
 from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
@@ -307,12 +313,16 @@ class HubProcess:
             ),
         )
         if self.lag is not None:
-            lag = self.lag
+            lag, samples, clock = self.lag, LagSamples(hub.sessions), self.clock
+
+            async def lag_round() -> None:  # the gauge every round, the chart's sample a minute
+                await samples.record(clock(), await lag.refresh())
+
             supervisor.start(
                 "consumer-lag",
                 lambda: periodic.every(
                     CHECK_SECONDS,
-                    lag.refresh,
+                    lag_round,
                     name="consumer-lag",
                     on_failure=self.metrics.record_job_failure,
                 ),
@@ -360,5 +370,6 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = utc_now) -> Hu
         },
         tls=process.settings.kafka_tls,
         on_lags=process.metrics.record_lag,
+        only=configured_connectors(AgencyKeys(process.settings.keys_dir).is_connected),
     )
     return process

@@ -5,8 +5,9 @@
 #   chromium.sh path      prints the browser's path on stdout; installs it first when missing
 #
 # The browser is $CHROMIUM when set, else the first of chromium / chromium-browser on PATH. As root,
-# a missing browser is installed from Debian (apt-get install chromium); otherwise the script fails
-# and says how to install it.
+# a missing browser is installed from Debian (apt-get install chromium): a system package, and the
+# script says so on stderr, with why, before it installs anything. Otherwise the script fails and
+# says how to install it.
 set -euo pipefail
 
 log() { printf 'chromium: %s\n' "$*" >&2; }
@@ -30,10 +31,17 @@ install_browser() {
     [[ $EUID -eq 0 ]] || die "no Chromium found; install one (Debian: apt-get install chromium)" \
         "or set CHROMIUM to its path"
     command -v apt-get >/dev/null || die "no Chromium found and no apt-get to install one"
-    log "no Chromium found: installing Debian's chromium package"
+    # Said before anything changes: this installs a system package (and its dependencies) on
+    # the machine, for every user, not something inside the project's folder.
+    log "no Chromium found (not on PATH, CHROMIUM not set)."
+    log "about to INSTALL A SYSTEM PACKAGE: Debian's 'chromium' (apt-get update, then"
+    log "  apt-get install --no-install-recommends chromium), about 100 MB with its libraries,"
+    log "  because the browser tests drive a real headless Chromium (Playwright never downloads"
+    log "  a browser of its own). To avoid it: install a Chromium yourself, or set CHROMIUM."
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    log "installed Debian's chromium package"
 }
 
 cmd_path() {

@@ -9,8 +9,11 @@ consumer that joins no group. Each round opens and closes its clients: nothing l
 broker is away, and a round that fails is logged and tried again at the next
 (``hub.adapters.periodic``).
 
-Which groups: the hub's answer consumer (its answer topics), its dead-letter reader, and each
-agency's connector (``connector-<agency>``, the topics the catalogue lets it read).
+Which groups: the hub's answer consumer (its answer topics), its dead-letter reader, and the
+connector (``connector-<agency>``, the topics the catalogue lets it read) of each agency that is
+configured on this hub (``only``: its public key is in the hub's keys). A connector that is not
+configured runs nowhere: its lag would be a row of zeros that says nothing. Checked every round,
+so an agency connected later shows from the next round on.
 """
 
 from __future__ import annotations
@@ -53,6 +56,25 @@ class Lag:
         return max(self.end - (self.start if self.committed is None else self.committed), 0)
 
 
+def agency_of(group: str) -> str | None:
+    """The agency whose connector reads with ``group``; None for the hub's own groups."""
+    for code in AGENCIES:
+        if group == consumer_group(code) and group != code:
+            return code
+    return None
+
+
+def configured_connectors(is_connected: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Whether to measure a group: the hub's own always, a connector's when its agency is
+    configured (``is_connected``, e.g. ``AgencyKeys.is_connected``)."""
+
+    def measured(group: str) -> bool:
+        agency = agency_of(group)
+        return agency is None or is_connected(agency)
+
+    return measured
+
+
 def connector_groups() -> dict[str, tuple[str, ...]]:
     """Each agency's connector group and the topics it reads (that the hub may describe too)."""
     groups: dict[str, tuple[str, ...]] = {}
@@ -77,11 +99,13 @@ class ConsumerLagMonitor:
         *,
         tls: KafkaTls | None = None,
         on_lags: Callable[[Sequence[Lag]], None] | None = None,
+        only: Callable[[str], bool] | None = None,
     ) -> None:
         self._bootstrap = bootstrap_servers
         self._groups = {group: tuple(topics) for group, topics in groups.items()}
         self._kwargs = {} if tls is None else tls.client_kwargs()
         self._on_lags = on_lags
+        self._only = only
         self.latest: list[Lag] = []
 
     async def refresh(self) -> list[Lag]:
@@ -91,7 +115,16 @@ class ConsumerLagMonitor:
             self._on_lags(self.latest)
         return self.latest
 
+    def watched(self) -> dict[str, tuple[str, ...]]:
+        """The groups measured this round (``only`` is asked each time)."""
+        return {
+            group: topics
+            for group, topics in self._groups.items()
+            if self._only is None or self._only(group)
+        }
+
     async def measure(self) -> list[Lag]:
+        groups = self.watched()
         admin = AIOKafkaAdminClient(
             bootstrap_servers=self._bootstrap, client_id="maatwerk-hub-lag", **self._kwargs
         )
@@ -104,7 +137,7 @@ class ConsumerLagMonitor:
         try:
             await admin.start()
             await reader.start()
-            watched = sorted({t for topics in self._groups.values() for t in topics})
+            watched = sorted({t for topics in groups.values() for t in topics})
             partitions = {
                 found["topic"]: [
                     TopicPartition(found["topic"], p["partition"])
@@ -117,7 +150,7 @@ class ConsumerLagMonitor:
             ends = await reader.end_offsets(every)
             starts = await reader.beginning_offsets(every)
             lags: list[Lag] = []
-            for group, topics in sorted(self._groups.items()):
+            for group, topics in sorted(groups.items()):
                 wanted = [tp for topic in topics for tp in partitions.get(topic, [])]
                 if not wanted:
                     continue

@@ -10,13 +10,41 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow
+from hub.adapters.lag_samples import samples_since
+from hub.adapters.orm import AuditRow, DeadLetterRow, OutboxRow, VerzoekRow
 from hub.domain.dead_letter import DeadLetter, RecordedDeadLetter, Replay
 from hub.domain.selectie import DeadLetterFilter, Pagina
 
 UNKNOWN_TOPIC = ""
 UNKNOWN_NUMBER = -1
 """How an origin the headers do not name is stored (a NULL would escape the unique key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Uitgaand:
+    """A message the hub wrote to publish (its outbox row): when, where to, what."""
+
+    at: dt.datetime
+    topic: str
+    event_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Antwoord:
+    """An agency's answer the hub processed, and when the request it answers was written to the
+    outbox (None: that row is purged, or the request went out another way)."""
+
+    verwerkt_op: dt.datetime
+    soort: str
+    uitvoerder: str
+    opgedragen_op: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LagSample:
+    minuut: dt.datetime
+    groep: str
+    achterstand: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +236,48 @@ class OverviewQueries:
             select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         )
         return list(rows)
+
+    async def uitgaand_sinds(self, since: dt.datetime) -> list[Uitgaand]:
+        """The messages the hub wrote to its outbox from ``since`` on (the time, not the value:
+        the rows are kept for days, ``HUB_OUTBOX_RETENTION_DAYS``)."""
+        rows = await self._session.execute(
+            select(OutboxRow.created_at, OutboxRow.topic, OutboxRow.event_type).where(
+                OutboxRow.created_at >= since
+            )
+        )
+        return [Uitgaand(at, topic, event_type) for at, topic, event_type in rows]
+
+    async def antwoorden_sinds(self, since: dt.datetime) -> list[Antwoord]:
+        """The answers processed from ``since`` on, each with when its request was written to
+        the outbox: the request's instruction id is the event id of its outbox row."""
+        rows = await self._session.execute(
+            select(
+                VerzoekRow.verwerkt_op,
+                VerzoekRow.soort,
+                VerzoekRow.uitvoerder,
+                OutboxRow.created_at,
+            )
+            .outerjoin(OutboxRow, OutboxRow.event_id == VerzoekRow.instructie_id)
+            .where(VerzoekRow.verwerkt_op >= since)
+        )
+        return [
+            Antwoord(at, soort, uitvoerder, sent)
+            for at, soort, uitvoerder, sent in rows
+            if at is not None  # the where clause leaves none out; the column may be null
+        ]
+
+    async def dead_letters_sinds(self, since: dt.datetime) -> list[tuple[dt.datetime, str | None]]:
+        """When each dead letter from ``since`` on was received, and its reason code."""
+        rows = await self._session.execute(
+            select(DeadLetterRow.received_at, DeadLetterRow.redencode).where(
+                DeadLetterRow.received_at >= since
+            )
+        )
+        return [(at, code) for at, code in rows]
+
+    async def lag_sinds(self, since: dt.datetime) -> list[LagSample]:
+        """The consumer-lag samples from ``since`` on (``hub.adapters.lag_samples``)."""
+        return [
+            LagSample(row.minuut, row.groep, row.achterstand)
+            for row in await samples_since(self._session, since)
+        ]

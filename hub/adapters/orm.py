@@ -648,6 +648,20 @@ class BoekingRow(Base):
     geboekt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class LagSampleRow(Base):
+    """A consumer group's lag (records not yet consumed, over all its partitions) at one minute:
+    the dashboard's lag over time (``hub.adapters.lag_samples``). One row per group and minute,
+    whichever hub wrote it first; kept for :data:`hub.adapters.lag_samples.RETENTION`."""
+
+    __tablename__ = "consumer_lag_sample"
+    __table_args__ = (UniqueConstraint("groep", "minuut", name="uq_consumer_lag_sample"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    groep: Mapped[str] = mapped_column(String(200))
+    minuut: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    achterstand: Mapped[int] = mapped_column(BigInteger)
+
+
 class AbonnementRow(Base):
     """A party's subscription to the messages addressed to it, over HTTPS (``hub.adapters.
     aflevering``): pushed to its endpoint (``https-push``) or pulled by it (``http-pull``). The

@@ -164,9 +164,16 @@ class OutboxStand(BaseModel):
 
 class AuditRegel(BaseModel):
     at: dt.datetime
-    actor: str
+    actor: str = Field(
+        description="Who: urn:nld:oin:<OIN> of the caller's certificate, or a system of the hub."
+    )
     actie: str
     casus_id: str | None
+    organisatie: str | None = Field(
+        default=None,
+        description="The organisation whose certificate (OIN) the actor is, when the hub knows "
+        "it; null for a system or an unknown OIN. Not the casus's indiener_oin.",
+    )
 
 
 class DeadLetterTelling(BaseModel):
@@ -249,7 +256,13 @@ class Overzicht(BaseModel):
                 held_newest=[OutboxRegel.of(e) for e in o.outbox_held_newest],
             ),
             recente_audit=[
-                AuditRegel(at=e.at, actor=e.actor, actie=e.actie, casus_id=e.casus_id)
+                AuditRegel(
+                    at=e.at,
+                    actor=e.actor,
+                    actie=e.actie,
+                    casus_id=e.casus_id,
+                    organisatie=e.organisatie,
+                )
                 for e in o.audit
             ],
             dead_letters=DeadLetterTelling(

@@ -15,7 +15,7 @@ from hub.domain.verzoek import KetenStatus, VerzoekStatus
 from hub.service.deps import Deps
 from hub.service.signalering import contacten as register_contacten
 from hub.service.unit_of_work import UnitOfWork
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder
 
 log = structlog.get_logger(__name__)
 
@@ -61,6 +61,23 @@ class AuditEntry:
     actor: str
     actie: str
     casus_id: str | None
+    organisatie: str | None = None
+    """The name of the organisation whose certificate (OIN) the actor is, when the hub knows it."""
+
+
+OIN_ACTOR = "urn:nld:oin:"
+
+
+def _organisatie_van(actor: str, deps: Deps) -> str | None:
+    """The organisation of an actor ``urn:nld:oin:<OIN>`` (a caller's certificate): the
+    agencies by their configured OIN, the others by schemas.organisaties."""
+    if not actor.startswith(OIN_ACTOR):
+        return None
+    oin = actor.removeprefix(OIN_ACTOR)
+    for uitvoerder in Uitvoerder:
+        if deps.settings.oin_van(uitvoerder) == oin:
+            return UITVOERDERS[uitvoerder].naam
+    return next((o.naam for o in ORGANISATIES if o.oin == oin), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +163,9 @@ async def overview(uow: UnitOfWork, deps: Deps) -> Overview:
         current = await _gauges(uow, deps, now)
         orders = await uow.opschortingen.per_status()
         audit = [
-            AuditEntry(row.at, row.actor, row.actie, row.casus_id)
+            AuditEntry(
+                row.at, row.actor, row.actie, row.casus_id, _organisatie_van(row.actor, deps)
+            )
             for row in await uow.overview.recent_audit(RECENT_AUDIT)
         ]
         last_hour = await uow.dead_letters.count(since=now - dt.timedelta(hours=1))

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from hub.adapters.ops_repository import OutboxBacklog
+from hub.adapters.ops_repository import Antwoord, LagSample, OutboxBacklog, Uitgaand
 from hub.adapters.orm import AbonnementRow, AfleveringRow, AuditRow, IdempotencyKeyRow
 from hub.adapters.outbox_queries import OutboxEntry, OutboxStatus
 from hub.adapters.verzoek_repository import VerzoekSleutel
@@ -201,6 +201,17 @@ class OverviewQueries(Protocol):
 
     async def recent_audit(self, limit: int) -> list[AuditRow]:
         """The newest audit entries across all casussen, newest first."""
+
+    # The dashboard's series (hub.service.ops_reeksen): what happened from ``since`` on.
+    async def uitgaand_sinds(self, since: dt.datetime) -> list[Uitgaand]: ...
+
+    async def antwoorden_sinds(self, since: dt.datetime) -> list[Antwoord]: ...
+
+    async def dead_letters_sinds(
+        self, since: dt.datetime
+    ) -> list[tuple[dt.datetime, str | None]]: ...
+
+    async def lag_sinds(self, since: dt.datetime) -> list[LagSample]: ...
 
 
 class OutboxQueries(Protocol):

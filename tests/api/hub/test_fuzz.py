@@ -3,6 +3,11 @@ fixed seed): no input gets a 5xx, every error has the one error body (``Fouten``
 body holds a BSN-shaped value (nine digits). Plus the hostile inputs measured from outside, each
 named, so they stay fixed whatever the generator happens to draw.
 
+``MAATWERK_FUZZ=full`` (the default, what ``make test`` and CI run) adds schemathesis' coverage
+phase: every boundary and every kind of wrong value of every field, about 3,700 cases drawn when
+the module is collected. ``MAATWERK_FUZZ=quick`` (``make check``) runs the generated cases only,
+so the inner loop gets its answer in seconds.
+
 In process, over ASGI: schemathesis runs the app (its lifespan too) on an event loop of its own,
 so the app here is wrapped to start with FastStream's in-memory broker and to carry a client
 certificate whose OIN has every role (each route is reached past its role check)."""
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +27,7 @@ import pytest
 import schemathesis
 from faststream.kafka import TestKafkaBroker
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.config import SchemathesisConfig
 from schemathesis.python import asgi as schemathesis_asgi
 
 from hub.app import create_app
@@ -34,8 +41,19 @@ from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
 
 BSN_SHAPED = re.compile(rb"(?<!\d)\d{9}(?!\d)")
-EXAMPLES = 8
-"""Per operation and mode; the whole run stays near a minute on a busy machine."""
+DEPTHS = {"quick": (False, 3), "full": (True, 8)}
+"""Per depth: whether schemathesis' coverage phase runs, and the generated examples per operation
+and mode (the full run stays near a minute on a busy machine)."""
+
+
+def _depth() -> tuple[bool, int]:
+    depth = os.environ.get("MAATWERK_FUZZ", "full")
+    if depth not in DEPTHS:
+        raise pytest.UsageError(f"MAATWERK_FUZZ must be one of {', '.join(DEPTHS)}, not {depth!r}")
+    return DEPTHS[depth]
+
+
+COVERAGE_PHASE, EXAMPLES = _depth()
 
 
 class FuzzedHub:
@@ -90,7 +108,10 @@ def _fuzzed_hub(root: Path) -> FuzzedHub:
 # loader does not work with this pytest.
 _ROOT = tempfile.TemporaryDirectory(prefix="maatwerk-fuzz-")
 HUB = _fuzzed_hub(Path(_ROOT.name))
-schema = schemathesis.openapi.from_dict(HUB.app.openapi())
+schema = schemathesis.openapi.from_dict(
+    HUB.app.openapi(),
+    config=SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": COVERAGE_PHASE}}}),
+)
 schema.app = HUB
 
 

@@ -148,7 +148,14 @@ async def test_roles_come_from_configuration(hub_settings, clients):
 
 
 async def test_operators_reach_ops_metrics_and_dashboard_and_nothing_of_the_loket(operator, loket):
-    for path in ("/api/v1/ops/overzicht", "/metrics", "/dashboard", "/api/v1/ops/outbox"):
+    for path in (
+        "/api/v1/ops/overzicht",
+        "/metrics",
+        "/dashboard",
+        "/api/v1/ops/outbox",
+        "/api/v1/ops/reeksen",
+        "/dashboard/dashboard.js",
+    ):
         assert (await operator.get(path)).status_code == 200, path
         assert (await loket.get(path)).status_code == 403, path
     assert (await operator.post("/api/v1/casussen", json=casus_body(BSN))).status_code == 403
