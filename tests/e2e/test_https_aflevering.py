@@ -6,6 +6,7 @@ gets its instruction by webhook and answers over HTTPS, and the hub records the 
 from __future__ import annotations
 
 import contextlib
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -164,6 +165,6 @@ async def _live(client: httpx.AsyncClient) -> list[dict[str, Any]]:
 
 
 async def _ontvangen(url: str, pki: Pki, soort: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(verify=str(pki.ca)) as client:
+    async with httpx.AsyncClient(verify=ssl.create_default_context(cafile=str(pki.ca))) as client:
         got = (await client.get(f"{url}/_simulator/ontvangen")).json()["ontvangen"]
     return [e for e in got if e["type"] == soort]
