@@ -15,7 +15,7 @@ forgets nothing.
 
     .venv/bin/python deploy/stack.py [--skip NAME ...] [--var-dir DIR] [--port-offset N]
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
-        [--connector-port AGENCY=N ...]
+        [--connector-port AGENCY=N ...] [--deelnemer-port PARTY=N ...]
 
 Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
@@ -41,7 +41,7 @@ from pathlib import Path
 from types import FrameType
 
 from schemas.backoff import Backoff
-from simulators import AGENCIES, POORTEN
+from simulators import AGENCIES, DEELNEMER_POORTEN, DEELNEMER_PULLERS, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
@@ -120,6 +120,8 @@ SERVICES: tuple[Command, ...] = (
             "HUB_TLS_CERT": "{pki_dir}/hub.pem",
             "HUB_TLS_KEY": "{pki_dir}/hub.key",
             "HUB_TLS_CA": "{pki_dir}/ca.pem",
+            # Webhook receivers (the simulated parties) serve certificates of the local CA.
+            "HUB_WEBHOOK_CA": "{pki_dir}/ca.pem",
         },
         port=HUB_PORT,
         health_path="/health",
@@ -146,6 +148,30 @@ SERVICES: tuple[Command, ...] = (
             describe=f"connector {agency} (probes /health, /ready)",
         )
         for agency in AGENCIES
+    ),
+    # SIMULATED parties without Kafka: webhooks over HTTPS (their own certificates), or pull.
+    *(
+        Command(
+            f"deelnemer-{code}",
+            (
+                "maatwerk-simulator",
+                "deelnemer",
+                "--code",
+                code,
+                "--port",
+                "{port}",
+                "--hub-url",
+                "https://127.0.0.1:{port_hub}",
+                "--pki-dir",
+                "{pki_dir}",
+            ),
+            port=port,
+            health_path="/health",
+            describe=f"{code} without Kafka (SIMULATED): "
+            + ("pulls over HTTPS" if code in DEELNEMER_PULLERS else "webhook over HTTPS"),
+            tls=code not in DEELNEMER_PULLERS,
+        )
+        for code, port in DEELNEMER_POORTEN.items()
     ),
 )
 
@@ -351,6 +377,8 @@ class Stack:
             **{f"simulator-{a}": p for a, p in args.simulator_port},
             **{f"connector-{a}": p + self.offset for a, p in CONNECTOR_PORTS.items()},
             **{f"connector-{a}": p for a, p in args.connector_port},
+            **{f"deelnemer-{c}": p + self.offset for c, p in DEELNEMER_POORTEN.items()},
+            **{f"deelnemer-{c}": p for c, p in args.deelnemer_port},
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
@@ -692,6 +720,16 @@ class Stack:
             print("\n".join(lines), flush=True)
 
 
+def deelnemer_port(value: str) -> tuple[str, int]:
+    """``zorgkantoor=18203`` -> ("zorgkantoor", 18203), for ``--deelnemer-port``."""
+    party, _, port = value.partition("=")
+    if party not in DEELNEMER_POORTEN or not port.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"expected PARTY=PORT with PARTY one of {DEELNEMER_POORTEN}"
+        )
+    return party, int(port)
+
+
 def agency_port(value: str) -> tuple[str, int]:
     """``cjib=18102`` -> ("cjib", 18102), for ``--simulator-port``."""
     agency, _, port = value.partition("=")
@@ -737,6 +775,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="AGENCY=PORT",
         help="a connector's /health and /ready port (default: its simulator's + 10: 8111, ...)",
+    )
+    parser.add_argument(
+        "--deelnemer-port",
+        type=deelnemer_port,
+        action="append",
+        default=[],
+        metavar="PARTY=PORT",
+        help="a simulated party's port (default simulators.DEELNEMER_POORTEN)",
     )
     parser.add_argument(
         "--var-dir",

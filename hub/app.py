@@ -14,8 +14,10 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from hub.adapters.telemetry import EXCLUDED_URLS
 from hub.bootstrap import ANTWOORD_ROUTES, HubProcess, bootstrap
 from hub.entrypoints import (
+    abonnement_api,
     afspraak_api,
     afwijking_api,
+    antwoord_api,
     beveiliging,
     casus_api,
     controle_api,
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None, *, process: HubProcess | None =
     app.include_router(overbrugging_api.router)
     app.include_router(register_api.router)
     app.include_router(afwijking_api.router)
+    app.include_router(abonnement_api.router)
+    app.include_router(antwoord_api.router)
     app.include_router(ops.pages)
     app.include_router(health.router)
     # Every path but /health and /ready needs a proven caller; the routes check its role.

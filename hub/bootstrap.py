@@ -11,6 +11,7 @@ for tests and tools that need no broker.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -19,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters import periodic
+from hub.adapters.aflevering import schrijf_feed
 from hub.adapters.afspraken_loader import laad_afspraken
 from hub.adapters.consumer_lag import (
     CHECK_SECONDS,
@@ -35,8 +37,10 @@ from hub.adapters.metrics import HubMetrics
 from hub.adapters.outbox import OutboxRelay, PublishBatch, RetryPolicy
 from hub.adapters.secrets import AgencyKeys, HubSecrets
 from hub.adapters.telemetry import configure_tracing
+from hub.adapters.webhook import WebhookBezorger, tls_context
 from hub.domain.afspraak import Afsprakentabel
 from hub.service import (
+    abonnementen,
     aflevering,
     afwijking,
     berichten,
@@ -66,7 +70,7 @@ from hub.service.unit_of_work import UnitOfWork
 from hub.settings import Settings, get_settings
 from schemas.logs import KAFKA_CLIENT_LOGS
 from schemas.supervision import Supervisor
-from schemas.topics import dead_letter_topics
+from schemas.topics import AGENCIES, dead_letter_topics
 
 Clock = Callable[[], dt.datetime]
 
@@ -111,6 +115,8 @@ class Hub:
     afspraken: Afsprakentabel
     """The agreement table, loaded at start (``hub.adapters.afspraken_loader``)."""
     relay: OutboxRelay | None = None
+    bezorger: WebhookBezorger | None = None
+    """The webhook push worker (HTTPS delivery), once started."""
 
     def now(self) -> dt.datetime:
         """The hub's one clock (``deps.clock``), looked up on each call: a test may replace
@@ -122,8 +128,47 @@ class Hub:
             self.sessions,
             bus=berichten.bus(self.deps, VERTALINGEN),
             clock=self.deps.clock,
-            on_outbox_commit=self.relay.wake if self.relay is not None else None,
+            on_outbox_commit=self._wake,
+            feed=functools.partial(schrijf_feed, oin_van=self._oin_van),
         )
+
+    def _wake(self) -> None:
+        """After a commit that wrote outbox rows: the relay, and the push worker (the feed is
+        written with them)."""
+        for worker in (self.relay, self.bezorger):
+            if worker is not None:
+                worker.wake()
+
+    def _oin_van(self, code: str) -> str | None:
+        """The OIN of an agency (the only organisations a topic of their own is written for)."""
+        return self.settings.oin_van(code) if code in AGENCIES else None
+
+    def attach_bezorger(self, leader: Callable[[], Awaitable[bool]] | None) -> WebhookBezorger:
+        """The webhook push worker; with ``leader`` it pushes only while this replica leads."""
+        settings = self.settings
+        self.bezorger = WebhookBezorger(
+            self.sessions,
+            clock=self.now,
+            ontsleutel=self.deps.secrets.ontsleutel_opslag,
+            policy=RetryPolicy(
+                max_attempts=settings.webhook_max_attempts,
+                base_seconds=settings.webhook_backoff_base_seconds,
+                max_seconds=settings.webhook_backoff_max_seconds,
+            ),
+            verify=tls_context(settings.webhook_ca),
+            timeout_seconds=settings.webhook_timeout_seconds,
+            poll_seconds=settings.webhook_poll_seconds,
+            on_beeindigd=lambda abonnement_id, reden: abonnementen.beeindig(
+                abonnement_id,
+                self.uow(),
+                self.deps,
+                oin=None,
+                door=abonnementen.HUB_DOOR,
+                reden=reden,
+            ),
+            leader=leader,
+        )
+        return self.bezorger
 
     def request_transaction(self) -> RequestTransaction:
         """One transaction for a whole request: the units of work inside it are its savepoints
@@ -239,6 +284,16 @@ class HubProcess:
         settings = self.settings
         supervisor = self.supervisor
         supervisor.start("outbox-relay", relay.run)
+        supervisor.start("webhook-push", hub.attach_bezorger(lease.held).run)
+        supervisor.start(
+            "aflevering-purge",
+            lambda: periodic.every(
+                settings.retention_check_seconds,
+                _when_leading(lease, lambda: abonnementen.purge_feed(hub.uow(), hub.deps)),
+                name="aflevering-purge",
+                on_failure=self.metrics.record_job_failure,
+            ),
+        )
         supervisor.start(
             "expiry-watcher",
             lambda: periodic.every(

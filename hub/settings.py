@@ -167,6 +167,28 @@ class Settings(BaseSettings):
         description="How long an Idempotency-Key and its answer are kept: a client retrying "
         "within it gets the first answer again; after it the key is free.",
     )
+    webhook_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        description="Attempts to push one message to a party's webhook before it is "
+        "dead-lettered (visible at /api/v1/ops/afleveringen) and the next of its casus goes on.",
+    )
+    webhook_backoff_base_seconds: float = Field(default=5, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=3600, gt=0)
+    webhook_poll_seconds: float = Field(default=0.5, gt=0)
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, description="How long the hub waits for a webhook receiver's answer."
+    )
+    webhook_ca: Path | None = Field(
+        default=None,
+        description="Trust anchor(s) for webhook receivers' certificates (PEM); else the "
+        "system's trust store. A receiver's certificate is always verified.",
+    )
+    aflevering_retention_days: float = Field(
+        default=14,
+        gt=0,
+        description="How long a message stays in a party's feed (pull and push alike).",
+    )
     max_body_bytes: int = Field(
         default=64 * 1024,
         ge=1024,

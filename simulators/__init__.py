@@ -19,3 +19,13 @@ POORTEN: dict[str, int] = {
 the local stack (``make run``), the tests and the benchmarks run."""
 
 AGENCIES: tuple[str, ...] = tuple(POORTEN)
+
+DEELNEMER_POORTEN: dict[str, int] = {
+    "gemeente-utrecht": 8201,
+    "zorgverzekeraar": 8202,
+    "zorgkantoor": 8203,
+}
+"""SIMULATED parties without Kafka (``simulators.deelnemer``) that ``make run`` starts, and their
+ports: the municipality and the insurer get webhooks there (HTTPS), the care office pulls (its
+port serves only ``/health`` and what it got)."""
+DEELNEMER_PULLERS: frozenset[str] = frozenset({"zorgkantoor"})

@@ -61,5 +61,43 @@ def agencies() -> None:
         typer.echo(f"{naam}\t{POORTEN[naam]}")
 
 
+@app.command()
+def deelnemer(
+    code: Annotated[str, typer.Option(help="The party's organisation code, e.g. zorgkantoor.")],
+    port: Annotated[int | None, typer.Option(help="Port (default: deelnemer.POORTEN).")] = None,
+    hub_url: Annotated[str, typer.Option(help="The hub's API.")] = "https://127.0.0.1:8000",
+    pki_dir: Annotated[Path, typer.Option(help="The local CA's certificates.")] = Path(".var/pki"),
+    pull: Annotated[
+        bool | None, typer.Option(help="Pull instead of push (default: zorgkantoor pulls).")
+    ] = None,
+) -> None:
+    """A SIMULATED party without Kafka: gets the hub's messages over HTTPS (webhook or pull)."""
+    import asyncio
+    import ssl
+
+    import httpx
+
+    from simulators import deelnemer as sim
+
+    configure_logging()
+    cert = (str(pki_dir / f"{code}.pem"), str(pki_dir / f"{code}.key"))
+    pulls = code in sim.PULLERS if pull is None else pull
+    tls = ssl.create_default_context(cafile=str(pki_dir / "ca.pem"))
+    tls.load_cert_chain(*cert)  # the party's own certificate: its OIN proves who calls
+
+    def hub() -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=hub_url, verify=tls, timeout=10)
+
+    partij = sim.Deelnemer(code=code, hub=hub)
+    asyncio.run(
+        sim.serve(
+            partij,
+            port=port or sim.POORTEN.get(code, 8200),
+            pull=pulls,
+            cert=None if pulls else cert,
+        )
+    )
+
+
 if __name__ == "__main__":
     app()

@@ -660,3 +660,54 @@ class LagSampleRow(Base):
     groep: Mapped[str] = mapped_column(String(200))
     minuut: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     achterstand: Mapped[int] = mapped_column(BigInteger)
+
+
+class AbonnementRow(Base):
+    """A party's subscription to the messages addressed to it, over HTTPS (``hub.adapters.
+    aflevering``): pushed to its endpoint (``https-push``) or pulled by it (``http-pull``). The
+    signing secret and the bearer token are kept encrypted under the storage key. An ended
+    subscription (``beeindigd_op``: deleted by its party, or the receiver answered 410) gets no
+    new messages; its row stays, so operators see why it ended."""
+
+    __tablename__ = "abonnement"
+
+    abonnement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    oin: Mapped[str] = mapped_column(String(20), index=True)
+    protocol: Mapped[str] = mapped_column(String(20))
+    types: Mapped[list[str]] = mapped_column(JSON)
+    endpoint: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    geheim: Mapped[str] = mapped_column(Text, doc="The signing secret, encrypted.")
+    token: Mapped[str | None] = mapped_column(Text, nullable=True, doc="Bearer token, encrypted.")
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    beeindigd_op: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    reden: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bevestigd_tot: Mapped[int] = mapped_column(
+        Integer, default=0, doc="The last feed position the party acknowledged (pull)."
+    )
+    wacht_tot: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True, doc="No push before this moment (the receiver's 429)."
+    )
+
+
+class AfleveringRow(Base):
+    """One message for one subscription: its feed entry (pull: the position is ``seq``) and its
+    delivery queue row (push: attempts, next attempt, delivered or dead), written in the same
+    transaction as the outbox row of the message."""
+
+    __tablename__ = "aflevering"
+    __table_args__ = (UniqueConstraint("abonnement_id", "event_id", name="uq_aflevering_event"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    abonnement_id: Mapped[str] = mapped_column(ForeignKey("abonnement.abonnement_id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    execute_after: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    afgeleverd_op: Mapped[dt.datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True, index=True
+    )
+    dead_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)

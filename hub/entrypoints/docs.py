@@ -45,7 +45,8 @@ Every caller proves its organisation (OIN) with a client certificate (mutual TLS
 operation lists the roles allowed (`x-rollen`). Every action is audited, and every processing of
 personal data is in the processing log (verwerkingen). A BSN goes only in a request body and is
 pseudonymised at once: never in a URL, on a topic or in a log line. Operators watch and repair
-the flow under *ops* (outbox, dead letters, metrics).
+the flow under *ops* (outbox, dead letters, metrics). Parties without Kafka get the messages
+addressed to them over HTTPS (*aflevering*: webhook or pull) and agencies may answer there.
 """
 
 OPENAPI_TAGS: list[dict[str, str]] = [
@@ -82,6 +83,12 @@ OPENAPI_TAGS: list[dict[str, str]] = [
     {"name": "register", "description": "The Landelijk Maatwerkregister: who to call where."},
     {"name": "verwerkingen", "description": "The processing log (who processed whose data, why)."},
     {"name": "uitvoerder", "description": "An agency's own requests from the hub."},
+    {
+        "name": "aflevering",
+        "description": "HTTPS delivery for parties without Kafka: subscriptions to the messages "
+        "addressed to you, pushed as signed CloudEvents to your webhook or pulled by cursor; "
+        "an agency's answers over HTTPS.",
+    },
     {"name": "ops", "description": "Operators: overview, outbox, dead letters, health."},
 ]
 """Operations grouped by instrument in /docs, in this order (a router's tag not listed here

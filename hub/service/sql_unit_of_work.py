@@ -14,7 +14,7 @@ stored under the key and anything else the request writes commit together, or no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
@@ -22,6 +22,7 @@ from typing import Any, Self
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from hub.adapters.aflevering import AbonnementRepository
 from hub.adapters.afwijking_repository import AfwijkingRepository
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.escalatie_repository import EscalatieRepository
@@ -40,6 +41,12 @@ from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.service.errors import LogNietGeschreven
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
+
+Feed = Callable[
+    [AsyncSession, Sequence[tuple[CloudEvent[Any], str]], dt.datetime], Awaitable[object]
+]
+"""Writes the HTTPS delivery feed of the messages a commit publishes (``hub.adapters.aflevering.
+schrijf_feed``), in the same transaction."""
 
 
 class RequestTransaction:
@@ -124,8 +131,10 @@ class SqlUnitOfWork(UnitOfWork):
         bus: Bus | None,
         clock: Callable[[], dt.datetime],
         on_outbox_commit: Callable[[], None] | None = None,
+        feed: Feed | None = None,
     ) -> None:
         super().__init__(bus=bus, clock=clock)
+        self._feed = feed
         self._sessions = sessions
         self._on_outbox_commit = on_outbox_commit
         self._outbox_written = False
@@ -155,6 +164,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.register = RegisterRepository(self.session, self.zie)
         self.escalaties = EscalatieRepository(self.session, self.zie)
         self.afwijkingen = AfwijkingRepository(self.session, self.zie)
+        self.abonnementen = AbonnementRepository(self.session)
+        self._berichten: list[tuple[CloudEvent[Any], str]] = []
         self._outbox_written = False
 
     async def _end(self) -> None:
@@ -169,6 +180,7 @@ class SqlUnitOfWork(UnitOfWork):
 
     def publish(self, event: CloudEvent[Any], topic: str) -> None:
         add_to_outbox(self.session, event, topic, self.clock())
+        self._berichten.append((event, topic))
         self._outbox_written = True
 
     def _outbox_changed(self) -> None:
@@ -178,6 +190,9 @@ class SqlUnitOfWork(UnitOfWork):
     async def _commit(self) -> None:
         # Flush first: a constraint that the action's own rows break is that error, not a
         # failure to write the audit entry (which the seal reports as TRANSACTION_LOG_WRITE_ERROR).
+        berichten, self._berichten = self._berichten, []
+        if berichten and self._feed is not None:
+            await self._feed(self.session, berichten, self.clock())
         await self.session.flush()
         try:
             await self._audit.seal()

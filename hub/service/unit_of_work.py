@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from hub.domain.model import Aggregaat, Gebeurtenis
 from hub.service.repositories import (
+    AbonnementRepository,
     AfwijkingRepository,
     AuditTrail,
     CasusRepository,
@@ -59,6 +60,7 @@ class UnitOfWork(abc.ABC):
     register: RegisterRepository
     escalaties: EscalatieRepository
     afwijkingen: AfwijkingRepository
+    abonnementen: AbonnementRepository
 
     def __init__(self, *, bus: Bus | None, clock: Callable[[], dt.datetime]) -> None:
         self._bus = bus

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from simulators import AGENCIES
+from simulators import AGENCIES, DEELNEMER_POORTEN
 from tests.support.processes import ManagedProcess, free_ports, start_process
 from tests.support.readme import (
     HUB,
@@ -59,6 +59,7 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     """``make run`` as a user starts it, on free ports (its options pass through ``ARGS``)."""
     base = tmp_path_factory.mktemp("readme")
     names = ("hub", "kafka", "controller", *AGENCIES, *(f"c-{a}" for a in AGENCIES))
+    names += tuple(f"d-{d}" for d in DEELNEMER_POORTEN)
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     argv = [
         sys.executable,
@@ -68,6 +69,7 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
         *("--kafka-controller-port", str(ports["controller"])),
         *(arg for a in AGENCIES for arg in ("--simulator-port", f"{a}={ports[a]}")),
         *(arg for a in AGENCIES for arg in ("--connector-port", f"{a}={ports[f'c-{a}']}")),
+        *(arg for d in DEELNEMER_POORTEN for arg in ("--deelnemer-port", f"{d}={ports[f'd-{d}']}")),
     ]
     started = time.monotonic()
     process = start_process(

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from simulators import AGENCIES
+from simulators import AGENCIES, DEELNEMER_POORTEN
 from tests.api.simulators import test_duo
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import Pki
@@ -54,6 +54,7 @@ class Runner:
 def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     base = tmp_path_factory.mktemp("supervisor")
     names = ("hub", "kafka", "controller", *AGENCIES, *(f"connector-{a}" for a in AGENCIES))
+    names += tuple(f"d-{d}" for d in DEELNEMER_POORTEN)
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     argv = [
         sys.executable,
@@ -68,6 +69,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
         str(ports["controller"]),
         *(arg for a in AGENCIES for arg in ("--simulator-port", f"{a}={ports[a]}")),
         *(arg for a in AGENCIES for arg in ("--connector-port", f"{a}={ports[f'connector-{a}']}")),
+        *(arg for d in DEELNEMER_POORTEN for arg in ("--deelnemer-port", f"{d}={ports[f'd-{d}']}")),
     ]
     process = start_process(
         "stack",

@@ -21,6 +21,8 @@ from schemas.supervision import Supervisor
 from tests.api.hub.conftest import running, wait_for
 
 PERIODIC = ("expiry-watcher", "retention-purge", "consumer-lag")
+AFLEVERING = ("webhook-push", "aflevering-purge")
+"""HTTPS delivery's tasks: the webhook push worker and the feed's purge."""
 
 
 class Fault:
@@ -78,7 +80,7 @@ def crashes(metrics: str, task: str) -> float:
     return float(found.group(1))
 
 
-@pytest.mark.parametrize("task", ["outbox-relay", *PERIODIC])
+@pytest.mark.parametrize("task", ["outbox-relay", *PERIODIC, "aflevering-purge"])
 async def test_a_task_that_raises_is_logged_counted_reported_and_restarted(
     task: str, hub_settings, clients, monkeypatch
 ) -> None:
@@ -110,7 +112,9 @@ async def _crash_and_restart(
     assert health.json()["tasks"][task]["crashes"] == 1
     others = {name for name, t in health.json()["tasks"].items() if t["state"] == "running"}
     consumers = {"consumer:OnAntwoord", "consumer:OnDeadLetter"}  # guarded by create_app
-    assert others == ({"outbox-relay", *PERIODIC, "kafka-log-summary"} | consumers) - {task}
+    assert others == ({"outbox-relay", *PERIODIC, *AFLEVERING, "kafka-log-summary"} | consumers) - {
+        task
+    }
     text = (await operator.get("/metrics")).text
     assert crashes(text, task) == 1
     assert f'hub_background_task_up{{task="{task}"}} 0.0' in text
