@@ -149,7 +149,8 @@ def test_a_killed_broker_is_started_again_and_the_chain_completes(runner: Runner
 
 def test_sigint_stops_every_process_and_the_broker(runner: Runner) -> None:
     children = list(child_processes(runner.process.pid))
-    assert len(children) == 1 + 2 * len(AGENCIES)  # the hub, a simulator and connector each
+    # the hub, a simulator and a connector per agency, a simulated party per party without Kafka
+    assert len(children) == 1 + 2 * len(AGENCIES) + len(DEELNEMER_POORTEN)
     broker = int((runner.var_dir / "kafka" / "broker.pid").read_text())
     assert alive(broker)
 
@@ -160,5 +161,11 @@ def test_sigint_stops_every_process_and_the_broker(runner: Runner) -> None:
     stopped = [
         line.split("stopping ", 1)[1] for line in output.splitlines() if "| stopping " in line
     ]
-    assert stopped[0].startswith("connector-") and stopped[-1] == "Kafka"
+    # the parties and connectors before the hub (nothing more reaches it), Kafka last
+    assert stopped[-1] == "Kafka" and "hub" in stopped
+    assert all(
+        stopped.index(name) < stopped.index("hub")
+        for name in stopped
+        if name != "Kafka" and name.startswith(("connector-", "deelnemer-"))
+    ), stopped
     assert [pid for pid in [*children, broker] if alive(pid)] == []
