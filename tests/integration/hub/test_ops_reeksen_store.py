@@ -33,10 +33,8 @@ async def test_messages_latency_and_dead_letters_come_from_the_store(hub):
 
     r = await ops_reeksen.reeksen(hub.uow(), hub.deps, 3)  # the minute of the order to now
     assert r.minuten == [start + dt.timedelta(minutes=n) for n in range(3)]
-    assert {a: r.per_uitvoerder[a] for a in AGENCIES} == {
-        AGENCIES[0]: [1, 0, 1],
-        AGENCIES[1]: [1, 0, 1],
-        AGENCIES[2]: [1, 0, 0],
+    assert {a: r.per_uitvoerder[a] for a in AGENCIES} == {  # the instruction; two answered
+        a: [1, 0, 1] if a in AGENCIES[:2] else [1, 0, 0] for a in AGENCIES
     }
     assert r.per_instrument["opschorting"][2] == 2
     assert r.latentie_p50[AGENCIES[0]] == [None, None, 150.0]
