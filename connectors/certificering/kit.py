@@ -63,7 +63,7 @@ def connector_versie() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return tekst
-    return f"{tekst} ({commit})"
+    return f"{tekst}, commit {commit}"
 
 
 def _connector_env(o: Opstelling, proxy_url: str, group_id: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from connectors.base.koppeling import laad_koppeling
@@ -68,7 +69,7 @@ async def test_every_connector_is_certified(
     agency = request.node.callspec.params["backoffice"]
     certificaat = await certificeer(_opstelling(agency, kafka_bootstrap, backoffice, sleutels))
 
-    print(certificaat.als_json())  # shown with -s, and on failure
+    certificaat.print(Console(width=110))  # shown with -s
     assert [r.naam for r in certificaat.resultaten] == list(NAMEN)
     assert certificaat.gefaald == [], certificaat.als_json()
     assert certificaat.geslaagd
