@@ -15,7 +15,11 @@ from typer.testing import CliRunner
 import connectors.cli
 from connectors.base.koppeling import Proefpersonen, laad_koppeling
 from connectors.certificering import NAMEN, Certificaat, Controle, Opstelling, Uitkomst, voer_uit
+from connectors.certificering.controles import eigen_topics, geen_bsn, volgens_contract
+from connectors.certificering.omgeving import Omgeving
+from connectors.certificering.proces import ConnectorProces
 from connectors.certificering.proxy import Proxy
+from connectors.certificering.verzamelaar import Gelezen, Verzamelaar
 from schemas.ids import Bsn
 
 BEGIN = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
@@ -185,3 +189,83 @@ async def test_the_proxy_passes_traffic_refuses_while_away_and_comes_back_on_its
         await proxy.weg()
         doel.close()
         await doel.wait_closed()
+
+
+# ---------------------------------------------------- checks 6-8 on what the connector wrote
+
+VOORBEELD = Path(__file__).parents[3] / "schemas/examples/nl.maatwerk.opschorting.bevestigd.v1.json"
+
+
+def _omgeving(records: list[Gelezen], regels: tuple[str, ...] = ()) -> Omgeving:
+    """The run as checks 6 to 8 see it: what was read and what the connector logged."""
+    verzamelaar = Verzamelaar("b:9092", {})
+    verzamelaar.gelezen.extend(records)
+    proces = ConnectorProces([], {})
+    proces.regels.extend(regels)
+    return Omgeving(
+        koppeling=laad_koppeling("cjib"),
+        publiek=None,  # type: ignore[arg-type]
+        producer=None,  # type: ignore[arg-type]
+        verzamelaar=verzamelaar,
+        proxy=Proxy("127.0.0.1", 1),
+        proces=proces,
+        backoffice_url="http://127.0.0.1:1",
+        termijn=dt.timedelta(seconds=30),
+    )
+
+
+def _record(topic: str, value: bytes, offset: int = 0) -> Gelezen:
+    return Gelezen(topic, 0, offset, 0, b"MWL-2026-0A1B2C3D4E", value, ())
+
+
+def _antwoord(**wijzig: object) -> bytes:
+    event = json.loads(VOORBEELD.read_text())  # the CJIB connector's answer
+    event.update(wijzig)
+    return json.dumps(event).encode()
+
+
+async def test_clean_output_passes_checks_6_to_8():
+    o = _omgeving(
+        [_record("maatwerk.opschorting.antwoord.cjib.v1", _antwoord())],
+        ("instruction answered",),
+    )
+    assert (await geen_bsn(o)).geslaagd
+    assert (await volgens_contract(o)).geslaagd
+    assert (await eigen_topics(o)).geslaagd
+
+
+async def test_a_bsn_in_a_record_or_a_log_line_fails_and_is_masked_in_the_evidence():
+    o = _omgeving(
+        [_record("maatwerk.opschorting.antwoord.cjib.v1", _antwoord(subject="bsn 999990019"), 7)],
+        ("delivering for 999999011",),
+    )
+    uitkomst = await geen_bsn(o)
+    assert not uitkomst.geslaagd
+    assert "maatwerk.opschorting.antwoord.cjib.v1@0/7" in uitkomst.bewijs
+    assert "<BSN 99***11>" in uitkomst.bewijs
+    assert "999999011" not in uitkomst.bewijs
+
+
+async def test_an_answer_that_breaks_the_contract_fails():
+    o = _omgeving([_record("maatwerk.opschorting.antwoord.cjib.v1", _antwoord(data={}), 3)])
+    uitkomst = await volgens_contract(o)
+    assert not uitkomst.geslaagd
+    assert "maatwerk.opschorting.antwoord.cjib.v1@3" in uitkomst.bewijs
+
+
+async def test_a_record_on_a_topic_the_agency_may_not_write_fails():
+    o = _omgeving(
+        [
+            _record("maatwerk.opschorting.antwoord.cjib.v1", _antwoord()),
+            _record("maatwerk.opschorting.antwoord.duo.v1", _antwoord(), 1),
+        ]
+    )
+    uitkomst = await eigen_topics(o)
+    assert not uitkomst.geslaagd
+    assert "NOT allowed: {'maatwerk.opschorting.antwoord.duo.v1': 1}" in uitkomst.bewijs
+
+
+async def test_records_of_others_are_not_the_connectors():
+    andere = _antwoord(source="urn:nld:oin:00000001999999990103:systeem:connector-duo")
+    o = _omgeving([_record("maatwerk.opschorting.antwoord.duo.v1", andere)])
+    assert o.van_connector() == []
