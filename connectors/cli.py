@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from aiokafka.errors import KafkaError
 from faststream import FastStream
 from faststream.asgi import AsgiFastStream
 from rich.console import Console
@@ -162,7 +163,11 @@ def certify(
         termijn=dt.timedelta(seconds=termijn),
         commando=None if connector_command is None else shlex.split(connector_command),
     )
-    certificaat = asyncio.run(certificeer(opstelling))
+    try:
+        certificaat = asyncio.run(certificeer(opstelling))
+    except (KafkaError, OSError) as exc:  # no broker, no key: nothing was certified
+        typer.echo(f"cannot certify: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(code=2) from None
     certificaat.print(Console())
     if json_path is not None:
         json_path.write_text(certificaat.als_json() + "\n")

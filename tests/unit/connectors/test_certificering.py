@@ -269,3 +269,15 @@ async def test_records_of_others_are_not_the_connectors():
     andere = _antwoord(source="urn:nld:oin:00000001999999990103:systeem:connector-duo")
     o = _omgeving([_record("maatwerk.opschorting.antwoord.duo.v1", andere)])
     assert o.van_connector() == []
+
+
+def test_without_a_broker_the_command_says_so_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)  # no .var/pki here: PLAINTEXT
+    result = CliRunner().invoke(
+        connectors.cli.app,
+        ["certify", "--agency", "cjib", "--bootstrap-servers", "127.0.0.1:1"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot certify: KafkaConnectionError" in result.output
