@@ -45,7 +45,8 @@ from simulators import AGENCIES, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
-CONNECTOR_PORTS = {agency: 8111 + i for i, agency in enumerate(AGENCIES)}  # /health and /ready
+# /health and /ready: ten above the agency's simulator (8101 -> 8111, 8106 -> 8116)
+CONNECTOR_PORTS = {agency: port + 10 for agency, port in POORTEN.items()}
 
 
 @dataclass(frozen=True)
@@ -735,7 +736,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="AGENCY=PORT",
-        help="a connector's /health and /ready port (default 8111, 8112, 8113)",
+        help="a connector's /health and /ready port (default: its simulator's + 10: 8111, ...)",
     )
     parser.add_argument(
         "--var-dir",

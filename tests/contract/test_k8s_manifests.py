@@ -349,7 +349,13 @@ def test_a_connector_deployment_per_agency_with_a_connector(
     documents = _documents("connectors.yaml")
     configmaps = {d["metadata"]["name"]: d["data"] for d in documents if d["kind"] == "ConfigMap"}
     deployments = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Deployment"}
-    assert set(deployments) == {"connector-belastingdienst", "connector-cjib", "connector-duo"}
+    assert set(deployments) == {
+        "connector-belastingdienst",
+        "connector-cjib",
+        "connector-duo",
+        "connector-uwv",
+        "connector-ind",
+    }
     fields = {f"CONNECTOR_{name.upper()}" for name in ConnectorSettings.model_fields}
     for name, deployment in deployments.items():
         agency = name.removeprefix("connector-")

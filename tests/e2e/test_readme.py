@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from simulators import AGENCIES
 from tests.support.processes import ManagedProcess, free_ports, start_process
 from tests.support.readme import (
     HUB,
@@ -41,7 +42,6 @@ from tests.support.readme import (
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-AGENCIES = ("belastingdienst", "cjib", "duo")
 UP = "maatwerk-hub stack is up:"
 
 

@@ -14,9 +14,9 @@ from tests.support.polling import poll_pause
 
 pytestmark = pytest.mark.e2e
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 CONFIRMED_EVERYWHERE = "999990019"
-"""Seeded at all three simulators with claims that are not under appeal."""
+"""Seeded at every simulator with claims that are not under appeal (nor set off by a court)."""
 ALL_CJIB_CLAIMS_UNDER_APPEAL = "999990032"
 
 
@@ -42,14 +42,16 @@ def links(chain: dict) -> dict[str, dict]:
     return {link["uitvoerder"]: link for link in chain["keten"]}
 
 
-async def test_three_agencies_confirm_with_their_own_references(stack):
+async def test_every_agency_confirms_with_its_own_reference(stack):
     chain, seconds = await run_order(stack, CONFIRMED_EVERYWHERE, opschorting_body(*AGENCIES))
-    print(f"\norder -> all three confirmed: {seconds:.2f}s")
+    print(f"\norder -> all {len(AGENCIES)} confirmed: {seconds:.2f}s")
     assert chain["status"] == "confirmed", chain
     refs = {agency: link["referentie"] for agency, link in links(chain).items()}
     assert refs["belastingdienst"].startswith("BD-")
     assert refs["cjib"].startswith("CJIB-")
     assert refs["duo"].startswith("DUO-")
+    assert refs["uwv"].startswith("UWV-IS-")
+    assert refs["ind"].startswith("IND-UIT-")
     assert all(link["status"] == "confirmed" for link in chain["keten"])
 
 
@@ -67,6 +69,22 @@ async def test_duo_refuses_a_retroactive_pause(stack):
     duo = links(chain)["duo"]
     assert duo["status"] == "refused"
     assert duo["reden"]
+
+
+async def test_uwv_and_ind_refuse_by_their_own_rules(stack):
+    # 999990032: at the UWV one recovery, set off by order of a court; at the IND, fees all paid.
+    chain, _ = await run_order(stack, ALL_CJIB_CLAIMS_UNDER_APPEAL, opschorting_body("uwv", "ind"))
+    uwv, ind = links(chain)["uwv"], links(chain)["ind"]
+    assert (uwv["status"], uwv["redencode"]) == ("refused", "wettelijk-uitgesloten")
+    assert uwv["reden"].startswith("RECHTERLIJKE_VERREKENING: ")
+    assert (ind["status"], ind["redencode"]) == ("refused", "onbekende-vordering")
+    assert ind["reden"].startswith("GEEN_OPENSTAANDE_LEGES: ")
+    # The partner: one recovery stopped, the court-ordered set-off not.
+    chain, _ = await run_order(stack, "999990020", opschorting_body("uwv"))
+    uwv = links(chain)["uwv"]
+    assert uwv["status"] == "partially_confirmed"
+    per_claim = {v["vordering"]: v["opgeschort"] for v in uwv["vorderingen"]}
+    assert per_claim == {"TV-ZW-2024-000120": True, "TV-WIA-2023-000220": False}
 
 
 async def test_cjib_partly_confirms_when_one_claim_is_under_appeal(stack):
@@ -134,6 +152,8 @@ async def test_extension_then_lifting_reach_every_back_office(stack):
         assert change_refs["belastingdienst"].startswith("BD-VL-")
         assert change_refs["cjib"].startswith("CJIB-WIJ-")
         assert change_refs["duo"].startswith("DUO-MUT-")
+        assert change_refs["uwv"].startswith("UWV-MUT-")
+        assert change_refs["ind"].startswith("IND-BES-")
         for link in chain["keten"]:
             suspension = await back_office(stack, link["uitvoerder"], link["referentie"])
             assert suspension["totEnMet"] == new_end.isoformat(), link["uitvoerder"]

@@ -34,14 +34,14 @@ from schemas.topics import (
     instructie_topic,
     opschorting_antwoord_topic,
 )
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cjib, duo, ind, uwv
 from tests.unit.connectors.berichten import instructie, sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek, vorderingen
 
 AANVRAGER, PARTNER = "999990019", "999990020"
 AFGESCHERMD = "999990111"
 NERGENS_BEKEND = "999990081"
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo}
+SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
 
 # README, "Seeded claims of the household": outstanding amounts in cents.
 GESEED = {
@@ -54,8 +54,19 @@ GESEED = {
         PARTNER: {"WAHV-2025-000120": 10900, "WAHV-2025-000220": 38000},
     },
     "duo": {AANVRAGER: {"SF-2019-000119": 1845000}, PARTNER: {}},
+    "uwv": {
+        AANVRAGER: {"TV-WW-2025-000119": 121500},
+        PARTNER: {"TV-ZW-2024-000120": 64000, "TV-WIA-2023-000220": 230000},
+    },
+    "ind": {AANVRAGER: {"IND-LG-2026-000119": 24300}, PARTNER: {"IND-LG-2025-000120": 139100}},
 }
-HUISHOUDEN = {"belastingdienst": 290750, "cjib": 117800, "duo": 1845000}
+HUISHOUDEN = {
+    "belastingdienst": 290750,
+    "cjib": 117800,
+    "duo": 1845000,
+    "uwv": 415500,
+    "ind": 163400,
+}
 
 
 async def _niet_wachten(seconden: float) -> None:
@@ -152,7 +163,7 @@ async def test_the_household_debts_at_each_agency_add_up_to_the_seeded_figures(a
 
 
 def test_the_household_total_is_the_readmes():
-    assert sum(HUISHOUDEN.values()) == 2253550
+    assert sum(HUISHOUDEN.values()) == 2832450
 
 
 @pytest.mark.parametrize("agency", list(SIMULATORS))

@@ -27,12 +27,14 @@ from schemas.opschorting import (
     Redencode,
 )
 from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antwoord_topic
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cjib, duo, ind, uwv
 from tests.unit.connectors.berichten import instructie, opheffing, sleutel, verlenging
 
-BSN = "999990019"  # known at all three simulators
+BSN = "999990019"  # known at every simulator
 VANDAAG = dt.date.today()
-SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo}
+SIMULATORS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
+WIJZIG = {"duo": ("PATCH", "PATCH"), "uwv": ("PUT", "POST")}
+"""The methods of an extension and a lifting where they are not both POST."""
 
 
 class Opname(httpx.AsyncBaseTransport):
@@ -142,8 +144,8 @@ async def test_order_then_extension_then_lifting(agency):
     # order; look-up + extension, twice (stateless: the redelivery looks up again, the
     # back-office replays its answer); the lifting carries the reference, so no look-up
     methodes = [u.split()[0] for u in keten.opname.urls()]
-    wijzig = "PATCH" if agency == "duo" else "POST"
-    assert methodes == ["POST", "GET", wijzig, "GET", wijzig, wijzig]
+    verleng, hef_op = WIJZIG.get(agency, ("POST", "POST"))
+    assert methodes == ["POST", "GET", verleng, "GET", verleng, hef_op]
     assert not any(BSN in str(r.url) for r in keten.opname.verzoeken)
 
 

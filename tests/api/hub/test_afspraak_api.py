@@ -55,6 +55,8 @@ async def test_the_table_is_readable_and_filtered_by_agency_and_purpose(loket, o
         "belastingdienst",
         "cjib",
         "duo",
+        "uwv",
+        "ind",
     }
     response = await operator.get(
         "/api/v1/afspraken", params={"uitvoerder": "duo", "doel": "schuldenoverzicht"}
@@ -134,12 +136,12 @@ async def test_a_category_outside_the_agreement_is_422_naming_the_field_and_why(
 async def test_an_agency_without_agreement_for_the_purpose_is_422(loket):
     casus_id = await submit_casus(loket)
     personen = await pseudoniemen(loket, casus_id)
-    body = verzoek(personen, ("uwv", ["inkomen"]))
+    body = verzoek(personen, ("gemeente", ["inkomen"]))
     response = await toets(loket, casus_id, body)
     assert response.status_code == 422
     [fout] = response.json()["detail"]
     assert fout["field"] == "uitvoerders.0.categorieen.0"
-    assert "uwv may not give inkomen to loket for schuldenoverzicht" in fout["message"]
+    assert "gemeente may not give inkomen to loket for schuldenoverzicht" in fout["message"]
 
 
 async def test_another_legal_ground_is_422_naming_grondslag(loket):

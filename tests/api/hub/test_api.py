@@ -64,7 +64,7 @@ async def test_end_before_start_is_422_naming_einddatum(loket):
 async def test_agency_without_connector_is_422(loket):
     casus_id = await submit_casus(loket)
     response = await loket.post(
-        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("uwv")
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("gemeente")
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "uitvoerders.0.uitvoerder"
@@ -150,7 +150,8 @@ async def test_answers_move_the_chain_to_confirmed_and_refused(loket):
     assert links["cjib"]["reden"] == "Zaak ligt bij de rechter"
     assert links["duo"]["status"] == "pending"
     assert after["status"] == "pending"
-    await publish(loket, answer_event(chain, "duo"))
+    for agency in AGENCIES[2:]:  # duo and the others
+        await publish(loket, answer_event(chain, agency))
     assert (await status(loket, chain))["status"] == "incomplete"
 
 

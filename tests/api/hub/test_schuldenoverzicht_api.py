@@ -13,6 +13,7 @@ from schemas.informatie import InformatieVerzoek, VorderingInhoud, Weigeringsgro
 from schemas.opschorting import Maatregel
 from schemas.topics import informatie_verzoek_topic, instructie_topic
 from schemas.versleuteling import generate_private_key, public_key_text, seal
+from simulators import AGENCIES
 from tests.api.hub import test_informatie_api
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import BSN
@@ -28,8 +29,6 @@ from tests.support.loket import vandaag
 
 klok = test_informatie_api.klok
 """The hub's clock, moved by the test (a fixture)."""
-
-AGENCIES = ("belastingdienst", "cjib", "duo")
 
 CLAIMS: dict[str, list[VorderingInhoud]] = {
     "belastingdienst": [
@@ -70,6 +69,24 @@ CLAIMS: dict[str, list[VorderingInhoud]] = {
             soort="studieschuld",
             oorspronkelijk_bedrag_centen=2100000,
             openstaand_bedrag_centen=1845000,
+            maatregelen=(Maatregel.INVORDERING,),
+        )
+    ],
+    "uwv": [
+        VorderingInhoud(
+            referentie="TV-WW-2025-000119",
+            soort="terugvordering-ww",
+            oorspronkelijk_bedrag_centen=184000,
+            openstaand_bedrag_centen=121500,
+            maatregelen=(Maatregel.VERREKENING,),
+        )
+    ],
+    "ind": [
+        VorderingInhoud(
+            referentie="IND-LG-2026-000119",
+            soort="leges-verblijfsvergunning-gezinshereniging",
+            oorspronkelijk_bedrag_centen=24300,
+            openstaand_bedrag_centen=24300,
             maatregelen=(Maatregel.INVORDERING,),
         )
     ],
@@ -127,9 +144,13 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
         "belastingdienst": 290750,
         "cjib": 117800,
         "duo": 1845000,
+        "uwv": 121500,
+        "ind": 24300,
     }
-    assert view["totaal_openstaand_centen"] == 2253550
-    assert view["totaal_oorspronkelijk_centen"] == 245000 + 100000 + 45000 + 50000 + 2100000
+    assert view["totaal_openstaand_centen"] == 2253550 + 121500 + 24300
+    assert view["totaal_oorspronkelijk_centen"] == sum(
+        c.oorspronkelijk_bedrag_centen for claims in CLAIMS.values() for c in claims
+    )
     assert view["status"] == "confirmed" and view["ontbrekend"] == [] and view["late"] == []
     bd = per["belastingdienst"]["vorderingen"]
     assert [v["referentie"] for v in bd] == ["BD-IB-2023-001", "BD-TS-2024-017"]
@@ -153,14 +174,15 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
     await beantwoord(loket, "belastingdienst", bd)
     [cjib] = await berichten(loket, "cjib", 1)
     await publiceer(loket, geweigerd(cjib, Weigeringsgrond.ONBEKENDE_PERSOON, "Niet bekend"))
+    nog_niet = list(AGENCIES[2:])  # duo and the others
     view = await wacht_op(
-        loket, overzicht_id, lambda v: v["ontbrekend"] == ["duo"] and v["totaal_openstaand_centen"]
+        loket, overzicht_id, lambda v: v["ontbrekend"] == nog_niet and v["totaal_openstaand_centen"]
     )
     assert view["late"] == [] and not view["compleet"]
     per = {u["uitvoerder"]: u for u in view["uitvoerders"]}
     assert (per["cjib"]["status"], per["cjib"]["redencode"]) == ("refused", "onbekende-persoon")
     klok.nu += dt.timedelta(hours=3)
-    assert (await overzicht(loket, overzicht_id))["late"] == ["duo"]
+    assert (await overzicht(loket, overzicht_id))["late"] == nog_niet
     hub = loket.app.state.hub
     klok.nu += dt.timedelta(hours=hub.settings.informatie_bewaartermijn_uren)
     assert (await purge_expired(hub.uow(), hub.deps)).informatie_inhoud == 2
@@ -168,7 +190,7 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
     assert [(u["uitvoerder"], u["status"]) for u in gewist["uitvoerders"]] == [
         ("belastingdienst", "confirmed"),
         ("cjib", "refused"),
-        ("duo", "pending"),
+        *((agency, "pending") for agency in nog_niet),
     ]
     assert all(u["vorderingen"] == [] for u in gewist["uitvoerders"])
     assert gewist["totaal_openstaand_centen"] == 0 and gewist["verwijderd_op"] is not None
@@ -176,7 +198,7 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
 
 async def test_listed_agencies_only_and_one_without_an_agreement_is_422(loket, hub_app):
     casus_id, _ = await casus(loket, BSN)
-    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "uwv"]}, 422)
+    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "gemeente"]}, 422)
     assert response.json()["detail"][0]["field"] == "uitvoerders.1"
     for agency in AGENCIES:
         assert not loket.published.get(informatie_verzoek_topic(agency).name)
@@ -209,7 +231,8 @@ async def test_a_time_out_from_the_overview_covers_exactly_its_claims(loket, klo
     response = await loket.post(pad, json=body)
     assert response.status_code == 409
     assert response.json()["detail"][0]["field"] == "schuldenoverzicht_id"
-    for agency in ("belastingdienst", "duo"):
+    beantwoord_door = [a for a in AGENCIES if a != "cjib"]
+    for agency in beantwoord_door:
         [event] = await berichten(loket, agency, 1)
         await beantwoord(loket, agency, event)
     await wacht_op(loket, overzicht_id, lambda v: v["ontbrekend"] == ["cjib"])
@@ -218,9 +241,9 @@ async def test_a_time_out_from_the_overview_covers_exactly_its_claims(loket, klo
     assert response.headers["ontbrekende-uitvoerders"] == "cjib"
     opschorting = response.json()
     assert opschorting["casus_id"] == casus_id and opschorting["status"] == "pending"
-    assert [v["uitvoerder"] for v in opschorting["keten"]] == ["belastingdienst", "duo"]
+    assert sorted(v["uitvoerder"] for v in opschorting["keten"]) == sorted(beantwoord_door)
     assert opschorting["ingangsdatum"] == vandaag().isoformat()
-    for agency in ("belastingdienst", "duo"):
+    for agency in beantwoord_door:
         topic = instructie_topic(agency).name
         [raw] = await wait_for(lambda topic=topic: loket.published.get(topic))
         instructie = parse_event(raw).data

@@ -3,7 +3,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cjib, duo, ind, uwv
 
 VANDAAG = dt.date(2026, 11, 22)
 
@@ -28,4 +28,16 @@ async def cjib_client():
 @pytest.fixture
 async def duo_client():
     async with _client(duo) as client:
+        yield client
+
+
+@pytest.fixture
+async def uwv_client():
+    async with _client(uwv) as client:
+        yield client
+
+
+@pytest.fixture
+async def ind_client():
+    async with _client(ind) as client:
         yield client

@@ -1,4 +1,4 @@
-"""What the three query APIs share: read only, the fault switch, no BSN in a URL, the totals of the
+"""What the query APIs share: read only, the fault switch, no BSN in a URL, the totals of the
 household of test person 999990019 (the table in the README, "Simulated back-offices")."""
 
 import logging
@@ -8,7 +8,7 @@ import sqlite3
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo
+from simulators import belastingdienst, cjib, duo, ind, uwv
 from tests.api.simulators import (
     test_belastingdienst,
     test_belastingdienst_inlichtingen,
@@ -16,6 +16,10 @@ from tests.api.simulators import (
     test_cjib_bevraging,
     test_duo,
     test_duo_opvraging,
+    test_ind,
+    test_ind_overzicht,
+    test_uwv,
+    test_uwv_klantbeeld,
 )
 from tests.api.simulators.conftest import VANDAAG
 
@@ -23,6 +27,8 @@ AGENCIES = {
     "belastingdienst": (belastingdienst, test_belastingdienst_inlichtingen, test_belastingdienst),
     "cjib": (cjib, test_cjib_bevraging, test_cjib),
     "duo": (duo, test_duo_opvraging, test_duo),
+    "uwv": (uwv, test_uwv_klantbeeld, test_uwv),
+    "ind": (ind, test_ind_overzicht, test_ind),
 }
 PERSONEN = ["999990019", "999990020", "999990032", "999990044", "999990056", "999990111"]
 
@@ -51,6 +57,10 @@ def openstaand(agency: str, body: dict) -> int:
         items = body["zoekresultaat"]["zaken"]["lijst"]
         totaal = sum(z["bedrag"]["openstaandCent"] for z in items)
         assert totaal == body["zoekresultaat"]["zaken"]["totaalOpenstaandCent"]
+    elif agency == "uwv":
+        return sum(t["openstaand_bedrag_centen"] for t in body["klantbeeld"]["terugvorderingen"])
+    elif agency == "ind":
+        return sum(x["openstaandCent"] for x in body["leges"])
     else:
         items = body["gegevens"]["schulden"]["items"]
         totaal = sum(s["restschuldCenten"] for s in items)
@@ -71,10 +81,22 @@ async def schulden(bsn: str) -> dict[str, int | None]:
 async def test_the_household_of_999990019_owes_what_the_readme_says():
     testpersoon = await schulden("999990019")
     partner = await schulden("999990020")
-    assert testpersoon == {"belastingdienst": 225250, "cjib": 68900, "duo": 1845000}
-    assert partner == {"belastingdienst": 65500, "cjib": 48900, "duo": None}
-    assert sum(testpersoon.values()) == 2139150
-    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 2253550
+    assert testpersoon == {
+        "belastingdienst": 225250,
+        "cjib": 68900,
+        "duo": 1845000,
+        "uwv": 121500,
+        "ind": 24300,
+    }
+    assert partner == {
+        "belastingdienst": 65500,
+        "cjib": 48900,
+        "duo": None,
+        "uwv": 294000,
+        "ind": 139100,
+    }
+    assert sum(testpersoon.values()) == 2284950
+    assert sum(v or 0 for v in [*testpersoon.values(), *partner.values()]) == 2832450
 
 
 @pytest.mark.parametrize("agency", list(AGENCIES))
@@ -113,11 +135,15 @@ FOUTCODE = {
     "belastingdienst": lambda b: b["foutcode"],
     "cjib": lambda b: b["code"],
     "duo": lambda b: b["fout"]["code"],
+    "uwv": lambda b: b["meldingen"][0]["code"],
+    "ind": lambda b: b["code"],
 }
 VORDERING = {
     "belastingdienst": "2023.ZVW.000102",
     "cjib": "STRAF-2024-000219",
     "duo": "SF-2019-000119",
+    "uwv": "TV-WW-2025-000119",
+    "ind": "IND-LG-2026-000119",
 }
 
 

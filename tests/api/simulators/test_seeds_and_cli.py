@@ -3,11 +3,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from simulators import AGENCIES, belastingdienst, cjib, duo
+from simulators import AGENCIES, belastingdienst, cjib, duo, ind, uwv
 from simulators.cli import app
 from simulators.common import elfproef
 
-SEEDS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo}
+SEEDS = {"belastingdienst": belastingdienst, "cjib": cjib, "duo": duo, "uwv": uwv, "ind": ind}
 
 
 @pytest.mark.parametrize("agency", AGENCIES)

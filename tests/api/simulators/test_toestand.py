@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from simulators import belastingdienst, cjib, duo
-from tests.api.simulators import test_belastingdienst, test_cjib, test_duo
+from simulators import belastingdienst, cjib, duo, ind, uwv
+from tests.api.simulators import test_belastingdienst, test_cjib, test_duo, test_ind, test_uwv
 from tests.api.simulators.conftest import VANDAAG
 from tests.api.simulators.test_cjib_wijzigingen import wijziging
 
@@ -12,8 +12,16 @@ AGENCIES = {
     "belastingdienst": (belastingdienst, test_belastingdienst),
     "cjib": (cjib, test_cjib),
     "duo": (duo, test_duo),
+    "uwv": (uwv, test_uwv),
+    "ind": (ind, test_ind),
 }
-REFERENTIE = {"belastingdienst": "stopKenmerk", "cjib": "cjibReferentie", "duo": "duoKenmerk"}
+REFERENTIE = {
+    "belastingdienst": "stopKenmerk",
+    "cjib": "cjibReferentie",
+    "duo": "duoKenmerk",
+    "uwv": "stopnummer",
+    "ind": "uitstelnummer",
+}
 NIEUWE_PERSOON = {
     "burgerservicenummer": "999990044",
     "betrokkeneId": "CJ-B-0000044",

@@ -12,7 +12,7 @@ from connectors.base.sleutels import maak_sleutelpaar
 @pytest.fixture(scope="module")
 def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     keys = tmp_path_factory.mktemp("keys")
-    for agency in ("belastingdienst", "cjib", "duo"):
+    for agency in ("belastingdienst", "cjib", "duo", "uwv", "ind"):
         maak_sleutelpaar(keys, agency)
     return keys
 

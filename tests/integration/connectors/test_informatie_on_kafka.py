@@ -28,7 +28,7 @@ from tests.unit.connectors.informatieverzoeken import verzoek
 
 pytestmark = pytest.mark.kafka
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 AANVRAGER = "999990019"
 AFGESCHERMD = "999990111"
 VERSTREKT = "nl.maatwerk.informatie.verstrekt.v1"
@@ -38,6 +38,8 @@ GESEED = {
     "belastingdienst": {"2024.IB.000101": 184000, "2023.ZVW.000102": 41250},
     "cjib": {"WAHV-2025-000119": 23900, "STRAF-2024-000219": 45000},
     "duo": {"SF-2019-000119": 1845000},
+    "uwv": {"TV-WW-2025-000119": 121500},
+    "ind": {"IND-LG-2026-000119": 24300},
 }
 
 
@@ -45,7 +47,7 @@ GESEED = {
 async def backoffices(
     kafka_bootstrap: str, keys_dir: Path, logs: Path
 ) -> AsyncIterator[dict[str, str]]:
-    """The three simulators as processes, each with its connector in this process (reading its
+    """The simulators as processes, each with its connector in this process (reading its
     topics from their current end: requests of other tests are not ours to answer)."""
     urls: dict[str, str] = {}
     simulators = []

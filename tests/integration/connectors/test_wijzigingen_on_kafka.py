@@ -28,7 +28,7 @@ from tests.unit.connectors.berichten import opheffing, verlenging
 
 pytestmark = pytest.mark.kafka
 
-AGENCIES = ("belastingdienst", "cjib", "duo")
+AGENCIES = ("belastingdienst", "cjib", "duo", "uwv", "ind")
 CONFIRMED_EVERYWHERE = "999990019"
 BEVESTIGD = "nl.maatwerk.opschorting.bevestigd.v1"
 GEWEIGERD = "nl.maatwerk.opschorting.geweigerd.v1"
@@ -38,7 +38,7 @@ GEWEIGERD = "nl.maatwerk.opschorting.geweigerd.v1"
 async def backoffices(
     kafka_bootstrap: str, keys_dir: Path, logs: Path
 ) -> AsyncIterator[dict[str, str]]:
-    """The three simulators as processes, each with its connector in this process."""
+    """The simulators as processes, each with its connector in this process."""
     urls: dict[str, str] = {}
     simulators = []
     async with AsyncExitStack() as stack:

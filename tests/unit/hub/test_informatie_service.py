@@ -204,7 +204,8 @@ async def test_the_debt_overview_adds_up_and_orders_a_time_out_on_its_claims(uow
             assert await neem(uow, deps, antwoord(event, (VORDERINGEN, claim.model_dump_json())))
     overzicht = await lees_schuldenoverzicht(overzicht_id, uow(), deps, door=LOKET_DOOR)
     assert overzicht.totaal_openstaand_centen == 290750 + 117800
-    assert overzicht.ontbrekend == ["duo"]
+    niet_geantwoord = [a for a in AGENCIES if a not in bedragen]  # duo and the others
+    assert overzicht.ontbrekend == niet_geantwoord
     opschorting_id, ontbrekend = await schort_op(
         overzicht_id,
         ingangsdatum=None,
@@ -216,7 +217,7 @@ async def test_the_debt_overview_adds_up_and_orders_a_time_out_on_its_claims(uow
         deps=deps,
         door=LOKET_DOOR,
     )
-    assert ontbrekend == ["duo"] and opschorting_id
+    assert ontbrekend == niet_geantwoord and opschorting_id
     instructies = {
         e.data.uitvoerder.value: e.data.vorderingen
         for _, e in store.published
