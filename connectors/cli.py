@@ -2,6 +2,7 @@
 
     maatwerk-connector keygen --agency cjib --keys-dir .var/keys
     maatwerk-connector run --agency cjib
+    maatwerk-connector certify --agency cjib --json certificate.json
 
 Settings come from the environment (prefix ``CONNECTOR_``: ``CONNECTOR_KAFKA_BOOTSTRAP_SERVERS``,
 ``CONNECTOR_BACKOFFICE_URL``, ``CONNECTOR_KEYS_DIR``, ``CONNECTOR_KAFKA_SSL_CAFILE`` /
@@ -11,12 +12,16 @@ Settings come from the environment (prefix ``CONNECTOR_``: ``CONNECTOR_KAFKA_BOO
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from aiokafka.errors import KafkaError
 from faststream import FastStream
 from faststream.asgi import AsgiFastStream
+from rich.console import Console
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.health import GroupMembership, routes, start_tasks, supervise
@@ -25,6 +30,8 @@ from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
 from connectors.base.telemetry import configure as configure_telemetry
+from connectors.certificering.kit import Opstelling, certificeer
+from schemas.identiteit import KafkaTls
 from schemas.logs import LogThrottle
 
 app = typer.Typer(help="Agency connectors of maatwerk-hub.")
@@ -111,6 +118,61 @@ def run(
         raise typer.Exit(code=2)
     configure_telemetry(koppeling.naam)
     asyncio.run(_draai(koppeling, settings))
+
+
+@app.command()
+def certify(
+    agency: AgencyOptie,
+    bootstrap_servers: Annotated[
+        str, typer.Option(envvar="KAFKA_BOOTSTRAP_SERVERS", help="The broker to certify on.")
+    ] = "127.0.0.1:19092",
+    backoffice_url: Annotated[
+        str | None, typer.Option(help="The (simulated) back-office; default: the agency's.")
+    ] = None,
+    keys_dir: Annotated[
+        Path, typer.Option(help="Holds <agency>.pub (to seal) and <agency>.key (the connector's).")
+    ] = Path(".var/keys"),
+    pki_dir: Annotated[
+        Path | None,
+        typer.Option(help="Certificates of a TLS broker (deploy/pki); default .var/pki if there."),
+    ] = None,
+    als: Annotated[
+        str, typer.Option(help="The kit's own identity in --pki-dir: publishes, reads all.")
+    ] = "beheer",
+    termijn: Annotated[
+        float, typer.Option(help="Seconds the connector has to answer each instruction.")
+    ] = 30.0,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the certificate as JSON here.")
+    ] = None,
+    connector_command: Annotated[
+        str | None, typer.Option(help="Run this instead of `maatwerk-connector run`.")
+    ] = None,
+) -> None:
+    """Certify the agency's connector: run the conformance battery on a real broker against its
+    back-office and print the certificate; exit 1 when any check fails."""
+    koppeling = _koppeling(agency)
+    pki = pki_dir or (Path(".var/pki") if Path(".var/pki/ca.pem").is_file() else None)
+    opstelling = Opstelling(
+        koppeling=koppeling,
+        bootstrap=bootstrap_servers,
+        backoffice_url=backoffice_url or koppeling.standaard_url,
+        keys_dir=keys_dir,
+        kit_tls=None if pki is None else KafkaTls.uit_pki(pki, als),
+        connector_tls=None if pki is None else KafkaTls.uit_pki(pki, agency),
+        termijn=dt.timedelta(seconds=termijn),
+        commando=None if connector_command is None else shlex.split(connector_command),
+    )
+    try:
+        certificaat = asyncio.run(certificeer(opstelling))
+    except (KafkaError, OSError) as exc:  # no broker, no key: nothing was certified
+        typer.echo(f"cannot certify: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    certificaat.print(Console())
+    if json_path is not None:
+        json_path.write_text(certificaat.als_json() + "\n")
+    if not certificaat.geslaagd:
+        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -24,6 +24,20 @@ from schemas.topics import Topic, catalogue
 
 
 @dataclass(frozen=True)
+class Proefpersonen:
+    """The test persons the conformance kit (``maatwerk-connector certify``) uses at this
+    agency's back-office: one whose time-out it confirms and one it refuses.
+
+    The defaults hold for every simulated back-office: 999990019 is seeded at each of them with
+    claims it suspends, 999999011 (elfproef-valid) is seeded at none, so each refuses it as an
+    unknown person. An agency whose test environment differs declares its own.
+    """
+
+    bevestigd: str = "999990019"
+    geweigerd: str = "999999011"
+
+
+@dataclass(frozen=True)
 class Koppeling:
     """One agency's connection: who it is, where it listens, how it translates each type.
 
@@ -41,6 +55,8 @@ class Koppeling:
     """Where the back-office listens by default (the local simulator)."""
     vertalingen: Mapping[str, Vertaling[Any, Any]]
     """CloudEvent type -> its translation for this agency."""
+    proefpersonen: Proefpersonen = Proefpersonen()
+    """Who the conformance kit uses at the back-office (:class:`Proefpersonen`)."""
 
     def __post_init__(self) -> None:
         # A typo here would otherwise only show as dead letters in production.
