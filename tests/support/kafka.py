@@ -19,19 +19,25 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from connectors.base.koppeling import laad_koppeling
 from hub.adapters.topic_admin import ensure_topics
+from hub.bootstrap import ANTWOORD_ROUTES
+from hub.service.routes import antwoord_topics
 from schemas.identiteit import KafkaTls
+from schemas.topics import catalogue, dead_letter_topics
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 PKI_ENV = "MAATWERK_TEST_KAFKA_PKI"
@@ -41,9 +47,13 @@ CloudEvent = dict[str, Any]
 
 __all__ = [
     "client_kwargs",
+    "commit_at_end",
+    "connector_group_at_end",
     "consume_until",
     "decode_event",
     "ensure_topics",
+    "group_at_end",
+    "hub_group_at_end",
     "kafka_tls",
     "pki_dir",
     "publish_event",
@@ -154,3 +164,56 @@ async def publish_event(
         )
     finally:
         await producer.stop()
+
+
+async def commit_at_end(
+    bootstrap: str, group_id: str, topics: Iterable[str], *, als: str = ADMIN
+) -> None:
+    """Commit the current end of ``topics`` (of the catalogue, which the session's broker has)
+    for ``group_id``: a consumer that joins the group next starts there, not at what earlier
+    tests wrote."""
+    partitions_of = {t.name: t.partitions for t in catalogue()}
+    partitions = [TopicPartition(name, p) for name in topics for p in range(partitions_of[name])]
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=group_id,
+        enable_auto_commit=False,
+        **client_kwargs(als),
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.commit(dict(await consumer.end_offsets(partitions)))
+    finally:
+        await consumer.stop()
+
+
+def group_at_end(bootstrap: str, prefix: str, topics: Iterable[str]) -> str:
+    """A new consumer group ``<prefix>-<uuid>`` that starts at the current end of ``topics``.
+
+    The session's broker is shared: a new group that started at the beginning would first work
+    through every earlier test's records (a test hub would dead-letter every answer it has no
+    case for). Callable from sync and async code alike: it runs on a loop of its own."""
+    group_id = f"{prefix}-{uuid.uuid4()}"
+    _on_own_loop(commit_at_end(bootstrap, group_id, list(topics)))
+    return group_id
+
+
+def hub_group_at_end(bootstrap: str) -> str:
+    """A consumer group for a test hub, it and its dead-letter group starting at the current end
+    of the topics they read (``hub.app``'s answer topics; every dead-letter topic)."""
+    group_id = group_at_end(bootstrap, "hub", antwoord_topics(ANTWOORD_ROUTES))
+    dead_letters = [t.name for t in dead_letter_topics()]
+    _on_own_loop(commit_at_end(bootstrap, f"{group_id}-deadletters", dead_letters))
+    return group_id
+
+
+def connector_group_at_end(bootstrap: str, agency: str) -> str:
+    """A consumer group for a test connector, starting at the current end of its topics."""
+    koppeling = laad_koppeling(agency)
+    return group_at_end(bootstrap, koppeling.naam, (t.name for t in koppeling.topics))
+
+
+def _on_own_loop(work: Coroutine[Any, Any, None]) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result(timeout=60)

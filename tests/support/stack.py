@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import httpx
 
 from simulators import AGENCIES
-from tests.support.kafka import kafka_tls
+from tests.support.kafka import connector_group_at_end, hub_group_at_end, kafka_tls
 from tests.support.pki import Pki, make_pki
 from tests.support.processes import (
     ManagedProcess,
@@ -86,9 +85,13 @@ def running_hub(
     kafka_bootstrap: str, root: Path, pki: Pki, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, ManagedProcess]]:
     """The hub alone as a process: HTTPS with mutual TLS (callers' certificates from ``pki``), on
-    the session's secured broker with its own certificate, its store and keys under ``root``.
+    the session's secured broker with its own certificate, its store and keys under ``root``;
+    its consumer group starts at the broker's current end unless ``env`` names one.
     Yields its base URL and the process."""
     port = free_port()
+    env = env or {}
+    if "HUB_CONSUMER_GROUP" not in env:  # a broker of its own has no history to skip
+        env = {**env, "HUB_CONSUMER_GROUP": hub_group_at_end(kafka_bootstrap)}
     with running_process(
         "hub",
         [console_script("maatwerk-hub"), "serve", "--port", str(port)],
@@ -96,7 +99,6 @@ def running_hub(
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(root / "keys"),
-            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
             **tls_env("HUB_", "hub"),
             **hub_tls_env(pki),
             **(env or {}),
@@ -138,7 +140,7 @@ def running_stack(
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(keys),
-            "HUB_CONSUMER_GROUP": f"hub-{uuid.uuid4()}",
+            "HUB_CONSUMER_GROUP": hub_group_at_end(kafka_bootstrap),
             **tls_env("HUB_", "hub"),
             **hub_tls_env(pki),
         }
@@ -165,6 +167,7 @@ def running_stack(
                     "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
                     "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
                     "CONNECTOR_KEYS_DIR": str(keys),
+                    "CONNECTOR_GROUP_ID": connector_group_at_end(kafka_bootstrap, agency),
                     **tls_env("CONNECTOR_", agency),  # each with its own agency's certificate
                 },
                 log_dir=logs,

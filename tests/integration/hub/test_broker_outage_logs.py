@@ -66,6 +66,7 @@ def test_a_broker_restart_gives_a_handful_of_kafka_client_lines() -> None:
             "HUB_KAFKA_SSL_CAFILE": str(tls.cafile),
             "HUB_KAFKA_SSL_CERTFILE": str(tls.certfile),
             "HUB_KAFKA_SSL_KEYFILE": str(tls.keyfile),
+            "HUB_CONSUMER_GROUP": "hub",  # the broker is new: no earlier records to skip
         }
         pki = make_pki(root / "api-pki")
         with running_hub(broker.bootstrap, root, pki, env=env) as (_, hub):

@@ -5,7 +5,6 @@ of the catalogue)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -17,7 +16,7 @@ from schemas.topics import ESCALATIE
 from tests.api.hub.test_escalatie_api import AANMELDING, casus_in_behandeling, vandaag
 from tests.integration.hub.test_hub_on_kafka import read_matching
 from tests.support.identiteit import client_for
-from tests.support.kafka import kafka_tls
+from tests.support.kafka import hub_group_at_end, kafka_tls
 from tests.support.pki import make_pki
 
 pytestmark = pytest.mark.kafka
@@ -35,7 +34,7 @@ async def clients(kafka_bootstrap, tmp_path):
         kafka_ssl_keyfile=None if tls is None else tls.keyfile,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
         keys_dir=keys_dir,
-        consumer_group=f"hub-{uuid.uuid4()}",
+        consumer_group=hub_group_at_end(kafka_bootstrap),
         outbox_poll_seconds=0.1,
     )
     app = create_app(settings)

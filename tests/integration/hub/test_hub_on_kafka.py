@@ -23,7 +23,7 @@ from schemas.versleuteling import generate_private_key, open_sealed, public_key_
 from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
 from tests.support.identiteit import client_for
-from tests.support.kafka import client_kwargs, kafka_tls
+from tests.support.kafka import client_kwargs, hub_group_at_end, kafka_tls
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
 
@@ -48,7 +48,7 @@ async def hub_client(kafka_bootstrap, tmp_path):
         kafka_ssl_keyfile=None if tls is None else tls.keyfile,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
         keys_dir=keys_dir,
-        consumer_group=f"hub-{uuid.uuid4()}",
+        consumer_group=hub_group_at_end(kafka_bootstrap),
         outbox_poll_seconds=0.1,
     )
     app = create_app(settings)

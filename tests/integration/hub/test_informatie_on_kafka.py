@@ -5,7 +5,6 @@ first, which is dead-lettered naming it), and the overview adds up."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 
@@ -20,7 +19,7 @@ from simulators import AGENCIES
 from tests.api.hub.test_informatie_api import verstrekt
 from tests.integration.hub.test_hub_on_kafka import BSN, read_matching, send
 from tests.support.identiteit import client_for
-from tests.support.kafka import kafka_tls
+from tests.support.kafka import hub_group_at_end, kafka_tls
 from tests.support.loket import casus_body
 from tests.support.pki import make_pki
 
@@ -53,7 +52,7 @@ async def hub_client(kafka_bootstrap, fresh_postgres_url, tmp_path):
         kafka_ssl_keyfile=None if tls is None else tls.keyfile,
         database_url=fresh_postgres_url,
         keys_dir=keys_dir,
-        consumer_group=f"hub-{uuid.uuid4()}",
+        consumer_group=hub_group_at_end(kafka_bootstrap),
         outbox_poll_seconds=0.1,
     )
     app = create_app(settings)

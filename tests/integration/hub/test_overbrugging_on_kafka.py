@@ -6,7 +6,6 @@ step latencies and the time until the last message is on the topic are printed (
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
@@ -16,7 +15,7 @@ from schemas import parse_event
 from schemas.topics import OVERBRUGGING
 from tests.integration.hub.test_hub_on_kafka import BSN, read_matching
 from tests.support.identiteit import client_for
-from tests.support.kafka import kafka_tls
+from tests.support.kafka import hub_group_at_end, kafka_tls
 from tests.support.loket import casus_body, vandaag
 from tests.support.overbrugging import (
     GEMEENTE,
@@ -43,7 +42,7 @@ async def clients(kafka_bootstrap, tmp_path):
         kafka_ssl_keyfile=None if tls is None else tls.keyfile,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
         keys_dir=tmp_path / "keys",
-        consumer_group=f"hub-{uuid.uuid4()}",
+        consumer_group=hub_group_at_end(kafka_bootstrap),
         outbox_poll_seconds=0.1,
     )
     app = create_app(settings)

@@ -29,7 +29,7 @@ from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
 from tests.integration.hub.test_hub_on_kafka import BSN, send, status_when
 from tests.support.identiteit import client_for
-from tests.support.kafka import client_kwargs, kafka_tls
+from tests.support.kafka import client_kwargs, hub_group_at_end, kafka_tls
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
 
@@ -56,7 +56,7 @@ def _settings(kafka_bootstrap: str, tmp_path, *, operator_identity: bool) -> Set
         replay_kafka_ssl_keyfile=None if beheer is None else beheer.keyfile,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}",
         keys_dir=keys_dir,
-        consumer_group=f"hub-{uuid.uuid4()}",
+        consumer_group=hub_group_at_end(kafka_bootstrap),
         outbox_poll_seconds=0.1,
     )
 
