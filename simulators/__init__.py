@@ -1,5 +1,5 @@
-"""SIMULATED agency back-offices (Belastingdienst, CJIB, DUO, CAK, SVB, UWV, IND) for
-development and tests.
+"""SIMULATED agency back-offices (Belastingdienst, CJIB, DUO, CAK, SVB, UWV, IND and the
+municipalities' social services) for development and tests.
 
 Each simulator is a real HTTP server with the agency's own API shape, reference numbers, claims
 register (seeded from ``simulators/<agency>/seed.json``) and refusal rules. Nothing here is a real
@@ -14,6 +14,7 @@ POORTEN: dict[str, int] = {
     "svb": 8105,
     "uwv": 8106,
     "ind": 8107,
+    "gemeente": 8108,
 }
 """The simulated agencies and the port each listens on by default: the one list of the agencies
 the local stack (``make run``), the tests and the benchmarks run."""

@@ -42,6 +42,15 @@ def run(
             help="Keep the state in this SQLite file (created when missing; default: memory).",
         ),
     ] = None,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option(help="Serve HTTPS with this certificate (PEM); needs the two below."),
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="Its private key (PEM).")] = None,
+    tls_ca: Annotated[
+        Path | None,
+        typer.Option(help="Ask callers for a client certificate from this CA (mutual TLS)."),
+    ] = None,
 ) -> None:
     """Serve one simulator until interrupted."""
     if agency not in AGENCIES:
@@ -51,7 +60,23 @@ def run(
     configure_logging()
     module = importlib.import_module(f"simulators.{agency}")
     asgi = module.create_app(seed, toestand=state_file)
-    uvicorn.run(asgi, host=host, port=port or POORTEN[agency], log_level="info", log_config=None)
+    poort = port or POORTEN[agency]
+    tls = (tls_cert, tls_key, tls_ca)
+    if all(p is None for p in tls):
+        uvicorn.run(asgi, host=host, port=poort, log_level="info", log_config=None)
+        return
+    if any(p is None or not p.is_file() for p in tls):
+        raise typer.BadParameter("--tls-cert, --tls-key and --tls-ca: all three, existing files")
+    # The hub's mutual-TLS server: the caller's certificate reaches the app (ASGI TLS extension),
+    # so a back-office can check whose it is (simulators.gemeente lets a municipality's OIN only
+    # into that municipality's tenant).
+    from hub.adapters.tls import server_config
+
+    config = server_config(
+        asgi, host=host, port=poort, cert=str(tls_cert), key=str(tls_key), ca=str(tls_ca),
+        log_level="info", log_config=None,
+    )  # fmt: skip
+    uvicorn.Server(config).run()
 
 
 @app.command()

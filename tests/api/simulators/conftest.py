@@ -3,7 +3,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from simulators import belastingdienst, cak, cjib, duo, ind, svb, uwv
+from simulators import belastingdienst, cak, cjib, duo, gemeente, ind, svb, uwv
 
 VANDAAG = dt.date(2026, 11, 22)
 
@@ -52,4 +52,10 @@ async def uwv_client():
 @pytest.fixture
 async def ind_client():
     async with _client(ind) as client:
+        yield client
+
+
+@pytest.fixture
+async def gemeente_client():
+    async with _client(gemeente) as client:
         yield client

@@ -3,7 +3,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from simulators import AGENCIES, belastingdienst, cak, cjib, duo, ind, svb, uwv
+from simulators import AGENCIES, belastingdienst, cak, cjib, duo, gemeente, ind, svb, uwv
 from simulators.cli import app
 from simulators.common import elfproef
 
@@ -15,6 +15,7 @@ SEEDS = {
     "svb": svb,
     "uwv": uwv,
     "ind": ind,
+    "gemeente": gemeente,
 }
 
 
@@ -49,3 +50,10 @@ def test_cli_lists_agencies_and_refuses_unknown_ones():
     assert "cjib\t8102" in result.output
     assert "cak\t8104" in result.output and "svb\t8105" in result.output
     assert runner.invoke(app, ["run", "--agency", "nasa"]).exit_code != 0
+
+
+def test_the_tls_options_come_as_three():
+    runner = CliRunner()
+    result = runner.invoke(app, ["run", "--agency", "gemeente", "--tls-cert", "/nope.pem"])
+    assert result.exit_code != 0
+    assert "all three" in result.output
