@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shlex
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,7 @@ from faststream import FastStream
 from faststream.asgi import AsgiFastStream
 from rich.console import Console
 
-from connectors.base.backoffice import BackofficeClient
+from connectors.base.backoffice import Backoffice, BackofficeClient
 from connectors.base.health import GroupMembership, routes, start_tasks, supervise
 from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
@@ -46,10 +47,19 @@ def _koppeling(agency: str) -> Koppeling:
         raise typer.BadParameter(str(exc), param_hint="--agency") from None
 
 
+def _backoffice(
+    koppeling: Koppeling, settings: ConnectorSettings
+) -> AbstractAsyncContextManager[Backoffice]:
+    """The agency's own way to its back-office(s), else one client on ``backoffice_url``."""
+    if koppeling.maak_backoffice is not None:
+        return koppeling.maak_backoffice(settings)
+    url = settings.backoffice_url or koppeling.standaard_url
+    return BackofficeClient(base_url=url, timeout=settings.request_timeout)
+
+
 async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
     sleutel = laad_private_key(settings.keys_dir, koppeling.uitvoerder.value)
-    url = settings.backoffice_url or koppeling.standaard_url
-    async with BackofficeClient(base_url=url, timeout=settings.request_timeout) as client:
+    async with _backoffice(koppeling, settings) as client:
         broker = bouw_broker(
             koppeling=koppeling,
             client=client,

@@ -91,6 +91,12 @@ class CasusIngediend(EventData):
         min_length=1, description="Instruments the submitter asks the loket to use."
     )
     ingediend_op: AwareDatetime = Field(description="When the casus was submitted.")
+    woongemeente: Oin | None = Field(
+        default=None,
+        description="OIN of the household's municipality of residence: the municipality whose "
+        "social services (bijzondere bijstand, Wmo) the instruments reach when gemeente is "
+        "involved. Required before a time-out or information request for gemeente.",
+    )
 
 
 class Afwijzingsreden(StrEnum):

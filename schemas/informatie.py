@@ -28,7 +28,7 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from schemas.envelope import Contract, EventData, register
 from schemas.gedeeld import Partij, Regel
-from schemas.ids import CasusId, Pseudoniem
+from schemas.ids import CasusId, Oin, Pseudoniem
 from schemas.opschorting import Maatregel, PersoonVersleuteld
 from schemas.organisaties import Uitvoerder
 
@@ -120,6 +120,13 @@ class InformatieVerzoek(EventData):
         min_length=43,
         max_length=43,
         pattern=r"^[A-Za-z0-9_-]{43}$",
+    )
+
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality whose back-office holds "
+        "the claims (the household's municipality of residence, the casus's woongemeente). One "
+        "connector serves many municipalities and routes by it; unset for every other agency.",
     )
 
     @model_validator(mode="after")
@@ -217,6 +224,11 @@ class _Antwoord(EventData):
     casus_id: CasusId = Field(description="The casus the information is needed for.")
     verstrekker: Uitvoerder = Field(description="The answering agency.")
     verzoek_event_id: str = Field(description="Event id of the InformatieVerzoek answered.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality whose back-office "
+        "answered (the request's gemeente); unset for every other agency.",
+    )
 
 
 @register

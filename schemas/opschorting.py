@@ -21,7 +21,7 @@ from typing import ClassVar, Self
 from pydantic import AwareDatetime, Field, model_validator
 
 from schemas.envelope import Contract, EventData, register
-from schemas.ids import CasusId, Pseudoniem
+from schemas.ids import CasusId, Oin, Pseudoniem
 from schemas.organisaties import Uitvoerder
 
 
@@ -122,6 +122,12 @@ class OpschortingInstructie(EventData):
     grondslag: str = Field(description="Legal ground of the order.", min_length=1, max_length=500)
     reden: str = Field(description="Why the time-out is needed.", min_length=1, max_length=2000)
     reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality whose back-office holds "
+        "the claims (the household's municipality of residence, the casus's woongemeente). One "
+        "connector serves many municipalities and routes by it; unset for every other agency.",
+    )
 
 
 class _Wijziging(EventData):
@@ -181,6 +187,12 @@ class _Wijzigingsinstructie(EventData):
     )
     reden: str = Field(description="Why the time-out changes.", min_length=1, max_length=2000)
     reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality whose back-office holds "
+        "the claims (the household's municipality of residence, the casus's woongemeente). One "
+        "connector serves many municipalities and routes by it; unset for every other agency.",
+    )
 
 
 @register
@@ -229,6 +241,11 @@ class _Antwoord(EventData):
         default=None,
         description="The agency's own reference of the extension or lifting this answers, "
         "if it gives one (answers to an order leave it out).",
+    )
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality whose back-office "
+        "answered (the instruction's gemeente); unset for every other agency.",
     )
 
 

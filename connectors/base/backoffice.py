@@ -21,10 +21,11 @@ path, query, body) that the agency's translation describes, sent with
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Protocol, Self
 from urllib.parse import quote
 
 import httpx
@@ -55,6 +56,16 @@ class HttpVerzoek:
     pad: str
     query: Mapping[str, str] = field(default_factory=dict)
     body: Mapping[str, Any] | None = field(default=None, repr=False)
+    bestemming: str | None = None
+    """Which of several back-offices gets it, for a connector that serves several organisations
+    (the gemeente connector: the municipality's OIN); ``None``: the connector's only one."""
+
+
+class Backoffice(Protocol):
+    """What the runtime sends through: one :class:`BackofficeClient`, or a router over several
+    (``connectors.gemeente``)."""
+
+    async def stuur(self, verzoek: HttpVerzoek) -> BackofficeAntwoord: ...
 
 
 def padsegment(waarde: str) -> str:
@@ -95,11 +106,15 @@ class BackofficeClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 10.0,
         headers: Mapping[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: the context for an ``https`` back-office (its CA, and the client certificate
+        for mutual TLS); ``None``: the system's trust store."""
         self._http = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
             timeout=timeout,
+            verify=tls if tls is not None else True,
             headers={"accept": "application/json", **(headers or {})},
         )
         instrument_client(self._http)  # the request carries the current trace's traceparent

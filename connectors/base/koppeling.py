@@ -12,11 +12,14 @@ for an agency means adding a translation, nothing else.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from connectors.base.backoffice import Backoffice
 from connectors.base.opdracht import is_instructie
+from connectors.base.settings import ConnectorSettings
 from connectors.base.vertaling import Vertaling
 from schemas import event_types
 from schemas.organisaties import UITVOERDERS, Organisatie, Uitvoerder
@@ -35,6 +38,9 @@ class Proefpersonen:
 
     bevestigd: str = "999990019"
     geweigerd: str = "999999011"
+    gemeente: str | None = None
+    """The municipality (OIN) the kit's instructions name, for the connector that serves many
+    (``gemeente``); ``None`` for every other agency."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,12 @@ class Koppeling:
     """CloudEvent type -> its translation for this agency."""
     proefpersonen: Proefpersonen = Proefpersonen()
     """Who the conformance kit uses at the back-office (:class:`Proefpersonen`)."""
+    maak_backoffice: (
+        Callable[[ConnectorSettings], AbstractAsyncContextManager[Backoffice]] | None
+    ) = None
+    """How the connector reaches its back-office(s) when one :class:`~connectors.base.backoffice.
+    BackofficeClient` on ``backoffice_url`` is not it: the gemeente connector routes to each
+    municipality's back-office with that municipality's certificate."""
 
     def __post_init__(self) -> None:
         # A typo here would otherwise only show as dead letters in production.

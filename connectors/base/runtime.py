@@ -67,8 +67,8 @@ from faststream.security import BaseSecurity
 
 from connectors.base.aflevering import Melder, Publiceer
 from connectors.base.backoffice import (
+    Backoffice,
     BackofficeAntwoord,
-    BackofficeClient,
     BackofficeFout,
     BackofficeOnbereikbaar,
     HttpVerzoek,
@@ -149,7 +149,7 @@ class InstructieVerwerker:
         self,
         *,
         koppeling: Koppeling,
-        client: BackofficeClient,
+        client: Backoffice,
         sleutel: X25519PrivateKey,
         publiceer: Publiceer,
         herhaalbeleid: Herhaalbeleid | None = None,
@@ -507,7 +507,7 @@ async def _ruwe_body(message: StreamMessage[Any]) -> bytes:
 def bouw_broker(
     *,
     koppeling: Koppeling,
-    client: BackofficeClient,
+    client: Backoffice,
     sleutel: X25519PrivateKey,
     bootstrap_servers: str,
     tls: KafkaTls | None = None,

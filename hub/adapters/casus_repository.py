@@ -48,6 +48,7 @@ class CasusRepository:
                 probleemdomeinen=[p.value for p in casus.probleemdomeinen],
                 geprobeerd=casus.geprobeerd,
                 gevraagde_instrumenten=[i.value for i in casus.gevraagde_instrumenten],
+                woongemeente=casus.woongemeente,
             )
         )
         # The rows below point at this one. Without relationships the session orders inserts by
@@ -196,6 +197,7 @@ class CasusRepository:
                 urgentie=Urgentie(row.urgentie),
                 gevraagde_instrumenten=tuple(Instrument(i) for i in row.gevraagde_instrumenten),
                 ingediend_op=row.ingediend_op,
+                woongemeente=row.woongemeente,
                 status=CasusStatus(row.status),
                 transities=transities.get(row.casus_id, []),
             )

@@ -64,6 +64,8 @@ class CasusRow(Base):
     probleemdomeinen: Mapped[list[str]] = mapped_column(JSON)
     geprobeerd: Mapped[str] = mapped_column(Text)
     gevraagde_instrumenten: Mapped[list[str]] = mapped_column(JSON)
+    woongemeente: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """OIN of the household's municipality of residence (migration 0027)."""
 
 
 class CasusOrganisatieRow(Base):

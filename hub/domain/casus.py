@@ -189,6 +189,7 @@ class Ingediend(CasusGebeurtenis):
     geprobeerd: str
     urgentie: Urgentie
     gevraagde_instrumenten: tuple[Instrument, ...]
+    woongemeente: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,6 +236,13 @@ class Gesloten(CasusGebeurtenis):
 # ---------------------------------------------------------------------------------- aggregate
 
 
+ZONDER_WOONGEMEENTE: Final = (
+    "casus has no woongemeente: an instruction for gemeente goes to the household's "
+    "municipality of residence; submit the casus with woongemeente (its OIN)"
+)
+"""Why an instrument for gemeente cannot go out for a casus without a woongemeente."""
+
+
 @dataclass(kw_only=True)
 class Casus(Aggregaat):
     """A casus at the loket: what was submitted, where it is, and how it got there."""
@@ -249,6 +257,8 @@ class Casus(Aggregaat):
     urgentie: Urgentie
     gevraagde_instrumenten: tuple[Instrument, ...]
     ingediend_op: dt.datetime
+    woongemeente: str | None = None
+    """OIN of the household's municipality of residence (instruments for gemeente go there)."""
     status: CasusStatus = _S.INGEDIEND
     transities: list[Transitie] = field(default_factory=list)
     """The history, oldest first; the first step is the submission."""
@@ -268,6 +278,7 @@ class Casus(Aggregaat):
         gevraagde_instrumenten: tuple[Instrument, ...],
         door: str,
         op: dt.datetime,
+        woongemeente: str | None = None,
     ) -> Self:
         """A new casus, ``ingediend``; records :class:`Ingediend`."""
         casus = cls(
@@ -281,6 +292,7 @@ class Casus(Aggregaat):
             urgentie=urgentie,
             gevraagde_instrumenten=gevraagde_instrumenten,
             ingediend_op=op,
+            woongemeente=woongemeente,
         )
         casus.transities.append(Transitie(None, _S.INGEDIEND, op, door))
         casus.registreer(
@@ -296,9 +308,20 @@ class Casus(Aggregaat):
                 geprobeerd=geprobeerd,
                 urgentie=urgentie,
                 gevraagde_instrumenten=gevraagde_instrumenten,
+                woongemeente=woongemeente,
             )
         )
         return casus
+
+    def gemeente_voor(self, uitvoerder: str) -> str | None:
+        """Which municipality an instrument for ``uitvoerder`` reaches: the woongemeente for
+        gemeente (one connector serves many municipalities and routes by it), None otherwise."""
+        return self.woongemeente if uitvoerder == Uitvoerder.GEMEENTE else None
+
+    def bereikbaar(self, uitvoerder: str) -> bool:
+        """Whether an instruction for ``uitvoerder`` can be routed: gemeente needs the
+        household's municipality of residence."""
+        return uitvoerder != Uitvoerder.GEMEENTE or self.woongemeente is not None
 
     @property
     def toegestaan(self) -> tuple[CasusStatus, ...]:

@@ -101,6 +101,9 @@ class CasusView(BaseModel):
     urgentie: Urgentie
     gevraagde_instrumenten: list[Instrument]
     ingediend_op: dt.datetime
+    woongemeente: str | None = Field(
+        default=None, description="OIN of the household's municipality of residence."
+    )
     gewijzigd_op: dt.datetime = Field(description="When the casus took its latest step.")
     transities: list[TransitieView] = Field(description="The history, oldest first.")
     instrumenten: Instrumenten
@@ -126,6 +129,7 @@ class CasusView(BaseModel):
             ),
             huishouden=[HuishoudlidView(pseudoniem=m.pseudoniem, rol=m.rol) for m in c.leden],
             geprobeerd=c.geprobeerd,
+            woongemeente=c.woongemeente,
             transities=[
                 TransitieView(van=t.van, naar=t.naar, op=t.op, door=t.door, details=dict(t.details))
                 for t in c.transities

@@ -13,7 +13,10 @@ answer needs is checked here, once:
 - idempotent on the event id (a redelivered answer changes nothing);
 - the request exists, belongs to the casus the answer names (``subject`` and ``data.casus_id``)
   and was sent to the agency that answers;
-- the answer's ``source`` is that agency's system (its OIN from the settings).
+- the answer's ``source`` is that agency's system (its OIN from the settings);
+- an answer of the gemeente connector (which serves many municipalities) names the municipality
+  its instruction went to (the casus's woongemeente) as the one that answered; any other agency's
+  names none.
 
 An answer that fails a check can never be processed: :class:`AntwoordAfgewezen`, and the stream
 handler dead-letters it.
@@ -80,6 +83,7 @@ async def verwerk_antwoord(
             raise AntwoordAfgewezen(
                 f"instruction {instructie_id} was for {sleutel.uitvoerder}, not {uitvoerder}"
             )
+        await _zelfde_gemeente(data, uitvoerder, sleutel.casus_id, uow)
         try:
             gewijzigd = await route_.beantwoord(
                 sleutel.instrument_id, uitvoerder, data, uow, door=event.source, event_id=event.id
@@ -89,3 +93,14 @@ async def verwerk_antwoord(
         uow.processed.mark(event.id, event.type)
         await uow.commit()
     return Verwerking(uitvoerder, route_.status(data), gewijzigd=gewijzigd)
+
+
+async def _zelfde_gemeente(data: Any, uitvoerder: str, casus_id: str, uow: UnitOfWork) -> None:
+    """The municipality that answered is the one the instruction went to."""
+    gemeente = getattr(data, "gemeente", None)
+    casus = await uow.casussen.get(casus_id)
+    verwacht = None if casus is None else casus.gemeente_voor(uitvoerder)
+    if gemeente != verwacht:
+        raise AntwoordAfgewezen(
+            f"gemeente: {gemeente} answered, the instruction went to {verwacht or 'none'}"
+        )

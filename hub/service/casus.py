@@ -85,6 +85,7 @@ async def dien_casus_in(cmd: DienCasusIn, uow: UnitOfWork, deps: Deps, *, door: 
         gevraagde_instrumenten=tuple(cmd.gevraagde_instrumenten),
         door=door,
         op=now,
+        woongemeente=cmd.woongemeente,
     )
     async with uow:
         await uow.casussen.add(casus)

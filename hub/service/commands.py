@@ -74,6 +74,12 @@ class DienCasusIn(_Command):
     gevraagde_instrumenten: Annotated[list[Instrument], Uniek] = Field(
         min_length=1, max_length=len(Instrument)
     )
+    woongemeente: Oin | None = Field(
+        default=None,
+        description="OIN of the household's municipality of residence: where instruments for "
+        "gemeente go (the gemeente connector serves many municipalities and routes by it). "
+        "Required before a time-out or information request for gemeente.",
+    )
 
 
 class AccepteerCasus(_Command):

@@ -21,6 +21,7 @@ from typing import Any
 import structlog
 
 from hub.domain.afspraak import LOKET, Afsprakentabel, Doel
+from hub.domain.casus import ZONDER_WOONGEMEENTE
 from hub.domain.informatieverzoek import (
     Deel,
     Informatieverzoek,
@@ -90,12 +91,16 @@ async def vraag_informatie(
         uow=uow,
         op=nu.astimezone(NL).date(),
     )
+    async with uow:
+        casus = await uow.casussen.get(casus_id)
     for index, deel in enumerate(vragen.gevraagd):
         if not deps.keys.is_connected(deel.uitvoerder.value):
             raise Ongeldig(
                 f"agency {deel.uitvoerder.value} is not connected to the hub",
                 field=f"uitvoerders.{index}.uitvoerder",
             )
+        if casus is not None and not casus.bereikbaar(deel.uitvoerder.value):
+            raise Ongeldig(ZONDER_WOONGEMEENTE, field=f"uitvoerders.{index}.uitvoerder")
     verzoeker = verzoeker_code(rol_loket=rol_loket, uitvoerder=uitvoerder)
     assert verzoeker is not None  # the check refused anyone else
     uren = vragen.reageer_binnen_uren or deps.settings.answer_deadline_hours

@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from hub.domain.casus import ZONDER_WOONGEMEENTE
 from hub.domain.opschorting import OngeldigeOpschorting, Opschorting, Scope
 from hub.domain.verzoek import Uitkomst, VerzoekStatus, VorderingUitkomst
 from hub.service.commands import DraagOpschortingOp
@@ -53,6 +54,8 @@ async def draag_opschorting_op(
                     f"agency {scope.uitvoerder.value} is not connected to the hub",
                     field=f"uitvoerders.{index}.uitvoerder",
                 )
+            if not casus.bereikbaar(scope.uitvoerder.value):
+                raise Ongeldig(ZONDER_WOONGEMEENTE, field=f"uitvoerders.{index}.uitvoerder")
         try:
             opschorting = Opschorting.draag_op(
                 opschorting_id=str(uuid.uuid4()),

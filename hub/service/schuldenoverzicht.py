@@ -54,9 +54,17 @@ async def vraag_schuldenoverzicht(
     naming ``uitvoerders.i`` for one without); returns the overview's id."""
     op = deps.clock().astimezone(NL).date()
     _, leden = await verzoeker_op_casus(casus_id, rol_loket=True, uitvoerder=None, uow=uow)
+    async with uow:
+        casus = await uow.casussen.get(casus_id)
+    assert casus is not None
     if uitvoerders is None:
+        # Every agency it can reach: gemeente only when the casus names the woongemeente.
         gekozen = [
-            u for u in Uitvoerder if deps.keys.is_connected(u.value) and _in_scope(tabel, u, op)
+            u
+            for u in Uitvoerder
+            if deps.keys.is_connected(u.value)
+            and _in_scope(tabel, u, op)
+            and casus.bereikbaar(u.value)
         ]
         if not gekozen:
             raise Ongeldig(
@@ -79,9 +87,6 @@ async def vraag_schuldenoverzicht(
         gekozen = list(uitvoerders)
     eerste = tabel.geldend(gekozen[0], Doel.SCHULDENOVERZICHT, LOKET, op)
     assert eerste is not None
-    async with uow:
-        casus = await uow.casussen.get(casus_id)
-    assert casus is not None
     personen = [lid.pseudoniem for lid in casus.leden if lid.pseudoniem in leden]
     return await informatie.vraag_informatie(
         casus_id,

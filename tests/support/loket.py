@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from schemas.opschorting import Redencode, VorderingResultaat
 
 LOKET_INDIENER_OIN = "00000001999999990201"
+WOONGEMEENTE_OIN = "00000001999999990201"
+"""The test household lives in Utrecht: instruments for gemeente go there."""
 
 
 def vandaag() -> dt.date:
@@ -33,6 +35,7 @@ def casus_body(*bsns: str) -> dict[str, Any]:
         "geprobeerd": "Betalingsregelingen aangevraagd bij drie uitvoerders; geen akkoord.",
         "urgentie": "hoog",
         "gevraagde_instrumenten": ["time-out"],
+        "woongemeente": WOONGEMEENTE_OIN,
     }
 
 

@@ -65,6 +65,7 @@ async def ingediend(g: Ingediend, uow: UnitOfWork, deps: Deps) -> Uitgaand:
         urgentie=g.urgentie,
         gevraagde_instrumenten=g.gevraagde_instrumenten,
         ingediend_op=g.op,
+        woongemeente=g.woongemeente,
     )
     return _uit(g, data, {"leden": [lid.pseudoniem for lid in g.leden]})
 

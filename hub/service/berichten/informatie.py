@@ -40,6 +40,7 @@ async def _bericht(
     verzoek: Informatieverzoek, vraag: Vraag, sleutel: str, uow: UnitOfWork, deps: Deps
 ) -> Bericht:
     leden = {lid.pseudoniem: lid for lid in await uow.casussen.leden(verzoek.casus_id)}
+    casus = await uow.casussen.get(verzoek.casus_id)
     lid = leden[vraag.pseudoniem]
     deel = verzoek.deel_van(vraag.uitvoerder)
     await verwerkingen.log_informatieverzoek(uow, verzoek, vraag, lid)
@@ -69,6 +70,7 @@ async def _bericht(
             reageer_uiterlijk=verzoek.reageer_uiterlijk,
             gevraagd_op=verzoek.gevraagd_op,
             ontvanger_sleutel=sleutel,
+            gemeente=None if casus is None else casus.gemeente_voor(vraag.uitvoerder),
         ),
         informatie_verzoek_topic(vraag.uitvoerder).name,
         event_id=vraag.instructie_id,

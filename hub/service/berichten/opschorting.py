@@ -58,6 +58,12 @@ async def _personen(
     )
 
 
+async def _gemeente(o: Opschorting, uitvoerder: str, uow: UnitOfWork) -> str | None:
+    """The municipality an instruction for ``uitvoerder`` names (gemeente: the woongemeente)."""
+    casus = await uow.casussen.get(o.casus_id)
+    return None if casus is None else casus.gemeente_voor(uitvoerder)
+
+
 def _periode(o: Opschorting) -> Periode:
     return Periode(ingangsdatum=o.ingangsdatum, einddatum=o.einddatum)
 
@@ -101,6 +107,7 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                     grondslag=o.grondslag,
                     reden=o.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
+                    gemeente=await _gemeente(o, verzoek.uitvoerder, uow),
                 ),
                 instructie_topic(verzoek.uitvoerder).name,
                 event_id=verzoek.instructie_id,
@@ -140,6 +147,7 @@ async def _wijzigingsinstructies(
                     vorderingen=origineel.vorderingen_in_scope,
                     reden=w.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
+                    gemeente=await _gemeente(o, verzoek.uitvoerder, uow),
                     **eigen,
                 ),
                 instructie_topic(verzoek.uitvoerder).name,

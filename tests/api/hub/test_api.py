@@ -16,7 +16,7 @@ from schemas.topics import dead_letter_topic, instructie_topic, opschorting_antw
 from schemas.versleuteling import open_sealed
 from simulators import AGENCIES
 from tests.api.hub.conftest import wait_for
-from tests.support.loket import casus_body, opschorting_body
+from tests.support.loket import WOONGEMEENTE_OIN, casus_body, opschorting_body
 
 BSN = "999990019"
 
@@ -61,13 +61,19 @@ async def test_end_before_start_is_422_naming_einddatum(loket):
     assert [e["field"] for e in response.json()["detail"]] == ["einddatum"]
 
 
-async def test_agency_without_connector_is_422(loket):
-    casus_id = await submit_casus(loket)
+async def test_gemeente_for_a_casus_without_woongemeente_is_422(loket):
+    zonder = {k: v for k, v in casus_body(BSN).items() if k != "woongemeente"}
+    response = await loket.post("/api/v1/casussen", json=zonder)
+    assert response.status_code == 201, response.text
+    casus_id = response.json()["casus_id"]
+    assert (await loket.get(f"/api/v1/casussen/{casus_id}")).json()["woongemeente"] is None
     response = await loket.post(
-        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("gemeente")
+        f"/api/v1/casussen/{casus_id}/opschortingen",
+        json=opschorting_body("gemeente"),
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "uitvoerders.0.uitvoerder"
+    assert "woongemeente" in response.json()["detail"][0]["message"]
 
 
 async def test_order_fans_out_one_sealed_instruction_per_agency(loket, agency_keys):
@@ -102,6 +108,8 @@ def answer_event(chain: dict[str, Any], agency: str, *, refused: bool = False, e
         "uitvoerder": agency,
         "instructie_id": link["instructie_id"],
         "beantwoord_op": dt.datetime.now(dt.UTC),
+        # who answered: for gemeente the municipality the instruction went to
+        "gemeente": WOONGEMEENTE_OIN if agency == "gemeente" else None,
     }
     data: Any
     if refused:

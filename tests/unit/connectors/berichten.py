@@ -45,6 +45,7 @@ def instructie(
     dagen: int = 90,
     casus: str | None = None,
     event_id: str | None = None,
+    gemeente: str | None = None,
 ) -> CloudEvent[OpschortingInstructie]:
     ingang = ingang or dt.date.today()
     casus = casus or casus_id()
@@ -64,6 +65,7 @@ def instructie(
         grondslag="Time-outbevoegdheid Landelijk Maatwerkloket",
         reden="Ruimte om een schuldregeling te treffen",
         reageer_uiterlijk=dt.datetime.now(dt.UTC) + dt.timedelta(days=5),
+        gemeente=gemeente,
     )
     return make_event(data, source=HUB.source, subject=casus, event_id=event_id)
 
@@ -86,6 +88,7 @@ def _wijziging(origineel: CloudEvent[OpschortingInstructie], referentie: str | N
         "vorderingen": data.vorderingen,
         "reden": reden,
         "reageer_uiterlijk": dt.datetime.now(dt.UTC) + dt.timedelta(days=5),
+        "gemeente": data.gemeente,
     }
 
 

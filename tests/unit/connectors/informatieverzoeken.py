@@ -38,6 +38,7 @@ def verzoek(
     categorieen: Sequence[Gegevenscategorie] = SCHULDEN,
     casus: str | None = None,
     event_id: str | None = None,
+    gemeente: str | None = None,
 ) -> CloudEvent[InformatieVerzoek]:
     """An information request for ``bsns`` (each sealed with the agency's ``publiek``); the
     answer is to be sealed for ``ontvanger`` (or the raw ``ontvanger_sleutel`` text)."""
@@ -65,6 +66,7 @@ def verzoek(
         reageer_uiterlijk=nu + dt.timedelta(days=5),
         gevraagd_op=nu,
         ontvanger_sleutel=ontvanger_sleutel,
+        gemeente=gemeente,
     )
     return make_event(data, source=HUB.source, subject=casus, event_id=event_id)
 

@@ -35,7 +35,7 @@ from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import informatie_antwoord_topic, informatie_verzoek_topic
 from schemas.versleuteling import load_public_key_text, seal
 from simulators import AGENCIES
-from tests.support.loket import LOKET_DOOR, casus_body
+from tests.support.loket import LOKET_DOOR, WOONGEMEENTE_OIN, casus_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN, ANDER = "999990019", "999990020"
@@ -227,3 +227,24 @@ async def test_the_debt_overview_adds_up_and_orders_a_time_out_on_its_claims(uow
         "belastingdienst": ("belastingdienst-0", "belastingdienst-1"),
         "cjib": ("cjib-0", "cjib-1"),
     }
+
+
+async def test_the_gemeente_is_asked_at_the_woongemeente_and_skipped_without_one(uow, deps, store):
+    casus_id, _ = await casus(uow, deps)
+    await vraag_schuldenoverzicht(casus_id, None, None, TABEL, uow(), deps, door=LOKET_DOOR)
+    assert {e.data.gemeente for e in verzoeken(store, "gemeente")} == {WOONGEMEENTE_OIN}
+    assert {e.data.gemeente for e in verzoeken(store, "cjib")} == {None}
+    zonder = {k: v for k, v in casus_body(BSN).items() if k != "woongemeente"}
+    elders = await dien_casus_in(DienCasusIn(**zonder), uow(), deps, door=LOKET_DOOR)
+    voor = len(verzoeken(store, "gemeente"))
+    overzicht_id = await vraag_schuldenoverzicht(
+        elders, None, None, TABEL, uow(), deps, door=LOKET_DOOR
+    )
+    assert len(verzoeken(store, "gemeente")) == voor  # no municipality to ask
+    overzicht = await lees_schuldenoverzicht(overzicht_id, uow(), deps, door=LOKET_DOOR)
+    assert "gemeente" not in overzicht.ontbrekend
+    with pytest.raises(Ongeldig, match="woongemeente") as info:
+        await vraag_schuldenoverzicht(
+            elders, [Uitvoerder.GEMEENTE], None, TABEL, uow(), deps, door=LOKET_DOOR
+        )
+    assert info.value.field == "uitvoerders.0.uitvoerder"

@@ -36,7 +36,7 @@ from schemas.topics import (
     opschorting_antwoord_topic,
 )
 from simulators import AGENCIES
-from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
+from tests.support.loket import LOKET_DOOR, WOONGEMEENTE_OIN, casus_body, opschorting_body
 from tests.unit.hub.fakes import FakeUnitOfWork, Klok, Store, fake_deps
 
 BSN = "999990019"
@@ -85,7 +85,8 @@ def answer(store, opschorting_id: str, agency: str, data_type=OpschortingBevesti
         uitvoerder=Uitvoerder(agency),
         instructie_id=instructie.id,
         beantwoord_op=instructie.time + dt.timedelta(minutes=1),
-        **{**fields, **extra},
+        # who answered: for gemeente the municipality the instruction named
+        **{"gemeente": instructie.data.gemeente, **fields, **extra},
     )
     return make_event(
         data, source=UITVOERDERS[Uitvoerder(agency)].source, subject=instructie.data.casus_id
@@ -115,22 +116,25 @@ async def test_an_order_queues_the_record_and_one_sealed_instruction_per_agency(
 
 
 async def test_an_order_on_an_unknown_casus_or_an_unconnected_agency_changes_nothing(
-    uow, deps, store
+    uow, deps, store, tmp_path, klok
 ):
     cmd = DraagOpschortingOp(**opschorting_body("cjib", start=deps.clock.vandaag()))
     with pytest.raises(NietGevonden):
         await draag_opschorting_op("MWL-2026-0000000000", cmd, uow(), deps, door=LOKET_DOOR)
     casus_id = await dien_casus_in(DienCasusIn(**casus_body(BSN)), uow(), deps, door=LOKET_DOOR)
     before = len(store.published)
+    (tmp_path / "zonder-ind").mkdir()
+    zonder_ind = fake_deps(tmp_path / "zonder-ind", klok, [a for a in AGENCIES if a != "ind"])
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
             casus_id,
-            DraagOpschortingOp(**opschorting_body("gemeente", start=deps.clock.vandaag())),
-            uow(),
-            deps,
+            DraagOpschortingOp(**opschorting_body("ind", start=deps.clock.vandaag())),
+            FakeUnitOfWork(store, zonder_ind),
+            zonder_ind,
             door=LOKET_DOOR,
         )
     assert info.value.field == "uitvoerders.0.uitvoerder"
+    assert "not connected" in str(info.value)
     with pytest.raises(Ongeldig) as info:
         await draag_opschorting_op(
             casus_id,
@@ -320,3 +324,36 @@ async def test_a_failed_handler_leaves_nothing_behind(uow, deps, store):
             door=LOKET_DOOR,
         )
     assert (len(store.published), len(store.audit), store.commits) == before
+
+
+async def test_the_gemeente_instruction_names_the_woongemeente_and_only_it_may_answer(
+    uow, deps, store
+):
+    _, opschorting_id = await order(uow, deps, "gemeente", "cjib")
+    instructies = {
+        e.data.uitvoerder.value: e.data
+        for _, e in store.published
+        if isinstance(e.data, OpschortingInstructie)
+    }
+    assert instructies["gemeente"].gemeente == WOONGEMEENTE_OIN
+    assert instructies["cjib"].gemeente is None
+    for verkeerd in ("00000001999999990202", None):
+        elders = answer(store, opschorting_id, "gemeente", gemeente=verkeerd)
+        with pytest.raises(AntwoordAfgewezen, match=r"^gemeente: "):
+            await verwerk_antwoord(elders, uow(), deps, topic=op_topic(elders))
+    cjib = answer(store, opschorting_id, "cjib", gemeente=WOONGEMEENTE_OIN)
+    with pytest.raises(AntwoordAfgewezen, match="went to none"):
+        await verwerk_antwoord(cjib, uow(), deps, topic=op_topic(cjib))
+    goed = answer(store, opschorting_id, "gemeente")
+    assert (await verwerk_antwoord(goed, uow(), deps, topic=op_topic(goed))).gewijzigd
+
+
+async def test_without_a_woongemeente_no_time_out_goes_to_gemeente(uow, deps, store):
+    zonder = {k: v for k, v in casus_body(BSN).items() if k != "woongemeente"}
+    casus_id = await dien_casus_in(DienCasusIn(**zonder), uow(), deps, door=LOKET_DOOR)
+    before = len(store.published)
+    cmd = DraagOpschortingOp(**opschorting_body("cjib", "gemeente", start=deps.clock.vandaag()))
+    with pytest.raises(Ongeldig, match="woongemeente") as info:
+        await draag_opschorting_op(casus_id, cmd, uow(), deps, door=LOKET_DOOR)
+    assert info.value.field == "uitvoerders.1.uitvoerder"
+    assert len(store.published) == before
