@@ -127,6 +127,7 @@ def verstrekt(
             for c, r in (niet or {}).items()
         ),
         verstrekt_op=dt.datetime.now(dt.UTC),
+        gemeente=verzoek.gemeente,  # the municipality asked answers (gemeente only)
     )
     return antwoord_event(data)
 
@@ -142,6 +143,7 @@ def geweigerd(event: CloudEvent[Any], redencode: Weigeringsgrond, reden: str) ->
             redencode=redencode,
             reden=reden,
             geweigerd_op=dt.datetime.now(dt.UTC),
+            gemeente=verzoek.gemeente,
         )
     )
 

@@ -108,6 +108,15 @@ CLAIMS: dict[str, list[VorderingInhoud]] = {
             maatregelen=(Maatregel.VERREKENING,),
         )
     ],
+    "gemeente": [
+        VorderingInhoud(
+            referentie="BB-0344-2025-000419",
+            soort="terugvordering-bijzondere-bijstand",
+            oorspronkelijk_bedrag_centen=68000,
+            openstaand_bedrag_centen=45000,
+            maatregelen=(Maatregel.VERREKENING,),
+        )
+    ],
 }
 
 
@@ -166,8 +175,9 @@ async def test_the_overview_for_999990019_lists_every_claim_with_the_right_total
         "svb": 41250,
         "uwv": 121500,
         "ind": 24300,
+        "gemeente": 45000,
     }
-    assert view["totaal_openstaand_centen"] == 2253550 + 94500 + 41250 + 121500 + 24300
+    assert view["totaal_openstaand_centen"] == 2253550 + 94500 + 41250 + 121500 + 24300 + 45000
     assert view["totaal_oorspronkelijk_centen"] == sum(
         c.oorspronkelijk_bedrag_centen for claims in CLAIMS.values() for c in claims
     )
@@ -217,7 +227,8 @@ async def test_missing_and_late_agencies_and_the_purge(loket, klok):
 
 async def test_listed_agencies_only_and_one_without_an_agreement_is_422(loket, hub_app):
     casus_id, _ = await casus(loket, BSN)
-    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "gemeente"]}, 422)
+    # every agency has an agreement now: one that is no agency at all is refused
+    response = await vraag_overzicht(loket, casus_id, {"uitvoerders": ["cjib", "bakker"]}, 422)
     assert response.json()["detail"][0]["field"] == "uitvoerders.1"
     for agency in AGENCIES:
         assert not loket.published.get(informatie_verzoek_topic(agency).name)
