@@ -45,7 +45,9 @@ async def binnen_termijn(o: Omgeving) -> Uitkomst:
         t for t in types if t not in instructies.ZELFSTANDIG and t not in instructies.WIJZIGINGEN
     ]
     te_sturen: list[Any] = [
-        instructies.ZELFSTANDIG[t](o.koppeling.uitvoerder, bsn, o.publiek, o.termijn)
+        instructies.ZELFSTANDIG[t](
+            o.koppeling.uitvoerder, bsn, o.publiek, o.termijn, o.koppeling.proefpersonen.gemeente
+        )
         for t in types
         if t in instructies.ZELFSTANDIG
     ]
@@ -85,7 +87,11 @@ async def geen_tweede_effect(o: Omgeving) -> Uitkomst:
     """The same record twice: one suspension at the back-office, equal answers."""
     voor = await o.opschortingen()
     event = instructies.opdracht(
-        o.koppeling.uitvoerder, o.koppeling.proefpersonen.bevestigd, o.publiek, o.termijn
+        o.koppeling.uitvoerder,
+        o.koppeling.proefpersonen.bevestigd,
+        o.publiek,
+        o.termijn,
+        o.koppeling.proefpersonen.gemeente,
     )
     await o.publiceer(event)
     await o.publiceer(event)
@@ -105,7 +111,11 @@ async def geen_tweede_effect(o: Omgeving) -> Uitkomst:
 
 async def weigering_met_redencode(o: Omgeving) -> Uitkomst:
     event = instructies.opdracht(
-        o.koppeling.uitvoerder, o.koppeling.proefpersonen.geweigerd, o.publiek, o.termijn
+        o.koppeling.uitvoerder,
+        o.koppeling.proefpersonen.geweigerd,
+        o.publiek,
+        o.termijn,
+        o.koppeling.proefpersonen.gemeente,
     )
     await o.publiceer(event)
     gevonden = await o.antwoorden(event)
@@ -130,7 +140,11 @@ async def gif_naar_dead_letter(o: Omgeving) -> Uitkomst:
     topic = instructie_topic(o.koppeling.uitvoerder).name
     geplaatst = await o.publiceer_ruw(topic, gif, b"certificering-gif")
     event = instructies.opdracht(
-        o.koppeling.uitvoerder, o.koppeling.proefpersonen.bevestigd, o.publiek, o.termijn
+        o.koppeling.uitvoerder,
+        o.koppeling.proefpersonen.bevestigd,
+        o.publiek,
+        o.termijn,
+        o.koppeling.proefpersonen.gemeente,
     )
     await o.publiceer(event)
     dlq = dead_letter_topic(o.agency).name
@@ -151,7 +165,11 @@ async def gif_naar_dead_letter(o: Omgeving) -> Uitkomst:
 async def backoffice_weg(o: Omgeving) -> Uitkomst:
     await o.proxy.weg()
     event = instructies.opdracht(
-        o.koppeling.uitvoerder, o.koppeling.proefpersonen.bevestigd, o.publiek, o.termijn
+        o.koppeling.uitvoerder,
+        o.koppeling.proefpersonen.bevestigd,
+        o.publiek,
+        o.termijn,
+        o.koppeling.proefpersonen.gemeente,
     )
     try:
         await o.publiceer(event)

@@ -43,9 +43,14 @@ def _persoon(bsn: str, publiek: X25519PublicKey) -> PersoonVersleuteld:
 
 
 def opdracht(
-    uitvoerder: Uitvoerder, bsn: str, publiek: X25519PublicKey, termijn: dt.timedelta
+    uitvoerder: Uitvoerder,
+    bsn: str,
+    publiek: X25519PublicKey,
+    termijn: dt.timedelta,
+    gemeente: str | None = None,
 ) -> CloudEvent[OpschortingInstructie]:
-    """A time-out order for ``bsn``: all of its claims, the usual measures, 90 days from today."""
+    """A time-out order for ``bsn``: all of its claims, the usual measures, 90 days from today;
+    ``gemeente``: the municipality it goes to (the gemeente connector serves many)."""
     casus = casus_id()
     vandaag = dt.date.today()
     data = OpschortingInstructie(
@@ -59,6 +64,7 @@ def opdracht(
         grondslag="Time-outbevoegdheid Landelijk Maatwerkloket",
         reden="Certificering van de connector",
         reageer_uiterlijk=dt.datetime.now(dt.UTC) + termijn,
+        gemeente=gemeente,
     )
     return make_event(data, source=HUB.source, subject=casus)
 
@@ -77,6 +83,7 @@ def _wijziging(
         "vorderingen": data.vorderingen,
         "reden": "Certificering van de connector",
         "reageer_uiterlijk": dt.datetime.now(dt.UTC) + termijn,
+        "gemeente": data.gemeente,
     }
 
 
@@ -103,7 +110,11 @@ def opheffing(
 
 
 def informatieverzoek(
-    uitvoerder: Uitvoerder, bsn: str, publiek: X25519PublicKey, termijn: dt.timedelta
+    uitvoerder: Uitvoerder,
+    bsn: str,
+    publiek: X25519PublicKey,
+    termijn: dt.timedelta,
+    gemeente: str | None = None,
 ) -> CloudEvent[InformatieVerzoek]:
     """A request for the person's claims, its answer sealed for a key the kit makes and drops
     (the kit checks the answer's shape, not its content)."""
@@ -124,11 +135,12 @@ def informatieverzoek(
         reageer_uiterlijk=nu + termijn,
         gevraagd_op=nu,
         ontvanger_sleutel=public_key_text(generate_private_key().public_key()),
+        gemeente=gemeente,
     )
     return make_event(data, source=HUB.source, subject=casus)
 
 
-Bouwer = Callable[[Uitvoerder, str, X25519PublicKey, dt.timedelta], CloudEvent[Any]]
+Bouwer = Callable[[Uitvoerder, str, X25519PublicKey, dt.timedelta, str | None], CloudEvent[Any]]
 ZELFSTANDIG: dict[str, Bouwer] = {
     OpschortingInstructie.event_type: opdracht,
     InformatieVerzoek.event_type: informatieverzoek,
