@@ -22,6 +22,8 @@ writes into ``--dir`` (idempotent: what exists and is still valid is kept):
   broker (``ssl.keystore.type=PKCS12``). Kafka's file-based PEM keystore would need the key
   encrypted as PKCS#8, and Java 17 cannot read PKCS#8's PBES2 encryption ("PBES2 SecretKeyFactory
   not available"), while PKCS#12 with AES is fine. The truststore stays PEM (``ca.pem``);
+- ``sociaal-domein.pem`` / ``.key``: the server certificate of the simulated social-services host
+  (``simulators.gemeente``, several municipalities as tenants), no OIN;
 - ``kafka.super-users``: the broker's ``super.users``: the broker itself (``User:kafka-broker``)
   and the operators (``User:<OIN of beheer>``), who create topics and ACLs. The hub is not one.
 
@@ -81,8 +83,20 @@ BROKER_PRINCIPAL = "User:kafka-broker"
 certificate (``CN=kafka-broker,O=maatwerk-hub,C=NL``)."""
 
 
+SOCIAAL_DOMEIN = Houder(
+    "sociaal-domein", None, "Sociaal domein (SIMULATOR, gehost voor gemeenten)", "sociaal-domein"
+)
+"""The server certificate of the simulated social-services host (``simulators.gemeente``), which
+serves several municipalities over mutual TLS. No OIN: the host is no party; each municipality
+proves itself with its own certificate (``gemeente-<naam>``) to its own tenant."""
+
+
 def houders() -> list[Houder]:
-    return [*(Houder(o.code, o.oin, o.naam, o.systeem) for o in ORGANISATIES), BROKER]
+    return [
+        *(Houder(o.code, o.oin, o.naam, o.systeem) for o in ORGANISATIES),
+        BROKER,
+        SOCIAAL_DOMEIN,
+    ]
 
 
 def super_users() -> str:
