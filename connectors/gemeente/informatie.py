@@ -49,10 +49,11 @@ backwards; any other code is ``invordering``)."""
 
 CODES: dict[str, Weigeringsgrond] = {
     "BURGER_NIET_INGESCHREVEN": Weigeringsgrond.ONBEKENDE_PERSOON,
+    "GEHEIMHOUDING": Weigeringsgrond.GEEN_GRONDSLAG,
     "ONGELDIG_VERZOEK": Weigeringsgrond.ONVERWERKBAAR,
     "GEMEENTE_NIET_BEDIEND": Weigeringsgrond.ONVERWERKBAAR,
 }
-"""Refusal ``fouten[0].code`` (404, 400; 421 from the router) -> standard reason."""
+"""Refusal ``fouten[0].code`` (404, 403, 400; 421 from the router) -> standard reason."""
 
 SOORTEN = {
     "BIJZONDERE_BIJSTAND": "terugvordering-bijzondere-bijstand",

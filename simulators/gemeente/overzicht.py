@@ -12,7 +12,8 @@ records about one client (BSN in the body), for the ``onderdelen`` named (its ow
 
 An ``onderdeel`` it does not keep comes back in ``nietGeleverd``. Read only. Refusals in the
 back-office's error shape: 400 ``ONGELDIG_VERZOEK`` (a field missing), 404
-``BURGER_NIET_INGESCHREVEN`` (not a client of this municipality).
+``BURGER_NIET_INGESCHREVEN`` (not a client of this municipality), 403 ``GEHEIMHOUDING`` (a
+protected file: nothing is shared).
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ def beantwoord(
             "fouten": [
                 {"code": "BURGER_NIET_INGESCHREVEN", "melding": f"Geen client van {gemeente.naam}."}
             ]
+        }
+    if persoon.afgeschermd:
+        log.info("dossieroverzicht %s geweigerd: geheimhouding", vraag.verzoek_id)
+        return 403, {
+            "fouten": [{"code": "GEHEIMHOUDING", "melding": "Op dit dossier rust geheimhouding."}]
         }
     bekend = {o.value: o for o in Onderdeel}
     gevraagd = list(dict.fromkeys(vraag.onderdelen))

@@ -76,6 +76,8 @@ class SeedBurger(CamelModel):
     gemeente: str = Field(pattern=r"^[0-9]{4}$")
     clientnummer: str
     naam: str
+    geheimhouding: bool = False
+    """A protected file (e.g. a shelter address): the municipality shares nothing about them."""
     dossiers: list[SeedDossier] = Field(default_factory=list)
     wmo_besluiten: list[SeedWmoBesluit] = Field(default_factory=list)
     uitkeringen: list[SeedUitkering] = Field(default_factory=list)
@@ -114,4 +116,5 @@ def lees_persoon(data: dict[str, Any], gemeenten: dict[str, Gemeente]) -> Persoo
             "gemeente": b.gemeente,
             **b.model_dump(mode="json", by_alias=True, include={"wmo_besluiten", "uitkeringen"}),
         },
+        afgeschermd=b.geheimhouding,
     )

@@ -60,6 +60,7 @@ TOTALEN = {
     "ind": 163400,
     "cak": 124900,
     "svb": 59250,
+    "gemeente": 235000,
 }
 """Outstanding cents of the household (both persons) per agency."""
 AANVRAGER = {
@@ -70,6 +71,7 @@ AANVRAGER = {
     "ind": 24300,
     "cak": 102100,
     "svb": 41250,
+    "gemeente": 45000,
 }
 """Outstanding cents of 999990019 alone."""
 GEVRAAGD = ("belastingdienst", "cjib", "cak", "svb", "uwv", "ind")
@@ -120,7 +122,7 @@ async def test_debt_overview_lists_every_claim_and_a_time_out_follows_from_it(st
             assert deel["totaal_openstaand_centen"] == totaal, agency
             assert sum(v["openstaand_bedrag_centen"] for v in deel["vorderingen"]) == totaal
             assert all(v["referentie"] and v["soort"] for v in deel["vorderingen"])
-        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 3016600
+        assert overzicht["totaal_openstaand_centen"] == sum(TOTALEN.values()) == 3251600
         assert overzicht["ontbrekend"] == [] and overzicht["late"] == []
 
         claims = {a: {v["referentie"] for v in per[a]["vorderingen"]} for a in AGENCIES}

@@ -219,3 +219,9 @@ async def test_the_overview_of_someone_elses_client_is_refused(gemeente_client):
     )
     assert (zonder.status_code, code(zonder)) == (400, "ONGELDIG_VERZOEK")
     assert "999990019" not in zonder.text
+
+
+async def test_a_protected_file_shares_nothing(gemeente_client):
+    r = await gemeente_client.post(f"{UTRECHT}/dossieroverzicht", json=vraag(bsn="999990111"))
+    assert (r.status_code, code(r)) == (403, "GEHEIMHOUDING")
+    assert "BB-0344-2024-000111" not in r.text

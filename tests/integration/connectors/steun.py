@@ -18,9 +18,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord, RecordMetadata, TopicPartition
 from faststream.kafka import KafkaBroker
 
-from connectors.base.backoffice import BackofficeClient
+from connectors.base.backoffice import Backoffice, BackofficeClient
 from connectors.base.koppeling import laad_koppeling
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
+from connectors.base.settings import ConnectorSettings
 from connectors.base.sleutels import laad_private_key
 from schemas import CONTENT_TYPE, CloudEvent
 from schemas.topics import (
@@ -63,7 +64,14 @@ async def connector_in_process(
     group_id = f"{koppeling.naam}-it-{uuid.uuid4().hex[:8]}"
     if vanaf_einde:
         await _commit_at_end(bootstrap, group_id, koppeling.topics)
-    async with BackofficeClient(base_url=backoffice_url, timeout=5.0) as client:
+    backoffice: contextlib.AbstractAsyncContextManager[Backoffice] = (
+        BackofficeClient(base_url=backoffice_url, timeout=5.0)
+        if koppeling.maak_backoffice is None  # the agency's own way there (gemeente: a router)
+        else koppeling.maak_backoffice(
+            ConnectorSettings(backoffice_url=backoffice_url, request_timeout=5.0)
+        )
+    )
+    async with backoffice as client:
         broker = bouw_broker(
             koppeling=koppeling,
             client=client,
@@ -226,5 +234,8 @@ async def suspensions(url: str) -> list[dict[str, Any]]:
 
 
 def sealed(agency: str, bsn: str, keys_dir: Path, **kwargs: Any) -> CloudEvent[Any]:
+    """An instruction for ``bsn``; for a connector that serves many organisations (gemeente) it
+    names the one its test persons are at, unless ``gemeente`` is given."""
     publiek = laad_private_key(keys_dir, agency).public_key()
+    kwargs.setdefault("gemeente", laad_koppeling(agency).proefpersonen.gemeente)
     return instructie(agency, [bsn], publiek, **kwargs)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from connectors.base.koppeling import laad_koppeling
 from connectors.base.runtime import antwoord_event_id
 from connectors.base.sleutels import laad_private_key
 from schemas import CloudEvent
@@ -42,6 +43,7 @@ GESEED = {
     "ind": {"IND-LG-2026-000119": 24300},
     "cak": {"BRP-2025-000119": 94500, "EBW-2026-000219": 7600},
     "svb": {"TV-2025-000119": 41250},
+    "gemeente": {"BB-0344-2025-000419": 45000},
 }
 
 
@@ -93,8 +95,14 @@ async def test_a_request_is_answered_with_sealed_claims_and_a_protected_person_i
 ):
     publiek = laad_private_key(keys_dir, agency).public_key()
     ontvanger = generate_private_key()
-    gevraagd = verzoek(agency, [AANVRAGER], publiek, ontvanger=ontvanger.public_key())
-    afgeschermd = verzoek(agency, [AFGESCHERMD], publiek, ontvanger=ontvanger.public_key())
+    # the municipality asked, for the connector that serves many (gemeente); None elsewhere
+    gemeente = laad_koppeling(agency).proefpersonen.gemeente
+    gevraagd = verzoek(
+        agency, [AANVRAGER], publiek, ontvanger=ontvanger.public_key(), gemeente=gemeente
+    )
+    afgeschermd = verzoek(
+        agency, [AFGESCHERMD], publiek, ontvanger=ontvanger.public_key(), gemeente=gemeente
+    )
 
     gevraagd_op = dt.datetime.now(dt.UTC)
     await _vraag(kafka_bootstrap, gevraagd)
