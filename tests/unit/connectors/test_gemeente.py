@@ -364,3 +364,21 @@ async def test_the_router_sends_each_request_to_its_municipality_and_answers_for
     assert zwolle.status == geen.status == 421
     assert zwolle.body["fouten"][0]["code"] == "GEMEENTE_NIET_BEDIEND"
     assert "00000001999999990203" in zwolle.body["fouten"][0]["melding"]
+
+
+async def test_the_connector_command_serves_the_configured_municipalities(tmp_path, monkeypatch):
+    """``maatwerk-connector run --agency gemeente``: the router over CONNECTOR_GEMEENTEN_FILE,
+    under CONNECTOR_BACKOFFICE_URL; every other agency one client on its back-office."""
+    from connectors.base.koppeling import laad_koppeling
+    from connectors.base.settings import ConnectorSettings
+    from connectors.cli import _backoffice
+
+    pad = tmp_path / "gemeenten.json"
+    pad.write_text(json.dumps({"gemeenten": CONFIG["gemeenten"][:1]}))
+    monkeypatch.setenv("CONNECTOR_GEMEENTEN_FILE", str(pad))
+    settings = ConnectorSettings(backoffice_url="http://sd.example")
+    async with _backoffice(KOPPELING, settings) as router:
+        assert isinstance(router, Gemeenterouter)
+        assert router.bediend == (UTRECHT,)
+    async with _backoffice(laad_koppeling("cjib"), settings) as client:
+        assert isinstance(client, BackofficeClient)
