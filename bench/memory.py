@@ -2,7 +2,7 @@
 
 A thread samples each process's resident set (``VmRSS``) every ``interval`` seconds; the peak is
 the kernel's own high-water mark (``VmHWM``), which no sample can miss. Growth is the last sample
-against the first one taken after the warm-up (``mark``).
+against the first one of a window (``mark`` opens it, ``close`` ends it): the run at 70% of P1.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Sampler:
     interval: float = 0.5
     usage: dict[str, Usage] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
-    _marked: bool = False
+    _window: bool = False
 
     def __post_init__(self) -> None:
         self.usage = {name: Usage() for name in self.pids}
@@ -86,13 +86,18 @@ class Sampler:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
-        self._sample()
+        self._sample()  # the peak at the end
 
     def mark(self) -> None:
-        """The warm-up is over: growth counts from the next sample."""
-        self._marked = True
+        """Growth counts from the next sample."""
+        self._window = True
         for usage in self.usage.values():
             usage.first = None
+
+    def close(self) -> None:
+        """Growth counts up to the last sample."""
+        self._sample()
+        self._window = False
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -102,9 +107,9 @@ class Sampler:
         for name, pid in self.pids.items():
             rss, hwm = _status_kib(pid, "VmRSS"), _status_kib(pid, "VmHWM")
             usage = self.usage[name]
-            if rss is not None:
+            if rss is not None and self._window:
                 usage.last = rss / 1024
-                if usage.first is None and self._marked:
+                if usage.first is None:
                     usage.first = usage.last
             if hwm is not None:
                 usage.peak = hwm / 1024

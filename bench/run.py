@@ -27,6 +27,8 @@ class Plan:
     """P2: orders, one at a time."""
     soak_seconds: float = 60.0
     """P2 at 70% of P1 and P3's growth: orders at that rate for this long."""
+    informatie: bool = True
+    """The information request too: P1 and P2 one at a time, the same sizes."""
 
 
 SMOKE = Plan(
@@ -42,6 +44,8 @@ class HubFigures:
     rate: float
     """Orders/s of the run at 70% of P1."""
     memory: dict[str, Usage]
+    informatie: tuple[Run, Run] | None = None
+    """The information request: in flight, one at a time."""
 
 
 async def measure_hub(stack: Stack, agencies: Sequence[str], plan: Plan) -> HubFigures:
@@ -57,42 +61,62 @@ async def measure_hub(stack: Stack, agencies: Sequence[str], plan: Plan) -> HubF
             rate = 0.7 * in_flight.orders_per_s
             sampler.mark()
             at_rate = await loket.at_rate(rate, plan.soak_seconds)
-    return HubFigures(in_flight, one_at_a_time, at_rate, rate, sampler.usage)
+            sampler.close()
+            informatie = None
+            if plan.informatie:
+                vraag = Loket(client, agencies, informatie=True)
+                await vraag.order(poll=0.2)  # warm-up
+                informatie = (
+                    await vraag.in_flight(plan.orders, plan.concurrency),
+                    await vraag.one_at_a_time(plan.one_at_a_time),
+                )
+    return HubFigures(in_flight, one_at_a_time, at_rate, rate, sampler.usage, informatie)
 
 
 def figures(ref: raw.RawFigures, hub: HubFigures) -> list[Figure]:
-    rt50, rt99 = pct(ref.round_trips, 50) * 1000, pct(ref.round_trips, 99) * 1000
-    seq = [o.seconds * 1000 for o in hub.one_at_a_time.orders]
+    """P1 and P2 for the time-out (and the information request), then P3."""
+    result = _chain_figures(ref, hub.in_flight, hub.one_at_a_time, "")
     at_rate = [o.seconds * 1000 for o in hub.at_rate.orders]
-    result = [
+    rt99 = pct(ref.round_trips, 99) * 1000
+    result.append(Figure("P2 at 70% of P1 p99", pct(at_rate, 99), "ms", rt99, under(500, "ms")))
+    if hub.informatie is not None:
+        result += _chain_figures(ref, *hub.informatie, " informatieverzoek")
+    return result + _memory_figures(hub.memory)
+
+
+def _chain_figures(ref: raw.RawFigures, in_flight: Run, one: Run, what: str) -> list[Figure]:
+    rt50, rt99 = pct(ref.round_trips, 50) * 1000, pct(ref.round_trips, 99) * 1000
+    seq = [o.seconds * 1000 for o in one.orders]
+    raw_rate = ref.pass_through_per_s
+    return [
         Figure(
-            "P1 throughput",
-            hub.in_flight.records_per_s,
+            f"P1{what} throughput",
+            in_flight.records_per_s,
             "records/s",
-            ref.pass_through_per_s,
+            raw_rate,
             ratio_at_least(0.25),
         ),
-        Figure("P2 one at a time p50", pct(seq, 50), "ms", rt50, ratio_at_most(3)),
-        Figure("P2 one at a time p99", pct(seq, 99), "ms", rt99, ratio_at_most(10)),
-        Figure("P2 at 70% of P1 p99", pct(at_rate, 99), "ms", rt99, under(500, "ms")),
+        Figure(f"P2{what} one at a time p50", pct(seq, 50), "ms", rt50, ratio_at_most(3)),
+        Figure(f"P2{what} one at a time p99", pct(seq, 99), "ms", rt99, ratio_at_most(10)),
     ]
-    for name, usage in hub.memory.items():
-        limit = 150 if name == "hub" else 80
-        if usage.peak is not None:
-            result.append(
-                Figure(f"P3 {name} peak RSS", usage.peak, "MiB", None, under(limit, "MiB"))
-            )
-    growth = {n: u.growth for n, u in hub.memory.items() if u.growth is not None}
+
+
+def _memory_figures(memory: dict[str, Usage]) -> list[Figure]:
+    result = [
+        Figure(
+            f"P3 {name} peak RSS", u.peak, "MiB", None, under(150 if name == "hub" else 80, "MiB")
+        )
+        for name, u in memory.items()
+        if u.peak is not None
+    ]
+    growth = {n: u.growth for n, u in memory.items() if u.growth is not None}
     connectors = {n: g for n, g in growth.items() if n != "hub"}
     if "hub" in growth:
         result.append(Figure("P3 hub growth at 70%", growth["hub"] * 100, "%", None, under(5, "%")))
     if connectors:
         most = max(connectors, key=lambda n: connectors[n])
-        result.append(
-            Figure(
-                f"P3 growth at 70%, most: {most}", connectors[most] * 100, "%", None, under(5, "%")
-            )
-        )
+        name = f"P3 {most} growth at 70% (the most)"
+        result.append(Figure(name, connectors[most] * 100, "%", None, under(5, "%")))
     return result
 
 
@@ -101,6 +125,8 @@ def details(ref: raw.RawFigures, hub: HubFigures, agencies: Sequence[str], plan:
     p1 = hub.in_flight
     post = [o.post_seconds * 1000 for o in p1.orders]
     runs = {"P1": p1, "P2": hub.one_at_a_time, "P2 at 70%": hub.at_rate}
+    if hub.informatie is not None:
+        runs["P1 informatieverzoek"], runs["P2 informatieverzoek"] = hub.informatie
     return [
         f"raw: {ref.records} records of {raw.RECORD_BYTES} B through one hop; "
         f"{len(ref.round_trips)} round trips one at a time",
