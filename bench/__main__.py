@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     # the chain, not of the rate limit (the hub inherits this environment).
     os.environ.setdefault("HUB_RATE_LIMIT_PER_SECOND", "0")
     say = (lambda _text: None) if args.json else print
+    load_before = os.getloadavg()[0]
     with broker() as bootstrap, tempfile.TemporaryDirectory(prefix="maatwerk-bench-") as root:
         say(f"raw aiokafka on {bootstrap} ...")
         ref = measure_raw(bootstrap, plan)
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         with running_stack(bootstrap, Path(root), AGENCIES) as stack:
             hub = asyncio.run(measure_hub(stack, AGENCIES, plan))
     result = figures(ref, hub)
-    notes = details(ref, hub, AGENCIES, plan)
+    notes = details(ref, hub, AGENCIES, plan, load_before)
     if args.json:
         print(
             json.dumps(

@@ -32,8 +32,9 @@ class Plan:
 
 
 SMOKE = Plan(
-    raw_records=500, round_trips=10, orders=6, concurrency=3, one_at_a_time=3, soak_seconds=2
+    raw_records=300, round_trips=10, orders=4, concurrency=2, one_at_a_time=2, soak_seconds=1.5
 )
+"""A handful of everything, seconds: ``--smoke``, and the suite's run of it."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,13 @@ def _memory_figures(memory: dict[str, Usage]) -> list[Figure]:
     return result
 
 
-def details(ref: raw.RawFigures, hub: HubFigures, agencies: Sequence[str], plan: Plan) -> list[str]:
+def details(
+    ref: raw.RawFigures,
+    hub: HubFigures,
+    agencies: Sequence[str],
+    plan: Plan,
+    load_before: float | None = None,
+) -> list[str]:
     """What the figures were measured on, and the figures with no target."""
     p1 = hub.in_flight
     post = [o.post_seconds * 1000 for o in p1.orders]
@@ -134,7 +141,7 @@ def details(ref: raw.RawFigures, hub: HubFigures, agencies: Sequence[str], plan:
         f"{p1.records_per_order} records per order counted "
         "(an instruction and an answer per agency)",
         *(
-            f"{name}: {len(run.orders)} orders, {run.confirmed} confirmed everywhere, "
+            f"{name}: {len(run.orders)} done, {run.confirmed} confirmed by every agency, "
             f"{run.orders_per_s:.2f} orders/s over {run.wall:.1f} s"
             for name, run in runs.items()
         ),
@@ -142,7 +149,9 @@ def details(ref: raw.RawFigures, hub: HubFigures, agencies: Sequence[str], plan:
         f"order -> all confirmed p50 {pct([o.seconds for o in p1.orders], 50) * 1000:.0f} ms; "
         f"POST order p50 {pct(post, 50):.0f} ms",
         f"P2 at 70%: {hub.rate:.2f} orders/s offered",
-        f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        f"load average (1 min): {'-' if load_before is None else f'{load_before:.1f}'} "
+        f"before, {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores "
+        "(broker, hub, connectors, back-offices and this load on the same machine)",
     ]
 
 
