@@ -1,7 +1,7 @@
 """``make bench``: raw aiokafka first, then the hub's whole stack, on one broker with mutual TLS.
 
     python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
-        [--soak SECONDS] [--raw-records N] [--round-trips N]
+        [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
 
 The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
 (``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
@@ -34,14 +34,23 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Plan]
     )
     parser.add_argument("--smoke", action="store_true", help="a handful of everything: seconds")
     parser.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
-    sizes = {f.name: f for f in dataclasses.fields(Plan)}
+    parser.add_argument(
+        "--no-informatie", action="store_true", help="time-outs only, not the information request"
+    )
+    sizes = [f.name for f in dataclasses.fields(Plan) if f.type in ("int", "float")]
     for name in sizes:
+        kind = float if name == "soak_seconds" else int
         parser.add_argument(
-            f"--{name.replace('_', '-')}", type=float if name == "soak_seconds" else int
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            metavar="S" if kind is float else "N",
+            help=f"default {getattr(Plan(), name)} ({getattr(SMOKE, name)} with --smoke)",
         )
     args = parser.parse_args(argv)
     plan = SMOKE if args.smoke else Plan()
     chosen = {n: getattr(args, n) for n in sizes if getattr(args, n) is not None}
+    if args.no_informatie:
+        chosen["informatie"] = False
     return args, dataclasses.replace(plan, **chosen)
 
 

@@ -235,10 +235,11 @@ async def test_cjib_checks_before_collecting_and_the_check_is_in_the_processing_
 
 
 def test_smoke_is_the_small_plan_and_sizes_can_be_chosen():
-    args, plan = parse_args(["--smoke", "--orders", "4", "--json"])
+    args, plan = parse_args(["--smoke", "--orders", "5", "--soak-seconds", "0.5", "--json"])
     assert args.json
-    assert plan.orders == 4
-    assert plan.concurrency == SMOKE.concurrency
+    assert (plan.orders, plan.soak_seconds) == (5, 0.5)
+    assert plan.concurrency == SMOKE.concurrency and plan.informatie
+    assert parse_args(["--no-informatie"])[1].informatie is False
 
 
 async def test_smoke_run_reports_every_figure_beside_raw_kafka(kafka_bootstrap, stack):
