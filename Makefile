@@ -120,3 +120,7 @@ clean: ## stop the local broker and database, remove .var/ and caches (keeps .ve
 
 distclean: clean ## clean, and remove .venv too
 	rm -rf $(VENV) *.egg-info
+
+.PHONY: bench
+bench: venv kafka-jars ## raw Kafka, then the whole stack, each figure beside the raw one and its target; ARGS="--smoke" / "--json"
+	$(BIN)/python -m bench $(ARGS)
