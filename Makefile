@@ -15,6 +15,9 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
+# Test processes of `make test` (pytest-xdist): the real-broker tests mostly wait, so two overlap well
+# even on two cores.
+TEST_WORKERS ?= 2
 ARGS ?=
 # The tests `make check` runs: those that need no broker, no PostgreSQL, no browser and no stack (the
 # fixtures of those add their marker, tests/conftest.py).
@@ -60,14 +63,14 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 	$(BIN)/lint-imports
 	MAATWERK_FUZZ=quick $(BIN)/pytest -n auto -q -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
-test: venv kafka-jars ## every test; the fixtures start Kafka and PostgreSQL; then the unit tests at other moments
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: venv kafka-jars ## every test, on TEST_WORKERS processes (each starts its own Kafka and PostgreSQL); then the unit tests at other moments
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-clock-unit
 
 test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
 	for at in $(CLOCK_MOMENTS); do \
 		echo "clock: unit tests at $$at"; \
-		MAATWERK_TEST_NOW=$$at $(BIN)/pytest tests/unit -q $(PYTEST_ARGS); \
+		MAATWERK_TEST_NOW=$$at $(BIN)/pytest -n $(TEST_WORKERS) tests/unit -q $(PYTEST_ARGS); \
 	done
 
 test-clock: venv ## the unit and API tests at each of CLOCK_MOMENTS, or at one: make test-clock CLOCK_MOMENTS=...
@@ -117,3 +120,7 @@ clean: ## stop the local broker and database, remove .var/ and caches (keeps .ve
 
 distclean: clean ## clean, and remove .venv too
 	rm -rf $(VENV) *.egg-info
+
+.PHONY: bench
+bench: venv kafka-jars ## raw Kafka, then the whole stack, each figure beside the raw one and its target; ARGS="--smoke" / "--json"
+	$(BIN)/python -m bench $(ARGS)

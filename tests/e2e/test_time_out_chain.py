@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import math
 import time
 
 import httpx
 import pytest
 
+from bench import raw
+from bench.__main__ import parse_args
+from bench.report import as_json, table
+from bench.run import SMOKE, details, figures, measure_hub
 from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body, vandaag
 from tests.support.polling import poll_pause
@@ -220,6 +226,56 @@ async def test_cjib_checks_before_collecting_and_the_check_is_in_the_processing_
         )
     doelen = {v["doel"] for v in log.json()["verwerkingen"]}
     assert {"controle-opschorting", "opschorting-instructie"} <= doelen
+
+
+# `make bench ARGS=--smoke` on this module's stack and the session broker: the benchmark's every
+# part runs (raw aiokafka, the loads through every agency, each process's memory, the report), so
+# it never rots. Behaviour only: every figure there and plausible, every order confirmed; no timing
+# thresholds (the report marks those, it never fails on them).
+
+
+def test_smoke_is_the_small_plan_and_sizes_can_be_chosen():
+    args, plan = parse_args(["--smoke", "--orders", "5", "--soak-seconds", "0.5", "--json"])
+    assert args.json
+    assert (plan.orders, plan.soak_seconds) == (5, 0.5)
+    assert plan.concurrency == SMOKE.concurrency and plan.informatie
+    assert parse_args(["--no-informatie"])[1].informatie is False
+
+
+async def test_smoke_run_reports_every_figure_beside_raw_kafka(kafka_bootstrap, stack):
+    reference = await raw.measure(
+        kafka_bootstrap, records=SMOKE.raw_records, round_trips=SMOKE.round_trips
+    )
+    assert reference.pass_through_per_s > 0
+    assert len(reference.round_trips) == SMOKE.round_trips
+    assert all(0 < t < 30 for t in reference.round_trips)
+
+    hub = await measure_hub(stack, AGENCIES, SMOKE)
+    assert hub.informatie is not None
+    for run in (hub.in_flight, hub.one_at_a_time, hub.at_rate, *hub.informatie):
+        assert run.confirmed == len(run.orders) > 0, [o.status for o in run.orders]
+        assert all(o.seconds > 0 for o in run.orders)
+    assert len(hub.in_flight.orders) == SMOKE.orders
+    assert hub.in_flight.records_per_order == 2 * len(AGENCIES)
+
+    result = {f.name: f for f in figures(reference, hub)}
+    for what in ("", " informatieverzoek"):
+        p1 = result[f"P1{what} throughput"]
+        assert p1.value > 0 and p1.reference == reference.pass_through_per_s
+        assert p1.ratio is not None and p1.met in (True, False)
+        for name in (f"P2{what} one at a time p50", f"P2{what} one at a time p99"):
+            assert 0 < result[name].value < 120_000, result[name]
+    assert 0 < result["P2 at 70% of P1 p99"].value < 120_000
+    for process in ("hub", *(f"connector {a}" for a in AGENCIES)):
+        peak = result[f"P3 {process} peak RSS"]
+        assert 10 < peak.value < 4096, peak  # MiB: a real process's, not a unit mistake
+    assert math.isfinite(result["P3 hub growth at 70%"].value)
+
+    text = table(list(result.values()))
+    assert all(name in text for name in result)
+    printed = json.loads(json.dumps(as_json(list(result.values()))))
+    assert {f["name"] for f in printed["figures"]} == set(result)
+    assert any("14 records per order" in line for line in details(reference, hub, AGENCIES, SMOKE))
 
 
 def test_no_bsn_appears_in_any_process_output(stack):

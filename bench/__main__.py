@@ -1,0 +1,84 @@
+"""``make bench``: raw aiokafka first, then the hub's whole stack, on one broker with mutual TLS.
+
+    python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
+        [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
+
+The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
+(``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
+``simulators.AGENCIES`` (every agency ``make run`` starts) and the hub on SQLite, each its own
+process (``tests/support/stack.py``). Prints each figure beside the raw reference, the ratio
+and the target of issue 15 (met / not met); the exit code says only whether the run worked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.broker import broker
+from bench.report import as_json, table
+from bench.run import SMOKE, Plan, details, figures, measure_hub, measure_raw
+from simulators import AGENCIES
+from tests.support.stack import running_stack
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Plan]:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("--smoke", action="store_true", help="a handful of everything: seconds")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
+    parser.add_argument(
+        "--no-informatie", action="store_true", help="time-outs only, not the information request"
+    )
+    sizes = [f.name for f in dataclasses.fields(Plan) if f.type in ("int", "float")]
+    for name in sizes:
+        kind = float if name == "soak_seconds" else int
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            metavar="S" if kind is float else "N",
+            help=f"default {getattr(Plan(), name)} ({getattr(SMOKE, name)} with --smoke)",
+        )
+    args = parser.parse_args(argv)
+    plan = SMOKE if args.smoke else Plan()
+    chosen = {n: getattr(args, n) for n in sizes if getattr(args, n) is not None}
+    if args.no_informatie:
+        chosen["informatie"] = False
+    return args, dataclasses.replace(plan, **chosen)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, plan = parse_args(argv)
+    # One loket on one address sends far more than an organisation may: the measurement is of
+    # the chain, not of the rate limit (the hub inherits this environment).
+    os.environ.setdefault("HUB_RATE_LIMIT_PER_SECOND", "0")
+    say = (lambda _text: None) if args.json else print
+    load_before = os.getloadavg()[0]
+    with broker() as bootstrap, tempfile.TemporaryDirectory(prefix="maatwerk-bench-") as root:
+        say(f"raw aiokafka on {bootstrap} ...")
+        ref = measure_raw(bootstrap, plan)
+        say(f"the stack: hub, {len(AGENCIES)} connectors, {len(AGENCIES)} simulators ...")
+        with running_stack(bootstrap, Path(root), AGENCIES) as stack:
+            hub = asyncio.run(measure_hub(stack, AGENCIES, plan))
+    result = figures(ref, hub)
+    notes = details(ref, hub, AGENCIES, plan, load_before)
+    if args.json:
+        print(
+            json.dumps(
+                {**as_json(result), "plan": dataclasses.asdict(plan), "notes": notes}, indent=2
+            )
+        )
+    else:
+        print("\n".join(["", table(result), "", *notes]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
