@@ -56,12 +56,22 @@ k8s: venv ## regenerate deploy/k8s/ (Strimzi topics and users, hub, connectors) 
 run: venv kafka-jars ## the whole stack (Ctrl-C stops all); its options: make run ARGS="--port-offset 100"
 	$(BIN)/python deploy/stack.py $(ARGS)
 
+# `make check` runs the linters in the background while the tests run (the tests take the time; the
+# linters, seconds with their caches, would otherwise come first and add to it). Their output is
+# kept and printed after the tests', and the check fails if either failed.
+LINTERS := "ruff check ." "ruff format --check ." "mypy hub connectors schemas simulators" "lint-imports"
+
 check: venv ## while working: lint, types, and every test that needs no broker, database server, browser or stack, in parallel
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy hub connectors schemas simulators
-	$(BIN)/lint-imports
-	MAATWERK_FUZZ=quick $(BIN)/pytest -n auto -q -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
+	@lint_log=$$(mktemp); trap 'rm -f "$$lint_log"' EXIT; \
+	( rc=0; for linter in $(LINTERS); do echo "+ $$linter"; $(BIN)/$$linter || rc=1; done; exit $$rc ) \
+		>"$$lint_log" 2>&1 & lint_pid=$$!; \
+	tests=0; MAATWERK_FUZZ=quick $(BIN)/pytest -n auto --dist worksteal -q -m "$(CHECK_MARKERS)" \
+		$(PYTEST_ARGS) || tests=$$?; \
+	lint=0; wait $$lint_pid || lint=$$?; \
+	echo; echo "linters:"; cat "$$lint_log"; \
+	if (( lint )); then echo "make check: a linter failed (above)" >&2; fi; \
+	if (( tests )); then echo "make check: tests failed (pytest exit $$tests)" >&2; fi; \
+	(( ! lint && ! tests ))
 
 test: venv kafka-jars ## every test, on TEST_WORKERS processes (each starts its own Kafka and PostgreSQL); then the unit tests at other moments
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import structlog
 
 from tests.support.processes import free_port, free_ports
 
@@ -69,6 +70,25 @@ FIXTURE_MARKERS = {
     "fresh_postgres_url": "postgres",
     "chromium_executable": "browser",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tracebacks of logged exceptions as Python prints them, not as rich draws them.
+
+    Where nothing configures logging (the in-process hubs of the API tests), structlog renders
+    ``log.exception`` with rich: syntax-highlighted source around every frame, about half a second
+    of CPU per traceback. Each in-memory hub logs one at start (the consumer-lag job cannot reach
+    a broker that is not there), so that rendering was a large part of the API tests' time. The
+    lines and the tracebacks stay the same; only the drawing goes. Tests that configure logging
+    themselves (``schemas.logs``, ``structlog.testing``) are not affected."""
+    structlog.configure(
+        processors=[
+            structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
+            if isinstance(processor, structlog.dev.ConsoleRenderer)
+            else processor
+            for processor in structlog.get_config()["processors"]
+        ]
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

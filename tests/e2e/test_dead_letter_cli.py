@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 
 from schemas.organisaties import HUB
 from schemas.topics import dead_letter_topic, instructie_topic
-from tests.support.kafka import client_kwargs, kafka_tls
+from tests.support.kafka import client_kwargs, kafka_tls, random_letters
 from tests.support.pki import Pki, make_pki
 from tests.support.processes import console_script
 from tests.support.stack import hub_client, running_hub
@@ -107,8 +107,8 @@ async def test_an_operator_replays_a_reason_with_a_progress_bar_and_sees_what_wa
     hub, kafka_bootstrap
 ):
     url, pki = hub
-    reason = f"test-{uuid.uuid4().hex[:10]}"
-    key = f"MWL-2026-{uuid.uuid4().hex[:10].upper()}"
+    reason = f"test-{random_letters(10)}"
+    key = f"MWL-2026-{random_letters(10).upper()}"
     await put_copies(kafka_bootstrap, reason, key, 25, cut=1)
     letters = await recorded(url, pki, reason, 25)
 

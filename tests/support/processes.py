@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -32,21 +33,52 @@ from pathlib import Path
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nothing listens on right now (see :func:`free_ports`)."""
+    return free_ports(1)[0]
 
 
 def free_ports(count: int) -> list[int]:
-    """``count`` distinct free ports (held open together while choosing, so none repeats)."""
+    """``count`` distinct free ports (held open together while choosing, so none repeats).
+
+    Chosen below the kernel's ephemeral range, in a band of their own per pytest-xdist worker: a
+    port the kernel hands out (``bind(0)``) is one it also gives to outgoing connections, and
+    between choosing a port and the server binding it (seconds, for a stack) a Kafka client of
+    the other worker could take it."""
+    low, high = _port_band()
     with contextlib.ExitStack() as stack:
-        ports = []
-        for _ in range(count):
+        ports: list[int] = []
+        while len(ports) < count:
             sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.bind(("127.0.0.1", 0))
-            ports.append(int(sock.getsockname()[1]))
+            ports.append(_bind_in(sock, low, high))
         return ports
+
+
+def _port_band() -> tuple[int, int]:
+    try:
+        ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    bottom = 10_000 if ephemeral > 12_000 else 1_024
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = int(worker) if worker.isdigit() else 0
+    band = (ephemeral - bottom) // max(workers, 1)
+    return bottom + index * band, bottom + (index + 1) * band
+
+
+def _bind_in(sock: socket.socket, low: int, high: int) -> int:
+    for _ in range(1_000):
+        port = _RANDOM.randrange(low, high)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:  # in use (or lingering): another
+            continue
+        return port
+    sock.bind(("127.0.0.1", 0))  # the band is full: the kernel's choice after all
+    return int(sock.getsockname()[1])
+
+
+_RANDOM = random.SystemRandom()  # not the seeded module state: two processes must differ
 
 
 def console_script(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
 import uuid
 
@@ -33,11 +34,19 @@ async def dead_letter_with_key(client, key: str, within: float = 30) -> dict:
             await asyncio.sleep(0.2)
 
 
+def id_without_nine_digits() -> str:
+    """An event id the hub keeps as it is: it masks every run of nine digits in what it keeps (it
+    could be a BSN), and about one uuid in twenty holds one in its last group."""
+    while re.search(r"[0-9]{9}", event_id := str(uuid.uuid4())):
+        pass
+    return event_id
+
+
 async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     hub_client, kafka_bootstrap
 ):
     casus_id = "MWL-2026-" + "".join(secrets.choice(CROCKFORD) for _ in range(10))
-    event_id = str(uuid.uuid4())
+    event_id = id_without_nine_digits()
     value = (
         b'{"id": "' + event_id.encode() + b'", "type": "nl.maatwerk.opschorting.instructie.v1", '
         b'"data": {"bsn_in_clear_by_mistake": "' + BSN.encode() + b'"}}'

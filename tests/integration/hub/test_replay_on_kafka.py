@@ -29,7 +29,7 @@ from simulators import AGENCIES
 from tests.api.hub.test_api import answer_event
 from tests.integration.hub.test_hub_on_kafka import BSN, send, status_when
 from tests.support.identiteit import client_for
-from tests.support.kafka import client_kwargs, hub_group_at_end, kafka_tls
+from tests.support.kafka import client_kwargs, hub_group_at_end, kafka_tls, random_letters
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import make_pki
 
@@ -240,8 +240,8 @@ async def test_an_answer_the_hub_dead_lettered_is_replayed_after_the_fix_and_con
 async def test_a_reason_is_replayed_to_the_hubs_topics_and_what_cannot_be_is_refused_with_why(
     hub_client, kafka_bootstrap
 ):
-    reason = f"test-{uuid.uuid4().hex[:12]}"  # this test's dead letters only
-    key = f"MWL-2026-{uuid.uuid4().hex[:10].upper()}"
+    reason = f"test-{random_letters(12)}"  # this test's dead letters only
+    key = f"MWL-2026-{random_letters(10).upper()}"
     instruction = instructie_topic("cjib").name
     answers = opschorting_antwoord_topic("cjib").name
     value = b'{"id": "' + str(uuid.uuid4()).encode() + b'", "type": "x"}'
@@ -327,7 +327,7 @@ async def test_a_dead_letter_no_longer_on_the_topic_is_refused(hub_client):
         origin_partition=0,
         origin_offset=1,
         reason="backoffice-weigert: no",
-        redencode=f"test-{uuid.uuid4().hex[:12]}",
+        redencode=f"test-{random_letters(12)}",
         consumer="connector-cjib",
         failed_by=None,
         dead_lettered_at=None,
