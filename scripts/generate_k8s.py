@@ -61,6 +61,8 @@ BOOTSTRAP = f"{CLUSTER}-kafka-bootstrap:{LISTENER_PORT}"
 CLUSTER_CA_SECRET = f"{CLUSTER}-cluster-ca-cert"
 """Strimzi's Secret with the CA of the brokers' certificates (``ca.crt``): what clients trust."""
 PKI_CA_SECRET = "maatwerk-pki-ca"  # noqa: S105 (a Secret's name, no secret)
+GEMEENTEN_FILE = "/etc/maatwerk/gemeenten/gemeenten.json"
+"""The gemeente connector's municipalities (Secret ``connector-gemeente-gemeenten``)."""
 """The CA of the organisations' certificates (``ca.pem``: PKIoverheid's private root in
 production): the broker's mTLS listener and the hub's API trust it."""
 
@@ -450,6 +452,17 @@ def connector(agency: str) -> list[Document]:
             "CONNECTOR_HEALTH_PORT": str(CONNECTOR_HEALTH_PORT),
         },
     }
+    secrets = {
+        "kafka-ca": _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
+        "kafka-tls": _secret_volume("kafka-tls", f"{name}-kafka-tls"),
+        "sleutel": _secret_volume("sleutel", f"{name}-sleutel", {"key": f"{agency}.key"}),
+    }
+    if agency == Uitvoerder.GEMEENTE:
+        # One process serves many municipalities, each over mutual TLS with its OWN certificate:
+        # the Secret holds gemeenten.json (connectors/gemeente/gemeenten.json's shape, paths
+        # relative to it) with every municipality's certificate and key beside it.
+        config["data"]["CONNECTOR_GEMEENTEN_FILE"] = GEMEENTEN_FILE
+        secrets["gemeenten"] = _secret_volume("gemeenten", f"{name}-gemeenten")
     probe: Document = {
         "httpGet": {"path": "/health", "port": "health"},
         "timeoutSeconds": 6,
@@ -473,21 +486,9 @@ def connector(agency: str) -> list[Document]:
             "limits": {"memory": "256Mi"},
         },
         "securityContext": _SECURITY,
-        "volumeMounts": _volume_mounts(
-            {name: f"/etc/maatwerk/{name}" for name in ("kafka-ca", "kafka-tls", "sleutel")}
-        ),
+        "volumeMounts": _volume_mounts({volume: f"/etc/maatwerk/{volume}" for volume in secrets}),
     }
-    deployment = _deployment(
-        name,
-        labels,
-        container,
-        [
-            _secret_volume("kafka-ca", CLUSTER_CA_SECRET, {"ca.crt": "ca.crt"}),
-            _secret_volume("kafka-tls", f"{name}-kafka-tls"),
-            _secret_volume("sleutel", f"{name}-sleutel", {"key": f"{agency}.key"}),
-        ],
-        replicas=1,
-    )
+    deployment = _deployment(name, labels, container, list(secrets.values()), replicas=1)
     return [config, deployment]
 
 

@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
+from connectors.base.koppeling import OnbekendeUitvoerder, laad_koppeling
 from connectors.base.settings import ConnectorSettings
+from connectors.gemeente.gemeenten import GemeenteSettings
 from hub.settings import Settings
-from schemas.organisaties import BEHEER, HUB, ORGANISATIES, UITVOERDERS
+from schemas.organisaties import BEHEER, HUB, ORGANISATIES, UITVOERDERS, Uitvoerder
 from schemas.topics import AclEntry, acl_entries, catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -343,27 +345,50 @@ def test_hub_probes_ask_its_health_endpoint_over_https() -> None:
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
 
 
+GEMEENTE_FIELDS = {f"CONNECTOR_{name.upper()}" for name in GemeenteSettings.model_fields}
+
+
+def test_the_gemeente_connector_reads_its_municipalities_and_certificates_from_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One gemeente connector serves many municipalities, each with its own client certificate:
+    the file naming them (and their certificates beside it) is mounted from a Secret."""
+    configmap = _one("connectors.yaml", "ConfigMap", "connector-gemeente")
+    deployment = _one("connectors.yaml", "Deployment", "connector-gemeente")
+    spec = deployment["spec"]["template"]["spec"]
+    (container,) = spec["containers"]
+    with monkeypatch.context() as patch:
+        for key, value in configmap["data"].items():
+            patch.setenv(key, value)
+        gemeenten_file = GemeenteSettings().gemeenten_file
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volume = mounts[str(gemeenten_file.parent)]
+    (source,) = [v["secret"] for v in spec["volumes"] if v["name"] == volume]
+    assert source["secretName"] == "connector-gemeente-gemeenten"
+
+
 def test_a_connector_deployment_per_agency_with_a_connector(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     documents = _documents("connectors.yaml")
     configmaps = {d["metadata"]["name"]: d["data"] for d in documents if d["kind"] == "ConfigMap"}
     deployments = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Deployment"}
-    assert set(deployments) == {
-        "connector-belastingdienst",
-        "connector-cjib",
-        "connector-duo",
-        "connector-cak",
-        "connector-svb",
-        "connector-uwv",
-        "connector-ind",
-    }
+    # Every agency whose connector package is installed (connectors.<agency>.KOPPELING), no other.
+    installed = set()
+    for uitvoerder in Uitvoerder:
+        try:
+            laad_koppeling(uitvoerder.value)
+        except OnbekendeUitvoerder:
+            continue
+        installed.add(f"connector-{uitvoerder.value}")
+    assert set(deployments) == installed
     fields = {f"CONNECTOR_{name.upper()}" for name in ConnectorSettings.model_fields}
     for name, deployment in deployments.items():
         agency = name.removeprefix("connector-")
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         assert container["command"] == ["maatwerk-connector", "run", "--agency", agency]
-        assert _env_names(container, configmaps) <= fields
+        own = GEMEENTE_FIELDS if agency == Uitvoerder.GEMEENTE else set()
+        assert _env_names(container, configmaps) <= fields | own
         (port,) = container["ports"]
         for probe, path in [
             ("startupProbe", "/health"),
