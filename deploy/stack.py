@@ -2,8 +2,9 @@
 
 A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
-the three simulated agency back-offices, the hub (HTTPS, mutual TLS) and the three connectors
-(each with its own certificate), each as its own process with its output prefixed by its name;
+the simulated agency back-offices (the municipalities' one over mutual TLS, several municipalities
+each with its own certificate), the hub (HTTPS, mutual TLS) and a connector per agency (each with
+its own certificate), each as its own process with its output prefixed by its name;
 then the register is seeded (each organisation entering its own contact).
 
 It supervises them: when a process (or the broker it started) dies on its own, the runner says so
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import signal
 import ssl
@@ -41,12 +43,32 @@ from pathlib import Path
 from types import FrameType
 
 from schemas.backoff import Backoff
+from schemas.organisaties import ORGANISATIES
 from simulators import AGENCIES, DEELNEMER_POORTEN, DEELNEMER_PULLERS, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
 # /health and /ready: ten above the agency's simulator (8101 -> 8111, 8106 -> 8116)
 CONNECTOR_PORTS = {agency: port + 10 for agency, port in POORTEN.items()}
+
+GEMEENTE = "gemeente"
+GEMEENTEN_JSON = Path("connectors") / "gemeente" / "gemeenten.json"
+# The municipalities' simulated back-office serves HTTPS with the host's certificate and lets a
+# caller into a municipality's tenant only with that municipality's certificate (mutual TLS).
+GEMEENTE_TLS = (
+    "--tls-cert",
+    "{pki_dir}/sociaal-domein.pem",
+    "--tls-key",
+    "{pki_dir}/sociaal-domein.key",
+    "--tls-ca",
+    "{pki_dir}/ca.pem",
+)
+# One connector for every municipality: each reaches its tenant with its own certificate, as
+# named in the file make_gemeenten writes.
+GEMEENTE_CONNECTOR = {
+    "CONNECTOR_BACKOFFICE_URL": f"https://127.0.0.1:{{port_{GEMEENTE}}}",
+    "CONNECTOR_GEMEENTEN_FILE": "{var_dir}/gemeenten.json",
+}
 
 
 @dataclass(frozen=True)
@@ -95,10 +117,13 @@ SERVICES: tuple[Command, ...] = (
                 "{port}",
                 "--state-file",
                 f"{{var_dir}}/simulators/{agency}.sqlite3",
+                *(GEMEENTE_TLS if agency == GEMEENTE else ()),
             ),
             port=POORTEN[agency],
             health_path="/health",
-            describe=f"simulator {agency} (SIMULATED back-office)",
+            describe=f"simulator {agency} (SIMULATED back-office)"
+            + (", several municipalities, mutual TLS" if agency == GEMEENTE else ""),
+            tls=agency == GEMEENTE,
         )
         for agency in AGENCIES
     ),
@@ -136,6 +161,7 @@ SERVICES: tuple[Command, ...] = (
                 "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": "{bootstrap}",
                 "CONNECTOR_BACKOFFICE_URL": f"http://127.0.0.1:{{port_{agency}}}",
                 "CONNECTOR_KEYS_DIR": "{keys_dir}",
+                **(GEMEENTE_CONNECTOR if agency == GEMEENTE else {}),
                 # The agency's own certificate: its own instruction and answer topics only.
                 "CONNECTOR_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
                 "CONNECTOR_KAFKA_SSL_CERTFILE": f"{{pki_dir}}/{agency}.pem",
@@ -592,10 +618,27 @@ class Stack:
         if result.returncode != 0:
             raise Failed(f"local_ca.py failed with exit code {result.returncode}")
 
+    def make_gemeenten(self) -> None:
+        """``<var-dir>/gemeenten.json``: the municipalities the gemeente connector serves (those of
+        ``connectors/gemeente/gemeenten.json``), each with its own certificate of the local CA, the
+        back-office checked against that CA."""
+        pki = Path(self.values["pki_dir"])
+        codes = {o.oin: o.code for o in ORGANISATIES}
+        config = json.loads((REPO_ROOT / GEMEENTEN_JSON).read_text(encoding="utf-8"))
+        config["_toelichting"] = f"Written by deploy/stack.py from {GEMEENTEN_JSON}."
+        config["cafile"] = str(pki / "ca.pem")
+        for gemeente in config["gemeenten"]:
+            code = codes[gemeente["oin"]]
+            gemeente["certfile"] = str(pki / f"{code}.pem")
+            gemeente["keyfile"] = str(pki / f"{code}.key")
+        target = self.var_dir / "gemeenten.json"
+        target.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
     def up(self) -> None:
         (self.var_dir / "keys").mkdir(parents=True, exist_ok=True)
         (self.var_dir / "simulators").mkdir(parents=True, exist_ok=True)
         self.make_pki()
+        self.make_gemeenten()
         self.start_broker()
         for command in SETUP:
             if not self.skipped(command):

@@ -100,3 +100,27 @@ def test_every_port_can_be_chosen() -> None:
     assert s.values["bootstrap"] == "127.0.0.1:1002"
     with pytest.raises(SystemExit):
         stack.parse_args(["--simulator-port", "nasa=1"])
+
+
+def test_the_gemeente_serves_several_municipalities_each_over_mutual_tls_with_its_own_certificate(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    from connectors.gemeente.gemeenten import Gemeenten
+
+    pki = tmp_path / "pki"
+    runner = SimpleNamespace(values={"pki_dir": str(pki)}, var_dir=tmp_path)
+    stack.Stack.make_gemeenten(runner)
+    gemeenten = Gemeenten.lees(tmp_path / "gemeenten.json")
+    assert len(gemeenten.gemeenten) >= 2
+    assert gemeenten.cafile == pki / "ca.pem"
+    certificates = {g.certfile for g in gemeenten.gemeenten}
+    assert len(certificates) == len(gemeenten.gemeenten), "each municipality its own certificate"
+    assert all(c is not None and c.parent == pki for c in certificates)
+    (simulator,) = [c for c in stack.SERVICES if c.name == "simulator-gemeente"]
+    assert simulator.tls
+    assert {"--tls-cert", "--tls-key", "--tls-ca"} <= set(simulator.argv)
+    (connector,) = [c for c in stack.SERVICES if c.name == "connector-gemeente"]
+    assert connector.env["CONNECTOR_BACKOFFICE_URL"].startswith("https://")
+    assert connector.env["CONNECTOR_GEMEENTEN_FILE"] == "{var_dir}/gemeenten.json"
