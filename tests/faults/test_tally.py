@@ -3,7 +3,9 @@ outcome, as a hostile record the operators cannot see, and as a failure."""
 
 from __future__ import annotations
 
-from tests.support.faults import HostileRecord, Order, Tally, unaccounted
+import httpx
+
+from tests.support.faults import HostileRecord, Load, Order, Tally, unaccounted
 
 DLQ = "maatwerk.deadletter.hub.v1"
 
@@ -61,3 +63,58 @@ def test_any_loss_duplicate_stall_or_unacknowledged_order_fails():
     ):
         assert not broken.ok
         assert broken.failures()
+
+
+class SlowHub:
+    """A hub whose first time-out order outlasts the loket's timeout: the loket's retries with
+    its key get 409 while that request is still being handled, and the casus shows no time-out
+    yet; the request then commits (after ``in_flight_for`` retries, or when :meth:`finish` says
+    so) and the key's answer is stored. Any other key is a new order."""
+
+    def __init__(self, in_flight_for: int = 2) -> None:
+        self.in_flight_for = in_flight_for
+        self.first_key: str | None = None
+        self.retries_of_first = 0
+        self.committed: list[str] = []
+        self.keys: list[str] = []
+
+    def finish(self) -> None:
+        if self.first_key is not None and "first" not in self.committed:
+            self.committed.append("first")
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"instrumenten": {"opschortingen": self.committed}})
+        if request.url.path == "/api/v1/casussen":
+            return httpx.Response(201, json={"casus_id": "c"})
+        key = request.headers["Idempotency-Key"]
+        self.keys.append(key)
+        if self.first_key is None:
+            self.first_key = key
+            raise httpx.ReadTimeout("the loket's timeout", request=request)
+        if key != self.first_key:
+            self.committed.append(f"order-{len(self.committed)}")
+            return httpx.Response(201, json={"opschorting_id": self.committed[-1]})
+        self.retries_of_first += 1
+        if self.retries_of_first <= self.in_flight_for:
+            return httpx.Response(409, json={"detail": "still being handled"})
+        self.finish()
+        return httpx.Response(201, json={"opschorting_id": "first"})
+
+
+async def test_an_order_in_doubt_is_retried_with_its_own_key_not_placed_twice():
+    """A loket whose POST timed out while the hub still handles it keeps the SAME key for the
+    same order (409 until the first answer is there, or until the hub's lease lets a retry take
+    over): a new key would be a second order, and the casus two time-outs."""
+    hub = SlowHub()
+    load = Load(None, orders=1, interval=0)  # type: ignore[arg-type]
+    order = Order(1)
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(hub), base_url="https://hub.invalid"
+    ) as client:
+        await load._place(client, order)
+    hub.finish()  # the first request's commit, if it had not come yet
+    assert hub.committed == ["first"], f"ordered as {hub.committed}"
+    assert order.opschorting_id == "first"
+    assert set(hub.keys) == {hub.first_key}
+    assert order.in_doubt >= 1

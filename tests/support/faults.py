@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 
 from hub.adapters.topic_admin import ensure_acls, ensure_topics
+from hub.service.idempotentie import LEASE
 from schemas.deadletter import mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.topics import acl_entries, catalogue
@@ -416,14 +417,24 @@ class Load:
             await self._place(client, order)
         return order
 
-    async def _post(self, client: httpx.AsyncClient, order: Order, url: str, body: Any) -> Any:
+    async def _post(
+        self,
+        client: httpx.AsyncClient,
+        order: Order,
+        url: str,
+        body: Any,
+        key: str | None = None,
+        *,
+        unanswered: bool = False,
+        give_up: float | None = None,
+    ) -> Any:
         """POST until answered, the same Idempotency-Key every time: the created resource, None
-        when refused or given up, or :data:`IN_DOUBT` when a POST that got no answer (the hub
-        was killed) left the key claimed without an answer (409 from then on, see
-        ``hub.service.idempotentie``)."""
-        key = str(uuid.uuid4())
-        unanswered = False
-        deadline = time.monotonic() + self.give_up
+        when refused or given up, or :data:`IN_DOUBT` when a POST that got no answer (the client
+        timed out, or the hub was killed) found the key claimed without an answer (409: the first
+        request is still being handled, or died and its lease has not passed yet, see
+        ``hub.service.idempotentie``). ``unanswered``: an earlier POST with ``key`` got none."""
+        key = key or str(uuid.uuid4())
+        deadline = time.monotonic() + (self.give_up if give_up is None else give_up)
         while time.monotonic() < deadline:
             try:
                 answer = await client.post(url, json=body, headers={"Idempotency-Key": key})
@@ -443,8 +454,11 @@ class Load:
 
     async def _place(self, client: httpx.AsyncClient, order: Order) -> None:
         """A casus, then its time-out. A POST left in doubt is resolved as a loket would: a
-        casus is submitted anew (the first, if it was made, stays without an order); for a
-        time-out the casus says whether it was made, else it is ordered anew."""
+        casus is submitted anew (the first, if it was made, stays without an order); a time-out
+        is asked again with the SAME Idempotency-Key until the hub answers it (the first
+        request's stored answer, or a retry that takes the claim over once the hub's lease
+        passed), the casus read in between. A new key would be a second order while the first
+        may still be committing: two time-outs on one casus."""
         casus = IN_DOUBT
         while casus is IN_DOUBT:
             casus = await self._post(client, order, "/api/v1/casussen", casus_body(BSN))
@@ -453,14 +467,24 @@ class Load:
             return
         order.casus_id = casus["casus_id"]
         url = f"/api/v1/casussen/{order.casus_id}/opschortingen"
-        ordered = IN_DOUBT
-        while ordered is IN_DOUBT:
-            ordered = await self._post(client, order, url, order.body())
-            if ordered is IN_DOUBT:
-                order.in_doubt += 1
+        key = str(uuid.uuid4())
+        ordered = await self._post(client, order, url, order.body(), key)
+        if ordered is IN_DOUBT:
+            order.in_doubt += 1
+            # The hub's lease on a claim whose request died, and time to answer after it.
+            deadline = time.monotonic() + LEASE.total_seconds() + self.give_up
+            while ordered is IN_DOUBT and time.monotonic() < deadline:
                 dossier = (await client.get(f"/api/v1/casussen/{order.casus_id}")).json()
                 made = dossier["instrumenten"]["opschortingen"]
-                ordered = {"opschorting_id": made[0]} if made else IN_DOUBT
+                if made:
+                    ordered = {"opschorting_id": made[0]}
+                    break
+                await asyncio.sleep(0.5)
+                ordered = await self._post(
+                    client, order, url, order.body(), key, unanswered=True, give_up=5
+                )
+            if ordered is IN_DOUBT:
+                ordered = None
         if ordered is not None:
             order.opschorting_id = ordered["opschorting_id"]
 
