@@ -22,7 +22,7 @@ from schemas.opschorting import OpschortingBevestigd
 from schemas.organisaties import UITVOERDERS, Uitvoerder
 from schemas.topics import CASUS, OPSCHORTING, instructie_topic, opschorting_antwoord_topic
 from simulators import AGENCIES
-from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
+from tests.support.loket import LOKET_DOOR, WOONGEMEENTE_OIN, casus_body, opschorting_body
 
 BSN = "999990019"
 
@@ -49,6 +49,8 @@ def answer(opschorting, agency: str, event_id: str | None = None):
         instructie_id=link.instructie_id,
         beantwoord_op=dt.datetime.now(dt.UTC),
         referentie=f"{agency}-42",
+        # The gemeente connector answers as the municipality it reached: the casus's woongemeente.
+        gemeente=WOONGEMEENTE_OIN if agency == Uitvoerder.GEMEENTE else None,
     )
     return make_event(
         data,
