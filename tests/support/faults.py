@@ -474,8 +474,7 @@ class Load:
             # The hub's lease on a claim whose request died, and time to answer after it.
             deadline = time.monotonic() + LEASE.total_seconds() + self.give_up
             while ordered is IN_DOUBT and time.monotonic() < deadline:
-                dossier = (await client.get(f"/api/v1/casussen/{order.casus_id}")).json()
-                made = dossier["instrumenten"]["opschortingen"]
+                made = await self._made(client, order)
                 if made:
                     ordered = {"opschorting_id": made[0]}
                     break
@@ -487,6 +486,18 @@ class Load:
                 ordered = None
         if ordered is not None:
             order.opschorting_id = ordered["opschorting_id"]
+
+    @staticmethod
+    async def _made(client: httpx.AsyncClient, order: Order) -> list[str]:
+        """The casus's time-outs as far as the hub answers now (none while it is away)."""
+        try:
+            dossier = await client.get(f"/api/v1/casussen/{order.casus_id}")
+        except httpx.TransportError:
+            return []
+        if dossier.status_code != 200:
+            return []
+        made: list[str] = dossier.json()["instrumenten"]["opschortingen"]
+        return made
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Load]:
