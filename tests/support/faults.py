@@ -424,17 +424,15 @@ class Load:
         url: str,
         body: Any,
         key: str | None = None,
-        *,
-        unanswered: bool = False,
-        give_up: float | None = None,
     ) -> Any:
         """POST until answered, the same Idempotency-Key every time: the created resource, None
         when refused or given up, or :data:`IN_DOUBT` when a POST that got no answer (the client
         timed out, or the hub was killed) found the key claimed without an answer (409: the first
         request is still being handled, or died and its lease has not passed yet, see
-        ``hub.service.idempotentie``). ``unanswered``: an earlier POST with ``key`` got none."""
+        ``hub.service.idempotentie``)."""
         key = key or str(uuid.uuid4())
-        deadline = time.monotonic() + (self.give_up if give_up is None else give_up)
+        unanswered = False
+        deadline = time.monotonic() + self.give_up
         while time.monotonic() < deadline:
             try:
                 answer = await client.post(url, json=body, headers={"Idempotency-Key": key})
@@ -471,21 +469,35 @@ class Load:
         ordered = await self._post(client, order, url, order.body(), key)
         if ordered is IN_DOUBT:
             order.in_doubt += 1
-            # The hub's lease on a claim whose request died, and time to answer after it.
-            deadline = time.monotonic() + LEASE.total_seconds() + self.give_up
-            while ordered is IN_DOUBT and time.monotonic() < deadline:
-                made = await self._made(client, order)
-                if made:
-                    ordered = {"opschorting_id": made[0]}
-                    break
-                await asyncio.sleep(0.5)
-                ordered = await self._post(
-                    client, order, url, order.body(), key, unanswered=True, give_up=5
-                )
-            if ordered is IN_DOUBT:
-                ordered = None
+            ordered = await self._resolve(client, order, url, key)
         if ordered is not None:
             order.opschorting_id = ordered["opschorting_id"]
+
+    async def _resolve(
+        self, client: httpx.AsyncClient, order: Order, url: str, key: str
+    ) -> dict[str, Any] | None:
+        """A time-out order in doubt: the casus read, and the order asked again with its own
+        ``key``, until the hub answers it (the first request's stored answer, or a retry that
+        takes the claim over once the hub's lease passed) or refuses it. While the hub is away
+        or the first request still runs (409), the loket keeps asking: giving up would leave an
+        order the hub may have made without the loket knowing it."""
+        deadline = time.monotonic() + LEASE.total_seconds() + self.give_up
+        while time.monotonic() < deadline:
+            made = await self._made(client, order)
+            if made:
+                return {"opschorting_id": made[0]}
+            await asyncio.sleep(0.5)
+            try:
+                answer = await client.post(url, json=order.body(), headers={"Idempotency-Key": key})
+            except httpx.TransportError as exc:
+                order.statuses.append(type(exc).__name__)
+                continue
+            order.statuses.append(answer.status_code)
+            if answer.status_code == 201:
+                return dict(answer.json())
+            if answer.status_code < 500 and answer.status_code not in (409, 429):
+                return None  # refused: the loket would not try again
+        return None
 
     @staticmethod
     async def _made(client: httpx.AsyncClient, order: Order) -> list[str]:

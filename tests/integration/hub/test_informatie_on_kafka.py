@@ -33,6 +33,7 @@ OPENSTAAND = {
     "svb": 59250,
     "uwv": 415500,
     "ind": 163400,
+    "gemeente": 45000,
 }
 
 
@@ -116,7 +117,7 @@ async def test_a_debt_overview_on_the_real_broker(hub_client, kafka_bootstrap):
     assert {u["uitvoerder"]: u["totaal_openstaand_centen"] for u in body["uitvoerders"]} == (
         OPENSTAAND
     )
-    assert body["totaal_openstaand_centen"] == sum(OPENSTAAND.values()) == 3016600
+    assert body["totaal_openstaand_centen"] == sum(OPENSTAAND.values()) == 3061600
     assert body["status"] == "confirmed"
 
 
