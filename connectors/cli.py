@@ -30,6 +30,7 @@ from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppe
 from connectors.base.runtime import Herhaalbeleid, bouw_broker
 from connectors.base.settings import ConnectorSettings, get_settings
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
+from connectors.base.startup import connect_when_reachable
 from connectors.base.telemetry import configure as configure_telemetry
 from connectors.certificering.kit import Opstelling, certificeer
 from schemas.identiteit import KafkaTls
@@ -76,6 +77,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
             group_id=settings.group_id,
             listener=(group := GroupMembership()),
         )
+        await connect_when_reachable(broker)
         supervisor = supervise(broker)
         start_tasks(supervisor)
         try:
