@@ -3,9 +3,9 @@
 A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
 a simulated back-office per installed agency, the hub (HTTPS, mutual TLS) and a connector per
-agency (each with its own certificate): the agencies installed (their entry points, read through
-``simulators.POORTEN``), none named here, each as its own process with its output prefixed by its name;
-then the register is seeded (each organisation entering its own contact).
+agency (each with its own certificate), each as its own process with its output prefixed by its
+name; the agencies are the installed ones (their entry points, through ``simulators.POORTEN``),
+none is named here. Then the register is seeded (each organisation entering its own contact).
 
 It supervises them: when a process (or the broker it started) dies on its own, the runner says so
 (name, exit code or signal) and starts it again after a back-off (``RestartPolicy``: 1 s doubling to
