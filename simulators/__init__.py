@@ -10,8 +10,10 @@ entry point (:data:`ENTRY_POINT_GROUP`), as an outside agency's simulator is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from schemas.organisaties import Levend, uitvoerders
@@ -25,11 +27,15 @@ class AppFabriek(Protocol):
     def __call__(self, seed: Path | None = ..., *, toestand: Path | None = ...) -> Any: ...
 
 
-def simulatoren() -> dict[str, Callable[[], AppFabriek]]:
+@cache
+def simulatoren() -> Mapping[str, Callable[[], AppFabriek]]:
     """The installed simulators by agency code (registry order), each as a loader of its app
-    factory: only agencies in the registry (:func:`schemas.organisaties.uitvoerders`) count."""
+    factory: only agencies in the registry (:func:`schemas.organisaties.uitvoerders`) count.
+    Read once per process, as the registry is."""
     gevonden = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    return {code: gevonden[code].load for code in uitvoerders() if code in gevonden}
+    return MappingProxyType(
+        {code: gevonden[code].load for code in uitvoerders() if code in gevonden}
+    )
 
 
 class _Poorten(Mapping[str, int]):

@@ -110,12 +110,6 @@ class OnbekendeUitvoerder(LookupError):
     pass
 
 
-def geinstalleerde_koppelingen() -> tuple[str, ...]:
-    """The agency codes with an installed connector, in the registry's order."""
-    namen = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    return tuple(code for code in Uitvoerder if code in namen)
-
-
 def laad_koppeling(agency: str) -> Koppeling:
     """The ``KOPPELING`` the entry point ``agency`` of :data:`ENTRY_POINT_GROUP` names."""
     try:
