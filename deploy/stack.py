@@ -2,10 +2,11 @@
 
 A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
-the simulated agency back-offices (the municipalities' one over mutual TLS, several municipalities
-each with its own certificate), the hub (HTTPS, mutual TLS) and a connector per agency (each with
-its own certificate), each as its own process with its output prefixed by its name;
-then the register is seeded (each organisation entering its own contact).
+a simulated back-office per installed agency (the municipalities' one over mutual TLS, several
+municipalities each with its own certificate), the hub (HTTPS, mutual TLS) and a connector per
+agency (each with its own certificate), each as its own process with its output prefixed by its
+name; the agencies are the installed ones (their entry points, through ``simulators.POORTEN``),
+none is named here. Then the register is seeded (each organisation entering its own contact).
 
 It supervises them: when a process (or the broker it started) dies on its own, the runner says so
 (name, exit code or signal) and starts it again after a back-off (``RestartPolicy``: 1 s doubling to

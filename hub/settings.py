@@ -46,7 +46,7 @@ RolNaam = Annotated[str, StringConstraints(pattern=ROL_PATROON)]
 
 
 def _default_oins() -> dict[Uitvoerder, str]:
-    return {code: organisatie.oin for code, organisatie in UITVOERDERS.items()}
+    return {Uitvoerder(code): organisatie.oin for code, organisatie in UITVOERDERS.items()}
 
 
 class Settings(BaseSettings):

@@ -18,20 +18,25 @@ subject serialNumber, see deploy/kafka/server.properties).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from schemas import deadletter
-from schemas.organisaties import ORGANISATIES, Uitvoerder
+from schemas.organisaties import ORGANISATIES, Levend, Uitvoerder, uitvoerders
 
 DAY_MS = 24 * 60 * 60 * 1000
 
 AFLEVERING_MISLUKT = "nl.maatwerk.aflevering.mislukt.v1"
 """A connector's report that it could not deliver an instruction: on every answer topic."""
 
-AGENCIES: tuple[str, ...] = tuple(u.value for u in Uitvoerder)
-"""Organisation codes of every agency."""
+
+def _agencies() -> tuple[str, ...]:
+    return tuple(uitvoerders())
+
+
+AGENCIES: Sequence[str] = Levend(_agencies)
+"""Organisation codes of every installed agency (:func:`schemas.organisaties.uitvoerders`)."""
 
 
 @dataclass(frozen=True, slots=True)

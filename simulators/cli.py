@@ -9,7 +9,6 @@ forgets nothing; without it the state lives in memory only.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,7 @@ import typer
 import uvicorn
 
 from schemas.logs import configure_logging
-from simulators import AGENCIES, POORTEN
+from simulators import AGENCIES, POORTEN, simulatoren
 
 app = typer.Typer(help="Simulated agency back-offices (development and tests only).")
 
@@ -29,7 +28,7 @@ def _main() -> None:
 
 @app.command()
 def run(
-    agency: Annotated[str, typer.Option(help=f"One of: {', '.join(AGENCIES)}.")],
+    agency: Annotated[str, typer.Option(help="An installed agency (see `agencies`).")],
     port: Annotated[int | None, typer.Option(help="Port (default: simulators.POORTEN).")] = None,
     seed: Annotated[
         Path | None, typer.Option(help="Seed file (default simulators/<agency>/seed.json).")
@@ -58,8 +57,7 @@ def run(
     if seed is not None and not seed.is_file():
         raise typer.BadParameter(f"seed file not found: {seed}")
     configure_logging()
-    module = importlib.import_module(f"simulators.{agency}")
-    asgi = module.create_app(seed, toestand=state_file)
+    asgi = simulatoren()[agency]()(seed, toestand=state_file)
     poort = port or POORTEN[agency]
     tls = (tls_cert, tls_key, tls_ca)
     if all(p is None for p in tls):

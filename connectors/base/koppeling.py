@@ -4,17 +4,18 @@ An agency package ``connectors.<code>`` exposes ``KOPPELING``: a :class:`Koppeli
 agency, where its back-office listens by default, and per CloudEvent type the
 :class:`~connectors.base.vertaling.Vertaling` it applies. The runtime reads every topic of the
 agency that carries one of those types; a type without a translation is dead-lettered
-(``niet-ondersteund``). The runtime finds the package by the agency code
-(:func:`laad_koppeling`), so adding an agency means adding a package, and adding an instrument
-for an agency means adding a translation, nothing else.
+(``niet-ondersteund``). The runtime finds the ``KOPPELING`` through the package's entry point
+in the group :data:`ENTRY_POINT_GROUP`, named by the agency code (:func:`laad_koppeling`), so
+adding an agency means installing a package, and adding an instrument for an agency means adding
+a translation, nothing else.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Any
 
 from connectors.base.backoffice import Backoffice
@@ -101,21 +102,25 @@ class Koppeling:
         )
 
 
+ENTRY_POINT_GROUP = "maatwerk_hub.connectors"
+"""Where an agency's package registers its :class:`Koppeling` (entry point name = agency code)."""
+
+
 class OnbekendeUitvoerder(LookupError):
     pass
 
 
 def laad_koppeling(agency: str) -> Koppeling:
-    """The ``KOPPELING`` of package ``connectors.<agency>``."""
+    """The ``KOPPELING`` the entry point ``agency`` of :data:`ENTRY_POINT_GROUP` names."""
     try:
         uitvoerder = Uitvoerder(agency)
-    except ValueError:
-        raise OnbekendeUitvoerder(f"unknown agency {agency!r}") from None
-    try:
-        module = importlib.import_module(f"connectors.{uitvoerder.value}")
-    except ModuleNotFoundError:
-        raise OnbekendeUitvoerder(f"no connector package for {agency!r}") from None
-    koppeling = getattr(module, "KOPPELING", None)
+    except ValueError as exc:
+        raise OnbekendeUitvoerder(str(exc)) from None
+    gevonden = entry_points(group=ENTRY_POINT_GROUP, name=uitvoerder.value)
+    if not gevonden:
+        raise OnbekendeUitvoerder(f"no connector installed for {agency!r} ({ENTRY_POINT_GROUP})")
+    ep = next(iter(gevonden))
+    koppeling = ep.load()
     if not isinstance(koppeling, Koppeling) or koppeling.uitvoerder is not uitvoerder:
-        raise OnbekendeUitvoerder(f"connectors.{agency} does not declare a KOPPELING for {agency}")
+        raise OnbekendeUitvoerder(f"{ep.value} is no Koppeling for {agency}")
     return koppeling
