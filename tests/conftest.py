@@ -13,11 +13,19 @@ on a secured broker, the catalogue's ACLs):
   ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2. The certificates of a secured broker
   are announced to every client through ``MAATWERK_TEST_KAFKA_PKI`` (``tests.support.kafka``).
 
-``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test module): three
+``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test session): three
   local KRaft nodes (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir,
   the catalogue's topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs;
-  for tests that kill a broker. Its certificates are the session broker's when there is one
-  (``MAATWERK_TEST_KAFKA_PKI``), else its own, announced there while the module runs.
+  for tests that kill a broker (each starts the node it killed again before it ends). Its
+  certificates are the session broker's when there is one (``MAATWERK_TEST_KAFKA_PKI``), else its
+  own, announced there while a module that uses it runs. Starting it takes 40-60 s on two busy
+  cores, so the modules that use it share it: they carry
+  ``pytest.mark.xdist_group("kafka-cluster")`` and run on one worker (below).
+
+Under ``pytest -n N --dist loadfile`` a module is one unit of work, except that modules marked
+``pytest.mark.xdist_group(name)`` form one unit together (``tests/support/scheduling.py``): the
+modules that share a costly session or package fixture (the three-node cluster, the e2e tests'
+stack) then start it once, on one worker, not once per worker.
 
 ``postgres_url`` (an SQLAlchemy asyncpg URL):
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
@@ -91,11 +99,26 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
+    if hasattr(config, "workerinput") and not config.getoption("loadgroup", False):
+        from tests.support.scheduling import mark_groups
+
+        mark_groups(items)  # for the controller's LoadFileGroupScheduling
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile``, with the modules marked ``xdist_group`` as one unit (see
+    ``tests/support/scheduling.py``)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from tests.support.scheduling import LoadFileGroupScheduling
+
+    return LoadFileGroupScheduling(config, log)  # type: ignore[arg-type]
 
 
 def _announce(config: pytest.Config, text: str) -> None:
@@ -258,17 +281,37 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
-    """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs."""
+def kafka_cluster(kafka_cluster_session: KafkaCluster) -> Iterator[KafkaCluster]:
+    """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs:
+    the session's, its certificates announced (``MAATWERK_TEST_KAFKA_PKI``) while the module
+    runs. A node a test of the module killed and left down is started again after it."""
+    from tests.support.kafka import PKI_ENV
+
+    previous_pki = os.environ.get(PKI_ENV)
+    os.environ[PKI_ENV] = str(kafka_cluster_session.pki_dir)
+    try:
+        yield kafka_cluster_session
+        kafka_cluster_session.heal()
+    finally:
+        if previous_pki is None:
+            os.environ.pop(PKI_ENV, None)
+        else:
+            os.environ[PKI_ENV] = previous_pki
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
+    """The cluster itself, started once per session (see ``kafka_cluster``)."""
     from hub.adapters.topic_admin import ensure_acls
+    from schemas.identiteit import KafkaTls
     from schemas.topics import acl_entries, catalogue
-    from tests.support.kafka import PKI_ENV, ensure_topics, kafka_tls
+    from tests.support.kafka import PKI_ENV, ensure_topics
     from tests.support.kafka_cluster import KafkaCluster
 
     _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
     data_dir = Path(tempfile.mkdtemp(prefix="maatwerk-kafka-cluster-"))
-    previous_pki = os.environ.get(PKI_ENV)
-    pki_dir = previous_pki or str(data_dir / "pki")
+    # The session broker's CA when it runs (its certificates serve both); else the cluster's own.
+    pki_dir = os.environ.get(PKI_ENV) or str(data_dir / "pki")
     ports = free_ports(6)  # three client listeners, three controllers
     started = time.monotonic()
     try:
@@ -292,9 +335,8 @@ def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
             what="starting the local Kafka cluster",
             timeout=300,
         )
-        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir)
-        os.environ[PKI_ENV] = pki_dir
-        admin = kafka_tls("beheer")
+        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir, Path(pki_dir))
+        admin = KafkaTls.uit_pki(Path(pki_dir), "beheer")
         asyncio.run(ensure_topics(cluster.bootstrap, catalogue(), tls=admin))
         asyncio.run(ensure_acls(cluster.bootstrap, acl_entries(), tls=admin))
         _announce(
@@ -304,10 +346,6 @@ def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
         )
         yield cluster
     finally:
-        if previous_pki is None:
-            os.environ.pop(PKI_ENV, None)
-        else:
-            os.environ[PKI_ENV] = previous_pki
         subprocess.run(
             [str(LOCAL_KAFKA), "stop", "--data-dir", str(data_dir)],
             capture_output=True,
