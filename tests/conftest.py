@@ -16,16 +16,15 @@ on a secured broker, the catalogue's ACLs):
 ``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test session): three
   local KRaft nodes (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir,
   the catalogue's topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs;
-  for tests that kill a broker (each starts the node it killed again before it ends). Its
+  for tests that kill a broker (a node a module killed is started again after it). Its
   certificates are the session broker's when there is one (``MAATWERK_TEST_KAFKA_PKI``), else its
   own, announced there while a module that uses it runs. Starting it takes 40-60 s on two busy
-  cores, so the modules that use it share it: they carry
-  ``pytest.mark.xdist_group("kafka-cluster")`` and run on one worker (below).
+  cores, so the modules that use it share it, on one worker (below).
 
-Under ``pytest -n N --dist loadfile`` a module is one unit of work, except that modules marked
-``pytest.mark.xdist_group(name)`` form one unit together (``tests/support/scheduling.py``): the
-modules that share a costly session or package fixture (the three-node cluster, the e2e tests'
-stack) then start it once, on one worker, not once per worker.
+Under ``pytest -n N --dist loadfile`` a module is one unit of work, except that the modules that
+share a costly session or package fixture (the three-node cluster, the e2e tests' stack) form
+one unit together (``tests/support/scheduling.py: GROUPS``): they start it once, on one worker,
+not once per worker.
 
 ``postgres_url`` (an SQLAlchemy asyncpg URL):
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
@@ -99,20 +98,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
-    if hasattr(config, "workerinput") and not config.getoption("loadgroup", False):
-        from tests.support.scheduling import mark_groups
-
-        mark_groups(items)  # for the controller's LoadFileGroupScheduling
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """``--dist loadfile``, with the modules marked ``xdist_group`` as one unit (see
+    """``--dist loadfile``, with the modules that share a costly fixture as one unit (see
     ``tests/support/scheduling.py``)."""
     if config.getoption("dist") != "loadfile":
         return None

@@ -2,10 +2,10 @@
 agency.
 
 One stack serves every module of this package that only reads it or works on casussen of its own
-(each test makes its own): starting the eight-odd processes takes 30-50 s on two busy cores. Those
-modules carry ``pytest.mark.xdist_group("e2e-stack")`` so that ``make test`` runs them on one
-worker, one after the other (``tests/support/scheduling.py``). A module that kills or restarts a
-part of the stack, or needs other settings, defines a ``stack`` of its own.
+(each test makes its own): starting its fifteen processes takes 30-50 s on two busy cores. Those
+modules are one group in ``tests/support/scheduling.py`` (``e2e-stack``), so that ``make test``
+runs them on one worker, one after the other. A module that kills or restarts a part of the
+stack, or needs other settings, defines a ``stack`` of its own (``test_hub_restart.py``).
 """
 
 from __future__ import annotations

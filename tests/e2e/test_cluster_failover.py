@@ -25,7 +25,7 @@ from tests.support.kafka_cluster import KafkaCluster
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.stack import AGENCIES, Stack, running_stack
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("kafka-cluster")]  # one cluster
+pytestmark = pytest.mark.e2e
 
 BSN = "999990019"  # seeded at every simulator, confirmed everywhere
 ORDERS = 45

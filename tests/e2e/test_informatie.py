@@ -44,7 +44,7 @@ from simulators import AGENCIES
 from tests.support.kafka import client_kwargs, publish_event
 from tests.support.loket import casus_body, vandaag
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-stack")]  # conftest's stack
+pytestmark = pytest.mark.e2e
 
 HUISHOUDEN = "999990019"
 """Seeded at every back-office with open claims (README: the debt overview figures)."""

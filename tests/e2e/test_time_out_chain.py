@@ -19,7 +19,7 @@ from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body, vandaag
 from tests.support.polling import poll_pause
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-stack")]  # conftest's stack
+pytestmark = pytest.mark.e2e
 
 CONFIRMED_EVERYWHERE = "999990019"
 """Seeded at every simulator with claims each of them suspends."""

@@ -14,7 +14,7 @@ from schemas.tracing import TRACEPARENT, trace_id_of
 from tests.integration.hub.test_hub_on_kafka import read_matching
 from tests.support.loket import casus_body, opschorting_body
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-stack")]  # conftest's stack
+pytestmark = pytest.mark.e2e
 
 BSN = "999990019"
 """Seeded at every simulator, claims not under appeal: the chain confirms."""

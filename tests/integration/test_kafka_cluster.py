@@ -19,7 +19,7 @@ from schemas.topics import Topic, catalogue
 from tests.support.kafka import client_kwargs, ensure_topics, kafka_tls
 from tests.support.kafka_cluster import KafkaCluster
 
-pytestmark = [pytest.mark.kafka, pytest.mark.xdist_group("kafka-cluster")]  # one cluster
+pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture

@@ -3,45 +3,38 @@
 pytest-xdist's ``loadfile`` sends each test module, as one unit, to whichever worker is free. A
 session fixture (the three-node Kafka cluster) or a package fixture (the end-to-end tests' shared
 stack) is then started once on every worker that happens to get a module needing it: one start of
-40-60 s more per worker. xdist's ``loadgroup`` keeps marked tests together but hands out every
-other test on its own, which would start each module's own stack on both workers.
+40-60 s more per worker. This scheduler is ``loadfile``, except that the modules of one of
+:data:`GROUPS` form one unit: they run on one worker, one after the other, and share the fixture.
 
-This scheduler is ``loadfile``, except that the modules marked
-``pytest.mark.xdist_group(name)`` form one unit named ``name``. The workers mark the test ids as
-``loadgroup`` does (``<id>@<name>``, ``tests/conftest.py``), and the units keep the order of
-collection (``--no-loadscope-reorder``, set by ``make test``), which puts the long ones first.
+The table is here, not in a mark on each module: the scheduler runs in xdist's controller, which
+sees only the tests' ids (xdist's own ``loadgroup`` suffixes those with the mark's group on the
+workers, which pytest 9 no longer lets it do). A module that shares the fixture but is missing
+here still passes; it only starts the fixture again on the other worker.
 """
 
 from __future__ import annotations
 
-import pytest
 from xdist.scheduler import LoadFileScheduling
 
-GROUP_MARK = "xdist_group"
+GROUPS: dict[str, tuple[str, ...]] = {
+    # tests/conftest.py: kafka_cluster, one per session.
+    "kafka-cluster": (
+        "tests/e2e/test_cluster_failover.py",
+        "tests/integration/test_kafka_cluster.py",
+    ),
+    # tests/e2e/conftest.py: stack, one per package.
+    "e2e-stack": (
+        "tests/e2e/test_informatie.py",
+        "tests/e2e/test_time_out_chain.py",
+        "tests/e2e/test_tracing.py",
+    ),
+}
+"""Group name -> the modules (paths as in the tests' ids) that form one unit of work."""
 
-
-def group_of(item: pytest.Item) -> str | None:
-    """The group an item's module (or the item) is marked with, if any."""
-    names = sorted(
-        {
-            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-            for mark in item.iter_markers(GROUP_MARK)
-        }
-    )
-    return "_".join(names) or None
-
-
-def mark_groups(items: list[pytest.Item]) -> None:
-    """Suffix the ids of grouped items with ``@<group>`` (on a worker, before it reports its
-    collection), as xdist does for ``--dist loadgroup``."""
-    for item in items:
-        group = group_of(item)
-        if group is not None:
-            item._nodeid = f"{item.nodeid}@{group}"
+GROUP_OF = {module: group for group, modules in GROUPS.items() for module in modules}
 
 
 class LoadFileGroupScheduling(LoadFileScheduling):
     def _split_scope(self, nodeid: str) -> str:
-        if nodeid.rfind("@") > nodeid.rfind("]"):  # a parameter's id may hold an @
-            return nodeid.rsplit("@", 1)[-1]
-        return super()._split_scope(nodeid)
+        module = super()._split_scope(nodeid)
+        return GROUP_OF.get(module, module)
