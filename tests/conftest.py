@@ -30,7 +30,9 @@ not once per worker.
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
   with a temporary data dir. When PostgreSQL cannot be started the tests that need it fail: they
   are never skipped, CI must run them. One database for the whole session: tests that need an
-  empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards).
+  empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards), tests that
+  need one at the newest revision ``migrated_postgres_url`` (a copy of a template migrated once
+  per session, dropped afterwards).
 
 ``chromium_executable`` (the path of Debian's Chromium, which Playwright drives headless):
   ``deploy/browser/chromium.sh path``: ``CHROMIUM`` when set, else ``chromium`` on PATH, installed
@@ -75,6 +77,7 @@ FIXTURE_MARKERS = {
     "kafka_cluster": "kafka",
     "postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
+    "migrated_postgres_url": "postgres",
     "chromium_executable": "browser",
 }
 
@@ -387,33 +390,72 @@ def postgres_url(pytestconfig: pytest.Config) -> Iterator[str]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture
-async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the session's PostgreSQL server for one test, dropped after it."""
+async def _execute(postgres_url: str, sql: str) -> None:
+    """One statement on the server's own database (CREATE and DROP DATABASE cannot run in the
+    database they name, nor in a transaction)."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     url = make_url(postgres_url)
-    name = f"maatwerk_test_{uuid.uuid4().hex[:16]}"
-
-    async def execute(sql: str) -> None:
-        connection = await asyncpg.connect(
-            user=url.username,
-            password=url.password,
-            host=url.host,
-            port=url.port,
-            database=url.database,
-        )
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    await execute(f'CREATE DATABASE "{name}"')
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+    )
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        await connection.execute(sql)
     finally:
-        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def _database(postgres_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database on the server (a copy of ``template``, or empty), dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    name = f"maatwerk_test_{uuid.uuid4().hex[:16]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await _execute(postgres_url, f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _execute(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the session's PostgreSQL server for one test, dropped after it."""
+    async with _database(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def _postgres_template(postgres_url: str) -> AsyncIterator[str]:
+    """The name of a database migrated to the newest revision once per session (with the hub's
+    own ``upgrade``, as it does at start), the template of :func:`migrated_postgres_url`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from hub.adapters.migrations import upgrade
+
+    async with _database(postgres_url) as url:
+        engine = create_async_engine(url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()  # a template may have no one connected while it is copied
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+async def migrated_postgres_url(postgres_url: str, _postgres_template: str) -> AsyncIterator[str]:
+    """A new database at the newest revision for one test, dropped after it: a copy of one
+    migrated per session (``CREATE DATABASE ... TEMPLATE``, a file copy on the server), not
+    migrated again (the twenty-odd migrations take about 2-3 s on PostgreSQL per database)."""
+    async with _database(postgres_url, template=_postgres_template) as url:
+        yield url
 
 
 # ----------------------------------------------------------------------------------- Chromium
