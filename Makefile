@@ -84,7 +84,7 @@ test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WO
 	$(MAKE) --no-print-directory test-clock-unit
 
 test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
-	$(BIN)/pytest $(XDIST) -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
+	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
 
 test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
 	for at in $(CLOCK_MOMENTS); do \
