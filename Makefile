@@ -20,8 +20,8 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 ARGS ?=
 # `make test` on TEST_WORKERS processes: a module is one unit of work (its module fixtures, such as
-# a stack, on one worker), modules marked xdist_group one unit together (they share a session or
-# package fixture: tests/support/scheduling.py), in the order of `testpaths` (the long ones first).
+# a stack, on one worker), the modules that share a session or package fixture one unit together
+# (tests/support/scheduling.py: GROUPS), in the order of `testpaths` (the long ones first).
 XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # The long soak and fault variants (marker `slow`): `make test-slow` runs them, `make test` not.
 SLOW_MARKERS := slow
