@@ -19,6 +19,12 @@ PYTEST_ARGS ?=
 # even on two cores.
 TEST_WORKERS ?= 2
 ARGS ?=
+# `make test` on TEST_WORKERS processes: a module is one unit of work (its module fixtures, such as
+# a stack, on one worker), the modules that share a session or package fixture one unit together
+# (tests/support/scheduling.py: GROUPS), in the order of `testpaths` (the long ones first).
+XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+# The long soak and fault variants (marker `slow`): `make test-slow` runs them, `make test` not.
+SLOW_MARKERS := slow
 # The tests `make check` runs: those that need no broker, no PostgreSQL, no browser and no stack (the
 # fixtures of those add their marker, tests/conftest.py).
 CHECK_MARKERS := not kafka and not postgres and not e2e and not browser and not faults
@@ -30,7 +36,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # the Netherlands is a day ahead of UTC, both daylight-saving switches, the last minute of a leap day.
 CLOCK_MOMENTS ?= 2026-12-31T23:30:00+00:00 2027-03-28T01:30:00+00:00 2027-10-31T00:30:00+00:00 2028-02-29T22:59:00+00:00
 
-.PHONY: help venv kafka-jars k8s run check test test-unit test-api test-integration test-readme test-e2e test-faults test-clock test-clock-unit lint format clean distclean
+.PHONY: help venv kafka-jars k8s run check test test-slow test-unit test-api test-integration test-readme test-e2e test-faults test-clock test-clock-unit lint format clean distclean
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -73,9 +79,12 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 	if (( tests )); then echo "make check: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! lint && ! tests ))
 
-test: venv kafka-jars ## every test, on TEST_WORKERS processes (each starts its own Kafka and PostgreSQL); then the unit tests at other moments
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); then the unit tests at other moments
+	$(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-clock-unit
+
+test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
+	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
 
 test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
 	for at in $(CLOCK_MOMENTS); do \
@@ -108,8 +117,8 @@ test-e2e: venv kafka-jars ## end-to-end tests (the stack as processes)
 kafka-cluster: venv kafka-jars ## a local three-node Kafka cluster, 127.0.0.1:29092-29094 (.var/kafka-cluster)
 	$(LOCAL_KAFKA) start --nodes 3 --port 29092 --data-dir $(KAFKA_CLUSTER_DIR)
 
-test-faults: venv kafka-jars ## the full fault suite: kills, freezes, broker restarts, hostile records under load
-	MAATWERK_FAULTS=full $(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
+test-faults: venv kafka-jars ## the whole fault suite, short and long variants: kills, freezes, broker restarts, hostile records under load
+	$(BIN)/pytest tests/faults -s $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint and format check), mypy, and the import contracts (lint-imports)
 	$(BIN)/ruff check .

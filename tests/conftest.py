@@ -13,17 +13,26 @@ on a secured broker, the catalogue's ACLs):
   ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2. The certificates of a secured broker
   are announced to every client through ``MAATWERK_TEST_KAFKA_PKI`` (``tests.support.kafka``).
 
-``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test module): three
+``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test session): three
   local KRaft nodes (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir,
   the catalogue's topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs;
-  for tests that kill a broker. Its certificates are the session broker's when there is one
-  (``MAATWERK_TEST_KAFKA_PKI``), else its own, announced there while the module runs.
+  for tests that kill a broker (a node a module killed is started again after it). Its
+  certificates are the session broker's when there is one (``MAATWERK_TEST_KAFKA_PKI``), else its
+  own, announced there while a module that uses it runs. Starting it takes 40-60 s on two busy
+  cores, so the modules that use it share it, on one worker (below).
+
+Under ``pytest -n N --dist loadfile`` a module is one unit of work, except that the modules that
+share a costly session or package fixture (the three-node cluster, the e2e tests' stack) form
+one unit together (``tests/support/scheduling.py: GROUPS``): they start it once, on one worker,
+not once per worker.
 
 ``postgres_url`` (an SQLAlchemy asyncpg URL):
   ``MAATWERK_TEST_POSTGRES_URL`` when set, else ``deploy/postgres/local-postgres.sh`` on a free port
   with a temporary data dir. When PostgreSQL cannot be started the tests that need it fail: they
   are never skipped, CI must run them. One database for the whole session: tests that need an
-  empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards).
+  empty one use ``fresh_postgres_url`` (a new database per test, dropped afterwards), tests that
+  need one at the newest revision ``migrated_postgres_url`` (a copy of a template migrated once
+  per session, dropped afterwards).
 
 ``chromium_executable`` (the path of Debian's Chromium, which Playwright drives headless):
   ``deploy/browser/chromium.sh path``: ``CHROMIUM`` when set, else ``chromium`` on PATH, installed
@@ -68,6 +77,7 @@ FIXTURE_MARKERS = {
     "kafka_cluster": "kafka",
     "postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
+    "migrated_postgres_url": "postgres",
     "chromium_executable": "browser",
 }
 
@@ -96,6 +106,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile``, with the modules that share a costly fixture as one unit (see
+    ``tests/support/scheduling.py``)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from tests.support.scheduling import LoadFileGroupScheduling
+
+    return LoadFileGroupScheduling(config, log)  # type: ignore[arg-type]
 
 
 def _announce(config: pytest.Config, text: str) -> None:
@@ -258,17 +279,37 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
-    """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs."""
+def kafka_cluster(kafka_cluster_session: KafkaCluster) -> Iterator[KafkaCluster]:
+    """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs:
+    the session's, its certificates announced (``MAATWERK_TEST_KAFKA_PKI``) while the module
+    runs. A node a test of the module killed and left down is started again after it."""
+    from tests.support.kafka import PKI_ENV
+
+    previous_pki = os.environ.get(PKI_ENV)
+    os.environ[PKI_ENV] = str(kafka_cluster_session.pki_dir)
+    try:
+        yield kafka_cluster_session
+        kafka_cluster_session.heal()
+    finally:
+        if previous_pki is None:
+            os.environ.pop(PKI_ENV, None)
+        else:
+            os.environ[PKI_ENV] = previous_pki
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
+    """The cluster itself, started once per session (see ``kafka_cluster``)."""
     from hub.adapters.topic_admin import ensure_acls
+    from schemas.identiteit import KafkaTls
     from schemas.topics import acl_entries, catalogue
-    from tests.support.kafka import PKI_ENV, ensure_topics, kafka_tls
+    from tests.support.kafka import PKI_ENV, ensure_topics
     from tests.support.kafka_cluster import KafkaCluster
 
     _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
     data_dir = Path(tempfile.mkdtemp(prefix="maatwerk-kafka-cluster-"))
-    previous_pki = os.environ.get(PKI_ENV)
-    pki_dir = previous_pki or str(data_dir / "pki")
+    # The session broker's CA when it runs (its certificates serve both); else the cluster's own.
+    pki_dir = os.environ.get(PKI_ENV) or str(data_dir / "pki")
     ports = free_ports(6)  # three client listeners, three controllers
     started = time.monotonic()
     try:
@@ -292,9 +333,8 @@ def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
             what="starting the local Kafka cluster",
             timeout=300,
         )
-        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir)
-        os.environ[PKI_ENV] = pki_dir
-        admin = kafka_tls("beheer")
+        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir, Path(pki_dir))
+        admin = KafkaTls.uit_pki(Path(pki_dir), "beheer")
         asyncio.run(ensure_topics(cluster.bootstrap, catalogue(), tls=admin))
         asyncio.run(ensure_acls(cluster.bootstrap, acl_entries(), tls=admin))
         _announce(
@@ -304,10 +344,6 @@ def kafka_cluster(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
         )
         yield cluster
     finally:
-        if previous_pki is None:
-            os.environ.pop(PKI_ENV, None)
-        else:
-            os.environ[PKI_ENV] = previous_pki
         subprocess.run(
             [str(LOCAL_KAFKA), "stop", "--data-dir", str(data_dir)],
             capture_output=True,
@@ -354,33 +390,72 @@ def postgres_url(pytestconfig: pytest.Config) -> Iterator[str]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture
-async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the session's PostgreSQL server for one test, dropped after it."""
+async def _execute(postgres_url: str, sql: str) -> None:
+    """One statement on the server's own database (CREATE and DROP DATABASE cannot run in the
+    database they name, nor in a transaction)."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     url = make_url(postgres_url)
-    name = f"maatwerk_test_{uuid.uuid4().hex[:16]}"
-
-    async def execute(sql: str) -> None:
-        connection = await asyncpg.connect(
-            user=url.username,
-            password=url.password,
-            host=url.host,
-            port=url.port,
-            database=url.database,
-        )
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    await execute(f'CREATE DATABASE "{name}"')
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+    )
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        await connection.execute(sql)
     finally:
-        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def _database(postgres_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database on the server (a copy of ``template``, or empty), dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    name = f"maatwerk_test_{uuid.uuid4().hex[:16]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await _execute(postgres_url, f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _execute(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def fresh_postgres_url(postgres_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the session's PostgreSQL server for one test, dropped after it."""
+    async with _database(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def _postgres_template(postgres_url: str) -> AsyncIterator[str]:
+    """The name of a database migrated to the newest revision once per session (with the hub's
+    own ``upgrade``, as it does at start), the template of :func:`migrated_postgres_url`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from hub.adapters.migrations import upgrade
+
+    async with _database(postgres_url) as url:
+        engine = create_async_engine(url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()  # a template may have no one connected while it is copied
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+async def migrated_postgres_url(postgres_url: str, _postgres_template: str) -> AsyncIterator[str]:
+    """A new database at the newest revision for one test, dropped after it: a copy of one
+    migrated per session (``CREATE DATABASE ... TEMPLATE``, a file copy on the server), not
+    migrated again (the twenty-odd migrations take about 2-3 s on PostgreSQL per database)."""
+    async with _database(postgres_url, template=_postgres_template) as url:
+        yield url
 
 
 # ----------------------------------------------------------------------------------- Chromium

@@ -1,5 +1,12 @@
 """The whole stack as real processes on a real broker: hub, a connector and a simulator per
-agency."""
+agency.
+
+One stack serves every module of this package that only reads it or works on casussen of its own
+(each test makes its own): starting its fifteen processes takes 30-50 s on two busy cores. Those
+modules are one group in ``tests/support/scheduling.py`` (``e2e-stack``), so that ``make test``
+runs them on one worker, one after the other. A module that kills or restarts a part of the
+stack, or needs other settings, defines a ``stack`` of its own (``test_hub_restart.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ import pytest
 from tests.support.stack import Stack, running_stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("stack")) as stack:
         yield stack

@@ -1,12 +1,12 @@
 """The fault suite's stack: its own broker (which it restarts), hub, connectors, simulators.
 
-``MAATWERK_FAULTS=full`` (``make test-faults``) runs the full suite: more orders, every fault
-several rounds. Without it (``make test``) the short one: each fault once.
+A test of the suite runs at the short scale (each fault once) unless it is parametrized with
+the full one (more orders, every fault several rounds, longer freezes): those variants are marked
+``slow`` and run in ``make test-slow`` (and ``make test-faults``), not in ``make test``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +31,9 @@ class Scale:
     settle_seconds: float
     """Longest wait for every order to be final after the faults (beyond it: stuck)."""
 
+    def __str__(self) -> str:
+        return self.name
+
 
 SCALES = {
     "short": Scale(
@@ -42,12 +45,16 @@ SCALES = {
 }
 
 
-@pytest.fixture(scope="module")
+BOTH_SCALES = pytest.mark.parametrize(
+    "scale", [SCALES["short"], pytest.param(SCALES["full"], marks=pytest.mark.slow)], ids=str
+)
+"""For a test that runs short in ``make test`` and full in ``make test-slow``."""
+
+
+@pytest.fixture
 def scale() -> Scale:
-    name = os.environ.get("MAATWERK_FAULTS", "short")
-    if name not in SCALES:
-        raise pytest.UsageError(f"MAATWERK_FAULTS must be one of {', '.join(SCALES)}, not {name!r}")
-    return SCALES[name]
+    """The short scale, for a test not parametrized with :data:`BOTH_SCALES`."""
+    return SCALES["short"]
 
 
 @pytest.fixture(scope="module")

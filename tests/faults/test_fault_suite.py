@@ -3,8 +3,10 @@ connector, freeze a back-office, restart the broker, and inject hostile records 
 then count orders lost, applied twice and stuck, and records dead-lettered. Any loss, duplicate
 or stall fails.
 
-Short in ``make test`` (each fault once), full in ``make test-faults`` (``MAATWERK_FAULTS=full``).
-The tables are printed (``-s``, or with the failure).
+Short in ``make test`` (each fault once: kill -9 of the hub and of a connector, a frozen
+back-office, a broker restart, hostile records). The full variants (more orders, every fault three
+rounds, 20 s freezes) and the long broker outage are marked ``slow``: ``make test-slow`` runs them
+(``make test-faults`` runs the whole suite). The tables are printed (``-s``, or with the failure).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 
 from schemas.topics import catalogue
 from simulators import AGENCIES
-from tests.faults.conftest import Scale
+from tests.faults.conftest import BOTH_SCALES, Scale
 from tests.support.faults import (
     STORING,
     FaultStack,
@@ -49,6 +51,7 @@ def report(title: str, stack: FaultStack, tally_table: str) -> str:
     return text
 
 
+@BOTH_SCALES
 async def test_process_faults_lose_nothing(stack: FaultStack, scale: Scale):
     load = Load(stack, orders=scale.orders, interval=scale.interval)
     async with load.running():
@@ -75,6 +78,7 @@ SHUTDOWN_LEAD = 0.5
 """Seconds between asking the broker to stop and letting the back-office go."""
 
 
+@pytest.mark.slow  # the broker is held down 45 s: a long outage
 async def test_a_broker_down_while_a_frozen_backoffice_catches_up_stalls_nothing(
     stack: FaultStack, scale: Scale
 ):
@@ -123,6 +127,7 @@ async def test_an_order_with_10000_claims_is_refused_at_the_door(stack: FaultSta
     assert 400 <= ordered.status_code < 500, ordered.status_code
 
 
+@BOTH_SCALES
 async def test_hostile_records_are_dead_lettered_and_stall_nothing(stack: FaultStack, scale: Scale):
     """Every hostile kind on every partition of an instruction topic, an answer topic and the
     dead-letter topic, and an order whose back-office answers 500, under load: each record is

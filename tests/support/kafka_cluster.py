@@ -2,7 +2,9 @@
 
 The ``kafka_cluster`` fixture (``tests/conftest.py``) starts it with ``deploy/kafka/local-kafka.sh
 start --nodes 3`` on free ports with a temporary data dir; the catalogue's topics exist on it with
-replication factor 3 and ``min.insync.replicas=2``, and its ACLs.
+replication factor 3 and ``min.insync.replicas=2``, and its ACLs. One cluster serves the whole
+session: a test that kills a node starts it again before it ends (``start``, or ``heal`` for
+every node it killed), so the next test finds three.
 
     leader = await cluster.leader(topic)        # the node that leads partition 0 of topic
     cluster.kill(leader)                        # SIGKILL: no controlled shutdown
@@ -14,7 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.adapters.topic_admin import admin_client
@@ -23,11 +25,15 @@ from tests.support.kafka import kafka_tls
 LOCAL_KAFKA = Path(__file__).resolve().parents[2] / "deploy" / "kafka" / "local-kafka.sh"
 
 
-@dataclass(frozen=True)
+@dataclass
 class KafkaCluster:
     bootstrap: str
     """Every node's client address, comma-separated (as clients take it)."""
     data_dir: Path
+    pki_dir: Path
+    """Its CA and the organisations' certificates."""
+    killed: set[int] = field(default_factory=set)
+    """Nodes killed and not started again."""
 
     @property
     def nodes(self) -> dict[int, str]:
@@ -37,11 +43,18 @@ class KafkaCluster:
 
     def kill(self, node: int) -> None:
         """SIGKILL one node (``local-kafka.sh kill --node``): what a crash does."""
+        self.killed.add(node)
         self._script("kill", "--node", str(node))
 
     def start(self, node: int) -> None:
         """Start one node again, with its data, and wait until it answers."""
         self._script("start", "--node", str(node))
+        self.killed.discard(node)
+
+    def heal(self) -> None:
+        """Start every node killed and not started again."""
+        for node in sorted(self.killed):
+            self.start(node)
 
     def stop(self) -> None:
         self._script("stop")

@@ -12,20 +12,27 @@ from tests.support.store import migrated_sqlite
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request, tmp_path):
+def store_engine(request):
+    """The database server of a store test: each runs on both."""
+    return request.param
+
+
+@pytest.fixture
+def empty_database_url(store_engine, request, tmp_path):
     """An empty store: what the tests of the migrations start from."""
-    if request.param == "sqlite":
+    if store_engine == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
     return request.getfixturevalue("fresh_postgres_url")
 
 
 @pytest.fixture
-def database_url(empty_database_url, tmp_path):
-    """A store for the hub: on SQLite a copy of one migrated per test run (the hub finds it at the
-    newest revision), on PostgreSQL a fresh database the hub migrates."""
-    if empty_database_url.startswith("sqlite"):
+def database_url(store_engine, request, tmp_path):
+    """A store for the hub, already at the newest revision (the hub finds it there): on SQLite a
+    copy of a file migrated once per test run, on PostgreSQL a copy of a database migrated once
+    per session."""
+    if store_engine == "sqlite":
         return migrated_sqlite(tmp_path / "hub-at-head.sqlite3")
-    return empty_database_url
+    return request.getfixturevalue("migrated_postgres_url")
 
 
 @pytest.fixture
