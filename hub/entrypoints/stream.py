@@ -45,7 +45,12 @@ from hub.adapters.metrics import HubMetrics
 from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
-from hub.entrypoints.antwoord_stream import BATCH_RECORDS, AntwoordConsumer, records_of
+from hub.entrypoints.antwoord_stream import (
+    BATCH_RECORDS,
+    BATCH_WAIT_MS,
+    AntwoordConsumer,
+    records_of,
+)
 from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
 from hub.service.ops import record_dead_letter
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
@@ -206,6 +211,7 @@ def register_handlers(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         batch=True,
         max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
         parser=_lenient_batch_headers,
         decoder=_raw_bodies,
         title="hub-antwoorden",
