@@ -217,7 +217,7 @@ def register_handlers(
         title="hub-antwoorden",
         description="Agencies' answers to the hub's requests, of every instrument.",
     )
-    async def on_antwoorden(bodies: list[bytes], message: KafkaMessage) -> None:
+    async def on_antwoord(bodies: list[bytes], message: KafkaMessage) -> None:
         await consumer.batch(records_of(message))
 
     @broker.subscriber(
