@@ -45,10 +45,14 @@ from hub.adapters.metrics import HubMetrics
 from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
+from hub.entrypoints.antwoord_stream import (
+    BATCH_RECORDS,
+    BATCH_WAIT_MS,
+    AntwoordConsumer,
+    records_of,
+)
 from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
-from hub.service.antwoorden import AntwoordAfgewezen, verwerk_antwoord
 from hub.service.ops import record_dead_letter
-from schemas import InvalidEvent, parse_event
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
 from schemas.producer import VerseProducer
 from schemas.topics import dead_letter_topic, dead_letter_topics, principal
@@ -77,7 +81,7 @@ async def dead_letter(
 ) -> None:
     """Set the message aside on the dead-letter topic, with why and where it came from. The copy
     always fits: a value too large is cut (its size and digest kept in headers)."""
-    raw = _record(message)
+    raw = message if isinstance(message, ConsumerRecord) else _record(message)
     copy = dead_letter_copy(
         origin=Origin(str(raw.topic), raw.partition, raw.offset, consumer, HUB_PRINCIPAL),
         redencode=redencode,
@@ -108,11 +112,28 @@ async def _lenient_headers(
     """Parse with header values decoded leniently: FastStream decodes them as strict UTF-8 (and
     drops a record it cannot, with a CRITICAL log line only); not UTF-8 or null must never stop
     the hub reading a topic."""
+    return await original(_lenient(record))
+
+
+async def _lenient_batch_headers(
+    records: tuple[ConsumerRecord[bytes, bytes], ...],
+    original: Callable[[tuple[ConsumerRecord[bytes, bytes], ...]], Awaitable[Any]],
+) -> Any:
+    """:func:`_lenient_headers` for a batch subscriber: every record of the batch."""
+    return await original(tuple(_lenient(record) for record in records))
+
+
+def _lenient(record: ConsumerRecord[bytes, bytes]) -> ConsumerRecord[bytes, bytes]:
     headers = [
         (str(name), (value or b"").decode("utf-8", "replace").encode())
         for name, value in record.headers or ()
     ]
-    return await original(dataclasses.replace(record, headers=headers))
+    return dataclasses.replace(record, headers=headers)
+
+
+async def _raw_bodies(message: StreamMessage[Any]) -> list[bytes]:
+    """:func:`_raw_body` for a batch subscriber."""
+    return [bytes(body or b"") for body in message.body]
 
 
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
@@ -128,14 +149,6 @@ def provisioned(names: Iterable[str]) -> list[Topic]:
     ``TopicAuthorizationFailedError`` warning at start). ``declare=False`` is FastStream's switch
     for topics provisioned elsewhere; ``allow_auto_create_topics=False`` would warn instead."""
     return [Topic(name, declare=False) for name in names]
-
-
-def _unreadable(exc: Exception) -> str:
-    """Why a record could not be parsed: the contract's own explanation, or only the type of an
-    unexpected exception (its message might quote the record)."""
-    if isinstance(exc, InvalidEvent):
-        return str(exc)
-    return f"unreadable: {type(exc).__name__}"
 
 
 def register_handlers(
@@ -172,67 +185,40 @@ def register_handlers(
         await redelivery.wait(attempts)
         raise NackMessage()
 
+    async def set_aside(record: ConsumerRecord[bytes, bytes], code: str, detail: str) -> None:
+        hub = get_hub()
+        await dead_letter(
+            broker,
+            record,
+            detail,
+            redencode=code,
+            consumer=group_id,
+            at=hub.deps.clock(),
+            metrics=metrics,
+        )
+
+    async def retry_answer(
+        redelivery: Redelivery, place: Place, attempts: int, exc: BaseException
+    ) -> NoReturn:
+        await retry_later(redelivery, place, attempts, exc, consumer="antwoorden")
+
+    consumer = AntwoordConsumer(get_hub, metrics, antwoorden, set_aside, retry_answer)
+
     @broker.subscriber(
         *provisioned(antwoord_topics),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        parser=_lenient_headers,
-        decoder=_raw_body,
+        batch=True,
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        parser=_lenient_batch_headers,
+        decoder=_raw_bodies,
         title="hub-antwoorden",
         description="Agencies' answers to the hub's requests, of every instrument.",
     )
-    async def on_antwoord(body: bytes, message: KafkaMessage) -> None:
-        hub = get_hub()
-        record = _record(message)
-        place = place_of(record)
-        try:
-            event = parse_event(body)
-        except Exception as exc:  # anything at all: InvalidEvent, RecursionError, ...
-            reden = ("ongeldig-bericht", _unreadable(exc))
-        else:
-            try:
-                result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=str(record.topic))
-            except AntwoordAfgewezen as exc:
-                reden = ("antwoord-afgewezen", str(exc))
-            except Exception as exc:
-                attempts = antwoorden.failed(place)
-                if is_transient(exc) or not antwoorden.exhausted(attempts):
-                    await retry_later(antwoorden, place, attempts, exc, consumer="antwoorden")
-                reden = ("verwerkingsfout", f"{type(exc).__name__} after {attempts} attempts")
-            else:
-                antwoorden.done(place)
-                if result.gewijzigd:
-                    metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
-                else:
-                    metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
-                log.info(  # in the trace the record's traceparent continues (broker middleware)
-                    "answer processed",
-                    event_id=event.id,
-                    casus_id=event.subject,
-                    event_type=event.type,
-                    uitvoerder=result.uitvoerder,
-                    status=result.status,
-                    duplicate=not result.gewijzigd,
-                )
-                return
-        code, detail = reden
-        try:
-            await dead_letter(
-                broker,
-                message,
-                detail,
-                redencode=code,
-                consumer=group_id,
-                at=hub.deps.clock(),
-                metrics=metrics,
-            )
-        except Exception as exc:  # the broker away: never lose the record, try again later
-            attempts = antwoorden.failed(place)
-            await retry_later(
-                antwoorden, place, attempts, exc, consumer="antwoorden", redencode=code
-            )
-        antwoorden.done(place)
+    async def on_antwoord(bodies: list[bytes], message: KafkaMessage) -> None:
+        await consumer.batch(records_of(message))
 
     @broker.subscriber(
         *provisioned(t.name for t in dead_letter_topics()),
