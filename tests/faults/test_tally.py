@@ -3,9 +3,11 @@ outcome, as a hostile record the operators cannot see, and as a failure."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
-from tests.support.faults import HostileRecord, Load, Order, Tally, unaccounted
+from tests.support.faults import HostileRecord, Load, Order, Tally, settle, unaccounted
 
 DLQ = "maatwerk.deadletter.hub.v1"
 
@@ -118,3 +120,51 @@ async def test_an_order_in_doubt_is_retried_with_its_own_key_not_placed_twice():
     assert order.opschorting_id == "first"
     assert set(hub.keys) == {hub.first_key}
     assert order.in_doubt >= 1
+
+
+class SettlingHub:
+    """A hub that is slow but never stalls: each GET takes ``seconds``, and each round of polling
+    finds one more order settled (the n-th order from its n-th poll on). ``stalled`` names an
+    order that never settles."""
+
+    def __init__(self, seconds: float, stalled: str | None = None) -> None:
+        self.seconds = seconds
+        self.stalled = stalled
+        self.polls: dict[str, int] = {}
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(self.seconds)
+        order_id = request.url.path.rsplit("/", 1)[-1]
+        self.polls[order_id] = self.polls.get(order_id, 0) + 1
+        settled = order_id != self.stalled and self.polls[order_id] >= int(order_id)
+        status = "confirmed" if settled else "pending"
+        return httpx.Response(200, json={"keten": [{"uitvoerder": "cjib", "status": status}]})
+
+
+class PolledStack:
+    def __init__(self, hub: SettlingHub) -> None:
+        self.hub = hub
+
+    def client(self, timeout: float) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=httpx.MockTransport(self.hub), base_url="https://hub.invalid", timeout=timeout
+        )
+
+
+def polled(*ids: str) -> list[Order]:
+    return [Order(int(i), opschorting_id=i, statuses=[201]) for i in ids]
+
+
+async def test_settling_waits_as_long_as_orders_keep_settling():
+    # Each round of polling takes longer than ``within``, but settles one more order: that is a
+    # slow hub catching up (a loaded machine after a broker restart), not a stall.
+    orders = polled("1", "2", "3")
+    await settle(PolledStack(SettlingHub(0.15)), orders, within=0.3, pause=0.01)  # type: ignore[arg-type]
+    assert [o.settled() for o in orders] == [True, True, True]
+
+
+async def test_settling_gives_up_on_a_stall():
+    orders = polled("1", "2")
+    hub = SettlingHub(0.01, stalled="2")
+    await settle(PolledStack(hub), orders, within=0.3, pause=0.01)  # type: ignore[arg-type]
+    assert [o.settled() for o in orders] == [True, False]

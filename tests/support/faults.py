@@ -605,11 +605,22 @@ class Tally:
         return "; ".join(parts)
 
 
-async def settle(stack: FaultStack, orders: list[Order], within: float) -> None:
-    """Poll every acknowledged order until none is pending or ``within`` seconds passed (the
-    orders still pending then are what the tally counts as stuck)."""
+SETTLE_CAP = 5
+"""However steady the progress, ``settle`` gives up after this many times ``within``."""
+
+
+async def settle(stack: FaultStack, orders: list[Order], within: float, pause: float = 1.0) -> None:
+    """Poll every acknowledged order until none is pending, or until none settled for ``within``
+    seconds (the orders still pending then are what the tally counts as stuck).
+
+    What this bounds is a stall, not the machine's speed: after a broker restart the hub works
+    through every agency's answers to the backlog, and on a loaded machine that takes longer than
+    any fixed budget a quiet one needs. As long as orders keep settling, it waits on, up to
+    ``SETTLE_CAP`` times ``within`` in all."""
     open_ = [o for o in orders if o.acknowledged]
-    deadline = time.monotonic() + within
+    started = time.monotonic()
+    deadline = started + within
+    cap = started + SETTLE_CAP * within
     async with stack.client(timeout=15) as client:
         while open_ and time.monotonic() < deadline:
             still = []
@@ -618,9 +629,11 @@ async def settle(stack: FaultStack, orders: list[Order], within: float) -> None:
                 order.final = answer.json() if answer.status_code == 200 else None
                 if answer.status_code == 200 and not order.settled():
                     still.append(order)
+            if len(still) < len(open_):  # progress: the stall clock starts again
+                deadline = min(time.monotonic() + within, cap)
             open_ = still
             if open_:
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(pause)
 
 
 async def dead_letters(stack: FaultStack) -> list[dict[str, Any]]:
