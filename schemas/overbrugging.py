@@ -8,10 +8,10 @@ Zvw, care office under the Wlz). Flow: ``OverbruggingAangevraagd`` -> the loket 
 Amounts are :class:`~schemas.gedeeld.Bedrag`: integer euro cents. On ``maatwerk.overbrugging.v1``.
 
 A responsible party that is an installed agency (it has a connector) also gets the repayment
-request as an instruction on its own instruction topic (``TerugbetalingsverzoekInstructie``) and
-answers on its own answer topic: accepted, with its own reference (``TerugbetalingsverzoekAanvaard``),
-or refused with a reason code (``TerugbetalingsverzoekGeweigerd``). Other parties read their
-requests over the API.
+request as an instruction on its own instruction topic (``TerugbetalingsverzoekInstructie``)
+and answers on its own answer topic: accepted, with its own reference
+(``TerugbetalingsverzoekAanvaard``), or refused with a reason code
+(``TerugbetalingsverzoekGeweigerd``). Other parties read their requests over the API.
 """
 
 from __future__ import annotations
