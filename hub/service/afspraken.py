@@ -97,10 +97,7 @@ async def verzoeker_op_casus(
             verzoeken = await uow.verzoeken.van_casus(casus_id, list(VerzoekStatus))
             # A time-out's request: being asked for information, invited or asked to repay is
             # no part in the casus's time-out.
-            if any(
-                v.uitvoerder == uitvoerder and v.soort in _TIME_OUT
-                for v in verzoeken
-            ):
+            if any(v.uitvoerder == uitvoerder and v.soort in _TIME_OUT for v in verzoeken):
                 verzoeker = uitvoerder
     if verzoeker is None:
         raise Verboden(f"the requester takes no part in casus {casus_id}", field="casus_id")
