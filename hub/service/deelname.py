@@ -22,6 +22,7 @@ from typing import Any
 
 from hub.adapters.telemetry import current_traceparent
 from hub.domain.casus import Casus, Lid
+from hub.domain.escalatie import Escalatie
 from hub.domain.verwerking import Betrokkene, Verwerking, oin_van_door
 from hub.domain.verzoek import OnverwachtAntwoord, Uitkomst, Verzoek, VerzoekSoort, VerzoekStatus
 from hub.service.deps import Deps
@@ -49,19 +50,52 @@ def instructie_id(soort: VerzoekSoort, keten_id: str, uitvoerder: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{soort.value}/{keten_id}/{uitvoerder}"))
 
 
-def aangesloten_uitvoerder(oin: str, casus: Casus | None, deps: Deps) -> Uitvoerder | None:
-    """The installed agency whose OIN ``oin`` is, when the hub has its key (it can seal for it);
-    a municipality is ``gemeente`` when it is the casus's woongemeente. None: not an installed
-    agency (it keeps the API path)."""
-    gevonden: Uitvoerder | None = None
+def uitvoerder_van(oin: str, casus: Casus | None, deps: Deps) -> Uitvoerder | None:
+    """The installed agency whose OIN ``oin`` is; a municipality is ``gemeente`` when it is the
+    casus's woongemeente (one connector serves them all). None: no installed agency."""
     for u in Uitvoerder:
         if deps.settings.oin_van(u) == oin:
-            gevonden = u
-    if gevonden is None and casus is not None and casus.woongemeente == oin:
-        gevonden = Uitvoerder(Uitvoerder.GEMEENTE)
+            return u
+    if casus is not None and casus.woongemeente == oin:
+        return Uitvoerder(Uitvoerder.GEMEENTE)
+    return None
+
+
+def aangesloten_uitvoerder(oin: str, casus: Casus | None, deps: Deps) -> Uitvoerder | None:
+    """:func:`uitvoerder_van`, when the hub has its key too (it can seal for it). None: the
+    organisation keeps the API path."""
+    gevonden = uitvoerder_van(oin, casus, deps)
     if gevonden is None or not deps.keys.is_connected(gevonden.value):
         return None
     return gevonden
+
+
+async def uitnodigingsinstructies(
+    escalatie: Escalatie, uow: UnitOfWork, deps: Deps
+) -> dict[str, Verzoek]:
+    """Per invited organisation (OIN) that got an instruction: its latest (the one for the
+    meeting as now planned), with the agency's answer."""
+    async with uow:
+        casus = await uow.casussen.get(escalatie.casus_id)
+        verzoeken = await uow.verzoeken.van_instrument(escalatie.escalatie_id)
+    laatste: dict[str, Verzoek] = {}
+    for v in sorted(verzoeken, key=lambda v: v.reageer_uiterlijk):
+        if v.soort is VerzoekSoort.UITNODIGING:
+            laatste[v.uitvoerder] = v
+    per_oin: dict[str, Verzoek] = {}
+    for u in escalatie.uitnodigingen:
+        uitvoerder = uitvoerder_van(u.partij.oin, casus, deps)
+        if uitvoerder is not None and uitvoerder.value in laatste:
+            per_oin[u.partij.oin] = laatste[uitvoerder.value]
+    return per_oin
+
+
+async def terugbetalingsinstructies(overbrugging_id: str, uow: UnitOfWork) -> dict[str, Verzoek]:
+    """Per repayment request (its ``verzoek_id``) sent to an agency: its request, with the
+    agency's answer."""
+    async with uow:
+        verzoeken = await uow.verzoeken.van_instrument(overbrugging_id)
+    return {v.keten_id: v for v in verzoeken if v.soort is VerzoekSoort.TERUGBETALING}
 
 
 async def personen(
