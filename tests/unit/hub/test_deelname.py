@@ -111,7 +111,7 @@ async def test_planning_the_meeting_invites_again_with_its_time_and_place(uow, d
 
 
 async def test_the_answer_is_recorded_once_and_audited_with_the_agency(uow, deps, store):
-    _, escalatie_id = await escaleer(uow, deps)
+    await escaleer(uow, deps)
     [(_, instructie)] = instructies(store, EscalatieUitnodigingInstructie)
     ontvangen = antwoord(instructie, EscalatieUitnodigingOntvangen, referentie="CJIB-UIT-1")
     topic = opschorting_antwoord_topic("cjib").name
