@@ -76,9 +76,7 @@ def antwoord(instructie, soort, **velden):
     return make_event(data, source=CJIB.source, subject=instructie.data.casus_id)
 
 
-async def test_an_escalation_invites_only_the_connected_agency_sealed_and_pending(
-    uow, deps, store
-):
+async def test_an_escalation_invites_only_the_connected_agency_sealed_and_pending(uow, deps, store):
     _, escalatie_id = await escaleer(uow, deps)
     [(topic, instructie)] = instructies(store, EscalatieUitnodigingInstructie)
     assert topic == instructie_topic("cjib").name
@@ -128,9 +126,7 @@ async def test_the_answer_is_recorded_once_and_audited_with_the_agency(uow, deps
     verzoek = await verzoek_van(uow, instructie.id)
     assert verzoek.status is VerzoekStatus.CONFIRMED and verzoek.referentie == "CJIB-UIT-1"
     beantwoord = [a for a in store.audit if a.actie == "uitnodiging.beantwoord"]
-    assert [(a.actor, a.details["referentie"]) for a in beantwoord] == [
-        (CJIB.source, "CJIB-UIT-1")
-    ]
+    assert [(a.actor, a.details["referentie"]) for a in beantwoord] == [(CJIB.source, "CJIB-UIT-1")]
 
 
 async def test_a_refusal_keeps_its_reason_code(uow, deps, store):
