@@ -52,9 +52,10 @@ def instructie_id(soort: VerzoekSoort, keten_id: str, uitvoerder: str) -> str:
 
 def uitvoerder_van(oin: str, casus: Casus | None, deps: Deps) -> Uitvoerder | None:
     """The installed agency whose OIN ``oin`` is; a municipality is ``gemeente`` when it is the
-    casus's woongemeente (one connector serves them all). None: no installed agency."""
+    casus's woongemeente (one connector serves them all, and routes by the municipality: the
+    gemeente connector's own OIN names no municipality). None: no installed agency."""
     for u in Uitvoerder:
-        if deps.settings.oin_van(u) == oin:
+        if u != Uitvoerder.GEMEENTE and deps.settings.oin_van(u) == oin:
             return u
     if casus is not None and casus.woongemeente == oin:
         return Uitvoerder(Uitvoerder.GEMEENTE)

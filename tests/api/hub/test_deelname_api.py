@@ -17,9 +17,13 @@ from schemas.escalatie import (
 )
 from schemas.gedeeld import Weigeringsreden
 from schemas.organisaties import UITVOERDERS, Uitvoerder
+from schemas.overbrugging import TerugbetalingsverzoekAanvaard, TerugbetalingsverzoekInstructie
 from schemas.topics import instructie_topic, opschorting_antwoord_topic
-from tests.api.hub.conftest import wait_for
+from tests.api.hub.conftest import _with_hub, wait_for
 from tests.api.hub.test_escalatie_api import BSN, CJIB, DUO, escaleer
+from tests.api.hub.test_overbrugging_api import OVB, post, toegekend
+from tests.support.loket import vandaag
+from tests.support.overbrugging import aanwijzing_body, betaling_body, registerregel
 from tests.support.polling import poll_pause
 
 __all__: list[str] = []
@@ -99,3 +103,52 @@ async def test_invitation_answers_show_at_their_invitation(loket):
     assert sorted(a["actor"] for a in beantwoord) == sorted(
         [UITVOERDERS[Uitvoerder.CJIB].source, UITVOERDERS[Uitvoerder.DUO].source]
     )
+
+
+async def test_a_repayment_request_to_an_installed_agency_shows_its_answer(loket, hub_app, clients):
+    """The LET designates the CJIB (an installed agency): its repayment request goes out as an
+    instruction, and its acceptance shows at the request in the bridging view."""
+    cjib = clients(hub_app, "cjib")
+    entry = registerregel(naam="CJIB", soort="landelijke-uitvoerder")
+    assert (await cjib.put(f"/api/v1/register/{CJIB}", json=entry)).status_code == 201
+    let = _with_hub(clients(hub_app, "let"), hub_app)
+    ovb = await toegekend(loket)
+    await post(loket, f"{OVB}/{ovb}/betalingen", betaling_body(300_000, vandaag(), "B1"), 201)
+    await post(let, f"{OVB}/{ovb}/verantwoordelijke", aanwijzing_body(CJIB, kader="overig"))
+
+    def instructies() -> list:
+        events = [
+            parse_event(raw) for raw in loket.published.get(instructie_topic("cjib").name, [])
+        ]
+        return [
+            e
+            for e in events
+            if isinstance(e.data, TerugbetalingsverzoekInstructie) and e.data.overbrugging_id == ovb
+        ]
+
+    [instructie] = await wait_for(instructies)
+    assert instructie.data.bedrag.centen == 300_000
+    data = TerugbetalingsverzoekAanvaard(
+        overbrugging_id=ovb,
+        casus_id=instructie.data.casus_id,
+        verzoek_id=instructie.data.verzoek_id,
+        uitvoerder=Uitvoerder.CJIB,
+        instructie_id=instructie.id,
+        beantwoord_op=dt.datetime.now(dt.UTC),
+        referentie="CJIB-BET-2026-000001",
+    )
+    await publish(
+        loket,
+        make_event(
+            data, source=UITVOERDERS[Uitvoerder.CJIB].source, subject=instructie.data.casus_id
+        ),
+    )
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        [verzoek] = (await loket.get(f"{OVB}/{ovb}")).json()["terugbetalingsverzoeken"]
+        if verzoek["instructie"]["status"] != "pending":
+            break
+        assert asyncio.get_running_loop().time() < deadline, "answer not recorded in time"
+        await poll_pause()
+    assert verzoek["instructie"]["status"] == "confirmed"
+    assert verzoek["instructie"]["referentie"] == "CJIB-BET-2026-000001"
