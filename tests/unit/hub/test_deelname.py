@@ -13,6 +13,7 @@ refused.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -216,3 +217,18 @@ async def test_an_answer_of_the_other_kind_is_refused(uow, deps, store):
         await verwerk_antwoord(vreemd, uow(), deps, topic=opschorting_antwoord_topic("cjib").name)
     verzoek = await verzoek_van(uow, instructie.id)
     assert verzoek.status is VerzoekStatus.PENDING
+
+
+def test_a_municipality_is_the_gemeente_agency_only_as_the_casuss_woongemeente(deps):
+    """One connector serves every municipality and routes by the casus's woongemeente: another
+    municipality, or the connector's own OIN, is no agency to instruct (API path)."""
+    utrecht, rotterdam = "00000001999999990201", "00000001999999990202"
+    casus = SimpleNamespace(woongemeente=utrecht)
+    assert deelname.uitvoerder_van(utrecht, casus, deps) == "gemeente"  # type: ignore[arg-type]
+    assert deelname.uitvoerder_van(rotterdam, casus, deps) is None  # type: ignore[arg-type]
+    eigen = UITVOERDERS[Uitvoerder.GEMEENTE].oin
+    assert deelname.uitvoerder_van(eigen, casus, deps) is None  # type: ignore[arg-type]
+    assert deelname.uitvoerder_van(CJIB.oin, None, deps) == "cjib"
+    # DUO without its key in the hub: not connected, so no instruction
+    assert deelname.aangesloten_uitvoerder(CJIB.oin, None, deps) == "cjib"
+    assert deelname.aangesloten_uitvoerder(UITVOERDERS[Uitvoerder.DUO].oin, None, deps) is None
