@@ -6,7 +6,8 @@ reference fields, whether amounts are cents or a decimal string, its error body 
 simulator's ``fout``); the rules are the same everywhere:
 
 - idempotent on the request key (the hub's instruction id): a repeat gets the same reference;
-- a request naming no person the back-office knows: 422 ``<ONBEKEND>`` (its own code);
+- a request naming no person the back-office knows (the gemeente simulator: no client of the
+  municipality of the path): 422 ``<ONBEKEND>`` (its own code);
 - an invitation to a meeting that has begun already: 422 ``OVERLEG_VERSTREKEN``;
 - a repayment request whose due date has passed: 422 ``VERVALDATUM_VERSTREKEN``;
 - otherwise 201 with the agency's own reference (``<prefix>-UIT-<year>-<number>`` for an
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import APIRouter, Body, FastAPI
+from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.params import Depends
 from fastapi.responses import JSONResponse
 
@@ -91,7 +92,12 @@ def _centen(stijl: Deelnamestijl, waarde: Any) -> int:
     return int(bedrag * 100)
 
 
-def _bekend(register: Register, bsns: list[str]) -> bool:
+Bekend = Callable[[Register, list[str], dict[str, Any]], bool]
+"""Whether the back-office knows one of the persons (the register, the BSNs, the path's
+parameters: the gemeente simulator's tenant)."""
+
+
+def bekend_in_register(register: Register, bsns: list[str], pad: dict[str, Any]) -> bool:
     return any(register.persoon(bsn) is not None for bsn in bsns)
 
 
@@ -102,6 +108,7 @@ def behandel_uitnodiging(
     deelname: Deelnameregister,
     fout: Callable[[str, str], dict[str, Any]],
     nu: dt.datetime,
+    bekend: Callable[[Register, list[str]], bool] = lambda r, b: bekend_in_register(r, b, {}),
 ) -> tuple[int, dict[str, Any]]:
     """Register an invitation, or refuse it (the module docstring's rules)."""
     try:
@@ -114,7 +121,7 @@ def behandel_uitnodiging(
                 raise Ongeldig("overleg.aanvang: with a time zone")
     except (Ongeldig, KeyError, TypeError, ValueError) as exc:
         return 400, fout("ONGELDIG_VERZOEK", str(exc))
-    if not _bekend(register, bsns):
+    if not bekend(register, bsns):
         return 422, fout(stijl.onbekend, "Geen dossier bekend voor deze persoon.")
     if aanvang is not None and aanvang <= nu:
         return 422, fout("OVERLEG_VERSTREKEN", f"Het overleg begon al op {aanvang.isoformat()}.")
@@ -134,6 +141,7 @@ def behandel_terugbetaling(
     deelname: Deelnameregister,
     fout: Callable[[str, str], dict[str, Any]],
     nu: dt.datetime,
+    bekend: Callable[[Register, list[str]], bool] = lambda r, b: bekend_in_register(r, b, {}),
 ) -> tuple[int, dict[str, Any]]:
     """Book a repayment request for payment, or refuse it (the module docstring's rules)."""
     try:
@@ -143,7 +151,7 @@ def behandel_terugbetaling(
         kenmerk = str(body["betalingskenmerk"])
     except (Ongeldig, KeyError, TypeError, ValueError) as exc:
         return 400, fout("ONGELDIG_VERZOEK", str(exc))
-    if not _bekend(register, bsns):
+    if not bekend(register, bsns):
         return 422, fout(stijl.onbekend, "Geen dossier bekend voor deze persoon.")
     if vervaldatum < nu.date():
         return 422, fout("VERVALDATUM_VERSTREKEN", f"De vervaldatum {vervaldatum} is voorbij.")
@@ -163,10 +171,15 @@ def router(
     deelname: Deelnameregister,
     nu: Callable[[], dt.datetime] = nu_utc,
     afhankelijkheden: Sequence[Depends] = (),
+    bekend: Bekend = bekend_in_register,
 ) -> APIRouter:
     """The two endpoints under the agency's prefix (idempotent on its key field);
     ``afhankelijkheden`` run first (the gemeente simulator's tenant check)."""
     api = APIRouter(prefix=stijl.prefix, tags=["deelname"], dependencies=list(afhankelijkheden))
+
+    def _kent(request: Request) -> Callable[[Register, list[str]], bool]:
+        pad = dict(request.path_params)
+        return lambda register, bsns: bekend(register, bsns, pad)
 
     def _zonder_sleutel(body: dict[str, Any]) -> JSONResponse | None:
         sleutel = body.get(stijl.sleutelveld)
@@ -177,26 +190,26 @@ def router(
         )
 
     @api.post(stijl.uitnodigingen, status_code=201)
-    def uitnodiging(body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
+    def uitnodiging(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
         if (fout := _zonder_sleutel(body)) is not None:
             return fout
         return simulator.idempotent(
             str(body[stijl.sleutelveld]),
-            {"soort": "uitnodiging", **body},
+            {"soort": "uitnodiging", **request.path_params, **body},
             lambda register: behandel_uitnodiging(
-                stijl, body, register, deelname, simulator.fout, nu()
+                stijl, body, register, deelname, simulator.fout, nu(), _kent(request)
             ),
         )
 
     @api.post(stijl.terugbetalingen, status_code=201)
-    def terugbetaling(body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
+    def terugbetaling(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
         if (fout := _zonder_sleutel(body)) is not None:
             return fout
         return simulator.idempotent(
             str(body[stijl.sleutelveld]),
-            {"soort": "terugbetaling", **body},
+            {"soort": "terugbetaling", **request.path_params, **body},
             lambda register: behandel_terugbetaling(
-                stijl, body, register, deelname, simulator.fout, nu()
+                stijl, body, register, deelname, simulator.fout, nu(), _kent(request)
             ),
         )
 
@@ -222,8 +235,9 @@ def koppel(
     stijl: Deelnamestijl,
     nu: Callable[[], dt.datetime] = nu_utc,
     afhankelijkheden: Sequence[Depends] = (),
+    bekend: Bekend = bekend_in_register,
 ) -> None:
     """Add the two endpoints and their admin listing to a simulator app."""
     deelname = Deelnameregister()
-    app.include_router(router(simulator, stijl, deelname, nu, afhankelijkheden))
+    app.include_router(router(simulator, stijl, deelname, nu, afhankelijkheden, bekend))
     app.include_router(admin_router(deelname))

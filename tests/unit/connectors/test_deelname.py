@@ -202,3 +202,28 @@ def test_answers_that_do_not_fit_are_refusals_never_a_crash(status, body, verwac
 def test_a_rejected_request_is_dead_lettered_not_answered():
     with pytest.raises(Onverwerkbaar, match="backoffice-afgewezen"):
         STIJL.lees(uitnodiging("cjib", BEKEND, None), BackofficeAntwoord(400, {"code": "X"}))
+
+
+def test_a_municipality_refuses_a_person_who_is_not_its_client():
+    """The gemeente simulator hosts several municipalities: Rotterdam does not know Utrecht's
+    client (each tenant its own files)."""
+    client = TestClient(simulatoren()["gemeente"]()())
+    opdracht = terugbetaling("gemeente", BEKEND, NU.date() + dt.timedelta(days=30))
+    verzoek = (
+        laad_koppeling("gemeente")
+        .vertalingen[TerugbetalingsverzoekInstructie.event_type]
+        .naar_verzoek(opdracht)
+    )
+    assert isinstance(verzoek, HttpVerzoek)
+    r = client.post(
+        "/gemeenten/0599/sociaal-domein/v2" + verzoek.pad, json=dict(verzoek.body or {})
+    )
+    assert r.status_code == 422 and r.json()["fouten"][0]["code"] == "BURGER_NIET_INGESCHREVEN"
+    # the same key at another tenant is a reuse of the key: refused, not replayed
+    r = client.post(
+        "/gemeenten/0344/sociaal-domein/v2" + verzoek.pad, json=dict(verzoek.body or {})
+    )
+    assert r.status_code == 409
+    nieuw = dict(verzoek.body or {}, verzoekId="ander-verzoek")
+    r = client.post("/gemeenten/0344/sociaal-domein/v2" + verzoek.pad, json=nieuw)
+    assert r.status_code == 201 and r.json()["zaaknummer"].startswith("GEM-BET-")
