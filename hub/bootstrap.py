@@ -44,6 +44,7 @@ from hub.service import (
     aflevering,
     afwijking,
     berichten,
+    deelname,
     escalatie,
     informatie,
     opschorting,
@@ -88,7 +89,12 @@ VERTALINGEN: Final[berichten.Vertalingen] = berichten.vertaaltabel(
 message bus, ``hub.service.berichten``)."""
 
 ANTWOORD_ROUTES: Final[Mapping[str, Route]] = routetabel(
-    [opschorting.ANTWOORD_ROUTE, informatie.ANTWOORD_ROUTE, aflevering.ANTWOORD_ROUTE]
+    [
+        opschorting.ANTWOORD_ROUTE,
+        informatie.ANTWOORD_ROUTE,
+        aflevering.ANTWOORD_ROUTE,
+        deelname.ANTWOORD_ROUTE,
+    ]
 )
 """Each answer type the hub takes and its route (the one answer handler,
 ``hub.service.antwoorden``); the hub subscribes to the topics that carry them."""

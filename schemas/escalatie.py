@@ -6,6 +6,12 @@ dossier (``EscalatieAangemeld``); the LET schedules a meeting of the administrat
 action as it is carried out (``EscalatieActiepuntAfgerond``) and collects systemic bottlenecks
 (``KnelpuntGeregistreerd``). All on ``maatwerk.escalatie.v1``, keyed on the
 casus id.
+
+An invited organisation that is an installed agency (it has a connector) also gets the invitation
+as an instruction on its own instruction topic (``EscalatieUitnodigingInstructie``, again with the
+meeting once it is planned) and answers on its own answer topic: received, with its own
+reference (``EscalatieUitnodigingOntvangen``), or refused with a reason code
+(``EscalatieUitnodigingGeweigerd``). Other organisations read the escalation over the API.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from schemas.casus import Urgentie
 from schemas.envelope import Contract, EventData, register
-from schemas.gedeeld import Bestuurder, Partij, Regel
-from schemas.ids import CasusId
+from schemas.gedeeld import Bestuurder, Partij, Regel, Weigeringsreden
+from schemas.ids import CasusId, Oin
+from schemas.opschorting import PersoonVersleuteld
+from schemas.organisaties import Uitvoerder
 
 
 class Documentverwijzing(Contract):
@@ -228,3 +236,87 @@ class KnelpuntGeregistreerd(_Escalatiebericht):
         if self.categorie is Knelpuntcategorie.WETGEVING and self.regel is None:
             raise ValueError("regel is required when categorie is 'wetgeving'")
         return self
+
+
+class Overlegmoment(Contract):
+    """The meeting an invitation is for, once the LET planned it."""
+
+    overleg_id: str = Field(description="Id of the meeting (UUID).", min_length=1, max_length=64)
+    aanvang: AwareDatetime = Field(description="When the meeting starts.")
+    duur_minuten: int = Field(description="Planned length in minutes.", gt=0, le=480)
+    locatie: str = Field(
+        description="Where the meeting takes place, or 'online'.", min_length=1, max_length=200
+    )
+
+
+@register
+class EscalatieUitnodigingInstructie(_Escalatiebericht):
+    """The hub invites one agency to the LET escalation of a casus (on its own instruction topic).
+
+    Sent when the casus is escalated (no meeting yet) and again each time the meeting is planned
+    or moved; each is a request of its own, answered by its ``instructie_id``.
+    """
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.uitnodiging.v1"
+    uitvoerder: Uitvoerder = Field(description="The agency invited (owner of the topic).")
+    personen: tuple[PersoonVersleuteld, ...] = Field(
+        min_length=1,
+        description="The household members the casus is about, each BSN sealed for this agency "
+        "only: how its back-office finds its own file.",
+    )
+    dossierkenmerk: str = Field(
+        description="The reference of the escalation dossier at the LET, to quote when asking "
+        "the LET for it (the dossier itself is not sent).",
+        min_length=1,
+        max_length=64,
+    )
+    gevraagde_rol: str = Field(
+        description="Whom the LET asks the agency to send: the administrator's role, e.g. "
+        "'directeur-generaal'.",
+        min_length=1,
+        max_length=200,
+    )
+    urgentie: Urgentie = Field(description="How fast the household needs a decision.")
+    overleg: Overlegmoment | None = Field(
+        default=None, description="The meeting, once planned; null when not planned yet."
+    )
+    reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality invited; unset for "
+        "every other agency.",
+    )
+
+
+class _UitnodigingAntwoord(_Escalatiebericht):
+    uitvoerder: Uitvoerder = Field(description="The answering agency.")
+    instructie_id: str = Field(
+        description="Event id of the invitation this answers.", min_length=1, max_length=64
+    )
+    beantwoord_op: AwareDatetime = Field(description="When the agency answered.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality that answered.",
+    )
+
+
+@register
+class EscalatieUitnodigingOntvangen(_UitnodigingAntwoord):
+    """The agency registered the invitation and will send the role asked."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.uitnodiging-ontvangen.v1"
+    referentie: str = Field(
+        description="The agency's own reference of the invitation.", min_length=1, max_length=100
+    )
+
+
+@register
+class EscalatieUitnodigingGeweigerd(_UitnodigingAntwoord):
+    """The agency refused the invitation."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.escalatie.uitnodiging-geweigerd.v1"
+    redencode: Weigeringsreden = Field(description="Why the agency refused, as a code.")
+    reden: str = Field(description="The agency's reason, in words.", min_length=1, max_length=2000)
+    referentie: str | None = Field(
+        default=None, description="The agency's reference, if any.", max_length=100
+    )

@@ -77,3 +77,17 @@ class Bestuurder(Contract):
         min_length=1,
         max_length=200,
     )
+
+
+class Weigeringsreden(StrEnum):
+    """Why an agency refused an instruction that asks it to take part, not to stop collection
+    (an escalation's invitation, a repayment request of the bridging procedure)."""
+
+    ONBEKENDE_PERSOON = "onbekende-persoon"
+    """The back-office knows none of the persons the instruction names."""
+    DATUM_VERSTREKEN = "datum-verstreken"
+    """The date it is asked for lies in the past (a meeting that began, a due date gone by)."""
+    NIET_VERANTWOORDELIJK = "niet-verantwoordelijk"
+    """The agency disputes that it is the party asked (it files an objection with the LET)."""
+    ONVERWERKBAAR = "onverwerkbaar"
+    """The back-office could not process it (an answer the connector could not read)."""

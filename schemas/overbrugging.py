@@ -6,6 +6,12 @@ Zvw, care office under the Wlz). Flow: ``OverbruggingAangevraagd`` -> the loket 
 ``VoorfinancieringBetaald`` (one per payment) -> the LET designates the responsible party
 (``VerantwoordelijkeAangewezen``) -> ``TerugbetalingGevraagd`` -> ``TerugbetalingOntvangen``.
 Amounts are :class:`~schemas.gedeeld.Bedrag`: integer euro cents. On ``maatwerk.overbrugging.v1``.
+
+A responsible party that is an installed agency (it has a connector) also gets the repayment
+request as an instruction on its own instruction topic (``TerugbetalingsverzoekInstructie``)
+and answers on its own answer topic: accepted, with its own reference
+(``TerugbetalingsverzoekAanvaard``), or refused with a reason code
+(``TerugbetalingsverzoekGeweigerd``). Other parties read their requests over the API.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from schemas.envelope import Contract, EventData, register
-from schemas.gedeeld import Bedrag, Partij
-from schemas.ids import CasusId
+from schemas.gedeeld import Bedrag, Partij, Weigeringsreden
+from schemas.ids import CasusId, Oin
+from schemas.opschorting import PersoonVersleuteld
+from schemas.organisaties import Uitvoerder
 
 
 class Financieringskader(StrEnum):
@@ -167,3 +175,69 @@ class TerugbetalingOntvangen(_Overbruggingsbericht):
     betaald_door: Partij = Field(description="The organisation that repaid.")
     ontvangstdatum: dt.date = Field(description="Day the payment was received.")
     openstaand: Bedrag = Field(description="What remains to be repaid after this payment.")
+
+
+@register
+class TerugbetalingsverzoekInstructie(_Overbruggingsbericht):
+    """The hub asks one agency, designated responsible by the LET, to repay the pre-financing
+    (on its own instruction topic)."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.overbrugging.terugbetalingsverzoek.v1"
+    verzoek_id: str = Field(
+        description="Id of the repayment request (UUID).", min_length=1, max_length=64
+    )
+    uitvoerder: Uitvoerder = Field(description="The agency asked to repay (owner of the topic).")
+    personen: tuple[PersoonVersleuteld, ...] = Field(
+        min_length=1,
+        description="The household members the care was for, each BSN sealed for this agency "
+        "only: how its back-office finds its own file.",
+    )
+    bedrag: Bedrag = Field(description="Amount to repay, in integer euro cents.")
+    uiterlijk: dt.date = Field(description="Last day for payment.")
+    betalingskenmerk: str = Field(
+        description="Reference to quote with the payment.", min_length=1, max_length=100
+    )
+    voorfinancierder: Partij = Field(description="The pre-financing organisation to repay.")
+    reageer_uiterlijk: AwareDatetime = Field(description="Deadline for the agency's answer.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality asked; unset for "
+        "every other agency.",
+    )
+
+
+class _TerugbetalingsAntwoord(_Overbruggingsbericht):
+    verzoek_id: str = Field(
+        description="Id of the repayment request answered.", min_length=1, max_length=64
+    )
+    uitvoerder: Uitvoerder = Field(description="The answering agency.")
+    instructie_id: str = Field(
+        description="Event id of the instruction this answers.", min_length=1, max_length=64
+    )
+    beantwoord_op: AwareDatetime = Field(description="When the agency answered.")
+    gemeente: Oin | None = Field(
+        default=None,
+        description="For uitvoerder gemeente: the OIN of the municipality that answered.",
+    )
+
+
+@register
+class TerugbetalingsverzoekAanvaard(_TerugbetalingsAntwoord):
+    """The agency accepted the repayment request and booked it for payment."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.overbrugging.terugbetalingsverzoek-aanvaard.v1"
+    referentie: str = Field(
+        description="The agency's own reference of the payment order.", min_length=1, max_length=100
+    )
+
+
+@register
+class TerugbetalingsverzoekGeweigerd(_TerugbetalingsAntwoord):
+    """The agency refused the repayment request."""
+
+    event_type: ClassVar[str] = "nl.maatwerk.overbrugging.terugbetalingsverzoek-geweigerd.v1"
+    redencode: Weigeringsreden = Field(description="Why the agency refused, as a code.")
+    reden: str = Field(description="The agency's reason, in words.", min_length=1, max_length=2000)
+    referentie: str | None = Field(
+        default=None, description="The agency's reference, if any.", max_length=100
+    )

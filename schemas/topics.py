@@ -200,11 +200,14 @@ def instructie_topic(uitvoerder: Uitvoerder | str) -> Topic:
     code = Uitvoerder(uitvoerder).value
     return Topic(
         name=f"maatwerk.opschorting.instructie.{code}.v1",
-        description=f"Time-out instructions (order, extension, lifting) for {code} only.",
+        description=f"Instructions for {code} only: time-out (order, extension, lifting), "
+        "invitation to an escalation, repayment request of the bridging procedure.",
         message_types=(
             "nl.maatwerk.opschorting.instructie.v1",
             "nl.maatwerk.opschorting.verlenging-instructie.v1",
             "nl.maatwerk.opschorting.opheffing-instructie.v1",
+            "nl.maatwerk.escalatie.uitnodiging.v1",
+            "nl.maatwerk.overbrugging.terugbetalingsverzoek.v1",
         ),
         producers=("hub",),
         consumers=(code,),
@@ -217,13 +220,18 @@ def opschorting_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
     code = Uitvoerder(uitvoerder).value
     return Topic(
         name=f"maatwerk.opschorting.antwoord.{code}.v1",
-        description=f"{code}'s answers to time-out instructions: confirmed, partly confirmed, "
+        description=f"{code}'s answers to its instructions: time-out confirmed, partly "
+        "confirmed, refused; invitation received or refused; repayment request accepted or "
         "refused; and delivery trouble (aflevering.mislukt). Written by that agency alone: an "
         "answer here speaks for it and no other.",
         message_types=(
             "nl.maatwerk.opschorting.bevestigd.v1",
             "nl.maatwerk.opschorting.deels-bevestigd.v1",
             "nl.maatwerk.opschorting.geweigerd.v1",
+            "nl.maatwerk.escalatie.uitnodiging-ontvangen.v1",
+            "nl.maatwerk.escalatie.uitnodiging-geweigerd.v1",
+            "nl.maatwerk.overbrugging.terugbetalingsverzoek-aanvaard.v1",
+            "nl.maatwerk.overbrugging.terugbetalingsverzoek-geweigerd.v1",
             AFLEVERING_MISLUKT,
         ),
         producers=(code,),

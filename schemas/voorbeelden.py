@@ -23,7 +23,7 @@ from schemas import (
     signalering,
 )
 from schemas.envelope import CloudEvent, EventData, event_types, make_event
-from schemas.gedeeld import Bedrag, Bestuurder, Partij, Partijsoort, Regel
+from schemas.gedeeld import Bedrag, Bestuurder, Partij, Partijsoort, Regel, Weigeringsreden
 from schemas.organisaties import HUB, UITVOERDERS, Uitvoerder
 
 CASUS_ID = "MWL-2026-0A1B2C3D4E"
@@ -340,6 +340,33 @@ def _escalatie_payloads() -> list[EventData]:
             betrokken_partijen=(GEMEENTE, ZORGVERZEKERAAR),
             geregistreerd_op=TIJD,
         ),
+        escalatie.EscalatieUitnodigingInstructie(
+            **_escalatie,
+            uitvoerder=Uitvoerder.CJIB,
+            personen=PERSONEN,
+            dossierkenmerk=ESCALATIE_ID,
+            gevraagde_rol="algemeen directeur",
+            urgentie=casus.Urgentie.HOOG,
+            overleg=escalatie.Overlegmoment(
+                overleg_id=_id("overleg"), aanvang=DEADLINE, duur_minuten=60, locatie="online"
+            ),
+            reageer_uiterlijk=DEADLINE,
+        ),
+        escalatie.EscalatieUitnodigingOntvangen(
+            **_escalatie,
+            uitvoerder=Uitvoerder.CJIB,
+            instructie_id=_id("event:nl.maatwerk.escalatie.uitnodiging.v1"),
+            beantwoord_op=TIJD,
+            referentie="CJIB-UIT-2026-000123",
+        ),
+        escalatie.EscalatieUitnodigingGeweigerd(
+            **_escalatie,
+            uitvoerder=Uitvoerder.CJIB,
+            instructie_id=_id("event:nl.maatwerk.escalatie.uitnodiging.v1"),
+            beantwoord_op=TIJD,
+            redencode=Weigeringsreden.DATUM_VERSTREKEN,
+            reden="OVERLEG_VERSTREKEN: het overleg is al begonnen.",
+        ),
     ]
 
 
@@ -406,6 +433,34 @@ def _overbrugging_payloads() -> list[EventData]:
             betaald_door=ZORGVERZEKERAAR,
             ontvangstdatum=dt.date(2026, 4, 20),
             openstaand=Bedrag(centen=0),
+        ),
+        overbrugging.TerugbetalingsverzoekInstructie(
+            **_overbrugging,
+            verzoek_id=terugbetaling,
+            uitvoerder=Uitvoerder.CJIB,
+            personen=PERSONEN,
+            bedrag=Bedrag(centen=105_000),
+            uiterlijk=dt.date(2026, 5, 1),
+            betalingskenmerk="OVB-0A1B2C3D",
+            voorfinancierder=GEMEENTE,
+            reageer_uiterlijk=DEADLINE,
+        ),
+        overbrugging.TerugbetalingsverzoekAanvaard(
+            **_overbrugging,
+            verzoek_id=terugbetaling,
+            uitvoerder=Uitvoerder.CJIB,
+            instructie_id=_id("event:nl.maatwerk.overbrugging.terugbetalingsverzoek.v1"),
+            beantwoord_op=TIJD,
+            referentie="CJIB-BET-2026-000045",
+        ),
+        overbrugging.TerugbetalingsverzoekGeweigerd(
+            **_overbrugging,
+            verzoek_id=terugbetaling,
+            uitvoerder=Uitvoerder.CJIB,
+            instructie_id=_id("event:nl.maatwerk.overbrugging.terugbetalingsverzoek.v1"),
+            beantwoord_op=TIJD,
+            redencode=Weigeringsreden.ONBEKENDE_PERSOON,
+            reden="BETROKKENE_ONBEKEND: geen dossier bij het CJIB.",
         ),
     ]
 
@@ -475,7 +530,13 @@ def _aflevering_payloads() -> list[EventData]:
 
 def _source(data: EventData) -> str:
     agency = getattr(data, "verstrekker", None) if isinstance(data, informatie._Antwoord) else None
-    if isinstance(data, opschorting._Antwoord | aflevering.AfleveringMislukt):
+    if isinstance(
+        data,
+        opschorting._Antwoord
+        | aflevering.AfleveringMislukt
+        | escalatie._UitnodigingAntwoord
+        | overbrugging._TerugbetalingsAntwoord,
+    ):
         agency = data.uitvoerder
     return UITVOERDERS[agency].source if agency is not None else HUB.source
 

@@ -2,6 +2,7 @@
 requests *inlichtingenverzoeken*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.belastingdienst.deelname import VERTALINGEN as DEELNAME
 from connectors.belastingdienst.informatie import INFORMATIE
 from connectors.belastingdienst.vertaling import OPDRACHT
 from connectors.belastingdienst.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

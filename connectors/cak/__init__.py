@@ -2,6 +2,7 @@
 *gegevensleveringen*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.cak.deelname import VERTALINGEN as DEELNAME
 from connectors.cak.informatie import INFORMATIE
 from connectors.cak.vertaling import OPDRACHT
 from connectors.cak.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

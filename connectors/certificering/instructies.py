@@ -16,7 +16,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from schemas import CloudEvent, make_event
-from schemas.gedeeld import Partij, Partijsoort, Regel
+from schemas.casus import Urgentie
+from schemas.escalatie import EscalatieUitnodigingInstructie, Overlegmoment
+from schemas.gedeeld import Bedrag, Partij, Partijsoort, Regel
 from schemas.informatie import Afspraak, Gegevenscategorie, InformatieVerzoek
 from schemas.opschorting import (
     Maatregel,
@@ -27,6 +29,7 @@ from schemas.opschorting import (
     PersoonVersleuteld,
 )
 from schemas.organisaties import HUB, LOKET, Uitvoerder
+from schemas.overbrugging import TerugbetalingsverzoekInstructie
 from schemas.versleuteling import generate_private_key, public_key_text, seal
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -140,10 +143,68 @@ def informatieverzoek(
     return make_event(data, source=HUB.source, subject=casus)
 
 
+def uitnodiging(
+    uitvoerder: Uitvoerder,
+    bsn: str,
+    publiek: X25519PublicKey,
+    termijn: dt.timedelta,
+    gemeente: str | None = None,
+) -> CloudEvent[EscalatieUitnodigingInstructie]:
+    """An invitation to an escalation whose meeting is a week from now."""
+    casus = casus_id()
+    escalatie_id = str(uuid.uuid4())
+    data = EscalatieUitnodigingInstructie(
+        escalatie_id=escalatie_id,
+        casus_id=casus,
+        uitvoerder=uitvoerder,
+        personen=(_persoon(bsn, publiek),),
+        dossierkenmerk=escalatie_id,
+        gevraagde_rol="directeur uitvoering",
+        urgentie=Urgentie.HOOG,
+        overleg=Overlegmoment(
+            overleg_id=str(uuid.uuid4()),
+            aanvang=dt.datetime.now(dt.UTC) + dt.timedelta(days=7),
+            duur_minuten=60,
+            locatie="online",
+        ),
+        reageer_uiterlijk=dt.datetime.now(dt.UTC) + termijn,
+        gemeente=gemeente,
+    )
+    return make_event(data, source=HUB.source, subject=casus)
+
+
+def terugbetalingsverzoek(
+    uitvoerder: Uitvoerder,
+    bsn: str,
+    publiek: X25519PublicKey,
+    termijn: dt.timedelta,
+    gemeente: str | None = None,
+) -> CloudEvent[TerugbetalingsverzoekInstructie]:
+    """A repayment request of EUR 1.050,00, due in 30 days, to the loket as pre-financer."""
+    casus = casus_id()
+    verzoek_id = str(uuid.uuid4())
+    data = TerugbetalingsverzoekInstructie(
+        overbrugging_id=str(uuid.uuid4()),
+        casus_id=casus,
+        verzoek_id=verzoek_id,
+        uitvoerder=uitvoerder,
+        personen=(_persoon(bsn, publiek),),
+        bedrag=Bedrag(centen=105_000),
+        uiterlijk=dt.date.today() + dt.timedelta(days=30),
+        betalingskenmerk=f"OVB-{verzoek_id[:8].upper()}",
+        voorfinancierder=Partij(oin=LOKET.oin, naam=LOKET.naam, soort=Partijsoort.LOKET),
+        reageer_uiterlijk=dt.datetime.now(dt.UTC) + termijn,
+        gemeente=gemeente,
+    )
+    return make_event(data, source=HUB.source, subject=casus)
+
+
 Bouwer = Callable[[Uitvoerder, str, X25519PublicKey, dt.timedelta, str | None], CloudEvent[Any]]
 ZELFSTANDIG: dict[str, Bouwer] = {
     OpschortingInstructie.event_type: opdracht,
     InformatieVerzoek.event_type: informatieverzoek,
+    EscalatieUitnodigingInstructie.event_type: uitnodiging,
+    TerugbetalingsverzoekInstructie.event_type: terugbetalingsverzoek,
 }
 """Instruction types the kit can build on their own (no earlier instruction needed)."""
 

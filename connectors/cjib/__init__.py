@@ -2,6 +2,7 @@
 requests *bevragingen*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.cjib.deelname import VERTALINGEN as DEELNAME
 from connectors.cjib.informatie import INFORMATIE
 from connectors.cjib.vertaling import OPDRACHT
 from connectors.cjib.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

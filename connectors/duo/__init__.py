@@ -2,6 +2,7 @@
 *gegevensopvragingen*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.duo.deelname import VERTALINGEN as DEELNAME
 from connectors.duo.informatie import INFORMATIE
 from connectors.duo.vertaling import OPDRACHT
 from connectors.duo.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

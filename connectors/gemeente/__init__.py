@@ -5,6 +5,7 @@ information requests *dossieroverzicht* queries, each at the municipality the in
 (its ``gemeente``: the household's municipality of residence)."""
 
 from connectors.base.koppeling import Koppeling, Proefpersonen
+from connectors.gemeente.deelname import VERTALINGEN as DEELNAME
 from connectors.gemeente.gemeenten import maak_router
 from connectors.gemeente.informatie import INFORMATIE
 from connectors.gemeente.vertaling import OPDRACHT
@@ -28,6 +29,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
     proefpersonen=Proefpersonen(gemeente=UTRECHT),
     maak_backoffice=maak_router,

@@ -2,6 +2,7 @@
 information requests *overzichten*."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.ind.deelname import VERTALINGEN as DEELNAME
 from connectors.ind.informatie import INFORMATIE
 from connectors.ind.vertaling import OPDRACHT
 from connectors.ind.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

@@ -2,6 +2,7 @@
 recoveries, information requests *klantbeeld* queries."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.svb.deelname import VERTALINGEN as DEELNAME
 from connectors.svb.informatie import INFORMATIE
 from connectors.svb.vertaling import OPDRACHT
 from connectors.svb.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

@@ -2,6 +2,7 @@
 (*terugvorderingen*), information requests *klantbeeld* queries."""
 
 from connectors.base.koppeling import Koppeling
+from connectors.uwv.deelname import VERTALINGEN as DEELNAME
 from connectors.uwv.informatie import INFORMATIE
 from connectors.uwv.vertaling import OPDRACHT
 from connectors.uwv.wijziging import OPHEFFING, VERLENGING
@@ -21,6 +22,7 @@ KOPPELING = Koppeling(
         OpschortingVerlengingInstructie.event_type: VERLENGING,
         OpschortingOpheffingInstructie.event_type: OPHEFFING,
         InformatieVerzoek.event_type: INFORMATIE,
+        **DEELNAME,
     },
 )
 

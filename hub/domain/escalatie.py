@@ -197,6 +197,7 @@ class OverlegGepland(EscalatieGebeurtenis):
     overleg: Overleg
     deelnemers: tuple[Uitnodiging, ...]
     verplaatst: bool
+    urgentie: Urgentie
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -305,6 +306,7 @@ class Escalatie(Aggregaat):
                 overleg=overleg,
                 deelnemers=self.uitnodigingen,
                 verplaatst=verplaatst,
+                urgentie=self.urgentie,
             )
         )
 

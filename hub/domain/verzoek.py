@@ -29,6 +29,10 @@ class VerzoekSoort(StrEnum):
     """End a suspension early."""
     INFORMATIE = "informatie"
     """Give information of the categories asked about one person (an information request)."""
+    UITNODIGING = "uitnodiging"
+    """Take part in an escalation to the LET (``hub.service.deelname``)."""
+    TERUGBETALING = "terugbetaling"
+    """Repay the pre-financing of a bridging procedure (``hub.service.deelname``)."""
 
 
 class VerzoekStatus(StrEnum):

@@ -29,6 +29,7 @@ from hub.entrypoints.escalatie_views import (
     knelpunten_csv,
 )
 from hub.entrypoints.identiteit import Beller, Rol, VereisteRol
+from hub.service import deelname
 from hub.service import escalatie as service
 from hub.service.errors import Ongeldig
 from hub.service.escalatie_commands import (
@@ -277,4 +278,5 @@ def _lezer(beller: Beller) -> service.Lezer:
 
 async def _view(escalatie_id: str, hub: HubDep, beller: Beller) -> EscalatieView:
     e = await service.lees_escalatie(escalatie_id, hub.uow(), _lezer(beller))
-    return EscalatieView.van(e, _vandaag(hub))
+    instructies = await deelname.uitnodigingsinstructies(e, hub.uow(), hub.deps)
+    return EscalatieView.van(e, _vandaag(hub), instructies)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +18,8 @@ from hub.domain.escalatie import (
     Knelpunttelling,
     Uitnodiging,
 )
+from hub.domain.verzoek import Verzoek
+from hub.entrypoints.instructie_views import InstructieView, instructie_of
 from schemas.casus import Urgentie
 from schemas.escalatie import Knelpuntcategorie, Uitkomst
 from schemas.gedeeld import Partij, Regel
@@ -35,11 +38,18 @@ class UitnodigingView(BaseModel):
         description="The organisation's registered contact when it was invited; null: none."
     )
     zonder_contact: bool = Field(description="No registered contact: reach it another way.")
+    instructie: InstructieView | None = Field(
+        default=None,
+        description="For an installed agency: the invitation its connector received (the "
+        "latest, for the meeting as planned now) and its answer; null for any other "
+        "organisation (it reads the escalation over the API).",
+    )
 
     @classmethod
-    def of(cls, u: Uitnodiging) -> UitnodigingView:
+    def of(cls, u: Uitnodiging, instructie: Verzoek | None = None) -> UitnodigingView:
         c = u.contact
         return cls(
+            instructie=instructie_of(instructie),
             partij=u.partij,
             functie=u.functie,
             contact=None
@@ -183,7 +193,9 @@ class EscalatieView(EscalatieSamenvatting):
     knelpunten: list[KnelpuntView]
 
     @classmethod
-    def van(cls, e: Escalatie, vandaag: dt.date) -> EscalatieView:
+    def van(
+        cls, e: Escalatie, vandaag: dt.date, instructies: Mapping[str, Verzoek] | None = None
+    ) -> EscalatieView:
         d, o, b = e.dossier, e.overleg, e.besluit
         return cls(
             **EscalatieSamenvatting.of(e, vandaag).model_dump(),
@@ -200,7 +212,10 @@ class EscalatieView(EscalatieSamenvatting):
                 ],
                 documenten=[DocumentView(kenmerk=x.kenmerk, titel=x.titel) for x in d.documenten],
             ),
-            uitnodigingen=[UitnodigingView.of(u) for u in e.uitnodigingen],
+            uitnodigingen=[
+                UitnodigingView.of(u, (instructies or {}).get(u.partij.oin))
+                for u in e.uitnodigingen
+            ],
             overleg=None
             if o is None
             else OverlegView(

@@ -30,6 +30,7 @@ from hub.entrypoints.overbrugging_views import (
     OverbruggingView,
     TerugvorderingView,
 )
+from hub.service import deelname
 from hub.service import overbrugging as service
 from hub.service.commands import (
     BoekTerugbetaling,
@@ -68,7 +69,8 @@ _STAP: dict[int | str, dict[str, Any]] = {
 async def _view(overbrugging_id: str, hub: HubDep) -> OverbruggingView:
     nu = hub.deps.clock()
     o = await service.lees(overbrugging_id, hub.uow())
-    return OverbruggingView.of(o, nu, nu.astimezone(NL).date())
+    instructies = await deelname.terugbetalingsinstructies(overbrugging_id, hub.uow())
+    return OverbruggingView.of(o, nu, nu.astimezone(NL).date(), instructies)
 
 
 @router.post(
@@ -93,7 +95,12 @@ async def overbruggingen_van_casus(
     """The bridgings of a casus, oldest first."""
     nu = hub.deps.clock()
     return [
-        OverbruggingView.of(o, nu, nu.astimezone(NL).date())
+        OverbruggingView.of(
+            o,
+            nu,
+            nu.astimezone(NL).date(),
+            await deelname.terugbetalingsinstructies(o.overbrugging_id, hub.uow()),
+        )
         for o in await service.van_casus(casus_id, hub.uow())
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
@@ -13,6 +14,8 @@ from hub.domain.overbrugging import (
     Stap,
     Terugvordering,
 )
+from hub.domain.verzoek import Verzoek
+from hub.entrypoints.instructie_views import InstructieView, instructie_of
 from hub.service.overbrugging import Geldoverzicht
 
 
@@ -68,6 +71,11 @@ class TerugbetalingsverzoekView(BaseModel):
     achterstallig: bool = Field(description="Past its last day with something still open.")
     betalingskenmerk: str
     gevraagd_op: dt.datetime
+    instructie: InstructieView | None = Field(
+        default=None,
+        description="For an installed agency: the repayment request its connector received and "
+        "its answer; null for any other party (it reads its requests over the API).",
+    )
 
 
 class TerugbetalingView(BaseModel):
@@ -121,7 +129,13 @@ class OverbruggingView(BaseModel):
     grootboek: GrootboekView
 
     @classmethod
-    def of(cls, o: Overbrugging, nu: dt.datetime, vandaag: dt.date) -> OverbruggingView:
+    def of(
+        cls,
+        o: Overbrugging,
+        nu: dt.datetime,
+        vandaag: dt.date,
+        instructies: Mapping[str, Verzoek] | None = None,
+    ) -> OverbruggingView:
         t, v, boek = o.toekenning, o.verantwoordelijke, o.grootboek
         return cls(
             overbrugging_id=o.overbrugging_id,
@@ -180,6 +194,7 @@ class OverbruggingView(BaseModel):
                     achterstallig=r.uiterlijk < vandaag and o.open_van(r) > 0,
                     betalingskenmerk=r.betalingskenmerk,
                     gevraagd_op=r.gevraagd_op,
+                    instructie=instructie_of((instructies or {}).get(r.verzoek_id)),
                 )
                 for r in o.verzoeken
             ],

@@ -28,6 +28,9 @@ from schemas.organisaties import Uitvoerder
 AFGEDAAN = frozenset({CasusStatus.AFGEWEZEN, CasusStatus.GESLOTEN})
 """A casus in these states asks nothing any more."""
 
+_TIME_OUT = (VerzoekSoort.OPSCHORTING, VerzoekSoort.VERLENGING, VerzoekSoort.OPHEFFING)
+"""The kinds of request that make an agency a party to the casus's time-out."""
+
 
 @dataclass(frozen=True, slots=True)
 class Gevraagd:
@@ -92,11 +95,9 @@ async def verzoeker_op_casus(
             verzoeker = LOKET
         elif uitvoerder is not None:
             verzoeken = await uow.verzoeken.van_casus(casus_id, list(VerzoekStatus))
-            # A time-out's request, not an information request: being asked is no part in it.
-            if any(
-                v.uitvoerder == uitvoerder and v.soort is not VerzoekSoort.INFORMATIE
-                for v in verzoeken
-            ):
+            # A time-out's request: being asked for information, invited or asked to repay is
+            # no part in the casus's time-out.
+            if any(v.uitvoerder == uitvoerder and v.soort in _TIME_OUT for v in verzoeken):
                 verzoeker = uitvoerder
     if verzoeker is None:
         raise Verboden(f"the requester takes no part in casus {casus_id}", field="casus_id")

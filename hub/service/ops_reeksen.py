@@ -39,7 +39,12 @@ VENSTER_MAX = 24 * 60
 ZONDER_REDEN = "onbekend"
 """The reason code shown for a dead letter whose headers named none."""
 
-_INSTRUMENT_VAN_SOORT = {"verlenging": "opschorting", "opheffing": "opschorting"}
+_INSTRUMENT_VAN_SOORT = {
+    "verlenging": "opschorting",
+    "opheffing": "opschorting",
+    "uitnodiging": "escalatie",
+    "terugbetaling": "overbrugging",
+}
 """A request's kind -> the instrument it belongs to (the others are named after it)."""
 
 

@@ -56,8 +56,20 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 
 NAAM = "belastingdienst"
+DEELNAME = Deelnamestijl(
+    prefix="/api/v1",
+    referentieprefix="BD",
+    onbekend="BELASTINGPLICHTIGE_ONBEKEND",
+    sleutelveld="kenmerkAanvrager",
+    personenveld="belastingplichtigen",
+    referentieveld="kenmerk",
+    bedrag_in_centen=False,
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_TERMIJN_MAANDEN = 12
 
@@ -447,4 +459,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="Belastingdienst", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="Belastingdienst", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -59,8 +59,19 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 
 NAAM = "cak"
+DEELNAME = Deelnamestijl(
+    prefix="/cak/api/v1",
+    referentieprefix="CAK",
+    onbekend="RELATIE_ONBEKEND",
+    sleutelveld="verzoek_id",
+    personenveld="relaties",
+    referentieveld="cak_referentie",
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 
 log = logger(NAAM)
@@ -396,4 +407,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="CAK", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="CAK", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -55,8 +55,21 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 
 NAAM = "cjib"
+DEELNAME = Deelnamestijl(
+    prefix="/cjib",
+    referentieprefix="CJIB",
+    onbekend="BETROKKENE_ONBEKEND",
+    sleutelveld="referentieKetenpartner",
+    personenveld="betrokkenen",
+    persoonveld="burgerservicenummer",
+    referentieveld="cjibReferentie",
+    bedrag_in_centen=False,
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 
 log = logger(NAAM)
@@ -397,4 +410,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="CJIB", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="CJIB", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -53,9 +53,20 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 from simulators.duo import opvraging
 
 NAAM = "duo"
+DEELNAME = Deelnamestijl(
+    prefix="/duo/v2",
+    referentieprefix="DUO",
+    onbekend="DEBITEUR_ONBEKEND",
+    sleutelveld="verzoekKenmerk",
+    personenveld="debiteuren",
+    referentieveld="duoKenmerk",
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_DAGEN_TERUG = 30
 
@@ -355,4 +366,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="DUO", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="DUO", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -72,10 +72,20 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 from simulators.gemeente import overzicht
 from simulators.gemeente.seed import Gemeente, lees_gemeenten, lees_persoon, lees_vordering
 
 NAAM = "gemeente"
+DEELNAME = Deelnamestijl(
+    prefix="/gemeenten/{gemeentecode}/sociaal-domein/v2",
+    referentieprefix="GEM",
+    onbekend="BURGER_NIET_INGESCHREVEN",
+    personenveld="burgers",
+    referentieveld="zaaknummer",
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_DAGEN_TERUG = 30
 MAX_MAANDEN = 6
@@ -298,6 +308,16 @@ def wijzig(
     return 200, {**_besluit_json(gemeente, besluit, vandaag), "wijzigingsnummer": wijzigingsnummer}
 
 
+def _client_hier(register: Register, bsns: list[str], pad: dict[str, Any]) -> bool:
+    """A person the municipality of the path has as a client (invitations, repayments)."""
+    code = pad.get("gemeentecode")
+    for bsn in bsns:
+        persoon = register.persoon(bsn)
+        if persoon is not None and persoon.gegevens.get("gemeente") == code:
+            return True
+    return False
+
+
 def _met_fouten(
     behandel: Callable[[Register], tuple[int, dict[str, Any]]],
 ) -> Callable[[Register], tuple[int, dict[str, Any]]]:
@@ -418,6 +438,7 @@ def create_app(
         api=_api(simulator, vandaag),
     )
     app.state.gemeenten = gemeenten
+    koppel(app, simulator, DEELNAME, afhankelijkheden=(Depends(tenant),), bekend=_client_hier)
 
     @app.exception_handler(Fout)
     async def geweigerd(request: Request, exc: Fout) -> JSONResponse:

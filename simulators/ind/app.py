@@ -56,9 +56,21 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 from simulators.ind import overzicht
 
 NAAM = "ind"
+DEELNAME = Deelnamestijl(
+    prefix="/ind/leges/v1",
+    referentieprefix="IND",
+    onbekend="PERSOON_ONBEKEND",
+    sleutelveld="verzoekId",
+    personenveld="aanvragers",
+    referentieveld="indNummer",
+    bedrag_in_centen=False,
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_DAGEN_TERUG = 7
 
@@ -371,4 +383,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="IND", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="IND", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

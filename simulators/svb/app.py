@@ -62,10 +62,21 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 from simulators.svb import klantbeeld
 from simulators.svb.klantbeeld import Metadata
 
 NAAM = "svb"
+DEELNAME = Deelnamestijl(
+    prefix="/svb/api",
+    referentieprefix="SVB",
+    onbekend="KLANT_ONBEKEND",
+    sleutelveld="aanvraagId",
+    personenveld="klanten",
+    referentieveld="svbNummer",
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_MAANDEN = 12
 PAD = "/svb/api/terugvordering/v1"
@@ -414,4 +425,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="SVB", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="SVB", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -55,9 +55,21 @@ from simulators.common import (
     maak_app,
 )
 from simulators.common.app import logger
+from simulators.common.deelname import Deelnamestijl, koppel
 from simulators.uwv import klantbeeld
 
 NAAM = "uwv"
+DEELNAME = Deelnamestijl(
+    prefix="/uwv",
+    referentieprefix="UWV",
+    onbekend="KLANT_NIET_GEVONDEN",
+    sleutelveld="berichtId",
+    personenveld="klanten",
+    referentieveld="uwvKenmerk",
+    bedrag_in_centen=False,
+)
+"""How this back-office takes invitations and repayment requests
+(:mod:`simulators.common.deelname`)."""
 SEED = Path(__file__).with_name("seed.json")
 MAX_DAGEN_TERUG = 14
 
@@ -378,4 +390,6 @@ def create_app(
         fout=fout,
         toestand=toestand,
     )
-    return maak_app(titel="UWV", simulator=simulator, api=_api(simulator, vandaag))
+    app = maak_app(titel="UWV", simulator=simulator, api=_api(simulator, vandaag))
+    koppel(app, simulator, DEELNAME)
+    return app

@@ -8,22 +8,27 @@ topic is shared information: its processing-log entry is written here, in the sa
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hub.domain.escalatie import (
     Aangemeld,
     Actiepunt,
     ActiepuntAfgerond,
+    EscalatieGebeurtenis,
     KnelpuntGeregistreerd,
+    Overleg,
     OverlegGepland,
     UitkomstVastgesteld,
     Uitnodiging,
 )
-from hub.service import verwerkingen
+from hub.domain.verzoek import VerzoekSoort
+from hub.service import deelname, verwerkingen
 from hub.service.berichten import Bericht, Uitgaand, Vertalingen
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas import EventData
+from schemas.casus import Urgentie
 from schemas.escalatie import (
     Actiepunt as ActiepuntBericht,
 )
@@ -34,14 +39,16 @@ from schemas.escalatie import (
     EscalatieActiepuntAfgerond,
     EscalatieOverlegGepland,
     EscalatieUitkomstVastgesteld,
+    EscalatieUitnodigingInstructie,
     LopendInstrument,
+    Overlegmoment,
 )
 from schemas.escalatie import (
     KnelpuntGeregistreerd as KnelpuntBericht,
 )
 from schemas.gedeeld import Bestuurder
 from schemas.organisaties import LET
-from schemas.topics import ESCALATIE
+from schemas.topics import ESCALATIE, instructie_topic
 
 
 def _uit(actie: str, casus_id: str, data: EventData, details: dict[str, Any]) -> Uitgaand:
@@ -51,6 +58,63 @@ def _uit(actie: str, casus_id: str, data: EventData, details: dict[str, Any]) ->
         details=details,
         berichten=(Bericht(data, ESCALATIE.name),),
     )
+
+
+async def _uitnodigingen(
+    g: EscalatieGebeurtenis,
+    uitnodigingen: tuple[Uitnodiging, ...],
+    overleg: Overleg | None,
+    urgentie: Urgentie,
+    uow: UnitOfWork,
+    deps: Deps,
+) -> tuple[list[Bericht], dict[str, str]]:
+    """One invitation instruction per invited organisation that is an installed agency (on its
+    own instruction topic, recorded as its request; ``hub.service.deelname``), and the
+    instruction ids by OIN. Others read the escalation over the API, as before."""
+    casus = await uow.casussen.get(g.casus_id)
+    keten_id = g.escalatie_id if overleg is None else overleg.overleg_id
+    berichten: list[Bericht] = []
+    instructies: dict[str, str] = {}
+    for u in uitnodigingen:
+        uitvoerder = deelname.aangesloten_uitvoerder(u.partij.oin, casus, deps)
+        if uitvoerder is None:
+            continue
+        verzoek = deelname.nieuw_verzoek(
+            VerzoekSoort.UITNODIGING,
+            keten_id=keten_id,
+            instrument_id=g.escalatie_id,
+            casus_id=g.casus_id,
+            uitvoerder=uitvoerder,
+            nu=g.op,
+        )
+        uow.verzoeken.add([verzoek])
+        data = EscalatieUitnodigingInstructie(
+            escalatie_id=g.escalatie_id,
+            casus_id=g.casus_id,
+            uitvoerder=uitvoerder,
+            personen=await deelname.personen(
+                g.casus_id, uitvoerder, uow, deps, ontvanger=u.partij.oin, door=g.door,
+                doel=deelname.DOEL_UITNODIGING,
+            ),
+            dossierkenmerk=g.escalatie_id,
+            gevraagde_rol=u.functie,
+            urgentie=urgentie,
+            overleg=None
+            if overleg is None
+            else Overlegmoment(
+                overleg_id=overleg.overleg_id,
+                aanvang=overleg.aanvang,
+                duur_minuten=overleg.duur_minuten,
+                locatie=overleg.locatie,
+            ),
+            reageer_uiterlijk=verzoek.reageer_uiterlijk,
+            gemeente=None if casus is None else casus.gemeente_voor(uitvoerder.value),
+        )  # fmt: skip
+        berichten.append(
+            Bericht(data, instructie_topic(uitvoerder).name, event_id=verzoek.instructie_id)
+        )
+        instructies[u.partij.oin] = verzoek.instructie_id
+    return berichten, instructies
 
 
 def _bestuurders(uitnodigingen: tuple[Uitnodiging, ...]) -> tuple[Bestuurder, ...]:
@@ -84,13 +148,17 @@ async def aangemeld(g: Aangemeld, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     )
     leden = await uow.casussen.leden(g.casus_id)
     await verwerkingen.log_escalatiedossier(uow, g.casus_id, leden, loket=g.door, ontvanger=LET.oin)
-    details = {
+    details: dict[str, Any] = {
         "escalatie_id": g.escalatie_id,
         "uitgenodigd": [u.partij.oin for u in g.uitnodigingen],
         "zonder_contact": [u.partij.oin for u in g.uitnodigingen if u.zonder_contact],
         "instrumenten": [i.id for i in d.lopende_instrumenten],
     }
-    return _uit("aangemeld", g.casus_id, data, details)
+    berichten, instructies = await _uitnodigingen(g, g.uitnodigingen, None, g.urgentie, uow, deps)
+    if instructies:
+        details["instructies"] = instructies
+    uit = _uit("aangemeld", g.casus_id, data, details)
+    return dataclasses.replace(uit, berichten=(*uit.berichten, *berichten))
 
 
 async def overleg_gepland(g: OverlegGepland, uow: UnitOfWork, deps: Deps) -> Uitgaand:
@@ -106,13 +174,17 @@ async def overleg_gepland(g: OverlegGepland, uow: UnitOfWork, deps: Deps) -> Uit
         agenda=o.agenda,
         gepland_op=g.op,
     )
-    details = {
+    details: dict[str, Any] = {
         "escalatie_id": g.escalatie_id,
         "overleg_id": o.overleg_id,
         "aanvang": o.aanvang.isoformat(),
         "verplaatst": g.verplaatst,
     }
-    return _uit("overleg-gepland", g.casus_id, data, details)
+    berichten, instructies = await _uitnodigingen(g, g.deelnemers, o, g.urgentie, uow, deps)
+    if instructies:
+        details["instructies"] = instructies
+    uit = _uit("overleg-gepland", g.casus_id, data, details)
+    return dataclasses.replace(uit, berichten=(*uit.berichten, *berichten))
 
 
 def _actiepunt(a: Actiepunt) -> ActiepuntBericht:

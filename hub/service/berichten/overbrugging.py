@@ -23,6 +23,8 @@ from hub.domain.overbrugging import (
     Terugontvangen,
     Toegekend,
 )
+from hub.domain.verzoek import VerzoekSoort
+from hub.service import deelname
 from hub.service.berichten import Bericht, Uitgaand, Vertalingen
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
@@ -36,10 +38,11 @@ from schemas.overbrugging import (
     OverbruggingToegekend,
     TerugbetalingGevraagd,
     TerugbetalingOntvangen,
+    TerugbetalingsverzoekInstructie,
     VerantwoordelijkeAangewezen,
     VoorfinancieringBetaald,
 )
-from schemas.topics import OVERBRUGGING
+from schemas.topics import OVERBRUGGING, instructie_topic
 
 
 def partij(o: Organisatie) -> Partij:
@@ -170,7 +173,7 @@ async def teruggevraagd(g: Teruggevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaa
         betalingskenmerk=v.betalingskenmerk,
         gevraagd_op=g.op,
     )
-    return _uit(
+    uit = _uit(
         g,
         "terugbetaling-gevraagd",
         data,
@@ -179,6 +182,57 @@ async def teruggevraagd(g: Teruggevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaa
         centen=v.centen,
         uiterlijk=v.uiterlijk.isoformat(),
     )
+    instructie = await _terugbetalingsinstructie(g, uow, deps)
+    if instructie is None:
+        return uit  # no installed agency: the party reads its request over the API
+    return Uitgaand(
+        actie=uit.actie,
+        casus_id=uit.casus_id,
+        details={**uit.details, "instructie_id": instructie.event_id},
+        berichten=(*uit.berichten, instructie),
+    )
+
+
+async def _terugbetalingsinstructie(
+    g: Teruggevraagd, uow: UnitOfWork, deps: Deps
+) -> Bericht | None:
+    """The repayment request as an instruction on the responsible agency's own topic, recorded
+    as its request (``hub.service.deelname``); None when the party is no installed agency."""
+    v = g.verzoek
+    casus = await uow.casussen.get(g.casus_id)
+    uitvoerder = deelname.aangesloten_uitvoerder(v.betaler.oin, casus, deps)
+    if uitvoerder is None:
+        return None
+    verzoek = deelname.nieuw_verzoek(
+        VerzoekSoort.TERUGBETALING,
+        keten_id=v.verzoek_id,
+        instrument_id=g.overbrugging_id,
+        casus_id=g.casus_id,
+        uitvoerder=uitvoerder,
+        nu=g.op,
+    )
+    uow.verzoeken.add([verzoek])
+    data = TerugbetalingsverzoekInstructie(
+        **_ids(g),
+        verzoek_id=v.verzoek_id,
+        uitvoerder=uitvoerder,
+        personen=await deelname.personen(
+            g.casus_id,
+            uitvoerder,
+            uow,
+            deps,
+            ontvanger=v.betaler.oin,
+            door=g.door,
+            doel=deelname.DOEL_TERUGBETALING,
+        ),
+        bedrag=Bedrag(centen=v.centen),
+        uiterlijk=v.uiterlijk,
+        betalingskenmerk=v.betalingskenmerk,
+        voorfinancierder=partij(g.ontvanger),
+        reageer_uiterlijk=verzoek.reageer_uiterlijk,
+        gemeente=None if casus is None else casus.gemeente_voor(uitvoerder.value),
+    )
+    return Bericht(data, instructie_topic(uitvoerder).name, event_id=verzoek.instructie_id)
 
 
 async def terugontvangen(g: Terugontvangen, uow: UnitOfWork, deps: Deps) -> Uitgaand:

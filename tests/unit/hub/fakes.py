@@ -294,12 +294,24 @@ class FakeVerzoekRepository:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._opschortingen: dict[str, Any] = uow.work.tables.setdefault("opschortingen", {})
         self._informatie: dict[str, Any] = uow.work.tables.setdefault("informatieverzoeken", {})
+        self._los: dict[str, Any] = uow.work.tables.setdefault("losse_verzoeken", {})
+        """Requests no aggregate holds (invitations, repayment requests: hub.service.deelname)."""
 
     def _alle(self) -> list[Any]:
         return [
             *(v for o in self._opschortingen.values() for v in o.verzoeken()),
             *(v for i in self._informatie.values() for v in i.keten),
+            *self._los.values(),
         ]
+
+    def add(self, verzoeken: Any) -> None:
+        for v in verzoeken:
+            if v.instructie_id in self._los:
+                raise LookupError(f"request {v.instructie_id} exists")
+            self._los[v.instructie_id] = copy.deepcopy(v)
+
+    async def van_instrument(self, instrument_id: str) -> list[Any]:
+        return [copy.deepcopy(v) for v in self._alle() if v.instrument_id == instrument_id]
 
     async def sleutel(self, instructie_id: str) -> Any:
         from hub.adapters.verzoek_repository import VerzoekSleutel
@@ -334,6 +346,9 @@ class FakeVerzoekRepository:
         return counts
 
     async def save(self, verzoek: Any) -> None:
+        if verzoek.instructie_id in self._los:
+            self._los[verzoek.instructie_id] = copy.deepcopy(verzoek)
+            return
         for opschorting in self._opschortingen.values():
             for keten in (opschorting.keten, *(w.keten for w in opschorting.wijzigingen)):
                 for index, v in enumerate(keten):

@@ -40,10 +40,11 @@ from schemas.escalatie import (
     EscalatieActiepuntAfgerond,
     EscalatieOverlegGepland,
     EscalatieUitkomstVastgesteld,
+    EscalatieUitnodigingInstructie,
     KnelpuntGeregistreerd,
 )
 from schemas.organisaties import LET, UITVOERDERS, Uitvoerder
-from schemas.topics import CASUS, ESCALATIE
+from schemas.topics import CASUS, ESCALATIE, instructie_topic
 from tests.support.loket import LOKET_DOOR, casus_body, opschorting_body
 from tests.support.register import ingeschreven
 from tests.unit.hub.fakes import fake_deps
@@ -108,9 +109,14 @@ async def test_escalating_moves_the_casus_and_shares_a_dossier_the_hub_fills(uow
     escalatie_id = await service.meld_aan(casus_id, aanmelding(), uow(), deps, door=LOKET_DOOR)
 
     berichten = nieuw(store, voor)
-    assert [(t, type(e.data)) for t, e in berichten] == [
+    assert [(t, type(e.data)) for t, e in berichten[:2]] == [
         (CASUS.name, CasusOpgeschaald),
         (ESCALATIE.name, EscalatieAangemeld),
+    ]
+    # each invited organisation that is an installed agency also gets its instruction
+    assert [(t, type(e.data)) for t, e in berichten[2:]] == [
+        (instructie_topic(code).name, EscalatieUitnodigingInstructie)
+        for code in ("belastingdienst", "cjib", "duo")
     ]
     data = berichten[1][1].data
     assert berichten[0][1].data.escalatie_id == escalatie_id == data.escalatie_id
@@ -239,7 +245,7 @@ async def test_the_lifecycle_each_step_its_message_and_audit_entry(uow, deps, st
         deps,
         door=LET_DOOR,
     )
-    soorten = [type(e.data) for _, e in nieuw(store, voor)]
+    soorten = [type(e.data) for t, e in nieuw(store, voor) if t == ESCALATIE.name]
     assert soorten == [
         EscalatieOverlegGepland,
         EscalatieOverlegGepland,
@@ -247,7 +253,10 @@ async def test_the_lifecycle_each_step_its_message_and_audit_entry(uow, deps, st
         EscalatieActiepuntAfgerond,
         KnelpuntGeregistreerd,
     ]
-    assert all(t == ESCALATIE.name for t, _ in nieuw(store, voor))
+    # each planning (and the move) invites the installed agencies again, for that meeting
+    uitnodigingen = [e.data for t, e in nieuw(store, voor) if t != ESCALATIE.name]
+    assert [type(d) for d in uitnodigingen] == [EscalatieUitnodigingInstructie] * 6
+    assert len({d.overleg.overleg_id for d in uitnodigingen if d.overleg}) == 2
     assert [(a.actor, a.actie) for a in store.audit[-5:]] == [
         (LET_DOOR, "escalatie.overleg-gepland"),
         (LET_DOOR, "escalatie.overleg-gepland"),

@@ -244,6 +244,10 @@ async def test_every_answer_type_has_a_route_and_topic(uow, deps):
         "nl.maatwerk.aflevering.mislukt.v1",
         "nl.maatwerk.informatie.verstrekt.v1",
         "nl.maatwerk.informatie.geweigerd.v1",
+        "nl.maatwerk.escalatie.uitnodiging-ontvangen.v1",
+        "nl.maatwerk.escalatie.uitnodiging-geweigerd.v1",
+        "nl.maatwerk.overbrugging.terugbetalingsverzoek-aanvaard.v1",
+        "nl.maatwerk.overbrugging.terugbetalingsverzoek-geweigerd.v1",
     }
 
 

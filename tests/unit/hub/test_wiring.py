@@ -13,7 +13,7 @@ import hub.domain
 from hub.bootstrap import ANTWOORD_ROUTES, INSTRUMENTLIJSTEN, VERTALINGEN
 from hub.domain.model import Gebeurtenis
 from hub.domain.opschorting import Opgedragen
-from hub.service import aflevering, afwijking, informatie, opschorting
+from hub.service import aflevering, afwijking, deelname, informatie, opschorting
 from hub.service.berichten import opschorting as opschorting_berichten
 from hub.service.berichten import vertaaltabel
 from hub.service.instrumentlijst import lijsttabel
@@ -47,7 +47,12 @@ def test_a_second_translation_for_one_event_is_refused():
 
 
 def test_the_answer_routes_are_the_instruments_routes_and_a_second_one_is_refused():
-    routes = {opschorting.ANTWOORD_ROUTE, informatie.ANTWOORD_ROUTE, aflevering.ANTWOORD_ROUTE}
+    routes = {
+        opschorting.ANTWOORD_ROUTE,
+        informatie.ANTWOORD_ROUTE,
+        aflevering.ANTWOORD_ROUTE,
+        deelname.ANTWOORD_ROUTE,
+    }
     assert set(ANTWOORD_ROUTES.values()) == routes
     with pytest.raises(ValueError, match="has a route already"):
         routetabel(
