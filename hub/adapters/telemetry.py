@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry import context, propagate, trace
@@ -28,7 +28,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 from structlog.typing import EventDict, WrappedLogger
 
 from schemas.logs import configure_logging
-from schemas.tracing import TRACEPARENT
+from schemas.tracing import TRACEPARENT, TRACESTATE
 
 SERVICE = "maatwerk-hub"
 EXPORTER_ENV = "OTEL_TRACES_EXPORTER"
@@ -100,6 +100,31 @@ def traced_from(headers: Mapping[str, str]) -> Iterator[None]:
         yield
     finally:
         context.detach(token)
+
+
+@contextlib.contextmanager
+def consumed(headers: Iterable[tuple[str, bytes]], name: str) -> Iterator[trace.Span]:
+    """A consumer span for one record, continuing the trace its ``traceparent`` header carries
+    (none: a trace of its own), current while the block runs and ended after it.
+
+    A batch consumer needs this per record: FastStream's middleware continues one trace per
+    message, and a batch is one message, so every answer of it would otherwise be logged (and
+    write its follow-up records) in the trace of whichever record came first."""
+    carrier = {
+        key: value.decode("latin-1")
+        for key, value in headers
+        if key in (TRACEPARENT, TRACESTATE) and isinstance(value, bytes)
+    }
+    span = trace.get_tracer(SERVICE).start_span(
+        name, context=propagate.extract(carrier), kind=trace.SpanKind.CONSUMER
+    )
+    with trace.use_span(span, end_on_exit=True):
+        yield span
+
+
+def within(span: trace.Span) -> contextlib.AbstractContextManager[trace.Span]:
+    """Make ``span`` (ended or not) current again, e.g. to log a record's outcome in its trace."""
+    return trace.use_span(span, end_on_exit=False)
 
 
 def broker_middleware() -> KafkaTelemetryMiddleware:

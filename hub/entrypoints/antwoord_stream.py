@@ -31,8 +31,10 @@ from typing import Any, NoReturn, TypeAlias
 
 import structlog
 from aiokafka import ConsumerRecord
+from opentelemetry.trace import Span
 
 from hub.adapters.metrics import HubMetrics
+from hub.adapters.telemetry import consumed, within
 from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.entrypoints.redelivery import Place, Redelivery, place_of
@@ -64,6 +66,8 @@ class _Gedaan:
 
     event: CloudEvent[Any]
     result: Verwerking
+    span: Span
+    """The record's own span: its outcome is logged in the trace the record carried."""
 
 
 def unreadable(exc: Exception) -> str:
@@ -152,11 +156,13 @@ class AntwoordConsumer:
             event = parse_event(bytes(record.value or b""))
         except Exception as exc:  # anything at all: InvalidEvent, RecursionError, ...
             return ("ongeldig-bericht", unreadable(exc))
-        try:
-            result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=str(record.topic))
-        except AntwoordAfgewezen as exc:
-            return ("antwoord-afgewezen", str(exc))
-        return _Gedaan(event, result)
+        # The record's own trace: what the answer writes (follow-up records) continues it.
+        with consumed(record.headers or (), "hub-antwoorden process") as span:
+            try:
+                result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=str(record.topic))
+            except AntwoordAfgewezen as exc:
+                return ("antwoord-afgewezen", str(exc))
+        return _Gedaan(event, result, span)
 
     async def one(self, record: Record) -> None:
         """One record in its own transaction, as the one-record consumer always did: a failure
@@ -191,15 +197,16 @@ class AntwoordConsumer:
             self.metrics.answers.labels(uitvoerder=result.uitvoerder, status=result.status).inc()
         else:
             self.metrics.duplicate_answers.labels(uitvoerder=result.uitvoerder).inc()
-        log.info(
-            "answer processed",
-            event_id=event.id,
-            casus_id=event.subject,
-            event_type=event.type,
-            uitvoerder=result.uitvoerder,
-            status=result.status,
-            duplicate=not result.gewijzigd,
-        )
+        with within(gedaan.span):
+            log.info(
+                "answer processed",
+                event_id=event.id,
+                casus_id=event.subject,
+                event_type=event.type,
+                uitvoerder=result.uitvoerder,
+                status=result.status,
+                duplicate=not result.gewijzigd,
+            )
 
 
 def records_of(message: Any) -> tuple[Record, ...]:

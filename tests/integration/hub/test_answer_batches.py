@@ -11,17 +11,22 @@ import pytest
 from aiokafka import ConsumerRecord
 from faststream.exceptions import NackMessage
 from sqlalchemy import event
+from structlog.testing import capture_logs
 
 from hub.adapters.metrics import HubMetrics
+from hub.adapters.telemetry import configure_tracing, trace_ids
 from hub.entrypoints import antwoord_stream
 from hub.entrypoints.antwoord_stream import AntwoordConsumer
 from hub.entrypoints.redelivery import Redelivery, RedeliveryPolicy
 from hub.service.opschorting import lees_opschorting
+from schemas.tracing import TRACEPARENT
 from simulators import AGENCIES
 from tests.integration.hub.test_store import answer, op_topic, order
 
 
-def record(event, offset: int, value: bytes | None = None) -> ConsumerRecord[bytes, bytes]:
+def record(
+    event, offset: int, value: bytes | None = None, traceparent: str | None = None
+) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(
         topic=op_topic(event),
         partition=0,
@@ -33,7 +38,7 @@ def record(event, offset: int, value: bytes | None = None) -> ConsumerRecord[byt
         checksum=None,
         serialized_key_size=0,
         serialized_value_size=0,
-        headers=(),
+        headers=((TRACEPARENT, traceparent.encode()),) if traceparent else (),
     )
 
 
@@ -121,3 +126,23 @@ async def test_a_failing_record_falls_back_to_one_at_a_time_and_loses_nothing(hu
     after = await lees_opschorting(opschorting.opschorting_id, hub.uow(), hub.deps)
     answered = {a for a in AGENCIES if after.verzoek_van(a).status.value != "pending"}
     assert answered == set(AGENCIES) - {AGENCIES[2]}
+
+
+async def test_each_answer_of_a_batch_is_logged_in_the_trace_its_record_carried(hub):
+    # One message of FastStream's is the whole batch: its middleware continues one trace for
+    # all of them. Each answer must still be found by the trace the loket's order started.
+    configure_tracing()
+    opschorting = await lees_opschorting(await order(hub), hub.uow(), hub.deps)
+    answers = [answer(opschorting, a, event_id=str(uuid.uuid4())) for a in AGENCIES]
+    traces = {e.id: uuid.uuid4().hex for e in answers}
+    records = [
+        record(e, n, traceparent=f"00-{traces[e.id]}-{uuid.uuid4().hex[:16]}-01")
+        for n, e in enumerate(answers)
+    ]
+    consumer = Consumer(hub)
+
+    with capture_logs(processors=[trace_ids]) as logs:
+        await consumer.until_acked(records)
+
+    processed = {line["event_id"]: line for line in logs if line["event"] == "answer processed"}
+    assert {i: line.get("trace_id") for i, line in processed.items()} == traces
