@@ -132,7 +132,13 @@ async def test_an_escalation_is_stored_step_by_step_with_its_messages(hub, klok)
         "nl.maatwerk.casus.in-behandeling.v1",
         "nl.maatwerk.casus.opgeschaald.v1",
         "nl.maatwerk.escalatie.aangemeld.v1",
+        # the invited agencies (CJIB, DUO) each get an invitation through their connector, and a
+        # new one once the meeting is planned
+        "nl.maatwerk.escalatie.uitnodiging.v1",
+        "nl.maatwerk.escalatie.uitnodiging.v1",
         "nl.maatwerk.escalatie.overleg-gepland.v1",
+        "nl.maatwerk.escalatie.uitnodiging.v1",
+        "nl.maatwerk.escalatie.uitnodiging.v1",
         "nl.maatwerk.escalatie.uitkomst-vastgesteld.v1",
         "nl.maatwerk.escalatie.actiepunt-afgerond.v1",
         "nl.maatwerk.escalatie.knelpunt-geregistreerd.v1",

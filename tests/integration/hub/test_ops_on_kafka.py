@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import secrets
-import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from schemas.topics import dead_letter_topic, instructie_topic
 from tests.integration.hub.test_hub_on_kafka import BSN, hub_client
-from tests.support.kafka import client_kwargs
+from tests.support.kafka import client_kwargs, id_without_nine_digits
 
 __all__ = ["hub_client"]  # fixture
 
@@ -32,14 +30,6 @@ async def dead_letter_with_key(client, key: str, within: float = 30) -> dict:
                 assert BSN not in response.text
                 return found
             await asyncio.sleep(0.2)
-
-
-def id_without_nine_digits() -> str:
-    """An event id the hub keeps as it is: it masks every run of nine digits in what it keeps (it
-    could be a BSN), and about one uuid in twenty holds one in its last group."""
-    while re.search(r"[0-9]{9}", event_id := str(uuid.uuid4())):
-        pass
-    return event_id
 
 
 async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
