@@ -88,6 +88,20 @@ def mask_bsn_like(text: str) -> str:
     return _NINE_DIGITS.sub(MASK, text)
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def is_uuid(value: str) -> bool:
+    """Whether ``value`` is exactly a UUID in its canonical 8-4-4-4-12 hex form.
+
+    Such a value in an identifier's place (an event id, a casus id, a record key) is an id, not a
+    BSN, even when its hex holds nine digits in a row by chance (about one random UUID in twenty
+    does): masking it would make the id unfindable. Anything else in that place is masked as
+    usual, so a BSN put where an id belongs is still withheld.
+    """
+    return _UUID.fullmatch(value) is not None
+
+
 def header_text(value: bytes | str | None) -> str:
     """A header value as text, whatever its bytes: not UTF-8 or null never stops a consumer."""
     if value is None:

@@ -29,7 +29,7 @@ from typing import Any
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-from schemas.deadletter import mask_bsn_like
+from schemas.deadletter import is_uuid, mask_bsn_like
 
 BROKER_LOGGER = "faststream.access.kafka"
 """The logger a process hands its FastStream broker (``logger=``): FastStream then adds no
@@ -58,16 +58,21 @@ _TRACE_ID = re.compile(
 )
 
 
-def _is_trace_id(key: str, value: Any) -> bool:
-    return key in TRACE_KEYS and isinstance(value, str) and _TRACE_ID.match(value) is not None
+def _is_id(key: str, value: Any) -> bool:
+    """A trace id under a trace key, or a canonical UUID under ``id`` or a ``*_id`` key (an event,
+    casus or order id): ids, which may hold nine digits in a row by chance, and are not masked."""
+    if not isinstance(value, str):
+        return False
+    if key in TRACE_KEYS:
+        return _TRACE_ID.match(value) is not None
+    return (key == "id" or key.endswith("_id")) and is_uuid(value)
 
 
 def mask_bsns(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
     """structlog processor: every nine-digit run in every string value (nested too) masked, but
-    for trace ids (:data:`TRACE_KEYS`)."""
+    for ids: trace ids (:data:`TRACE_KEYS`) and UUIDs under an ``id`` / ``*_id`` key."""
     return {
-        key: value if _is_trace_id(key, value) else _masked(value)
-        for key, value in event_dict.items()
+        key: value if _is_id(key, value) else _masked(value) for key, value in event_dict.items()
     }
 
 

@@ -5,7 +5,8 @@ clear), so it is never kept: only its size and SHA-256, and the event type and i
 is a JSON object that has them. Any value is summarised without raising: one over
 :data:`MAX_PARSED` bytes, or nested deeper than Python parses, is not read for them. Every text
 taken from the record is cut to size and has each run of nine digits (what a BSN looks like)
-masked.
+masked, but for an event id or key that is exactly a canonical UUID: that is an id, which operators
+look a dead letter up by (``schemas.deadletter.is_uuid``).
 
 Who set it aside is not read from the record: ``failed_by`` is the one producer the ACLs let write
 the dead-letter topic it came from (``schemas.topics.dead_letter_topic``), and None on the former
@@ -30,6 +31,7 @@ from schemas.deadletter import (
     HEADER_REASON,
     HEADER_REASON_CODE,
     HEADER_TIME,
+    is_uuid,
     mask_bsn_like,
 )
 from schemas.topics import enige_producent, is_dead_letter_topic, principal
@@ -45,6 +47,14 @@ def _text(value: object, limit: int) -> str | None:
     return mask_bsn_like(value[: limit * 2].replace("\x00", "\ufffd"))[:limit] or None
 
 
+def _identifier(value: object, limit: int) -> str | None:
+    """An event id or record key: a canonical UUID kept as it is (an id, findable by operators),
+    anything else as :func:`_text`."""
+    if isinstance(value, str) and is_uuid(value):
+        return value
+    return _text(value, limit)
+
+
 def _fields(body: bytes) -> tuple[str | None, str | None]:
     """The event type and id when the value is a (small enough) JSON object that has them."""
     if len(body) > MAX_PARSED or not body.lstrip().startswith(b"{"):
@@ -55,7 +65,7 @@ def _fields(body: bytes) -> tuple[str | None, str | None]:
         return None, None
     if not isinstance(parsed, dict):
         return None, None
-    return _text(parsed.get("type"), 200), _text(parsed.get("id"), 64)
+    return _text(parsed.get("type"), 200), _identifier(parsed.get("id"), 64)
 
 
 def _number(value: str | None, limit: int) -> int | None:
@@ -132,7 +142,7 @@ class DeadLetter:
             consumer=_text(headers.get(HEADER_CONSUMER), 200),
             failed_by=None if writer is None else principal(writer, oins),
             dead_lettered_at=_time(headers.get(HEADER_TIME)),
-            key=_text(key.decode("utf-8", "replace") if key else None, 200),
+            key=_identifier(key.decode("utf-8", "replace") if key else None, 200),
             event_type=event_type,
             event_id=event_id,
             value_size=len(body),

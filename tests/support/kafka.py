@@ -24,7 +24,6 @@ import concurrent.futures
 import contextlib
 import json
 import os
-import re
 import secrets
 import string
 import time
@@ -230,11 +229,3 @@ def random_letters(count: int) -> str:
     """``count`` random lowercase letters: a unique name the hub keeps as it is (it masks every
     run of nine digits in what it keeps, as a possible BSN; a uuid's hex often holds one)."""
     return "".join(secrets.choice(string.ascii_lowercase) for _ in range(count))
-
-
-def id_without_nine_digits() -> str:
-    """An event id the hub keeps as it is: it masks every run of nine digits in what it keeps (it
-    could be a BSN), and about one uuid in twenty holds one in its last group."""
-    while re.search(r"[0-9]{9}", event_id := str(uuid.uuid4())):
-        pass
-    return event_id

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from schemas.topics import dead_letter_topic, instructie_topic
 from tests.integration.hub.test_hub_on_kafka import BSN, hub_client
-from tests.support.kafka import client_kwargs, id_without_nine_digits
+from tests.support.kafka import client_kwargs
 
 __all__ = ["hub_client"]  # fixture
 
@@ -36,7 +37,7 @@ async def test_a_record_a_connector_dead_lettered_shows_up_for_operators(
     hub_client, kafka_bootstrap
 ):
     casus_id = "MWL-2026-" + "".join(secrets.choice(CROCKFORD) for _ in range(10))
-    event_id = id_without_nine_digits()
+    event_id = str(uuid.uuid4())
     value = (
         b'{"id": "' + event_id.encode() + b'", "type": "nl.maatwerk.opschorting.instructie.v1", '
         b'"data": {"bsn_in_clear_by_mistake": "' + BSN.encode() + b'"}}'

@@ -71,6 +71,16 @@ def test_trace_ids_are_ids_not_bsns_even_with_nine_digits_in_a_row():
     assert "798038103" not in masked["event"]  # under another key: masked
 
 
+def test_uuid_ids_under_id_keys_are_ids_not_bsns_even_with_nine_digits_in_a_row():
+    uuid = "0b7c2f4e-6a1d-4f3b-9e8a-a123456789bc"  # "123456789": nine digits by chance
+    event = {"event_id": uuid, "casus_id": uuid.upper(), "id": uuid}
+    assert mask_bsns(None, "info", dict(event)) == event
+    smuggled = {"event_id": f"bsn {BSN}", "casus_id": BSN, "event": uuid}
+    masked = mask_bsns(None, "info", smuggled)
+    assert (masked["event_id"], masked["casus_id"]) == ("bsn *********", "*********")
+    assert "123456789" not in masked["event"]  # a uuid under a key that is no id's: masked
+
+
 def test_console_rendering_is_there_for_humans():
     assert not isinstance(renderer("console"), structlog.processors.JSONRenderer)
     assert isinstance(renderer("json"), structlog.processors.JSONRenderer)
