@@ -59,6 +59,18 @@ class Uitvoeringsorganisatie(Organisatie):
     poort: int = 0
     """Where its back-office listens on a development machine (its simulator, and its connector's
     default back-office URL); the local stack runs its connector's probes ten above it."""
+    per_gemeente: bool = False
+    """It serves several municipalities through one connector (the municipalities' social
+    services): each instruction names the municipality (the casus's woongemeente, without which
+    it cannot be routed), each answer the municipality that gave it, and it takes part as a
+    municipality (``Partijsoort.GEMEENTE``)."""
+
+
+def per_gemeente(code: str) -> bool:
+    """Whether the installed agency ``code`` serves several municipalities through one connector
+    (:attr:`Uitvoeringsorganisatie.per_gemeente`); False for a code not installed here."""
+    organisatie = uitvoerders().get(code)
+    return organisatie is not None and organisatie.per_gemeente
 
 
 class AansluitingOngeldig(RuntimeError):
