@@ -21,7 +21,7 @@ forgets nothing.
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
         [--connector-port AGENCY=N ...] [--deelnemer-port PARTY=N ...]
 
-Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
+Standard library and the project's registry (schemas, simulators) only; run it with the project's virtualenv Python, whose ``bin/`` holds the
 console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
 """
 
@@ -790,7 +790,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="do not run commands whose name starts with NAME (e.g. connector, keygen-duo)",
+        help="do not run commands whose name starts with NAME (e.g. connector, keygen-<agency>)",
     )
     parser.add_argument(
         "--port-offset",
