@@ -21,8 +21,9 @@ forgets nothing.
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
         [--connector-port AGENCY=N ...] [--deelnemer-port PARTY=N ...]
 
-Standard library and the project's registry (schemas, simulators) only; run it with the project's virtualenv Python, whose ``bin/`` holds the
-console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
+Standard library and the project's registry (``schemas``, ``simulators``) only; run it with the
+project's virtualenv Python, whose ``bin/`` holds the console scripts. The processes are listed in
+``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
 """
 
 from __future__ import annotations
