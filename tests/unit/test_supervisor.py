@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -146,3 +147,41 @@ def test_the_stack_runner_names_no_agency() -> None:
     named = {a for a in stack.AGENCIES if f'"{a}"' in code or f"{a.upper()} =" in code}
     assert named == set()
     assert "gemeenten.json" not in code
+
+
+def test_any_agency_can_offer_a_recipe_through_its_registration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook is general: an entry point under ``maatwerk_hub.local_run`` (as a plug-in
+    agency's package would register one) is what the runner applies, for any agency."""
+    from importlib.metadata import EntryPoint
+
+    from schemas import lokaal
+
+    ep = EntryPoint("cjib", f"{__name__}:_recept", lokaal.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(lokaal, "entry_points", lambda group: (ep,))
+    lokaal.recepten.cache_clear()
+    try:
+        s = stack.Stack(stack.parse_args(["--var-dir", str(tmp_path)]))
+        commands = {c.name: stack.with_recipe(c, s.recipes()) for c in stack.SERVICES}
+    finally:
+        lokaal.recepten.cache_clear()
+    argv, _ = s.resolve(commands["simulator-cjib"])
+    assert argv[-2:] == ["--extra", "{letterlijk}"], "a recipe's values are not placeholders"
+    _, env = s.resolve(commands["connector-cjib"])
+    assert env["CONNECTOR_EXTRA"] == str(tmp_path / "cjib.txt")
+    assert (tmp_path / "cjib.txt").read_text() == str(tmp_path / "pki")
+    assert "(SIMULATED back-office), een proef" in commands["simulator-cjib"].describe
+    assert not commands["simulator-gemeente"].tls, "only what is registered applies"
+
+
+def _recept(omgeving: Any) -> Any:
+    from schemas.lokaal import LokaalRecept
+
+    doel = omgeving.var_dir / f"{omgeving.agency}.txt"
+    doel.write_text(str(omgeving.pki_dir))
+    return LokaalRecept(
+        simulator_args=("--extra", "{letterlijk}"),
+        connector_env={"CONNECTOR_EXTRA": str(doel)},
+        toelichting="een proef",
+    )
