@@ -70,9 +70,11 @@ class Command:
     describe: str = ""
     tls: bool = False  # serves HTTPS with a certificate of the local CA ({pki_dir})
     agency: str | None = None  # its agency's local run recipe applies (schemas/lokaal.py)
+    needs_broker: bool = True  # a setup command that does not runs while the broker starts
 
 
-# One-shot commands, run in order after the broker is up; each must exit 0.
+# One-shot commands, each must exit 0: those that need the broker in order once it is up, the
+# others (the agencies' key pairs) all at once while it starts.
 SETUP: tuple[Command, ...] = (
     # As the operators (beheer, a super user of the broker): topics and the catalogue's ACLs.
     Command(
@@ -83,6 +85,7 @@ SETUP: tuple[Command, ...] = (
         Command(
             f"keygen-{agency}",
             ("maatwerk-connector", "keygen", "--agency", agency, "--keys-dir", "{keys_dir}"),
+            needs_broker=False,
         )
         for agency in AGENCIES
     ),
@@ -392,7 +395,7 @@ class Stack:
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
-        self.setup_child: Child | None = None
+        self.setup_children: list[Child] = []
         self.broker_started = False
         self.broker_policy = RestartPolicy()
         self.broker_since = 0.0
@@ -466,15 +469,22 @@ class Stack:
             self._tls = ssl.create_default_context(cafile=self.values["pki_dir"] + "/ca.pem")
         return self._tls
 
-    def run_setup(self, command: Command) -> None:
+    def start_setup(self, command: Command) -> Child:
         argv, env = self.resolve(command)
-        self.setup_child = Child(command, argv, env, self.out)
+        child = Child(command, argv, env, self.out)
+        self.setup_children.append(child)
+        return child
+
+    def finish_setup(self, child: Child) -> None:
         with self.interruptible():
-            code = self.setup_child.popen.wait()
-        self.setup_child.reader.join(5)
-        self.setup_child = None
+            code = child.popen.wait()
+        child.reader.join(5)
+        self.setup_children.remove(child)
         if code != 0:
-            raise Failed(f"{command.name} failed with exit code {code}")
+            raise Failed(f"{child.name} failed with exit code {code}")
+
+    def run_setup(self, command: Command) -> None:
+        self.finish_setup(self.start_setup(command))
 
     def spawn(self, service: Service) -> None:
         argv, env = self.resolve(service.command)
@@ -613,10 +623,15 @@ class Stack:
         (self.var_dir / "simulators").mkdir(parents=True, exist_ok=True)
         self.make_pki()
         recipes = self.recipes()
+        setup = [c for c in SETUP if not self.skipped(c)]
+        # What needs no broker (the key pairs: a Python process each) overlaps its start.
+        early = [self.start_setup(c) for c in setup if not c.needs_broker]
         self.start_broker()
-        for command in SETUP:
-            if not self.skipped(command):
+        for command in setup:
+            if command.needs_broker:
                 self.run_setup(command)
+        for child in early:
+            self.finish_setup(child)
         # All at once (none needs another to start), then each one's health check: the
         # connectors' joins to their groups overlap instead of queueing.
         commands = [with_recipe(c, recipes) for c in SERVICES]
@@ -674,9 +689,9 @@ class Stack:
         service.restart_at = now + delay
 
     def down(self) -> None:
-        if self.setup_child is not None:
-            self.setup_child.stop()
-            self.setup_child = None
+        for child in self.setup_children:
+            child.stop()
+        self.setup_children.clear()
         for service in reversed(self.services):
             child = service.child
             if child is None:
