@@ -70,7 +70,7 @@ class Command:
     describe: str = ""
     tls: bool = False  # serves HTTPS with a certificate of the local CA ({pki_dir})
     agency: str | None = None  # its agency's local run recipe applies (schemas/lokaal.py)
-    needs_broker: bool = True  # a setup command that does not runs while the broker starts
+    needs_broker: bool = True  # one that does not (key pairs, simulators) starts with the broker
 
 
 # One-shot commands, each must exit 0: those that need the broker in order once it is up, the
@@ -111,6 +111,7 @@ SERVICES: tuple[Command, ...] = (
             health_path="/health",
             describe=f"simulator {agency} (SIMULATED back-office)",
             agency=agency,
+            needs_broker=False,
         )
         for agency in AGENCIES
     ),
@@ -624,18 +625,20 @@ class Stack:
         self.make_pki()
         recipes = self.recipes()
         setup = [c for c in SETUP if not self.skipped(c)]
-        # What needs no broker (the key pairs: a Python process each) overlaps its start.
+        services = [with_recipe(c, recipes) for c in SERVICES if not self.skipped(c)]
+        # What needs no broker (the key pairs, the simulated back-offices: a Python process
+        # each) overlaps its start.
         early = [self.start_setup(c) for c in setup if not c.needs_broker]
+        started = [self.start_service(c) for c in services if not c.needs_broker]
         self.start_broker()
         for command in setup:
             if command.needs_broker:
                 self.run_setup(command)
         for child in early:
             self.finish_setup(child)
-        # All at once (none needs another to start), then each one's health check: the
-        # connectors' joins to their groups overlap instead of queueing.
-        commands = [with_recipe(c, recipes) for c in SERVICES]
-        started = [self.start_service(c) for c in commands if not self.skipped(c)]
+        # The rest all at once (none needs another to start), then each one's health check:
+        # the connectors' joins to their groups overlap instead of queueing.
+        started += [self.start_service(c) for c in services if c.needs_broker]
         for service in started:
             self.wait_healthy(service)
         if not self.skipped(Command("hub", ())):
