@@ -16,25 +16,17 @@ import datetime as dt
 import shlex
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from aiokafka.errors import KafkaError
-from faststream import FastStream
-from faststream.asgi import AsgiFastStream
-from rich.console import Console
 
-from connectors.base.backoffice import Backoffice, BackofficeClient
-from connectors.base.health import GroupMembership, routes, start_tasks, supervise
-from connectors.base.koppeling import Koppeling, OnbekendeUitvoerder, laad_koppeling
-from connectors.base.runtime import Herhaalbeleid, bouw_broker
-from connectors.base.settings import ConnectorSettings, get_settings
-from connectors.base.sleutels import laad_private_key, maak_sleutelpaar, sleutelpaden
-from connectors.base.startup import connect_when_reachable
-from connectors.base.telemetry import configure as configure_telemetry
-from connectors.certificering.kit import Opstelling, certificeer
-from schemas.identiteit import KafkaTls
-from schemas.logs import LogThrottle
+if TYPE_CHECKING:
+    from connectors.base.backoffice import Backoffice
+    from connectors.base.koppeling import Koppeling
+    from connectors.base.settings import ConnectorSettings
+
+# Each command imports what it uses when it runs (the Kafka runtime, the conformance kit, rich):
+# `keygen`, which `make run` starts once per agency, needs none of them.
 
 app = typer.Typer(help="Agency connectors of maatwerk-hub.")
 
@@ -42,16 +34,37 @@ AgencyOptie = Annotated[str, typer.Option(help="Agency code, e.g. belastingdiens
 
 
 def _koppeling(agency: str) -> Koppeling:
+    from connectors.base.koppeling import OnbekendeUitvoerder, laad_koppeling
+
     try:
         return laad_koppeling(agency)
     except OnbekendeUitvoerder as exc:
         raise typer.BadParameter(str(exc), param_hint="--agency") from None
 
 
+def _geinstalleerd(agency: str) -> str:
+    """``agency`` when it is installed and has a connector registered (not loaded)."""
+    from importlib.metadata import entry_points
+
+    from schemas.organisaties import Uitvoerder
+
+    groep = "maatwerk_hub.connectors"  # connectors.base.koppeling.ENTRY_POINT_GROUP, unloaded
+    try:
+        code = Uitvoerder(agency).value
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--agency") from None
+    if not entry_points(group=groep, name=code):
+        fout = f"no connector installed for {agency!r} ({groep})"
+        raise typer.BadParameter(fout, param_hint="--agency")
+    return code
+
+
 def _backoffice(
     koppeling: Koppeling, settings: ConnectorSettings
 ) -> AbstractAsyncContextManager[Backoffice]:
     """The agency's own way to its back-office(s), else one client on ``backoffice_url``."""
+    from connectors.base.backoffice import BackofficeClient
+
     if koppeling.maak_backoffice is not None:
         return koppeling.maak_backoffice(settings)
     url = settings.backoffice_url or koppeling.standaard_url
@@ -59,6 +72,15 @@ def _backoffice(
 
 
 async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
+    from faststream import FastStream
+    from faststream.asgi import AsgiFastStream
+
+    from connectors.base.health import GroupMembership, routes, start_tasks, supervise
+    from connectors.base.runtime import Herhaalbeleid, bouw_broker
+    from connectors.base.sleutels import laad_private_key
+    from connectors.base.startup import connect_when_reachable
+    from schemas.logs import LogThrottle
+
     sleutel = laad_private_key(settings.keys_dir, koppeling.uitvoerder.value)
     async with _backoffice(koppeling, settings) as client:
         broker = bouw_broker(
@@ -113,6 +135,10 @@ def run(
     ] = None,
 ) -> None:
     """Consume the agency's instruction topics until interrupted."""
+    from connectors.base.settings import get_settings
+    from connectors.base.sleutels import sleutelpaden
+    from connectors.base.telemetry import configure as configure_telemetry
+
     koppeling = _koppeling(agency)
     overrides = {
         k: v
@@ -163,6 +189,12 @@ def certify(
 ) -> None:
     """Certify the agency's connector: run the conformance battery on a real broker against its
     back-office and print the certificate; exit 1 when any check fails."""
+    from aiokafka.errors import KafkaError
+    from rich.console import Console
+
+    from connectors.certificering.kit import Opstelling, certificeer
+    from schemas.identiteit import KafkaTls
+
     koppeling = _koppeling(agency)
     pki = pki_dir or (Path(".var/pki") if Path(".var/pki/ca.pem").is_file() else None)
     opstelling = Opstelling(
@@ -194,10 +226,16 @@ def keygen(
         Path | None, typer.Option(help="Where to put the key pair (default CONNECTOR_KEYS_DIR).")
     ] = None,
 ) -> None:
-    """Create ``<agency>.key`` (0600) and ``<agency>.pub`` if missing; keep an existing pair."""
-    koppeling = _koppeling(agency)
+    """Create ``<agency>.key`` (0600) and ``<agency>.pub`` if missing; keep an existing pair.
+
+    It checks that the agency and its connector are installed without loading the connector (its
+    runtime is not needed to make a key pair)."""
+    from connectors.base.settings import get_settings
+    from connectors.base.sleutels import maak_sleutelpaar
+
+    code = _geinstalleerd(agency)
     map_ = keys_dir or get_settings().keys_dir
-    prive, publiek, nieuw = maak_sleutelpaar(map_, koppeling.uitvoerder.value)
+    prive, publiek, nieuw = maak_sleutelpaar(map_, code)
     if nieuw:
         typer.echo(f"created {prive} and {publiek}")
     else:

@@ -2,11 +2,13 @@
 
 A local CA with a certificate per organisation (``deploy/pki/local_ca.py``, in ``.var/pki``),
 Kafka (the project's local broker, mutual TLS), the topics and their ACLs, a key pair per agency,
-a simulated back-office per installed agency (the municipalities' one over mutual TLS, several
-municipalities each with its own certificate), the hub (HTTPS, mutual TLS) and a connector per
+a simulated back-office per installed agency, the hub (HTTPS, mutual TLS) and a connector per
 agency (each with its own certificate), each as its own process with its output prefixed by its
 name; the agencies are the installed ones (their entry points, through ``simulators.POORTEN``),
-none is named here. Then the register is seeded (each organisation entering its own contact).
+none is named here. An agency that needs more than plain HTTP to its back-office (the
+municipalities' one: several municipalities over mutual TLS, each with its own certificate) says
+so in its local run recipe (``maatwerk_hub.local_run``, ``schemas/lokaal.py``), which this runner
+applies. Then the register is seeded (each organisation entering its own contact).
 
 It supervises them: when a process (or the broker it started) dies on its own, the runner says so
 (name, exit code or signal) and starts it again after a back-off (``RestartPolicy``: 1 s doubling to
@@ -19,16 +21,17 @@ forgets nothing.
         [--hub-port N] [--kafka-port N] [--kafka-controller-port N] [--simulator-port AGENCY=N ...]
         [--connector-port AGENCY=N ...] [--deelnemer-port PARTY=N ...]
 
-Standard library only; run it with the project's virtualenv Python, whose ``bin/`` holds the
-console scripts. The processes are listed in ``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
+Standard library and the project's registry (``schemas``, ``simulators``) only; run it with the
+project's virtualenv Python, whose ``bin/`` holds the console scripts. The processes are listed in
+``SETUP``, ``SERVICES`` and ``AFTER_START`` below.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import itertools
-import json
 import os
 import signal
 import ssl
@@ -44,32 +47,13 @@ from pathlib import Path
 from types import FrameType
 
 from schemas.backoff import Backoff
-from schemas.organisaties import ORGANISATIES
+from schemas.lokaal import LokaalRecept, LokaleOmgeving, recept_voor
 from simulators import AGENCIES, DEELNEMER_POORTEN, DEELNEMER_PULLERS, POORTEN
 
 KAFKA_PORT = 19092  # the controller listens on KAFKA_PORT + 1
 HUB_PORT = 8000
 # /health and /ready: ten above the agency's simulator (8101 -> 8111, 8106 -> 8116)
 CONNECTOR_PORTS = {agency: port + 10 for agency, port in POORTEN.items()}
-
-GEMEENTE = "gemeente"
-GEMEENTEN_JSON = Path("connectors") / "gemeente" / "gemeenten.json"
-# The municipalities' simulated back-office serves HTTPS with the host's certificate and lets a
-# caller into a municipality's tenant only with that municipality's certificate (mutual TLS).
-GEMEENTE_TLS = (
-    "--tls-cert",
-    "{pki_dir}/sociaal-domein.pem",
-    "--tls-key",
-    "{pki_dir}/sociaal-domein.key",
-    "--tls-ca",
-    "{pki_dir}/ca.pem",
-)
-# One connector for every municipality: each reaches its tenant with its own certificate, as
-# named in the file make_gemeenten writes.
-GEMEENTE_CONNECTOR = {
-    "CONNECTOR_BACKOFFICE_URL": f"https://127.0.0.1:{{port_{GEMEENTE}}}",
-    "CONNECTOR_GEMEENTEN_FILE": "{var_dir}/gemeenten.json",
-}
 
 
 @dataclass(frozen=True)
@@ -85,9 +69,12 @@ class Command:
     health_path: str | None = None  # GET http://127.0.0.1:{port}{health_path} answers 2xx when up
     describe: str = ""
     tls: bool = False  # serves HTTPS with a certificate of the local CA ({pki_dir})
+    agency: str | None = None  # its agency's local run recipe applies (schemas/lokaal.py)
+    needs_broker: bool = True  # one that does not (key pairs, simulators) starts with the broker
 
 
-# One-shot commands, run in order after the broker is up; each must exit 0.
+# One-shot commands, each must exit 0: those that need the broker in order once it is up, the
+# others (the agencies' key pairs) all at once while it starts.
 SETUP: tuple[Command, ...] = (
     # As the operators (beheer, a super user of the broker): topics and the catalogue's ACLs.
     Command(
@@ -98,6 +85,7 @@ SETUP: tuple[Command, ...] = (
         Command(
             f"keygen-{agency}",
             ("maatwerk-connector", "keygen", "--agency", agency, "--keys-dir", "{keys_dir}"),
+            needs_broker=False,
         )
         for agency in AGENCIES
     ),
@@ -118,13 +106,12 @@ SERVICES: tuple[Command, ...] = (
                 "{port}",
                 "--state-file",
                 f"{{var_dir}}/simulators/{agency}.sqlite3",
-                *(GEMEENTE_TLS if agency == GEMEENTE else ()),
             ),
             port=POORTEN[agency],
             health_path="/health",
-            describe=f"simulator {agency} (SIMULATED back-office)"
-            + (", several municipalities, mutual TLS" if agency == GEMEENTE else ""),
-            tls=agency == GEMEENTE,
+            describe=f"simulator {agency} (SIMULATED back-office)",
+            agency=agency,
+            needs_broker=False,
         )
         for agency in AGENCIES
     ),
@@ -162,7 +149,6 @@ SERVICES: tuple[Command, ...] = (
                 "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": "{bootstrap}",
                 "CONNECTOR_BACKOFFICE_URL": f"http://127.0.0.1:{{port_{agency}}}",
                 "CONNECTOR_KEYS_DIR": "{keys_dir}",
-                **(GEMEENTE_CONNECTOR if agency == GEMEENTE else {}),
                 # The agency's own certificate: its own instruction and answer topics only.
                 "CONNECTOR_KAFKA_SSL_CAFILE": "{pki_dir}/ca.pem",
                 "CONNECTOR_KAFKA_SSL_CERTFILE": f"{{pki_dir}}/{agency}.pem",
@@ -173,6 +159,7 @@ SERVICES: tuple[Command, ...] = (
             # Ready once its consumer has joined its group: an instruction sent now is read.
             health_path="/ready",
             describe=f"connector {agency} (probes /health, /ready)",
+            agency=agency,
         )
         for agency in AGENCIES
     ),
@@ -409,7 +396,7 @@ class Stack:
         }
         self.bin_dir = Path(sys.executable).parent
         self.services: list[Service] = []
-        self.setup_child: Child | None = None
+        self.setup_children: list[Child] = []
         self.broker_started = False
         self.broker_policy = RestartPolicy()
         self.broker_since = 0.0
@@ -483,15 +470,22 @@ class Stack:
             self._tls = ssl.create_default_context(cafile=self.values["pki_dir"] + "/ca.pem")
         return self._tls
 
-    def run_setup(self, command: Command) -> None:
+    def start_setup(self, command: Command) -> Child:
         argv, env = self.resolve(command)
-        self.setup_child = Child(command, argv, env, self.out)
+        child = Child(command, argv, env, self.out)
+        self.setup_children.append(child)
+        return child
+
+    def finish_setup(self, child: Child) -> None:
         with self.interruptible():
-            code = self.setup_child.popen.wait()
-        self.setup_child.reader.join(5)
-        self.setup_child = None
+            code = child.popen.wait()
+        child.reader.join(5)
+        self.setup_children.remove(child)
         if code != 0:
-            raise Failed(f"{command.name} failed with exit code {code}")
+            raise Failed(f"{child.name} failed with exit code {code}")
+
+    def run_setup(self, command: Command) -> None:
+        self.finish_setup(self.start_setup(command))
 
     def spawn(self, service: Service) -> None:
         argv, env = self.resolve(service.command)
@@ -619,34 +613,32 @@ class Stack:
         if result.returncode != 0:
             raise Failed(f"local_ca.py failed with exit code {result.returncode}")
 
-    def make_gemeenten(self) -> None:
-        """``<var-dir>/gemeenten.json``: the municipalities the gemeente connector serves (those of
-        ``connectors/gemeente/gemeenten.json``), each with its own certificate of the local CA, the
-        back-office checked against that CA."""
+    def recipes(self) -> dict[str, LokaalRecept]:
+        """Each agency's local run recipe (``maatwerk_hub.local_run``), which may write its files
+        into the state directory now that the local CA is there."""
         pki = Path(self.values["pki_dir"])
-        codes = {o.oin: o.code for o in ORGANISATIES}
-        config = json.loads((REPO_ROOT / GEMEENTEN_JSON).read_text(encoding="utf-8"))
-        config["_toelichting"] = f"Written by deploy/stack.py from {GEMEENTEN_JSON}."
-        config["cafile"] = str(pki / "ca.pem")
-        for gemeente in config["gemeenten"]:
-            code = codes[gemeente["oin"]]
-            gemeente["certfile"] = str(pki / f"{code}.pem")
-            gemeente["keyfile"] = str(pki / f"{code}.key")
-        target = self.var_dir / "gemeenten.json"
-        target.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return {a: recept_voor(LokaleOmgeving(a, pki, self.var_dir)) for a in AGENCIES}
 
     def up(self) -> None:
         (self.var_dir / "keys").mkdir(parents=True, exist_ok=True)
         (self.var_dir / "simulators").mkdir(parents=True, exist_ok=True)
         self.make_pki()
-        self.make_gemeenten()
+        recipes = self.recipes()
+        setup = [c for c in SETUP if not self.skipped(c)]
+        services = [with_recipe(c, recipes) for c in SERVICES if not self.skipped(c)]
+        # What needs no broker (the key pairs, the simulated back-offices: a Python process
+        # each) overlaps its start.
+        early = [self.start_setup(c) for c in setup if not c.needs_broker]
+        started = [self.start_service(c) for c in services if not c.needs_broker]
         self.start_broker()
-        for command in SETUP:
-            if not self.skipped(command):
+        for command in setup:
+            if command.needs_broker:
                 self.run_setup(command)
-        # All at once (none needs another to start), then each one's health check: the
-        # connectors' joins to their groups overlap instead of queueing.
-        started = [self.start_service(c) for c in SERVICES if not self.skipped(c)]
+        for child in early:
+            self.finish_setup(child)
+        # The rest all at once (none needs another to start), then each one's health check:
+        # the connectors' joins to their groups overlap instead of queueing.
+        started += [self.start_service(c) for c in services if c.needs_broker]
         for service in started:
             self.wait_healthy(service)
         if not self.skipped(Command("hub", ())):
@@ -700,9 +692,9 @@ class Stack:
         service.restart_at = now + delay
 
     def down(self) -> None:
-        if self.setup_child is not None:
-            self.setup_child.stop()
-            self.setup_child = None
+        for child in self.setup_children:
+            child.stop()
+        self.setup_children.clear()
         for service in reversed(self.services):
             child = service.child
             if child is None:
@@ -764,6 +756,34 @@ class Stack:
             print("\n".join(lines), flush=True)
 
 
+def _literal(text: str) -> str:
+    """``text`` as it is through ``str.format`` (a recipe gives values, not placeholders)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def with_recipe(command: Command, recipes: dict[str, LokaalRecept]) -> Command:
+    """``command`` with what its agency's recipe adds: the simulator's arguments and TLS, the
+    connector's environment (and ``https`` to a simulator that serves it)."""
+    recipe = recipes.get(command.agency or "")
+    if recipe is None or command.agency is None:
+        return command
+    agency = command.agency
+    if command.name == f"simulator-{agency}":
+        return dataclasses.replace(
+            command,
+            argv=(*command.argv, *map(_literal, recipe.simulator_args)),
+            tls=recipe.simulator_tls,
+            describe=", ".join(filter(None, (command.describe, recipe.toelichting))),
+        )
+    scheme = "https" if recipe.simulator_tls else "http"
+    env = {
+        **command.env,
+        "CONNECTOR_BACKOFFICE_URL": f"{scheme}://127.0.0.1:{{port_{agency}}}",
+        **{key: _literal(value) for key, value in recipe.connector_env.items()},
+    }
+    return dataclasses.replace(command, env=env)
+
+
 def deelnemer_port(value: str) -> tuple[str, int]:
     """``zorgkantoor=18203`` -> ("zorgkantoor", 18203), for ``--deelnemer-port``."""
     party, _, port = value.partition("=")
@@ -775,7 +795,7 @@ def deelnemer_port(value: str) -> tuple[str, int]:
 
 
 def agency_port(value: str) -> tuple[str, int]:
-    """``cjib=18102`` -> ("cjib", 18102), for ``--simulator-port``."""
+    """``waterschap=18109`` -> ("waterschap", 18109), for ``--simulator-port``."""
     agency, _, port = value.partition("=")
     if agency not in POORTEN or not port.isdigit():
         raise argparse.ArgumentTypeError(f"expected AGENCY=PORT with AGENCY one of {AGENCIES}")
@@ -789,7 +809,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="do not run commands whose name starts with NAME (e.g. connector, keygen-duo)",
+        help="do not run commands whose name starts with NAME (e.g. connector, keygen-<agency>)",
     )
     parser.add_argument(
         "--port-offset",

@@ -21,7 +21,7 @@ from pydantic import AliasChoices, AwareDatetime, Field
 
 from schemas.envelope import EventData, register
 from schemas.ids import CasusId
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class AfleveringReden(StrEnum):
@@ -43,7 +43,7 @@ class AfleveringMislukt(EventData):
 
     event_type: ClassVar[str] = "nl.maatwerk.aflevering.mislukt.v1"
     casus_id: CasusId = Field(description="The casus the instruction belongs to.")
-    uitvoerder: Uitvoerder = Field(description="The agency whose connector reports.")
+    uitvoerder: Uitvoerdercode = Field(description="The agency whose connector reports.")
     instructie_id: str = Field(
         description="Event id of the instruction or request that could not be delivered."
     )

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, Field
 
 from schemas.envelope import Contract, EventData, register
 from schemas.ids import CasusId, Oin, Pseudoniem
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Urgentie(StrEnum):
@@ -78,7 +78,7 @@ class CasusIngediend(EventData):
     probleemdomeinen: tuple[Probleemdomein, ...] = Field(
         min_length=1, description="Areas of life in which the household is stuck."
     )
-    betrokken_organisaties: tuple[Uitvoerder, ...] = Field(
+    betrokken_organisaties: tuple[Uitvoerdercode, ...] = Field(
         description="Organisations involved in the case."
     )
     geprobeerd: str = Field(

@@ -27,7 +27,7 @@ from schemas.envelope import Contract, EventData, register
 from schemas.gedeeld import Bestuurder, Partij, Regel, Weigeringsreden
 from schemas.ids import CasusId, Oin
 from schemas.opschorting import PersoonVersleuteld
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Documentverwijzing(Contract):
@@ -258,7 +258,7 @@ class EscalatieUitnodigingInstructie(_Escalatiebericht):
     """
 
     event_type: ClassVar[str] = "nl.maatwerk.escalatie.uitnodiging.v1"
-    uitvoerder: Uitvoerder = Field(description="The agency invited (owner of the topic).")
+    uitvoerder: Uitvoerdercode = Field(description="The agency invited (owner of the topic).")
     personen: tuple[PersoonVersleuteld, ...] = Field(
         min_length=1,
         description="The household members the casus is about, each BSN sealed for this agency "
@@ -289,7 +289,7 @@ class EscalatieUitnodigingInstructie(_Escalatiebericht):
 
 
 class _UitnodigingAntwoord(_Escalatiebericht):
-    uitvoerder: Uitvoerder = Field(description="The answering agency.")
+    uitvoerder: Uitvoerdercode = Field(description="The answering agency.")
     instructie_id: str = Field(
         description="Event id of the invitation this answers.", min_length=1, max_length=64
     )

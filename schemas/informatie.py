@@ -30,7 +30,7 @@ from schemas.envelope import Contract, EventData, register
 from schemas.gedeeld import Partij, Regel
 from schemas.ids import CasusId, Oin, Pseudoniem
 from schemas.opschorting import Maatregel, PersoonVersleuteld
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Gegevenscategorie(StrEnum):
@@ -90,7 +90,7 @@ class InformatieVerzoek(EventData):
     verzoek_id: str = Field(description="Id of the request (UUID).", min_length=1, max_length=64)
     casus_id: CasusId = Field(description="The casus the information is needed for.")
     verzoeker: Partij = Field(description="The organisation asking.")
-    verstrekker: Uitvoerder = Field(description="The agency asked (owner of the topic).")
+    verstrekker: Uitvoerdercode = Field(description="The agency asked (owner of the topic).")
     doel: str = Field(
         description="The specific purpose the information is needed for, in this casus.",
         min_length=1,
@@ -222,7 +222,7 @@ class _Antwoord(EventData):
         description="Id of the request answered (UUID).", min_length=1, max_length=64
     )
     casus_id: CasusId = Field(description="The casus the information is needed for.")
-    verstrekker: Uitvoerder = Field(description="The answering agency.")
+    verstrekker: Uitvoerdercode = Field(description="The answering agency.")
     verzoek_event_id: str = Field(description="Event id of the InformatieVerzoek answered.")
     gemeente: Oin | None = Field(
         default=None,

@@ -22,7 +22,7 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from schemas.envelope import Contract, EventData, register
 from schemas.ids import CasusId, Oin, Pseudoniem
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Maatregel(StrEnum):
@@ -56,7 +56,7 @@ class Redencode(StrEnum):
 class Scope(Contract):
     """Which claims at one agency the time-out covers."""
 
-    uitvoerder: Uitvoerder = Field(description="The agency.")
+    uitvoerder: Uitvoerdercode = Field(description="The agency.")
     vorderingen: tuple[str, ...] | None = Field(
         default=None,
         description="The agency's own claim references; null means all claims of the household.",
@@ -110,7 +110,7 @@ class OpschortingInstructie(EventData):
     event_type: ClassVar[str] = "nl.maatwerk.opschorting.instructie.v1"
     opschorting_id: str = Field(description="Id of the time-out order (UUID).")
     casus_id: CasusId = Field(description="The casus the time-out belongs to.")
-    uitvoerder: Uitvoerder = Field(description="The agency instructed (owner of the topic).")
+    uitvoerder: Uitvoerdercode = Field(description="The agency instructed (owner of the topic).")
     personen: tuple[PersoonVersleuteld, ...] = Field(
         min_length=1, description="Household members, each BSN sealed for this agency only."
     )
@@ -174,7 +174,7 @@ class OpschortingVerlopen(_Wijziging):
 class _Wijzigingsinstructie(EventData):
     opschorting_id: str = Field(description="Id of the time-out order (UUID).")
     casus_id: CasusId = Field(description="The casus the time-out belongs to.")
-    uitvoerder: Uitvoerder = Field(description="The agency instructed (owner of the topic).")
+    uitvoerder: Uitvoerdercode = Field(description="The agency instructed (owner of the topic).")
     instructie_id: str = Field(description="Event id of the original OpschortingInstructie.")
     referentie: str | None = Field(
         default=None, description="The agency's own reference from its confirmation, if any."
@@ -231,7 +231,7 @@ class VorderingResultaat(Contract):
 class _Antwoord(EventData):
     opschorting_id: str = Field(description="Id of the time-out order (UUID).")
     casus_id: CasusId = Field(description="The casus the time-out belongs to.")
-    uitvoerder: Uitvoerder = Field(description="The answering agency.")
+    uitvoerder: Uitvoerdercode = Field(description="The answering agency.")
     instructie_id: str = Field(
         description="Event id of the instruction this answers (instructie, verlenging-instructie "
         "or opheffing-instructie)."

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Annotated, Any, ClassVar, TypeVar, overload
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -59,6 +59,18 @@ class Uitvoeringsorganisatie(Organisatie):
     poort: int = 0
     """Where its back-office listens on a development machine (its simulator, and its connector's
     default back-office URL); the local stack runs its connector's probes ten above it."""
+    per_gemeente: bool = False
+    """It serves several municipalities through one connector (the municipalities' social
+    services): each instruction names the municipality (the casus's woongemeente, without which
+    it cannot be routed), each answer the municipality that gave it, and it takes part as a
+    municipality (``Partijsoort.GEMEENTE``)."""
+
+
+def per_gemeente(code: str) -> bool:
+    """Whether the installed agency ``code`` serves several municipalities through one connector
+    (:attr:`Uitvoeringsorganisatie.per_gemeente`); False for a code not installed here."""
+    organisatie = uitvoerders().get(code)
+    return organisatie is not None and organisatie.per_gemeente
 
 
 class AansluitingOngeldig(RuntimeError):
@@ -224,6 +236,52 @@ def _als_uitvoerder(code: str) -> Uitvoerder:
             {"code": code, "installed": ", ".join(uitvoerders())},
         )
     return Uitvoerder(code)
+
+
+class _ElkeCode:
+    """Marks an :class:`Uitvoerder` field of an event as read from a topic: any well-formed code."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _als_code, core_schema.str_schema(pattern=f"^{_CODE.pattern}$"), ref="Uitvoerdercode"
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "description": _BESCHRIJVING_CODE,
+            "examples": list(uitvoerders()),
+            "pattern": f"^{_CODE.pattern}$",
+            "title": "Uitvoerdercode",
+            "type": "string",
+        }
+
+
+_BESCHRIJVING_CODE = (
+    "The code of an agency that receives instructions from the hub. A reader accepts any "
+    "well-formed code: an agency joins by installing its package, so an event may name one the "
+    "reader does not know yet (the examples are those installed where this contract was made)."
+)
+
+
+def _als_code(code: str) -> Uitvoerder:
+    """An installed agency's own object; another well-formed code as an :class:`Uitvoerder` that
+    is not installed here (``code in Uitvoerder`` is false, and acting on it, e.g. finding its
+    topic, is refused)."""
+    if code in uitvoerders():
+        return Uitvoerder._van(code)
+    return str.__new__(Uitvoerder, code)
+
+
+Uitvoerdercode = Annotated[Uitvoerder, _ElkeCode()]
+"""An agency code in an event read from a topic (forward compatible): every well-formed code is
+accepted, also one of an agency this reader has no plug-in for, so a reader never dead-letters the
+events of a newer agency. Where input is acted on (the API ordering an instrument, the hub routing
+an instruction) the field stays an :class:`Uitvoerder`: an agency not installed is refused, naming
+the field."""
 
 
 for _code in ("belastingdienst", "cjib", "duo", "cak", "svb", "uwv", "ind", "gemeente"):

@@ -26,7 +26,7 @@ from schemas.envelope import Contract, EventData, register
 from schemas.gedeeld import Bedrag, Partij, Weigeringsreden
 from schemas.ids import CasusId, Oin
 from schemas.opschorting import PersoonVersleuteld
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Financieringskader(StrEnum):
@@ -186,7 +186,9 @@ class TerugbetalingsverzoekInstructie(_Overbruggingsbericht):
     verzoek_id: str = Field(
         description="Id of the repayment request (UUID).", min_length=1, max_length=64
     )
-    uitvoerder: Uitvoerder = Field(description="The agency asked to repay (owner of the topic).")
+    uitvoerder: Uitvoerdercode = Field(
+        description="The agency asked to repay (owner of the topic)."
+    )
     personen: tuple[PersoonVersleuteld, ...] = Field(
         min_length=1,
         description="The household members the care was for, each BSN sealed for this agency "
@@ -210,7 +212,7 @@ class _TerugbetalingsAntwoord(_Overbruggingsbericht):
     verzoek_id: str = Field(
         description="Id of the repayment request answered.", min_length=1, max_length=64
     )
-    uitvoerder: Uitvoerder = Field(description="The answering agency.")
+    uitvoerder: Uitvoerdercode = Field(description="The answering agency.")
     instructie_id: str = Field(
         description="Event id of the instruction this answers.", min_length=1, max_length=64
     )

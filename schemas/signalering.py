@@ -25,7 +25,7 @@ from pydantic import AwareDatetime, Field
 
 from schemas.envelope import Contract, EventData, register
 from schemas.ids import CasusId, Oin
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerdercode
 
 
 class Contactpunt(Contract):
@@ -65,7 +65,7 @@ class OpschortingAntwoordtermijnVerstreken(EventData):
     instructie_id: str = Field(
         min_length=1, max_length=64, description="Event id of the unanswered instruction."
     )
-    uitvoerder: Uitvoerder = Field(description="The agency that has not answered.")
+    uitvoerder: Uitvoerdercode = Field(description="The agency that has not answered.")
     reageer_uiterlijk: AwareDatetime = Field(description="The deadline that passed.")
     onbestelbaar: bool = Field(
         default=False,
@@ -82,7 +82,7 @@ class OpschortingAntwoordtermijnVerstreken(EventData):
 class Ketenpartij(Contract):
     """An agency in a time-out, and its registered contact (null: none registered)."""
 
-    uitvoerder: Uitvoerder = Field(description="The agency.")
+    uitvoerder: Uitvoerdercode = Field(description="The agency.")
     contact: Contactpunt | None = Field(
         description="Its registered maatwerkfunctionaris; null: none in the register."
     )

@@ -31,5 +31,6 @@ IND = U(
     poort=8107,
 )  # fmt: skip
 GEMEENTE = U(
-    "gemeente", "Gemeente (voorbeeld)", "00000001999999990108", "connector-gemeente", poort=8108
-)
+    "gemeente", "Gemeente (voorbeeld)", "00000001999999990108", "connector-gemeente", poort=8108,
+    per_gemeente=True,
+)  # fmt: skip

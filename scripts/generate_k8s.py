@@ -44,7 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from connectors.base.koppeling import OnbekendeUitvoerder, laad_koppeling  # noqa: E402
-from schemas.organisaties import BEHEER, HUB, ORGANISATIES, Uitvoerder  # noqa: E402
+from schemas.organisaties import BEHEER, HUB, ORGANISATIES, Uitvoerder, per_gemeente  # noqa: E402
 from schemas.topics import AclEntry, acl_entries, catalogue, consumer_group  # noqa: E402
 
 K8S_DIR = Path("deploy/k8s")
@@ -457,10 +457,11 @@ def connector(agency: str) -> list[Document]:
         "kafka-tls": _secret_volume("kafka-tls", f"{name}-kafka-tls"),
         "sleutel": _secret_volume("sleutel", f"{name}-sleutel", {"key": f"{agency}.key"}),
     }
-    if agency == Uitvoerder.GEMEENTE:
-        # One process serves many municipalities, each over mutual TLS with its OWN certificate:
-        # the Secret holds gemeenten.json (connectors/gemeente/gemeenten.json's shape, paths
-        # relative to it) with every municipality's certificate and key beside it.
+    if per_gemeente(agency):
+        # One process serves many municipalities (its description's per_gemeente), each over
+        # mutual TLS with its OWN certificate: the Secret holds gemeenten.json
+        # (connectors/gemeente/gemeenten.json's shape, paths relative to it) with every
+        # municipality's certificate and key beside it.
         config["data"]["CONNECTOR_GEMEENTEN_FILE"] = GEMEENTEN_FILE
         secrets["gemeenten"] = _secret_volume("gemeenten", f"{name}-gemeenten")
     probe: Document = {

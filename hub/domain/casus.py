@@ -49,7 +49,7 @@ from schemas.casus import (
     Sluitingsreden,
     Urgentie,
 )
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerder, per_gemeente
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -314,14 +314,15 @@ class Casus(Aggregaat):
         return casus
 
     def gemeente_voor(self, uitvoerder: str) -> str | None:
-        """Which municipality an instrument for ``uitvoerder`` reaches: the woongemeente for
-        gemeente (one connector serves many municipalities and routes by it), None otherwise."""
-        return self.woongemeente if uitvoerder == Uitvoerder.GEMEENTE else None
+        """Which municipality an instrument for ``uitvoerder`` reaches: the woongemeente for an
+        agency that serves many municipalities through one connector (it routes by it, e.g.
+        gemeente), None otherwise."""
+        return self.woongemeente if per_gemeente(uitvoerder) else None
 
     def bereikbaar(self, uitvoerder: str) -> bool:
-        """Whether an instruction for ``uitvoerder`` can be routed: gemeente needs the
-        household's municipality of residence."""
-        return uitvoerder != Uitvoerder.GEMEENTE or self.woongemeente is not None
+        """Whether an instruction for ``uitvoerder`` can be routed: an agency that serves many
+        municipalities needs the household's municipality of residence."""
+        return not per_gemeente(uitvoerder) or self.woongemeente is not None
 
     @property
     def toegestaan(self) -> tuple[CasusStatus, ...]:

@@ -33,7 +33,7 @@ from hub.domain.verzoek import OnverwachtAntwoord
 from hub.service.deps import Deps
 from hub.service.unit_of_work import UnitOfWork
 from schemas import CloudEvent
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import per_gemeente
 from schemas.topics import enige_producent
 
 log = structlog.get_logger(__name__)
@@ -99,7 +99,7 @@ async def verwerk_antwoord(
 async def _zelfde_gemeente(data: Any, uitvoerder: str, casus_id: str, uow: UnitOfWork) -> None:
     """The municipality that answered is the one the instruction went to."""
     gemeente = getattr(data, "gemeente", None)
-    if gemeente is None and uitvoerder != Uitvoerder.GEMEENTE:
+    if gemeente is None and not per_gemeente(uitvoerder):
         return  # another agency, naming no municipality: nothing to look up
     casus = await uow.casussen.get(casus_id)
     verwacht = None if casus is None else casus.gemeente_voor(uitvoerder)

@@ -30,7 +30,7 @@ from hub.service.routes import Route
 from hub.service.unit_of_work import UnitOfWork
 from schemas.escalatie import EscalatieUitnodigingGeweigerd, EscalatieUitnodigingOntvangen
 from schemas.opschorting import PersoonVersleuteld
-from schemas.organisaties import Uitvoerder
+from schemas.organisaties import Uitvoerder, per_gemeente
 from schemas.overbrugging import TerugbetalingsverzoekAanvaard, TerugbetalingsverzoekGeweigerd
 from schemas.tracing import trace_id_of
 
@@ -51,14 +51,15 @@ def instructie_id(soort: VerzoekSoort, keten_id: str, uitvoerder: str) -> str:
 
 
 def uitvoerder_van(oin: str, casus: Casus | None, deps: Deps) -> Uitvoerder | None:
-    """The installed agency whose OIN ``oin`` is; a municipality is ``gemeente`` when it is the
-    casus's woongemeente (one connector serves them all, and routes by the municipality: the
-    gemeente connector's own OIN names no municipality). None: no installed agency."""
+    """The installed agency whose OIN ``oin`` is; a municipality is the agency that serves the
+    municipalities (``per_gemeente``, e.g. gemeente) when it is the casus's woongemeente (one
+    connector serves them all, and routes by the municipality: that connector's own OIN names no
+    municipality). None: no installed agency."""
     for u in Uitvoerder:
-        if u != Uitvoerder.GEMEENTE and deps.settings.oin_van(u) == oin:
+        if not per_gemeente(u) and deps.settings.oin_van(u) == oin:
             return u
     if casus is not None and casus.woongemeente == oin:
-        return Uitvoerder(Uitvoerder.GEMEENTE)
+        return next((u for u in Uitvoerder if per_gemeente(u)), None)
     return None
 
 

@@ -54,7 +54,7 @@ from hub.service.escalatie_commands import (
 from hub.service.instrumentlijst import Instrumentlijst
 from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Partij, Partijsoort, Regel
-from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder
+from schemas.organisaties import ORGANISATIES, UITVOERDERS, Uitvoerder, per_gemeente
 
 MAX_INSTRUMENTEN = 50
 """Instruments listed in a dossier (newest kinds first); a casus with more is rare."""
@@ -70,7 +70,7 @@ class Lezer:
 
 
 def _soort_van(code: str) -> Partijsoort:
-    if code == Uitvoerder.GEMEENTE or code.startswith("gemeente-"):
+    if per_gemeente(code) or code.startswith("gemeente-"):
         return Partijsoort.GEMEENTE
     if code in UITVOERDERS:
         return Partijsoort.LANDELIJKE_UITVOERDER

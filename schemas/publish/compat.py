@@ -7,18 +7,21 @@ not-yet-upgraded producers send. Breaking, and so needing a new type version, is
 - a field removed (the object admits no other properties) or newly required;
 - a type narrowed (a type or an ``anyOf`` alternative dropped, ``number`` to ``integer``);
 - an enum value removed, an enum or ``const`` added where there was none, a ``const`` changed;
-- a ``pattern`` or ``format`` added or changed (the differ cannot prove a new pattern wider);
+- a ``pattern`` or ``format`` added or changed (the differ cannot prove a new pattern wider),
+  except a ``pattern`` that replaces an ``enum`` (or ``const``) and matches each of its values;
 - a bound tightened (``minLength``, ``maxLength``, ``minimum``, ``maximum``, ``minItems``,
   ``maxItems``, ...), ``uniqueItems`` or ``additionalProperties: false`` added;
 - any other validation keyword (``allOf``, ``if``, ``not``, ...) added or changed.
 
-Widening (a new optional field, a new enum value, a looser bound, a dropped pattern) is allowed.
+Widening (a new optional field, a new enum value, a looser bound, a dropped pattern, an enum
+opened to a pattern its values match) is allowed.
 Annotations (``title``, ``description``, ``examples``, ``default``) never matter. ``$ref`` is
 followed on both sides, so renaming a ``$defs`` entry is not a change by itself.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +200,8 @@ class _Differ:
             else:
                 self._break(path, "narrowed enum", "enum added")
         for keyword in ("pattern", "format"):
+            if keyword == "pattern" and _opened(old, new):
+                continue
             if keyword in new and old.get(keyword) != new[keyword]:
                 was = old.get(keyword)
                 detail = f"{keyword} added" if was is None else f"{was!r} -> {new[keyword]!r}"
@@ -258,6 +263,18 @@ class _Differ:
         for keyword in sorted(set(new) - checked - set(skip)):
             if old.get(keyword) != new[keyword]:
                 self._break(path, "changed constraint", f"{keyword} added or changed")
+
+
+def _opened(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """``new`` replaces ``old``'s closed list of values by a pattern each of them matches (an
+    agency code: from the agencies installed to any well-formed code): wider, not narrower."""
+    if "pattern" not in new or "pattern" in old or "enum" in new:
+        return False
+    values = old["enum"] if "enum" in old else [old["const"]] if "const" in old else None
+    if values is None:
+        return False
+    pattern = re.compile(new["pattern"])
+    return all(isinstance(v, str) and pattern.search(v) is not None for v in values)
 
 
 def _ref_of(node: Any) -> str:

@@ -1,4 +1,5 @@
-"""docker-compose.yml makes its topics and ACLs with the same command as every other broker
+"""docker-compose.yml is generated from the installed agencies (scripts/generate_compose.py) and
+makes its topics and ACLs with the same command as every other broker
 (``maatwerk-hub topics``, the catalogue and its access matrix), before the hub and the connectors
 start, and configures them with settings that exist.
 
@@ -8,6 +9,7 @@ stack.
 
 from __future__ import annotations
 
+import importlib.util
 import shlex
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import yaml
 from connectors.base.settings import ConnectorSettings
 from hub.cli import app as hub_cli
 from hub.settings import Settings
+from simulators import POORTEN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,3 +91,35 @@ def test_every_connector_is_health_checked_on_its_health_port(
     for name, service in connectors.items():
         port = service["environment"]["CONNECTOR_HEALTH_PORT"]
         assert f"http://127.0.0.1:{port}/health" in " ".join(service["healthcheck"]["test"]), name
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "generate_compose", ROOT / "scripts" / "generate_compose.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_file_is_what_the_generator_writes() -> None:
+    problems = _generator().differences(ROOT)
+    assert problems == [], "run: python scripts/generate_compose.py\n" + "\n".join(problems)
+
+
+def test_every_installed_agency_runs_its_simulator_and_connector_with_its_own_key(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """What is installed is what runs: no agency left out, none run that is not installed."""
+    simulators = {n.removeprefix("simulator-") for n in services if n.startswith("simulator-")}
+    connectors = {n.removeprefix("connector-") for n in services if n.startswith("connector-")}
+    assert simulators == connectors == set(POORTEN)
+    keygen = " ".join(_command(services["keygen"]))
+    for agency, port in POORTEN.items():
+        connector = services[f"connector-{agency}"]
+        assert connector["environment"]["CONNECTOR_BACKOFFICE_URL"] == (
+            f"http://simulator-{agency}:{port}"
+        )
+        assert connector["environment"]["CONNECTOR_KAFKA_SSL_CERTFILE"] == f"/data/pki/{agency}.pem"
+        assert f" {agency} " in f" {keygen.split(';')[0]} ", f"keygen makes no key for {agency}"

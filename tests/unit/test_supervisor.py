@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -105,22 +106,82 @@ def test_every_port_can_be_chosen() -> None:
 def test_the_gemeente_serves_several_municipalities_each_over_mutual_tls_with_its_own_certificate(
     tmp_path: Path,
 ) -> None:
-    from types import SimpleNamespace
-
+    """The runner names no agency: the gemeente's own local run recipe (its registration under
+    ``maatwerk_hub.local_run``) makes its simulator serve mutual TLS and its connector reach each
+    municipality with that municipality's certificate."""
     from connectors.gemeente.gemeenten import Gemeenten
 
+    s = stack.Stack(stack.parse_args(["--var-dir", str(tmp_path)]))
+    recipes = s.recipes()
     pki = tmp_path / "pki"
-    runner = SimpleNamespace(values={"pki_dir": str(pki)}, var_dir=tmp_path)
-    stack.Stack.make_gemeenten(runner)
     gemeenten = Gemeenten.lees(tmp_path / "gemeenten.json")
     assert len(gemeenten.gemeenten) >= 2
     assert gemeenten.cafile == pki / "ca.pem"
     certificates = {g.certfile for g in gemeenten.gemeenten}
     assert len(certificates) == len(gemeenten.gemeenten), "each municipality its own certificate"
     assert all(c is not None and c.parent == pki for c in certificates)
-    (simulator,) = [c for c in stack.SERVICES if c.name == "simulator-gemeente"]
+    commands = {c.name: stack.with_recipe(c, recipes) for c in stack.SERVICES}
+    simulator = commands["simulator-gemeente"]
     assert simulator.tls
-    assert {"--tls-cert", "--tls-key", "--tls-ca"} <= set(simulator.argv)
-    (connector,) = [c for c in stack.SERVICES if c.name == "connector-gemeente"]
-    assert connector.env["CONNECTOR_BACKOFFICE_URL"].startswith("https://")
-    assert connector.env["CONNECTOR_GEMEENTEN_FILE"] == "{var_dir}/gemeenten.json"
+    assert s.health_url(simulator) == f"https://127.0.0.1:{s.ports['simulator-gemeente']}/health"
+    argv, _ = s.resolve(simulator)
+    assert argv[argv.index("--tls-cert") + 1] == str(pki / "sociaal-domein.pem")
+    _, env = s.resolve(commands["connector-gemeente"])
+    assert env["CONNECTOR_BACKOFFICE_URL"] == f"https://127.0.0.1:{s.ports['simulator-gemeente']}"
+    assert env["CONNECTOR_GEMEENTEN_FILE"] == str(tmp_path / "gemeenten.json")
+
+
+def test_an_agency_without_a_recipe_runs_over_plain_http(tmp_path: Path) -> None:
+    s = stack.Stack(stack.parse_args(["--var-dir", str(tmp_path)]))
+    commands = {c.name: stack.with_recipe(c, s.recipes()) for c in stack.SERVICES}
+    assert not commands["simulator-cjib"].tls
+    _, env = s.resolve(commands["connector-cjib"])
+    assert env["CONNECTOR_BACKOFFICE_URL"] == f"http://127.0.0.1:{s.ports['simulator-cjib']}"
+    assert "CONNECTOR_GEMEENTEN_FILE" not in env
+
+
+def test_the_stack_runner_names_no_agency() -> None:
+    """What is installed is what runs: no agency code in deploy/stack.py's code."""
+    source = (ROOT / "deploy" / "stack.py").read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    named = {a for a in stack.AGENCIES if f'"{a}"' in code or f"{a.upper()} =" in code}
+    assert named == set()
+    assert "gemeenten.json" not in code
+
+
+def test_any_agency_can_offer_a_recipe_through_its_registration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook is general: an entry point under ``maatwerk_hub.local_run`` (as a plug-in
+    agency's package would register one) is what the runner applies, for any agency."""
+    from importlib.metadata import EntryPoint
+
+    from schemas import lokaal
+
+    ep = EntryPoint("cjib", f"{__name__}:_recept", lokaal.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(lokaal, "entry_points", lambda group: (ep,))
+    lokaal.recepten.cache_clear()
+    try:
+        s = stack.Stack(stack.parse_args(["--var-dir", str(tmp_path)]))
+        commands = {c.name: stack.with_recipe(c, s.recipes()) for c in stack.SERVICES}
+    finally:
+        lokaal.recepten.cache_clear()
+    argv, _ = s.resolve(commands["simulator-cjib"])
+    assert argv[-2:] == ["--extra", "{letterlijk}"], "a recipe's values are not placeholders"
+    _, env = s.resolve(commands["connector-cjib"])
+    assert env["CONNECTOR_EXTRA"] == str(tmp_path / "cjib.txt")
+    assert (tmp_path / "cjib.txt").read_text() == str(tmp_path / "pki")
+    assert "(SIMULATED back-office), een proef" in commands["simulator-cjib"].describe
+    assert not commands["simulator-gemeente"].tls, "only what is registered applies"
+
+
+def _recept(omgeving: Any) -> Any:
+    from schemas.lokaal import LokaalRecept
+
+    doel = omgeving.var_dir / f"{omgeving.agency}.txt"
+    doel.write_text(str(omgeving.pki_dir))
+    return LokaalRecept(
+        simulator_args=("--extra", "{letterlijk}"),
+        connector_env={"CONNECTOR_EXTRA": str(doel)},
+        toelichting="een proef",
+    )

@@ -13,7 +13,7 @@ from hub.service.unit_of_work import UnitOfWork
 from schemas.gedeeld import Partij, Partijsoort
 from schemas.informatie import Afspraak, Gegevenscategorie, InformatieVerzoek
 from schemas.opschorting import PersoonVersleuteld
-from schemas.organisaties import LOKET, UITVOERDERS, Uitvoerder
+from schemas.organisaties import LOKET, UITVOERDERS, Uitvoerder, per_gemeente
 from schemas.topics import informatie_verzoek_topic
 from schemas.versleuteling import public_key_text
 
@@ -23,9 +23,7 @@ def verzoeker_partij(code: str) -> Partij:
     if code == LOKET.code:
         return Partij(oin=LOKET.oin, naam=LOKET.naam, soort=Partijsoort.LOKET)
     organisatie = UITVOERDERS[Uitvoerder(code)]
-    soort = (
-        Partijsoort.GEMEENTE if code == Uitvoerder.GEMEENTE else Partijsoort.LANDELIJKE_UITVOERDER
-    )
+    soort = Partijsoort.GEMEENTE if per_gemeente(code) else Partijsoort.LANDELIJKE_UITVOERDER
     return Partij(oin=organisatie.oin, naam=organisatie.naam, soort=soort)
 
 

@@ -76,6 +76,24 @@ async def test_gemeente_for_a_casus_without_woongemeente_is_422(loket):
     assert "woongemeente" in response.json()["detail"][0]["message"]
 
 
+async def test_an_agency_not_installed_here_is_422_naming_the_field(loket):
+    """Readers of topics accept any well-formed agency code (a newer agency's events); what the
+    hub is asked to act on names an installed agency, or it is refused, nothing ordered."""
+    assert "waterschap" not in Uitvoerder
+    body = {**casus_body(BSN), "betrokken_organisaties": ["cjib", "waterschap"]}
+    response = await loket.post("/api/v1/casussen", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["betrokken_organisaties.1"]
+    casus_id = await submit_casus(loket)
+    response = await loket.post(
+        f"/api/v1/casussen/{casus_id}/opschortingen", json=opschorting_body("waterschap")
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["uitvoerders.0.uitvoerder"]
+    assert "unknown agency waterschap" in response.json()["detail"][0]["message"]
+    assert not [topic for topic in loket.published if "waterschap" in topic]
+
+
 async def test_order_fans_out_one_sealed_instruction_per_agency(loket, agency_keys):
     casus_id = await submit_casus(loket)
     response = await loket.post(

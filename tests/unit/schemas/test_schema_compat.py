@@ -105,6 +105,11 @@ def test_identical_schemas_are_compatible() -> None:
             id="pattern added",
         ),
         pytest.param(
+            lambda s: s["$defs"].update(Soort={"type": "string", "pattern": "^[b-z]$"}),
+            "$.data.soort narrowed pattern",
+            id="enum opened to a pattern one of its values misses",
+        ),
+        pytest.param(
             lambda s: s["properties"]["type"].update(const="nl.maatwerk.test.v2"),
             "$.type changed const",
             id="const changed",
@@ -171,6 +176,10 @@ def test_removed_released_field_breaks_even_when_it_was_optional() -> None:
         ),
         pytest.param(lambda s: _data(s)["properties"]["code"].pop("pattern"), id="pattern dropped"),
         pytest.param(lambda s: _data(s)["required"].remove("naam"), id="field made optional"),
+        pytest.param(
+            lambda s: s["$defs"].update(Soort={"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}),
+            id="enum opened to a pattern all its values match (agency codes)",
+        ),
         pytest.param(
             lambda s: _data(s)["properties"]["aantal"].update(type="number"), id="integer->number"
         ),

@@ -28,6 +28,10 @@ from simulators import POORTEN
 WATERSCHAP = Uitvoeringsorganisatie(
     "waterschap", "Waterschap Voorbeeld", "00000001999999990109", "connector-waterschap", poort=8109
 )
+SOCIALE_DIENST = Uitvoeringsorganisatie(
+    "sociale-dienst", "Sociale Dienst Regio", "00000001999999990110", "connector-sd", poort=8110,
+    per_gemeente=True,
+)  # fmt: skip
 NAAMLOOS = object()
 OIN_VAN_CJIB = Uitvoeringsorganisatie("dubbel", "Dubbel", "00000001999999990102", "x", poort=8190)
 
@@ -117,3 +121,23 @@ def test_without_any_installed_agency_the_process_says_how_to_install(monkeypatc
     finally:
         monkeypatch.undo()
         uitvoerders.cache_clear()
+
+
+def test_an_agency_that_serves_the_municipalities_is_routed_by_the_woongemeente(registreer):
+    """The hub knows no agency by name: a plug-in that serves several municipalities through one
+    connector (``per_gemeente``) gets what gemeente gets, from its description."""
+    from types import SimpleNamespace
+
+    from hub.domain.casus import Casus
+
+    registreer(**{"sociale-dienst": f"{__name__}:SOCIALE_DIENST"})
+    assert organisaties.per_gemeente("sociale-dienst")
+    assert organisaties.per_gemeente("gemeente")
+    assert not organisaties.per_gemeente("cjib")
+    assert not organisaties.per_gemeente("waterschap"), "not installed"
+    utrecht = "00000001999999990201"
+    met, zonder = SimpleNamespace(woongemeente=utrecht), SimpleNamespace(woongemeente=None)
+    assert Casus.gemeente_voor(met, "sociale-dienst") == utrecht  # type: ignore[arg-type]
+    assert Casus.gemeente_voor(met, "cjib") is None  # type: ignore[arg-type]
+    assert not Casus.bereikbaar(zonder, "sociale-dienst")  # type: ignore[arg-type]
+    assert Casus.bereikbaar(zonder, "cjib")  # type: ignore[arg-type]
