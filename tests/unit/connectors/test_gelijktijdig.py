@@ -4,6 +4,7 @@ casus in their order, and hands back (for redelivery) only what it did not finis
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
@@ -14,8 +15,10 @@ from faststream.message.message import AckStatus
 
 from connectors.base.backoffice import BackofficeOnbereikbaar
 from connectors.base.gelijktijdig import per_casus, terug_naar_onaf, verwerk_gelijktijdig
+from connectors.base.telemetry import configure_tracing
 from schemas import parse_event
 from schemas.opschorting import OpschortingBevestigd
+from schemas.tracing import TRACEPARENT, trace_id_of
 from tests.unit.connectors.berichten import casus_id
 from tests.unit.connectors.test_runtime import TOPIC, Backoffice, Opstelling
 
@@ -146,3 +149,27 @@ async def test_unfinished_records_are_read_again_from_the_lowest_of_each_partiti
     await terug_naar_onaf(message, records, [records[1], records[2]])
     assert message.consumer.seeks == {TopicPartition(TOPIC, 0): 11}  # partition 1 all done
     assert message.committed is AckStatus.NACKED  # settled: FastStream commits nothing past it
+
+
+async def test_each_answer_of_a_batch_goes_on_in_its_own_instructions_trace():
+    configure_tracing("connector-test")
+    opstelling = Opstelling(Backoffice())
+    traces = ["0af7651916cd43dd8448eb211c80319c", "5b8efff798038103d269b633813fc60c"]
+    events = [opstelling.instructie() for _ in traces]
+    batch = tuple(
+        dataclasses.replace(
+            _record(i, event.subject.encode(), value=event.to_bytes()),
+            headers=((TRACEPARENT, f"00-{trace_id}-b7ad6b7169203331-01".encode()),),
+        )
+        for i, (event, trace_id) in enumerate(zip(events, traces, strict=True))
+    )
+    async with TestKafkaBroker(opstelling.broker) as broker:
+        subscriber = next(s for s in broker.subscribers if TOPIC in getattr(s, "topic_names", []))
+        await subscriber.process_message(batch)
+    per_instructie = {
+        parse_event(a.value).data.instructie_id: trace_id_of(a.headers.get(TRACEPARENT))
+        for a in opstelling.antwoorden
+    }
+    assert per_instructie == {
+        event.id: trace_id for event, trace_id in zip(events, traces, strict=True)
+    }
