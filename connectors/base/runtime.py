@@ -49,10 +49,10 @@ import dataclasses
 import logging
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import structlog
@@ -72,6 +72,15 @@ from connectors.base.backoffice import (
     BackofficeFout,
     BackofficeOnbereikbaar,
     HttpVerzoek,
+)
+from connectors.base.gelijktijdig import (
+    BATCH_RECORDS,
+    BATCH_WAIT_MS,
+    MAX_GELIJKTIJDIG,
+    records_of,
+    terug_naar_onaf,
+    verwerk_gelijktijdig,
+    verwerkt,
 )
 from connectors.base.koppeling import Koppeling
 from connectors.base.omvang import MAX_ANTWOORD, past, zonder_detail
@@ -491,17 +500,21 @@ def _veilig(functie: Callable[..., T], *args: Any) -> T:
 
 
 async def _leesbare_headers(
-    record: ConsumerRecord[Any, Any],
-    standaard: Callable[[ConsumerRecord[Any, Any]], Awaitable[StreamMessage[Any]]],
+    records: Sequence[ConsumerRecord[Any, Any]],
+    standaard: Callable[[tuple[ConsumerRecord[Any, Any], ...]], Awaitable[StreamMessage[Any]]],
 ) -> StreamMessage[Any]:
     """FastStream parser: header values that are not UTF-8 must not stop the consumer."""
+    return await standaard(tuple(_leesbaar(record) for record in records))
+
+
+def _leesbaar(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
     schoon = tuple((naam, header_text(waarde).encode()) for naam, waarde in record.headers or ())
-    return await standaard(dataclasses.replace(record, headers=schoon))
+    return dataclasses.replace(record, headers=schoon)
 
 
-async def _ruwe_body(message: StreamMessage[Any]) -> bytes:
+async def _ruwe_bodies(message: StreamMessage[Any]) -> list[bytes]:
     """FastStream decoder: hand the handler the raw bytes, whatever the content-type says."""
-    return bytes(message.body)
+    return [bytes(body or b"") for body in message.body]
 
 
 def bouw_broker(
@@ -517,6 +530,7 @@ def bouw_broker(
     slaap: Callable[[float], Awaitable[None]] = asyncio.sleep,
     log_throttle: LogThrottle | None = None,
     listener: ConsumerRebalanceListener | None = None,
+    gelijktijdig: int = MAX_GELIJKTIJDIG,
 ) -> KafkaBroker:
     """A broker with the connector's subscriber on its topics wired in; connect it with
     ``start()``. With ``tls`` it connects as the agency (its certificate, its OIN): the broker
@@ -558,18 +572,25 @@ def bouw_broker(
         listener=listener,  # e.g. health.GroupMembership: /ready once the group has it
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,  # casussen concurrently, each in order (connectors.base.gelijktijdig)
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
         parser=_leesbare_headers,
-        decoder=_ruwe_body,
+        decoder=_ruwe_bodies,
         title=f"{koppeling.naam}:instructies",
         description=f"Instructions for {koppeling.organisatie.naam}: {', '.join(topics)}.",
     )
-    async def instructie_ontvangen(body: bytes, message: KafkaMessage) -> None:
-        # A single-record subscriber: the raw message is one ConsumerRecord.
-        try:
-            await verwerker.verwerk(cast("ConsumerRecord[Any, Any]", message.raw_message))
-        except BackofficeOnbereikbaar:
-            # Hand the record back (the consumer seeks back to it) without FastStream logging a
-            # traceback each round: the runtime has logged it, at most once per interval.
-            await message.nack()
+    async def instructies_ontvangen(bodies: list[bytes], message: KafkaMessage) -> None:
+        records = records_of(message)
+
+        async def een(record: ConsumerRecord[Any, Any]) -> None:
+            with verwerkt(record, f"{koppeling.naam} process"):
+                await verwerker.verwerk(record)
+
+        onaf = await verwerk_gelijktijdig(records, een, gelijktijdig=gelijktijdig)
+        if onaf:
+            # Hand the unfinished records back (the consumer seeks back to the lowest of each
+            # partition) without FastStream logging a traceback each round.
+            await terug_naar_onaf(message, records, onaf)
 
     return broker

@@ -16,6 +16,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message.message import AckStatus
 
 from connectors.base.backoffice import BackofficeClient
+from connectors.base.gelijktijdig import records_of
 from connectors.base.runtime import (
     ANTWOORD_NAMESPACE,
     Herhaalbeleid,
@@ -208,7 +209,7 @@ async def test_a_back_office_that_stays_down_hands_the_record_back_for_redeliver
             try:
                 return await call_next(msg)
             finally:
-                if msg.raw_message.topic == TOPIC:
+                if records_of(msg)[0].topic == TOPIC:
                     afgehandeld.append(msg.committed)
 
     opstelling.broker.add_middleware(Afhandeling)
@@ -270,7 +271,7 @@ async def test_headers_that_are_not_utf8_do_not_stop_the_consumer():
             serialized_value_size=0,
             headers=(("x-bin", b"\xff\xfe"),),
         )
-        await subscriber.process_message(record)
+        await subscriber.process_message((record,))  # a batch subscriber: a batch of one
     assert len(opstelling.antwoorden) == 1
 
 
