@@ -2,6 +2,7 @@
 
     python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
         [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
+        [--catch-up N]
 
 The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
 (``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
@@ -21,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import catchup
 from bench.broker import broker
 from bench.report import as_json, table
 from bench.run import SMOKE, Plan, details, figures, measure_hub, measure_raw
@@ -67,8 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         say(f"the stack: hub, {len(AGENCIES)} connectors, {len(AGENCIES)} simulators ...")
         with running_stack(bootstrap, Path(root), AGENCIES) as stack:
             hub = asyncio.run(measure_hub(stack, AGENCIES, plan))
-    result = figures(ref, hub)
-    notes = details(ref, hub, AGENCIES, plan, load_before)
+        result = figures(ref, hub)
+        notes = details(ref, hub, AGENCIES, plan, load_before)
+        if plan.catch_up:  # after the stack: no other connector of the agency reads its topic
+            say(f"P5: {plan.catch_up} instructions queued while a back-office is away ...")
+            drained = catchup.measure_catch_up(bootstrap, Path(root), plan.catch_up)
+            result += catchup.figures(drained)
+            notes[-1:-1] = catchup.details(drained)
     if args.json:
         print(
             json.dumps(

@@ -29,10 +29,18 @@ class Plan:
     """P2 at 70% of P1 and P3's growth: orders at that rate for this long."""
     informatie: bool = True
     """The information request too: P1 and P2 one at a time, the same sizes."""
+    catch_up: int = 2000
+    """P5: time-out instructions queued while one back-office is away (0: no P5)."""
 
 
 SMOKE = Plan(
-    raw_records=300, round_trips=10, orders=4, concurrency=2, one_at_a_time=2, soak_seconds=1.5
+    raw_records=300,
+    round_trips=10,
+    orders=4,
+    concurrency=2,
+    one_at_a_time=2,
+    soak_seconds=1.5,
+    catch_up=20,
 )
 """A handful of everything, seconds: ``--smoke``, and the suite's run of it."""
 
