@@ -2,7 +2,7 @@
 
     python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
         [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
-        [--catch-up N]
+        [--catch-up N] [--growth-rows N] [--growth-requests N]
 
 The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
 (``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import catchup
+from bench import catchup, growth
 from bench.broker import broker
 from bench.report import as_json, table
 from bench.run import SMOKE, Plan, details, figures, measure_hub, measure_raw
@@ -76,6 +76,20 @@ def main(argv: list[str] | None = None) -> int:
             drained = catchup.measure_catch_up(bootstrap, Path(root), plan.catch_up)
             result += catchup.figures(drained)
             notes[-1:-1] = catchup.details(drained)
+        if plan.growth_rows:
+            say(f"P4: {plan.growth_rows:,} time-outs seeded, the stack again on that store ...")
+            grown = growth.measure_growth(
+                bootstrap,
+                Path(root) / "growth",
+                AGENCIES,
+                rows=plan.growth_rows,
+                requests=plan.growth_requests,
+                orders=plan.orders,
+                concurrency=plan.concurrency,
+                one_at_a_time=plan.one_at_a_time,
+            )
+            result += growth.figures(grown, hub.in_flight.records_per_s, hub.one_at_a_time)
+            notes[-1:-1] = growth.details(grown)
     if args.json:
         print(
             json.dumps(
