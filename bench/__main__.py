@@ -2,6 +2,7 @@
 
     python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
         [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
+        [--catch-up N] [--growth-rows N] [--growth-requests N]
 
 The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
 (``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
@@ -19,11 +20,13 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from bench import catchup, growth
 from bench.broker import broker
-from bench.report import as_json, table
-from bench.run import SMOKE, Plan, details, figures, measure_hub, measure_raw
+from bench.report import Figure, as_json, table
+from bench.run import SMOKE, HubFigures, Plan, details, figures, measure_hub, measure_raw
 from simulators import AGENCIES
 from tests.support.stack import running_stack
 
@@ -67,8 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         say(f"the stack: hub, {len(AGENCIES)} connectors, {len(AGENCIES)} simulators ...")
         with running_stack(bootstrap, Path(root), AGENCIES) as stack:
             hub = asyncio.run(measure_hub(stack, AGENCIES, plan))
-    result = figures(ref, hub)
-    notes = details(ref, hub, AGENCIES, plan, load_before)
+        result = figures(ref, hub)
+        notes = details(ref, hub, AGENCIES, plan, load_before)
+        try:
+            _later_figures(bootstrap, Path(root), plan, hub, result, notes, say)
+        except BaseException:
+            # A later part that failed (a starved machine's time-out) loses nothing measured.
+            lines = ["", "measured before the failure:", table(result), "", *notes]
+            print("\n".join(lines), file=sys.stderr)
+            raise
     if args.json:
         print(
             json.dumps(
@@ -78,6 +88,37 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n".join(["", table(result), "", *notes]))
     return 0
+
+
+def _later_figures(
+    bootstrap: str,
+    root: Path,
+    plan: Plan,
+    hub: HubFigures,
+    result: list[Figure],
+    notes: list[str],
+    say: Callable[[str], None],
+) -> None:
+    """P5 and P4, each after the main stack has stopped; their figures and notes appended."""
+    if plan.catch_up:  # after the stack: no other connector of the agency reads its topic
+        say(f"P5: {plan.catch_up} instructions queued while a back-office is away ...")
+        drained = catchup.measure_catch_up(bootstrap, root, plan.catch_up)
+        result += catchup.figures(drained)
+        notes[-1:-1] = catchup.details(drained)
+    if plan.growth_rows:
+        say(f"P4: {plan.growth_rows:,} time-outs seeded, the stack again on that store ...")
+        grown = growth.measure_growth(
+            bootstrap,
+            root / "growth",
+            AGENCIES,
+            rows=plan.growth_rows,
+            requests=plan.growth_requests,
+            orders=plan.orders,
+            concurrency=plan.concurrency,
+            one_at_a_time=plan.one_at_a_time,
+        )
+        result += growth.figures(grown, hub.in_flight.records_per_s, hub.one_at_a_time)
+        notes[-1:-1] = growth.details(grown)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,24 @@ class Plan:
     """P2 at 70% of P1 and P3's growth: orders at that rate for this long."""
     informatie: bool = True
     """The information request too: P1 and P2 one at a time, the same sizes."""
+    catch_up: int = 2000
+    """P5: time-out instructions queued while one back-office is away (0: no P5)."""
+    growth_rows: int = 100_000
+    """P4: time-out orders seeded in the store before P1 and P2 again (0: no P4)."""
+    growth_requests: int = 200
+    """P4: calls of the loket's list and checks before collecting, each."""
 
 
 SMOKE = Plan(
-    raw_records=300, round_trips=10, orders=4, concurrency=2, one_at_a_time=2, soak_seconds=1.5
+    raw_records=300,
+    round_trips=10,
+    orders=4,
+    concurrency=2,
+    one_at_a_time=2,
+    soak_seconds=1.5,
+    catch_up=20,
+    growth_rows=30,
+    growth_requests=5,
 )
 """A handful of everything, seconds: ``--smoke``, and the suite's run of it."""
 

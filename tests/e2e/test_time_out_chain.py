@@ -240,6 +240,9 @@ def test_smoke_is_the_small_plan_and_sizes_can_be_chosen():
     assert (plan.orders, plan.soak_seconds) == (5, 0.5)
     assert plan.concurrency == SMOKE.concurrency and plan.informatie
     assert parse_args(["--no-informatie"])[1].informatie is False
+    chosen = parse_args(["--growth-rows", "1000000", "--catch-up", "10000"])[1]
+    assert (chosen.growth_rows, chosen.catch_up) == (1_000_000, 10_000)
+    assert parse_args(["--growth-rows", "0", "--catch-up", "0"])[1].growth_rows == 0
 
 
 async def test_smoke_run_reports_every_figure_beside_raw_kafka(kafka_bootstrap, stack):
