@@ -143,7 +143,11 @@ class VerwerkingRepository:
             .join(
                 VerzoekRow,
                 (VerzoekRow.keten_id == OpschortingRow.opschorting_id)
-                & (VerzoekRow.uitvoerder == uitvoerder),
+                # The agency compared as an expression (`|| ''`), so no planner takes its index
+                # (a handful of values): SQLite without statistics did, and read every request
+                # the agency ever got, a check growing with the store (60 ms at 40,000 orders).
+                # Now every step is by the person's casussen: under 1 ms at any size.
+                & ((VerzoekRow.uitvoerder + "") == uitvoerder),
             )
             .join(
                 LidRow,

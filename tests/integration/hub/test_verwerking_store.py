@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from hub.adapters.orm import VerwerkingBetrokkeneRow, VerwerkingRow
 from hub.domain.selectie import Pagina
@@ -102,3 +103,33 @@ async def test_the_check_gives_the_claims_the_agency_confirmed_and_names_the_ref
         ("WAHV-2025-000120", True, None),
         ("WAHV-2025-000220", False, "bezwaar-of-beroep"),
     ]
+
+
+@pytest.mark.parametrize("store_engine", ["sqlite"])  # PostgreSQL plans by its statistics
+async def test_the_check_reads_through_the_persons_casussen_not_all_the_agencys_requests(hub):
+    """What keeps the check fast however many orders are stored: each table is searched by an
+    index, and the requests by the person's casussen (SQLite's plan; PostgreSQL plans by its own
+    statistics)."""
+    opschorting_id = await order(hub)
+    opschorting = await lees_opschorting(opschorting_id, hub.uow(), hub.deps)
+    async with hub.uow() as uow:
+        [lid] = await uow.casussen.leden(opschorting.casus_id)
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "FROM opschorting JOIN verzoek" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(hub.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert await check(hub, pseudoniem=lid.pseudoniem) is True
+    finally:
+        event.remove(hub.engine.sync_engine, "before_cursor_execute", seen)
+    [(statement, parameters)] = statements
+    async with hub.engine.connect() as connection:
+        plan = (
+            await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        ).all()
+    steps = [row[-1] for row in plan]
+    assert not [s for s in steps if s.startswith("SCAN")], steps
+    assert "(casus_id=?)" in steps[0] and "uitvoerder" not in steps[0], steps
