@@ -16,7 +16,7 @@ LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 # Test processes of `make test` (pytest-xdist): the real-broker tests mostly wait, so two overlap well
-# even on two cores.
+# even on two cores (three, tried while other work kept the load at 30-50, starved the stacks' hubs).
 TEST_WORKERS ?= 2
 ARGS ?=
 # `make test` on TEST_WORKERS processes: a module is one unit of work (its module fixtures, such as
