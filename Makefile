@@ -16,7 +16,7 @@ LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
 # Test processes of `make test` (pytest-xdist): the real-broker tests mostly wait, so two overlap well
-# even on two cores.
+# even on two cores (three, tried while other work kept the load at 30-50, starved the stacks' hubs).
 TEST_WORKERS ?= 2
 ARGS ?=
 # `make test` on TEST_WORKERS processes: a module is one unit of work (its module fixtures, such as
@@ -79,9 +79,18 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 	if (( tests )); then echo "make check: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! lint && ! tests ))
 
-test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); then the unit tests at other moments
-	$(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory test-clock-unit
+# The unit tests at the other clock moments run beside the main run, one process, their output
+# kept and printed after the main run's: the main run waits on brokers and processes much of its
+# time, and one after the other they added a minute and a half.
+test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); beside it the unit tests at other moments
+	@clock_log=$$(mktemp); trap 'rm -f "$$clock_log"' EXIT; \
+	$(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
+	tests=0; $(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS) || tests=$$?; \
+	clock=0; wait $$clock_pid || clock=$$?; \
+	echo; echo "unit tests at other clock moments:"; cat "$$clock_log"; \
+	if (( clock )); then echo "make test: unit tests failed at another clock moment (above)" >&2; fi; \
+	if (( tests )); then echo "make test: tests failed (pytest exit $$tests)" >&2; fi; \
+	(( ! clock && ! tests ))
 
 test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
 	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)

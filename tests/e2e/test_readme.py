@@ -73,7 +73,15 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     ]
     started = time.monotonic()
     process = start_process(
-        "stack", argv, env={"NO_COLOR": "1"}, cwd=ROOT, log_dir=base, ready_line=UP, timeout=240
+        "stack",
+        argv,
+        # The broker's data dir goes with the test's: its stop at the end may SIGKILL after 3 s
+        # (not 30), what `make run`'s orderly stop proves is test_supervisor's.
+        env={"NO_COLOR": "1", "LOCAL_KAFKA_STOP_TIMEOUT": "3"},
+        cwd=ROOT,
+        log_dir=base,
+        ready_line=UP,
+        timeout=240,
     )
     took = time.monotonic() - started
     print(f"\nmake run: stack up (every connector in its group) after {took:.1f}s")

@@ -140,7 +140,7 @@ async def test_hostile_records_are_dead_lettered_and_stall_nothing(stack: FaultS
         f"maatwerk.opschorting.antwoord.{HOSTILE_AGENCY}.v1",
     ]
     assert set(targets) <= topics
-    load = Load(stack, orders=max(20, scale.orders // 2), interval=scale.interval)
+    load = Load(stack, orders=max(10, scale.orders // 2), interval=scale.interval)
     async with load.running():
         await pace(load, 2)
         hostile = await produce_hostile(stack.broker, targets)

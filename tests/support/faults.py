@@ -42,7 +42,13 @@ from schemas.topics import acl_entries, catalogue
 from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.pki import Pki, make_pki
-from tests.support.processes import ManagedProcess, console_script, free_ports, start_process
+from tests.support.processes import (
+    ManagedProcess,
+    console_script,
+    free_ports,
+    start_process,
+    terminate_all,
+)
 from tests.support.stack import hub_client, hub_tls_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -270,11 +276,12 @@ class FaultStack:
         return sum(path.read_text(errors="replace").count(text) for path in self.logs.glob("*.log"))
 
     def stop(self) -> None:
-        for process in [self.hub, *self.connectors.values(), *self.simulators.values()]:
+        processes = [self.hub, *self.connectors.values(), *self.simulators.values()]
+        for process in processes:
             if process is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGCONT)  # a frozen one must hear SIGTERM
-                process.terminate()
+        terminate_all([process for process in processes if process is not None])
 
 
 def _kill9(process: ManagedProcess) -> None:
@@ -313,20 +320,19 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
     )
     (root / "simulators").mkdir(parents=True, exist_ok=True)
     try:
-        for agency, port in zip(AGENCIES, sim_ports, strict=True):
-            keygen = start_process(
+        # All at once, then waited for (one after the other, the set-up took twice as long).
+        keygens = [
+            start_process(
                 f"keygen-{agency}",
                 [
                     console_script("maatwerk-connector"),
-                    "keygen",
-                    "--agency",
-                    agency,
-                    "--keys-dir",
-                    str(root / "keys"),
+                    *("keygen", "--agency", agency, "--keys-dir", str(root / "keys")),
                 ],
                 log_dir=stack.logs,
             )
-            assert keygen.popen.wait(30) == 0, keygen.output()
+            for agency in AGENCIES
+        ]
+        for agency, port in zip(AGENCIES, sim_ports, strict=True):
             stack.simulators[agency] = start_process(
                 f"simulator-{agency}",
                 [
@@ -336,8 +342,11 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
                 env={"SIMULATOR_STATE_FILE": str(root / "simulators" / f"{agency}.sqlite3")},
                 cwd=root,  # whatever a back-office keeps on disk stays in this run
                 log_dir=stack.logs,
-                health_url=f"{simulator_urls[agency]}/health",
             )
+        for keygen in keygens:
+            assert keygen.popen.wait(60) == 0, keygen.output()
+        for agency, simulator in stack.simulators.items():
+            simulator.wait_for_http(f"{simulator_urls[agency]}/health", 60)
         _switch_storing_on(simulator_urls[faulty_agency])
         stack.start_hub()
         for agency in AGENCIES:

@@ -181,6 +181,22 @@ class ManagedProcess:
             )
 
 
+def terminate_all(processes: Sequence[ManagedProcess], timeout: float = 15.0) -> None:
+    """:meth:`ManagedProcess.terminate` for several processes at once: SIGTERM to every one
+    first, then each waited for against one shared deadline (SIGKILL after it). One after the
+    other, the graceful stops of a stack's dozen processes (a consumer leaving its group takes
+    a second or more) added up to 10-25 s of every test module's teardown."""
+    running = [p for p in processes if p.popen.poll() is None]
+    for process in running:
+        process._signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in running:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.popen.wait(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        process.terminate(timeout=0)  # SIGKILL to what is left (and to stray children)
+
+
 def start_process(
     name: str,
     argv: Sequence[str],

@@ -28,6 +28,7 @@ from tests.support.processes import (
     free_ports,
     running_process,
     start_process,
+    terminate_all,
 )
 
 
@@ -115,27 +116,37 @@ def running_hub(
 def running_stack(
     kafka_bootstrap: str, root: Path, agencies: Sequence[str] = AGENCIES
 ) -> Iterator[Stack]:
+    """Every process of the stack started at once, then each waited for: one after the other
+    (each Python process a second or two of imports) the start took 20-35 s on two busy cores.
+    The key pairs come first (the hub and the connectors read them at start); the connectors
+    need neither the hub nor their back-office to start (they retry both)."""
     keys, logs = root / "keys", root / "logs"
     pki = make_pki(root / "pki")
     hub_port, *sim_ports = free_ports(1 + len(agencies))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(agencies, sim_ports, strict=True)}
     connector = console_script("maatwerk-connector")
     simulator = console_script("maatwerk-simulator")
+    started: list[ManagedProcess] = []
     with contextlib.ExitStack() as stack:
-        for agency, port in zip(agencies, sim_ports, strict=True):
-            keygen = start_process(
+        stack.callback(lambda: terminate_all(started))
+        keygens = [
+            start_process(
                 f"keygen-{agency}",
                 [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
                 log_dir=logs,
             )
-            assert keygen.popen.wait(30) == 0, keygen.output()
-            sim = start_process(
-                f"simulator-{agency}",
-                [simulator, "run", "--agency", agency, "--port", str(port)],
-                log_dir=logs,
-                health_url=f"{simulator_urls[agency]}/health",
+            for agency in agencies
+        ]
+        for keygen in keygens:
+            assert keygen.popen.wait(60) == 0, keygen.output()
+        for agency, port in zip(agencies, sim_ports, strict=True):
+            started.append(
+                start_process(
+                    f"simulator-{agency}",
+                    [simulator, "run", "--agency", agency, "--port", str(port)],
+                    log_dir=logs,
+                )
             )
-            stack.callback(sim.terminate)
         hub_env = {
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
@@ -144,35 +155,40 @@ def running_stack(
             **tls_env("HUB_", "hub"),
             **hub_tls_env(pki),
         }
+        hub_health = f"https://127.0.0.1:{hub_port}/health"
 
-        def start_hub() -> ManagedProcess:
+        def start_hub(wait: bool = True) -> ManagedProcess:
             process = start_process(
                 "hub",
                 [console_script("maatwerk-hub"), "serve", "--port", str(hub_port)],
                 env=hub_env,
                 log_dir=logs,
-                health_url=f"https://127.0.0.1:{hub_port}/health",
+                health_url=hub_health if wait else None,
                 timeout=60,
                 ca=pki.ca,
             )
-            stack.callback(process.terminate)
+            started.append(process)
             return process
 
-        hub = start_hub()
+        hub = start_hub(wait=False)
         for agency in agencies:
-            proc = start_process(
-                f"connector-{agency}",
-                [connector, "run", "--agency", agency],
-                env={
-                    "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                    "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
-                    "CONNECTOR_KEYS_DIR": str(keys),
-                    "CONNECTOR_GROUP_ID": connector_group_at_end(kafka_bootstrap, agency),
-                    **tls_env("CONNECTOR_", agency),  # each with its own agency's certificate
-                },
-                log_dir=logs,
+            started.append(
+                start_process(
+                    f"connector-{agency}",
+                    [connector, "run", "--agency", agency],
+                    env={
+                        "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+                        "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
+                        "CONNECTOR_KEYS_DIR": str(keys),
+                        "CONNECTOR_GROUP_ID": connector_group_at_end(kafka_bootstrap, agency),
+                        **tls_env("CONNECTOR_", agency),  # each with its own agency's certificate
+                    },
+                    log_dir=logs,
+                )
             )
-            stack.callback(proc.terminate)
+        for agency, process in zip(agencies, started, strict=False):
+            process.wait_for_http(f"{simulator_urls[agency]}/health", 60)
+        hub.wait_for_http(hub_health, 60, ca=pki.ca)
         running = Stack(f"https://127.0.0.1:{hub_port}", simulator_urls, logs, hub, start_hub, pki)
 
         def restart_hub() -> ManagedProcess:
