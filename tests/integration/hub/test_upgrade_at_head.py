@@ -7,7 +7,6 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import text
 
-from hub.adapters import migrations
 from hub.adapters.database import create_engine
 from hub.adapters.migrations import downgrade, upgrade
 
@@ -25,7 +24,7 @@ async def test_a_store_at_head_is_left_alone_and_one_behind_is_upgraded(tmp_path
             upgrades.append(revision)
             return real_upgrade(config, revision, *args, **kwargs)
 
-        monkeypatch.setattr(migrations.command, "upgrade", counted)
+        monkeypatch.setattr(command, "upgrade", counted)  # as hub.adapters.migrations calls it
         await upgrade(engine)
         assert upgrades == []
 
