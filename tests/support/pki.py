@@ -65,7 +65,9 @@ def machine_now() -> dt.datetime:
     certificate dated by the moved clock would be "not yet valid" (or expired) to OpenSSL."""
     import time_machine
 
-    return time_machine.escape_hatch.datetime.datetime.now(dt.UTC)
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.datetime.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 def make_pki(directory: Path) -> Pki:
