@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -55,6 +58,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     then find the store at ``revision``."""
 
     def run(connection: Connection) -> None:
+        if revision == "head" and _at_head(connection):
+            return
         config = alembic_config()
         config.attributes["connection"] = connection
         run_with_foreign_keys_deferred(connection, lambda: command.upgrade(config, revision))
@@ -69,6 +74,20 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             stack.push_async_callback(lock.execute, text("SELECT pg_advisory_unlock(:key)"), key)
         async with engine.connect() as connection:
             await connection.run_sync(run)
+
+
+def _at_head(connection: Connection) -> bool:
+    """Whether the store is at the newest revision already (the usual start): then the upgrade
+    is skipped, which would otherwise load every migration script again (~25 ms a start)."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    connection.rollback()  # the read began a transaction; the upgrade begins its own
+    return set(current) == set(_script_heads())
+
+
+@functools.cache
+def _script_heads() -> tuple[str, ...]:
+    """The newest revision(s) of the migration scripts (fixed for the life of the process)."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import ssl
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -67,8 +68,20 @@ def onderteken(geheim: str, event_id: str, moment: dt.datetime, body: bytes) -> 
 
 
 def tls_context(ca: Path | None) -> ssl.SSLContext:
-    """Verify every receiver: against ``ca`` when given, else the system's trust store."""
-    context = ssl.create_default_context(cafile=str(ca) if ca else None)
+    """Verify every receiver: against ``ca`` when given, else the system's trust store.
+
+    Read once per process and CA file version (its modification time and size), not per call:
+    loading the system's trust store takes some 30 ms of CPU, paid at every hub start and every
+    subscription handshake otherwise. A CA file that is replaced is read again."""
+    if ca is None:
+        return _tls_context(None, None)
+    stat = ca.stat()
+    return _tls_context(str(ca), (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(cafile: str | None, version: tuple[int, int] | None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=cafile)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
 

@@ -53,18 +53,29 @@ class Pki:
             (self.dir / "ca.key").read_bytes(), password=None
         )
         houder = ca_module.Houder(code, oin, f"Onbekend {code}", code)
-        cert, key = ca_module._certificaat(houder, ca_cert, ca_key, dt.datetime.now(dt.UTC))
+        cert, key = ca_module._certificaat(houder, ca_cert, ca_key, machine_now())
         (self.dir / f"{code}.pem").write_bytes(cert)
         (self.dir / f"{code}.key").write_bytes(key)
         return self.cert(code)
 
 
+def machine_now() -> dt.datetime:
+    """The machine's own clock, which OpenSSL checks certificates against, also while the test
+    process runs at another moment (``MAATWERK_TEST_NOW``, ``tests/support/klok.py``): a
+    certificate dated by the moved clock would be "not yet valid" (or expired) to OpenSSL."""
+    import time_machine
+
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.datetime.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
 def make_pki(directory: Path) -> Pki:
-    local_ca().maak(directory)
+    local_ca().maak(directory, machine_now())
     return Pki(directory)
 
 
 def maak_pki(directory: Path) -> list[str]:
     """A CA and a certificate per organisation in ``directory``; the codes (re)issued."""
-    result: list[str] = local_ca().maak(directory)
+    result: list[str] = local_ca().maak(directory, machine_now())
     return result
