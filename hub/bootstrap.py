@@ -210,7 +210,7 @@ async def build_hub(settings: Settings, *, clock: Clock = utc_now) -> Hub:
     keys the migrations could not (``vul_zoeksleutels_aan``). The agreement table is loaded
     first: a broken one stops the start (``AfsprakenOngeldig``)."""
     afspraken = laad_afspraken(settings.afspraken_bestand)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, requests=settings.max_requests)
     await create_schema(engine)
     deps = Deps(
         settings=settings,

@@ -37,7 +37,14 @@ def serve(
         typer.echo(
             "maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health and /ready is refused"
         )
-        uvicorn.run(app, host=host, port=port, log_level="info", log_config=None)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=None,
+            limit_concurrency=settings.max_requests,
+        )
         return
     assert settings.tls_cert and settings.tls_key and settings.tls_ca
     config = server_config(
@@ -49,6 +56,7 @@ def serve(
         ca=str(settings.tls_ca),
         log_level="info",
         log_config=None,
+        limit_concurrency=settings.max_requests,
     )
     uvicorn.Server(config).run()
 

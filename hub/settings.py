@@ -74,6 +74,14 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///.var/hub.sqlite3",
         description="SQLAlchemy async URL: an SQLite file by default, or postgresql+asyncpg://...",
     )
+    max_requests: int = Field(
+        default=64,
+        ge=1,
+        le=1000,
+        description="Most HTTP connections and requests served at once; one more gets 503 at "
+        "once (try again later) instead of queueing. The store keeps a connection for each, so "
+        "a request never waits for one, only for its turn to write.",
+    )
     afspraken_bestand: Path | None = Field(
         default=None,
         description="The agreement table (YAML, docs/afspraken.md); default: the one shipped "

@@ -75,3 +75,47 @@ async def test_a_writer_that_fails_hands_the_gate_on(tmp_path):
         assert count == 4
     finally:
         await engine.dispose()
+
+
+async def test_every_request_served_at_once_has_a_connection_while_writers_queue(tmp_path):
+    """The hub serves up to ``Settings.max_requests`` requests at once, and on SQLite each may
+    hold its connection while it waits for its turn to write. So the pool has one for each, plus
+    the background work's: the queue is the gate, never the pool (whose 30 s wait used to fail
+    requests with a 500 behind one long transaction)."""
+    requests = 40
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'busy.sqlite3'}", requests=requests)
+    sessions = session_factory(engine)
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    holder_writes = asyncio.Event()
+    release = asyncio.Event()
+    reading = 0
+
+    async def long_transaction() -> None:
+        async with sessions() as session:
+            await session.execute(text("INSERT INTO t VALUES (-1)"))
+            holder_writes.set()
+            await release.wait()  # holds the gate until every request holds a connection
+            await session.commit()
+
+    async def request(n: int) -> None:
+        nonlocal reading
+        async with sessions() as session:
+            await session.execute(text("SELECT count(*) FROM t"))  # its connection, taken
+            reading += 1
+            if reading == requests:
+                release.set()
+            await session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+            await session.commit()
+
+    try:
+        holder = asyncio.create_task(long_transaction())
+        await holder_writes.wait()
+        await asyncio.wait_for(asyncio.gather(*(request(n) for n in range(requests))), 20)
+        await holder
+        async with sessions() as session:
+            count = (await session.execute(text("SELECT count(*) FROM t"))).scalar_one()
+        assert count == requests + 1
+    finally:
+        release.set()
+        await engine.dispose()
