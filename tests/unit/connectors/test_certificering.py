@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from rich.console import Console
 from typer.testing import CliRunner
 
+import connectors.certificering.kit
 import connectors.cli
 from connectors.base.koppeling import Proefpersonen, laad_koppeling
 from connectors.certificering import NAMEN, Certificaat, Controle, Opstelling, Uitkomst, voer_uit
@@ -112,7 +113,8 @@ def test_the_command_writes_json_and_exits_non_zero_on_any_failure(
             [_controle(n, geslaagd or n != NAMEN[3]) for n in NAMEN], _certificaat()
         )
 
-    monkeypatch.setattr(connectors.cli, "certificeer", certificeer)
+    # The command imports the kit when it runs (the CLI loads per command): patched there.
+    monkeypatch.setattr(connectors.certificering.kit, "certificeer", certificeer)
     uit = tmp_path / "certificate.json"
     result = CliRunner().invoke(
         connectors.cli.app,
