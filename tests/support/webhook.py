@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.support.processes import free_port
+
+Antwoord = tuple[int, dict[str, str]]
+"""What the receiver answers a POST: status and headers."""
 
 
 @dataclass
@@ -35,11 +39,11 @@ class Ontvanger:
     """(event id, status answered, when: monotonic) of every POST, in order."""
     geweigerd: list[str] = field(default_factory=list)
     """Why POSTs were refused (a bad signature or token): a test expects none."""
-    antwoord: Callable[[dict[str, Any], int], tuple[int, dict[str, str]]] = lambda event, poging: (
-        204,
-        {},
+    antwoord: Callable[[dict[str, Any], int], Antwoord | Awaitable[Antwoord]] = (
+        lambda event, poging: (204, {})
     )
-    """``(event, attempt number of this event) -> (status, headers)``."""
+    """``(event, attempt number of this event) -> (status, headers)``; a coroutine function
+    may hold the answer until the test has done something (the hub waits for it)."""
 
     def events(self) -> list[dict[str, Any]]:
         return [o["event"] for o in self.ontvangen]
@@ -63,7 +67,8 @@ class Ontvanger:
             return Response(status_code=401)
         event = json.loads(body)
         poging = 1 + sum(1 for eid, _, _ in self.pogingen if eid == event["id"])
-        status, headers = self.antwoord(event, poging)
+        answer = self.antwoord(event, poging)
+        status, headers = await answer if inspect.isawaitable(answer) else answer
         self.pogingen.append((event["id"], status, time.monotonic()))
         if status < 300:
             self.ontvangen.append(

@@ -50,6 +50,8 @@ def hub_settings(hub_settings: Settings, pki) -> Settings:
             "webhook_backoff_base_seconds": 0.05,
             "webhook_backoff_max_seconds": 0.2,
             "webhook_poll_seconds": 0.05,
+            # A receiver may hold an answer until the test has placed more (below).
+            "webhook_timeout_seconds": 60,
         }
     )
 
@@ -119,20 +121,27 @@ async def test_each_casus_keeps_its_order_and_a_dead_delivery_shows_to_operators
     loket, let, utrecht, receiver, operator
 ):
     eerste: list[str] = []
+    meer_geplaatst = asyncio.Event()
 
-    def antwoord(event, poging):
+    async def antwoord(event, poging):
         eerste[:] = eerste or [event["id"]]
         if event["id"] != eerste[0]:
             return 204, {}
-        # The first message pauses the subscription (while the test adds more), then fails.
-        return (429, {"Retry-After": "3"}) if poging == 1 else (500, {})
+        if poging == 1:
+            # The first attempt is answered once the test has placed the next of its casus and
+            # one of another casus: all three wait when the 429 pauses the subscription, however
+            # long placing them took (a fixed 3 s window was not always enough under load).
+            await asyncio.wait_for(meer_geplaatst.wait(), 50)
+            return 429, {"Retry-After": "3"}
+        return 500, {}
 
     receiver.antwoord = antwoord
     await abonneer(utrecht, receiver, TERUGBETALING)
     casus_a = await verzoek_aan_utrecht(loket, let)
-    await wait_for(lambda: receiver.pogingen)
+    await wait_for(lambda: eerste)  # its first attempt is in flight
     await nog_een_verzoek(loket, casus_a, "A2")  # behind the first of its casus
     await verzoek_aan_utrecht(loket, let)  # another casus
+    meer_geplaatst.set()
 
     await wait_for(lambda: len(receiver.events()) == 2)
     a1 = [(s, t) for eid, s, t in receiver.pogingen if eid == eerste[0]]
