@@ -26,10 +26,12 @@ def serve(
     """Run the hub (settings from HUB_* environment variables). With HUB_TLS_CERT, HUB_TLS_KEY
     and HUB_TLS_CA it serves HTTPS with mutual TLS: callers prove their OIN by certificate."""
     from hub.adapters import telemetry
+    from hub.adapters.malloc import limit_arenas
     from hub.adapters.tls import server_config
     from hub.app import create_app
     from hub.settings import get_settings
 
+    limit_arenas()  # before the first thread (the database's, the exporters')
     telemetry.configure()
     settings = get_settings()
     app = create_app(settings)

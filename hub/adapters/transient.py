@@ -10,9 +10,9 @@ drivers wrap the socket's.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
-import asyncpg
 from aiokafka.errors import KafkaError
 from sqlalchemy import exc as sa_exc
 
@@ -21,15 +21,27 @@ _DATABASE_AWAY: tuple[type[BaseException], ...] = (
     sa_exc.InterfaceError,
     sa_exc.DisconnectionError,
     sa_exc.TimeoutError,  # no connection free in the pool
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.TransactionRollbackError,  # serialization failure, deadlock: try again
-    asyncpg.LockNotAvailableError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
 )
 _NETWORK: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, KafkaError)
+_POSTGRES_AWAY = (
+    "PostgresConnectionError",
+    "InterfaceError",
+    "TransactionRollbackError",  # serialization failure, deadlock: try again
+    "LockNotAvailableError",
+    "TooManyConnectionsError",
+    "CannotConnectNowError",
+    "AdminShutdownError",
+)
+"""asyncpg's errors that say the server is away or busy. asyncpg is looked up only where
+SQLAlchemy loaded it (a PostgreSQL store): its errors cannot happen in a hub on SQLite, which is
+spared importing it (about 3 MiB)."""
+
+
+def _transient_types() -> tuple[type[BaseException], ...]:
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is None:
+        return _DATABASE_AWAY + _NETWORK
+    return _DATABASE_AWAY + _NETWORK + tuple(getattr(asyncpg, name) for name in _POSTGRES_AWAY)
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -44,9 +56,10 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 def is_transient(exc: BaseException) -> bool:
     """True when ``exc`` says the database or the broker is unavailable or busy, not that the
     record is bad."""
+    transient = _transient_types()
     for link in _chain(exc):
         if isinstance(link, sa_exc.DBAPIError) and link.connection_invalidated:
             return True
-        if isinstance(link, _DATABASE_AWAY + _NETWORK):
+        if isinstance(link, transient):
             return True
     return False

@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from hub.adapters.database import create_engine, create_schema
-from hub.adapters.migrations import alembic_config, downgrade, upgrade
+from hub.adapters.migrations import alembic_config, downgrade, newest_revision, upgrade
 from hub.adapters.orm import Base
 
 
@@ -24,6 +25,23 @@ async def test_migrated_store_matches_the_models_and_upgrading_twice_is_harmless
                 lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
             )
         assert diff == []
+    finally:
+        await engine.dispose()
+
+
+async def test_a_store_one_revision_behind_is_brought_to_alembics_head(empty_database_url):
+    """The start-up check names the head from the scripts' file names, without Alembic: it
+    must be Alembic's own head, and a store behind it must be upgraded, not taken as done."""
+    [head] = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert newest_revision() == head
+    engine = create_engine(empty_database_url)
+    try:
+        await create_schema(engine)
+        await downgrade(engine, "-1")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            version = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            assert version.scalars().all() == [head]
     finally:
         await engine.dispose()
 
