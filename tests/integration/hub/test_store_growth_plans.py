@@ -19,7 +19,9 @@ import pytest
 from sqlalchemy import event
 
 from hub.adapters.outbox import due_rows
+from hub.service.casus import zoek_casussen
 from hub.service.ops_reeksen import reeksen
+from hub.service.queries import ZoekCasussen
 from hub.service.retention import purge_expired
 from hub.service.signalering import bewaak_termijnen
 from tests.integration.hub.test_store import order
@@ -54,10 +56,15 @@ async def plans(hub, run: Callable[[], Awaitable[object]]) -> dict[str, list[str
 
 
 def whole_table_reads(explained: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The statements with such a step; a walk along an index in the order asked for, to a
+    LIMIT, stops at the page's end and is not one."""
     return {
         statement[:160]: steps
         for statement, steps in explained.items()
-        if any(WHOLE_TABLE.match(step) for step in steps)
+        if any(
+            WHOLE_TABLE.match(step) and not (" USING INDEX " in step and " LIMIT " in statement)
+            for step in steps
+        )
     }
 
 
@@ -96,3 +103,22 @@ async def test_the_dashboards_series_read_their_window_only(hub):
     explained = await plans(hub, lambda: reeksen(hub.uow(), hub.deps))
     assert any("FROM outbox" in q for q in explained), list(explained)
     assert not whole_table_reads(explained), whole_table_reads(explained)
+
+
+async def test_the_loket_list_takes_its_total_from_the_count_kept_not_by_counting(hub):
+    """Unfiltered, the total is the count kept as each casus is added (every casus read at
+    each call: 65 ms with a million); filtered, it is counted, and both stay true."""
+    for _ in range(3):
+        await order(hub)
+    lijst: list[object] = []
+
+    async def eerste_pagina() -> None:
+        lijst.append(await zoek_casussen(ZoekCasussen(per_pagina=2), hub.uow()))
+
+    explained = await plans(hub, eerste_pagina)
+    assert not whole_table_reads(explained), whole_table_reads(explained)
+    [pagina] = lijst
+    assert pagina.totaal == 3 and len(pagina.items) == 2  # type: ignore[attr-defined]
+    gefilterd = await zoek_casussen(ZoekCasussen(urgentie=["hoog", "acuut"]), hub.uow())
+    alle = await zoek_casussen(ZoekCasussen(urgentie=["normaal", "hoog", "acuut"]), hub.uow())
+    assert alle.totaal == 3 and gefilterd.totaal == len(gefilterd.items)
