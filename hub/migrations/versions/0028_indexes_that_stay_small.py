@@ -25,6 +25,8 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,7 +41,7 @@ LOPEND = "opgeheven_per IS NULL AND verlopen_op IS NULL"
 NIET_GEESCALEERD = "geescaleerd_op IS NULL"
 
 
-def _partial(where: str) -> dict[str, sa.TextClause]:
+def _partial(where: str) -> dict[str, Any]:
     return {"sqlite_where": sa.text(where), "postgresql_where": sa.text(where)}
 
 
