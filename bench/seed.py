@@ -38,7 +38,14 @@ from typing import Any
 
 from sqlalchemy import Integer, Table, select, update
 
-from hub.adapters.orm import AuditChainHeadRow, AuditRow, Base, LidRow, OutboxRow
+from hub.adapters.orm import (
+    AuditChainHeadRow,
+    AuditRow,
+    Base,
+    CasusTellingRow,
+    LidRow,
+    OutboxRow,
+)
 from hub.bootstrap import Hub, build_hub
 from hub.domain.auditketen import entry_hash
 from hub.domain.casus import nieuw_casus_id
@@ -136,7 +143,7 @@ async def make_template(hub: Hub, agencies: tuple[str, ...]) -> tuple[Template, 
     rows = {
         name: [r for key, r in after[name].items() if key not in before[name]]
         for name in after
-        if name != AuditChainHeadRow.__tablename__
+        if name not in {AuditChainHeadRow.__tablename__, CasusTellingRow.__tablename__}
     }
     rows = {name: records for name, records in rows.items() if records}
     [lid] = rows[LidRow.__tablename__]
@@ -296,6 +303,9 @@ async def seed(
                 update(Base.metadata.tables[AuditChainHeadRow.__tablename__]).values(
                     sequence=chain.sequence, hash=chain.hash
                 )
+            )
+            await connection.execute(  # the casussen count the loket's list gives
+                update(CasusTellingRow).values(aantal=CasusTellingRow.aantal + count)
             )
         done += count
         rate = (done - 1) / (time.perf_counter() - started)

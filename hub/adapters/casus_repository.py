@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.adapters.orm import CasusOrganisatieRow, CasusRow, CasusTransitieRow, LidRow
+from hub.adapters.orm import (
+    CasusOrganisatieRow,
+    CasusRow,
+    CasusTellingRow,
+    CasusTransitieRow,
+    LidRow,
+)
 from hub.domain.casus import Casus, CasusStatus, Lid, Maatwerkfunctionaris, Transitie
 from hub.domain.model import Aggregaat
 from hub.domain.selectie import CasusFilter, CasusSortering, Pagina
@@ -54,6 +60,9 @@ class CasusRepository:
         # The rows below point at this one. Without relationships the session orders inserts by
         # class name, not by foreign key: write the casus first.
         await self._session.flush()
+        await self._session.execute(
+            update(CasusTellingRow).values(aantal=CasusTellingRow.aantal + 1)
+        )
         for positie, uitvoerder in enumerate(casus.betrokken_organisaties):
             self._session.add(
                 CasusOrganisatieRow(
@@ -210,7 +219,11 @@ class CasusRepository:
         """One page of the casussen that pass ``filters``, in ``sort`` order, and how many pass
         in all."""
         query = _gefilterd(filters)
-        total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        total = None
+        if filters == CasusFilter():  # all of them: kept, not counted (revision 0028)
+            total = await self._session.scalar(select(CasusTellingRow.aantal))
+        if total is None:
+            total = await self._session.scalar(select(func.count()).select_from(query.subquery()))
         rows = (
             await self._session.scalars(
                 query.order_by(*_volgorde(sort)).offset(page.offset).limit(page.grootte)

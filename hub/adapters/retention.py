@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, or_, select, tuple_
+from sqlalchemy import CursorResult, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import IdempotencyKeyRow, OutboxRow, ProcessedEventRow
@@ -22,12 +22,18 @@ class RetentionQueries:
         self._session = session
 
     async def delete_sent_outbox(self, sent_before: dt.datetime, limit: int) -> int:
-        oldest = (
-            select(OutboxRow.seq)
-            .where(or_(OutboxRow.sent_at < sent_before, OutboxRow.discarded_at < sent_before))
-            .order_by(OutboxRow.seq)
-            .limit(limit)
-        )
+        """The rows sent longest ago first, then (while the slice has room) the discarded ones:
+        each an index range of just the rows to go. One query for both (an ``OR``, ordered by
+        ``seq``) read the whole outbox, inside the delete, holding SQLite's one writer."""
+        deleted = await self._delete_oldest(OutboxRow.sent_at, sent_before, limit)
+        if deleted < limit:
+            deleted += await self._delete_oldest(
+                OutboxRow.discarded_at, sent_before, limit - deleted
+            )
+        return deleted
+
+    async def _delete_oldest(self, at: Any, before: dt.datetime, limit: int) -> int:
+        oldest = select(OutboxRow.seq).where(at < before).order_by(at).limit(limit)
         return await self._delete(delete(OutboxRow).where(OutboxRow.seq.in_(oldest)))
 
     async def delete_processed_events(self, processed_before: dt.datetime, limit: int) -> int:
