@@ -77,7 +77,8 @@ POSTGRES_ENV = "MAATWERK_BENCH_POSTGRES_URL"
 unset: ``deploy/postgres/local-postgres.sh`` on a free port, stopped afterwards."""
 HUBS, CONNECTORS = 2, 2
 """P6's side: hub processes, connector processes per agency."""
-GROUP_WAIT = 120.0
+GROUP_WAIT = 300.0
+"""Seconds for every consumer group to have all its members (26 processes start on 2 cores)."""
 
 
 @dataclass(frozen=True)
