@@ -242,13 +242,16 @@ def running_scaled_stack(
     started: list[ManagedProcess] = []
     with contextlib.ExitStack() as exits:
         exits.callback(lambda: terminate_all(started))
-        for agency in agencies:
-            keygen = start_process(
+        keygens = [  # at once: each a second or two of imports
+            start_process(
                 f"keygen-{agency}",
                 [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
                 log_dir=logs,
             )
-            assert keygen.popen.wait(60) == 0, keygen.output()
+            for agency in agencies
+        ]
+        for keygen in keygens:
+            assert keygen.popen.wait(120) == 0, keygen.output()
         asyncio.run(_prepare_store(database_url, keys))
         for agency, port in zip(agencies, sim_ports, strict=True):
             started.append(
