@@ -2,13 +2,15 @@
 
     python -m bench [--smoke] [--json] [--orders N] [--concurrency N] [--one-at-a-time N]
         [--soak-seconds S] [--raw-records N] [--round-trips N] [--no-informatie]
-        [--catch-up N] [--growth-rows N] [--growth-requests N]
+        [--catch-up N] [--growth-rows N] [--growth-requests N] [--scale-out N]
 
 The broker: ``KAFKA_BOOTSTRAP_SERVERS`` when set, else the project's local broker on free ports
 (``bench/broker.py``). The stack: a simulated back-office and a connector per agency of
 ``simulators.AGENCIES`` (every agency ``make run`` starts) and the hub on SQLite, each its own
-process (``tests/support/stack.py``). Prints each figure beside the raw reference, the ratio
-and the target of issue 15 (met / not met); the exit code says only whether the run worked.
+process (``tests/support/stack.py``). P6 (``bench/scaleout.py``) runs on PostgreSQL:
+``MAATWERK_BENCH_POSTGRES_URL`` when set, else a local server (``deploy/postgres``). Prints each
+figure beside the raw reference, the ratio and the target of issue 15 (met / not met); the exit
+code says only whether the run worked.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import catchup, growth
+from bench import catchup, growth, scaleout
 from bench.broker import broker
 from bench.report import Figure, as_json, table
 from bench.run import SMOKE, HubFigures, Plan, details, figures, measure_hub, measure_raw
@@ -99,7 +101,7 @@ def _later_figures(
     notes: list[str],
     say: Callable[[str], None],
 ) -> None:
-    """P5 and P4, each after the main stack has stopped; their figures and notes appended."""
+    """P5, P4 and P6, each after the main stack has stopped; their figures and notes appended."""
     if plan.catch_up:  # after the stack: no other connector of the agency reads its topic
         say(f"P5: {plan.catch_up} instructions queued while a back-office is away ...")
         drained = catchup.measure_catch_up(bootstrap, root, plan.catch_up)
@@ -119,6 +121,13 @@ def _later_figures(
         )
         result += growth.figures(grown, hub.in_flight.records_per_s, hub.one_at_a_time)
         notes[-1:-1] = growth.details(grown)
+    if plan.scale_out:
+        say(f"P6: {plan.scale_out} orders, 1 hub and 1 connector per agency, then 2 and 2 ...")
+        p6 = scaleout.measure_scale_out(
+            bootstrap, root, AGENCIES, orders=plan.scale_out, concurrency=plan.concurrency
+        )
+        result += scaleout.figures(p6)
+        notes[-1:-1] = scaleout.details(p6)
 
 
 if __name__ == "__main__":

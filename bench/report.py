@@ -6,7 +6,9 @@ all on it): P1 records/s through the chain >= 0.25 x raw pass-through; P2 one or
 the round trip); at 70% of the P1 rate p99 < 500 ms; P3 hub < 150 MiB and each connector < 80
 MiB resident, growing < 5% over the run at 70%; P5 a backlog drained at >= 500 instructions/s once
 the back-office is back (its reference: the simulated back-office's own request rate, not raw
-Kafka). The report never fails a run: it says.
+Kafka); P6 two hubs on one PostgreSQL and two connectors per agency: P1 throughput above that of
+one hub and one connector per agency on the same PostgreSQL (ratio > 1), no duplicate effect, no
+casus reordered (``bench/scaleout.py``). The report never fails a run: it says.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ def at_least(limit: float, unit: str) -> Target:
 
 def under(limit: float, unit: str) -> Target:
     return Target(f"< {limit:g} {unit}", lambda v, _r: v < limit)
+
+
+def ratio_above(limit: float, reference: str) -> Target:
+    return Target(f"> {limit:g} x {reference}", lambda _v, r: r is not None and r > limit)
+
+
+NONE = Target("= 0", lambda v, _r: v == 0)
+"""A count that must be nothing (duplicates, reorderings)."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Plan:
     """P4: time-out orders seeded in the store before P1 and P2 again (0: no P4)."""
     growth_requests: int = 200
     """P4: calls of the loket's list and checks before collecting, each."""
+    scale_out: int = 100
+    """P6: orders in flight through 1 hub + 1 connector per agency, then 2 + 2 (0: no P6)."""
 
 
 SMOKE = Plan(
@@ -47,6 +49,7 @@ SMOKE = Plan(
     catch_up=20,
     growth_rows=30,
     growth_requests=5,
+    scale_out=4,
 )
 """A handful of everything, seconds: ``--smoke``, and the suite's run of it."""
 

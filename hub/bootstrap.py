@@ -176,10 +176,11 @@ class Hub:
         )
         return self.bezorger
 
-    def request_transaction(self) -> RequestTransaction:
+    def request_transaction(self, *, audit_at_commit: bool = False) -> RequestTransaction:
         """One transaction for a whole request: the units of work inside it are its savepoints
-        (``hub.entrypoints.idempotentie``)."""
-        return RequestTransaction(self.sessions)
+        (``hub.entrypoints.idempotentie``); ``audit_at_commit``: their audit entries chained
+        when it commits (a batch of answers, ``hub.service.sql_unit_of_work``)."""
+        return RequestTransaction(self.sessions, audit_at_commit=audit_at_commit)
 
     def attach_relay(
         self, publish: PublishBatch, *, leader: Callable[[], Awaitable[bool]] | None = None

@@ -9,9 +9,20 @@ lives as long as the leader's database connection, so when that replica dies (or
 connection) the lock is released and another replica takes over at its next round.
 
 On SQLite the store is one file of one process: that process is always the leader.
+
+The relay, the webhook push and the periodic jobs of one replica ask the same lease, often at the
+same moment; its one connection takes one statement at a time, so they ask in turn (a lock).
+Asked at once they used to run two statements on it together: asyncpg refused the second, the
+lease took that for a lost lock and gave the connection back to the pool in the middle of a
+transaction (the next API request on it failed with a 500) while its session still held the lock,
+so no replica could lead. A connection the lease gives up is now closed for good, its session
+and lock with it.
 """
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
 
 import structlog
 from sqlalchemy import text
@@ -30,6 +41,8 @@ class LeaderLease:
         self._engine = engine
         self._key = key
         self._connection: AsyncConnection | None = None
+        self._turn = asyncio.Lock()
+        """One caller at a time on the connection (see the module's docstring)."""
 
     @property
     def shared_store(self) -> bool:
@@ -41,6 +54,10 @@ class LeaderLease:
         else tries to take it. A database error means: not the leader this round."""
         if not self.shared_store:
             return True
+        async with self._turn:
+            return await self._held()
+
+    async def _held(self) -> bool:
         if self._connection is not None:
             try:
                 await self._connection.execute(text("SELECT 1"))
@@ -61,7 +78,7 @@ class LeaderLease:
             ).scalar_one()
             await connection.commit()
         except Exception:
-            await connection.close()
+            await _discard(connection)  # it may have taken the lock before it failed
             return False
         if not taken:
             await connection.close()
@@ -72,6 +89,10 @@ class LeaderLease:
 
     async def release(self) -> None:
         """Give the lock up (at stop), so another replica takes over at once."""
+        async with self._turn:
+            await self._release()
+
+    async def _release(self) -> None:
         if self._connection is None:
             return
         try:
@@ -89,9 +110,17 @@ class LeaderLease:
         return self._key - (1 << 64) if self._key >= 1 << 63 else self._key
 
     async def _drop(self) -> None:
+        """Close the connection for good, not back into the pool: a session that still held the
+        lock would keep it (no replica could lead) and one in the middle of a transaction would
+        fail the next request that got it."""
         connection, self._connection = self._connection, None
         if connection is not None:
-            try:
-                await connection.close()
-            except Exception:
-                await connection.invalidate()
+            await _discard(connection)
+
+
+async def _discard(connection: AsyncConnection) -> None:
+    """Invalidate (the session ends, its lock with it), then close what is left of it."""
+    with contextlib.suppress(Exception):
+        await connection.invalidate()
+    with contextlib.suppress(Exception):
+        await connection.close()

@@ -70,6 +70,15 @@ class AuditTrail:
             )
         )
 
+    def take(self) -> list[AuditRow]:
+        """The entries recorded and not yet sealed, handed over (this trail keeps none)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def add(self, entries: list[AuditRow]) -> None:
+        """Entries another trail recorded, to seal with this one's."""
+        self._pending.extend(entries)
+
     async def seal(self) -> None:
         """Chain the recorded entries onto the trail and write them, in this transaction.
 

@@ -126,7 +126,7 @@ class AntwoordConsumer:
         done: list[tuple[Record, _Gedaan]] = []
         rejected: list[tuple[Record, Reden]] = []
         try:
-            async with hub.request_transaction() as transaction:
+            async with hub.request_transaction(audit_at_commit=True) as transaction:
                 for record in records:
                     outcome = await self._verwerk(record, hub)
                     if isinstance(outcome, _Gedaan):

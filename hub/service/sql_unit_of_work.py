@@ -5,10 +5,16 @@ It lives in the service layer, beside the abstract unit of work it completes (as
 that implement them, so the adapters need not import the service layer, and mypy checks every SQL
 repository against its protocol here.
 
-Inside a :class:`RequestTransaction` (an HTTP request made with an ``Idempotency-Key``) every
-unit of work is a savepoint of the request's one transaction instead: the effect, the answer
-stored under the key and anything else the request writes commit together, or not at all
-(``hub.entrypoints.idempotentie``).
+Inside a :class:`RequestTransaction` (an HTTP request made with an ``Idempotency-Key``, a batch
+of answers) every unit of work is a savepoint of the request's one transaction instead: the
+effect, the answer stored under the key and anything else the request writes commit together, or
+not at all (``hub.entrypoints.idempotentie``). In a batch of answers (``audit_at_commit``) its
+units of work hand their audit entries to the request transaction, which chains them all just
+before it commits: the chain head stays the last lock the transaction takes. A batch that locked
+the head at its first answer's savepoint and then the time-out of its next answer deadlocked on
+PostgreSQL with an API request that held that time-out and waited for the head (the request got a
+500). An HTTP request's units of work still seal their own (a refused entry is its request's
+answer, ``TRANSACTION_LOG_WRITE_ERROR``).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ from hub.service.errors import LogNietGeschreven
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
 
+Clock = Callable[[], dt.datetime]
+
 Feed = Callable[
     [AsyncSession, Sequence[tuple[CloudEvent[Any], str]], dt.datetime], Awaitable[object]
 ]
@@ -61,11 +69,17 @@ class RequestTransaction:
     no read of this request is overtaken by another writer before its own write.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, audit_at_commit: bool = False
+    ) -> None:
         self._sessions = sessions
+        self.audit_at_commit = audit_at_commit
+        """Whether its units of work leave their audit entries to :meth:`commit`."""
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._token: Any = None
+        self._audit: AuditTrail | None = None
+        """The audit entries of its committed units of work, chained at :meth:`commit`."""
 
     async def session(self) -> AsyncSession:
         if self._session is None:
@@ -79,11 +93,21 @@ class RequestTransaction:
         if callback not in self._after_commit:
             self._after_commit.append(callback)
 
+    def audit_later(self, session: AsyncSession, trail: AuditTrail, clock: Clock) -> None:
+        """Take the entries of a unit of work that committed its savepoint, to chain at
+        :meth:`commit` (see the module's docstring)."""
+        if self._audit is None:
+            self._audit = AuditTrail(session, clock)
+        self._audit.add(trail.take())
+
     async def commit(self) -> None:
         """Write everything; a unit of work opened after this starts a new transaction."""
         session, self._session = self._session, None
+        audit, self._audit = self._audit, None
         if session is not None:
             try:
+                if audit is not None:
+                    await _seal(audit)
                 await session.commit()
             finally:
                 await session.close()
@@ -94,6 +118,7 @@ class RequestTransaction:
     async def rollback(self) -> None:
         """Undo everything; a unit of work opened after this starts a new transaction."""
         self._after_commit = []
+        self._audit = None
         session, self._session = self._session, None
         if session is not None:
             try:
@@ -112,6 +137,7 @@ class RequestTransaction:
         tb: TracebackType | None,
     ) -> None:
         _current.reset(self._token)
+        self._audit = None
         if self._session is not None:
             try:
                 await self._session.rollback()
@@ -194,13 +220,12 @@ class SqlUnitOfWork(UnitOfWork):
         if berichten and self._feed is not None:
             await self._feed(self.session, berichten, self.clock())
         await self.session.flush()
-        try:
-            await self._audit.seal()
-        except AuditNietGeschreven as exc:
-            # An action that cannot be logged is refused: FSC's error, a 500 with its type.
-            raise LogNietGeschreven("the audit entry of this action could not be written") from exc
         wake = self._on_outbox_commit if self._outbox_written else None
         self._outbox_written = False
+        if self._request is not None and self._request.audit_at_commit:
+            self._request.audit_later(self.session, self._audit, self.clock)
+        else:
+            await _seal(self._audit)
         if self._request is not None:
             assert self._savepoint is not None
             await self._savepoint.commit()
@@ -211,3 +236,11 @@ class SqlUnitOfWork(UnitOfWork):
         await self.session.commit()
         if wake is not None:
             wake()
+
+
+async def _seal(audit: AuditTrail) -> None:
+    try:
+        await audit.seal()
+    except AuditNietGeschreven as exc:
+        # An action that cannot be logged is refused: FSC's error, a 500 with its type.
+        raise LogNietGeschreven("the audit entry of this action could not be written") from exc

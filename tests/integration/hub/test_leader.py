@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from hub.adapters.leader import LeaderLease
 from hub.adapters.outbox import Outgoing
@@ -85,6 +86,30 @@ async def test_two_replicas_relay_each_outbox_row_once(fresh_postgres_url, tmp_p
         await asyncio.gather(*tasks, return_exceptions=True)
         for lease in leases:
             await lease.release()
+        await a.close()
+        await b.close()
+
+
+async def test_jobs_that_ask_at_once_keep_the_lease_and_leave_the_pool_clean(
+    fresh_postgres_url, tmp_path
+):
+    """The relay, the webhook push and the three periodic jobs of one replica ask the same lease
+    at the same moment. They used to share its one connection at once: asyncpg refused the
+    second statement, the lease took that for a lost lock, dropped the lock and put a connection
+    with a half-begun transaction back in the pool, and the next API request got a 500."""
+    a = await replica(fresh_postgres_url, tmp_path, "a")
+    b = await replica(fresh_postgres_url, tmp_path, "b")
+    lease, other = LeaderLease(a.engine), LeaderLease(b.engine)
+    try:
+        for _ in range(20):
+            assert await asyncio.gather(*(lease.held() for _ in range(5))) == [True] * 5
+            assert not await other.held()  # never a moment without a leader to take over
+        for _ in range(2 * a.engine.pool.size()):  # every pooled connection still usable
+            async with a.sessions() as session:
+                assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await lease.release()
+        await other.release()
         await a.close()
         await b.close()
 
