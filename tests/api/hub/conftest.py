@@ -54,6 +54,19 @@ def hub_settings(tmp_path: Path, agency_keys: dict[str, X25519PrivateKey]) -> Se
     )
 
 
+CAPTURED_TOPICS = (
+    *(instructie_topic(a).name for a in AGENCIES),
+    *(informatie_verzoek_topic(a).name for a in AGENCIES),
+    dead_letter_topic("hub").name,
+    CASUS.name,
+    ESCALATIE.name,
+    OVERBRUGGING.name,
+    REGISTER.name,
+    AFWIJKING.name,
+)
+"""The topics whose records the API tests read back (``app.state.published``)."""
+
+
 @contextlib.asynccontextmanager
 async def running(app) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
     async with app.router.lifespan_context(app):
@@ -90,22 +103,13 @@ async def hub_app(hub_settings):
     broker = app.state.broker
     published: dict[str, list[bytes]] = {}
 
-    def capture_on(topic: str) -> None:
-        @broker.subscriber(topic, group_id=f"test-{topic}")
-        async def capture(message: KafkaMessage) -> None:
-            published.setdefault(topic, []).append(message.body)
-
-    for topic in [
-        *(instructie_topic(a).name for a in AGENCIES),
-        *(informatie_verzoek_topic(a).name for a in AGENCIES),
-        dead_letter_topic("hub").name,
-        CASUS.name,
-        ESCALATIE.name,
-        OVERBRUGGING.name,
-        REGISTER.name,
-        AFWIJKING.name,
-    ]:
-        capture_on(topic)
+    # One subscriber on every captured topic, not one per topic: FastStream builds each
+    # subscriber's handler model (pydantic) whenever the broker starts, twice per test (the
+    # in-memory broker and the hub's lifespan), and with two dozen of them that was a large
+    # part of each API test's set-up.
+    @broker.subscriber(*CAPTURED_TOPICS, group_id="test-capture")
+    async def capture(message: KafkaMessage) -> None:
+        published.setdefault(message.raw_message.topic, []).append(message.body)
 
     async with TestKafkaBroker(broker), running(app):
         app.state.published = published

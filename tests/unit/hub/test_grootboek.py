@@ -5,6 +5,7 @@ booking must give."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,6 +22,18 @@ from hub.domain.grootboek import (
     OngeldigeBoeking,
     te_vorderen,
 )
+
+DEPTHS = {"quick": 4, "full": 1}
+"""``MAATWERK_FUZZ=quick`` (``make check``, the inner loop) draws a quarter of the sequences the
+full run (``make test``, CI) draws; the properties checked on each are the same."""
+
+
+def _examples(full: int) -> int:
+    depth = os.environ.get("MAATWERK_FUZZ", "full")
+    if depth not in DEPTHS:
+        raise pytest.UsageError(f"MAATWERK_FUZZ must be one of {', '.join(DEPTHS)}, not {depth!r}")
+    return full // DEPTHS[depth]
+
 
 OINS = ("00000001999999990108", "00000001999999990201", "00000001999999990301")
 
@@ -93,7 +106,7 @@ def pas_toe(boek: Grootboek, model: Model, stap: str, arg: object, n: int) -> Gr
     return boek
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=_examples(300), deadline=None)
 @given(stappen)
 def test_any_sequence_of_bookings_keeps_the_books_right(reeks: list[tuple[str, object]]) -> None:
     boek, model = Grootboek(), Model()
@@ -114,7 +127,7 @@ def test_any_sequence_of_bookings_keeps_the_books_right(reeks: list[tuple[str, o
         boek.toets()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=_examples(200), deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=MAX_CENTEN), min_size=1, max_size=10))
 def test_repaying_everything_leaves_nothing_outstanding(betalingen: list[int]) -> None:
     boek = Grootboek()
