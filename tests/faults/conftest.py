@@ -28,9 +28,6 @@ class Scale:
     rounds: int
     """Times every process fault is injected."""
     freeze_seconds: float
-    between: int
-    """Orders the load places between two faults (pacing: each fault itself takes seconds, with
-    the load going on through it)."""
     settle_seconds: float
     """Longest wait for every order to be final after the faults (beyond it: stuck)."""
 
@@ -41,26 +38,12 @@ class Scale:
 SCALES = {
     # The least that still proves the point: orders in flight through each fault (the load goes
     # on while the faults run, a few orders between two), each fault once. 40 orders at 0.5 s
-    # came to 170-250 orders: the load runs as long as the faults take. Two orders between two
-    # faults (four took 6 s more): a fault itself lasts seconds (a hub's start 5-10 s, a broker's
-    # restart 15-40 s), and the load goes on through it.
+    # came to 170-250 orders: the load runs as long as the faults take.
     "short": Scale(
-        "short",
-        orders=20,
-        interval=0.75,
-        rounds=1,
-        freeze_seconds=5,
-        between=2,
-        settle_seconds=120,
+        "short", orders=20, interval=0.75, rounds=1, freeze_seconds=5, settle_seconds=120
     ),
     "full": Scale(
-        "full",
-        orders=200,
-        interval=0.4,
-        rounds=3,
-        freeze_seconds=20,
-        between=4,
-        settle_seconds=300,
+        "full", orders=200, interval=0.4, rounds=3, freeze_seconds=20, settle_seconds=300
     ),
 }
 

@@ -56,13 +56,13 @@ async def test_process_faults_lose_nothing(stack: FaultStack, scale: Scale):
     load = Load(stack, orders=scale.orders, interval=scale.interval)
     async with load.running():
         for round_ in range(scale.rounds):
-            await pace(load, scale.between)
+            await pace(load, 4)
             await stack.kill_hub()
-            await pace(load, scale.between)
+            await pace(load, 4)
             await stack.kill_connector(AGENCIES[round_ % len(AGENCIES)])
-            await pace(load, scale.between)
+            await pace(load, 4)
             await stack.freeze(AGENCIES[(round_ + 1) % len(AGENCIES)], scale.freeze_seconds)
-            await pace(load, scale.between)
+            await pace(load, 4)
             await stack.restart_broker()
     await settle(stack, stack.orders, scale.settle_seconds)
     tally = await count(stack, stack.orders)
