@@ -87,10 +87,11 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 
 # The unit tests at the other clock moments run beside the main run, one process, their output
 # kept and printed after the main run's: the main run waits on brokers and processes much of its
-# time, and one after the other they added a minute and a half.
+# time, and one after the other they added a minute and a half. They run at a lower priority
+# (nice): they take the CPU the main run leaves, not the CPU a broker or a stack needs to start.
 test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); beside it the unit tests at other moments
 	@clock_log=$$(mktemp); trap 'rm -f "$$clock_log"' EXIT; \
-	$(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
+	nice -n 10 $(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
 	tests=0; $(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS) || tests=$$?; \
 	clock=0; wait $$clock_pid || clock=$$?; \
 	echo; echo "unit tests at other clock moments:"; cat "$$clock_log"; \
@@ -98,8 +99,10 @@ test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WO
 	if (( tests )); then echo "make test: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! clock && ! tests ))
 
-test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
-	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
+# On TEST_WORKERS processes as `make test`: the fault suite (its own broker) beside the three-node
+# cluster's tests. The fault tables show with TEST_WORKERS=0 (one process, -s), or with a failure.
+test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage, the three-node cluster's broker kills
+	$(BIN)/pytest $(XDIST) -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
 
 test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
 	for at in $(CLOCK_MOMENTS); do \

@@ -5,7 +5,6 @@ it with its OIN, and the roles decide."""
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,19 +13,16 @@ import pytest
 from schemas.organisaties import LOKET
 from tests.support.loket import casus_body
 from tests.support.pki import Pki, make_pki
-from tests.support.stack import hub_client, running_hub
+from tests.support.stack import Stack, hub_client
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def hub(
-    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Pki]]:
-    root = tmp_path_factory.mktemp("tls-e2e")
-    pki = make_pki(root / "pki")
-    with running_hub(kafka_bootstrap, root, pki) as (url, _process):
-        yield url, pki
+def hub(stack: Stack) -> tuple[str, Pki]:
+    """The hub of the e2e package's stack (``tests/e2e/conftest.py``), served as ``make run``
+    serves it."""
+    return stack.hub_url, stack.pki
 
 
 async def test_the_loket_is_known_by_its_certificate_and_the_actor_is_its_oin(hub):

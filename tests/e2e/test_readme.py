@@ -19,15 +19,12 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from simulators import AGENCIES, DEELNEMER_POORTEN
-from tests.support.processes import ManagedProcess, free_ports, start_process
+from tests.support.make_run import UP, MakeRun, MakeRuns
 from tests.support.readme import (
     HUB,
     RETRY_SECONDS,
@@ -42,54 +39,13 @@ from tests.support.readme import (
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-UP = "maatwerk-hub stack is up:"
-
-
-@dataclass
-class MakeRun:
-    process: ManagedProcess
-    var_dir: Path
-    hub: str
-    started_in: float
-    connector_ports: dict[str, int]
 
 
 @pytest.fixture(scope="module")
-def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
-    """``make run`` as a user starts it, on free ports (its options pass through ``ARGS``)."""
-    base = tmp_path_factory.mktemp("readme")
-    names = ("hub", "kafka", "controller", *AGENCIES, *(f"c-{a}" for a in AGENCIES))
-    names += tuple(f"d-{d}" for d in DEELNEMER_POORTEN)
-    ports = dict(zip(names, free_ports(len(names)), strict=True))
-    argv = [
-        sys.executable,
-        str(ROOT / "deploy" / "stack.py"),
-        *("--var-dir", str(base / "var"), "--hub-port", str(ports["hub"])),
-        *("--kafka-port", str(ports["kafka"])),
-        *("--kafka-controller-port", str(ports["controller"])),
-        *(arg for a in AGENCIES for arg in ("--simulator-port", f"{a}={ports[a]}")),
-        *(arg for a in AGENCIES for arg in ("--connector-port", f"{a}={ports[f'c-{a}']}")),
-        *(arg for d in DEELNEMER_POORTEN for arg in ("--deelnemer-port", f"{d}={ports[f'd-{d}']}")),
-    ]
-    started = time.monotonic()
-    process = start_process(
-        "stack",
-        argv,
-        # The broker's data dir goes with the test's: its stop at the end may SIGKILL after 3 s
-        # (not 30), what `make run`'s orderly stop proves is test_supervisor's.
-        env={"NO_COLOR": "1", "LOCAL_KAFKA_STOP_TIMEOUT": "3"},
-        cwd=ROOT,
-        log_dir=base,
-        ready_line=UP,
-        timeout=240,
-    )
-    took = time.monotonic() - started
-    print(f"\nmake run: stack up (every connector in its group) after {took:.1f}s")
-    try:
-        connectors = {a: ports[f"c-{a}"] for a in AGENCIES}
-        yield MakeRun(process, base / "var", f"127.0.0.1:{ports['hub']}", took, connectors)
-    finally:
-        process.terminate(timeout=60)
+def make_run(make_runs: MakeRuns) -> MakeRun:
+    """``make run`` as a user starts it, on free ports (its options pass through ``ARGS``): the
+    e2e package's, shared with ``test_supervisor.py`` (which kills its parts after these tests)."""
+    return make_runs.running()
 
 
 def warnings_in(log: str) -> list[str]:

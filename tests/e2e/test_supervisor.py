@@ -9,9 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,80 +16,32 @@ import pytest
 from simulators import AGENCIES, DEELNEMER_POORTEN
 from tests.api.simulators import test_duo
 from tests.support.loket import casus_body, opschorting_body
+from tests.support.make_run import MakeRun, MakeRuns
 from tests.support.pki import Pki
-from tests.support.processes import (
-    ManagedProcess,
-    alive,
-    child_processes,
-    free_ports,
-    start_process,
-)
+from tests.support.processes import alive, child_processes
 from tests.support.stack import hub_client
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 BSN = "999990019"  # seeded at every simulator
 
 
-class Runner:
-    def __init__(self, process: ManagedProcess, var_dir: Path, ports: dict[str, int]) -> None:
-        self.process = process
-        self.var_dir = var_dir
-        self.ports = ports
-
-    def child(self, text: str) -> int:
-        """The pid of the stack's child whose command line holds ``text``."""
-        (pid,) = (pid for pid, cmd in child_processes(self.process.pid).items() if text in cmd)
-        return pid
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
-
-
 @pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
-    base = tmp_path_factory.mktemp("supervisor")
-    names = ("hub", "kafka", "controller", *AGENCIES, *(f"connector-{a}" for a in AGENCIES))
-    names += tuple(f"d-{d}" for d in DEELNEMER_POORTEN)
-    ports = dict(zip(names, free_ports(len(names)), strict=True))
-    argv = [
-        sys.executable,
-        str(ROOT / "deploy" / "stack.py"),
-        "--var-dir",
-        str(base / "var"),
-        "--hub-port",
-        str(ports["hub"]),
-        "--kafka-port",
-        str(ports["kafka"]),
-        "--kafka-controller-port",
-        str(ports["controller"]),
-        *(arg for a in AGENCIES for arg in ("--simulator-port", f"{a}={ports[a]}")),
-        *(arg for a in AGENCIES for arg in ("--connector-port", f"{a}={ports[f'connector-{a}']}")),
-        *(arg for d in DEELNEMER_POORTEN for arg in ("--deelnemer-port", f"{d}={ports[f'd-{d}']}")),
-    ]
-    process = start_process(
-        "stack",
-        argv,
-        env={"NO_COLOR": "1"},
-        cwd=ROOT,
-        log_dir=base,
-        ready_line="maatwerk-hub stack is up:",
-        timeout=240,
-    )
-    try:
-        yield Runner(process, base / "var", ports)
-    finally:
-        process.terminate(timeout=60)
+def runner(make_runs: MakeRuns) -> MakeRun:
+    """The e2e package's ``make run`` (``tests/support/make_run.py``): after the README's tests
+    ran on it, these kill its parts, and the last stops it with SIGINT."""
+    return make_runs.running()
 
 
 def test_a_killed_connector_and_simulator_are_restarted_and_the_stack_serves(
-    runner: Runner,
+    runner: MakeRun,
 ) -> None:
     duo = runner.url("duo")
     r = httpx.post(duo + test_duo.PAD, json=test_duo.verzoek("voor-de-kill"))
     assert r.status_code == 201, r.text
     kenmerk = r.json()["duoKenmerk"]
+    before = {o["referentie"] for o in suspensions(duo)}  # and the README walk-through's
+    assert kenmerk in before
 
     connector = runner.child("maatwerk-connector run --agency cjib")
     simulator = runner.child("maatwerk-simulator run --agency duo")
@@ -106,10 +55,13 @@ def test_a_killed_connector_and_simulator_are_restarted_and_the_stack_serves(
     p.wait_for_line(f"simulator-duo is healthy again ({duo}/health)", timeout=60)
     assert runner.child("maatwerk-connector run --agency cjib") != connector
 
-    # The restarted back-office forgot nothing: the same key gets the same reference.
+    # The restarted back-office forgot nothing (what it held before the kill, it holds now) and
+    # the same key gets the same reference, not a second suspension.
     again = httpx.post(duo + test_duo.PAD, json=test_duo.verzoek("voor-de-kill"))
     assert again.json()["duoKenmerk"] == kenmerk
-    assert httpx.get(duo + "/_simulator/opschortingen").json()["aantal"] == 1
+    after = suspensions(duo)
+    assert before <= {o["referentie"] for o in after}, before
+    assert [o["referentie"] for o in after if o["sleutel"] == "voor-de-kill"] == [kenmerk], after
 
     # A time-out through the restarted connector (and to the restarted back-office) completes.
     chain = asyncio.run(order_time_out(runner))
@@ -117,7 +69,13 @@ def test_a_killed_connector_and_simulator_are_restarted_and_the_stack_serves(
     assert {link["uitvoerder"] for link in chain["keten"]} == {"cjib", "duo"}
 
 
-async def order_time_out(runner: Runner) -> dict:
+def suspensions(simulator: str) -> list[dict]:
+    """Every suspension the back-office holds (its own register), with its key and reference."""
+    listed = httpx.get(simulator + "/_simulator/opschortingen", timeout=10).json()
+    return list(listed["opschortingen"])
+
+
+async def order_time_out(runner: MakeRun) -> dict:
     hub = f"https://127.0.0.1:{runner.ports['hub']}"
     async with hub_client(hub, Pki(runner.var_dir / "pki"), timeout=10) as client:
         casus = await client.post("/api/v1/casussen", json=casus_body(BSN))
@@ -136,7 +94,7 @@ async def order_time_out(runner: Runner) -> dict:
                 await asyncio.sleep(0.2)
 
 
-def test_a_killed_broker_is_started_again_and_the_chain_completes(runner: Runner) -> None:
+def test_a_killed_broker_is_started_again_and_the_chain_completes(runner: MakeRun) -> None:
     broker = int((runner.var_dir / "kafka" / "broker.pid").read_text())
     os.kill(broker, signal.SIGKILL)
     runner.process.wait_for_line("Kafka exited unexpectedly (process gone)", timeout=30)
@@ -147,7 +105,7 @@ def test_a_killed_broker_is_started_again_and_the_chain_completes(runner: Runner
     assert chain["status"] == "confirmed", chain
 
 
-def test_sigint_stops_every_process_and_the_broker(runner: Runner) -> None:
+def test_sigint_stops_every_process_and_the_broker(runner: MakeRun) -> None:
     children = list(child_processes(runner.process.pid))
     # the hub, a simulator and a connector per agency, a simulated party per party without Kafka
     assert len(children) == 1 + 2 * len(AGENCIES) + len(DEELNEMER_POORTEN)

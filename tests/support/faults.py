@@ -92,7 +92,7 @@ class OwnBroker:
     def tls(self, als: str) -> KafkaTls:
         return KafkaTls.uit_pki(self.pki_dir, als)
 
-    def _script(self, *args: str, timeout: float = 180) -> None:
+    def _script(self, *args: str, timeout: float = 300) -> None:
         env = {
             **os.environ,
             "PYTHON": sys.executable,

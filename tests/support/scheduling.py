@@ -24,9 +24,17 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     # tests/e2e/conftest.py: stack, one per package.
     "e2e-stack": (
+        "tests/e2e/test_casus_lifecycle.py",
+        "tests/e2e/test_identiteit_tls.py",
         "tests/e2e/test_informatie.py",
         "tests/e2e/test_time_out_chain.py",
         "tests/e2e/test_tracing.py",
+    ),
+    # tests/e2e/conftest.py: make_runs, one `make run` per package (the README's walk-through
+    # first, then the supervisor's kills and its SIGINT).
+    "make-run": (
+        "tests/e2e/test_readme.py",
+        "tests/e2e/test_supervisor.py",
     ),
 }
 """Group name -> the modules (paths as in the tests' ids) that form one unit of work."""

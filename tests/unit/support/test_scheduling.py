@@ -7,7 +7,11 @@ from pathlib import Path
 from tests.support.scheduling import GROUPS, LoadFileGroupScheduling
 
 ROOT = Path(__file__).resolve().parents[3]
-FIXTURE_OF_GROUP = {"kafka-cluster": "kafka_cluster", "e2e-stack": "stack"}
+FIXTURE_OF_GROUP = {
+    "kafka-cluster": "kafka_cluster",
+    "e2e-stack": "stack",
+    "make-run": "make_runs",
+}
 
 
 def scope(nodeid: str) -> str:
@@ -24,6 +28,9 @@ def test_the_modules_of_a_group_are_one_unit_and_the_others_one_each():
     )
     assert scope("tests/e2e/test_informatie.py::test_a") != scope(
         "tests/e2e/test_cluster_failover.py::test_a"
+    )
+    assert scope("tests/e2e/test_readme.py::test_a") == scope(
+        "tests/e2e/test_supervisor.py::test_b"
     )
     assert scope("tests/e2e/test_hub_restart.py::test_a") == "tests/e2e/test_hub_restart.py"
     assert scope("tests/unit/test_x.py::TestY::test_z[1]") == "tests/unit/test_x.py"
