@@ -99,10 +99,8 @@ test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WO
 	if (( tests )); then echo "make test: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! clock && ! tests ))
 
-# On TEST_WORKERS processes as `make test`: the fault suite (its own broker) beside the three-node
-# cluster's tests. The fault tables show with TEST_WORKERS=0 (one process, -s), or with a failure.
-test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage, the three-node cluster's broker kills
-	$(BIN)/pytest $(XDIST) -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
+test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
+	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
 
 test-clock-unit: venv ## the unit tests at each of CLOCK_MOMENTS (the test process moved there by time-machine)
 	for at in $(CLOCK_MOMENTS); do \

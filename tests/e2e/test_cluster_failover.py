@@ -25,9 +25,7 @@ from tests.support.kafka_cluster import KafkaCluster
 from tests.support.loket import casus_body, opschorting_body
 from tests.support.stack import AGENCIES, Stack, running_stack
 
-# A long fault run (a three-node cluster started, 45 orders through a broker's kill -9): in
-# `make test-slow`, which CI runs right after `make test` (.ci/run).
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.e2e
 
 BSN = "999990019"  # seeded at every simulator, confirmed everywhere
 ORDERS = 45

@@ -19,9 +19,7 @@ from schemas.topics import Topic, catalogue
 from tests.support.kafka import client_kwargs, ensure_topics, kafka_tls
 from tests.support.kafka_cluster import KafkaCluster
 
-# On the three-node cluster of test_cluster_failover.py (a start of 40-60 s for the two): in
-# `make test-slow` with it, which CI runs right after `make test` (.ci/run).
-pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture
