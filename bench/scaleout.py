@@ -68,7 +68,14 @@ from tests.support.processes import (
     start_process,
     terminate_all,
 )
-from tests.support.stack import hub_tls_env, tls_context, tls_env
+from tests.support.stack import (
+    connector_env,
+    hub_tls_env,
+    make_agency_keys,
+    start_simulators,
+    tls_context,
+    tls_env,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_POSTGRES = ROOT / "deploy" / "postgres" / "local-postgres.sh"
@@ -238,29 +245,12 @@ def running_scaled_stack(
     sim_ports = free_ports(len(agencies))
     sims = {a: f"http://127.0.0.1:{p}" for a, p in zip(agencies, sim_ports, strict=True)}
     connector = console_script("maatwerk-connector")
-    simulator = console_script("maatwerk-simulator")
     started: list[ManagedProcess] = []
     with contextlib.ExitStack() as exits:
         exits.callback(lambda: terminate_all(started))
-        keygens = [  # at once: each a second or two of imports
-            start_process(
-                f"keygen-{agency}",
-                [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
-                log_dir=logs,
-            )
-            for agency in agencies
-        ]
-        for keygen in keygens:
-            assert keygen.popen.wait(120) == 0, keygen.output()
+        make_agency_keys(agencies, keys, logs, timeout=120)
         asyncio.run(_prepare_store(database_url, keys))
-        for agency, port in zip(agencies, sim_ports, strict=True):
-            started.append(
-                start_process(
-                    f"simulator-{agency}",
-                    [simulator, "run", "--agency", agency, "--port", str(port)],
-                    log_dir=logs,
-                )
-            )
+        started.extend(start_simulators(agencies, sim_ports, logs))
         hub_group = hub_group_at_end(bootstrap)
         hub_env = {
             "HUB_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -289,13 +279,7 @@ def running_scaled_stack(
                     start_process(
                         f"connector-{agency}-{i}",
                         [connector, "run", "--agency", agency],
-                        env={
-                            "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                            "CONNECTOR_BACKOFFICE_URL": sims[agency],
-                            "CONNECTOR_KEYS_DIR": str(keys),
-                            "CONNECTOR_GROUP_ID": group,
-                            **tls_env("CONNECTOR_", agency),
-                        },
+                        env=connector_env(bootstrap, agency, sims[agency], keys, group),
                         log_dir=logs,
                     )
                 )

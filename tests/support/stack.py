@@ -112,6 +112,51 @@ def running_hub(
         yield f"https://127.0.0.1:{port}", process
 
 
+def make_agency_keys(agencies: Sequence[str], keys: Path, logs: Path, *, timeout: float) -> None:
+    """Each agency's key pair, made at once (each keygen a second or two of imports): the hub
+    and the connectors read them at start."""
+    connector = console_script("maatwerk-connector")
+    keygens = [
+        start_process(
+            f"keygen-{agency}",
+            [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
+            log_dir=logs,
+        )
+        for agency in agencies
+    ]
+    for keygen in keygens:
+        assert keygen.popen.wait(timeout) == 0, keygen.output()
+
+
+def start_simulators(
+    agencies: Sequence[str], ports: Sequence[int], logs: Path
+) -> list[ManagedProcess]:
+    """A simulated back-office per agency on its port (not waited for)."""
+    simulator = console_script("maatwerk-simulator")
+    return [
+        start_process(
+            f"simulator-{agency}",
+            [simulator, "run", "--agency", agency, "--port", str(port)],
+            log_dir=logs,
+        )
+        for agency, port in zip(agencies, ports, strict=True)
+    ]
+
+
+def connector_env(
+    bootstrap: str, agency: str, backoffice_url: str, keys: Path, group: str
+) -> dict[str, str]:
+    """A connector's environment: its broker, back-office, keys, consumer group and its own
+    agency's certificate."""
+    return {
+        "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "CONNECTOR_BACKOFFICE_URL": backoffice_url,
+        "CONNECTOR_KEYS_DIR": str(keys),
+        "CONNECTOR_GROUP_ID": group,
+        **tls_env("CONNECTOR_", agency),
+    }
+
+
 @contextlib.contextmanager
 def running_stack(
     kafka_bootstrap: str, root: Path, agencies: Sequence[str] = AGENCIES
@@ -125,28 +170,11 @@ def running_stack(
     hub_port, *sim_ports = free_ports(1 + len(agencies))
     simulator_urls = {a: f"http://127.0.0.1:{p}" for a, p in zip(agencies, sim_ports, strict=True)}
     connector = console_script("maatwerk-connector")
-    simulator = console_script("maatwerk-simulator")
     started: list[ManagedProcess] = []
     with contextlib.ExitStack() as stack:
         stack.callback(lambda: terminate_all(started))
-        keygens = [
-            start_process(
-                f"keygen-{agency}",
-                [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
-                log_dir=logs,
-            )
-            for agency in agencies
-        ]
-        for keygen in keygens:
-            assert keygen.popen.wait(60) == 0, keygen.output()
-        for agency, port in zip(agencies, sim_ports, strict=True):
-            started.append(
-                start_process(
-                    f"simulator-{agency}",
-                    [simulator, "run", "--agency", agency, "--port", str(port)],
-                    log_dir=logs,
-                )
-            )
+        make_agency_keys(agencies, keys, logs, timeout=60)
+        started.extend(start_simulators(agencies, sim_ports, logs))
         hub_env = {
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
@@ -176,13 +204,13 @@ def running_stack(
                 start_process(
                     f"connector-{agency}",
                     [connector, "run", "--agency", agency],
-                    env={
-                        "CONNECTOR_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                        "CONNECTOR_BACKOFFICE_URL": simulator_urls[agency],
-                        "CONNECTOR_KEYS_DIR": str(keys),
-                        "CONNECTOR_GROUP_ID": connector_group_at_end(kafka_bootstrap, agency),
-                        **tls_env("CONNECTOR_", agency),  # each with its own agency's certificate
-                    },
+                    env=connector_env(
+                        kafka_bootstrap,
+                        agency,
+                        simulator_urls[agency],
+                        keys,
+                        connector_group_at_end(kafka_bootstrap, agency),
+                    ),
                     log_dir=logs,
                 )
             )
