@@ -35,6 +35,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import os
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -155,6 +156,7 @@ def postgres(url: str | None = None) -> Iterator[str]:
             timeout=120,
             check=False,
         )
+        shutil.rmtree(data, ignore_errors=True)  # as the tests' server: no data left in /tmp
 
 
 async def _execute(server: str, sql: str) -> None:
