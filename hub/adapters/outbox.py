@@ -39,7 +39,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import ColumnElement, ScalarSelect, Select, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -98,25 +108,29 @@ class RetryPolicy:
         return attempts >= self.max_attempts
 
 
-def add_to_outbox(
-    session: AsyncSession,
-    event: CloudEvent,  # type: ignore[type-arg]
-    topic: str,
-    created_at: dt.datetime,
-) -> None:
-    session.add(
-        OutboxRow(
-            event_id=event.id,
-            topic=topic,
-            key=event.subject,
-            value=event.to_bytes(),
-            event_type=event.type,
-            created_at=created_at,
-            execute_after=created_at,
-            attempts=0,
-            traceparent=current_traceparent(),
-        )
-    )
+def outbox_row(event: CloudEvent, topic: str, created_at: dt.datetime) -> dict[str, object]:  # type: ignore[type-arg]
+    """The outbox row of one event, as :func:`write_outbox` takes it. Made when the event is
+    published: it keeps the trace context of the span that published it."""
+    return {
+        "event_id": event.id,
+        "topic": topic,
+        "key": event.subject,
+        "value": event.to_bytes(),
+        "event_type": event.type,
+        "created_at": created_at,
+        "execute_after": created_at,
+        "attempts": 0,
+        "traceparent": current_traceparent(),
+    }
+
+
+async def write_outbox(session: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Insert the rows of one transaction in one statement (executemany), in their order: the
+    ``seq`` they get keeps it. As ORM objects they went in one ``INSERT`` each, because the ORM
+    fetches each generated ``seq`` back and SQLite cannot say which returned ``seq`` is whose
+    row in one multi-row ``INSERT``; nothing reads them back, so Core's insert does it at once."""
+    if rows:
+        await session.execute(insert(OutboxRow), rows)
 
 
 def _blocked_by(earlier: type[OutboxRow]) -> list[ColumnElement[bool]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,7 +127,24 @@ class AuditTrail:
                 details=entry.details,
                 previous_hash=previous,
             )
-            self._session.add(entry)
+        # One statement for all of them (executemany): as ORM objects each went in an INSERT of
+        # its own, the ORM fetching every generated ``id`` back.
+        await self._session.execute(
+            insert(AuditRow),
+            [
+                {
+                    "sequence": e.sequence,
+                    "at": e.at,
+                    "actor": e.actor,
+                    "actie": e.actie,
+                    "casus_id": e.casus_id,
+                    "details": e.details,
+                    "previous_hash": e.previous_hash,
+                    "hash": e.hash,
+                }
+                for e in pending
+            ],
+        )
         await self._session.execute(
             update(head)
             .where(head.id == HEAD_ID)

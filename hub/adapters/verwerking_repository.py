@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import (
@@ -24,32 +24,49 @@ from hub.domain.verzoek import VerzoekStatus, VorderingUitkomst
 class VerwerkingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._nieuw: list[Verwerking] = []
 
     async def add(self, verwerking: Verwerking) -> None:
-        self._session.add(
-            VerwerkingRow(
-                verwerking_id=verwerking.verwerking_id,
-                op=verwerking.op,
-                vrager=verwerking.vrager,
-                verstrekker=verwerking.verstrekker,
-                ontvanger=verwerking.ontvanger,
-                doel=verwerking.doel,
-                grondslag=verwerking.grondslag,
-                categorieen=list(verwerking.categorieen),
-                casus_id=verwerking.casus_id,
-                uitkomst=verwerking.uitkomst,
-                trace_id=verwerking.trace_id,
-            )
+        """Queue an activity: :meth:`write` stores the queued ones together (the unit of work
+        does at commit), two statements for any number (an order to eight agencies logs eight).
+        """
+        self._nieuw.append(verwerking)
+
+    async def write(self) -> None:
+        """Store the queued activities: their rows, then the persons that refer to them."""
+        nieuw, self._nieuw = self._nieuw, []
+        if not nieuw:
+            return
+        await self._session.execute(
+            insert(VerwerkingRow),
+            [
+                {
+                    "verwerking_id": v.verwerking_id,
+                    "op": v.op,
+                    "vrager": v.vrager,
+                    "verstrekker": v.verstrekker,
+                    "ontvanger": v.ontvanger,
+                    "doel": v.doel,
+                    "grondslag": v.grondslag,
+                    "categorieen": list(v.categorieen),
+                    "casus_id": v.casus_id,
+                    "uitkomst": v.uitkomst,
+                    "trace_id": v.trace_id,
+                }
+                for v in nieuw
+            ],
         )
-        await self._session.flush()  # the row the persons refer to, first
-        for persoon in verwerking.betrokkenen:
-            self._session.add(
-                VerwerkingBetrokkeneRow(
-                    verwerking_id=verwerking.verwerking_id,
-                    pseudoniem=persoon.pseudoniem,
-                    bsn_zoeksleutel=persoon.bsn_zoeksleutel,
-                )
-            )
+        personen = [
+            {
+                "verwerking_id": v.verwerking_id,
+                "pseudoniem": p.pseudoniem,
+                "bsn_zoeksleutel": p.bsn_zoeksleutel,
+            }
+            for v in nieuw
+            for p in v.betrokkenen
+        ]
+        if personen:
+            await self._session.execute(insert(VerwerkingBetrokkeneRow), personen)
 
     async def zoek(
         self,
@@ -61,6 +78,7 @@ class VerwerkingRepository:
     ) -> tuple[list[Verwerking], int]:
         """One page of the activities about a person (by pseudonym or lookup key) or on a casus,
         newest first, and how many there are in all."""
+        await self.write()  # this unit of work's own activities count too
         ids: Select[tuple[str]] = select(VerwerkingRow.verwerking_id)
         if pseudoniem is not None or bsn_zoeksleutel is not None:
             persoon = select(VerwerkingBetrokkeneRow.verwerking_id)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import VerzoekRow
@@ -43,7 +43,17 @@ class VerzoekRepository:
             self._session.add(VerzoekRow(**_kolommen(verzoek)))
 
     async def save(self, verzoek: Verzoek) -> None:
-        await self._session.merge(VerzoekRow(**_kolommen(verzoek)))
+        """Store a stored request's new state (an answer, a delivery given up). One
+        ``UPDATE`` by its key: ``merge`` read the row first when this session had not loaded it.
+        """
+        kolommen = _kolommen(verzoek)
+        result = await self._session.execute(
+            update(VerzoekRow)
+            .where(VerzoekRow.instructie_id == verzoek.instructie_id)
+            .values(**{k: v for k, v in kolommen.items() if k != "instructie_id"})
+        )
+        if getattr(result, "rowcount", 1) != 1:
+            raise LookupError(f"request {verzoek.instructie_id} is not stored")
 
     async def get(self, instructie_id: str, *, for_update: bool = False) -> Verzoek | None:
         """One request by its instruction's event id."""

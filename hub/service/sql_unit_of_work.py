@@ -36,7 +36,7 @@ from hub.adapters.idempotency_repository import IdempotencyKeys
 from hub.adapters.informatie_repository import InformatieRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
-from hub.adapters.outbox import add_to_outbox
+from hub.adapters.outbox import outbox_row, write_outbox
 from hub.adapters.outbox_queries import OutboxQueries
 from hub.adapters.overbrugging_repository import OverbruggingRepository
 from hub.adapters.register_repository import RegisterRepository
@@ -184,7 +184,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.outbox = OutboxQueries(self.session, on_change=self._outbox_changed)
         self.retention = RetentionQueries(self.session)
         self.idempotency = IdempotencyKeys(self.session)
-        self.verwerkingen = VerwerkingRepository(self.session)
+        self.verwerkingen = self._verwerkingen = VerwerkingRepository(self.session)
         self.informatieverzoeken = InformatieRepository(self.session, self.zie)
         self.overbruggingen = OverbruggingRepository(self.session, self.zie, self.clock)
         self.register = RegisterRepository(self.session, self.zie)
@@ -192,6 +192,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.afwijkingen = AfwijkingRepository(self.session, self.zie)
         self.abonnementen = AbonnementRepository(self.session)
         self._berichten: list[tuple[CloudEvent[Any], str]] = []
+        self._outbox_rijen: list[dict[str, object]] = []
         self._outbox_written = False
 
     async def _end(self) -> None:
@@ -205,7 +206,9 @@ class SqlUnitOfWork(UnitOfWork):
             await self.session.close()
 
     def publish(self, event: CloudEvent[Any], topic: str) -> None:
-        add_to_outbox(self.session, event, topic, self.clock())
+        """Queue the event's outbox row; the rows of a commit are written together, in the
+        order published, when it commits (nothing in a unit of work reads its own new rows)."""
+        self._outbox_rijen.append(outbox_row(event, topic, self.clock()))
         self._berichten.append((event, topic))
         self._outbox_written = True
 
@@ -217,6 +220,10 @@ class SqlUnitOfWork(UnitOfWork):
         # Flush first: a constraint that the action's own rows break is that error, not a
         # failure to write the audit entry (which the seal reports as TRANSACTION_LOG_WRITE_ERROR).
         berichten, self._berichten = self._berichten, []
+        rijen, self._outbox_rijen = self._outbox_rijen, []
+        await self.session.flush()
+        await write_outbox(self.session, rijen)
+        await self._verwerkingen.write()
         if berichten and self._feed is not None:
             await self._feed(self.session, berichten, self.clock())
         await self.session.flush()

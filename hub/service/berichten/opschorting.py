@@ -3,8 +3,10 @@ instruction per agency on that agency's own topic, each BSN sealed for that agen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from hub.domain.casus import Casus, Lid
 from hub.domain.opschorting import (
     Beantwoord,
     Opgedragen,
@@ -36,13 +38,37 @@ from schemas.organisaties import Uitvoerder
 from schemas.topics import OPSCHORTING, instructie_topic
 
 
+@dataclass(frozen=True, slots=True)
+class _Huishouden:
+    """What every instruction of one event reads of its casus: loaded once per event, not
+    once per agency (an order to eight agencies read the casus eight times over)."""
+
+    casus: Casus | None
+    leden: list[Lid]
+
+    @classmethod
+    async def van(cls, o: Opschorting, uow: UnitOfWork) -> _Huishouden:
+        return cls(await uow.casussen.get(o.casus_id), await uow.casussen.leden(o.casus_id))
+
+    def gemeente(self, uitvoerder: str) -> str | None:
+        """The municipality an instruction for ``uitvoerder`` names (gemeente: the
+        woongemeente)."""
+        return None if self.casus is None else self.casus.gemeente_voor(uitvoerder)
+
+
 async def _personen(
-    o: Opschorting, verzoek: Verzoek, uow: UnitOfWork, deps: Deps, *, door: str
+    o: Opschorting,
+    verzoek: Verzoek,
+    huishouden: _Huishouden,
+    uow: UnitOfWork,
+    deps: Deps,
+    *,
+    door: str,
 ) -> tuple[PersoonVersleuteld, ...]:
     """The persons the order's request to the agency names (``personen_in_scope``; else the
     whole household), each BSN sealed for that agency only; logged as a processing activity.
     An extension or lifting passes the order's request: it reaches the same persons."""
-    leden = await uow.casussen.leden(o.casus_id)
+    leden = huishouden.leden
     if verzoek.personen_in_scope is not None:
         in_scope = set(verzoek.personen_in_scope)
         leden = [lid for lid in leden if lid.pseudoniem in in_scope]
@@ -56,12 +82,6 @@ async def _personen(
         )
         for lid in leden
     )
-
-
-async def _gemeente(o: Opschorting, uitvoerder: str, uow: UnitOfWork) -> str | None:
-    """The municipality an instruction for ``uitvoerder`` names (gemeente: the woongemeente)."""
-    casus = await uow.casussen.get(o.casus_id)
-    return None if casus is None else casus.gemeente_voor(uitvoerder)
 
 
 def _periode(o: Opschorting) -> Periode:
@@ -93,6 +113,7 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
             OPSCHORTING.name,
         )
     ]
+    huishouden = await _Huishouden.van(o, uow)
     for verzoek in o.keten:
         berichten.append(
             Bericht(
@@ -100,14 +121,14 @@ async def opgedragen(g: Opgedragen, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                     opschorting_id=o.opschorting_id,
                     casus_id=o.casus_id,
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
-                    personen=await _personen(o, verzoek, uow, deps, door=g.door),
+                    personen=await _personen(o, verzoek, huishouden, uow, deps, door=g.door),
                     vorderingen=verzoek.vorderingen_in_scope,
                     maatregelen=maatregelen,
                     periode=_periode(o),
                     grondslag=o.grondslag,
                     reden=o.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
-                    gemeente=await _gemeente(o, verzoek.uitvoerder, uow),
+                    gemeente=huishouden.gemeente(verzoek.uitvoerder),
                 ),
                 instructie_topic(verzoek.uitvoerder).name,
                 event_id=verzoek.instructie_id,
@@ -133,6 +154,7 @@ async def _wijzigingsinstructies(
         OpschortingVerlengingInstructie if "periode" in eigen else OpschortingOpheffingInstructie
     )
     berichten = []
+    huishouden = await _Huishouden.van(o, uow)
     for verzoek in w.keten:
         origineel = o.verzoek_van(verzoek.uitvoerder)
         berichten.append(
@@ -143,11 +165,11 @@ async def _wijzigingsinstructies(
                     uitvoerder=Uitvoerder(verzoek.uitvoerder),
                     instructie_id=origineel.instructie_id,
                     referentie=origineel.referentie,
-                    personen=await _personen(o, origineel, uow, deps, door=door),
+                    personen=await _personen(o, origineel, huishouden, uow, deps, door=door),
                     vorderingen=origineel.vorderingen_in_scope,
                     reden=w.reden,
                     reageer_uiterlijk=verzoek.reageer_uiterlijk,
-                    gemeente=await _gemeente(o, verzoek.uitvoerder, uow),
+                    gemeente=huishouden.gemeente(verzoek.uitvoerder),
                     **eigen,
                 ),
                 instructie_topic(verzoek.uitvoerder).name,

@@ -12,7 +12,7 @@ from opentelemetry import trace
 
 from hub.adapters import telemetry
 from hub.adapters.orm import OutboxRow
-from hub.adapters.outbox import _outgoing, add_to_outbox
+from hub.adapters.outbox import _outgoing, outbox_row
 from schemas.logs import processors, renderer
 from schemas.tracing import TRACEPARENT, trace_id_of
 
@@ -21,18 +21,8 @@ INCOMING = f"00-{TRACE}-b7ad6b7169203331-01"
 NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 
 
-class Session:
-    """Collects what ``add_to_outbox`` adds (all it uses of a session)."""
-
-    def __init__(self) -> None:
-        self.rows: list[OutboxRow] = []
-
-    def add(self, row: OutboxRow) -> None:
-        self.rows.append(row)
-
-
 class Event:
-    """What ``add_to_outbox`` reads of a CloudEvent."""
+    """What ``outbox_row`` reads of a CloudEvent."""
 
     id = "7d3b3c0e-0000-4000-8000-000000000001"
     subject = "CAS-2026-000001"
@@ -43,9 +33,9 @@ class Event:
 
 
 def write_row() -> OutboxRow:
-    session = Session()
-    add_to_outbox(session, Event(), "maatwerk.casus.v1", NOW)  # type: ignore[arg-type]
-    return session.rows[0]
+    """The row as the unit of work queues it when the event is published (in the caller's
+    span), as the relay reads it back."""
+    return OutboxRow(**outbox_row(Event(), "maatwerk.casus.v1", NOW))  # type: ignore[arg-type]
 
 
 def test_a_row_written_in_a_request_trace_is_published_with_that_trace():
