@@ -5,6 +5,7 @@ activity in the processing log."""
 
 from __future__ import annotations
 
+from hub.domain.casus import Casus, Lid
 from hub.domain.informatieverzoek import Beantwoord, Gevraagd, Informatieverzoek, Vraag
 from hub.service import verwerkingen
 from hub.service.berichten import Bericht, Uitgaand, Vertalingen
@@ -35,10 +36,14 @@ def ontvanger_sleutel(verzoek: Informatieverzoek, deps: Deps) -> str:
 
 
 async def _bericht(
-    verzoek: Informatieverzoek, vraag: Vraag, sleutel: str, uow: UnitOfWork, deps: Deps
+    verzoek: Informatieverzoek,
+    vraag: Vraag,
+    sleutel: str,
+    huishouden: tuple[Casus | None, dict[str, Lid]],
+    uow: UnitOfWork,
+    deps: Deps,
 ) -> Bericht:
-    leden = {lid.pseudoniem: lid for lid in await uow.casussen.leden(verzoek.casus_id)}
-    casus = await uow.casussen.get(verzoek.casus_id)
+    casus, leden = huishouden
     lid = leden[vraag.pseudoniem]
     deel = verzoek.deel_van(vraag.uitvoerder)
     await verwerkingen.log_informatieverzoek(uow, verzoek, vraag, lid)
@@ -78,6 +83,11 @@ async def _bericht(
 async def gevraagd(g: Gevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
     v = g.informatieverzoek
     sleutel = ontvanger_sleutel(v, deps)
+    # Read once for all the questions (one per agency and person), not once per question.
+    huishouden = (
+        await uow.casussen.get(v.casus_id),
+        {lid.pseudoniem: lid for lid in await uow.casussen.leden(v.casus_id)},
+    )
     return Uitgaand(
         actie="schuldenoverzicht.gevraagd" if v.schuldenoverzicht else "informatie.gevraagd",
         casus_id=v.casus_id,
@@ -94,7 +104,7 @@ async def gevraagd(g: Gevraagd, uow: UnitOfWork, deps: Deps) -> Uitgaand:
                 for q in v.vragen
             },
         },
-        berichten=tuple([await _bericht(v, q, sleutel, uow, deps) for q in v.vragen]),
+        berichten=tuple([await _bericht(v, q, sleutel, huishouden, uow, deps) for q in v.vragen]),
     )
 
 
