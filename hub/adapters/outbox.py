@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -41,8 +42,10 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     ScalarSelect,
     Select,
+    bindparam,
     exists,
     func,
     insert,
@@ -53,7 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from hub.adapters.orm import OutboxRow
+from hub.adapters.orm import OutboxRow, UtcDateTime
 from hub.adapters.telemetry import current_traceparent
 from schemas import CONTENT_TYPE, CloudEvent
 from schemas.backoff import Backoff
@@ -155,10 +158,15 @@ def held_by() -> ScalarSelect[int | None]:
     )
 
 
-def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
-    """Pending rows whose time has come, in order, except those behind an earlier row of their
-    key that is dead (held until an operator retries or discards it) or waits for its next
-    attempt."""
+@functools.cache
+def due_rows() -> Select[OutboxRow]:
+    """Pending rows whose time has come (parameter ``now``), in order, at most ``limit``, except
+    those behind an earlier row of their key that is dead (held until an operator retries or
+    discards it) or waits for its next attempt.
+
+    Built once: building the statement took longer (2-8 ms of Python) than the database took to
+    answer it, and the relay asks after every commit that writes outbox rows."""
+    now = bindparam("now", type_=UtcDateTime())
     earlier = aliased(OutboxRow)
     blocked = exists().where(
         *_blocked_by(earlier),
@@ -173,7 +181,7 @@ def due_rows(now: dt.datetime, limit: int) -> Select[OutboxRow]:
             ~blocked,
         )
         .order_by(OutboxRow.seq)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer()))
     )
 
 
@@ -221,7 +229,8 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch of due rows; returns how many were sent."""
         async with self._sessions() as session:
-            rows = (await session.scalars(due_rows(self._clock(), self._batch))).all()
+            due = {"now": self._clock(), "limit": self._batch}
+            rows = (await session.scalars(due_rows(), due)).all()
             if not rows:
                 self.failures = 0
                 return 0

@@ -73,7 +73,8 @@ async def test_the_relay_finds_the_unsent_rows_without_reading_the_sent_ones(hub
 
     async def relay_question() -> None:
         async with hub.sessions() as session:
-            assert (await session.scalars(due_rows(dt.datetime.now(dt.UTC), 500))).all()
+            due = {"now": dt.datetime.now(dt.UTC), "limit": 500}
+            assert (await session.scalars(due_rows(), due)).all()
 
     [steps] = (await plans(hub, relay_question)).values()
     assert not whole_table_reads({"due": steps}), steps
