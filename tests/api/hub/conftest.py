@@ -107,9 +107,8 @@ def share_routes(app: Any) -> None:
 
 def _same_include(first: Any, other: Any) -> bool:
     """Whether two include contexts differ in nothing but the app that included the router."""
-    return dataclasses.replace(first, dependency_overrides_provider=None) == dataclasses.replace(
-        other, dependency_overrides_provider=None
-    )
+    bare = {"dependency_overrides_provider": None}
+    return bool(dataclasses.replace(first, **bare) == dataclasses.replace(other, **bare))
 
 
 @pytest.fixture(scope="session")
