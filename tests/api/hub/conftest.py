@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,45 @@ CAPTURED_TOPICS = (
 
 @contextlib.asynccontextmanager
 async def running(app) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
+    """The app started (its lifespan), with the routes it includes shared (:func:`share_routes`)."""
+    share_routes(app)
     async with app.router.lifespan_context(app):
         yield
+    assert not app.dependency_overrides, "shared routes do not see dependency_overrides"
+
+
+_INCLUDED: dict[tuple[int, int], Any] = {}
+"""Per worker: the first hub app's included routers (FastAPI's ``_IncludedRouter``), by their
+place in the app's routes and the module router they include."""
+
+
+def share_routes(app: Any) -> None:
+    """Give the app the route handling FastAPI built for the first hub app of this process.
+
+    FastAPI (0.137 on) builds a router's request handling (each parameter's and response model's
+    pydantic adapter, each endpoint's dependencies) per app that includes it, on the first request
+    that reaches it: about 0.22 s of CPU per hub, the largest part of an API test that starts one.
+    The hub's routers are module objects, included the same way into every app, and what FastAPI
+    builds from them is the same for each; the app's own state, middleware, process, store and
+    broker stay the test's own (``request.app`` is the app called). The one thing an included
+    router keeps of the app that first included it is where it reads ``dependency_overrides``:
+    no hub code or test uses them (``running`` fails a test that does)."""
+    routes = app.router.routes
+    for index, route in enumerate(routes):
+        router = getattr(route, "original_router", None)
+        context = getattr(route, "include_context", None)
+        if router is None or context is None:
+            continue  # the app's own routes (docs, its OpenAPI), or a FastAPI before 0.137
+        key = (index, id(router))
+        first = _INCLUDED.setdefault(key, route)
+        if first is not route and _same_include(first.include_context, context):
+            routes[index] = first
+
+
+def _same_include(first: Any, other: Any) -> bool:
+    """Whether two include contexts differ in nothing but the app that included the router."""
+    bare = {"dependency_overrides_provider": None}
+    return bool(dataclasses.replace(first, **bare) == dataclasses.replace(other, **bare))
 
 
 @pytest.fixture(scope="session")
