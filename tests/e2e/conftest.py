@@ -14,16 +14,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.idle import stopped_when_unused
 from tests.support.make_run import MakeRuns
 
 
 @pytest.fixture(scope="package")
-def make_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRuns]:
+def make_runs(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MakeRuns]:
     """``make run`` (deploy/stack.py with a broker of its own), shared by ``test_readme.py`` and
     ``test_supervisor.py`` (one unit of work in ``tests/support/scheduling.py``): see
-    ``tests/support/make_run.py``."""
+    ``tests/support/make_run.py``. Stopped as soon as the next test does not use it, not at the
+    end of the package: its broker and processes would run idle beside the worker's next
+    modules."""
     runs = MakeRuns(tmp_path_factory.mktemp("make-run"))
-    try:
+    with stopped_when_unused(pytestconfig, "make_runs", runs.stop):
         yield runs
-    finally:
-        runs.stop()
