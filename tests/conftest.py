@@ -62,10 +62,9 @@ from typing import TYPE_CHECKING
 import pytest
 import structlog
 
-from tests.support.idle import stopped_when_unused
 from tests.support.processes import free_port, free_ports
 
-pytest_plugins = ["tests.support.klok", "tests.support.idle"]
+pytest_plugins = ["pytester", "tests.support.klok", "tests.support.idle"]
 
 if TYPE_CHECKING:
     from tests.support.kafka_cluster import KafkaCluster
@@ -412,6 +411,8 @@ class _SessionCluster:
 @pytest.fixture(scope="session")
 def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[_SessionCluster]:
     """The cluster's keeper, one per session (see ``kafka_cluster``)."""
+    from tests.support.idle import stopped_when_unused
+
     keeper = _SessionCluster(pytestconfig)
     with stopped_when_unused(pytestconfig, "kafka_cluster", keeper.stop):
         yield keeper
