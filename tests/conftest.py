@@ -13,13 +13,14 @@ on a secured broker, the catalogue's ACLs):
   ``MAATWERK_TEST_KAFKA=local`` or ``=docker`` forces 3 or 2. The certificates of a secured broker
   are announced to every client through ``MAATWERK_TEST_KAFKA_PKI`` (``tests.support.kafka``).
 
-``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``, one per test session): three
-  local KRaft nodes (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir,
-  the catalogue's topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs;
-  for tests that kill a broker (a node a module killed is started again after it). Its
-  certificates are the session broker's when there is one (``MAATWERK_TEST_KAFKA_PKI``), else its
-  own, announced there while a module that uses it runs. Starting it takes 40-60 s on two busy
-  cores, so the modules that use it share it, on one worker (below).
+``kafka_cluster`` (a ``tests.support.kafka_cluster.KafkaCluster``): three local KRaft nodes
+  (``local-kafka.sh start --nodes 3``) on free ports with a temporary data dir, the catalogue's
+  topics with replication factor 3 and ``min.insync.replicas=2``, and its ACLs; for tests that kill
+  a broker (a node an earlier module killed is started again before the next module that uses
+  it). Its certificates are the session broker's when there is one (``MAATWERK_TEST_KAFKA_PKI``),
+  else its own, announced there while a module that uses it runs. Starting it takes 40-60 s on
+  two busy cores, so the modules that use it share it, on one worker, one after the other
+  (below); it is stopped as soon as the next test of the worker does not use it.
 
 Under ``pytest -n N --dist loadfile`` a module is one unit of work, except that the modules that
 share a costly session or package fixture (the three-node cluster, the e2e tests' stack) form
@@ -63,7 +64,7 @@ import structlog
 
 from tests.support.processes import free_port, free_ports
 
-pytest_plugins = ["tests.support.klok"]
+pytest_plugins = ["pytester", "tests.support.klok", "tests.support.idle"]
 
 if TYPE_CHECKING:
     from tests.support.kafka_cluster import KafkaCluster
@@ -308,17 +309,18 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def kafka_cluster(kafka_cluster_session: KafkaCluster) -> Iterator[KafkaCluster]:
+def kafka_cluster(kafka_cluster_session: _SessionCluster) -> Iterator[KafkaCluster]:
     """Three local Kafka nodes with the catalogue's topics (replicated on all three) and ACLs:
     the session's, its certificates announced (``MAATWERK_TEST_KAFKA_PKI``) while the module
-    runs. A node a test of the module killed and left down is started again after it."""
+    runs. A node an earlier module killed and left down is started again first."""
     from tests.support.kafka import PKI_ENV
 
+    cluster = kafka_cluster_session.running()
+    cluster.heal()
     previous_pki = os.environ.get(PKI_ENV)
-    os.environ[PKI_ENV] = str(kafka_cluster_session.pki_dir)
+    os.environ[PKI_ENV] = str(cluster.pki_dir)
     try:
-        yield kafka_cluster_session
-        kafka_cluster_session.heal()
+        yield cluster
     finally:
         if previous_pki is None:
             os.environ.pop(PKI_ENV, None)
@@ -326,53 +328,76 @@ def kafka_cluster(kafka_cluster_session: KafkaCluster) -> Iterator[KafkaCluster]
             os.environ[PKI_ENV] = previous_pki
 
 
-@pytest.fixture(scope="session")
-def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]:
-    """The cluster itself, started once per session (see ``kafka_cluster``)."""
-    from hub.adapters.topic_admin import ensure_acls
-    from schemas.identiteit import KafkaTls
-    from schemas.topics import acl_entries, catalogue
-    from tests.support.kafka import PKI_ENV, ensure_topics
-    from tests.support.kafka_cluster import KafkaCluster
+class _SessionCluster:
+    """The session's three-node cluster, started when a test first needs it and stopped as soon
+    as the next test of this process does not: its three
+    brokers would otherwise run idle, on two shared cores, beside every later module of the
+    worker until the session ends (:func:`stopped_when_unused`). A later test that needs it
+    starts it again."""
 
-    _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
-    data_dir = Path(tempfile.mkdtemp(prefix="maatwerk-kafka-cluster-"))
-    # The session broker's CA when it runs (its certificates serve both); else the cluster's own.
-    pki_dir = os.environ.get(PKI_ENV) or str(data_dir / "pki")
-    ports = free_ports(6)  # three client listeners, three controllers
-    started = time.monotonic()
-    try:
-        stdout = _run_script(
-            [
-                str(LOCAL_KAFKA),
-                "start",
-                "--nodes",
-                "3",
-                "--port",
-                ",".join(map(str, ports[:3])),
-                "--controller-port",
-                ",".join(map(str, ports[3:])),
-                "--data-dir",
-                str(data_dir),
-                "--pki-dir",
-                pki_dir,
-                "--watch-pid",
-                str(os.getpid()),
-            ],
-            what="starting the local Kafka cluster",
-            timeout=300,
-        )
-        cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir, Path(pki_dir))
-        admin = KafkaTls.uit_pki(Path(pki_dir), "beheer")
-        asyncio.run(ensure_topics(cluster.bootstrap, catalogue(), tls=admin))
-        asyncio.run(ensure_acls(cluster.bootstrap, acl_entries(), tls=admin))
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+        self._running: KafkaCluster | None = None
+        self._data_dir: Path | None = None
+
+    def running(self) -> KafkaCluster:
+        if self._running is None:
+            self._running = self._start()
+        return self._running
+
+    def _start(self) -> KafkaCluster:
+        from hub.adapters.topic_admin import ensure_acls
+        from schemas.identiteit import KafkaTls
+        from schemas.topics import acl_entries, catalogue
+        from tests.support.kafka import PKI_ENV, ensure_topics
+        from tests.support.kafka_cluster import KafkaCluster
+
+        _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
+        self._data_dir = data_dir = Path(tempfile.mkdtemp(prefix="maatwerk-kafka-cluster-"))
+        # The session broker's CA when it runs (its certificates serve both); else the cluster's.
+        pki_dir = os.environ.get(PKI_ENV) or str(data_dir / "pki")
+        ports = free_ports(6)  # three client listeners, three controllers
+        started = time.monotonic()
+        try:
+            stdout = _run_script(
+                [
+                    str(LOCAL_KAFKA),
+                    "start",
+                    "--nodes",
+                    "3",
+                    "--port",
+                    ",".join(map(str, ports[:3])),
+                    "--controller-port",
+                    ",".join(map(str, ports[3:])),
+                    "--data-dir",
+                    str(data_dir),
+                    "--pki-dir",
+                    pki_dir,
+                    "--watch-pid",
+                    str(os.getpid()),
+                ],
+                what="starting the local Kafka cluster",
+                timeout=300,
+            )
+            cluster = KafkaCluster(stdout.strip().splitlines()[-1], data_dir, Path(pki_dir))
+            admin = KafkaTls.uit_pki(Path(pki_dir), "beheer")
+            asyncio.run(ensure_topics(cluster.bootstrap, catalogue(), tls=admin))
+            asyncio.run(ensure_acls(cluster.bootstrap, acl_entries(), tls=admin))
+        except BaseException:
+            self.stop()
+            raise
         _announce(
-            pytestconfig,
+            self._config,
             f"kafka cluster: {cluster.bootstrap} (3 local nodes, mTLS, "
             f"{time.monotonic() - started:.1f}s, {data_dir})",
         )
-        yield cluster
-    finally:
+        return cluster
+
+    def stop(self) -> None:
+        """Stop the cluster and remove its data (nothing when it is not running)."""
+        data_dir, self._data_dir, self._running = self._data_dir, None, None
+        if data_dir is None:
+            return
         subprocess.run(
             [str(LOCAL_KAFKA), "stop", "--data-dir", str(data_dir)],
             env=_discard_stop(),
@@ -381,6 +406,16 @@ def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[KafkaCluster]
             check=False,
         )
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster_session(pytestconfig: pytest.Config) -> Iterator[_SessionCluster]:
+    """The cluster's keeper, one per session (see ``kafka_cluster``)."""
+    from tests.support.idle import stopped_when_unused
+
+    keeper = _SessionCluster(pytestconfig)
+    with stopped_when_unused(pytestconfig, "kafka_cluster", keeper.stop):
+        yield keeper
 
 
 # -------------------------------------------------------------------------------- PostgreSQL

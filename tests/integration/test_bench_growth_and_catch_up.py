@@ -3,7 +3,7 @@ a stack on the seeded store, the loket's list and the check before collecting, a
 while instructions queue and its connector draining them), so it never rots. Behaviour only:
 every figure there and plausible; no timing thresholds (the report marks those).
 
-Not beside the other figures' smoke run in ``tests/e2e/test_time_out_chain.py``: the e2e package
+Not beside the other figures' smoke run in ``tests/e2e/stack/test_time_out_chain.py``: that package
 keeps one stack running for all its modules, and its connectors read the same agency topics. Its
 CJIB connector would answer the instructions queued for the away back-office at once, and P4's
 stack of its own would answer the package hub's instructions (and its hub reject theirs)."""

@@ -2,9 +2,10 @@
 
 The ``kafka_cluster`` fixture (``tests/conftest.py``) starts it with ``deploy/kafka/local-kafka.sh
 start --nodes 3`` on free ports with a temporary data dir; the catalogue's topics exist on it with
-replication factor 3 and ``min.insync.replicas=2``, and its ACLs. One cluster serves the whole
-session: a test that kills a node starts it again before it ends (``start``, or ``heal`` for
-every node it killed), so the next test finds three.
+replication factor 3 and ``min.insync.replicas=2``, and its ACLs. One cluster serves the modules
+that use it, one after the other: each module starts first the nodes an earlier one killed and
+left down (``heal``), so it finds three; a test that needs all three again starts its victim
+itself (``start``).
 
     leader = await cluster.leader(topic)        # the node that leads partition 0 of topic
     cluster.kill(leader)                        # SIGKILL: no controlled shutdown
