@@ -19,7 +19,7 @@ BSN = "999990019"
 
 @pytest.fixture(scope="module")
 def hub(stack: Stack) -> tuple[str, ManagedProcess, Pki]:
-    """The hub of the e2e package's stack (``tests/e2e/conftest.py``): the casus is this test's
+    """The hub of the e2e stack (``tests/e2e/stack/conftest.py``): the casus is this test's
     own, and the stack's other modules close none."""
     return stack.hub_url, stack.hub, stack.pki
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def hub(stack: Stack) -> tuple[str, Pki]:
-    """The hub of the e2e package's stack (``tests/e2e/conftest.py``), served as ``make run``
+    """The hub of the e2e package's stack (``tests/e2e/stack/conftest.py``), served as ``make run``
     serves it."""
     return stack.hub_url, stack.pki
 
