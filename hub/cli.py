@@ -28,12 +28,18 @@ def serve(
     from hub.adapters import telemetry
     from hub.adapters.malloc import limit_arenas
     from hub.adapters.tls import server_config
+    from hub.adapters.upgrade_apart import UpgradeFailed, upgrade_apart
     from hub.app import create_app
     from hub.settings import get_settings
 
     limit_arenas()  # before the first thread (the database's, the exporters')
     telemetry.configure()
     settings = get_settings()
+    try:
+        upgrade_apart(settings.database_url)  # a store behind: Alembic stays out of this process
+    except UpgradeFailed as exc:
+        typer.echo(f"maatwerk-hub: {exc}", err=True)
+        raise typer.Exit(code=3) from None
     app = create_app(settings)
     if not settings.tls:
         typer.echo(
