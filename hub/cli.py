@@ -4,6 +4,7 @@ store."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +26,9 @@ def serve(
 ) -> None:
     """Run the hub (settings from HUB_* environment variables). With HUB_TLS_CERT, HUB_TLS_KEY
     and HUB_TLS_CA it serves HTTPS with mutual TLS: callers prove their OIN by certificate."""
+    # FastAPI imports pydantic's copy of pydantic 1 (1.5 MiB) only to refuse models of it, and
+    # takes its absence as "none": the hub has none.
+    sys.modules.setdefault("pydantic.v1", None)  # type: ignore[arg-type]
     from hub.adapters import telemetry
     from hub.adapters.malloc import limit_arenas
     from hub.adapters.tls import server_config
