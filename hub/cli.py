@@ -4,6 +4,7 @@ store."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,15 +26,24 @@ def serve(
 ) -> None:
     """Run the hub (settings from HUB_* environment variables). With HUB_TLS_CERT, HUB_TLS_KEY
     and HUB_TLS_CA it serves HTTPS with mutual TLS: callers prove their OIN by certificate."""
+    # FastAPI imports pydantic's copy of pydantic 1 (1.5 MiB) only to refuse models of it, and
+    # takes its absence as "none": the hub has none.
+    sys.modules.setdefault("pydantic.v1", None)  # type: ignore[arg-type]
     from hub.adapters import telemetry
     from hub.adapters.malloc import limit_arenas
     from hub.adapters.tls import server_config
+    from hub.adapters.upgrade_apart import UpgradeFailed, upgrade_apart
     from hub.app import create_app
     from hub.settings import get_settings
 
     limit_arenas()  # before the first thread (the database's, the exporters')
     telemetry.configure()
     settings = get_settings()
+    try:
+        upgrade_apart(settings.database_url)  # a store behind: Alembic stays out of this process
+    except UpgradeFailed as exc:
+        typer.echo(f"maatwerk-hub: {exc}", err=True)
+        raise typer.Exit(code=3) from None
     app = create_app(settings)
     if not settings.tls:
         typer.echo(

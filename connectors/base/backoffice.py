@@ -24,6 +24,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 from urllib.parse import quote
@@ -31,6 +32,16 @@ from urllib.parse import quote
 import httpx
 
 from connectors.base.telemetry import instrument_client
+
+
+@cache
+def systeemvertrouwen() -> ssl.SSLContext:
+    """The context of a client without a ``tls`` of its own: httpx's default (certifi's CAs, or
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``), made once per process. httpx otherwise loads the CA
+    bundle again for each client, nearly 1 MiB each: the gemeente connector has one client per
+    municipality."""
+    return httpx.create_ssl_context()
+
 
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429, 502, 503, 504})
 """Statuses of a back-office that is away or overloaded: retried for as long as it takes."""
@@ -114,7 +125,7 @@ class BackofficeClient:
             base_url=base_url,
             transport=transport,
             timeout=timeout,
-            verify=tls if tls is not None else True,
+            verify=tls if tls is not None else systeemvertrouwen(),
             headers={"accept": "application/json", **(headers or {})},
         )
         instrument_client(self._http)  # the request carries the current trace's traceparent

@@ -89,6 +89,12 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             await connection.run_sync(run)
 
 
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the store is at the newest revision (one query; Alembic is not loaded)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_at_head)
+
+
 def _at_head(connection: Connection) -> bool:
     """Whether the store is at the newest revision already (the usual start): then the upgrade
     is skipped, which would otherwise load Alembic and every migration script."""

@@ -13,13 +13,16 @@ import datetime as dt
 import ssl
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# rich is imported by the commands that print with it: `maatwerk-hub serve` imports this module
+# too (its commands join the hub's CLI) and must not carry rich (schemas.startup_imports).
 
 app = typer.Typer(help="Dead letters: list them, replay them to their origin topic.")
 
@@ -110,6 +113,9 @@ def list_(
 ) -> None:
     """The dead letters that pass the filters, newest first, as a table; "written by" is the
     producer the dead-letter topic proves (not a header's claim)."""
+    from rich.console import Console
+    from rich.table import Table
+
     params = _filters(
         redencode or [], topic or [], consumer or [], event_type or [], vanaf, tot, replayed
     )
@@ -177,6 +183,9 @@ def replay(
 ) -> None:
     """Replay dead letters to their origin topics (--id ... or --reden CODE), with a progress
     bar and a summary; exit code 1 when any was refused."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if bool(ids) == (reden is not None):
         raise typer.BadParameter("give --id (one or more) or --reden")
     if ids and (topic or vanaf or tot):
