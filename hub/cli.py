@@ -31,7 +31,7 @@ def serve(
     sys.modules.setdefault("pydantic.v1", None)  # type: ignore[arg-type]
     from hub.adapters import telemetry
     from hub.adapters.malloc import limit_arenas
-    from hub.adapters.tls import server_config
+    from hub.adapters.tls import serving_config
     from hub.adapters.upgrade_apart import UpgradeFailed, upgrade_apart
     from hub.app import create_app
     from hub.settings import get_settings
@@ -49,28 +49,7 @@ def serve(
         typer.echo(
             "maatwerk-hub: no HUB_TLS_*: plain HTTP, every caller but /health and /ready is refused"
         )
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level="info",
-            log_config=None,
-            limit_concurrency=settings.max_requests,
-        )
-        return
-    assert settings.tls_cert and settings.tls_key and settings.tls_ca
-    config = server_config(
-        app,
-        host=host,
-        port=port,
-        cert=str(settings.tls_cert),
-        key=str(settings.tls_key),
-        ca=str(settings.tls_ca),
-        log_level="info",
-        log_config=None,
-        limit_concurrency=settings.max_requests,
-    )
-    uvicorn.Server(config).run()
+    uvicorn.Server(serving_config(app, settings, host=host, port=port)).run()
 
 
 @app.command()

@@ -78,9 +78,18 @@ class Settings(BaseSettings):
         default=64,
         ge=1,
         le=1000,
-        description="Most HTTP connections and requests served at once; one more gets 503 at "
-        "once (try again later) instead of queueing. The store keeps a connection for each, so "
-        "a request never waits for one, only for its turn to write.",
+        description="Most HTTP requests handled at once; one more gets 503 with Retry-After at "
+        "once instead of queueing (/health and /ready excepted). The store keeps a connection "
+        "for each, so a request never waits for one, only for its turn to write. Idle "
+        "keep-alive connections do not count: see max_connections.",
+    )
+    max_connections: int = Field(
+        default=1024,
+        ge=1,
+        le=65536,
+        description="Most HTTP connections open at once, idle keep-alive ones included; past it "
+        "a request gets 503 (uvicorn's limit_concurrency). Far above max_requests: callers keep "
+        "pools of connections, and an idle one must not turn a request away.",
     )
     afspraken_bestand: Path | None = Field(
         default=None,

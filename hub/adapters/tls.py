@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from cryptography import x509
 from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+if TYPE_CHECKING:
+    from hub.settings import Settings
 
 TLS_VERSIONS = {"TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
 """``tls_version`` in the extension is the protocol's number on the wire."""
@@ -99,3 +102,28 @@ def server_config(
     assert config.ssl is not None
     config.ssl.minimum_version = ssl.TLSVersion.TLSv1_2
     return config
+
+
+def serving_config(app: Any, settings: Settings, *, host: str, port: int) -> uvicorn.Config:
+    """How ``maatwerk-hub serve`` serves ``app``: mutual TLS when the settings name a
+    certificate, plain HTTP otherwise. uvicorn's ``limit_concurrency`` bounds open connections
+    only (``Settings.max_connections``); requests at once are the app's own limit
+    (``hub.entrypoints.hygiene.RequestLimit``), so a caller's idle pooled connections never turn
+    a request away."""
+    common: dict[str, Any] = {
+        "log_level": "info",
+        "log_config": None,
+        "limit_concurrency": settings.max_connections,
+    }
+    if not settings.tls:
+        return uvicorn.Config(app, host=host, port=port, **common)
+    assert settings.tls_cert and settings.tls_key and settings.tls_ca
+    return server_config(
+        app,
+        host=host,
+        port=port,
+        cert=str(settings.tls_cert),
+        key=str(settings.tls_key),
+        ca=str(settings.tls_ca),
+        **common,
+    )

@@ -1,5 +1,6 @@
 """What every answer of the hub's HTTP API gets, as ASGI middleware: a limit on request bodies
-(413), a rate limit per caller (429 with ``Retry-After``) and security headers.
+(413), a rate limit per caller (429 with ``Retry-After``), a limit on requests handled at once
+(503 with ``Retry-After``) and security headers.
 
 Pure ASGI rather than ``BaseHTTPMiddleware``: the body limit must count the bytes as they are
 received (a streamed body larger than the limit is refused without being read whole), and the
@@ -163,6 +164,51 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
+RETRY_AFTER_BUSY = "1"
+"""Seconds a caller refused for :class:`RequestLimit` is told to wait: requests in progress end
+within moments."""
+
+
+class RequestLimit:
+    """At most ``Settings.max_requests`` requests handled at once; one more gets 503 with
+    ``Retry-After`` at once, in the API's one error body, instead of queueing. ``/health`` and
+    ``/ready`` are never refused: a probe must see a busy hub as alive.
+
+    Not uvicorn's ``limit_concurrency``: that counts open connections as well as requests, idle
+    keep-alive ones included. A loket or a connector keeps a pool of connections to the hub
+    (mutual TLS makes a new one costly); with that many open and idle, every request on any of
+    them got uvicorn's plain-text 503, the callers' retries kept their connections alive, and the
+    hub refused everything until they gave up (the fault suite's loket, at load 13-31: 29 orders
+    refused for 90 s after a broker restart). uvicorn's limit now bounds open connections only
+    (``Settings.max_connections``, far above this); this counts what costs: requests in progress,
+    each holding a store connection (``hub.adapters.database.create_engine``)."""
+
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self.in_progress = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in NOT_LIMITED:
+            await self.app(scope, receive, send)
+            return
+        if self.in_progress >= self.max_requests:
+            await send_error(
+                send,
+                503,
+                None,
+                f"the hub is handling {self.max_requests} requests at once: try again shortly",
+                "busy",
+                [(b"retry-after", RETRY_AFTER_BUSY.encode())],
+            )
+            return
+        self.in_progress += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_progress -= 1
+
+
 class SecurityHeaders:
     """``nosniff`` and ``no-referrer`` on every answer; ``no-store`` and a CSP that allows
     nothing on the API's JSON. A page that sets its own CSP (the dashboard, the docs) keeps it."""
@@ -198,9 +244,10 @@ class SecurityHeaders:
 
 def install_hygiene(app: FastAPI, settings: Settings) -> None:
     """Wire the middleware; the last added is the outermost: security headers on everything,
-    then the rate limit (before any work), the body limit. The app adds idempotency
-    (``hub.entrypoints.idempotentie``, which reads the body within the limit) and JSON in UTF-8
-    only (``hub.entrypoints.json_body``) just before this, so they are the innermost of them."""
+    then the limit on requests at once and the rate limit (before any work), the body limit.
+    The app adds idempotency (``hub.entrypoints.idempotentie``, which reads the body within the
+    limit) and JSON in UTF-8 only (``hub.entrypoints.json_body``) just before this, so they are
+    the innermost of them."""
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(_: Request, exc: BodyTooLarge) -> Response:
@@ -215,4 +262,5 @@ def install_hygiene(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         RateLimit, buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
     )
+    app.add_middleware(RequestLimit, max_requests=settings.max_requests)
     app.add_middleware(SecurityHeaders)
