@@ -85,14 +85,21 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 	if (( tests )); then echo "make check: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! lint && ! tests ))
 
+# The browser tests' Chromium is looked for (and installed when missing, deploy/browser/chromium.sh)
+# as the run begins, beside the tests: an install (apt-get, about a minute) then overlaps the first
+# tests instead of holding up the worker that reaches the browser tests; their own call waits for
+# it. Its failure is theirs to report.
+CHROMIUM_SH := deploy/browser/chromium.sh
 # The unit tests at the other clock moments run beside the main run, one process, their output
 # kept and printed after the main run's: the main run waits on brokers and processes much of its
 # time, and one after the other they added a minute and a half. They run at a lower priority
 # (nice): they take the CPU the main run leaves, not the CPU a broker or a stack needs to start.
 test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); beside it the unit tests at other moments
 	@clock_log=$$(mktemp); trap 'rm -f "$$clock_log"' EXIT; \
+	$(CHROMIUM_SH) path >/dev/null 2>&1 & browser_pid=$$!; \
 	nice -n 10 $(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
 	tests=0; $(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS) || tests=$$?; \
+	wait $$browser_pid || true; \
 	clock=0; wait $$clock_pid || clock=$$?; \
 	echo; echo "unit tests at other clock moments:"; cat "$$clock_log"; \
 	if (( clock )); then echo "make test: unit tests failed at another clock moment (above)" >&2; fi; \

@@ -3,6 +3,7 @@
 # never downloaded).
 #
 #   chromium.sh path      prints the browser's path on stdout; installs it first when missing
+#                         (calls at once take turns: one installs, the others wait and find it)
 #
 # The browser is $CHROMIUM when set, else the first of chromium / chromium-browser on PATH. As root,
 # a missing browser is installed from Debian (apt-get install chromium): a system package, and the
@@ -44,14 +45,24 @@ install_browser() {
     log "installed Debian's chromium package"
 }
 
+LOCK="${TMPDIR:-/tmp}/maatwerk-chromium.lock"
+# Calls at once take turns (flock): `make test` starts one in the background as the run begins,
+# so that an install overlaps the first tests, and the browser tests' own call waits for it and
+# then finds the browser, instead of a second apt-get finding dpkg's lock taken.
+
 cmd_path() {
     local browser
     if [[ -n "${CHROMIUM:-}" ]]; then
         [[ -x "$CHROMIUM" ]] || die "CHROMIUM=$CHROMIUM is not an executable"
         browser="$CHROMIUM"
     elif ! browser="$(find_browser)"; then
-        install_browser
-        browser="$(find_browser)" || die "chromium installed but not found on PATH"
+        exec 9>"$LOCK"
+        flock 9
+        if ! browser="$(find_browser)"; then
+            install_browser
+            browser="$(find_browser)" || die "chromium installed but not found on PATH"
+        fi
+        exec 9>&-
     fi
     # A browser that cannot even print its version (missing libraries) fails here, not in a test.
     local version
