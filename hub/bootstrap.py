@@ -176,11 +176,12 @@ class Hub:
         )
         return self.bezorger
 
-    def request_transaction(self, *, audit_at_commit: bool = False) -> RequestTransaction:
+    def request_transaction(self, *, batch: bool = False) -> RequestTransaction:
         """One transaction for a whole request: the units of work inside it are its savepoints
-        (``hub.entrypoints.idempotentie``); ``audit_at_commit``: their audit entries chained
-        when it commits (a batch of answers, ``hub.service.sql_unit_of_work``)."""
-        return RequestTransaction(self.sessions, audit_at_commit=audit_at_commit)
+        (``hub.entrypoints.idempotentie``); ``batch``: a batch of answers, whose units of work
+        leave their audit entries and other writes to its commit and hand on what they loaded
+        (``hub.service.sql_unit_of_work``)."""
+        return RequestTransaction(self.sessions, batch=batch)
 
     def attach_relay(
         self, publish: PublishBatch, *, leader: Callable[[], Awaitable[bool]] | None = None

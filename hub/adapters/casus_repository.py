@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import (
@@ -31,12 +31,24 @@ _ERNST = case({u.value: rank for rank, u in enumerate(Urgentie)}, value=CasusRow
 """Urgency by severity (normaal < hoog < acuut), for sorting."""
 
 
+_LEDEN = select(LidRow).where(LidRow.casus_id == bindparam("casus_id")).order_by(LidRow.id)
+_WOONGEMEENTE = select(CasusRow.woongemeente).where(CasusRow.casus_id == bindparam("casus_id"))
+
+
 class CasusRepository:
-    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        zie: Callable[[Aggregaat], None],
+        *,
+        leden: dict[str, list[Lid]] | None = None,
+    ) -> None:
         """``zie``: tells the unit of work about each aggregate added or loaded, so the events
-        it records are handled on commit."""
+        it records are handled on commit. ``leden``: in a batch of answers, the households it
+        read already (``hub.adapters.batch_cache``)."""
         self._session = session
         self._zie = zie
+        self._leden = leden
         self._opgeslagen: dict[str, int] = {}
         """Per casus in this unit of work: how many of its transitions the store has."""
 
@@ -107,10 +119,16 @@ class CasusRepository:
         self._add_transities(casus)
 
     async def leden(self, casus_id: str) -> list[Lid]:
-        rows = await self._session.scalars(
-            select(LidRow).where(LidRow.casus_id == casus_id).order_by(LidRow.id)
-        )
-        return [_lid(r) for r in rows]
+        if self._leden is not None and casus_id in self._leden:
+            return builtins.list(self._leden[casus_id])
+        rows = await self._session.scalars(_LEDEN, {"casus_id": casus_id})
+        leden = [_lid(r) for r in rows]
+        if self._leden is not None:
+            self._leden[casus_id] = leden
+        return builtins.list(leden)
+
+    async def woongemeente(self, casus_id: str) -> str | None:
+        return await self._session.scalar(_WOONGEMEENTE, {"casus_id": casus_id})
 
     async def casus_ids_van(self, zoeksleutel: str) -> builtins.list[str]:
         """The casussen with a household member of this lookup key (``HubSecrets.zoeksleutel``),

@@ -4,12 +4,13 @@ what each asks), and the sealed content the agencies gave. Never commits."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.adapters.batch_cache import Checkout
 from hub.adapters.orm import (
     InformatieGegevenRow,
     InformatieverzoekRow,
@@ -50,8 +51,8 @@ def _deel_kolom(d: Deel) -> dict[str, Any]:
     }
 
 
-def _gegeven_row(vraag: Vraag, verzoek_id: str, g: OntvangenGegeven) -> InformatieGegevenRow:
-    return InformatieGegevenRow(
+def _gegeven_row(vraag: Vraag, verzoek_id: str, g: OntvangenGegeven) -> dict[str, Any]:
+    return dict(
         instructie_id=vraag.instructie_id,
         informatieverzoek_id=verzoek_id,
         categorie=g.categorie,
@@ -63,13 +64,62 @@ def _gegeven_row(vraag: Vraag, verzoek_id: str, g: OntvangenGegeven) -> Informat
     )
 
 
+def _kolommen(tabel: Any) -> tuple[Any, ...]:
+    return tuple(getattr(tabel, c.key) for c in tabel.__table__.columns)
+
+
+_KIND = "informatieverzoek"
+"""Its kind in a batch's cache (``hub.adapters.batch_cache``)."""
+
+# Built once (a statement's construction took longer than SQLite took to run it), and read as
+# rows rather than ORM objects (what ``_NIET_VERSTREKT`` writes never leaves a stale object).
+_VERZOEK = select(*_kolommen(InformatieverzoekRow)).where(
+    InformatieverzoekRow.informatieverzoek_id == bindparam("id")
+)
+_VERZOEK_VOOR_UPDATE = _VERZOEK.with_for_update()
+_GEGEVENS = (
+    select(*_kolommen(InformatieGegevenRow))
+    .where(InformatieGegevenRow.informatieverzoek_id == bindparam("id"))
+    .order_by(InformatieGegevenRow.id)
+)
+_VRAGEN = (
+    select(*_kolommen(InformatieVraagRow))
+    .where(InformatieVraagRow.informatieverzoek_id == bindparam("id"))
+    .order_by(InformatieVraagRow.uitvoerder, InformatieVraagRow.pseudoniem)
+)
+_NIET_VERSTREKT = (
+    update(InformatieVraagRow)
+    .where(InformatieVraagRow.instructie_id == bindparam("vraag"))
+    .values(
+        niet_verstrekt=bindparam(
+            "nieuw_niet_verstrekt", type_=InformatieVraagRow.__table__.c.niet_verstrekt.type
+        )
+    )
+    .execution_options(synchronize_session=False)
+)
+_NIEUWE_GEGEVENS = insert(InformatieGegevenRow)
+_KETENSTATUS = update(InformatieverzoekRow)
+"""With one parameter set per request (its key and ``status``): the ORM's bulk ``UPDATE`` by
+primary key, one statement (executemany) for any number."""
+
+
 class InformatieRepository:
-    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        zie: Callable[[Aggregaat], None],
+        *,
+        checkout: Checkout | None = None,
+    ) -> None:
         """``zie``: tells the unit of work about each aggregate added or loaded, so the events
-        it records are handled on commit."""
+        it records are handled on commit. ``checkout``: in a batch of answers, the requests it
+        loaded for update already (``hub.adapters.batch_cache``)."""
         self._session = session
         self._zie = zie
+        self._checkout = checkout
         self._verzoeken = VerzoekRepository(session)
+        self._ketens: set[str] = set()
+        """Requests whose chain status :meth:`write` brings up to date."""
 
     async def add(self, verzoek: Informatieverzoek) -> None:
         self._session.add(
@@ -109,21 +159,19 @@ class InformatieRepository:
     async def get(
         self, informatieverzoek_id: str, *, for_update: bool = False
     ) -> Informatieverzoek | None:
-        query = select(InformatieverzoekRow).where(
-            InformatieverzoekRow.informatieverzoek_id == informatieverzoek_id
-        )
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query)
+        if for_update and self._checkout is not None:
+            kept = self._checkout.take(_KIND, informatieverzoek_id)
+            if isinstance(kept, Informatieverzoek):
+                self._zie(kept)
+                return kept
+        parameters = {"id": informatieverzoek_id}
+        query = _VERZOEK_VOOR_UPDATE if for_update else _VERZOEK
+        row = (await self._session.execute(query, parameters)).first()
         if row is None:
             return None
         keten = await self._verzoeken.van_instrument(informatieverzoek_id)
         gegevens: dict[str, list[OntvangenGegeven]] = {}
-        for g in await self._session.scalars(
-            select(InformatieGegevenRow)
-            .where(InformatieGegevenRow.informatieverzoek_id == informatieverzoek_id)
-            .order_by(InformatieGegevenRow.id)
-        ):
+        for g in await self._session.execute(_GEGEVENS, parameters):
             gegevens.setdefault(g.instructie_id, []).append(
                 OntvangenGegeven(
                     categorie=g.categorie,
@@ -134,11 +182,7 @@ class InformatieRepository:
                     verwijderd_op=g.verwijderd_op,
                 )
             )
-        vraag_rows = await self._session.scalars(
-            select(InformatieVraagRow)
-            .where(InformatieVraagRow.informatieverzoek_id == informatieverzoek_id)
-            .order_by(InformatieVraagRow.uitvoerder, InformatieVraagRow.pseudoniem)
-        )
+        vraag_rows = await self._session.execute(_VRAGEN, parameters)
         vragen = [
             Vraag(
                 instructie_id=v.instructie_id,
@@ -169,6 +213,8 @@ class InformatieRepository:
             keten=keten,
             vragen=vragen,
         )
+        if for_update and self._checkout is not None:
+            self._checkout.hold(_KIND, informatieverzoek_id, verzoek)
         self._zie(verzoek)
         return verzoek
 
@@ -177,25 +223,43 @@ class InformatieRepository:
         given, and the request's chain status as the stored questions give it."""
         vraag = verzoek.vraag_van(antwoord.instructie_id)
         await self._verzoeken.save(antwoord)
-        await self._session.execute(
-            update(InformatieVraagRow)
-            .where(InformatieVraagRow.instructie_id == vraag.instructie_id)
-            .values(
-                niet_verstrekt=[
-                    {"categorie": n.categorie, "redencode": n.redencode}
-                    for n in vraag.niet_verstrekt
-                ]
+        if vraag.niet_verstrekt:  # stored as [] with the question
+            await self._session.execute(
+                _NIET_VERSTREKT,
+                {
+                    "vraag": vraag.instructie_id,
+                    "nieuw_niet_verstrekt": [
+                        {"categorie": n.categorie, "redencode": n.redencode}
+                        for n in vraag.niet_verstrekt
+                    ],
+                },
             )
-        )
-        for gegeven in vraag.gegevens:
-            self._session.add(_gegeven_row(vraag, verzoek.informatieverzoek_id, gegeven))
-        await self._session.flush()
-        statussen = await self._verzoeken.statussen(verzoek.informatieverzoek_id)
-        await self._session.execute(
-            update(InformatieverzoekRow)
-            .where(InformatieverzoekRow.informatieverzoek_id == verzoek.informatieverzoek_id)
-            .values(status=keten_status(statussen).value)
-        )
+        if vraag.gegevens:
+            await self._session.execute(
+                _NIEUWE_GEGEVENS,
+                [_gegeven_row(vraag, verzoek.informatieverzoek_id, g) for g in vraag.gegevens],
+            )
+        self._ketens.add(verzoek.informatieverzoek_id)
+
+    def take(self) -> set[str]:
+        """The requests whose chain status is to be written, handed over (a batch of answers
+        writes them all when it commits)."""
+        ketens, self._ketens = self._ketens, set()
+        return ketens
+
+    async def write(self, ketens: Iterable[str] = ()) -> None:
+        """Store the chain status of each request answered in this unit of work (and of
+        ``ketens``) as its stored questions give it, read after the answers were written. Two
+        statements for any number of requests."""
+        statussen = await self._verzoeken.statussen_van(self.take() | set(ketens))
+        if statussen:
+            await self._session.execute(
+                _KETENSTATUS,
+                [
+                    {"informatieverzoek_id": keten_id, "status": keten_status(s).value}
+                    for keten_id, s in sorted(statussen.items())
+                ],
+            )
 
     async def van_casus(
         self, casus_id: str, verzoeker: str, pagina: Pagina, *, schuldenoverzicht: bool | None

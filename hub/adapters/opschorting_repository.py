@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.adapters.batch_cache import Checkout
 from hub.adapters.orm import OpschortingRow, VerzoekRow, WijzigingRow
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.domain.model import Aggregaat
@@ -23,14 +24,42 @@ from hub.domain.verzoek import (
 TIME_OUT_SOORTEN = (VerzoekSoort.OPSCHORTING, VerzoekSoort.VERLENGING, VerzoekSoort.OPHEFFING)
 """The kinds of request a time-out owns (an information request is another instrument's)."""
 
+_KIND = "opschorting"
+"""Its kind in a batch's cache (``hub.adapters.batch_cache``)."""
+
+# Built once (a statement's construction took longer than SQLite took to run it), and read as
+# rows rather than ORM objects (a status written by ``_KETENSTATUS`` never leaves a stale object).
+_OPSCHORTING = select(
+    *(getattr(OpschortingRow, c.key) for c in OpschortingRow.__table__.columns)
+).where(OpschortingRow.opschorting_id == bindparam("opschorting_id"))
+_OPSCHORTING_VOOR_UPDATE = _OPSCHORTING.with_for_update()
+_WIJZIGINGEN = (
+    select(*(getattr(WijzigingRow, c.key) for c in WijzigingRow.__table__.columns))
+    .where(WijzigingRow.opschorting_id == bindparam("opschorting_id"))
+    .order_by(WijzigingRow.gewijzigd_op)
+)
+_KETENSTATUS = update(OpschortingRow)
+"""With one parameter set per time-out (its key and ``status``): the ORM's bulk ``UPDATE`` by
+primary key, one statement (executemany) for any number."""
+
 
 class OpschortingRepository:
-    def __init__(self, session: AsyncSession, zie: Callable[[Aggregaat], None]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        zie: Callable[[Aggregaat], None],
+        *,
+        checkout: Checkout | None = None,
+    ) -> None:
         """``zie``: tells the unit of work about each aggregate added or loaded, so the events
-        it records are handled on commit."""
+        it records are handled on commit. ``checkout``: in a batch of answers, the time-outs
+        it loaded for update already (``hub.adapters.batch_cache``)."""
         self._session = session
         self._zie = zie
+        self._checkout = checkout
         self._verzoeken = VerzoekRepository(session)
+        self._ketens: set[str] = set()
+        """Time-outs whose chain status :meth:`write` brings up to date."""
 
     async def add(self, opschorting: Opschorting) -> None:
         self._session.add(
@@ -51,20 +80,18 @@ class OpschortingRepository:
         self._zie(opschorting)
 
     async def get(self, opschorting_id: str, *, for_update: bool = False) -> Opschorting | None:
-        query = select(OpschortingRow).where(OpschortingRow.opschorting_id == opschorting_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query)
+        if for_update and self._checkout is not None:
+            kept = self._checkout.take(_KIND, opschorting_id)
+            if isinstance(kept, Opschorting):
+                self._zie(kept)
+                return kept
+        parameters = {"opschorting_id": opschorting_id}
+        query = _OPSCHORTING_VOOR_UPDATE if for_update else _OPSCHORTING
+        row = (await self._session.execute(query, parameters)).first()
         if row is None:
             return None
         verzoeken = await self._verzoeken.van_instrument(opschorting_id)
-        wijzigingen = (
-            await self._session.scalars(
-                select(WijzigingRow)
-                .where(WijzigingRow.opschorting_id == opschorting_id)
-                .order_by(WijzigingRow.gewijzigd_op)
-            )
-        ).all()
+        wijzigingen = (await self._session.execute(_WIJZIGINGEN, parameters)).all()
         opschorting = Opschorting(
             opschorting_id=row.opschorting_id,
             casus_id=row.casus_id,
@@ -91,6 +118,8 @@ class OpschortingRepository:
             verlopen_op=row.verlopen_op,
             einde_gewaarschuwd_voor=row.einde_gewaarschuwd_voor,
         )
+        if for_update and self._checkout is not None:
+            self._checkout.hold(_KIND, opschorting_id, opschorting)
         self._zie(opschorting)
         return opschorting
 
@@ -146,16 +175,32 @@ class OpschortingRepository:
             )
 
     async def save_antwoord(self, opschorting: Opschorting, verzoek: Verzoek) -> None:
-        """Store one answered request, and the order's chain status as the stored requests give
-        it (read after the write, so concurrent answers to one order all count, on SQLite too)."""
+        """Store one answered request; the order's chain status follows when the unit of work
+        commits (:meth:`write`)."""
         await self._verzoeken.save(verzoek)
-        await self._session.flush()
-        statussen = await self._verzoeken.statussen(opschorting.opschorting_id)
-        await self._session.execute(
-            update(OpschortingRow)
-            .where(OpschortingRow.opschorting_id == opschorting.opschorting_id)
-            .values(status=keten_status(statussen).value)
-        )
+        self._ketens.add(opschorting.opschorting_id)
+
+    def take(self) -> set[str]:
+        """The time-outs whose chain status is to be written, handed over (a batch of answers
+        writes them all when it commits)."""
+        ketens, self._ketens = self._ketens, set()
+        return ketens
+
+    async def write(self, ketens: Iterable[str] = ()) -> None:
+        """Store the chain status of each time-out answered in this unit of work (and of
+        ``ketens``), as the stored requests give it: read after the answers were written, so
+        concurrent answers to one order all count, on SQLite too. Two statements for any number
+        of time-outs."""
+        ids = self.take() | set(ketens)
+        statussen = await self._verzoeken.statussen_van(ids)
+        if statussen:
+            await self._session.execute(
+                _KETENSTATUS,
+                [
+                    {"opschorting_id": keten_id, "status": keten_status(s).value}
+                    for keten_id, s in sorted(statussen.items())
+                ],
+            )
 
     async def lopend_tot_voor(self, dag: dt.date) -> list[str]:
         """Ids of time-outs neither lifted nor expired whose last day lies before ``dag``."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import structlog
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,20 +24,70 @@ class AuditNietGeschreven(Exception):
     """The audit entries of a transaction could not be written (the database refused them)."""
 
 
+_GEZIEN = select(ProcessedEventRow.event_id).where(
+    ProcessedEventRow.event_id.in_(bindparam("ids", expanding=True))
+)
+_NIEUW = insert(ProcessedEventRow)
+
+
 class ProcessedEvents:
-    """Idempotency keys: event ids already handled."""
+    """Idempotency keys: event ids already handled. A mark is written when the unit of work
+    commits (:meth:`write`), all of a commit (or of a batch of answers) in one statement."""
 
     def __init__(self, session: AsyncSession, clock: Callable[[], dt.datetime]) -> None:
         self._session = session
         self._clock = clock
+        self._pending: dict[str, dict[str, Any]] = {}
 
     async def seen(self, event_id: str) -> bool:
-        return await self._session.get(ProcessedEventRow, event_id) is not None
+        return event_id in await self.seen_of([event_id])
+
+    async def seen_of(self, event_ids: Iterable[str]) -> set[str]:
+        """Which of ``event_ids`` were handled (marked in this unit of work included): one
+        statement for any number."""
+        ids = set(event_ids)
+        if not ids:
+            return set()
+        gezien = ids & self._pending.keys()
+        if ids - gezien:
+            gezien.update(await self._session.scalars(_GEZIEN, {"ids": sorted(ids - gezien)}))
+        return gezien
 
     def mark(self, event_id: str, event_type: str) -> None:
-        self._session.add(
-            ProcessedEventRow(event_id=event_id, event_type=event_type, processed_at=self._clock())
-        )
+        self._pending[event_id] = {
+            "event_id": event_id,
+            "event_type": event_type,
+            "processed_at": self._clock(),
+        }
+
+    def take(self) -> list[dict[str, Any]]:
+        """The marks not written yet, handed over (a batch of answers writes them at its commit)."""
+        pending, self._pending = self._pending, {}
+        return list(pending.values())
+
+    async def write(self, marks: Iterable[dict[str, Any]] = ()) -> None:
+        """Write the marks of this unit of work (and ``marks``) in one statement (executemany)."""
+        rows = [*self.take(), *marks]
+        if rows:
+            await self._session.execute(_NIEUW, rows)
+
+
+# Built once: every audited action (each API request that changes something, each batch of
+# answers) runs the three, and building a statement took longer than running it.
+_LOCK_HEAD = (
+    update(AuditChainHeadRow)
+    .where(AuditChainHeadRow.id == HEAD_ID)
+    .values(sequence=AuditChainHeadRow.sequence)
+    .returning(AuditChainHeadRow.sequence, AuditChainHeadRow.hash)
+    .execution_options(synchronize_session=False)
+)
+_NEW_ENTRIES = insert(AuditRow)
+_MOVE_HEAD = (
+    update(AuditChainHeadRow)
+    .where(AuditChainHeadRow.id == HEAD_ID)
+    .values(sequence=bindparam("new_sequence"), hash=bindparam("new_hash"))
+    .execution_options(synchronize_session=False)
+)
 
 
 class AuditTrail:
@@ -102,14 +152,7 @@ class AuditTrail:
             ) from exc
 
     async def _append(self, pending: list[AuditRow]) -> None:
-        head = AuditChainHeadRow
-        locked = await self._session.execute(
-            update(head)
-            .where(head.id == HEAD_ID)
-            .values(sequence=head.sequence)
-            .returning(head.sequence, head.hash)
-            .execution_options(synchronize_session=False)
-        )
+        locked = await self._session.execute(_LOCK_HEAD)
         row = locked.one_or_none()
         if row is None:
             raise LookupError("the audit chain head is missing: run the migrations")
@@ -130,7 +173,7 @@ class AuditTrail:
         # One statement for all of them (executemany): as ORM objects each went in an INSERT of
         # its own, the ORM fetching every generated ``id`` back.
         await self._session.execute(
-            insert(AuditRow),
+            _NEW_ENTRIES,
             [
                 {
                     "sequence": e.sequence,
@@ -145,12 +188,7 @@ class AuditTrail:
                 for e in pending
             ],
         )
-        await self._session.execute(
-            update(head)
-            .where(head.id == HEAD_ID)
-            .values(sequence=sequence, hash=previous)
-            .execution_options(synchronize_session=False)
-        )
+        await self._session.execute(_MOVE_HEAD, {"new_sequence": sequence, "new_hash": previous})
         await self._session.flush()
 
     async def for_casus(self, casus_id: str) -> list[AuditRow]:

@@ -32,9 +32,15 @@ class VerwerkingRepository:
         """
         self._nieuw.append(verwerking)
 
-    async def write(self) -> None:
-        """Store the queued activities: their rows, then the persons that refer to them."""
+    def take(self) -> list[Verwerking]:
+        """The queued activities, handed over (a batch of answers writes them at its commit)."""
         nieuw, self._nieuw = self._nieuw, []
+        return nieuw
+
+    async def write(self, verwerkingen: Sequence[Verwerking] = ()) -> None:
+        """Store the queued activities (and ``verwerkingen``): their rows, then the persons that
+        refer to them."""
+        nieuw = [*self.take(), *verwerkingen]
         if not nieuw:
             return
         await self._session.execute(

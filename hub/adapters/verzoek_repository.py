@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.orm import VerzoekRow
@@ -34,9 +34,64 @@ class VerzoekSleutel:
     uitvoerder: str
 
 
+_VERZOEK = tuple(getattr(VerzoekRow, c.key) for c in VerzoekRow.__table__.columns)
+"""Every column of a request. Its rows are read as rows, never as ORM objects: a request stored
+with :data:`_BIJWERKEN` (which leaves the session's objects as they were) is never read back
+stale from the session's identity map."""
+
+_BIJGEWERKT = (
+    "status",
+    "referentie",
+    "redencode",
+    "reden",
+    "vorderingen",
+    "beantwoord_op",
+    "verwerkt_op",
+    "pogingen",
+    "geescaleerd_op",
+    "aflevering_redencode",
+    "aflevering_toelichting",
+    "aflevering_definitief",
+    "aflevering_sinds",
+)
+"""The columns that change once a request is stored: its answer, delivery and escalation."""
+
+_BIJWERKEN = (
+    update(VerzoekRow)
+    .where(VerzoekRow.instructie_id == bindparam("sleutel"))
+    .values({k: bindparam(f"nieuw_{k}", type_=VerzoekRow.__table__.c[k].type) for k in _BIJGEWERKT})
+    .execution_options(synchronize_session=False)
+)
+"""Store one request's new state by its key (parameters ``sleutel`` and ``nieuw_<column>``).
+Built once, as the statements below: building a statement took longer than running it."""
+
+_PER_SLEUTEL = select(*_VERZOEK).where(VerzoekRow.instructie_id == bindparam("sleutel"))
+_PER_SLEUTEL_VOOR_UPDATE = _PER_SLEUTEL.with_for_update()
+_VAN_INSTRUMENT = (
+    select(*_VERZOEK)
+    .where(VerzoekRow.instrument_id == bindparam("instrument_id"))
+    .order_by(VerzoekRow.uitvoerder)
+)
+_SLEUTELS = select(
+    VerzoekRow.instructie_id,
+    VerzoekRow.soort,
+    VerzoekRow.instrument_id,
+    VerzoekRow.casus_id,
+    VerzoekRow.uitvoerder,
+).where(VerzoekRow.instructie_id.in_(bindparam("sleutels", expanding=True)))
+_STATUSSEN = select(VerzoekRow.keten_id, VerzoekRow.status).where(
+    VerzoekRow.keten_id.in_(bindparam("ketens", expanding=True))
+)
+
+
 class VerzoekRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, *, bij_opslaan: Callable[[Verzoek], None] | None = None
+    ) -> None:
+        """``bij_opslaan``: told of each request :meth:`save` stores (a batch of answers forgets
+        the aggregate that owns it, ``hub.adapters.batch_cache``)."""
         self._session = session
+        self._bij_opslaan = bij_opslaan
 
     def add(self, verzoeken: Iterable[Verzoek]) -> None:
         for verzoek in verzoeken:
@@ -48,19 +103,18 @@ class VerzoekRepository:
         """
         kolommen = _kolommen(verzoek)
         result = await self._session.execute(
-            update(VerzoekRow)
-            .where(VerzoekRow.instructie_id == verzoek.instructie_id)
-            .values(**{k: v for k, v in kolommen.items() if k != "instructie_id"})
+            _BIJWERKEN,
+            {"sleutel": verzoek.instructie_id, **{f"nieuw_{k}": kolommen[k] for k in _BIJGEWERKT}},
         )
         if getattr(result, "rowcount", 1) != 1:
             raise LookupError(f"request {verzoek.instructie_id} is not stored")
+        if self._bij_opslaan is not None:
+            self._bij_opslaan(verzoek)
 
     async def get(self, instructie_id: str, *, for_update: bool = False) -> Verzoek | None:
         """One request by its instruction's event id."""
-        query = select(VerzoekRow).where(VerzoekRow.instructie_id == instructie_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query)
+        query = _PER_SLEUTEL_VOOR_UPDATE if for_update else _PER_SLEUTEL
+        row = (await self._session.execute(query, {"sleutel": instructie_id})).first()
         return None if row is None else _verzoek(row)
 
     async def sleutel(self, instructie_id: str) -> VerzoekSleutel | None:
@@ -75,19 +129,32 @@ class VerzoekRepository:
             row.uitvoerder,
         )
 
+    async def sleutels(self, instructie_ids: Iterable[str]) -> dict[str, VerzoekSleutel]:
+        """:meth:`sleutel` of many requests in one statement; a request not stored is left out."""
+        ids = sorted(set(instructie_ids))
+        if not ids:
+            return {}
+        rows = await self._session.execute(_SLEUTELS, {"sleutels": ids})
+        return {
+            row.instructie_id: VerzoekSleutel(
+                row.instructie_id,
+                VerzoekSoort(row.soort),
+                row.instrument_id,
+                row.casus_id,
+                row.uitvoerder,
+            )
+            for row in rows
+        }
+
     async def van_instrument(self, instrument_id: str) -> list[Verzoek]:
         """Every request of one instrument, by agency."""
-        rows = await self._session.scalars(
-            select(VerzoekRow)
-            .where(VerzoekRow.instrument_id == instrument_id)
-            .order_by(VerzoekRow.uitvoerder)
-        )
+        rows = await self._session.execute(_VAN_INSTRUMENT, {"instrument_id": instrument_id})
         return [_verzoek(row) for row in rows]
 
     async def van_casus(self, casus_id: str, statussen: Sequence[VerzoekStatus]) -> list[Verzoek]:
         """A casus's requests with one of ``statussen``, soonest deadline first."""
-        rows = await self._session.scalars(
-            select(VerzoekRow)
+        rows = await self._session.execute(
+            select(*_VERZOEK)
             .where(
                 VerzoekRow.casus_id == casus_id,
                 VerzoekRow.status.in_([s.value for s in statussen]),
@@ -107,8 +174,8 @@ class VerzoekRepository:
         totaal = await self._session.scalar(
             select(func.count()).select_from(VerzoekRow).where(waar)
         )
-        rows = await self._session.scalars(
-            select(VerzoekRow)
+        rows = await self._session.execute(
+            select(*_VERZOEK)
             .where(waar)
             .order_by(VerzoekRow.reageer_uiterlijk, VerzoekRow.instructie_id)
             .offset(pagina.offset)
@@ -118,10 +185,17 @@ class VerzoekRepository:
 
     async def statussen(self, keten_id: str) -> list[VerzoekStatus]:
         """The stored statuses of one chain's requests."""
-        rows = await self._session.scalars(
-            select(VerzoekRow.status).where(VerzoekRow.keten_id == keten_id)
-        )
-        return [VerzoekStatus(status) for status in rows]
+        return (await self.statussen_van([keten_id])).get(keten_id, [])
+
+    async def statussen_van(self, keten_ids: Iterable[str]) -> dict[str, list[VerzoekStatus]]:
+        """:meth:`statussen` of many chains in one statement."""
+        ids = sorted(set(keten_ids))
+        if not ids:
+            return {}
+        per_keten: dict[str, list[VerzoekStatus]] = {}
+        for keten_id, status in await self._session.execute(_STATUSSEN, {"ketens": ids}):
+            per_keten.setdefault(keten_id, []).append(VerzoekStatus(status))
+        return per_keten
 
     async def geescaleerd_per_uitvoerder(self) -> dict[str, int]:
         """Per agency: its requests escalated, late, to its maatwerkfunctionaris and still
@@ -204,7 +278,7 @@ def _aflevering_kolommen(aflevering: MisluktAflevering | None) -> dict[str, Any]
     )
 
 
-def _aflevering(row: VerzoekRow) -> MisluktAflevering | None:
+def _aflevering(row: Row[Any]) -> MisluktAflevering | None:
     if row.aflevering_redencode is None or row.aflevering_sinds is None:
         return None
     return MisluktAflevering(
@@ -223,7 +297,7 @@ def _tupel(waarden: Sequence[str] | None) -> tuple[str, ...] | None:
     return None if waarden is None else tuple(waarden)
 
 
-def _verzoek(row: VerzoekRow) -> Verzoek:
+def _verzoek(row: Row[Any]) -> Verzoek:
     return Verzoek(
         instructie_id=row.instructie_id,
         soort=VerzoekSoort(row.soort),

@@ -38,7 +38,12 @@ from hub.adapters.telemetry import consumed, within
 from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.entrypoints.redelivery import Place, Redelivery, place_of
-from hub.service.antwoorden import AntwoordAfgewezen, Verwerking, verwerk_antwoord
+from hub.service.antwoorden import (
+    AntwoordAfgewezen,
+    Antwoordbatch,
+    Verwerking,
+    verwerk_antwoord,
+)
 from schemas import CloudEvent, InvalidEvent, parse_event
 
 log = structlog.get_logger(__name__)
@@ -125,10 +130,14 @@ class AntwoordConsumer:
         hub = self.get_hub()
         done: list[tuple[Record, _Gedaan]] = []
         rejected: list[tuple[Record, Reden]] = []
+        gelezen = [(record, _lees(record)) for record in records]
         try:
-            async with hub.request_transaction(audit_at_commit=True) as transaction:
-                for record in records:
-                    outcome = await self._verwerk(record, hub)
+            batch = Antwoordbatch(
+                (e for _, e in gelezen if isinstance(e, CloudEvent)), hub.deps.antwoorden
+            )
+            async with hub.request_transaction(batch=True) as transaction:
+                for record, event in gelezen:
+                    outcome = await self._verwerk(record, hub, event, batch)
                     if isinstance(outcome, _Gedaan):
                         done.append((record, outcome))
                     else:
@@ -150,16 +159,23 @@ class AntwoordConsumer:
             self.handled.add(place_of(record))
         return True
 
-    async def _verwerk(self, record: Record, hub: Hub) -> _Gedaan | Reden:
-        """Record one answer, or say why it is rejected; any other failure raises."""
-        try:
-            event = parse_event(bytes(record.value or b""))
-        except Exception as exc:  # anything at all: InvalidEvent, RecursionError, ...
-            return ("ongeldig-bericht", unreadable(exc))
+    async def _verwerk(
+        self,
+        record: Record,
+        hub: Hub,
+        event: CloudEvent[Any] | Reden,
+        batch: Antwoordbatch | None = None,
+    ) -> _Gedaan | Reden:
+        """Record one answer (``event``, read from ``record``), or say why it is rejected; any
+        other failure raises."""
+        if not isinstance(event, CloudEvent):
+            return event
         # The record's own trace: what the answer writes (follow-up records) continues it.
         with consumed(record.headers or (), "hub-antwoorden process") as span:
             try:
-                result = await verwerk_antwoord(event, hub.uow(), hub.deps, topic=str(record.topic))
+                result = await verwerk_antwoord(
+                    event, hub.uow(), hub.deps, topic=str(record.topic), batch=batch
+                )
             except AntwoordAfgewezen as exc:
                 return ("antwoord-afgewezen", str(exc))
         return _Gedaan(event, result, span)
@@ -170,7 +186,7 @@ class AntwoordConsumer:
         hub = self.get_hub()
         place = place_of(record)
         try:
-            outcome = await self._verwerk(record, hub)
+            outcome = await self._verwerk(record, hub, _lees(record))
         except Exception as exc:
             attempts = self.redelivery.failed(place)
             if is_transient(exc) or not self.redelivery.exhausted(attempts):
@@ -207,6 +223,14 @@ class AntwoordConsumer:
                 status=result.status,
                 duplicate=not result.gewijzigd,
             )
+
+
+def _lees(record: Record) -> CloudEvent[Any] | Reden:
+    """The record's answer, or why it is unreadable."""
+    try:
+        return parse_event(bytes(record.value or b""))
+    except Exception as exc:  # anything at all: InvalidEvent, RecursionError, ...
+        return ("ongeldig-bericht", unreadable(exc))
 
 
 def records_of(message: Any) -> tuple[Record, ...]:

@@ -54,6 +54,10 @@ class CasusRepository(Protocol):
 
     async def leden(self, casus_id: str) -> builtins.list[Lid]: ...
 
+    async def woongemeente(self, casus_id: str) -> str | None:
+        """The casus's municipality of residence (None: none given, or no such casus): one
+        column, where reading the whole casus took four statements."""
+
     async def casus_ids_van(self, zoeksleutel: str) -> builtins.list[str]:
         """The casussen with a household member of this lookup key (``HubSecrets.zoeksleutel``),
         in order of id: how the hub finds one person's casussen. For the hub's own use only."""
@@ -118,6 +122,9 @@ class VerzoekRepository(Protocol):
 
     async def sleutel(self, instructie_id: str) -> VerzoekSleutel | None: ...
 
+    async def sleutels(self, instructie_ids: Iterable[str]) -> dict[str, VerzoekSleutel]:
+        """:meth:`sleutel` of many requests at once; a request not stored is left out."""
+
     async def van_instrument(self, instrument_id: str) -> list[Verzoek]:
         """Every request of one instrument, by agency."""
 
@@ -147,6 +154,9 @@ class ProcessedEvents(Protocol):
     """Implemented by ``hub.adapters.repository.ProcessedEvents``."""
 
     async def seen(self, event_id: str) -> bool: ...
+
+    async def seen_of(self, event_ids: Iterable[str]) -> set[str]:
+        """Which of ``event_ids`` were handled: :meth:`seen` of many at once."""
 
     def mark(self, event_id: str, event_type: str) -> None: ...
 

@@ -8,13 +8,25 @@ repository against its protocol here.
 Inside a :class:`RequestTransaction` (an HTTP request made with an ``Idempotency-Key``, a batch
 of answers) every unit of work is a savepoint of the request's one transaction instead: the
 effect, the answer stored under the key and anything else the request writes commit together, or
-not at all (``hub.entrypoints.idempotentie``). In a batch of answers (``audit_at_commit``) its
-units of work hand their audit entries to the request transaction, which chains them all just
-before it commits: the chain head stays the last lock the transaction takes. A batch that locked
-the head at its first answer's savepoint and then the time-out of its next answer deadlocked on
-PostgreSQL with an API request that held that time-out and waited for the head (the request got a
-500). An HTTP request's units of work still seal their own (a refused entry is its request's
-answer, ``TRANSACTION_LOG_WRITE_ERROR``).
+not at all (``hub.entrypoints.idempotentie``).
+
+A batch of answers (``batch=True``, ``hub.entrypoints.antwoord_stream``) goes further, because
+it records many answers, often several to one order, in one transaction:
+
+- its units of work hand what every answer writes and nothing in the batch reads back to the
+  transaction, which writes it all just before it commits (:class:`_Later`): the audit entries,
+  the processing-log entries, the event ids marked processed, and the chain status of each order
+  or information request answered (read after every answer of the batch was written). The chain
+  head stays the last lock the transaction takes: a batch that locked the head at its first
+  answer's savepoint and then the time-out of its next answer deadlocked on PostgreSQL with an
+  API request that held that time-out and waited for the head (the request got a 500). What a
+  unit of work whose savepoint rolls back (a rejected answer) queued is dropped with it;
+- the aggregates its units of work load for update are handed from one savepoint to the next
+  (``hub.adapters.batch_cache``), and the households it reads are read once;
+- a unit of work of a batch commits once: its savepoint is released and no other opened.
+
+An HTTP request's units of work still seal their own audit entries (a refused entry is its
+request's answer, ``TRANSACTION_LOG_WRITE_ERROR``).
 """
 
 from __future__ import annotations
@@ -30,12 +42,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 
 from hub.adapters.aflevering import AbonnementRepository
 from hub.adapters.afwijking_repository import AfwijkingRepository
+from hub.adapters.batch_cache import BatchCache, Checkout
 from hub.adapters.casus_repository import CasusRepository
 from hub.adapters.escalatie_repository import EscalatieRepository
 from hub.adapters.idempotency_repository import IdempotencyKeys
 from hub.adapters.informatie_repository import InformatieRepository
 from hub.adapters.ops_repository import DeadLetterRepository, OverviewQueries
 from hub.adapters.opschorting_repository import OpschortingRepository
+from hub.adapters.orm import AuditRow
 from hub.adapters.outbox import outbox_row, write_outbox
 from hub.adapters.outbox_queries import OutboxQueries
 from hub.adapters.overbrugging_repository import OverbruggingRepository
@@ -44,6 +58,9 @@ from hub.adapters.repository import AuditNietGeschreven, AuditTrail, ProcessedEv
 from hub.adapters.retention import RetentionQueries
 from hub.adapters.verwerking_repository import VerwerkingRepository
 from hub.adapters.verzoek_repository import VerzoekRepository
+from hub.domain.casus import Lid
+from hub.domain.model import Aggregaat
+from hub.domain.verwerking import Verwerking
 from hub.service.errors import LogNietGeschreven
 from hub.service.unit_of_work import Bus, UnitOfWork
 from schemas import CloudEvent
@@ -69,17 +86,17 @@ class RequestTransaction:
     no read of this request is overtaken by another writer before its own write.
     """
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, audit_at_commit: bool = False
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, batch: bool = False) -> None:
         self._sessions = sessions
-        self.audit_at_commit = audit_at_commit
-        """Whether its units of work leave their audit entries to :meth:`commit`."""
+        self.batch = batch
+        """A batch of answers (see the module's docstring)."""
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._token: Any = None
-        self._audit: AuditTrail | None = None
-        """The audit entries of its committed units of work, chained at :meth:`commit`."""
+        self._later: _Later | None = None
+        """What its committed units of work left to :meth:`commit` (a batch only)."""
+        self.cache = BatchCache()
+        """What this transaction's units of work hand on to each other (a batch only)."""
 
     async def session(self) -> AsyncSession:
         if self._session is None:
@@ -93,21 +110,21 @@ class RequestTransaction:
         if callback not in self._after_commit:
             self._after_commit.append(callback)
 
-    def audit_later(self, session: AsyncSession, trail: AuditTrail, clock: Clock) -> None:
-        """Take the entries of a unit of work that committed its savepoint, to chain at
-        :meth:`commit` (see the module's docstring)."""
-        if self._audit is None:
-            self._audit = AuditTrail(session, clock)
-        self._audit.add(trail.take())
+    def later(self, session: AsyncSession, clock: Clock) -> _Later:
+        """Where a unit of work whose savepoint committed leaves what :meth:`commit` writes."""
+        if self._later is None:
+            self._later = _Later(session, clock)
+        return self._later
 
     async def commit(self) -> None:
         """Write everything; a unit of work opened after this starts a new transaction."""
         session, self._session = self._session, None
-        audit, self._audit = self._audit, None
+        later, self._later = self._later, None
+        self.cache = BatchCache()
         if session is not None:
             try:
-                if audit is not None:
-                    await _seal(audit)
+                if later is not None:
+                    await later.write()
                 await session.commit()
             finally:
                 await session.close()
@@ -118,7 +135,8 @@ class RequestTransaction:
     async def rollback(self) -> None:
         """Undo everything; a unit of work opened after this starts a new transaction."""
         self._after_commit = []
-        self._audit = None
+        self._later = None
+        self.cache = BatchCache()
         session, self._session = self._session, None
         if session is not None:
             try:
@@ -137,13 +155,49 @@ class RequestTransaction:
         tb: TracebackType | None,
     ) -> None:
         _current.reset(self._token)
-        self._audit = None
+        self._later = None
+        self.cache = BatchCache()
         if self._session is not None:
             try:
                 await self._session.rollback()
             finally:
                 await self._session.close()
                 self._session = None
+
+
+def _niemand(_aggregaat: Aggregaat) -> None:
+    """Nobody to tell: :class:`_Later` loads no aggregate."""
+
+
+class _Later:
+    """What the committed units of work of a batch of answers leave to its commit."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+        self._marks: list[dict[str, Any]] = []
+        self._verwerkingen: list[Verwerking] = []
+        self._opschortingen: set[str] = set()
+        self._informatie: set[str] = set()
+        self._audit: list[AuditRow] = []
+
+    def take_from(self, uow: SqlUnitOfWork) -> None:
+        self._marks.extend(uow._processed.take())
+        self._verwerkingen.extend(uow._verwerkingen.take())
+        self._opschortingen |= uow._opschortingen.take()
+        self._informatie |= uow._informatie.take()
+        self._audit.extend(uow._audit.take())
+
+    async def write(self) -> None:
+        """Each kind in one or two statements; the audit entries last (the module's docstring)."""
+        session, clock = self._session, self._clock
+        await ProcessedEvents(session, clock).write(self._marks)
+        await OpschortingRepository(session, _niemand).write(self._opschortingen)
+        await InformatieRepository(session, _niemand).write(self._informatie)
+        await VerwerkingRepository(session).write(self._verwerkingen)
+        audit = AuditTrail(session, clock)
+        audit.add(self._audit)
+        await _seal(audit)
 
 
 _current: ContextVar[RequestTransaction | None] = ContextVar("request_transaction", default=None)
@@ -166,18 +220,31 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = False
         self._request: RequestTransaction | None = None
         self._savepoint: AsyncSessionTransaction | None = None
+        self._checkout: Checkout | None = None
+        """In a batch of answers: the aggregates this unit of work holds (``batch_cache``)."""
 
     async def _begin(self) -> None:
         self._request = _current.get()
+        self._checkout = None
+        leden: dict[str, list[Lid]] | None = None
         if self._request is not None:
             self.session = await self._request.session()
             self._savepoint = await self.session.begin_nested()
+            if self._request.batch:
+                self._checkout = self._request.cache.checkout()
+                leden = self._request.cache.leden
         else:
             self.session = self._sessions()
-        self.casussen = CasusRepository(self.session, self.zie)
-        self.opschortingen = OpschortingRepository(self.session, self.zie)
-        self.verzoeken = VerzoekRepository(self.session)
-        self.processed = ProcessedEvents(self.session, self.clock)
+        checkout = self._checkout
+        self.casussen = CasusRepository(self.session, self.zie, leden=leden)
+        self.opschortingen = self._opschortingen = OpschortingRepository(
+            self.session, self.zie, checkout=checkout
+        )
+        self.verzoeken = VerzoekRepository(
+            self.session,
+            bij_opslaan=None if checkout is None else lambda v: checkout.forget(v.instrument_id),
+        )
+        self.processed = self._processed = ProcessedEvents(self.session, self.clock)
         self.audit = self._audit = AuditTrail(self.session, self.clock)
         self.dead_letters = DeadLetterRepository(self.session)
         self.overview = OverviewQueries(self.session)
@@ -185,7 +252,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.retention = RetentionQueries(self.session)
         self.idempotency = IdempotencyKeys(self.session)
         self.verwerkingen = self._verwerkingen = VerwerkingRepository(self.session)
-        self.informatieverzoeken = InformatieRepository(self.session, self.zie)
+        self.informatieverzoeken = self._informatie = InformatieRepository(
+            self.session, self.zie, checkout=checkout
+        )
         self.overbruggingen = OverbruggingRepository(self.session, self.zie, self.clock)
         self.register = RegisterRepository(self.session, self.zie)
         self.escalaties = EscalatieRepository(self.session, self.zie)
@@ -199,6 +268,8 @@ class SqlUnitOfWork(UnitOfWork):
         if self._request is not None:
             if self._savepoint is not None and self._savepoint.is_active:
                 await self._savepoint.rollback()
+                if self._checkout is not None:
+                    self._checkout.drop()
             return
         try:
             await self.session.rollback()
@@ -217,26 +288,37 @@ class SqlUnitOfWork(UnitOfWork):
         self._outbox_written = True
 
     async def _commit(self) -> None:
+        batch = self._request is not None and self._request.batch
+        if batch and self._savepoint is None:
+            raise RuntimeError("a unit of work of a batch of answers commits once")
         # Flush first: a constraint that the action's own rows break is that error, not a
         # failure to write the audit entry (which the seal reports as TRANSACTION_LOG_WRITE_ERROR).
         berichten, self._berichten = self._berichten, []
         rijen, self._outbox_rijen = self._outbox_rijen, []
         await self.session.flush()
         await write_outbox(self.session, rijen)
-        await self._verwerkingen.write()
+        if not batch:  # a batch writes these at its commit (the module's docstring)
+            await self._processed.write()
+            await self._opschortingen.write()
+            await self._informatie.write()
+            await self._verwerkingen.write()
         if berichten and self._feed is not None:
             await self._feed(self.session, berichten, self.clock())
         await self.session.flush()
         wake = self._on_outbox_commit if self._outbox_written else None
         self._outbox_written = False
-        if self._request is not None and self._request.audit_at_commit:
-            self._request.audit_later(self.session, self._audit, self.clock)
-        else:
+        if not batch:
             await _seal(self._audit)
         if self._request is not None:
             assert self._savepoint is not None
             await self._savepoint.commit()
-            self._savepoint = await self.session.begin_nested()  # a unit of work may commit again
+            if batch:
+                self._request.later(self.session, self.clock).take_from(self)
+                if self._checkout is not None:
+                    self._checkout.give_back()
+                self._savepoint = None
+            else:
+                self._savepoint = await self.session.begin_nested()  # it may commit again
             if wake is not None:
                 self._request.after_commit(wake)
             return

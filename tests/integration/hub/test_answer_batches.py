@@ -10,25 +10,35 @@ from typing import NoReturn
 import pytest
 from aiokafka import ConsumerRecord
 from faststream.exceptions import NackMessage
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from structlog.testing import capture_logs
 
 from hub.adapters.metrics import HubMetrics
+from hub.adapters.orm import InformatieGegevenRow, InformatieverzoekRow, OutboxRow
 from hub.adapters.telemetry import configure_tracing, trace_ids
 from hub.entrypoints import antwoord_stream
 from hub.entrypoints.antwoord_stream import AntwoordConsumer
 from hub.entrypoints.redelivery import Redelivery, RedeliveryPolicy
+from hub.service.informatie import lees_informatieverzoek
 from hub.service.opschorting import lees_opschorting
+from schemas import parse_event
+from schemas.topics import informatie_antwoord_topic, informatie_verzoek_topic
 from schemas.tracing import TRACEPARENT
 from simulators import AGENCIES
+from tests.api.hub.test_informatie_api import verstrekt
+from tests.integration.hub.test_informatie_store import vraag
 from tests.integration.hub.test_store import answer, op_topic, order
 
 
 def record(
-    event, offset: int, value: bytes | None = None, traceparent: str | None = None
+    event,
+    offset: int,
+    value: bytes | None = None,
+    traceparent: str | None = None,
+    topic: str | None = None,
 ) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(
-        topic=op_topic(event),
+        topic=topic or op_topic(event),
         partition=0,
         offset=offset,
         timestamp=0,
@@ -146,3 +156,50 @@ async def test_each_answer_of_a_batch_is_logged_in_the_trace_its_record_carried(
 
     processed = {line["event_id"]: line for line in logs if line["event"] == "answer processed"}
     assert {i: line.get("trace_id") for i, line in processed.items()} == traces
+
+
+async def test_answers_to_one_request_in_a_batch_around_a_rejected_one_each_count_once(hub):
+    # The batch loads the request once and hands it from answer to answer. The rejected answer
+    # (it names categories not asked of the agency) read it too, and its savepoint is rolled
+    # back: the answers after it read the request as the store has it, with the answer before.
+    _, verzoek_id = await vraag(hub)
+    async with hub.sessions() as session:
+        rows = list(
+            await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.topic == informatie_verzoek_topic("cjib").name)
+                .order_by(OutboxRow.seq)
+            )
+        )
+    eerste, tweede = (parse_event(row.value) for row in rows)
+    answers = [
+        verstrekt(eerste, {"vorderingen": "een"}),
+        # rejected: says it was asked for more than it was (the hub's minimisation check)
+        verstrekt(tweede, {"vorderingen": "twee"}, gevraagd=("vorderingen", "beslagen")),
+        verstrekt(tweede, {"vorderingen": "twee"}),
+        verstrekt(eerste, {"vorderingen": "later"}),  # the first answer wins
+    ]
+    records = [
+        record(e, n, topic=informatie_antwoord_topic("cjib").name) for n, e in enumerate(answers)
+    ]
+    consumer = Consumer(hub)
+
+    await consumer.until_acked(records)
+
+    assert consumer.dead == [(1, "antwoord-afgewezen")]
+    after = await lees_informatieverzoek(verzoek_id, hub.uow(), verzoeker="loket")
+    assert after.status.value == "confirmed"
+    async with hub.sessions() as session:
+        stored = (
+            await session.execute(
+                select(InformatieverzoekRow.status).where(
+                    InformatieverzoekRow.informatieverzoek_id == verzoek_id
+                )
+            )
+        ).scalar_one()
+        gegevens = await session.scalar(
+            select(func.count())
+            .select_from(InformatieGegevenRow)
+            .where(InformatieGegevenRow.informatieverzoek_id == verzoek_id)
+        )
+    assert (stored, gegevens) == ("confirmed", 2)

@@ -34,7 +34,7 @@ async def test_an_answer_batch_and_a_request_on_its_time_out_both_commit(
     first_answer_done, request_holds_time_out = asyncio.Event(), asyncio.Event()
 
     async def batch() -> None:
-        async with hub.request_transaction(audit_at_commit=True) as transaction:
+        async with hub.request_transaction(batch=True) as transaction:
             async with hub.uow() as uow:  # the batch's first answer, of another time-out
                 audited(uow, "antwoord.een")
                 await uow.commit()

@@ -111,6 +111,9 @@ class FakeProcessed:
     async def seen(self, event_id: str) -> bool:
         return event_id in self._uow.work.processed
 
+    async def seen_of(self, event_ids: Any) -> set[str]:
+        return {i for i in event_ids if i in self._uow.work.processed}
+
     def mark(self, event_id: str, event_type: str) -> None:
         self._uow.work.processed[event_id] = event_type
 
@@ -175,6 +178,10 @@ class FakeCasusRepository:
     async def leden(self, casus_id: str) -> list[Lid]:
         casus = self._rows.get(casus_id)
         return list(casus.leden) if casus is not None else []
+
+    async def woongemeente(self, casus_id: str) -> str | None:
+        casus = self._rows.get(casus_id)
+        return casus.woongemeente if casus is not None else None
 
     async def casus_ids_van(self, zoeksleutel: str) -> list[str]:
         return sorted(
@@ -322,6 +329,10 @@ class FakeVerzoekRepository:
                     v.instructie_id, v.soort, v.instrument_id, v.casus_id, v.uitvoerder
                 )
         return None
+
+    async def sleutels(self, instructie_ids: Any) -> dict[str, Any]:
+        gevonden = {i: await self.sleutel(i) for i in set(instructie_ids)}
+        return {i: s for i, s in gevonden.items() if s is not None}
 
     async def van_casus(self, casus_id: str, statussen: Any) -> list[Any]:
         return [
