@@ -38,12 +38,9 @@ Record: TypeAlias = ConsumerRecord[Any, Any]
 MAX_GELIJKTIJDIG = 16
 """Most casussen worked on at the same time (back-office calls in flight)."""
 BATCH_RECORDS = 100
-"""Most records taken from the broker at once."""
-BATCH_WAIT_MS = 20
-"""How long the consumer waits for records before it looks again. A batch never waits to fill
-(the broker's records are handed over as soon as there are any), but FastStream's batch
-subscriber pauses this long after a look that found nothing (200 ms by default), and an
-instruction arriving then waits for it: short, so that an order one at a time is not held up."""
+"""Most records taken from the broker at once. A batch never waits to fill: the subscriber waits
+on the broker and hands over what it has as soon as there is anything, with no pause between
+looks (:mod:`schemas.batch_subscriber`)."""
 
 
 def per_casus(records: Sequence[Record]) -> list[list[Record]]:

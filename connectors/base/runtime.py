@@ -75,7 +75,6 @@ from connectors.base.backoffice import (
 )
 from connectors.base.gelijktijdig import (
     BATCH_RECORDS,
-    BATCH_WAIT_MS,
     MAX_GELIJKTIJDIG,
     records_of,
     terug_naar_onaf,
@@ -95,6 +94,7 @@ from connectors.base.telemetry import broker_middleware
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
 from schemas.backoff import Backoff
+from schemas.batch_subscriber import waits_for_records
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.logs import BROKER_LOGGER, LogThrottle
@@ -564,7 +564,7 @@ def bouw_broker(
     )
     topics = [t.name for t in koppeling.topics]
 
-    @broker.subscriber(
+    subscriber = broker.subscriber(
         # Provisioned by `maatwerk-hub topics`: FastStream neither creates nor warns about them
         # (``allow_auto_create_topics=False`` would still warn at every start).
         *(Topic(name, declare=False) for name in topics),
@@ -574,12 +574,14 @@ def bouw_broker(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         batch=True,  # casussen concurrently, each in order (connectors.base.gelijktijdig)
         max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
         parser=_leesbare_headers,
         decoder=_ruwe_bodies,
         title=f"{koppeling.naam}:instructies",
         description=f"Instructions for {koppeling.organisatie.naam}: {', '.join(topics)}.",
     )
+
+    # Waits on the broker for instructions, never pauses between looks (schemas.batch_subscriber)
+    @waits_for_records(subscriber)
     async def instructies_ontvangen(bodies: list[bytes], message: KafkaMessage) -> None:
         records = records_of(message)
 

@@ -49,13 +49,9 @@ from schemas import CloudEvent, InvalidEvent, parse_event
 log = structlog.get_logger(__name__)
 
 BATCH_RECORDS = 200
-"""Most answers recorded in one transaction."""
-BATCH_WAIT_MS = 20
-"""How long the consumer waits for records before it looks again. A batch never waits to fill:
-the broker's records are handed over as soon as there are any. But FastStream's batch
-subscriber pauses this long after a wait that found nothing (its ``batch_timeout_ms``, 200 ms by
-default), and an answer arriving in that pause waits for it: short, so that an order one at a
-time is not held up, at the cost of a cheap wake-up 25 times a second when idle."""
+"""Most answers recorded in one transaction. A batch never waits to fill: the subscriber waits
+on the broker and hands over what it has as soon as there is anything, with no pause between
+looks (:mod:`schemas.batch_subscriber`)."""
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 Reden: TypeAlias = tuple[str, str]

@@ -45,14 +45,10 @@ from hub.adapters.metrics import HubMetrics
 from hub.adapters.transient import is_transient
 from hub.bootstrap import Hub
 from hub.domain.dead_letter import DeadLetter
-from hub.entrypoints.antwoord_stream import (
-    BATCH_RECORDS,
-    BATCH_WAIT_MS,
-    AntwoordConsumer,
-    records_of,
-)
+from hub.entrypoints.antwoord_stream import BATCH_RECORDS, AntwoordConsumer, records_of
 from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
 from hub.service.ops import record_dead_letter
+from schemas.batch_subscriber import waits_for_records
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
 from schemas.producer import VerseProducer
 from schemas.topics import dead_letter_topic, dead_letter_topics, principal
@@ -204,19 +200,21 @@ def register_handlers(
 
     consumer = AntwoordConsumer(get_hub, metrics, antwoorden, set_aside, retry_answer)
 
-    @broker.subscriber(
+    # Waits on the broker for answers and never pauses between looks (schemas.batch_subscriber)
+    answers = broker.subscriber(
         *provisioned(antwoord_topics),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         batch=True,
         max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
         parser=_lenient_batch_headers,
         decoder=_raw_bodies,
         title="hub-antwoorden",
         description="Agencies' answers to the hub's requests, of every instrument.",
     )
+
+    @waits_for_records(answers)
     async def on_antwoord(bodies: list[bytes], message: KafkaMessage) -> None:
         await consumer.batch(records_of(message))
 

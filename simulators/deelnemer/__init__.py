@@ -173,18 +173,19 @@ class Deelnemer:
         return str(created["id"])
 
     async def pull(self, abonnement_id: str, *, cursor: int = 0, pause: float = 1.0) -> None:
-        """Pull and acknowledge until cancelled (at-least-once: kept once by event id)."""
+        """Pull and acknowledge until cancelled (at-least-once: kept once by event id). One
+        client for every round (a new one per round was a TLS handshake with the hub a second)."""
         pad = f"/api/v1/abonnementen/{abonnement_id}"
-        while True:
-            async with self.hub() as hub:
+        async with self.hub() as hub:
+            while True:
                 page = (await hub.get(f"{pad}/events", params={"after": cursor})).json()
                 for event in page["events"]:
                     await self.verwerk(event)
                 if page["cursor"] > cursor:
                     await hub.post(f"{pad}/ack", json={"cursor": page["cursor"]})
                     cursor = page["cursor"]
-            if not page["events"]:
-                await asyncio.sleep(pause)
+                if not page["events"]:
+                    await asyncio.sleep(pause)
 
 
 async def serve(
