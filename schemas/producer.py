@@ -77,7 +77,10 @@ class VerseProducer:
         return producer
 
     def __init__(self, broker: KafkaBroker, *, seconds: float = START_SECONDS) -> None:
-        self._broker = broker
+        self._broker_ref = weakref.ref(broker)
+        """Weak: the one per broker lives in a ``WeakKeyDictionary`` keyed by the broker, and a
+        strong reference from the value would keep the broker (and whatever holds it: a whole
+        hub) alive for the rest of the process."""
         self._seconds = seconds
         self._verdacht = False
         self._lock = asyncio.Lock()
@@ -95,16 +98,22 @@ class VerseProducer:
         async with self._lock:
             if not self._verdacht:
                 return
-            await vernieuw_producer(self._broker, seconds=self._seconds)
+            await vernieuw_producer(self._broker(), seconds=self._seconds)
             self._verdacht = False
             self.vernieuwd += 1
             log.warning("kafka producer replaced after a failed publish", times=self.vernieuwd)
+
+    def _broker(self) -> KafkaBroker:
+        broker = self._broker_ref()
+        if broker is None:
+            raise RuntimeError("the broker of this producer is gone")
+        return broker
 
     async def publish(self, *args: Any, **kwargs: Any) -> Any:
         """``broker.publish(*args, **kwargs)``, on a fresh producer if the last one failed."""
         await self.gereed()
         try:
-            return await self._broker.publish(*args, **kwargs)
+            return await self._broker().publish(*args, **kwargs)
         except (KafkaError, TimeoutError):
             self.verdacht()
             raise

@@ -294,7 +294,24 @@ def informatie_antwoord_topic(uitvoerder: Uitvoerder | str) -> Topic:
 
 
 def catalogue() -> tuple[Topic, ...]:
-    """All topics, in a stable order."""
+    """All topics, in a stable order.
+
+    Built once per set of installed agencies (:func:`~schemas.organisaties.uitvoerders`, read
+    once per process): the hub asks for it some thirty times while it starts (its subscriptions,
+    the answer routes' topics, the consumer groups it watches), and building it each time was
+    about a tenth of a hub's start."""
+    register = uitvoerders()
+    if not _GEBOUWD or _GEBOUWD[0][0] is not register:
+        _GEBOUWD[:] = [(register, _alle_topics())]
+    return _GEBOUWD[0][1]
+
+
+_GEBOUWD: list[tuple[Mapping[str, object], tuple[Topic, ...]]] = []
+"""The catalogue, beside the register of agencies it was built from (a test that registers
+another agency gets a new register, and so a new catalogue)."""
+
+
+def _alle_topics() -> tuple[Topic, ...]:
     return (
         CASUS,
         OPSCHORTING,

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING
 import pytest
 import structlog
 
+from tests.support.memory import forget_stopped_apps, settle
 from tests.support.processes import free_port, free_ports
 
 pytest_plugins = ["pytester", "tests.support.klok", "tests.support.idle"]
@@ -120,6 +121,15 @@ def _plain_tracebacks() -> None:
             for processor in structlog.get_config()["processors"]
         ]
     )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    settle()  # the collected tests' heap out of the collector's way (tests.support.memory)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    forget_stopped_apps()  # a stopped app and its hub can be freed (tests.support.memory)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,14 +16,26 @@ does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Integer,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from hub.adapters.orm import AbonnementRow, AfleveringRow
+from hub.adapters.orm import AbonnementRow, AfleveringRow, UtcDateTime
 from hub.domain.aflevering import geadresseerden
 from schemas import CloudEvent
 
@@ -196,11 +208,17 @@ class AbonnementRepository:
         return int(result.rowcount or 0)
 
 
-def te_bezorgen(now: dt.datetime, limit: int) -> Any:
-    """Push rows whose time has come, in order, of live push subscriptions not paused by their
-    receiver (429), except those behind
+@functools.cache
+def te_bezorgen() -> Select[AfleveringRow, AbonnementRow]:
+    """Push rows whose time has come (parameter ``now``), in order, at most ``limit``, of live
+    push subscriptions not paused by their receiver (429), except those behind
     an earlier row of their subscription and casus that is neither delivered nor dead: per
-    casus the order holds, other casussen go on."""
+    casus the order holds, other casussen go on.
+
+    Built once, like the outbox relay's question (``hub.adapters.outbox.due_rows``): the push
+    worker asks after every commit that writes outbox rows and every ``webhook_poll_seconds``,
+    and building the statement (an aliased subquery) took more Python than the answer."""
+    now = bindparam("now", type_=UtcDateTime())
     eerder = aliased(AfleveringRow)
     blocked = exists().where(
         eerder.abonnement_id == AfleveringRow.abonnement_id,
@@ -222,5 +240,5 @@ def te_bezorgen(now: dt.datetime, limit: int) -> Any:
             ~blocked,
         )
         .order_by(AfleveringRow.seq)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer()))
     )

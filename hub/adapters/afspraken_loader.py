@@ -9,6 +9,7 @@ and the hub does not start.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Literal, Self
 
@@ -82,7 +83,18 @@ class _Bestand(BaseModel):
 
 
 def lees_afspraken(tekst: str, *, bron: str = "<text>") -> Afsprakentabel:
-    """The table in ``tekst`` (YAML), or :class:`AfsprakenOngeldig` naming what is wrong."""
+    """The table in ``tekst`` (YAML), or :class:`AfsprakenOngeldig` naming what is wrong.
+
+    The same text gives the same table, checked once per process: the table is immutable, and
+    building it (the YAML loader's constructor and the checks are Python, 1.5 ms) was part of
+    every hub start where a test process starts hundreds of hubs from the one shipped file. The
+    file is read at every start, so a changed file is read and checked anew, and a broken one is
+    refused at every start."""
+    return _gelezen(tekst, bron)
+
+
+@functools.lru_cache(maxsize=8)
+def _gelezen(tekst: str, bron: str) -> Afsprakentabel:
     try:
         ruw = yaml.load(tekst, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:

@@ -1,4 +1,4 @@
-"""A background job that runs now and then every so often, until cancelled."""
+"""A background job that runs every so often, until cancelled."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ async def every(
     *,
     name: str,
     on_failure: Callable[[str], object] | None = None,
+    first_after: float = 0.0,
 ) -> None:
-    """Run ``job`` now and then every ``seconds``; a failed round is logged, counted
-    (``on_failure``, a metric) and the job runs again at the next round: a database or broker
-    that is away for a moment is not a crash of the task (that would make the hub unready while
-    its API still takes orders). What escapes this loop is a crash, for the supervisor
-    (:mod:`schemas.supervision`)."""
+    """Run ``job`` after ``first_after`` seconds (at once by default) and then every
+    ``seconds``; a failed round is logged, counted (``on_failure``, a metric) and the job runs
+    again at the next round: a database or broker that is away for a moment is not a crash of
+    the task (that would make the hub unready while its API still takes orders). What escapes
+    this loop is a crash, for the supervisor (:mod:`schemas.supervision`)."""
+    if first_after > 0:
+        await asyncio.sleep(first_after)
     while True:
         try:
             await job()

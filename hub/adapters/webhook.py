@@ -126,7 +126,8 @@ class WebhookBezorger:
     async def bezorg_once(self) -> int:
         """Push one round of due rows; returns how many were delivered."""
         async with self._sessions() as session:
-            rows = (await session.execute(te_bezorgen(self._clock(), self._batch))).all()
+            due = {"now": self._clock(), "limit": self._batch}
+            rows = (await session.execute(te_bezorgen(), due)).all()
         per_abonnement: dict[str, list[tuple[AfleveringRow, AbonnementRow]]] = defaultdict(list)
         for row, abonnement in rows:
             per_abonnement[abonnement.abonnement_id].append((row, abonnement))

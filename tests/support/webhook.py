@@ -115,5 +115,10 @@ async def ontvanger(cert: tuple[str, str]) -> AsyncIterator[Ontvanger]:
     try:
         yield ontvanger
     finally:
-        server.should_exit = True
+        # At once: the hub under test keeps its connection open (keep-alive, TLS), and a graceful
+        # stop waited for it to close until timeout_graceful_shutdown, a second per test. An
+        # answer still held (a test's scripted delay) is cancelled.
+        server.should_exit = server.force_exit = True
         await task
+        for held in list(server.server_state.tasks):
+            held.cancel()

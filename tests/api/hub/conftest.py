@@ -25,7 +25,7 @@ from schemas.topics import (
     informatie_verzoek_topic,
     instructie_topic,
 )
-from schemas.versleuteling import generate_private_key, private_key_pem, public_key_pem
+from schemas.versleuteling import generate_private_key, public_key_pem
 from simulators import AGENCIES
 from tests.support.identiteit import client_for
 from tests.support.pki import Pki, make_pki
@@ -34,12 +34,14 @@ from tests.support.store import migrated_sqlite
 
 @pytest.fixture
 def agency_keys(tmp_path: Path) -> dict[str, X25519PrivateKey]:
+    """Each agency's key pair: the public key in the hub's keys directory (``<agency>.pub``, all
+    the hub reads there of an agency), the private key here, for the test to open what the hub
+    sealed for that agency."""
     keys_dir = tmp_path / "keys"
     keys_dir.mkdir()
     keys = {}
     for agency in AGENCIES:
         key = generate_private_key()
-        (keys_dir / f"{agency}.key").write_bytes(private_key_pem(key))
         (keys_dir / f"{agency}.pub").write_bytes(public_key_pem(key.public_key()))
         keys[agency] = key
     return keys
