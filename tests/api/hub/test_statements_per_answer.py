@@ -11,15 +11,11 @@ once; what each answer still costs is its own savepoint and the writes of its ow
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from aiokafka import ConsumerRecord
 from faststream.exceptions import NackMessage
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from hub.adapters.metrics import HubMetrics
 from hub.entrypoints.antwoord_stream import AntwoordConsumer
@@ -35,30 +31,7 @@ from simulators import AGENCIES
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import answer_event, order
 from tests.api.hub.test_informatie_api import body, casus, geweigerd, verstrekt, vraag
-
-_counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
-    "counting", default=None
-)
-
-
-def _count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-    seen = _counting.get()
-    if seen is not None:
-        seen.append(statement)
-
-
-@contextlib.contextmanager
-def statements() -> Iterator[list[str]]:
-    """The statements run in this task (the batch, handled in the test's own task), not the
-    relay's or any other background task's."""
-    seen: list[str] = []
-    token = _counting.set(seen)
-    event.listen(Engine, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", _count)
-        _counting.reset(token)
+from tests.support.statements import statements
 
 
 class Consumer:

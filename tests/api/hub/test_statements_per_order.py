@@ -8,39 +8,9 @@ household are read once per event, and its rows of each kind are written in one 
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from collections.abc import Iterator
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from simulators import AGENCIES
 from tests.support.loket import casus_body, opschorting_body
-
-_counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
-    "counting", default=None
-)
-
-
-def _count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-    seen = _counting.get()
-    if seen is not None:
-        seen.append(statement)
-
-
-@contextlib.contextmanager
-def statements() -> Iterator[list[str]]:
-    """The statements run in this task (the request, handled in the test's own task by the
-    in-process transport), not the relay's or any other background task's."""
-    seen: list[str] = []
-    token = _counting.set(seen)
-    event.listen(Engine, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", _count)
-        _counting.reset(token)
+from tests.support.statements import statements
 
 
 async def _order(loket, agencies: tuple[str, ...]) -> list[str]:
