@@ -360,7 +360,11 @@ async def test_every_chart_draws_the_flow_at_1280_px_without_a_console_error(
                 await expect(lag.filter(has_text="connector-")).to_have_count(len(ANSWERING))
                 await expect(page.locator("#latentie-venster tr")).to_have_count(len(ANSWERING))
                 # One language: every action in Dutch words, no "informatie.confirmed" codes.
-                chips = await page.locator("#audit .chip").all_inner_texts()
+                # The audit list is fetched apart from the charts: wait for it to be drawn
+                # (read at once, it was empty once at load 16 with three test workers).
+                audit = page.locator("#audit .chip")
+                await expect(audit.filter(has_text="Time-out: bevestigd").first).to_be_visible()
+                chips = await audit.all_inner_texts()
                 assert chips and not [c for c in chips if re.search(r"\w\.\w|_", c)], chips
                 assert "Time-out: bevestigd" in chips, chips
                 # Another window: the charts are drawn again over the last 15 minutes.
