@@ -11,6 +11,11 @@ hostile records and the tally of what became of every order.
 The suite runs its own broker (``deploy/kafka/local-kafka.sh`` on free ports, a data dir and CA
 of its own) so that restarting it never touches the session's broker the other tests use; every
 process gets that broker's certificates explicitly, the environment is not changed.
+
+The hub's modules and the stack's helpers are imported where they are used: ``tests/faults``'
+conftest imports this module in every pytest process, also in ``make check``'s, which runs no
+fault test (its xdist controller imported the whole hub for nothing, a second of CPU before the
+workers started).
 """
 
 from __future__ import annotations
@@ -34,8 +39,6 @@ from typing import Any
 
 import httpx
 
-from hub.adapters.topic_admin import ensure_acls, ensure_topics
-from hub.service.idempotentie import LEASE
 from schemas.deadletter import mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.topics import acl_entries, catalogue
@@ -49,7 +52,6 @@ from tests.support.processes import (
     start_process,
     terminate_all,
 )
-from tests.support.stack import hub_client, hub_tls_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_KAFKA = REPO_ROOT / "deploy" / "kafka" / "local-kafka.sh"
@@ -154,6 +156,8 @@ def own_broker(root: Path) -> Iterator[OwnBroker]:
     broker = OwnBroker(root / "kafka", port, controller)
     broker.start()
     try:
+        from hub.adapters.topic_admin import ensure_acls, ensure_topics
+
         admin = broker.tls("beheer")
         asyncio.run(ensure_topics(broker.bootstrap, catalogue(), tls=admin))
         asyncio.run(ensure_acls(broker.bootstrap, acl_entries(), tls=admin))
@@ -199,6 +203,8 @@ class FaultStack:
         return self.root / "logs"
 
     def client(self, org: str = "loket", **kwargs: Any) -> httpx.AsyncClient:
+        from tests.support.stack import hub_client
+
         return hub_client(self.hub_url, self.pki, org, **kwargs)
 
     def _kafka_env(self, prefix: str, als: str) -> dict[str, str]:
@@ -211,6 +217,8 @@ class FaultStack:
         }
 
     def start_hub(self) -> None:
+        from tests.support.stack import hub_tls_env
+
         self.hub = start_process(
             "hub",
             [console_script("maatwerk-hub"), "serve", "--port", str(self.hub_port)],
@@ -490,6 +498,8 @@ class Load:
         takes the claim over once the hub's lease passed) or refuses it. While the hub is away
         or the first request still runs (409), the loket keeps asking: giving up would leave an
         order the hub may have made without the loket knowing it."""
+        from hub.service.idempotentie import LEASE
+
         deadline = time.monotonic() + LEASE.total_seconds() + self.give_up
         while time.monotonic() < deadline:
             made = await self._made(client, order)

@@ -151,7 +151,9 @@ async def hub_app(hub_settings):
     async def capture(message: KafkaMessage) -> None:
         published.setdefault(message.raw_message.topic, []).append(message.body)
 
-    async with TestKafkaBroker(broker), running(app):
+    # connect_only: the hub's own start starts the in-memory broker (as it starts the real one);
+    # the test broker starting it as well built every subscriber's handler model twice.
+    async with TestKafkaBroker(broker, connect_only=True), running(app):
         app.state.published = published
         yield app
 
