@@ -250,7 +250,7 @@ def running_scaled_stack(
     started: list[ManagedProcess] = []
     with contextlib.ExitStack() as exits:
         exits.callback(lambda: terminate_all(started))
-        make_agency_keys(agencies, keys, logs, timeout=120)
+        make_agency_keys(agencies, keys)
         asyncio.run(_prepare_store(database_url, keys))
         started.extend(start_simulators(agencies, sim_ports, logs))
         hub_group = hub_group_at_end(bootstrap)

@@ -217,13 +217,13 @@ class FaultStack:
         }
 
     def start_hub(self) -> None:
-        from tests.support.stack import hub_tls_env
+        from tests.support.stack import hub_store, hub_tls_env
 
         self.hub = start_process(
             "hub",
             [console_script("maatwerk-hub"), "serve", "--port", str(self.hub_port)],
             env={
-                "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{self.root / 'hub.sqlite3'}",
+                "HUB_DATABASE_URL": hub_store(self.root / "hub.sqlite3"),
                 "HUB_KEYS_DIR": str(self.root / "keys"),
                 "HUB_CONSUMER_GROUP": self.hub_group,
                 "HUB_RATE_LIMIT_PER_SECOND": "0",  # one loket sends the whole load
@@ -326,20 +326,11 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
         backoffice_urls=dict(simulator_urls),
         faulty_agency=faulty_agency,
     )
+    from tests.support.stack import make_agency_keys
+
     (root / "simulators").mkdir(parents=True, exist_ok=True)
     try:
         # All at once, then waited for (one after the other, the set-up took twice as long).
-        keygens = [
-            start_process(
-                f"keygen-{agency}",
-                [
-                    console_script("maatwerk-connector"),
-                    *("keygen", "--agency", agency, "--keys-dir", str(root / "keys")),
-                ],
-                log_dir=stack.logs,
-            )
-            for agency in AGENCIES
-        ]
         for agency, port in zip(AGENCIES, sim_ports, strict=True):
             stack.simulators[agency] = start_process(
                 f"simulator-{agency}",
@@ -351,8 +342,7 @@ def fault_stack(broker: OwnBroker, root: Path, faulty_agency: str = "cjib") -> I
                 cwd=root,  # whatever a back-office keeps on disk stays in this run
                 log_dir=stack.logs,
             )
-        for keygen in keygens:
-            assert keygen.popen.wait(60) == 0, keygen.output()
+        make_agency_keys(AGENCIES, root / "keys")
         for agency, simulator in stack.simulators.items():
             simulator.wait_for_http(f"{simulator_urls[agency]}/health", 60)
         _switch_storing_on(simulator_urls[faulty_agency])

@@ -30,6 +30,7 @@ from tests.support.processes import (
     start_process,
     terminate_all,
 )
+from tests.support.store import migrated_sqlite
 
 
 def hub_tls_env(pki: Pki) -> dict[str, str]:
@@ -93,16 +94,17 @@ def running_hub(
     env = env or {}
     if "HUB_CONSUMER_GROUP" not in env:  # a broker of its own has no history to skip
         env = {**env, "HUB_CONSUMER_GROUP": hub_group_at_end(kafka_bootstrap)}
+    if "HUB_DATABASE_URL" not in env:
+        env = {**env, "HUB_DATABASE_URL": hub_store(root / "hub.sqlite3")}
     with running_process(
         "hub",
         [console_script("maatwerk-hub"), "serve", "--port", str(port)],
         env={
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
             "HUB_KEYS_DIR": str(root / "keys"),
             **tls_env("HUB_", "hub"),
             **hub_tls_env(pki),
-            **(env or {}),
+            **env,
         },
         log_dir=root / "logs",
         health_url=f"https://127.0.0.1:{port}/health",
@@ -112,20 +114,26 @@ def running_hub(
         yield f"https://127.0.0.1:{port}", process
 
 
-def make_agency_keys(agencies: Sequence[str], keys: Path, logs: Path, *, timeout: float) -> None:
-    """Each agency's key pair, made at once (each keygen a second or two of imports): the hub
-    and the connectors read them at start."""
-    connector = console_script("maatwerk-connector")
-    keygens = [
-        start_process(
-            f"keygen-{agency}",
-            [connector, "keygen", "--agency", agency, "--keys-dir", str(keys)],
-            log_dir=logs,
-        )
-        for agency in agencies
-    ]
-    for keygen in keygens:
-        assert keygen.popen.wait(timeout) == 0, keygen.output()
+def make_agency_keys(agencies: Sequence[str], keys: Path) -> None:
+    """Each agency's key pair, which the hub and the connectors read at start: what
+    ``maatwerk-connector keygen`` makes (an existing pair is kept), made in this process. A
+    keygen process per agency took about 0.5 s of CPU each, nearly all of it imports: 4 s for a
+    stack of eight agencies."""
+    from connectors.base.sleutels import maak_sleutelpaar
+
+    for agency in agencies:
+        maak_sleutelpaar(keys, agency)
+
+
+def hub_store(path: Path) -> str:
+    """The URL of a test hub's SQLite store at ``path``; when there is none yet, a copy of the
+    store migrated once per test run (``tests.support.store``), an existing one (a bench seeds
+    it first) is kept. A hub on a new store first migrates it in a child process
+    (``hub.adapters.upgrade_apart``), about 1.2 s of CPU per hub; ``make run`` and
+    ``tests/unit/hub/test_start_imports.py`` still start on a new one."""
+    if not path.exists():
+        return migrated_sqlite(path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 def start_simulators(
@@ -163,8 +171,9 @@ def running_stack(
 ) -> Iterator[Stack]:
     """Every process of the stack started at once, then each waited for: one after the other
     (each Python process a second or two of imports) the start took 20-35 s on two busy cores.
-    The key pairs come first (the hub and the connectors read them at start); the connectors
-    need neither the hub nor their back-office to start (they retry both)."""
+    The key pairs and the hub's store are made before the hub and the connectors start (they
+    read them at start), while the simulators start; the connectors need neither the hub nor
+    their back-office to start (they retry both)."""
     keys, logs = root / "keys", root / "logs"
     pki = make_pki(root / "pki")
     hub_port, *sim_ports = free_ports(1 + len(agencies))
@@ -173,11 +182,11 @@ def running_stack(
     started: list[ManagedProcess] = []
     with contextlib.ExitStack() as stack:
         stack.callback(lambda: terminate_all(started))
-        make_agency_keys(agencies, keys, logs, timeout=60)
         started.extend(start_simulators(agencies, sim_ports, logs))
+        make_agency_keys(agencies, keys)
         hub_env = {
             "HUB_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}",
+            "HUB_DATABASE_URL": hub_store(root / "hub.sqlite3"),
             "HUB_KEYS_DIR": str(keys),
             "HUB_CONSUMER_GROUP": hub_group_at_end(kafka_bootstrap),
             **tls_env("HUB_", "hub"),

@@ -1,10 +1,10 @@
 """A SQLite store at the newest revision for a test, without migrating it per test.
 
 Running the twenty-odd migrations takes about a second per fresh store, and the API and store
-tests make one per test. :func:`migrated_sqlite` migrates one template per test run (with the
-project's own migrations, as the hub does at start) and gives each test a copy of the file; the
-hub then finds its store at head and starts at once. Tests of the migrations themselves make their
-own stores.
+tests make one per test, the stacks one per hub process. :func:`migrated_sqlite` migrates one
+template per test process (with the project's own migrations, as the hub does at start) and gives
+each test a copy of the file; the hub then finds its store at head and starts at once. Tests of
+the migrations themselves make their own stores.
 """
 
 from __future__ import annotations
