@@ -1,5 +1,5 @@
-"""What a test stack makes for its hub and connectors before they start (``tests/support/stack.py``):
-every agency's key pair and the hub's store at the newest revision, in the test process. A
+"""What a test stack (``tests/support/stack.py``) makes for its hub and connectors before they
+start: every agency's key pair and the hub's store at the newest revision, in the test process. A
 keygen process per agency (0.5 s of CPU each) and the hub's own migration in a child process
 (1.2 s) cost a stack of eight agencies about 5 s of CPU."""
 
