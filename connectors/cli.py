@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from connectors.base.settings import ConnectorSettings
 
 # Each command imports what it uses when it runs (the Kafka runtime, the conformance kit, rich):
-# `keygen`, which `make run` starts once per agency, needs none of them.
+# `keygen`, which `make run` starts once for every agency, needs none of them.
 
 app = typer.Typer(help="Agency connectors of maatwerk-hub.")
 
@@ -221,25 +221,30 @@ def certify(
 
 @app.command()
 def keygen(
-    agency: AgencyOptie,
+    agency: Annotated[
+        list[str],
+        typer.Option(help="Agency code; repeat it for several agencies (one process for all)."),
+    ],
     keys_dir: Annotated[
         Path | None, typer.Option(help="Where to put the key pair (default CONNECTOR_KEYS_DIR).")
     ] = None,
 ) -> None:
-    """Create ``<agency>.key`` (0600) and ``<agency>.pub`` if missing; keep an existing pair.
+    """Create ``<agency>.key`` (0600) and ``<agency>.pub`` for each ``--agency`` if missing; keep
+    an existing pair. Every agency is checked before any key is made.
 
     It checks that the agency and its connector are installed without loading the connector (its
     runtime is not needed to make a key pair)."""
     from connectors.base.settings import get_settings
     from connectors.base.sleutels import maak_sleutelpaar
 
-    code = _geinstalleerd(agency)
+    codes = [_geinstalleerd(code) for code in agency]
     map_ = keys_dir or get_settings().keys_dir
-    prive, publiek, nieuw = maak_sleutelpaar(map_, code)
-    if nieuw:
-        typer.echo(f"created {prive} and {publiek}")
-    else:
-        typer.echo(f"kept existing {prive} ({publiek} present)")
+    for code in codes:
+        prive, publiek, nieuw = maak_sleutelpaar(map_, code)
+        if nieuw:
+            typer.echo(f"created {prive} and {publiek}")
+        else:
+            typer.echo(f"kept existing {prive} ({publiek} present)")
 
 
 if __name__ == "__main__":

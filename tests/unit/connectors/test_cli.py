@@ -42,3 +42,21 @@ def test_run_without_a_key_says_what_to_do(tmp_path, monkeypatch):
     result = runner.invoke(app, ["run", "--agency", "cjib"])
     assert result.exit_code == 2
     assert "keygen" in result.output
+
+
+def test_keygen_makes_the_pairs_of_several_agencies_in_one_call(tmp_path):
+    result = runner.invoke(
+        app, ["keygen", "--agency", "cjib", "--agency", "duo", "--keys-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    for agency in ("cjib", "duo"):
+        sleutel = load_private_key((tmp_path / f"{agency}.key").read_bytes())
+        assert public_key_pem(sleutel.public_key()) == (tmp_path / f"{agency}.pub").read_bytes()
+
+
+def test_keygen_with_one_unknown_agency_among_several_makes_no_key(tmp_path):
+    result = runner.invoke(
+        app, ["keygen", "--agency", "nasa", "--agency", "cjib", "--keys-dir", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+    assert list(tmp_path.iterdir()) == []
