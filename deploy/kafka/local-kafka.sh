@@ -460,6 +460,9 @@ java_cmd() {
     elif [[ -n "$archive" ]]; then
         opts+=("-XX:DumpLoadedClassList=$(class_list "$1")")
     fi
+    # The format runs for a second: the quick compiler and the serial collector (1.0 s of CPU
+    # with the defaults, 0.6 s with these).
+    [[ "$1" != format ]] || opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
     # shellcheck disable=SC2206 # word splitting of extra JVM options is intended
     [[ -z "${LOCAL_KAFKA_JAVA_OPTS:-}" ]] || opts+=($LOCAL_KAFKA_JAVA_OPTS)
     printf '%s\n' "$JAVA" "${opts[@]}" -cp "$LIB_DIR/*"
