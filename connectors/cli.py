@@ -138,6 +138,7 @@ def run(
     from connectors.base.settings import get_settings
     from connectors.base.sleutels import sleutelpaden
     from connectors.base.telemetry import configure as configure_telemetry
+    from schemas.tls_buffer import limit_tls_read_buffer
 
     koppeling = _koppeling(agency)
     overrides = {
@@ -155,6 +156,7 @@ def run(
         typer.echo(f"no private key at {prive}: run `maatwerk-connector keygen` first", err=True)
         raise typer.Exit(code=2)
     configure_telemetry(koppeling.naam)
+    limit_tls_read_buffer()  # before its first connection to Kafka
     asyncio.run(_draai(koppeling, settings))
 
 
