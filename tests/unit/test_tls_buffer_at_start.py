@@ -5,6 +5,7 @@ replaced by stand-ins that note the buffer size in force when they would have st
 from __future__ import annotations
 
 import asyncio.sslproto
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -36,6 +37,8 @@ def test_the_hub_serves_with_small_tls_read_buffers(asyncio_default, monkeypatch
     monkeypatch.setattr(hub.adapters.tls, "serving_config", lambda *_a, **_k: None)
     monkeypatch.setattr("uvicorn.Server.run", lambda _server: seen.append(read_buffer()))
     monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}")
+    # `serve` hides pydantic's pydantic-1 copy from the process: only for this test's duration.
+    monkeypatch.setitem(sys.modules, "pydantic.v1", sys.modules.get("pydantic.v1"))
 
     result = CliRunner().invoke(app, ["serve", "--port", "1"])
 
