@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bench import catchup, growth, scaleout
 from bench.broker import broker
+from bench.memory import compile_ahead
 from bench.report import Figure, as_json, table
 from bench.run import SMOKE, HubFigures, Plan, details, figures, measure_hub, measure_raw
 from simulators import AGENCIES
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     # the chain, not of the rate limit (the hub inherits this environment).
     os.environ.setdefault("HUB_RATE_LIMIT_PER_SECOND", "0")
     say = (lambda _text: None) if args.json else print
+    compile_ahead()  # the stack's processes then import, not compile (P3)
     load_before = os.getloadavg()[0]
     with broker() as bootstrap, tempfile.TemporaryDirectory(prefix="maatwerk-bench-") as root:
         say(f"raw aiokafka on {bootstrap} ...")

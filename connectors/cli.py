@@ -73,7 +73,6 @@ def _backoffice(
 
 async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
     from faststream import FastStream
-    from faststream.asgi import AsgiFastStream
 
     from connectors.base.health import GroupMembership, routes, start_tasks, supervise
     from connectors.base.runtime import Herhaalbeleid, bouw_broker
@@ -108,6 +107,8 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
                 return
             # GET /health and /ready (deploy/k8s probes): the broker's ping and the supervised
             # loops (connectors.base.health).
+            from faststream.asgi import AsgiFastStream
+
             asgi = AsgiFastStream(broker, asgi_routes=routes(broker, supervisor, group))
             await asgi.run(
                 run_extra_options={
@@ -137,9 +138,9 @@ def run(
     """Consume the agency's instruction topics until interrupted."""
     from connectors.base.settings import get_settings
     from connectors.base.sleutels import sleutelpaden
-    from connectors.base.telemetry import configure as configure_telemetry
+    from schemas.startup_imports import import_faststream_without_http
+    from schemas.tls_buffer import limit_tls_read_buffer
 
-    koppeling = _koppeling(agency)
     overrides = {
         k: v
         for k, v in {
@@ -150,11 +151,17 @@ def run(
         if v is not None
     }
     settings = get_settings().model_copy(update=overrides)
+    if settings.health_port is None:  # no HTTP served: FastStream without uvicorn (2 MiB)
+        import_faststream_without_http()
+    from connectors.base.telemetry import configure as configure_telemetry
+
+    koppeling = _koppeling(agency)
     prive, _ = sleutelpaden(settings.keys_dir, koppeling.uitvoerder.value)
     if not prive.is_file():
         typer.echo(f"no private key at {prive}: run `maatwerk-connector keygen` first", err=True)
         raise typer.Exit(code=2)
     configure_telemetry(koppeling.naam)
+    limit_tls_read_buffer()  # before its first connection to Kafka
     asyncio.run(_draai(koppeling, settings))
 
 

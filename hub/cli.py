@@ -35,8 +35,10 @@ def serve(
     from hub.adapters.upgrade_apart import UpgradeFailed, upgrade_apart
     from hub.app import create_app
     from hub.settings import get_settings
+    from schemas.tls_buffer import limit_tls_read_buffer
 
     limit_arenas()  # before the first thread (the database's, the exporters')
+    limit_tls_read_buffer()  # before the first connection (the loket's, Kafka's)
     telemetry.configure()
     settings = get_settings()
     try:

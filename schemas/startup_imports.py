@@ -14,7 +14,9 @@ resident memory (bench/PROFILE.md, round 6).
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 
 HIDDEN = ("rich", "httpx._main")
 """Modules that look not installed while structlog and httpx are first imported."""
@@ -26,12 +28,34 @@ def import_without_cli_extras() -> None:
     Call it before either is imported: first thing in a process's package ``__init__``. Where one
     was imported already (a test process) it stays as it is. The hiding is process-wide while it
     lasts, which is fine for start-up code, before any thread."""
-    hidden = [name for name in HIDDEN if name not in sys.modules]
+    with _hidden(HIDDEN):
+        import httpx  # noqa: F401
+        import structlog  # noqa: F401
+
+
+WITHOUT_HTTP = ("uvicorn",)
+"""What FastStream imports whenever it is installed, for an app that serves HTTP (its ASGI app,
+its command line); a connector with no health port (``ConnectorSettings.health_port``) serves
+none: uvicorn with click and multiprocessing, about 2 MiB of its resident memory."""
+
+
+def import_faststream_without_http() -> None:
+    """Import FastStream with :data:`WITHOUT_HTTP` hidden: it takes uvicorn for not installed.
+
+    For a process that serves no HTTP through FastStream (its ASGI app cannot run then), before
+    FastStream is first imported. Where it was imported already it stays as it is."""
+    with _hidden(WITHOUT_HTTP):
+        import faststream  # noqa: F401
+
+
+@contextlib.contextmanager
+def _hidden(names: tuple[str, ...]) -> Iterator[None]:
+    """``names`` look not installed inside the block (those not imported yet)."""
+    hidden = [name for name in names if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # importing it raises ImportError
     try:
-        import httpx  # noqa: F401
-        import structlog  # noqa: F401
+        yield
     finally:
         for name in hidden:
             if name in sys.modules and sys.modules[name] is None:

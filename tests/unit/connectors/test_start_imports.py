@@ -1,6 +1,7 @@
 """A running connector carries no command-line extras: rich and pygments, which structlog and
 httpx import whenever they are installed, stay out of the process (about 4 MiB of the 80 MiB a
-connector may take, issue 15's P3); its command-line help still uses rich."""
+connector may take, issue 15's P3), and so does uvicorn, which FastStream imports whenever it is
+installed, where the connector serves no health port; its command-line help still uses rich."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from tests.support.imports import imported_modules
 from tests.support.processes import free_port, running_process
 
 ONLY_FOR_THE_COMMAND_LINE = ("rich.console", "rich.traceback", "pygments.lexers")
+ONLY_TO_SERVE_HTTP = ("uvicorn.config", "uvicorn.main")
+"""A connector with no health port serves no HTTP: FastStream's uvicorn stays out (2 MiB)."""
 
 
-def test_a_connector_that_runs_has_not_loaded_rich_or_pygments(tmp_path):
+def test_a_connector_that_runs_has_not_loaded_rich_pygments_or_uvicorn(tmp_path):
     keys = tmp_path / "keys"
     made = CliRunner().invoke(app, ["keygen", "--agency", "cjib", "--keys-dir", str(keys)])
     assert made.exit_code == 0, made.output
@@ -37,6 +40,7 @@ def test_a_connector_that_runs_has_not_loaded_rich_or_pygments(tmp_path):
     imported = imported_modules(output)
     assert {"structlog", "httpx", "connectors.base.runtime", "faststream.kafka"} <= imported
     assert [m for m in ONLY_FOR_THE_COMMAND_LINE if m in imported] == []
+    assert [m for m in ONLY_TO_SERVE_HTTP if m in imported] == []
     assert '"event": "broker unreachable at start, retrying"' in output  # its lines still JSON
 
 
