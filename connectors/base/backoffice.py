@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
+from connectors.base.http11 import Http11Transport
 from connectors.base.telemetry import instrument_client
 
 
@@ -121,11 +122,13 @@ class BackofficeClient:
     ) -> None:
         """``tls``: the context for an ``https`` back-office (its CA, and the client certificate
         for mutual TLS); ``None``: the system's trust store."""
+        verify = tls if tls is not None else systeemvertrouwen()
         self._http = httpx.AsyncClient(
             base_url=base_url,
-            transport=transport,
+            # Our lean HTTP/1.1 connections, not httpcore's (why: connectors.base.http11).
+            transport=transport if transport is not None else Http11Transport(tls=verify),
             timeout=timeout,
-            verify=tls if tls is not None else systeemvertrouwen(),
+            verify=verify,
             headers={"accept": "application/json", **(headers or {})},
         )
         instrument_client(self._http)  # the request carries the current trace's traceparent
