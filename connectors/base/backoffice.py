@@ -21,6 +21,7 @@ path, query, body) that the agency's translation describes, sent with
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,10 @@ def systeemvertrouwen() -> ssl.SSLContext:
     municipality."""
     return httpx.create_ssl_context()
 
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+"""httpx logs every request at INFO (method, URL, status): a line per back-office call beside
+the runtime's own per instruction, a twentieth of a connector's CPU while it drains a backlog."""
 
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429, 502, 503, 504})
 """Statuses of a back-office that is away or overloaded: retried for as long as it takes."""
