@@ -11,7 +11,7 @@ reported the back-office away (its ``AfleveringMislukt``, ``backoffice-onbereikb
 then starts the simulated back-office on that address.
 
 The drain rate is the answers per second from the moment the back-office answered its health
-check to the last answer on the agency's answer topic (each answer's broker timestamp, so the
+check (or the first instruction, when the connector's probe was there first) to the last answer on the agency's answer topic (each answer's broker timestamp, so the
 bench's own reading does not count). The first answer's delay is reported too: the connector was
 waiting out its retry backoff when the back-office came back (it probes once per
 ``CONNECTOR_RETRY_PROBE_INTERVAL``, :mod:`connectors.base.bereikbaarheid`). Beside them the CPU
@@ -60,7 +60,8 @@ class CatchUp:
     agency: str
     instructions: int
     back_at: float
-    """Epoch seconds: the back-office answered its health check."""
+    """Epoch seconds: the back-office answered its health check, or the first instruction if
+    that was earlier (the connector's probe can find it listening before the bench's look)."""
     answered: list[float]
     """Epoch seconds (broker timestamps) of each instruction's first answer, in order."""
     simulator_alone_per_s: float
@@ -156,7 +157,7 @@ async def _measure(
     finally:
         simulator.terminate()
     return CatchUp(
-        agency, count, back_at, answered, alone, requests,
+        agency, count, min(back_at, answered[0]), answered, alone, requests,
         connector_cpu=cpu[0] - cpu_at_back[0], backoffice_cpu=cpu[1] - cpu_at_back[1],
     )  # fmt: skip
 
