@@ -11,10 +11,11 @@ reported the back-office away (its ``AfleveringMislukt``, ``backoffice-onbereikb
 then starts the simulated back-office on that address.
 
 The drain rate is the answers per second from the moment the back-office answered its health
-check (or the first instruction, when the connector's probe was there first) to the last answer on the agency's answer topic (each answer's broker timestamp, so the
-bench's own reading does not count). The first answer's delay is reported too: the connector was
-waiting out its retry backoff when the back-office came back (it probes once per
-``CONNECTOR_RETRY_PROBE_INTERVAL``, :mod:`connectors.base.bereikbaarheid`). Beside them the CPU
+check (or the first instruction, when the connector's probe was there first) to the last answer
+on the agency's answer topic (each answer's broker timestamp, so the bench's own reading does not
+count). The first answer's delay is reported too: the connector was waiting out its retry backoff
+when the back-office came back (it probes once per ``CONNECTOR_RETRY_PROBE_INTERVAL``,
+:mod:`connectors.base.bereikbaarheid`). Beside them the CPU
 seconds per instruction of the connector and of the back-office over the drain: unlike the rate,
 they hardly depend on what else the machine is doing.
 
