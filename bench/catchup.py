@@ -11,18 +11,24 @@ reported the back-office away (its ``AfleveringMislukt``, ``backoffice-onbereikb
 then starts the simulated back-office on that address.
 
 The drain rate is the answers per second from the moment the back-office answered its health
-check to the last answer on the agency's answer topic (each answer's broker timestamp, so the
-bench's own reading does not count). The first answer's delay is reported too: the connector was
-waiting out its retry backoff when the back-office came back.
+check (or the first instruction, when the connector's probe was there first) to the last answer
+on the agency's answer topic (each answer's broker timestamp, so the bench's own reading does not
+count). The first answer's delay is reported too: the connector was waiting out its retry backoff
+when the back-office came back (it probes once per ``CONNECTOR_RETRY_PROBE_INTERVAL``,
+:mod:`connectors.base.bereikbaarheid`). Beside them the CPU
+seconds per instruction of the connector and of the back-office over the drain: unlike the rate,
+they hardly depend on what else the machine is doing.
 
 The simulator alone, for comparison: the same requests (the connector's own translation of fresh
-instructions) sent straight to the back-office, ``concurrency`` at a time; its requests/s says
-whether the back-office could have been the bottleneck.
+instructions) sent straight to the back-office, as many at a time as the connector has in flight
+(:data:`~connectors.base.gelijktijdig.MAX_GELIJKTIJDIG`); its requests/s says whether the
+back-office could have been the bottleneck.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +39,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bench.chain import BSN
 from bench.report import Figure, at_least
 from connectors.base.backoffice import BackofficeClient, HttpVerzoek
+from connectors.base.gelijktijdig import MAX_GELIJKTIJDIG
 from connectors.base.koppeling import laad_koppeling
 from connectors.base.opdracht import Opdracht
 from connectors.base.sleutels import laad_private_key, maak_sleutelpaar
@@ -54,11 +61,16 @@ class CatchUp:
     agency: str
     instructions: int
     back_at: float
-    """Epoch seconds: the back-office answered its health check."""
+    """Epoch seconds: the back-office answered its health check, or the first instruction if
+    that was earlier (the connector's probe can find it listening before the bench's look)."""
     answered: list[float]
     """Epoch seconds (broker timestamps) of each instruction's first answer, in order."""
     simulator_alone_per_s: float
     simulator_requests: int
+    connector_cpu: float
+    """CPU seconds (user + system) of the connector from the back-office back to the last answer."""
+    backoffice_cpu: float
+    """The same of the simulated back-office."""
 
     @property
     def drain_seconds(self) -> float:
@@ -73,6 +85,10 @@ class CatchUp:
     def first_answer_seconds(self) -> float:
         return self.answered[0] - self.back_at
 
+    def cpu_ms(self, seconds: float) -> float:
+        """CPU milliseconds per instruction."""
+        return 1000 * seconds / len(self.answered)
+
 
 def measure_catch_up(
     bootstrap: str, root: Path, instructions: int, agency: str = AGENCY
@@ -84,8 +100,11 @@ def measure_catch_up(
     connector = _start_connector(bootstrap, agency, keys, logs, backoffice_port)
     try:
         return asyncio.run(
-            _measure(bootstrap, agency, keys, logs, instructions, backoffice_port, simulator_port)
-        )
+            _measure(
+                bootstrap, agency, keys, logs, instructions, backoffice_port, simulator_port,
+                connector.pid,
+            )
+        )  # fmt: skip
     finally:
         connector.terminate()
 
@@ -115,6 +134,7 @@ async def _measure(
     count: int,
     backoffice_port: int,
     simulator_port: int,
+    connector_pid: int,
 ) -> CatchUp:
     public = laad_private_key(keys, agency).public_key()
     events = [instructie(agency, [BSN], public) for _ in range(count)]
@@ -124,8 +144,10 @@ async def _measure(
         await reader.until_reported_away()
         backoffice = _start_simulator(agency, backoffice_port, logs)
         back_at = time.time()
+        cpu_at_back = cpu_seconds(connector_pid), cpu_seconds(backoffice.pid)
         try:
             answered = await reader.until_all_answered(DRAIN_TIMEOUT)
+            cpu = cpu_seconds(connector_pid), cpu_seconds(backoffice.pid)
         finally:
             backoffice.terminate()
     # The simulator alone, on a fresh one of its own (its store empty, as the other's was).
@@ -135,7 +157,16 @@ async def _measure(
         alone = await simulator_alone(f"http://127.0.0.1:{simulator_port}", agency, requests, keys)
     finally:
         simulator.terminate()
-    return CatchUp(agency, count, back_at, answered, alone, requests)
+    return CatchUp(
+        agency, count, min(back_at, answered[0]), answered, alone, requests,
+        connector_cpu=cpu[0] - cpu_at_back[0], backoffice_cpu=cpu[1] - cpu_at_back[1],
+    )  # fmt: skip
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _start_simulator(agency: str, port: int, logs: Path) -> ManagedProcess:
@@ -232,7 +263,8 @@ class _AnswerReader:
 
 async def simulator_alone(url: str, agency: str, requests: int, keys: Path) -> float:
     """The back-office's own rate: ``requests`` of the connector's requests for fresh
-    instructions (its translation, its HTTP client), 20 at a time; requests/s."""
+    instructions (its translation, its HTTP client), as many at a time as the connector has in
+    flight; requests/s."""
     vertaling = laad_koppeling(agency).vertalingen[OpschortingInstructie.event_type]
     public = laad_private_key(keys, agency).public_key()
     verzoeken: list[HttpVerzoek] = []
@@ -241,7 +273,7 @@ async def simulator_alone(url: str, agency: str, requests: int, keys: Path) -> f
         verzoek = vertaling.naar_verzoek(Opdracht(event.id, event.data, (BSN,)))
         assert isinstance(verzoek, HttpVerzoek), verzoek
         verzoeken.append(verzoek)
-    limit = asyncio.Semaphore(20)
+    limit = asyncio.Semaphore(MAX_GELIJKTIJDIG)
     async with BackofficeClient(base_url=url, timeout=30.0) as client:
 
         async def one(verzoek: HttpVerzoek) -> None:
@@ -271,7 +303,9 @@ def details(run: CatchUp) -> list[str]:
     return [
         f"P5: {run.instructions} time-out instructions queued for the {run.agency} while its "
         f"back-office was away; all answered {run.drain_seconds:.1f} s after it was back "
-        f"(first answer after {run.first_answer_seconds:.1f} s: the connector's retry backoff); "
-        f"the simulator alone: {run.simulator_alone_per_s:.0f} requests/s "
-        f"({run.simulator_requests} requests, 20 at a time)"
+        f"(first answer after {run.first_answer_seconds:.1f} s: the connector's probe); CPU per "
+        f"instruction: connector {run.cpu_ms(run.connector_cpu):.2f} ms, back-office "
+        f"{run.cpu_ms(run.backoffice_cpu):.2f} ms; the simulator alone: "
+        f"{run.simulator_alone_per_s:.0f} requests/s ({run.simulator_requests} requests, "
+        f"{MAX_GELIJKTIJDIG} at a time)"
     ]

@@ -93,6 +93,7 @@ async def _draai(koppeling: Koppeling, settings: ConnectorSettings) -> None:
                 eerste_wachttijd=settings.retry_backoff_initial,
                 max_wachttijd=settings.retry_backoff_max,
                 fout_pogingen=settings.retry_server_error_attempts,
+                peiling=settings.retry_probe_interval,
             ),
             log_throttle=LogThrottle(settings.log_interval),
             group_id=settings.group_id,

@@ -60,8 +60,11 @@ def run(
     asgi = simulatoren()[agency]()(seed, toestand=state_file)
     poort = port or POORTEN[agency]
     tls = (tls_cert, tls_key, tls_ca)
+    # No access log: the app logs each request itself, with its trace (simulators.common.app).
     if all(p is None for p in tls):
-        uvicorn.run(asgi, host=host, port=poort, log_level="info", log_config=None)
+        uvicorn.run(
+            asgi, host=host, port=poort, log_level="info", log_config=None, access_log=False
+        )
         return
     if any(p is None or not p.is_file() for p in tls):
         raise typer.BadParameter("--tls-cert, --tls-key and --tls-ca: all three, existing files")
@@ -72,7 +75,7 @@ def run(
 
     config = server_config(
         asgi, host=host, port=poort, cert=str(tls_cert), key=str(tls_key), ca=str(tls_ca),
-        log_level="info", log_config=None,
+        log_level="info", log_config=None, access_log=False,
     )  # fmt: skip
     uvicorn.Server(config).run()
 

@@ -21,6 +21,7 @@ path, query, body) that the agency's translation describes, sent with
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,8 +31,10 @@ from typing import Any, Literal, Protocol, Self
 from urllib.parse import quote
 
 import httpx
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, StatusCode
 
-from connectors.base.telemetry import instrument_client
+from connectors.base.http11 import Http11Transport
 
 
 @cache
@@ -42,6 +45,14 @@ def systeemvertrouwen() -> ssl.SSLContext:
     municipality."""
     return httpx.create_ssl_context()
 
+
+_TRACER = trace.get_tracer("connectors.backoffice")
+"""A client span per back-office request (what OpenTelemetry's httpx instrumentation made, at a
+fifth of its CPU: it normalised every header and parsed the URL again for its attributes)."""
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+"""httpx logs every request at INFO (method, URL, status): a line per back-office call beside
+the runtime's own per instruction, a twentieth of a connector's CPU while it drains a backlog."""
 
 TIJDELIJKE_STATUSSEN = frozenset({408, 425, 429, 502, 503, 504})
 """Statuses of a back-office that is away or overloaded: retried for as long as it takes."""
@@ -121,14 +132,15 @@ class BackofficeClient:
     ) -> None:
         """``tls``: the context for an ``https`` back-office (its CA, and the client certificate
         for mutual TLS); ``None``: the system's trust store."""
+        verify = tls if tls is not None else systeemvertrouwen()
         self._http = httpx.AsyncClient(
             base_url=base_url,
-            transport=transport,
+            # Our lean HTTP/1.1 connections, not httpcore's (why: connectors.base.http11).
+            transport=transport if transport is not None else Http11Transport(tls=verify),
             timeout=timeout,
-            verify=tls if tls is not None else systeemvertrouwen(),
+            verify=verify,
             headers={"accept": "application/json", **(headers or {})},
         )
-        instrument_client(self._http)  # the request carries the current trace's traceparent
 
     async def __aenter__(self) -> Self:
         return self
@@ -145,19 +157,35 @@ class BackofficeClient:
         await self._http.aclose()
 
     async def stuur(self, verzoek: HttpVerzoek) -> BackofficeAntwoord:
-        """Send one request described by a translation."""
-        try:
-            response = await self._http.request(
-                verzoek.methode,
-                verzoek.pad,
-                params=dict(verzoek.query) or None,
-                json=verzoek.body,
-            )
-        except httpx.TimeoutException as exc:
-            raise BackofficeOnbereikbaar(f"timeout ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise BackofficeOnbereikbaar(f"{type(exc).__name__}: {exc}") from None
-        status = response.status_code
+        """Send one request described by a translation, in a client span of the current trace
+        whose context goes along in the ``traceparent`` header."""
+        with _TRACER.start_as_current_span(
+            verzoek.methode,
+            kind=SpanKind.CLIENT,
+            attributes={"http.request.method": verzoek.methode, "url.path": verzoek.pad},
+            record_exception=False,  # its message might quote what was sent
+            set_status_on_exception=False,
+        ) as span:
+            koppen: dict[str, str] = {}
+            propagate.inject(koppen)
+            try:
+                response = await self._http.request(
+                    verzoek.methode,
+                    verzoek.pad,
+                    params=dict(verzoek.query) or None,
+                    json=verzoek.body,
+                    headers=koppen,
+                )
+            except httpx.TimeoutException as exc:
+                span.set_status(StatusCode.ERROR, type(exc).__name__)
+                raise BackofficeOnbereikbaar(f"timeout ({type(exc).__name__})") from None
+            except httpx.TransportError as exc:
+                span.set_status(StatusCode.ERROR, type(exc).__name__)
+                raise BackofficeOnbereikbaar(f"{type(exc).__name__}: {exc}") from None
+            status = response.status_code
+            span.set_attribute("http.response.status_code", status)
+            if status >= 500:
+                span.set_status(StatusCode.ERROR)
         if status in TIJDELIJKE_STATUSSEN:
             raise BackofficeOnbereikbaar(f"HTTP {status}")
         if status >= 500:

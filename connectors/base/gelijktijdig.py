@@ -35,9 +35,9 @@ log = structlog.get_logger("connectors")
 
 Record: TypeAlias = ConsumerRecord[Any, Any]
 
-MAX_GELIJKTIJDIG = 16
+MAX_GELIJKTIJDIG = 32
 """Most casussen worked on at the same time (back-office calls in flight)."""
-BATCH_RECORDS = 100
+BATCH_RECORDS = 200
 """Most records taken from the broker at once. A batch never waits to fill: the subscriber waits
 on the broker and hands over what it has as soon as there is anything, with no pause between
 looks (:mod:`schemas.batch_subscriber`)."""

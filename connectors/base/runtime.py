@@ -73,6 +73,7 @@ from connectors.base.backoffice import (
     BackofficeOnbereikbaar,
     HttpVerzoek,
 )
+from connectors.base.bereikbaarheid import Bereikbaarheid
 from connectors.base.gelijktijdig import (
     BATCH_RECORDS,
     MAX_GELIJKTIJDIG,
@@ -128,6 +129,10 @@ class Herhaalbeleid:
     eerste_wachttijd: float = 0.5
     max_wachttijd: float = 8.0
     fout_pogingen: int = 5
+    peiling: float = 1.0
+    """While instructions wait for a back-office that is away, one of them asks it again at
+    least this often (seconds): its return is noticed within one interval, and every waiting
+    instruction tries again at once (:mod:`connectors.base.bereikbaarheid`)."""
 
     def wachttijd(self, poging: int) -> float:
         """Wait after failed attempt ``poging`` (1-based)."""
@@ -180,6 +185,8 @@ class InstructieVerwerker:
         self._melder = Melder(koppeling=koppeling, publiceer=publiceer, klok=klok)
         self._onverwachte: OrderedDict[Positie, int] = OrderedDict()
         """Unexpected failures per record so far, across redeliveries."""
+        self._bereikbaarheid: dict[str | None, Bereikbaarheid] = {}
+        """Per back-office (``HttpVerzoek.bestemming``): whether it answers again."""
 
     async def verwerk(self, record: ConsumerRecord[Any, Any]) -> None:
         """Process one record: answered, or dead-lettered, or (a failure that passes) raised
@@ -327,22 +334,32 @@ class InstructieVerwerker:
                 DeadLetterReden.VERWERKINGSFOUT, "the request URL would hold a BSN: not sent"
             )
         client = self._client
-        return await self._lever_af(lambda: client.stuur(verzoek), werk)
+        return await self._lever_af(lambda: client.stuur(verzoek), werk, verzoek.bestemming)
 
     async def _lever_af(
-        self, stuur: Callable[[], Awaitable[BackofficeAntwoord]], werk: _Werk
+        self,
+        stuur: Callable[[], Awaitable[BackofficeAntwoord]],
+        werk: _Werk,
+        bestemming: str | None = None,
     ) -> BackofficeAntwoord:
         """Send with backoff. Away: ``pogingen`` attempts, then report (once) and raise for
-        redelivery. A server error: ``fout_pogingen`` attempts in all, then ``backoffice-fout``."""
+        redelivery, unless the back-office answers during the last wait. A server error:
+        ``fout_pogingen`` attempts in all, then ``backoffice-fout``."""
         beleid = self._beleid
+        bereikbaarheid = self._bereikbaarheid.get(bestemming)
+        if bereikbaarheid is None:
+            bereikbaarheid = self._bereikbaarheid[bestemming] = Bereikbaarheid(self._slaap)
         weg = 0
         while True:
             fouten = self._fouten.get(werk.positie, 0)
             if fouten >= beleid.fout_pogingen:  # e.g. redelivered after the dead letter failed
                 raise _backoffice_fout(fouten, None)
             try:
-                return await stuur()
+                antwoord = await stuur()
+                bereikbaarheid.gezien()
+                return antwoord
             except BackofficeFout as exc:
+                bereikbaarheid.gezien()
                 fouten += 1
                 self._fouten[werk.positie] = fouten
                 self._fouten.move_to_end(werk.positie)
@@ -358,6 +375,7 @@ class InstructieVerwerker:
                 )
                 await self._slaap(beleid.wachttijd(fouten))
             except BackofficeOnbereikbaar as exc:
+                bereikbaarheid.weg()
                 weg += 1
                 laatste = weg == beleid.pogingen
                 self._log(
@@ -371,10 +389,54 @@ class InstructieVerwerker:
                 if laatste:
                     opdracht = werk.opdracht
                     await self._melder.onbereikbaar(opdracht, werk.instructie_type, weg)
-                    # Bound the redelivery rate too: wait before handing the message back.
-                    await self._slaap(beleid.max_wachttijd)
+                # Bound the redelivery rate too: wait before handing the message back.
+                wachttijd = beleid.max_wachttijd if laatste else beleid.wachttijd(weg)
+                terug, gepeild = await self._wacht_op(bereikbaarheid, stuur, wachttijd)
+                if gepeild is not None:
+                    return gepeild
+                if laatste and not terug:
                     raise
-                await self._slaap(beleid.wachttijd(weg))
+                if laatste:
+                    weg = 0  # back: a new round of attempts (reported once all the same)
+
+    async def _wacht_op(
+        self,
+        bereikbaarheid: Bereikbaarheid,
+        stuur: Callable[[], Awaitable[BackofficeAntwoord]],
+        seconden: float,
+    ) -> tuple[bool, BackofficeAntwoord | None]:
+        """Wait ``seconden`` for a back-office that is away, in steps of at most ``peiling``;
+        the wait ends as soon as it answers anyone. Between steps, if no other instruction
+        does, ask it again (the probe: not counted as an attempt). Whether it answered, and the
+        probe's answer when it was this one's."""
+        stap_max = self._beleid.peiling
+        rest = seconden
+        peilt = False
+        try:
+            while rest > 0:
+                stap = min(rest, stap_max) if stap_max > 0 else rest
+                if await bereikbaarheid.wacht(stap):
+                    return True, None
+                rest -= stap
+                if rest <= 1e-9:
+                    break
+                peilt = peilt or bereikbaarheid.neem_peiling()
+                if not peilt:
+                    continue
+                try:
+                    antwoord = await stuur()
+                except BackofficeOnbereikbaar:
+                    bereikbaarheid.weg()
+                    continue
+                except BackofficeFout:
+                    bereikbaarheid.gezien()  # it answers: the attempt after this counts it
+                    return True, None
+                bereikbaarheid.gezien()
+                return True, antwoord
+            return False, None
+        finally:
+            if peilt:
+                bereikbaarheid.geef_peiling()
 
     def _log(self, tekst: str, werk: _Werk, **velden: Any) -> None:
         """A warning about the record in hand, at most one per record per interval."""

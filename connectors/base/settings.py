@@ -41,6 +41,12 @@ class ConnectorSettings(BaseSettings):
     )
     retry_backoff_initial: float = Field(default=0.5, ge=0, description="First wait, seconds.")
     retry_backoff_max: float = Field(default=8.0, ge=0, description="Longest wait, seconds.")
+    retry_probe_interval: float = Field(
+        default=1.0,
+        gt=0,
+        description="While the back-office is away, one waiting instruction asks it again at "
+        "least this often (seconds), so its return is noticed within one interval.",
+    )
     health_port: int | None = Field(
         default=None,
         ge=1,

@@ -3,9 +3,9 @@
 The trace of an instruction goes on here: FastStream's telemetry middleware
 (:func:`broker_middleware`) continues it from the record's ``traceparent`` header before the
 handler runs; the back-office call is a client span whose context travels in the request's
-``traceparent`` header (:func:`instrument_client`, OpenTelemetry's httpx instrumentation); the
-answer record gets the ``traceparent`` of the handler's trace from the same middleware. Every log
-line carries ``trace_id`` and ``span_id``.
+``traceparent`` header (``connectors.base.backoffice.BackofficeClient.stuur``); the answer
+record gets the ``traceparent`` of the handler's trace from the same middleware. Every log line
+carries ``trace_id`` and ``span_id``.
 
 Exporter by configuration, as in the hub: ``OTEL_TRACES_EXPORTER`` ``none`` (default),
 ``console`` or ``otlp`` (the standard ``OTEL_EXPORTER_OTLP_*`` variables).
@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import os
 
-import httpx
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry import trace
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -79,8 +77,3 @@ def broker_middleware() -> KafkaTelemetryMiddleware:
     """FastStream's OpenTelemetry middleware: a consumer span continued from each record's
     ``traceparent``, and its context in the ``traceparent`` of each record published meanwhile."""
     return KafkaTelemetryMiddleware(include_messages_counters=False)
-
-
-def instrument_client(client: httpx.AsyncClient) -> None:
-    """A client span per back-office request, its context in the ``traceparent`` header."""
-    HTTPXClientInstrumentor.instrument_client(client)

@@ -392,7 +392,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["invorderingsstops"])
 
     @router.post("/invorderingsstops", status_code=201)
-    def invorderingsstop(verzoek: InvorderingsstopVerzoek) -> JSONResponse:
+    async def invorderingsstop(verzoek: InvorderingsstopVerzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_kenmerk,
             verzoek.model_dump(mode="json"),
@@ -400,7 +400,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/invorderingsstops")
-    def zoek(
+    async def zoek(
         verzoek_kenmerk: Annotated[str, Query(alias="verzoekKenmerk", min_length=1)],
     ) -> JSONResponse:
         register = simulator.register
@@ -410,7 +410,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return JSONResponse({"invorderingsstops": gevonden})
 
     @router.post("/invorderingsstops/{stop_kenmerk}/verlengingen", status_code=201)
-    def verlenging(stop_kenmerk: str, verzoek: VerlengingVerzoek) -> JSONResponse:
+    async def verlenging(stop_kenmerk: str, verzoek: VerlengingVerzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_kenmerk,
             {
@@ -422,7 +422,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/invorderingsstops/{stop_kenmerk}/beeindigingen", status_code=201)
-    def beeindiging(stop_kenmerk: str, verzoek: BeeindigingVerzoek) -> JSONResponse:
+    async def beeindiging(stop_kenmerk: str, verzoek: BeeindigingVerzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_kenmerk,
             {
@@ -434,7 +434,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/inlichtingenverzoeken", tags=["inlichtingen"])
-    def inlichtingenverzoek(verzoek: inlichtingen.Inlichtingenverzoek) -> JSONResponse:
+    async def inlichtingenverzoek(verzoek: inlichtingen.Inlichtingenverzoek) -> JSONResponse:
         return simulator.bevraag(
             verzoek.verzoek_kenmerk,
             verzoek.model_dump(mode="json"),

@@ -342,7 +342,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/cak/api/v1", tags=["incassostops"])
 
     @router.post("/incassostops", status_code=201)
-    def incassostop(verzoek: Incassostopverzoek) -> JSONResponse:
+    async def incassostop(verzoek: Incassostopverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.berichtkenmerk,
             verzoek.model_dump(mode="json"),
@@ -350,7 +350,9 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/incassostops")
-    def zoek(kenmerk: Annotated[str, Query(alias="berichtkenmerk", min_length=1)]) -> JSONResponse:
+    async def zoek(
+        kenmerk: Annotated[str, Query(alias="berichtkenmerk", min_length=1)],
+    ) -> JSONResponse:
         register = simulator.register
         with register.lock:
             stop = register.opschorting_met_sleutel(kenmerk)
@@ -358,7 +360,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return JSONResponse({"resultaten": resultaten, "aantal": len(resultaten)})
 
     @router.post("/incassostops/{cak_referentie}/verlengingen")
-    def verlenging(cak_referentie: str, verzoek: Verlenging) -> JSONResponse:
+    async def verlenging(cak_referentie: str, verzoek: Verlenging) -> JSONResponse:
         return simulator.idempotent(
             verzoek.berichtkenmerk,
             {
@@ -370,7 +372,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/incassostops/{cak_referentie}/beeindigingen")
-    def beeindiging(cak_referentie: str, verzoek: Beeindiging) -> JSONResponse:
+    async def beeindiging(cak_referentie: str, verzoek: Beeindiging) -> JSONResponse:
         return simulator.idempotent(
             verzoek.berichtkenmerk,
             {
@@ -382,7 +384,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/gegevensleveringen", tags=["gegevensleveringen"])
-    def gegevenslevering(verzoek: levering.Leveringsverzoek) -> JSONResponse:
+    async def gegevenslevering(verzoek: levering.Leveringsverzoek) -> JSONResponse:
         return simulator.bevraag(
             verzoek.berichtkenmerk,
             verzoek.model_dump(mode="json"),

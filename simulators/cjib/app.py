@@ -338,7 +338,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/cjib", tags=["opschortingsverzoeken"])
 
     @router.post("/opschortingsverzoeken", status_code=201)
-    def opschortingsverzoek(verzoek: Opschortingsverzoek) -> JSONResponse:
+    async def opschortingsverzoek(verzoek: Opschortingsverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.referentie_ketenpartner,
             verzoek.model_dump(mode="json"),
@@ -346,7 +346,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/opschortingsverzoeken/{cjib_referentie}/wijzigingen", status_code=201)
-    def wijziging(cjib_referentie: str, verzoek: Wijzigingsverzoek) -> JSONResponse:
+    async def wijziging(cjib_referentie: str, verzoek: Wijzigingsverzoek) -> JSONResponse:
         soort = (
             WijzigingSoort.VERLENGING
             if verzoek.soort is Wijzigingssoort.VERLENGING
@@ -363,7 +363,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/ketenpartnerverzoeken/{referentie_ketenpartner}")
-    def ketenpartnerverzoek(referentie_ketenpartner: str) -> JSONResponse:
+    async def ketenpartnerverzoek(referentie_ketenpartner: str) -> JSONResponse:
         register = simulator.register
         with register.lock:
             ops = register.opschorting_met_sleutel(referentie_ketenpartner)
@@ -384,7 +384,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             )
 
     @router.post("/bevragingen/zoeken", tags=["bevragingen"])
-    def bevraging_zoeken(vraag: bevraging.Zoekvraag) -> JSONResponse:
+    async def bevraging_zoeken(vraag: bevraging.Zoekvraag) -> JSONResponse:
         return simulator.bevraag(
             vraag.referentie_ketenpartner,
             vraag.model_dump(mode="json"),

@@ -190,7 +190,7 @@ def router(
         )
 
     @api.post(stijl.uitnodigingen, status_code=201)
-    def uitnodiging(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
+    async def uitnodiging(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
         if (fout := _zonder_sleutel(body)) is not None:
             return fout
         return simulator.idempotent(
@@ -202,7 +202,7 @@ def router(
         )
 
     @api.post(stijl.terugbetalingen, status_code=201)
-    def terugbetaling(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
+    async def terugbetaling(request: Request, body: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
         if (fout := _zonder_sleutel(body)) is not None:
             return fout
         return simulator.idempotent(

@@ -189,6 +189,10 @@ class Register:
         self._geheim = geheim or secrets.token_bytes(32)
         self._personen: dict[str, Persoon] = {}
         self.opschortingen: list[Opschorting] = []
+        """In the order registered; add to it with :meth:`registreer` only (it keeps the
+        indexes below)."""
+        self._per_referentie: dict[str, Opschorting] = {}
+        self._per_sleutel: dict[str, Opschorting] = {}
         self._antwoorden: dict[str, OpgeslagenAntwoord] = {}
         self.storingen: list[Storing] = []
         self._teller = 0
@@ -252,18 +256,23 @@ class Register:
     def registreer(self, opschorting: Opschorting) -> None:
         """A new suspension."""
         self.opschortingen.append(opschorting)
+        self._index(opschorting)
         self._gewijzigde_opschortingen[opschorting.referentie] = opschorting
 
     def opschorting(self, referentie: str) -> Opschorting | None:
         """The suspension with this agency reference, to change (it is saved with the request)."""
-        gevonden = next((o for o in self.opschortingen if o.referentie == referentie), None)
+        gevonden = self._per_referentie.get(referentie)
         if gevonden is not None:
             self._gewijzigde_opschortingen[referentie] = gevonden
         return gevonden
 
     def opschorting_met_sleutel(self, sleutel: str) -> Opschorting | None:
         """The suspension registered under this request key (the original request's)."""
-        return next((o for o in self.opschortingen if o.sleutel == sleutel), None)
+        return self._per_sleutel.get(sleutel)
+
+    def _index(self, opschorting: Opschorting) -> None:
+        self._per_referentie.setdefault(opschorting.referentie, opschorting)
+        self._per_sleutel.setdefault(opschorting.sleutel, opschorting)
 
     def lopende_opschorting(self, nummer: str, vandaag: date) -> Opschorting | None:
         """The suspension covering claim ``nummer`` that has not ended by ``vandaag`` (it may
@@ -325,7 +334,7 @@ class Register:
             persoon = self._personen.get(self.sleutel(tekst)) if elfproef(tekst) else None
             if persoon is not None and nummer in persoon.vorderingen:
                 return True
-            opschorting = next((o for o in self.opschortingen if o.referentie == tekst), None)
+            opschorting = self._per_referentie.get(tekst)
             if opschorting is not None and nummer in opschorting.vorderingen:
                 return True
         return False
@@ -359,7 +368,12 @@ class Register:
         """Put back what a file held (over the seed): nothing counts as changed afterwards."""
         self._teller = teller
         self._personen.update(personen)
-        self.opschortingen = list(opschortingen)
+        self.opschortingen = []
+        self._per_referentie.clear()
+        self._per_sleutel.clear()
+        for opschorting in opschortingen:
+            self.opschortingen.append(opschorting)
+            self._index(opschorting)
         self._antwoorden = dict(antwoorden)
         self.storingen = list(storingen)
         self.neem_wijzigingen()

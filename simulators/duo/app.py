@@ -317,7 +317,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/duo/v2", tags=["betalingspauzes"])
 
     @router.post("/betalingspauzes", status_code=201)
-    def betalingspauze(verzoek: Betalingspauzeverzoek) -> JSONResponse:
+    async def betalingspauze(verzoek: Betalingspauzeverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_id,
             verzoek.model_dump(mode="json"),
@@ -325,7 +325,9 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/betalingspauzes")
-    def zoek(verzoek_id: Annotated[str, Query(alias="verzoekId", min_length=1)]) -> JSONResponse:
+    async def zoek(
+        verzoek_id: Annotated[str, Query(alias="verzoekId", min_length=1)],
+    ) -> JSONResponse:
         register = simulator.register
         with register.lock:
             pauze = register.opschorting_met_sleutel(verzoek_id)
@@ -333,7 +335,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return JSONResponse({"items": items, "totaal": len(items)})
 
     @router.patch("/betalingspauzes/{duo_kenmerk}")
-    def mutatie(duo_kenmerk: str, mutatie: Betalingspauzemutatie) -> JSONResponse:
+    async def mutatie(duo_kenmerk: str, mutatie: Betalingspauzemutatie) -> JSONResponse:
         return simulator.idempotent(
             mutatie.verzoek_id,
             {"duoKenmerk": duo_kenmerk, "mutatie": True, **mutatie.model_dump(mode="json")},
@@ -341,7 +343,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/gegevensopvragingen", tags=["gegevensopvragingen"])
-    def gegevensopvraging(verzoek: opvraging.Gegevensopvraging) -> JSONResponse:
+    async def gegevensopvraging(verzoek: opvraging.Gegevensopvraging) -> JSONResponse:
         return simulator.bevraag(
             verzoek.verzoek_id,
             verzoek.model_dump(mode="json"),

@@ -330,7 +330,7 @@ def _met_fouten(
     return veilig
 
 
-def tenant(gemeentecode: str, request: Request) -> Gemeente:
+async def tenant(gemeentecode: str, request: Request) -> Gemeente:
     """The municipality of the path, and (over TLS) the caller proven to act for it."""
     gemeenten: dict[str, Gemeente] = request.app.state.gemeenten
     gemeente = gemeenten.get(gemeentecode)
@@ -360,7 +360,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/gemeenten/{gemeentecode}/sociaal-domein/v2", tags=["opschortingen"])
 
     @router.post("/opschortingen", status_code=201)
-    def opschorten(gemeente: Tenant, verzoek: Opschortingsverzoek) -> JSONResponse:
+    async def opschorten(gemeente: Tenant, verzoek: Opschortingsverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_id,
             {"gemeente": gemeente.code, **verzoek.model_dump(mode="json")},
@@ -368,7 +368,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/opschortingen")
-    def zoek(
+    async def zoek(
         gemeente: Tenant, verzoek_id: Annotated[str, Query(alias="verzoekId", min_length=1)]
     ) -> JSONResponse:
         with simulator.register.lock:
@@ -381,7 +381,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             return JSONResponse(_besluit_json(gemeente, besluit, vandaag()))
 
     @router.patch("/opschortingen/{besluitnummer}")
-    def verleng(gemeente: Tenant, besluitnummer: str, v: Verlenging) -> JSONResponse:
+    async def verleng(gemeente: Tenant, besluitnummer: str, v: Verlenging) -> JSONResponse:
         return simulator.idempotent(
             v.verzoek_id,
             {"gemeente": gemeente.code, "besluit": besluitnummer, **v.model_dump(mode="json")},
@@ -392,7 +392,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.post("/opschortingen/{besluitnummer}/intrekking")
-    def trek_in(gemeente: Tenant, besluitnummer: str, i: Intrekking) -> JSONResponse:
+    async def trek_in(gemeente: Tenant, besluitnummer: str, i: Intrekking) -> JSONResponse:
         return simulator.idempotent(
             i.verzoek_id,
             {"gemeente": gemeente.code, "besluit": besluitnummer, **i.model_dump(mode="json")},
@@ -403,7 +403,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.post("/dossieroverzicht", tags=["dossieroverzicht"])
-    def dossieroverzicht(gemeente: Tenant, vraag: overzicht.Overzichtvraag) -> JSONResponse:
+    async def dossieroverzicht(gemeente: Tenant, vraag: overzicht.Overzichtvraag) -> JSONResponse:
         return simulator.bevraag(
             vraag.verzoek_id,
             {"gemeente": gemeente.code, **vraag.model_dump(mode="json")},

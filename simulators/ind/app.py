@@ -319,7 +319,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/ind/leges/v1", tags=["uitstel van betaling"])
 
     @router.post("/uitstelverzoeken", status_code=201)
-    def uitstelverzoek(verzoek: Uitstelverzoek) -> JSONResponse:
+    async def uitstelverzoek(verzoek: Uitstelverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.verzoek_referentie,
             verzoek.model_dump(mode="json"),
@@ -327,7 +327,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/uitstelverzoeken")
-    def zoek(
+    async def zoek(
         verzoek_referentie: Annotated[str, Query(alias="verzoekReferentie", min_length=1)],
     ) -> JSONResponse:
         with simulator.register.lock:
@@ -336,7 +336,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return JSONResponse({"resultaten": resultaten})
 
     @router.post("/uitstelverzoeken/{uitstelnummer}/verlenging")
-    def verlenging(uitstelnummer: str, v: Verlenging) -> JSONResponse:
+    async def verlenging(uitstelnummer: str, v: Verlenging) -> JSONResponse:
         return simulator.idempotent(
             v.verzoek_referentie,
             {"uitstelnummer": uitstelnummer, **v.model_dump(mode="json")},
@@ -347,7 +347,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.post("/uitstelverzoeken/{uitstelnummer}/intrekking")
-    def intrekking(uitstelnummer: str, i: Intrekking) -> JSONResponse:
+    async def intrekking(uitstelnummer: str, i: Intrekking) -> JSONResponse:
         return simulator.idempotent(
             i.verzoek_referentie,
             {"uitstelnummer": uitstelnummer, "intrekking": True, **i.model_dump(mode="json")},
@@ -358,7 +358,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.post("/overzichten", tags=["overzichten"])
-    def overzichtvraag(vraag: overzicht.Overzichtvraag) -> JSONResponse:
+    async def overzichtvraag(vraag: overzicht.Overzichtvraag) -> JSONResponse:
         return simulator.bevraag(
             vraag.verzoek_referentie,
             vraag.model_dump(mode="json"),

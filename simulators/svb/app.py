@@ -374,7 +374,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     router = APIRouter(prefix="/svb/api", tags=["invorderingsonderbrekingen"])
 
     @router.post("/terugvordering/v1/invorderingsonderbrekingen", status_code=201)
-    def onderbreking(verzoek: Onderbrekingsverzoek) -> JSONResponse:
+    async def onderbreking(verzoek: Onderbrekingsverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.metadata.correlatie_id,
             verzoek.model_dump(mode="json"),
@@ -382,7 +382,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.get("/terugvordering/v1/invorderingsonderbrekingen")
-    def zoek(
+    async def zoek(
         correlatie_id: Annotated[str, Query(alias="correlatieId", min_length=1)],
     ) -> JSONResponse:
         register = simulator.register
@@ -392,7 +392,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         return JSONResponse({"resultaat": {"onderbrekingen": gevonden}})
 
     @router.post("/terugvordering/v1/invorderingsonderbrekingen/{nummer}/mutaties")
-    def mutatie(nummer: str, verzoek: Mutatieverzoek) -> JSONResponse:
+    async def mutatie(nummer: str, verzoek: Mutatieverzoek) -> JSONResponse:
         return simulator.idempotent(
             verzoek.metadata.correlatie_id,
             {"onderbrekingsnummer": nummer, "mutatie": True, **verzoek.model_dump(mode="json")},
@@ -400,7 +400,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.post("/klantbeeld/v1/bevragingen", tags=["klantbeeld"])
-    def bevraging(verzoek: klantbeeld.Klantbeeldverzoek) -> JSONResponse:
+    async def bevraging(verzoek: klantbeeld.Klantbeeldverzoek) -> JSONResponse:
         return simulator.bevraag(
             verzoek.metadata.correlatie_id,
             verzoek.model_dump(mode="json"),

@@ -324,7 +324,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
     stops = "/terugvordering/v1/invorderingsstops"
 
     @router.post(stops, status_code=201)
-    def invorderingsstop(aanvraag: Stopaanvraag) -> JSONResponse:
+    async def invorderingsstop(aanvraag: Stopaanvraag) -> JSONResponse:
         return simulator.idempotent(
             aanvraag.aanvraag_kenmerk,
             aanvraag.model_dump(mode="json"),
@@ -332,7 +332,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )
 
     @router.put(stops + "/{stopnummer}/einddatum")
-    def einddatum(stopnummer: str, w: Einddatumwijziging) -> JSONResponse:
+    async def einddatum(stopnummer: str, w: Einddatumwijziging) -> JSONResponse:
         return simulator.idempotent(
             w.aanvraag_kenmerk,
             {"stopnummer": stopnummer, **w.model_dump(mode="json")},
@@ -343,7 +343,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.post(stops + "/{stopnummer}/beeindiging")
-    def beeindiging(stopnummer: str, b: Beeindiging) -> JSONResponse:
+    async def beeindiging(stopnummer: str, b: Beeindiging) -> JSONResponse:
         return simulator.idempotent(
             b.aanvraag_kenmerk,
             {"stopnummer": stopnummer, "beeindiging": True, **b.model_dump(mode="json")},
@@ -354,7 +354,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
         )  # fmt: skip
 
     @router.get("/terugvordering/v1/aanvragen/{aanvraag_kenmerk}")
-    def aanvraag(aanvraag_kenmerk: str) -> JSONResponse:
+    async def aanvraag(aanvraag_kenmerk: str) -> JSONResponse:
         with simulator.register.lock:
             stop = simulator.register.opschorting_met_sleutel(aanvraag_kenmerk)
             if stop is None:
@@ -365,7 +365,7 @@ def _api(simulator: Simulator, vandaag: Callable[[], dt.date]) -> APIRouter:
             return JSONResponse(_stop_json(stop, vandaag()))
 
     @router.post("/gegevensdiensten/v1/klantbeeld", tags=["klantbeeld"])
-    def klantbeeld_vraag(vraag: klantbeeld.Klantbeeldvraag) -> JSONResponse:
+    async def klantbeeld_vraag(vraag: klantbeeld.Klantbeeldvraag) -> JSONResponse:
         return simulator.bevraag(
             vraag.aanvraag_kenmerk,
             vraag.model_dump(mode="json"),

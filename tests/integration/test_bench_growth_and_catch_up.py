@@ -32,6 +32,8 @@ def test_p5_catch_up_drains_every_queued_instruction(kafka_bootstrap, tmp_path):
     assert run.answered == sorted(run.answered)
     assert 0 <= run.first_answer_seconds <= run.drain_seconds  # none before it was back
     assert run.simulator_alone_per_s > 0
+    assert run.connector_cpu >= 0 and run.backoffice_cpu >= 0
+    assert "CPU per instruction: connector" in catchup.details(run)[0]
     [figure] = catchup.figures(run)
     assert figure.value > 0 and figure.reference == run.simulator_alone_per_s
     assert figure.met in (True, False)

@@ -37,7 +37,11 @@ BSN = "999990019"
 NU = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 TOPIC = instructie_topic("cjib").name
 ANTWOORDEN = opschorting_antwoord_topic("cjib").name
-BELEID = Herhaalbeleid(pogingen=3, eerste_wachttijd=0.5, max_wachttijd=4, fout_pogingen=5)
+BELEID = Herhaalbeleid(
+    pogingen=3, eerste_wachttijd=0.5, max_wachttijd=4, fout_pogingen=5, peiling=4
+)
+"""No probe within a wait (``peiling`` as long as the longest): each request in a script is an
+attempt (the probe: tests/unit/connectors/test_bereikbaarheid.py)."""
 
 Stap = httpx.Response | Exception
 

@@ -14,7 +14,12 @@ from faststream.kafka import TestKafkaBroker
 from faststream.message.message import AckStatus
 
 from connectors.base.backoffice import BackofficeOnbereikbaar
-from connectors.base.gelijktijdig import per_casus, terug_naar_onaf, verwerk_gelijktijdig
+from connectors.base.gelijktijdig import (
+    MAX_GELIJKTIJDIG,
+    per_casus,
+    terug_naar_onaf,
+    verwerk_gelijktijdig,
+)
 from connectors.base.telemetry import configure_tracing
 from schemas import parse_event
 from schemas.opschorting import OpschortingBevestigd
@@ -173,3 +178,32 @@ async def test_each_answer_of_a_batch_goes_on_in_its_own_instructions_trace():
     assert per_instructie == {
         event.id: trace_id for event, trace_id in zip(events, traces, strict=True)
     }
+
+
+class _Tellende(Backoffice):
+    """Counts the requests it holds at once (each is held a few turns of the event loop)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bezig = 0
+        self.meeste = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:  # type: ignore[override]
+        self.bezig += 1
+        self.meeste = max(self.meeste, self.bezig)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        self.bezig -= 1
+        return super().__call__(request)
+
+
+async def test_a_batch_larger_than_the_bound_has_exactly_the_bound_in_flight():
+    backoffice = _Tellende()
+    opstelling = Opstelling(backoffice)
+    events = [opstelling.instructie(casus=casus_id()) for _ in range(2 * MAX_GELIJKTIJDIG)]
+    batch = tuple(_record(i, e.subject.encode(), value=e.to_bytes()) for i, e in enumerate(events))
+    async with TestKafkaBroker(opstelling.broker) as broker:
+        subscriber = next(s for s in broker.subscribers if TOPIC in getattr(s, "topic_names", []))
+        await asyncio.wait_for(subscriber.process_message(batch), DEADLINE)
+    assert backoffice.meeste == MAX_GELIJKTIJDIG > 1
+    assert len(opstelling.antwoorden) == len(events)

@@ -52,7 +52,7 @@ class Duo:
             ),
             sleutel=self.sleutel,
             publiceer=publiceer,
-            herhaalbeleid=Herhaalbeleid(pogingen=3, fout_pogingen=5),
+            herhaalbeleid=Herhaalbeleid(pogingen=3, fout_pogingen=5, peiling=8.0),  # no probes
             klok=lambda: NU,
             slaap=slaap,
         )

@@ -200,7 +200,8 @@ async def test_a_transient_failure_is_retried_with_backoff():
 
 
 async def test_a_back_office_that_stays_down_hands_the_record_back_for_redelivery():
-    backoffice = Backoffice(script=[httpx.Response(503)] * 3)
+    # 3 attempts, then 3 probes while it waits 4 s (one a second) before handing it back
+    backoffice = Backoffice(script=[httpx.Response(503)] * 6)
     opstelling = Opstelling(backoffice, pogingen=3)
     afgehandeld: list[Any] = []
 
@@ -216,8 +217,8 @@ async def test_a_back_office_that_stays_down_hands_the_record_back_for_redeliver
     async with TestKafkaBroker(opstelling.broker) as broker:
         await broker.publish(opstelling.instructie().to_bytes(), TOPIC)
     assert afgehandeld == [AckStatus.NACKED]  # not committed: the consumer seeks back to it
-    assert len(backoffice.verzoeken) == 3
-    assert opstelling.wachttijden == [0.5, 1.0, 4]
+    assert len(backoffice.verzoeken) == 6
+    assert opstelling.wachttijden == [0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
     (melding,) = [parse_event(a.value).data for a in opstelling.antwoorden]
     assert isinstance(melding, AfleveringMislukt)  # the loket sees it at once; still retrying
     assert (melding.redencode, melding.definitief, melding.pogingen) == (
