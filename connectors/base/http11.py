@@ -232,6 +232,8 @@ async def _lees_body(
         try:
             n = int(lengte)
         except ValueError:
-            raise httpx.RemoteProtocolError("a malformed Content-Length", request=request) from None
+            n = -1
+        if n < 0:
+            raise httpx.RemoteProtocolError("a malformed Content-Length", request=request)
         return await lezer.readexactly(n), True
     return await lezer.read(), False  # until the server closes

@@ -161,3 +161,23 @@ async def test_nobody_listening_is_onbereikbaar():
     async with BackofficeClient(base_url=f"http://127.0.0.1:{port}") as client:
         with pytest.raises(BackofficeOnbereikbaar):
             await client.stuur(HttpVerzoek("GET", "/"))
+
+
+@pytest.mark.parametrize(
+    "kapot",
+    [
+        b"HTTP/1.1 200 OK\r\ncontent-length: -5\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ncontent-length: vijf\r\n\r\nvijf!",
+        b"SMTP ready\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n",
+    ],
+    ids=["negative-length", "length-not-a-number", "not-http", "header-without-colon", "bad-chunk"],
+)
+async def test_a_malformed_answer_is_a_transport_fault_not_a_crash(kapot: bytes):
+    async def antwoord(_: bytes) -> bytes:
+        return kapot
+
+    async with draaiend(antwoord) as (_, client):
+        with pytest.raises(BackofficeOnbereikbaar, match="RemoteProtocolError"):
+            await client.stuur(HttpVerzoek("GET", "/"))
