@@ -30,6 +30,7 @@ from faststream.kafka.subscriber.usecase import BatchSubscriber
 
 if TYPE_CHECKING:
     from aiokafka import AIOKafkaConsumer, ConsumerRecord
+    from faststream.kafka import KafkaBroker
 
 IDLE_WAIT_MS = 2_000
 """How long one look waits for records. It costs no latency (the look returns as soon as any
@@ -62,3 +63,17 @@ def waits_for_records(
     subscriber.batch_timeout_ms = wait_ms
     assert isinstance(subscriber, WaitingBatchSubscriber)
     return subscriber
+
+
+def handled_message(broker: KafkaBroker) -> Any:
+    """The message ``broker`` is handling now (a batch subscriber's: its records in
+    ``raw_message``), for its handler.
+
+    Read from the broker's context instead of asked for as a ``KafkaMessage`` parameter: FastStream
+    resolves such a parameter through a context field whose ``use`` is a plain function, which
+    fast_depends runs in a worker thread, a hand-over to a thread and back for every batch (a
+    scheduler slice each way on a busy machine, on the path of every record)."""
+    message = broker.context.get_local("message")
+    if message is None:
+        raise RuntimeError("no message is being handled")
+    return message
