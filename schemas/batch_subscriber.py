@@ -131,13 +131,12 @@ class WaitingBatchSubscriber(BatchSubscriber):
     __slots__ = ()
 
     async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[Any, Any], ...]:
-        commits = BackgroundCommits.of(consumer)
         records = await consumer.getmany(
             timeout_ms=self.batch_timeout_ms, max_records=self.max_records
         )
         batch = tuple(chain.from_iterable(records.values()))
-        if batch:
-            commits.handed_over(batch)
+        if batch:  # before its handler, and so before FastStream commits its offsets
+            BackgroundCommits.of(consumer).handed_over(batch)
         return batch
 
     async def stop(self) -> None:
