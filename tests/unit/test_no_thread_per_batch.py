@@ -17,6 +17,7 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
+import structlog
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
@@ -38,6 +39,17 @@ def _record(offset: int, event: Any, topic: str = TOPIC) -> Any:
         serialized_value_size=0,
         headers=(),
     )
+
+
+@pytest.fixture(autouse=True)
+def uncached_loggers() -> Any:
+    """The connector logs as it answers: a logger it uses for the first time must not stay bound
+    to whatever logging an earlier test of this process configured (``cache_logger_on_first_use``),
+    or a later test that captures the connector's log lines finds none."""
+    cached = structlog.get_config()["cache_logger_on_first_use"]
+    structlog.configure(cache_logger_on_first_use=False)
+    yield
+    structlog.configure(cache_logger_on_first_use=cached)
 
 
 def hand_overs(monkeypatch: pytest.MonkeyPatch, broker: KafkaBroker, topic: str) -> list[str]:
