@@ -61,7 +61,6 @@ from aiokafka.errors import KafkaError
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, Topic
-from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity
 
@@ -95,7 +94,7 @@ from connectors.base.telemetry import broker_middleware
 from connectors.base.vertaling import Opzoeking, Vertaling
 from schemas import CONTENT_TYPE, CloudEvent, EventData, make_event
 from schemas.backoff import Backoff
-from schemas.batch_subscriber import waits_for_records
+from schemas.batch_subscriber import handled_message, waits_for_records
 from schemas.deadletter import Origin, dead_letter_copy, header_text, mask_bsn_like
 from schemas.identiteit import KafkaTls
 from schemas.logs import BROKER_LOGGER, LogThrottle
@@ -644,7 +643,8 @@ def bouw_broker(
 
     # Waits on the broker for instructions, never pauses between looks (schemas.batch_subscriber)
     @waits_for_records(subscriber)
-    async def instructies_ontvangen(bodies: list[bytes], message: KafkaMessage) -> None:
+    async def instructies_ontvangen(bodies: list[bytes]) -> None:
+        message = handled_message(broker)
         records = records_of(message)
 
         async def een(record: ConsumerRecord[Any, Any]) -> None:

@@ -24,6 +24,18 @@ acknowledged; the relay logs that, it cannot undo a publish.
 The relay tells ``on_dead`` which messages died (after its commit), so an instruction it gave up
 on makes its request undeliverable (``hub.service.aflevering.publicatie_opgegeven``).
 
+Marking in the background: when every row of a round was acknowledged, the relay does not wait
+for its ``UPDATE`` to commit before it looks for the next due rows (:meth:`OutboxRelay.run`). On
+SQLite that commit queues for the one writer behind the orders and answer batches of the moment:
+with 20 orders in flight it took p50 145 ms, p90 520 ms, and the instructions of every order
+committed meanwhile waited for it. A marker task writes the marks, one transaction for all
+rounds that wait, in order; until a row's mark has committed the relay leaves it out of its next
+rounds (the rows it published and the broker acknowledged). Nothing changes for order per key:
+a later row of a key goes out only after the earlier one was acknowledged. A round with a
+failure is marked at once, as before (the next round's question must see the backoff). If a
+mark is lost (the marker's transaction fails, the process stops), its rows are published again:
+a duplicate, as after a crash between publish and mark.
+
 Trace context: a row keeps the W3C ``traceparent`` of the span that wrote it (the API request,
 or the answer being processed), and the relay hands it on as the record's ``traceparent`` header
 (``hub.adapters.telemetry``), so the trace goes on at the connector.
@@ -217,6 +229,10 @@ class OutboxRelay:
         self._batch = batch_size
         self._on_dead = on_dead
         self._wake = asyncio.Event()
+        self._marking: set[int] = set()
+        """Rows published and acknowledged whose mark has not committed yet: left out of rounds."""
+        self._to_mark: list[tuple[dt.datetime, list[int]]] = []
+        self._marker: asyncio.Task[None] | None = None
         self.failures = 0
         """Consecutive rounds in which not everything went out; the relay backs off meanwhile."""
         self._pause = Backoff(initial=min(2 * poll_seconds, PAUSE_MAX), maximum=PAUSE_MAX)
@@ -226,29 +242,73 @@ class OutboxRelay:
         """Tell the relay there is new work (called after a commit that wrote outbox rows)."""
         self._wake.set()
 
-    async def relay_once(self) -> int:
-        """Publish one batch of due rows; returns how many were sent."""
+    async def relay_once(self, *, mark_later: bool = False) -> int:
+        """Publish one batch of due rows; returns how many were sent. ``mark_later``: when all
+        were acknowledged, their marks are left to the marker task (the module's docstring)."""
         async with self._sessions() as session:
             due = {"now": self._clock(), "limit": self._batch}
-            rows = (await session.scalars(due_rows(), due)).all()
-            if not rows:
-                self.failures = 0
-                return 0
-            outcomes = await self._publish([_outgoing(row) for row in rows])
-            now = self._clock()
-            sent = [row.seq for row, error in zip(rows, outcomes, strict=True) if error is None]
-            if sent:
-                await session.execute(
-                    update(OutboxRow)
-                    .where(OutboxRow.seq.in_(sent))
-                    .values(sent_at=now, attempts=OutboxRow.attempts + 1)
-                )
-            dead = await self._record_failures(session, rows, outcomes, now)
-            await session.commit()
-            if dead and self._on_dead is not None:
-                await self._on_dead(dead)
-            self.failures = 0 if len(sent) == len(rows) else self.failures + 1
+            selected = (await session.scalars(due_rows(), due)).all()
+            rows = [row for row in selected if row.seq not in self._marking]
+            if rows:
+                return await self._round(session, rows, mark_later=mark_later)
+        self.failures = 0
+        if len(selected) >= self._batch:  # a full batch, all being marked: more may be due
+            await self.marked()
+            return await self.relay_once(mark_later=mark_later)
+        return 0
+
+    async def _round(
+        self, session: AsyncSession, rows: Sequence[OutboxRow], *, mark_later: bool
+    ) -> int:
+        outcomes = await self._publish([_outgoing(row) for row in rows])
+        now = self._clock()
+        sent = [row.seq for row, error in zip(rows, outcomes, strict=True) if error is None]
+        if mark_later and len(sent) == len(rows):
+            self._mark_later(now, sent)
+            self.failures = 0
             return len(sent)
+        if sent:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.seq.in_(sent))
+                .values(sent_at=now, attempts=OutboxRow.attempts + 1)
+            )
+        dead = await self._record_failures(session, rows, outcomes, now)
+        await session.commit()
+        if dead and self._on_dead is not None:
+            await self._on_dead(dead)
+        self.failures = 0 if len(sent) == len(rows) else self.failures + 1
+        return len(sent)
+
+    def _mark_later(self, now: dt.datetime, seqs: list[int]) -> None:
+        self._marking.update(seqs)
+        self._to_mark.append((now, seqs))
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._mark(), name="outbox-marker")
+
+    async def _mark(self) -> None:
+        """Write the marks that wait, one transaction for all of them, until none is left."""
+        while self._to_mark:
+            rounds, self._to_mark = self._to_mark, []
+            try:
+                async with self._sessions() as session:
+                    for now, seqs in rounds:
+                        await session.execute(
+                            update(OutboxRow)
+                            .where(OutboxRow.seq.in_(seqs))
+                            .values(sent_at=now, attempts=OutboxRow.attempts + 1)
+                        )
+                    await session.commit()
+            except Exception:
+                log.exception("outbox marks not written: those rows will be published again")
+            finally:
+                for _, seqs in rounds:
+                    self._marking.difference_update(seqs)
+
+    async def marked(self) -> None:
+        """Wait until the marks of the rounds so far have been written (or given up)."""
+        while self._marker is not None and not self._marker.done():
+            await asyncio.wait([self._marker])
 
     async def _record_failures(
         self,
@@ -300,14 +360,20 @@ class OutboxRelay:
         return died
 
     async def run(self) -> None:
-        """Relay until cancelled."""
+        """Relay until cancelled; the marks under way are written before it ends."""
+        try:
+            await self._run()
+        finally:
+            await self.marked()
+
+    async def _run(self) -> None:
         while True:
             self._wake.clear()
             try:
                 if self._leader is not None and not await self._leader():
                     await asyncio.sleep(self._poll)  # another replica relays
                     continue
-                sent = await self.relay_once()
+                sent = await self.relay_once(mark_later=True)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -39,7 +39,10 @@ class Fouten(BaseModel):
     detail: list[Fout]
 
 
-def get_hub(request: Request) -> Hub:
+async def get_hub(request: Request) -> Hub:
+    """The hub the app serves. ``async``, as every dependency of the API: FastAPI runs a plain
+    function in a worker thread, a hand-over and back on every request for a read of one
+    attribute (``tests/api/hub/test_no_worker_threads.py``)."""
     hub: Hub = request.app.state.hub
     return hub
 

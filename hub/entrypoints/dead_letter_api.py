@@ -31,7 +31,7 @@ router = APIRouter(
 )
 
 
-def _kafka(request: Request) -> replay_service.ReplayKafka:
+async def _kafka(request: Request) -> replay_service.ReplayKafka:
     process: HubProcess = request.app.state.process
     return process.replay
 

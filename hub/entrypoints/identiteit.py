@@ -155,12 +155,18 @@ async def _weiger(exc: NietGeauthenticeerd, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def beller(request: Request) -> Beller:
+def bewezen_beller(request: Request) -> Beller:
     """The proven caller (set by :class:`IdentiteitMiddleware`)."""
     found = getattr(request.state, "beller", None)
     if not isinstance(found, Beller):
         raise NietGeauthenticeerd("a client certificate is required", field="certificate")
     return found
+
+
+async def beller(request: Request) -> Beller:
+    """The proven caller, as a dependency (``async``: FastAPI would run a plain function in a
+    worker thread on every request)."""
+    return bewezen_beller(request)
 
 
 BellerDep = Annotated[Beller, Depends(beller)]
@@ -173,8 +179,9 @@ class VereisteRol:
     def __init__(self, *rollen: Rol) -> None:
         self.rollen = rollen
 
-    def __call__(self, request: Request) -> Beller:
-        caller = beller(request)
+    async def __call__(self, request: Request) -> Beller:
+        """``async``: FastAPI would run a plain function in a worker thread on every request."""
+        caller = bewezen_beller(request)
         if not any(caller.heeft(rol) for rol in self.rollen):
             allowed = ", ".join(r.value for r in self.rollen)
             raise Verboden(f"this needs the role {allowed}", field="role")

@@ -36,7 +36,7 @@ _EIGEN: dict[int | str, dict[str, Any]] = {
 }
 
 
-def wijziger(oin: OinPad, beller: IedereenDep) -> service.Wijziger:
+async def wijziger(oin: OinPad, beller: IedereenDep) -> service.Wijziger:
     """Who changes the entry of ``oin``: checked before the body is read, so a caller who may not
     change it hears 403 whatever it sent."""
     wie = service.Wijziger(beller.oin, operator=beller.heeft(Rol.OPERATOR))

@@ -38,7 +38,6 @@ from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker, Topic
-from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
 from hub.adapters.metrics import HubMetrics
@@ -48,7 +47,7 @@ from hub.domain.dead_letter import DeadLetter
 from hub.entrypoints.antwoord_stream import BATCH_RECORDS, AntwoordConsumer, records_of
 from hub.entrypoints.redelivery import Place, Redelivery, RedeliveryPolicy, place_of
 from hub.service.ops import record_dead_letter
-from schemas.batch_subscriber import waits_for_records
+from schemas.batch_subscriber import handled_message, waits_for_records
 from schemas.deadletter import HEADER_REASON, Origin, dead_letter_copy
 from schemas.producer import VerseProducer
 from schemas.topics import dead_letter_topic, dead_letter_topics, principal
@@ -215,8 +214,8 @@ def register_handlers(
     )
 
     @waits_for_records(answers)
-    async def on_antwoord(bodies: list[bytes], message: KafkaMessage) -> None:
-        await consumer.batch(records_of(message))
+    async def on_antwoord(bodies: list[bytes]) -> None:
+        await consumer.batch(records_of(handled_message(broker)))
 
     @broker.subscriber(
         *provisioned(t.name for t in dead_letter_topics()),
@@ -230,7 +229,8 @@ def register_handlers(
         "(and the former shared one): kept for operators with its proven writer (headers and a "
         "digest of the value, never the value).",
     )
-    async def on_dead_letter(body: bytes, message: KafkaMessage) -> None:
+    async def on_dead_letter(body: bytes) -> None:
+        message = handled_message(broker)
         raw = _record(message)
         place = place_of(raw)
         hub = get_hub()

@@ -4,13 +4,14 @@ retention purge. On an SQLite file with a fake publisher and a clock the test mo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub.adapters.orm import OutboxRow, ProcessedEventRow
 from hub.adapters.outbox import NotAttempted, Outgoing, RetryPolicy, Undeliverable
@@ -407,3 +408,51 @@ async def test_a_second_dead_row_keeps_holding_what_is_behind_it(hub, publisher,
         await outbox_service.outbox_page(outbox_service.OutboxStatus.HELD, hub.uow(), limit=5)
     ).entries
     assert (held.seq, held.held_by) == (after, between)
+
+
+async def test_the_relay_goes_on_while_the_marks_of_its_last_round_wait_for_the_writer(
+    hub, publisher, klok
+):
+    """The marks of a round that all went out are written in the background: the next round
+    does not wait for them (on SQLite they queue for the one writer), and leaves out the rows
+    whose marks are not written yet."""
+    assert hub.relay is not None
+    first, later = await write(hub, "MWL-A", "MWL-B")
+    async with hub.sessions() as session:  # MWL-B is due only in ten seconds
+        await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.seq == later)
+            .values(execute_after=klok.now + dt.timedelta(seconds=10))
+        )
+        await session.commit()
+    writer = hub.sessions()  # another transaction writes the first row and holds on
+    await writer.execute(
+        update(OutboxRow).where(OutboxRow.seq == first).values(attempts=OutboxRow.attempts)
+    )
+    running = asyncio.create_task(hub.relay.run())
+    try:
+        await until(lambda: publisher.keys == ["MWL-A"])
+        klok.verzet(seconds=10)
+        hub.relay.wake()
+        await until(lambda: publisher.keys == ["MWL-A", "MWL-B"])  # its mark still waits
+        assert (await row(hub, first)).sent_at is None
+
+        await writer.rollback()
+        await writer.close()
+        await hub.relay.marked()
+        # each marked as sent at the moment of its own round
+        assert (await row(hub, first)).sent_at == klok.now - dt.timedelta(seconds=10)
+        assert (await row(hub, later)).sent_at == klok.now
+        assert publisher.keys == ["MWL-A", "MWL-B"]  # none published twice
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+
+async def until(condition: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait for ``condition`` (generous: met at once unless the relay is held up)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "not met in time"
+        await asyncio.sleep(0.01)
