@@ -19,10 +19,10 @@ LOCAL_KAFKA := deploy/kafka/local-kafka.sh
 LOCAL_POSTGRES := deploy/postgres/local-postgres.sh
 KAFKA_CLUSTER_DIR := .var/kafka-cluster
 PYTEST_ARGS ?=
-# Test processes of `make test` (pytest-xdist): the real-broker tests mostly wait (a quiet run with two
-# kept 1.1 of the two cores busy on average), so three overlap on two cores; each has its own broker
-# and PostgreSQL. Three passed at load 10-25 (other work on the machine) on 7 December.
-TEST_WORKERS ?= 3
+# Test processes of `make test` (pytest-xdist): the real-broker tests mostly wait (a quiet run with three
+# kept 1.2 of the two cores busy on average), so four overlap on two cores; each has its own broker
+# and PostgreSQL. Four passed at load 7-16 (other work on the machine) on 7 December.
+TEST_WORKERS ?= 4
 ARGS ?=
 # `make test` on TEST_WORKERS processes: a module is one unit of work (its module fixtures, such as
 # a stack, on one worker), the modules that share a session or package fixture one unit together
