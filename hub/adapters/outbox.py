@@ -245,10 +245,14 @@ class OutboxRelay:
     async def relay_once(self, *, mark_later: bool = False) -> int:
         """Publish one batch of due rows; returns how many were sent. ``mark_later``: when all
         were acknowledged, their marks are left to the marker task (the module's docstring)."""
+        # The rows being marked as the question starts: a mark that commits while it runs is
+        # not in what it reads, and the marker forgets the rows once their mark committed, so
+        # those read unsent must be left out by this copy, not by the set as it is after.
+        marking = set(self._marking)
         async with self._sessions() as session:
             due = {"now": self._clock(), "limit": self._batch}
             selected = (await session.scalars(due_rows(), due)).all()
-            rows = [row for row in selected if row.seq not in self._marking]
+            rows = [row for row in selected if row.seq not in marking | self._marking]
             if rows:
                 return await self._round(session, rows, mark_later=mark_later)
         self.failures = 0

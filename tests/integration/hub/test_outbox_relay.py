@@ -456,3 +456,40 @@ async def until(condition: Callable[[], bool], within: float = 10.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "not met in time"
         await asyncio.sleep(0.01)
+
+
+async def test_a_round_that_read_its_rows_before_a_mark_committed_publishes_none_twice(
+    hub, publisher
+):
+    """A mark can commit while the next round's question runs: that round read the row unsent,
+    and by the time it looks, the marker has forgotten the row. It must still leave it out (a
+    fresh clone's e2e run saw `casus.ingediend` twice on the topic)."""
+    relay = hub.relay
+    assert relay is not None
+    (first,) = await write(hub, "MWL-A")
+    writer = hub.sessions()  # holds the writer: the mark of the first round waits
+    await writer.execute(
+        update(OutboxRow).where(OutboxRow.seq == first).values(attempts=OutboxRow.attempts)
+    )
+    assert await relay.relay_once(mark_later=True) == 1
+    opened = relay._sessions
+
+    @contextlib.asynccontextmanager
+    async def sessions():
+        async with opened() as session:
+            asked = session.scalars
+
+            async def scalars(*args, **kwargs):
+                result = await asked(*args, **kwargs)  # read while the mark still waited
+                await writer.rollback()
+                await writer.close()
+                await relay.marked()  # the mark commits between the question and the round
+                return result
+
+            session.scalars = scalars
+            yield session
+
+    relay._sessions = sessions
+    await relay.relay_once(mark_later=True)
+    assert publisher.keys == ["MWL-A"]
+    assert (await row(hub, first)).sent_at is not None
