@@ -18,27 +18,15 @@ from typing import Any
 import anyio.to_thread
 import pytest
 import structlog
-from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from schemas import parse_event
+from tests.support.records import record_of
 from tests.unit.connectors.test_runtime import TOPIC, Backoffice, Opstelling
 
 
 def _record(offset: int, event: Any, topic: str = TOPIC) -> Any:
-    return ConsumerRecord(
-        topic=topic,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=event.subject.encode(),
-        value=event.to_bytes(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=(),
-    )
+    return record_of(event, offset, topic=topic)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from aiokafka import ConsumerRecord
 from faststream.exceptions import NackMessage
 
 from hub.adapters.metrics import HubMetrics
@@ -31,6 +30,7 @@ from simulators import AGENCIES
 from tests.api.hub.conftest import wait_for
 from tests.api.hub.test_api import answer_event, order
 from tests.api.hub.test_informatie_api import body, casus, geweigerd, verstrekt, vraag
+from tests.support.records import record_of
 from tests.support.statements import statements
 
 
@@ -60,21 +60,7 @@ class Consumer:
         records = []
         for e, topic in events:
             self.offset += 1
-            records.append(
-                ConsumerRecord(
-                    topic=topic,
-                    partition=0,
-                    offset=self.offset,
-                    timestamp=0,
-                    timestamp_type=0,
-                    key=e.subject.encode(),
-                    value=e.to_bytes(),
-                    checksum=None,
-                    serialized_key_size=0,
-                    serialized_value_size=0,
-                    headers=(),
-                )
-            )
+            records.append(record_of(e, self.offset, topic=topic))
         with statements() as seen:
             await self.consumer.batch(records)
         assert self.dead == []

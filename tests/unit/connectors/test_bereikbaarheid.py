@@ -24,6 +24,7 @@ from schemas import parse_event
 from schemas.aflevering import AfleveringMislukt
 from schemas.opschorting import OpschortingBevestigd
 from schemas.topics import instructie_topic, opschorting_antwoord_topic
+from tests.support.records import record_of
 from tests.unit.connectors.berichten import casus_id, instructie, sleutel
 
 BSN = "999990019"
@@ -112,21 +113,7 @@ class Opstelling:
         records = []
         for offset in range(aantal):
             event = instructie("cjib", [BSN], self.sleutel.public_key(), casus=casus_id())
-            records.append(
-                ConsumerRecord(
-                    topic=TOPIC,
-                    partition=0,
-                    offset=offset,
-                    timestamp=0,
-                    timestamp_type=0,
-                    key=event.subject.encode(),
-                    value=event.to_bytes(),
-                    checksum=None,
-                    serialized_key_size=0,
-                    serialized_value_size=0,
-                    headers=(),
-                )
-            )
+            records.append(record_of(event, offset, topic=TOPIC))
         return records
 
     async def verwerk(self, records: list[ConsumerRecord[Any, Any]]) -> list[Any]:

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from aiokafka import ConsumerRecord
 
 from connectors.base.backoffice import BackofficeClient
 from connectors.base.omvang import MAX_ANTWOORD, zonder_detail
@@ -19,6 +18,7 @@ from schemas import parse_event
 from schemas.aflevering import AfleveringMislukt, AfleveringReden
 from schemas.informatie import InformatieVerstrekt
 from schemas.topics import dead_letter_topic, informatie_antwoord_topic, informatie_verzoek_topic
+from tests.support.records import record_of
 from tests.unit.connectors.berichten import sleutel
 from tests.unit.connectors.informatieverzoeken import verzoek, vorderingen
 
@@ -70,19 +70,7 @@ async def _verwerk(aantal: int) -> tuple[list[tuple[str, bytes, dict[str, str]]]
         slaap=slaap,
     )
     event = verzoek("cjib", [BSN], agency.public_key(), ontvanger=ontvanger.public_key())
-    record = ConsumerRecord(
-        topic=informatie_verzoek_topic("cjib").name,
-        partition=0,
-        offset=7,
-        timestamp=0,
-        timestamp_type=0,
-        key=event.subject.encode(),
-        value=event.to_bytes(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=(),
-    )
+    record = record_of(event, 7, topic=informatie_verzoek_topic("cjib").name)
     await verwerker.verwerk(record)
     return gepubliceerd, (event, ontvanger)
 
