@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.batch_cache import Checkout
+from hub.adapters.ketenstatus import Ketenstatussen
 from hub.adapters.orm import (
     InformatieGegevenRow,
     InformatieverzoekRow,
@@ -27,7 +28,7 @@ from hub.domain.informatieverzoek import (
 )
 from hub.domain.model import Aggregaat
 from hub.domain.selectie import Pagina
-from hub.domain.verzoek import Verzoek, keten_status
+from hub.domain.verzoek import Verzoek
 from schemas.gedeeld import Regel
 
 
@@ -118,7 +119,9 @@ class InformatieRepository:
         self._zie = zie
         self._checkout = checkout
         self._verzoeken = VerzoekRepository(session)
-        self._ketens: set[str] = set()
+        self._ketens = Ketenstatussen(
+            session, self._verzoeken, _KETENSTATUS, "informatieverzoek_id"
+        )
         """Requests whose chain status :meth:`write` brings up to date."""
 
     async def add(self, verzoek: Informatieverzoek) -> None:
@@ -244,22 +247,12 @@ class InformatieRepository:
     def take(self) -> set[str]:
         """The requests whose chain status is to be written, handed over (a batch of answers
         writes them all when it commits)."""
-        ketens, self._ketens = self._ketens, set()
-        return ketens
+        return self._ketens.take()
 
     async def write(self, ketens: Iterable[str] = ()) -> None:
-        """Store the chain status of each request answered in this unit of work (and of
-        ``ketens``) as its stored questions give it, read after the answers were written. Two
-        statements for any number of requests."""
-        statussen = await self._verzoeken.statussen_van(self.take() | set(ketens))
-        if statussen:
-            await self._session.execute(
-                _KETENSTATUS,
-                [
-                    {"informatieverzoek_id": keten_id, "status": keten_status(s).value}
-                    for keten_id, s in sorted(statussen.items())
-                ],
-            )
+        """Store the chain status of each of the requests answered in this unit of work (and of
+        ``ketens``): ``hub.adapters.ketenstatus``."""
+        await self._ketens.write(ketens)
 
     async def van_casus(
         self, casus_id: str, verzoeker: str, pagina: Pagina, *, schuldenoverzicht: bool | None

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.adapters.batch_cache import Checkout
+from hub.adapters.ketenstatus import Ketenstatussen
 from hub.adapters.orm import OpschortingRow, VerzoekRow, WijzigingRow
 from hub.adapters.verzoek_repository import VerzoekRepository
 from hub.domain.model import Aggregaat
@@ -18,7 +19,6 @@ from hub.domain.verzoek import (
     KetenStatus,
     Verzoek,
     VerzoekSoort,
-    keten_status,
 )
 
 TIME_OUT_SOORTEN = (VerzoekSoort.OPSCHORTING, VerzoekSoort.VERLENGING, VerzoekSoort.OPHEFFING)
@@ -58,7 +58,7 @@ class OpschortingRepository:
         self._zie = zie
         self._checkout = checkout
         self._verzoeken = VerzoekRepository(session)
-        self._ketens: set[str] = set()
+        self._ketens = Ketenstatussen(session, self._verzoeken, _KETENSTATUS, "opschorting_id")
         """Time-outs whose chain status :meth:`write` brings up to date."""
 
     async def add(self, opschorting: Opschorting) -> None:
@@ -183,24 +183,12 @@ class OpschortingRepository:
     def take(self) -> set[str]:
         """The time-outs whose chain status is to be written, handed over (a batch of answers
         writes them all when it commits)."""
-        ketens, self._ketens = self._ketens, set()
-        return ketens
+        return self._ketens.take()
 
     async def write(self, ketens: Iterable[str] = ()) -> None:
-        """Store the chain status of each time-out answered in this unit of work (and of
-        ``ketens``), as the stored requests give it: read after the answers were written, so
-        concurrent answers to one order all count, on SQLite too. Two statements for any number
-        of time-outs."""
-        ids = self.take() | set(ketens)
-        statussen = await self._verzoeken.statussen_van(ids)
-        if statussen:
-            await self._session.execute(
-                _KETENSTATUS,
-                [
-                    {"opschorting_id": keten_id, "status": keten_status(s).value}
-                    for keten_id, s in sorted(statussen.items())
-                ],
-            )
+        """Store the chain status of each of the time-outs answered in this unit of work (and of
+        ``ketens``): ``hub.adapters.ketenstatus``."""
+        await self._ketens.write(ketens)
 
     async def lopend_tot_voor(self, dag: dt.date) -> list[str]:
         """Ids of time-outs neither lifted nor expired whose last day lies before ``dag``."""
