@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 from structlog.testing import capture_logs
 
 from hub.adapters.metrics import HubMetrics
-from hub.adapters.orm import InformatieGegevenRow, InformatieverzoekRow, OutboxRow
+from hub.adapters.orm import InformatieGegevenRow, InformatieverzoekRow
 from hub.adapters.telemetry import configure_tracing, trace_ids
 from hub.entrypoints import antwoord_stream
 from hub.entrypoints.antwoord_stream import AntwoordConsumer
@@ -22,11 +22,11 @@ from hub.entrypoints.redelivery import Redelivery, RedeliveryPolicy
 from hub.service.informatie import lees_informatieverzoek
 from hub.service.opschorting import lees_opschorting
 from schemas import parse_event
-from schemas.topics import informatie_antwoord_topic, informatie_verzoek_topic
+from schemas.topics import informatie_antwoord_topic
 from schemas.tracing import TRACEPARENT
 from simulators import AGENCIES
 from tests.api.hub.test_informatie_api import verstrekt
-from tests.integration.hub.test_informatie_store import vraag
+from tests.integration.hub.test_informatie_store import instructies, vraag
 from tests.integration.hub.test_store import answer, op_topic, order
 
 
@@ -163,14 +163,7 @@ async def test_answers_to_one_request_in_a_batch_around_a_rejected_one_each_coun
     # (it names categories not asked of the agency) read it too, and its savepoint is rolled
     # back: the answers after it read the request as the store has it, with the answer before.
     _, verzoek_id = await vraag(hub)
-    async with hub.sessions() as session:
-        rows = list(
-            await session.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.topic == informatie_verzoek_topic("cjib").name)
-                .order_by(OutboxRow.seq)
-            )
-        )
+    rows = await instructies(hub)
     eerste, tweede = (parse_event(row.value) for row in rows)
     answers = [
         verstrekt(eerste, {"vorderingen": "een"}),

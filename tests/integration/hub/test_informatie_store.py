@@ -57,18 +57,23 @@ async def vraag(hub) -> tuple[str, str]:
     return casus_id, verzoek_id
 
 
-async def test_request_answer_and_purge_in_the_store(hub):
-    nu = dt.datetime.now(dt.UTC)
-    hub.deps = dataclasses.replace(hub.deps, clock=lambda: nu)
-    casus_id, verzoek_id = await vraag(hub)
+async def instructies(hub) -> list[OutboxRow]:
+    """The CJIB's instructions in the outbox, in the order written."""
     async with hub.sessions() as session:
-        rows = list(
+        return list(
             await session.scalars(
                 select(OutboxRow)
                 .where(OutboxRow.topic == informatie_verzoek_topic("cjib").name)
                 .order_by(OutboxRow.seq)
             )
         )
+
+
+async def test_request_answer_and_purge_in_the_store(hub):
+    nu = dt.datetime.now(dt.UTC)
+    hub.deps = dataclasses.replace(hub.deps, clock=lambda: nu)
+    casus_id, verzoek_id = await vraag(hub)
+    rows = await instructies(hub)
     assert len(rows) == 2  # one per person, in the request's transaction
     verzoek = await lees_informatieverzoek(verzoek_id, hub.uow(), verzoeker="loket")
     assert {r.event_id for r in rows} == {v.instructie_id for v in verzoek.keten}
