@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from connectors.cli import app
@@ -19,6 +20,7 @@ ONLY_TO_SERVE_HTTP = ("uvicorn.config", "uvicorn.main")
 """A connector with no health port serves no HTTP: FastStream's uvicorn stays out (2 MiB)."""
 
 
+@pytest.mark.subprocess
 def test_a_connector_that_runs_has_not_loaded_rich_pygments_or_uvicorn(tmp_path):
     keys = tmp_path / "keys"
     made = CliRunner().invoke(app, ["keygen", "--agency", "cjib", "--keys-dir", str(keys)])
@@ -44,6 +46,7 @@ def test_a_connector_that_runs_has_not_loaded_rich_pygments_or_uvicorn(tmp_path)
     assert '"event": "broker unreachable at start, retrying"' in output  # its lines still JSON
 
 
+@pytest.mark.subprocess
 def test_the_connectors_help_still_works(tmp_path):
     shown = subprocess.run(
         [sys.executable, "-m", "connectors.cli", "run", "--help"],

@@ -48,6 +48,7 @@ def arenas_after_eight_threads(mode: str) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+@pytest.mark.subprocess
 def test_eight_threads_allocating_share_two_arenas():
     assert arenas_after_eight_threads("default") > 2  # glibc's own: an arena per thread
     assert arenas_after_eight_threads("limit") <= 2

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 
+import pytest
+
 from hub.adapters.migrations import newest_revision
 from tests.support.imports import imported_modules
 from tests.support.processes import free_ports, start_process
@@ -20,6 +22,7 @@ NOT_IN_A_SERVING_HUB = (
 )
 
 
+@pytest.mark.subprocess
 def test_a_hub_on_a_new_store_migrates_it_apart_and_serves_without_alembic_or_rich(tmp_path):
     store = tmp_path / "hub.sqlite3"
     keys = tmp_path / "keys"

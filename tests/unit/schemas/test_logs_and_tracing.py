@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 
+import pytest
 import structlog
 
 from schemas.logs import mask_bsns, processors, renderer
@@ -104,6 +105,7 @@ warnings.warn("old API")
 """
 
 
+@pytest.mark.subprocess
 def test_a_configured_process_writes_json_lines_only_and_masks_the_standard_librarys_too():
     """structlog's lines, the standard library's and warnings: each one JSON object."""
     done = subprocess.run(

@@ -85,6 +85,7 @@ def per_connection(tmp_path, mode: str) -> tuple[int, bool]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+@pytest.mark.subprocess
 def test_an_open_tls_connection_holds_a_small_read_buffer_and_carries_everything(tmp_path):
     make_pki(tmp_path / "pki")
     asyncio_default, whole_before = per_connection(tmp_path, "default")
