@@ -1,12 +1,13 @@
 """A broker of a three-node cluster killed (-9) under a steady load of time-out orders: every order
 the hub acknowledged completes its chain, none is lost and none is applied twice.
 
-The whole stack runs as processes on ``kafka_cluster`` (three local KRaft nodes, every topic
-replicated on all three with ``min.insync.replicas=2``; the hub and the connectors produce with
-``acks=all``). The loket places orders at a steady pace; part way, the node that leads the most
-partitions of the chain's topics is killed, and the orders go on. Then every acknowledged order
-(201) must reach ``confirmed``, and each agency's back-office must hold exactly one suspension per
-instruction (the simulators' own register, ``/_simulator/opschortingen``).
+The stack (three agencies, ``SHORT_CHAIN``) runs as processes on ``kafka_cluster`` (three local
+KRaft nodes, every topic replicated on all three with ``min.insync.replicas=2``; the hub and the
+connectors produce with ``acks=all``). The loket places orders at a steady pace; part way, the
+node that leads the most partitions of the chain's topics is killed, and the orders go on. Then
+every acknowledged order (201) must reach ``confirmed``, and each agency's back-office must hold
+exactly one suspension per instruction (the simulators' own register,
+``/_simulator/opschortingen``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pytest
 from schemas.topics import catalogue
 from tests.support.kafka_cluster import KafkaCluster
 from tests.support.loket import casus_body, opschorting_body
-from tests.support.stack import AGENCIES, Stack, running_stack
+from tests.support.stack import SHORT_CHAIN, Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +42,7 @@ def stack(kafka_cluster: KafkaCluster, tmp_path_factory: pytest.TempPathFactory)
         # test is of the broker, not of the limit (the hub inherits this environment).
         patch.setenv("HUB_RATE_LIMIT_PER_SECOND", "0")
         root = tmp_path_factory.mktemp("cluster-failover")
-        with running_stack(kafka_cluster.bootstrap, root) as stack:
+        with running_stack(kafka_cluster.bootstrap, root, SHORT_CHAIN) as stack:
             yield stack
 
 
@@ -59,7 +60,7 @@ async def _order(client: httpx.AsyncClient) -> str | None:
             return None
         ordered = await client.post(
             f"/api/v1/casussen/{casus.json()['casus_id']}/opschortingen",
-            json=opschorting_body(*AGENCIES),
+            json=opschorting_body(*SHORT_CHAIN),
         )
     except httpx.HTTPError:
         return None

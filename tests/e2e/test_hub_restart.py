@@ -10,14 +10,14 @@ import httpx
 import pytest
 
 from tests.support.loket import casus_body, opschorting_body
-from tests.support.stack import AGENCIES, Stack, running_stack
+from tests.support.stack import SHORT_CHAIN, Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def stack(kafka_bootstrap, tmp_path_factory):
-    with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("restart")) as stack:
+    with running_stack(kafka_bootstrap, tmp_path_factory.mktemp("restart"), SHORT_CHAIN) as stack:
         yield stack
 
 
@@ -42,7 +42,7 @@ async def test_chain_completes_after_the_hub_is_killed_right_after_an_order(stac
         casus = (await client.post("/api/v1/casussen", json=casus_body("999990019"))).json()
         ordered = await client.post(
             f"/api/v1/casussen/{casus['casus_id']}/opschortingen",
-            json=opschorting_body(*AGENCIES),
+            json=opschorting_body(*SHORT_CHAIN),
         )
         assert ordered.status_code == 201
     stack.hub.popen.send_signal(signal.SIGKILL)  # no shutdown: whatever was in flight is cut
@@ -58,7 +58,7 @@ async def test_chain_completes_after_the_hub_is_killed_right_after_an_order(stac
                     break
                 await asyncio.sleep(0.1)
     assert chain["status"] == "confirmed"
-    assert sorted(link["uitvoerder"] for link in chain["keten"]) == sorted(AGENCIES)
+    assert sorted(link["uitvoerder"] for link in chain["keten"]) == sorted(SHORT_CHAIN)
     async with httpx.AsyncClient() as client:
         for agency, base in stack.simulator_urls.items():
             listing = (await client.get(f"{base}/_simulator/opschortingen")).json()

@@ -17,9 +17,9 @@ import time
 import pytest
 
 from schemas.topics import catalogue
-from simulators import AGENCIES
 from tests.faults.conftest import BOTH_SCALES, Scale
 from tests.support.faults import (
+    FAULT_CHAIN,
     STORING,
     FaultStack,
     Load,
@@ -59,9 +59,9 @@ async def test_process_faults_lose_nothing(stack: FaultStack, scale: Scale):
             await pace(load, 4)
             await stack.kill_hub()
             await pace(load, 4)
-            await stack.kill_connector(AGENCIES[round_ % len(AGENCIES)])
+            await stack.kill_connector(FAULT_CHAIN[round_ % len(FAULT_CHAIN)])
             await pace(load, 4)
-            await stack.freeze(AGENCIES[(round_ + 1) % len(AGENCIES)], scale.freeze_seconds)
+            await stack.freeze(FAULT_CHAIN[(round_ + 1) % len(FAULT_CHAIN)], scale.freeze_seconds)
             await pace(load, 4)
             await stack.restart_broker()
     await settle(stack, stack.orders, scale.settle_seconds)
@@ -122,7 +122,7 @@ async def test_an_order_with_10000_claims_is_refused_at_the_door(stack: FaultSta
         claims = {"cjib": [f"ZAAK-{n:05d}" for n in range(10_000)]}
         ordered = await client.post(
             f"/api/v1/casussen/{casus.json()['casus_id']}/opschortingen",
-            json=opschorting_body(*AGENCIES, vorderingen=claims),
+            json=opschorting_body(*FAULT_CHAIN, vorderingen=claims),
         )
     assert 400 <= ordered.status_code < 500, ordered.status_code
 

@@ -32,6 +32,12 @@ from tests.support.processes import (
 )
 from tests.support.store import migrated_sqlite
 
+SHORT_CHAIN: tuple[str, ...] = ("belastingdienst", "cjib", "duo")
+"""The agencies of a stack whose test is of something other than the chain's breadth (a hub or a
+broker killed): every connector is the same code on its own translation, and the shared stack
+(``tests/e2e/stack``) runs all eight. Three start on less than half the CPU of eight and carry a
+third of the instructions per order (a test run is CPU-bound)."""
+
 
 def hub_tls_env(pki: Pki) -> dict[str, str]:
     """The hub's settings for mutual TLS with the local CA: its own certificate, the CA."""
