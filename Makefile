@@ -109,8 +109,9 @@ test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WO
 	if (( tests )); then echo "make test: tests failed (pytest exit $$tests)" >&2; fi; \
 	(( ! clock && ! tests ))
 
-test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage
+test-slow: venv kafka-jars ## the long soak and fault variants (marker slow): the full fault suite, the long broker outage; the API fuzzed with schemathesis' coverage phase
 	$(BIN)/pytest -m "$(SLOW_MARKERS)" -s $(PYTEST_ARGS)
+	MAATWERK_FUZZ=coverage $(BIN)/pytest -q tests/api/hub/test_fuzz.py $(PYTEST_ARGS)
 
 # At another moment only the test process moves: a test that checks what a child process does
 # (marker `subprocess`) says nothing new there, and the generators draw the quick set (the main run

@@ -23,9 +23,10 @@ from hub.domain.grootboek import (
     te_vorderen,
 )
 
-DEPTHS = {"quick": 4, "full": 1}
+DEPTHS = {"quick": 4, "full": 1, "coverage": 1}
 """``MAATWERK_FUZZ=quick`` (``make check``, the inner loop) draws a quarter of the sequences the
-full run (``make test``, CI) draws; the properties checked on each are the same."""
+full run (``make test``, CI) draws; the properties checked on each are the same. ``coverage`` (the
+API fuzz's deepest, ``tests/api/hub/test_fuzz.py``) draws the full set here."""
 
 
 def _examples(full: int) -> int:
