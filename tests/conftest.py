@@ -47,7 +47,9 @@ Tests that use a fixture get its marker (``kafka``, ``postgres``, ``browser``) a
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -213,7 +215,11 @@ def _kafka_broker(config: pytest.Config) -> Iterator[str]:
     mode = os.environ.get("MAATWERK_TEST_KAFKA", "auto")
     if mode not in {"auto", "docker", "local"}:
         raise pytest.UsageError(f"MAATWERK_TEST_KAFKA must be auto, docker or local, not {mode!r}")
-    if mode == "docker" or (mode == "auto" and _docker_answers()):
+    early = _take_early_kafka()
+    if early is not None:
+        with _local_kafka(config, early) as bootstrap:
+            yield bootstrap
+    elif mode == "docker" or (mode == "auto" and _docker_answers()):
         with _kafka_container(config) as bootstrap:
             yield bootstrap
     else:
@@ -266,16 +272,22 @@ def _discard_stop() -> dict[str, str]:
     return {**os.environ, "LOCAL_KAFKA_STOP_TIMEOUT": "2"}
 
 
-@contextlib.contextmanager
-def _local_kafka(config: pytest.Config) -> Iterator[str]:
-    _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
-    from tests.support.kafka import PKI_ENV
+@dataclasses.dataclass(frozen=True)
+class _LocalBroker:
+    bootstrap: str
+    data_dir: str
+    pki_dir: Path
+    """This broker's own CA and certificates (created by ``local-kafka.sh``)."""
+    seconds: float
+    """How long its start took."""
 
+
+def _start_local_kafka() -> _LocalBroker:
+    _run_script([str(LOCAL_KAFKA), "fetch"], what="fetching the Kafka jars", timeout=900)
     port, controller_port = free_ports(2)
     data_dir = tempfile.mkdtemp(prefix="maatwerk-kafka-")
-    pki_dir = Path(data_dir) / "pki"  # this session's own CA: created by local-kafka.sh
+    pki_dir = Path(data_dir) / "pki"
     started = time.monotonic()
-    previous_pki = os.environ.get(PKI_ENV)
     try:
         stdout = _run_script(
             [
@@ -295,27 +307,87 @@ def _local_kafka(config: pytest.Config) -> Iterator[str]:
             what="starting the local Kafka broker",
             timeout=300,
         )
-        bootstrap = stdout.strip().splitlines()[-1]
-        os.environ[PKI_ENV] = str(pki_dir)
+    except BaseException:
+        _stop_local_kafka(data_dir)
+        raise
+    bootstrap = stdout.strip().splitlines()[-1]
+    return _LocalBroker(bootstrap, data_dir, pki_dir, time.monotonic() - started)
+
+
+def _stop_local_kafka(data_dir: str) -> None:
+    subprocess.run(
+        [str(LOCAL_KAFKA), "stop", "--data-dir", data_dir],
+        env=_discard_stop(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+EARLY_START = "MAATWERK_TEST_EARLY_START"
+"""Set (to 1) by ``make test``: each test process starts its local broker in the background as its
+session begins, while it collects the tests, instead of when its first test asks for one; the
+broker's start (10-20 s of wall clock on the busy machine) then overlaps the collection. A
+process whose tests never ask for it stops it at the end of its session."""
+
+_early_kafka: concurrent.futures.Future[_LocalBroker | None] | None = None
+
+
+def _early_local_kafka() -> _LocalBroker | None:
+    """The local broker, unless the run takes another (``_kafka_broker``'s choice)."""
+    mode = os.environ.get("MAATWERK_TEST_KAFKA", "auto")
+    if mode == "docker" or (mode == "auto" and _docker_answers()):
+        return None
+    return _start_local_kafka()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _early_kafka
+    config = session.config
+    distributing = not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no"
+    if not os.environ.get(EARLY_START) or distributing or os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        return  # an xdist controller runs no test
+    executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="early-kafka")
+    _early_kafka = executor.submit(_early_local_kafka)
+    executor.shutdown(wait=False)
+
+
+def _take_early_kafka() -> _LocalBroker | None:
+    """The broker started as the session began, once (its start's failure fails the test that
+    asked for it); None when none was started."""
+    global _early_kafka
+    future, _early_kafka = _early_kafka, None
+    return None if future is None else future.result()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    with contextlib.suppress(BaseException):  # its start failed: nothing to stop
+        broker = _take_early_kafka()
+        if broker is not None:
+            _stop_local_kafka(broker.data_dir)
+
+
+@contextlib.contextmanager
+def _local_kafka(config: pytest.Config, early: _LocalBroker | None = None) -> Iterator[str]:
+    from tests.support.kafka import PKI_ENV
+
+    broker = early or _start_local_kafka()
+    previous_pki = os.environ.get(PKI_ENV)
+    try:
+        os.environ[PKI_ENV] = str(broker.pki_dir)
         _announce(
             config,
-            f"kafka: {bootstrap} (local broker, mTLS, {time.monotonic() - started:.1f}s, "
-            f"{data_dir})",
+            f"kafka: {broker.bootstrap} (local broker, mTLS, {broker.seconds:.1f}s"
+            f"{', started as the session began' if early else ''}, {broker.data_dir})",
         )
-        yield bootstrap
+        yield broker.bootstrap
     finally:
         if previous_pki is None:
             os.environ.pop(PKI_ENV, None)
         else:
             os.environ[PKI_ENV] = previous_pki
-        subprocess.run(
-            [str(LOCAL_KAFKA), "stop", "--data-dir", data_dir],
-            env=_discard_stop(),
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        shutil.rmtree(data_dir, ignore_errors=True)
+        _stop_local_kafka(broker.data_dir)
 
 
 @pytest.fixture(scope="module")
