@@ -101,14 +101,15 @@ check: venv ## while working: lint, types, and every test that needs no broker, 
 CHROMIUM_SH := deploy/browser/chromium.sh
 # The unit tests at the other clock moments run beside the main run, one process, their output
 # kept and printed after the main run's: the main run waits on brokers and processes much of its
-# time, and one after the other they added a minute and a half. They run at a lower priority
-# (nice): they take the CPU the main run leaves, not the CPU a broker or a stack needs to start.
+# time, and one after the other they added a minute and a half. They run at the lowest priority
+# (nice 19): they take the CPU the main run leaves (about 90 s of the two cores' time idle in a
+# 6-minute run), not the CPU a broker or a stack needs; at nice 10 they still took a tenth of it.
 # Each test worker starts its broker as it begins, while it collects the tests
 # (MAATWERK_TEST_EARLY_START, tests/conftest.py).
 test: venv kafka-jars ## every test but the long soak/fault variants, on TEST_WORKERS processes (each its own Kafka and PostgreSQL); beside it the unit tests at other moments
 	@clock_log=$$(mktemp); trap 'rm -f "$$clock_log"' EXIT; \
 	$(CHROMIUM_SH) path >/dev/null 2>&1 & browser_pid=$$!; \
-	nice -n 10 $(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
+	nice -n 19 $(MAKE) --no-print-directory test-clock-unit TEST_WORKERS=0 >"$$clock_log" 2>&1 & clock_pid=$$!; \
 	tests=0; MAATWERK_TEST_EARLY_START=1 $(BIN)/pytest $(XDIST) -m "not $(SLOW_MARKERS)" $(PYTEST_ARGS) \
 		|| tests=$$?; \
 	wait $$browser_pid || true; \
