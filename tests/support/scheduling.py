@@ -19,6 +19,8 @@ here still passes; it only starts the fixture again on the other worker.
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from xdist.scheduler import LoadFileScheduling
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -50,6 +52,43 @@ def group_of(module: str) -> str | None:
         (g for prefix, g in GROUP_OF.items() if prefix.endswith("/") and module.startswith(prefix)),
         None,
     )
+
+
+FIRST = ("tests/faults/", "tests/e2e/")
+"""The longest modules (stacks, brokers, the browser): handed out first."""
+WAITING = ("tests/integration/",)
+"""Modules that mostly wait on a real broker, PostgreSQL or processes they start."""
+COMPUTING = ("tests/api/", "tests/contract/")
+"""Modules that only compute, in process."""
+
+
+def interleaved(nodeids: list[str]) -> list[str]:
+    """The collected tests in the order they are handed out: the modules under :data:`FIRST`, then
+    one waiting module and one computing module in turn, then the rest (the unit tests), each
+    module's tests together and in their order.
+
+    Handed out in ``testpaths`` order, every integration module came before every API test: for
+    a minute and more the four workers all waited (a broker held down, a connector's retries)
+    while a quarter of the two cores' time went unused, and at the end the API tests had the
+    cores to themselves. In turn, a worker's waiting leaves the CPU to another's computing.
+
+    Applied to each process's own collection (``tests/conftest.py``), never to the controller's
+    copy: the controller sends a worker indices into the worker's own list."""
+    modules: dict[str, list[str]] = {}
+    for nodeid in nodeids:
+        modules.setdefault(nodeid.split("::", 1)[0], []).append(nodeid)
+    first, waiting, computing, rest = [], [], [], []
+    for module in modules:
+        if module.startswith(FIRST):
+            first.append(module)
+        elif module.startswith(WAITING):
+            waiting.append(module)
+        elif module.startswith(COMPUTING):
+            computing.append(module)
+        else:
+            rest.append(module)
+    alternated = [m for pair in zip_longest(waiting, computing) for m in pair if m is not None]
+    return [nodeid for module in first + alternated + rest for nodeid in modules[module]]
 
 
 class LoadFileGroupScheduling(LoadFileScheduling):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.scheduling import GROUPS, LoadFileGroupScheduling
+from tests.support.scheduling import GROUPS, LoadFileGroupScheduling, interleaved
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURE_OF_GROUP = {
@@ -49,3 +49,31 @@ def test_every_grouped_module_exists_and_uses_the_shared_fixture():
                 continue
             source = (ROOT / module).read_text()
             assert f"{FIXTURE_OF_GROUP[group]}" in source, (group, module)
+
+
+def test_waiting_and_computing_modules_are_handed_out_in_turn_after_the_long_ones():
+    collected = [
+        "tests/faults/test_fault_suite.py::test_a",
+        "tests/e2e/test_readme.py::test_a",
+        "tests/integration/test_a.py::test_1",
+        "tests/integration/test_a.py::test_2",
+        "tests/integration/test_b.py::test_1",
+        "tests/integration/test_c.py::test_1",
+        "tests/contract/test_k.py::test_1",
+        "tests/api/hub/test_x.py::test_1[1]",
+        "tests/api/hub/test_x.py::test_1[2]",
+        "tests/unit/test_u.py::test_1",
+    ]
+    assert interleaved(collected) == [
+        "tests/faults/test_fault_suite.py::test_a",
+        "tests/e2e/test_readme.py::test_a",
+        "tests/integration/test_a.py::test_1",
+        "tests/integration/test_a.py::test_2",
+        "tests/contract/test_k.py::test_1",
+        "tests/integration/test_b.py::test_1",
+        "tests/api/hub/test_x.py::test_1[1]",
+        "tests/api/hub/test_x.py::test_1[2]",
+        "tests/integration/test_c.py::test_1",
+        "tests/unit/test_u.py::test_1",
+    ]
+    assert sorted(interleaved(collected)) == sorted(collected)
