@@ -141,8 +141,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
-    by_id = {item.nodeid: item for item in items}
-    items[:] = [by_id[nodeid] for nodeid in interleaved(list(by_id))]
+    collected: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        collected.setdefault(item.nodeid, []).append(item)
+    items[:] = [collected[nodeid].pop(0) for nodeid in interleaved([i.nodeid for i in items])]
 
 
 @pytest.hookimpl(optionalhook=True)
