@@ -56,18 +56,18 @@ def run(
         raise typer.BadParameter(f"unknown agency {agency!r}; choose from {', '.join(AGENCIES)}")
     if seed is not None and not seed.is_file():
         raise typer.BadParameter(f"seed file not found: {seed}")
-    configure_logging()
+    tls = (tls_cert, tls_key, tls_ca)
+    if any(p is not None for p in tls) and any(p is None or not p.is_file() for p in tls):
+        raise typer.BadParameter("--tls-cert, --tls-key and --tls-ca: all three, existing files")
+    configure_logging()  # the options are sound: from here on the process is the simulator
     asgi = simulatoren()[agency]()(seed, toestand=state_file)
     poort = port or POORTEN[agency]
-    tls = (tls_cert, tls_key, tls_ca)
     # No access log: the app logs each request itself, with its trace (simulators.common.app).
     if all(p is None for p in tls):
         uvicorn.run(
             asgi, host=host, port=poort, log_level="info", log_config=None, access_log=False
         )
         return
-    if any(p is None or not p.is_file() for p in tls):
-        raise typer.BadParameter("--tls-cert, --tls-key and --tls-ca: all three, existing files")
     # The hub's mutual-TLS server: the caller's certificate reaches the app (ASGI TLS extension),
     # so a back-office can check whose it is (simulators.gemeente lets a municipality's OIN only
     # into that municipality's tenant).

@@ -67,7 +67,12 @@ import structlog
 from tests.support.memory import forget_stopped_apps, settle
 from tests.support.processes import free_port, free_ports
 
-pytest_plugins = ["pytester", "tests.support.klok", "tests.support.idle"]
+pytest_plugins = [
+    "pytester",
+    "tests.support.klok",
+    "tests.support.idle",
+    "tests.support.logging_kept",
+]
 
 if TYPE_CHECKING:
     from tests.support.kafka_cluster import KafkaCluster

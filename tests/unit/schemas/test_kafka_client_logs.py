@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import structlog
 
 from schemas.logs import (
     BROKER_LOGGER,
@@ -17,6 +18,7 @@ from schemas.logs import (
     KafkaClientLogLimiter,
     configure_logging,
 )
+from tests.support.logging_kept import logging_restored
 
 OUTAGE_LINES = 56_000
 """What the hub wrote during a 16 s broker restart before the limiter (3,500 a second)."""
@@ -33,16 +35,15 @@ class Clock:
 @pytest.fixture
 def log() -> Iterator[tuple[io.StringIO, logging.Handler]]:
     """The process's log as :func:`configure_logging` sets it up, written to a buffer."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    configure_logging(fmt="json")
-    buffer = io.StringIO()
-    (handler,) = [h for h in root.handlers if KAFKA_CLIENT_LOGS in h.filters]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(buffer)
-    yield buffer, handler
-    root.handlers[:], level = saved
-    root.setLevel(level)
+    with logging_restored():
+        configure_logging(fmt="json")
+        # No logger keeps this configuration once the test is over (tests.support.logging_kept).
+        structlog.configure(cache_logger_on_first_use=False)
+        buffer = io.StringIO()
+        (handler,) = [h for h in logging.getLogger().handlers if KAFKA_CLIENT_LOGS in h.filters]
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(buffer)
+        yield buffer, handler
 
 
 def client_errors(clock: Clock, count: int, seconds: float) -> None:
