@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_only
 
+from hub.adapters.sqlite_one_trip import one_trip_dbapi
+
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN\s+IMMEDIATE)\b", re.IGNORECASE)
 """The statements with which a SQLite transaction takes the write lock (pysqlite begins its
 transaction just before the first of the first four; ``BEGIN IMMEDIATE`` takes it at once)."""
@@ -107,6 +109,7 @@ def create_engine(url: str, *, requests: int = 64) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             url,
+            module=one_trip_dbapi(),  # a statement, one trip to SQLite's thread
             connect_args={"timeout": 30},
             pool_size=5,
             max_overflow=requests + BACKGROUND_CONNECTIONS - 5,
