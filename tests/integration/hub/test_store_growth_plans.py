@@ -73,7 +73,7 @@ async def test_the_relay_finds_the_unsent_rows_without_reading_the_sent_ones(hub
 
     async def relay_question() -> None:
         async with hub.sessions() as session:
-            due = {"now": dt.datetime.now(dt.UTC), "limit": 500}
+            due = {"now": dt.datetime.now(dt.UTC), "limit": 500, "marking": [1, 2]}
             assert (await session.scalars(due_rows(), due)).all()
 
     [steps] = (await plans(hub, relay_question)).values()
