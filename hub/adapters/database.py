@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_only
 
-from hub.adapters.sqlite_one_trip import one_trip_dbapi
+from hub.adapters.sqlite_one_trip import OneTripConnection, one_trip_dbapi
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN\s+IMMEDIATE)\b", re.IGNORECASE)
 """The statements with which a SQLite transaction takes the write lock (pysqlite begins its
@@ -62,8 +62,13 @@ class WriteGate:
         await_only(lock.acquire())
         self._holders[key] = lock
 
+    def holds(self, dbapi_connection: Any) -> bool:
+        return id(dbapi_connection) in self._holders
+
     def leave(self, dbapi_connection: Any) -> None:
         """The connection went back to the pool (its transaction over) or was closed."""
+        if isinstance(dbapi_connection, OneTripConnection):
+            dbapi_connection.writing = False
         lock = self._holders.pop(id(dbapi_connection), None)
         if lock is not None:
             lock.release()
@@ -77,6 +82,12 @@ def _gate_writes(engine: AsyncEngine) -> WriteGate:
     def _before(conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
         if WRITES.match(statement):
             gate.enter(conn.connection.dbapi_connection)
+
+    @event.listens_for(sync, "after_cursor_execute")
+    def _after(conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, OneTripConnection) and gate.holds(dbapi_connection):
+            dbapi_connection.writing = True  # its first write went through: the lock is its
 
     @event.listens_for(sync, "checkin")
     def _checkin(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -110,7 +121,9 @@ def create_engine(url: str, *, requests: int = 64) -> AsyncEngine:
         engine = create_async_engine(
             url,
             module=one_trip_dbapi(),  # a statement, one trip to SQLite's thread
-            connect_args={"timeout": 30},
+            # A writing transaction's statements run in the event loop's thread (see
+            # OneTripConnection.writing), the others in aiosqlite's; never two at once.
+            connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=5,
             max_overflow=requests + BACKGROUND_CONNECTIONS - 5,
         )

@@ -1,10 +1,13 @@
-"""The hub's SQLite engine runs each statement in one trip to the connection's thread
-(``hub.adapters.sqlite_one_trip``), and what SQLAlchemy reads of a statement is still all there:
-rows, row counts, generated keys, ``RETURNING``, many rows at once, streamed results, errors."""
+"""The hub's SQLite engine runs each statement in one trip to the connection's thread, and those
+of a transaction that holds the write lock without one (``hub.adapters.sqlite_one_trip``); what
+SQLAlchemy reads of a statement is still all there: rows, row counts, generated keys,
+``RETURNING``, many rows at once, streamed results, errors."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
@@ -35,18 +38,58 @@ def trips(caplog: pytest.LogCaptureFixture) -> int:
     return sum(record.getMessage().startswith("executing") for record in caplog.records)
 
 
-async def test_a_query_and_a_write_each_take_one_trip_to_the_thread(engine, caplog):
+async def test_a_query_takes_one_trip_and_a_writing_transaction_none_after_its_first_write(
+    engine, caplog
+):
     async with engine.connect() as conn:
-        await conn.execute(insert(ITEMS).values(name="warmed"))  # the transaction has begun
         with caplog.at_level(logging.DEBUG, logger="aiosqlite"):
             caplog.clear()
-            rows = (await conn.execute(select(ITEMS.c.name))).all()
+            assert (await conn.execute(select(ITEMS.c.name))).all() == []
             assert trips(caplog) == 1  # was 4: a cursor, execute, fetch the rows, close it
             caplog.clear()
-            await conn.execute(insert(ITEMS).values(name="second"))
+            await conn.execute(insert(ITEMS).values(name="first"))  # takes the write lock
             assert trips(caplog) == 1  # was 3
-        assert rows == [("warmed",)]
-        await conn.rollback()
+            caplog.clear()
+            await conn.execute(insert(ITEMS).values(name="second"))
+            names = (await conn.execute(select(ITEMS.c.name).order_by(ITEMS.c.id))).all()
+            assert trips(caplog) == 0  # the lock is this transaction's: no trip, no loop turn
+            caplog.clear()
+            await conn.commit()
+            assert trips(caplog) == 1  # the commit syncs the log in the thread
+            caplog.clear()
+            await conn.execute(select(ITEMS.c.name))
+            assert trips(caplog) == 1  # no longer writing
+        assert names == [("first",), ("second",)]
+
+
+async def test_a_write_waiting_for_another_processs_lock_leaves_the_event_loop_running(
+    engine, tmp_path
+):
+    """The first write of a transaction, which may wait for SQLite's lock, waits in the thread:
+    here the other writer lets go only once the event loop has run a task of its own."""
+    other = sqlite3.connect(tmp_path / "trips.sqlite3", check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer holds the lock
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            if ticks == 5:
+                other.rollback()
+            await asyncio.sleep(0.01)
+
+    running = asyncio.create_task(ticker())
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(ITEMS).values(name="waited"))
+            await conn.execute(insert(ITEMS).values(name="then at once"))
+    finally:
+        running.cancel()
+        other.close()
+    assert ticks >= 5
+    async with engine.connect() as conn:
+        assert len((await conn.execute(select(ITEMS))).all()) == 2
 
 
 async def test_rows_counts_keys_and_returning_come_back(engine):
