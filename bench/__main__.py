@@ -20,6 +20,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -60,8 +61,20 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Plan]
     return args, dataclasses.replace(plan, **chosen)
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (a CI job's time-out, ``kill``) stops the bench as Ctrl-C does: every ``with``
+    unwinds, so the stack's processes and the broker are stopped, not left running (they run in
+    sessions of their own, out of reach of a signal to the bench's)."""
+
+    def _interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     args, plan = parse_args(argv)
+    stop_on_sigterm()
     # One loket on one address sends far more than an organisation may: the measurement is of
     # the chain, not of the rate limit (the hub inherits this environment).
     os.environ.setdefault("HUB_RATE_LIMIT_PER_SECOND", "0")

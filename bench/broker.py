@@ -59,6 +59,8 @@ def _broker() -> Iterator[str]:
             data,
             "--pki-dir",
             pki,
+            "--watch-pid",  # stopped with the bench, however it ends
+            str(os.getpid()),
         ],
         check=True,
         env=env,
