@@ -9,12 +9,14 @@ close the cursor) and three for a write. A query that SQLite answers in 7 us thu
 
 :class:`OneTripCursor` makes one: the statement is executed, its rows fetched and its cursor
 closed in the connection's thread, in one function, and what SQLAlchemy reads of the cursor
-afterwards (description, rows, row count, last row id) comes back with it. Everything else is
-SQLAlchemy's adapter unchanged: the statements, the transactions, the connection's one thread
-(nothing runs on the event loop's), server-side cursors. It uses the same part of aiosqlite as
-SQLAlchemy's own adapter does (its queue of calls, ``_execute``), which is why the aiosqlite
-version is pinned in ``pyproject.toml``. :func:`hub.adapters.database.create_engine` gives it to
-the hub's SQLite engine as its DBAPI module (``create_async_engine(..., module=...)``).
+afterwards (description, rows, row count, last row id) comes back with it. A transaction that
+holds SQLite's write lock makes none after its first write (:attr:`OneTripConnection.writing`):
+its statements run in the event loop's thread, one connection never in two threads at once.
+Everything else is SQLAlchemy's adapter unchanged: the statements, the transactions, server-side
+cursors. It uses the same part of aiosqlite as SQLAlchemy's own adapter does (its queue of calls,
+``_execute``), which is why the aiosqlite and SQLAlchemy versions are pinned in
+``pyproject.toml``. :func:`hub.adapters.database.create_engine` gives it to the hub's SQLite
+engine as its DBAPI module (``create_async_engine(..., module=...)``).
 """
 
 from __future__ import annotations
