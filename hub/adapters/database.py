@@ -85,9 +85,11 @@ def _gate_writes(engine: AsyncEngine) -> WriteGate:
 
     @event.listens_for(sync, "after_cursor_execute")
     def _after(conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        if not WRITES.match(statement):
+            return
         dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, OneTripConnection) and gate.holds(dbapi_connection):
-            dbapi_connection.writing = True  # its first write went through: the lock is its
+            dbapi_connection.writing = True  # its write went through: the lock is its own
 
     @event.listens_for(sync, "checkin")
     def _checkin(dbapi_connection, _record):  # type: ignore[no-untyped-def]
