@@ -146,17 +146,17 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     _cursor_cls = OneTripCursor
 
     writing: bool
-    """Set while this connection's transaction holds SQLite's write lock, from the end of its
-    first write until its connection goes back to the pool
-    (``hub.adapters.database.WriteGate``, the only writer of this process meanwhile). Its
+    """Set while this connection's transaction holds SQLite's write lock: from the end of a
+    write (``hub.adapters.database.WriteGate`` holding the connection: the only writer of this
+    process meanwhile) until its commit or rollback, or the connection's return to the pool. Its
     statements then run in the calling thread, without a trip: SQLite takes one writer at a
     time, so its statements are the ones every other writer waits for, and each trip gave the
     busy event loop a turn before the transaction could go on (a write transaction held the
-    lock about 33 ms at 20 orders in flight, the lock was taken 95% of the time, and that
-    bounded throughput). They cannot wait for a lock there: the write lock is theirs and readers
-    never block a writer (WAL). Its first write, which takes the lock and may wait for another
-    process's writer, and its commit, which syncs the log to disk, go to the thread as before;
-    a rollback, which has nothing to wait for, does not. Either ends it."""
+    lock about 33 ms at 20 orders in flight, and the lock was taken 95% of the time). They
+    cannot wait for a lock there: the write lock is theirs and readers never block a writer
+    (WAL). Its first write, which takes the lock and may wait for another process's writer, and
+    its commit, which syncs the log to disk, go to the thread as before; a rollback, which has
+    nothing to wait for, does not."""
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
@@ -181,6 +181,8 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """aiosqlite as SQLAlchemy's adapter presents it, with :class:`OneTripCursor`."""
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        # SQLAlchemy's connect (aiosqlite's thread made a daemon, the connection awaited), its
+        # adapter exchanged for this one.
         adapted = super().connect(*arg, **kw)
         return OneTripConnection(self, adapted._connection)
 
