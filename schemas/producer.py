@@ -49,15 +49,18 @@ async def vernieuw_producer(broker: KafkaBroker, *, seconds: float = START_SECON
         return
     nieuw = AIOKafkaProducer(**broker._connection_kwargs)
     try:
-        await asyncio.wait_for(nieuw.start(), seconds)
+        async with asyncio.timeout(seconds):  # wait_for drops a cancellation on Python 3.11
+            await nieuw.start()
     except BaseException:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(nieuw.stop(), seconds)
+            async with asyncio.timeout(seconds):
+                await nieuw.stop()
         raise
     oud = fast._producer  # FastStream keeps no other handle on it
     fast._producer = RealProducer(nieuw)
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(oud.stop(), seconds)
+        async with asyncio.timeout(seconds):
+            await oud.stop()
 
 
 class VerseProducer:

@@ -66,10 +66,12 @@ class ConnectorProces:
         if self._proces.returncode is None:
             self._proces.terminate()
             try:
-                await asyncio.wait_for(self._proces.wait(), 15)
+                async with asyncio.timeout(15):  # wait_for drops a cancellation on Python 3.11
+                    await self._proces.wait()
             except TimeoutError:
                 self._proces.kill()
                 await self._proces.wait()
         if self._lezer is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._lezer, 5)
+                async with asyncio.timeout(5):
+                    await self._lezer

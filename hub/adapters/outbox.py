@@ -392,5 +392,9 @@ class OutboxRelay:
                 continue
             if sent >= self._batch:
                 continue
+            # Not asyncio.wait_for: on Python 3.11 it returns when the wait it was cancelled in
+            # has just ended (the relay woken as it is stopped), dropping the cancellation, and
+            # the relay ran on while the hub's stop waited for it forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()

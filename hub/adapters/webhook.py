@@ -241,7 +241,8 @@ class WebhookBezorger:
                 if geleverd >= self._batch:
                     continue
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                    async with asyncio.timeout(self._poll):  # not wait_for: see OutboxRelay._run
+                        await self._wake.wait()
         finally:
             await self._client.aclose()
 

@@ -465,6 +465,26 @@ async def test_the_relays_question_leaves_out_the_rows_whose_marks_are_being_wri
     assert await due([first, second]) == []
 
 
+async def test_a_relay_stopped_just_as_it_is_woken_stops(hub, publisher):
+    """Python 3.11's ``asyncio.wait_for`` returns when the wait it is cancelled in has just ended,
+    and the cancellation is lost: a relay woken by a commit at the moment the hub stopped ran on,
+    and the hub's stop waited for it forever (a test run hung in a hub's teardown)."""
+    relay = hub.relay
+    assert relay is not None
+    await write(hub, "MWL-A")
+    running = asyncio.create_task(relay.run())
+    try:
+        await until(lambda: publisher.keys == ["MWL-A"])
+        await until(lambda: bool(relay._wake._waiters))  # idle, waiting to be woken
+        relay.wake()  # its wait ends in this turn of the loop ...
+        running.cancel()  # ... and so does the cancellation
+        with pytest.raises(asyncio.CancelledError):
+            async with asyncio.timeout(10):
+                await running
+    finally:
+        running.cancel()
+
+
 async def until(condition: Callable[[], bool], within: float = 10.0) -> None:
     """Wait for ``condition`` (generous: met at once unless the relay is held up)."""
     deadline = asyncio.get_running_loop().time() + within
